@@ -1,0 +1,17 @@
+//! The request pipeline shared by every generated client in the workspace.
+//!
+//! Each generated `Client` carries a [`Runtime`] as its progenitor "inner" value, and the generator emits an
+//! `impl ClientHooks<Runtime> for Client` whose `exec` hands every request to [`Runtime::execute`]. Runtime concerns
+//! therefore live here once, for every operation of every provider, instead of being re-implemented per operation.
+//!
+//! The code generator also emits, next to each client, an [`Api`] value describing what the spec says every request
+//! must carry (for instance SCP's `Scp-Api-Version`), so those headers cannot be forgotten or overridden.
+
+mod api;
+mod runtime;
+
+pub use api::Api;
+pub use runtime::Runtime;
+
+/// Re-exported so generated code can name the hook types through this crate.
+pub use progenitor_client::{ClientHooks, OperationInfo};

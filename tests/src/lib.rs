@@ -1,0 +1,8 @@
+//! Shared helpers for the workspace's spec and contract tests.
+//!
+//! The tests treat `specs/` as the single source of truth: they load each document, derive what to check
+//! from it (operations, schemas, examples) and compare the clients against that, never against hand-copied values.
+
+pub mod examples;
+pub mod json_schema;
+pub mod specs;

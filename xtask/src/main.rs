@@ -1,0 +1,66 @@
+//! Workspace automation. `cargo xtask regen [--check]` turns `specs/` into the generated provider crates.
+//!
+//! The pipeline for each registered API ([`targets::TARGETS`]):
+//! 1. read the spec from `specs/` (never modified);
+//! 2. apply the named, documented transforms in [`transforms`] to an in-memory copy, for what progenitor cannot
+//!    generate from the faithful spec;
+//! 3. run progenitor (builder interface, `schemars::JsonSchema` derives, hooks into `cloud-apis-runtime`) for the
+//!    client and, separately, for its typed httpmock helpers;
+//! 4. format the code and write it under `crates/`, with a do-not-edit header naming the spec.
+//!
+//! `--check` does steps 1–4 in memory and fails with a diff when the committed files differ.
+
+mod generate;
+mod regen;
+mod targets;
+mod transforms;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+const USAGE: &str = "usage: cargo xtask regen [--check]
+
+  regen           regenerate every client crate from specs/
+  regen --check   regenerate in memory; exit 1 with a diff if committed files are stale";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let check = match args.as_slice() {
+        ["regen"] => false,
+        ["regen", "--check"] => true,
+        ["-h" | "--help" | "help"] => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        _ => {
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let root = workspace_root();
+    let started = std::time::Instant::now();
+    match regen::run(&root, check) {
+        Ok(report) => {
+            print!("{report}");
+            eprintln!("regen finished in {:.1?}", started.elapsed());
+            if report.is_stale() {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The workspace root: the parent of this crate's directory.
+fn workspace_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives inside the workspace")
+        .to_path_buf()
+}

@@ -1,0 +1,50 @@
+//! The registry of generated APIs: which spec becomes which file.
+//!
+//! Adding an API version (say Cloud Control 1.2) is one entry here plus the spec file and a `mod` line in the
+//! client crate; see the README's "Adding an API version".
+
+/// One spec and where its generated code goes.
+#[derive(Debug, Clone, Copy)]
+pub struct Target {
+    /// Short name, also emitted as `API.name` for the runtime (errors, tracing).
+    pub name: &'static str,
+    /// Spec path relative to the workspace root.
+    pub spec: &'static str,
+    /// Directory (relative to the workspace root) that receives `generated.rs` and `generated_httpmock.rs`.
+    pub module_dir: &'static str,
+    /// Rust path of the generated client module, as seen from inside its crate (for the httpmock helpers).
+    pub module_path: &'static str,
+}
+
+/// Every generated client of the workspace.
+pub const TARGETS: &[Target] = &[
+    Target {
+        name: "panther",
+        spec: "specs/panther.json",
+        module_dir: "crates/panther-client/src",
+        module_path: "crate",
+    },
+    Target {
+        name: "cloudcraft",
+        spec: "specs/cloudcraft.json",
+        module_dir: "crates/cloudcraft-client/src",
+        module_path: "crate",
+    },
+    Target {
+        name: "scp-cloudcontrol-v1.0",
+        spec: "specs/scp-cloudcontrol-v1.0.json",
+        module_dir: "crates/scp-cloudcontrol-client/src/v1_0",
+        module_path: "crate::v1_0",
+    },
+    Target {
+        name: "scp-cloudcontrol-v1.1",
+        spec: "specs/scp-cloudcontrol-v1.1.json",
+        module_dir: "crates/scp-cloudcontrol-client/src/v1_1",
+        module_path: "crate::v1_1",
+    },
+];
+
+/// File name of the generated client inside `module_dir`.
+pub const CLIENT_FILE: &str = "generated.rs";
+/// File name of the generated httpmock helpers inside `module_dir`.
+pub const MOCK_FILE: &str = "generated_httpmock.rs";

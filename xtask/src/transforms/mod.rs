@@ -1,0 +1,147 @@
+//! Named transforms applied to an in-memory copy of a spec before progenitor sees it.
+//!
+//! `specs/` stays faithful to the providers' documentation. A few faithful constructs are beyond what progenitor
+//! 0.15 can generate (it panics, or generates code that fails to compile or sends the wrong thing on the wire).
+//! Each transform below rewrites exactly one such construct, detected by shape rather than by operation name so
+//! that it keeps working as endpoints are added, and documents what the facade does in place of the lost detail.
+//! Every transform reports what it changed; the report lands in the generated file's header.
+
+mod binary_success_bodies;
+mod delimited_query_arrays;
+mod mock_untyped_array_query;
+mod pin_single_value_headers;
+mod shared_parameter_types;
+mod unify_error_bodies;
+
+use serde_json::Value;
+
+pub use pin_single_value_headers::PinnedHeader;
+
+/// What one transform changed in one place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    /// The transform's name.
+    pub transform: &'static str,
+    /// Where and what, e.g. `role#create: 400, 404 -> RoleAPI.Error`.
+    pub detail: String,
+}
+
+/// A spec copy ready for progenitor, with what was done to it.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    /// The transformed document.
+    pub doc: Value,
+    /// Every change, in application order.
+    pub changes: Vec<Change>,
+    /// Headers removed from the operations because the spec pins them to one value.
+    pub pinned_headers: Vec<PinnedHeader>,
+}
+
+/// Prepares a spec for client generation.
+pub fn for_client(spec: &Value) -> Result<Prepared, String> {
+    let mut doc = spec.clone();
+    let mut changes = Vec::new();
+    let pinned_headers = pin_single_value_headers::apply(&mut doc, &mut changes)?;
+    shared_parameter_types::apply(&mut doc, &mut changes)?;
+    unify_error_bodies::apply(&mut doc, &mut changes)?;
+    binary_success_bodies::apply(&mut doc, &mut changes);
+    delimited_query_arrays::apply(&mut doc, &mut changes);
+    Ok(Prepared {
+        doc,
+        changes,
+        pinned_headers,
+    })
+}
+
+/// Prepares a spec for httpmock helper generation: the client transforms plus the mock-only ones.
+pub fn for_mock(spec: &Value) -> Result<Prepared, String> {
+    let mut prepared = for_client(spec)?;
+    mock_untyped_array_query::apply(&mut prepared.doc, &mut prepared.changes);
+    Ok(prepared)
+}
+
+const HTTP_METHODS: &[&str] = &[
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+/// One operation, mutable, with its location.
+pub(crate) struct OperationMut<'a> {
+    pub path: String,
+    pub method: &'static str,
+    pub op: &'a mut serde_json::Map<String, Value>,
+}
+
+impl OperationMut<'_> {
+    /// `operationId`, or `METHOD path` when the spec has none.
+    pub fn label(&self) -> String {
+        match self.op.get("operationId").and_then(Value::as_str) {
+            Some(id) => id.to_string(),
+            None => format!("{} {}", self.method.to_uppercase(), self.path),
+        }
+    }
+}
+
+/// Every operation of the document, in document order.
+pub(crate) fn operations_mut(doc: &mut Value) -> Vec<OperationMut<'_>> {
+    let mut out = Vec::new();
+    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
+        return out;
+    };
+    for (path, item) in paths.iter_mut() {
+        let Some(item) = item.as_object_mut() else {
+            continue;
+        };
+        for (method, op) in item.iter_mut() {
+            let Some(&method) = HTTP_METHODS.iter().find(|m| **m == method.as_str()) else {
+                continue;
+            };
+            if let Some(op) = op.as_object_mut() {
+                out.push(OperationMut {
+                    path: path.clone(),
+                    method,
+                    op,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Follows a local `$ref` (`#/components/...`) to its target; other values are returned as they are.
+pub(crate) fn resolve<'a>(doc: &'a Value, value: &'a Value) -> &'a Value {
+    match value.get("$ref").and_then(Value::as_str) {
+        Some(reference) => reference
+            .strip_prefix('#')
+            .and_then(|pointer| doc.pointer(pointer))
+            .unwrap_or(value),
+        None => value,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn operations_skip_path_level_keys() {
+        let mut doc = json!({"paths": {"/a": {
+            "parameters": [],
+            "summary": "not an operation",
+            "get": {"operationId": "getA"},
+            "delete": {}
+        }}});
+        let labels: Vec<String> = operations_mut(&mut doc).iter().map(|o| o.label()).collect();
+        assert_eq!(labels.len(), 2);
+        assert!(labels.contains(&"getA".to_string()) && labels.contains(&"DELETE /a".to_string()));
+    }
+
+    #[test]
+    fn resolve_follows_local_references_only() {
+        let doc = json!({"components": {"schemas": {"A": {"type": "string"}}}});
+        let reference = json!({"$ref": "#/components/schemas/A"});
+        assert_eq!(resolve(&doc, &reference), &json!({"type": "string"}));
+        let dangling = json!({"$ref": "#/components/schemas/B"});
+        assert_eq!(resolve(&doc, &dangling), &dangling);
+    }
+}
