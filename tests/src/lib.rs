@@ -4,5 +4,6 @@
 //! from it (operations, schemas, examples) and compare the clients against that, never against hand-copied values.
 
 pub mod examples;
+pub mod generated;
 pub mod json_schema;
 pub mod specs;

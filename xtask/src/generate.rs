@@ -34,6 +34,7 @@ fn settings() -> GenerationSettings {
         .with_interface(InterfaceStyle::Builder)
         .with_tag(TagStyle::Merged)
         .with_derive("schemars::JsonSchema")
+        .with_derive("PartialEq")
         .with_inner_type(quote!(cloud_apis_runtime::Runtime))
         .with_hooks(HooksMode::Expected);
     settings

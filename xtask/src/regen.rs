@@ -124,3 +124,99 @@ fn write_if_changed(
     report.lines.push(format!("wrote       {shown}"));
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::targets::TARGETS;
+
+    fn panther() -> Target {
+        *TARGETS.iter().find(|t| t.name == "panther").unwrap()
+    }
+
+    /// A scratch workspace holding the panther spec and its committed generated files.
+    fn scratch() -> tempfile::TempDir {
+        let root = crate::workspace_root();
+        let dir = tempfile::tempdir().unwrap();
+        let target = panther();
+        let mut files = vec![target.spec.to_string()];
+        for file in [CLIENT_FILE, MOCK_FILE] {
+            files.push(format!("{}/{file}", target.module_dir));
+        }
+        for file in files {
+            let to = dir.path().join(&file);
+            std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+            std::fs::copy(root.join(&file), &to).unwrap();
+        }
+        dir
+    }
+
+    #[test]
+    fn check_passes_on_committed_code_and_fails_after_a_spec_edit() {
+        let dir = scratch();
+        let report = run_targets(dir.path(), &[panther()], true).unwrap();
+        assert!(!report.is_stale(), "committed code is stale:\n{report}");
+
+        let spec_path = dir.path().join(panther().spec);
+        let spec = std::fs::read_to_string(&spec_path).unwrap();
+        let edited = spec.replace(
+            "\"summary\": \"List roles\"",
+            "\"summary\": \"List every role\"",
+        );
+        assert_ne!(spec, edited, "the edit must change the spec");
+        std::fs::write(&spec_path, edited).unwrap();
+
+        let report = run_targets(dir.path(), &[panther()], true).unwrap();
+        assert!(report.is_stale());
+        let text = report.to_string();
+        assert!(
+            text.contains("STALE       crates/panther-client/src/generated.rs"),
+            "{text}"
+        );
+        assert!(
+            text.contains("+") && text.contains("List every role"),
+            "{text}"
+        );
+        assert!(text.contains("run `cargo xtask regen`"), "{text}");
+
+        // Regenerating brings the files back in line with the edited spec.
+        let written = run_targets(dir.path(), &[panther()], false).unwrap();
+        assert!(written
+            .to_string()
+            .contains("wrote       crates/panther-client/src/generated.rs"));
+        assert!(!run_targets(dir.path(), &[panther()], true)
+            .unwrap()
+            .is_stale());
+    }
+
+    #[test]
+    fn generation_is_deterministic() {
+        let root = crate::workspace_root();
+        for target in TARGETS {
+            let text = std::fs::read_to_string(root.join(target.spec)).unwrap();
+            let spec: serde_json::Value = serde_json::from_str(&text).unwrap();
+            let first = generate::target(target, &spec).unwrap();
+            let second = generate::target(target, &spec).unwrap();
+            assert!(
+                first.client == second.client,
+                "{}: client differs between runs",
+                target.name
+            );
+            assert!(
+                first.mock == second.mock,
+                "{}: mock differs between runs",
+                target.name
+            );
+        }
+    }
+
+    #[test]
+    fn a_missing_generated_file_is_stale() {
+        let dir = scratch();
+        std::fs::remove_file(dir.path().join(panther().module_dir).join(MOCK_FILE)).unwrap();
+        let report = run_targets(dir.path(), &[panther()], true).unwrap();
+        assert!(report
+            .to_string()
+            .contains("STALE       crates/panther-client/src/generated_httpmock.rs"));
+    }
+}

@@ -2,8 +2,8 @@
 // DO NOT EDIT. Change the spec (or the xtask) and run `cargo xtask regen`.
 //
 // Spec transforms applied in memory before generation (see xtask/src/transforms/):
-// - binary_success_bodies: snapshotAwsAccount: 200, 202 -> application/octet-stream
 // - delimited_query_arrays: snapshotAwsAccount: query `exclude` sent as one comma-separated value
+// - binary_success_bodies: snapshotAwsAccount: 200, 202 -> application/octet-stream
 
 #![allow(clippy::all, clippy::pedantic, missing_docs, unused_imports, dead_code)]
 
@@ -15,7 +15,9 @@ pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 #[allow(clippy::all)]
 pub mod types {
     ///An AWS account registered with (linked to) Cloudcraft: its ID and name, the IAM role Cloudcraft assumes, access control and user information.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
     pub struct AwsAccount {
         ///The date and time the AWS account was created.
         #[serde(rename = "createdAt")]
@@ -57,7 +59,9 @@ pub mod types {
         }
     }
     ///Properties of the AWS account to register.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
     pub struct AwsAccountCreateRequest {
         ///A human-readable name for the AWS account. For example, "Production" or "Staging".
         pub name: ::std::string::String,
@@ -74,7 +78,9 @@ pub mod types {
         }
     }
     ///All AWS accounts linked to the Cloudcraft account. Returned in full; there is no pagination.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
     pub struct AwsAccountList {
         ///An array of AWS accounts.
         pub accounts: ::std::vec::Vec<AwsAccount>,
@@ -85,7 +91,9 @@ pub mod types {
         }
     }
     ///The new properties of the AWS account.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
     pub struct AwsAccountUpdateRequest {
         ///A human-readable name for the AWS account. For example, "Production" or "Staging".
         pub name: ::std::string::String,
@@ -99,7 +107,9 @@ pub mod types {
         }
     }
     ///The parameters required to register a new IAM role in AWS for use with Cloudcraft.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
     pub struct AwsIamParameters {
         ///The AWS account ID for Cloudcraft (the account the IAM role must trust).
         #[serde(rename = "accountId")]
@@ -117,7 +127,9 @@ pub mod types {
         }
     }
     ///A snapshot rendered as a Cloudcraft blueprint in JSON (format `json`): the scanned resources of one region of the AWS account laid out as a diagram. Blueprint components carry a `type` field naming the AWS service (e.g. `ec2`, `sg`), the values accepted by the snapshot's `exclude` option. The document's full structure is not specified here, so the object is left open.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
     #[serde(transparent)]
     pub struct Blueprint(pub ::serde_json::Map<::std::string::String, ::serde_json::Value>);
     impl ::std::ops::Deref for Blueprint {
@@ -141,7 +153,9 @@ pub mod types {
         }
     }
     ///Error body returned by the API.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
     pub struct Error {
         ///Human-readable error message.
         pub error: ::std::string::String,
@@ -394,7 +408,9 @@ pub mod types {
         }
     }
     ///Body of a `202 Accepted` snapshot response: the 120-second wait time was exceeded, the snapshot keeps processing in the background and the request should be retried.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
     pub struct SnapshotProcessing {
         ///A code indicating the status of the snapshot generation.
         pub code: SnapshotProcessingCode,

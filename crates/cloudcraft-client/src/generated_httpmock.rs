@@ -2,7 +2,6 @@
 // DO NOT EDIT. Change the spec (or the xtask) and run `cargo xtask regen`.
 //
 // Spec transforms applied in memory before generation (see xtask/src/transforms/):
-// - binary_success_bodies: snapshotAwsAccount: 200, 202 -> application/octet-stream
 // - delimited_query_arrays: snapshotAwsAccount: query `exclude` sent as one comma-separated value
 
 #![allow(clippy::all, clippy::pedantic, missing_docs, unused_imports, dead_code)]
@@ -453,20 +452,20 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: ::serde_json::Value) -> Self {
+        pub fn ok(self, value: &types::Blueprint) -> Self {
             Self(
                 self.0
                     .status(200u16)
                     .header("content-type", "application/json")
-                    .json_body(value),
+                    .json_body_obj(value),
             )
         }
-        pub fn accepted(self, value: ::serde_json::Value) -> Self {
+        pub fn accepted(self, value: &types::SnapshotProcessing) -> Self {
             Self(
                 self.0
                     .status(202u16)
                     .header("content-type", "application/json")
-                    .json_body(value),
+                    .json_body_obj(value),
             )
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {

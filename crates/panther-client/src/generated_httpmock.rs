@@ -2,13 +2,6 @@
 // DO NOT EDIT. Change the spec (or the xtask) and run `cargo xtask regen`.
 //
 // Spec transforms applied in memory before generation (see xtask/src/transforms/):
-// - unify_error_bodies: aws cloud account#create: 400, 409, 500 -> AWSCloudAccountAPI.Error
-// - unify_error_bodies: aws cloud account#delete: 400, 500 -> AWSCloudAccountAPI.Error
-// - unify_error_bodies: aws cloud account#get: 400, 404, 500 -> AWSCloudAccountAPI.Error
-// - unify_error_bodies: aws cloud account#put: 400, 404, 500 -> AWSCloudAccountAPI.Error
-// - unify_error_bodies: role#delete: 400, 404 -> RoleAPI.Error
-// - unify_error_bodies: role#get: 400, 404 -> RoleAPI.Error
-// - unify_error_bodies: role#update: 400, 404 -> RoleAPI.Error
 // - mock_untyped_array_query: role#list: query `id` not matched by the generated mock
 
 #![allow(clippy::all, clippy::pedantic, missing_docs, unused_imports, dead_code)]
@@ -51,7 +44,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
-        pub fn bad_request(self, value: &types::AwsCloudAccountApiError) -> Self {
+        pub fn bad_request(self, value: &types::AwsCloudAccountApiBadRequestError) -> Self {
             Self(
                 self.0
                     .status(400u16)
@@ -59,7 +52,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
-        pub fn conflict(self, value: &types::AwsCloudAccountApiError) -> Self {
+        pub fn conflict(self, value: &types::AwsCloudAccountApiExistsError) -> Self {
             Self(
                 self.0
                     .status(409u16)
@@ -67,7 +60,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
-        pub fn internal_server_error(self, value: &types::AwsCloudAccountApiError) -> Self {
+        pub fn internal_server_error(self, value: &types::AwsCloudAccountApiServiceError) -> Self {
             Self(
                 self.0
                     .status(500u16)
@@ -110,7 +103,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
-        pub fn bad_request(self, value: &types::AwsCloudAccountApiError) -> Self {
+        pub fn bad_request(self, value: &types::AwsCloudAccountApiBadRequestError) -> Self {
             Self(
                 self.0
                     .status(400u16)
@@ -118,7 +111,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
-        pub fn not_found(self, value: &types::AwsCloudAccountApiError) -> Self {
+        pub fn not_found(self, value: &types::AwsCloudAccountApiNotFoundError) -> Self {
             Self(
                 self.0
                     .status(404u16)
@@ -126,7 +119,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
-        pub fn internal_server_error(self, value: &types::AwsCloudAccountApiError) -> Self {
+        pub fn internal_server_error(self, value: &types::AwsCloudAccountApiServiceError) -> Self {
             Self(
                 self.0
                     .status(500u16)
@@ -172,7 +165,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
-        pub fn bad_request(self, value: &types::AwsCloudAccountApiError) -> Self {
+        pub fn bad_request(self, value: &types::AwsCloudAccountApiBadRequestError) -> Self {
             Self(
                 self.0
                     .status(400u16)
@@ -180,7 +173,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
-        pub fn not_found(self, value: &types::AwsCloudAccountApiError) -> Self {
+        pub fn not_found(self, value: &types::AwsCloudAccountApiNotFoundError) -> Self {
             Self(
                 self.0
                     .status(404u16)
@@ -188,7 +181,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
-        pub fn internal_server_error(self, value: &types::AwsCloudAccountApiError) -> Self {
+        pub fn internal_server_error(self, value: &types::AwsCloudAccountApiServiceError) -> Self {
             Self(
                 self.0
                     .status(500u16)
@@ -226,7 +219,7 @@ pub mod operations {
         pub fn no_content(self) -> Self {
             Self(self.0.status(204u16))
         }
-        pub fn bad_request(self, value: &types::AwsCloudAccountApiError) -> Self {
+        pub fn bad_request(self, value: &types::AwsCloudAccountApiBadRequestError) -> Self {
             Self(
                 self.0
                     .status(400u16)
@@ -234,7 +227,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
-        pub fn internal_server_error(self, value: &types::AwsCloudAccountApiError) -> Self {
+        pub fn internal_server_error(self, value: &types::AwsCloudAccountApiServiceError) -> Self {
             Self(
                 self.0
                     .status(500u16)
@@ -387,7 +380,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
-        pub fn bad_request(self, value: &types::RoleApiError) -> Self {
+        pub fn bad_request(self, value: &types::RoleApiBadRequestError) -> Self {
             Self(
                 self.0
                     .status(400u16)
@@ -395,7 +388,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
-        pub fn not_found(self, value: &types::RoleApiError) -> Self {
+        pub fn not_found(self, value: &types::RoleApiNotFoundError) -> Self {
             Self(
                 self.0
                     .status(404u16)
@@ -440,7 +433,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
-        pub fn bad_request(self, value: &types::RoleApiError) -> Self {
+        pub fn bad_request(self, value: &types::RoleApiBadRequestError) -> Self {
             Self(
                 self.0
                     .status(400u16)
@@ -448,7 +441,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
-        pub fn not_found(self, value: &types::RoleApiError) -> Self {
+        pub fn not_found(self, value: &types::RoleApiNotFoundError) -> Self {
             Self(
                 self.0
                     .status(404u16)
@@ -485,7 +478,7 @@ pub mod operations {
         pub fn ok(self) -> Self {
             Self(self.0.status(200u16))
         }
-        pub fn bad_request(self, value: &types::RoleApiError) -> Self {
+        pub fn bad_request(self, value: &types::RoleApiBadRequestError) -> Self {
             Self(
                 self.0
                     .status(400u16)
@@ -493,7 +486,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
-        pub fn not_found(self, value: &types::RoleApiError) -> Self {
+        pub fn not_found(self, value: &types::RoleApiNotFoundError) -> Self {
             Self(
                 self.0
                     .status(404u16)

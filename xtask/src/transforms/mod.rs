@@ -6,8 +6,10 @@
 //! that it keeps working as endpoints are added, and documents what the facade does in place of the lost detail.
 //! Every transform reports what it changed; the report lands in the generated file's header.
 
+mod any_of_as_untagged_enum;
 mod binary_success_bodies;
 mod delimited_query_arrays;
+mod email_format_pattern;
 mod mock_untyped_array_query;
 mod pin_single_value_headers;
 mod shared_parameter_types;
@@ -39,25 +41,46 @@ pub struct Prepared {
 
 /// Prepares a spec for client generation.
 pub fn for_client(spec: &Value) -> Result<Prepared, String> {
+    prepare(spec, Purpose::Client)
+}
+
+/// Prepares a spec for the httpmock helpers.
+///
+/// The mock generator handles each response on its own, so the transforms that exist only to give the client one
+/// success and one error type (`unify_error_bodies`, `binary_success_bodies`) are skipped: mocks keep the spec's
+/// own per-status types (e.g. the snapshot's `accepted(&SnapshotProcessing)`). Everything that shapes the request
+/// is shared, so a generated `When` matches what the client sends.
+pub fn for_mock(spec: &Value) -> Result<Prepared, String> {
+    prepare(spec, Purpose::Mock)
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Purpose {
+    Client,
+    Mock,
+}
+
+fn prepare(spec: &Value, purpose: Purpose) -> Result<Prepared, String> {
     let mut doc = spec.clone();
     let mut changes = Vec::new();
+    // Request shape: shared by the client and its mocks.
     let pinned_headers = pin_single_value_headers::apply(&mut doc, &mut changes)?;
     shared_parameter_types::apply(&mut doc, &mut changes)?;
-    unify_error_bodies::apply(&mut doc, &mut changes)?;
-    binary_success_bodies::apply(&mut doc, &mut changes);
+    email_format_pattern::apply(&mut doc, &mut changes);
     delimited_query_arrays::apply(&mut doc, &mut changes);
+    any_of_as_untagged_enum::apply(&mut doc, &mut changes);
+    match purpose {
+        Purpose::Client => {
+            unify_error_bodies::apply(&mut doc, &mut changes)?;
+            binary_success_bodies::apply(&mut doc, &mut changes);
+        }
+        Purpose::Mock => mock_untyped_array_query::apply(&mut doc, &mut changes),
+    }
     Ok(Prepared {
         doc,
         changes,
         pinned_headers,
     })
-}
-
-/// Prepares a spec for httpmock helper generation: the client transforms plus the mock-only ones.
-pub fn for_mock(spec: &Value) -> Result<Prepared, String> {
-    let mut prepared = for_client(spec)?;
-    mock_untyped_array_query::apply(&mut prepared.doc, &mut prepared.changes);
-    Ok(prepared)
 }
 
 const HTTP_METHODS: &[&str] = &[

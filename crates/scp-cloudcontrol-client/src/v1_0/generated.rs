@@ -4,6 +4,10 @@
 // Spec transforms applied in memory before generation (see xtask/src/transforms/):
 // - pin_single_value_headers: Scp-Api-Version: "cloudcontrol 1.0" removed from all 13 operations, sent by the runtime
 // - shared_parameter_types: parameter AcceptLanguage: enum schema shared as types::AcceptLanguage
+// - email_format_pattern: 2 `format: email` field(s) validated with ^[^\s@]+@[^\s@]+\.[^\s@]+$
+// - any_of_as_untagged_enum: Guardrail.binding_ous
+// - any_of_as_untagged_enum: GuardrailSummary.binding_ous
+// - any_of_as_untagged_enum: ListTargetsForGuardrailResponse.targets
 
 #![allow(clippy::all, clippy::pedantic, missing_docs, unused_imports, dead_code)]
 
@@ -67,7 +71,9 @@ pub mod types {
         }
     }
     ///Request body for creating an account with the account factory.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
     pub struct AccountFactoryCreateRequest {
         ///Account email
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -94,7 +100,9 @@ pub mod types {
         }
     }
     ///Result of an account factory account creation.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
     pub struct AccountFactoryCreateResponse {
         ///Organization account ID
         pub account_id: ::std::string::String,
@@ -107,7 +115,9 @@ pub mod types {
         }
     }
     ///An account linked to a guardrail.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
     pub struct AccountsForGuardrail {
         ///Account email
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -128,7 +138,9 @@ pub mod types {
         }
     }
     ///A baseline assignment (activation) on the root, an organizational unit or an account.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
     pub struct BaselineAssignment {
         ///Number of registered accounts
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -163,7 +175,9 @@ pub mod types {
         }
     }
     ///Request body for enabling a baseline.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
     pub struct BaselineAssignmentAddRequest {
         ///Whether the terms are agreed to (Y/N)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -290,7 +304,9 @@ pub mod types {
         }
     }
     ///Result of enabling or re-enabling a baseline.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
     pub struct BaselineAssignmentAddResponse {
         ///ID of the asynchronous job (the reference labels it "ID")
         pub job_id: ::std::string::String,
@@ -305,7 +321,9 @@ pub mod types {
         }
     }
     ///List of baseline assignments.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
     pub struct BaselineAssignmentListResponse {
         ///Baseline assignments
         pub baseline_assignments: ::std::vec::Vec<BaselineAssignment>,
@@ -316,7 +334,9 @@ pub mod types {
         }
     }
     ///Request body for re-enabling a baseline.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
     pub struct BaselineAssignmentUpdateRequest {
         ///Whether the terms are agreed to (Y/N)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -380,7 +400,9 @@ pub mod types {
         }
     }
     ///Guardrail details.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
     pub struct Guardrail {
         ///Organizational units the guardrail is bound to
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -420,7 +442,9 @@ pub mod types {
         }
     }
     ///A guardrail/target pair that was processed successfully.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
     pub struct GuardrailAssignmentDetail {
         ///Guardrail ID
         pub guardrail_id: ::std::string::String,
@@ -433,7 +457,9 @@ pub mod types {
         }
     }
     ///A guardrail/target pair that failed, with the cause.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
     pub struct GuardrailAssignmentFailCaused {
         ///Error code
         pub error_code: ::std::string::String,
@@ -454,7 +480,9 @@ pub mod types {
         }
     }
     ///Result of enabling or disabling guardrails.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
     pub struct GuardrailAssignmentResponse {
         ///Guardrail/target pairs that failed, with the cause
         pub failed_ids: ::std::vec::Vec<GuardrailAssignmentFailCaused>,
@@ -467,7 +495,9 @@ pub mod types {
         }
     }
     ///An organizational unit a guardrail is bound to.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
     pub struct GuardrailBindingOu {
         ///Organizational unit ID
         pub id: ::std::string::String,
@@ -479,25 +509,35 @@ pub mod types {
             Default::default()
         }
     }
-    ///Organizational units the guardrail is bound to
+    ///`GuardrailBindingOus`
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, schemars::JsonSchema,
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
     )]
-    pub struct GuardrailBindingOus {
-        #[serde(flatten, skip_serializing_if = "::std::option::Option::is_none")]
-        pub subtype_0: ::std::option::Option<::std::vec::Vec<GuardrailBindingOu>>,
-        #[serde(flatten, skip_serializing_if = "::std::option::Option::is_none")]
-        pub subtype_1: ::std::option::Option<
-            ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-        >,
+    #[serde(untagged)]
+    pub enum GuardrailBindingOus {
+        Variant0(::std::vec::Vec<GuardrailBindingOu>),
+        Variant1(::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>),
     }
-    impl GuardrailBindingOus {
-        pub fn builder() -> builder::GuardrailBindingOus {
-            Default::default()
+    impl ::std::convert::From<::std::vec::Vec<GuardrailBindingOu>> for GuardrailBindingOus {
+        fn from(value: ::std::vec::Vec<GuardrailBindingOu>) -> Self {
+            Self::Variant0(value)
+        }
+    }
+    impl
+        ::std::convert::From<
+            ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+        > for GuardrailBindingOus
+    {
+        fn from(
+            value: ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+        ) -> Self {
+            Self::Variant1(value)
         }
     }
     ///Request body for disabling guardrails on targets.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
     pub struct GuardrailDisableRequest {
         ///IDs of the guardrails
         pub guardrail_ids: ::std::vec::Vec<::std::string::String>,
@@ -513,7 +553,9 @@ pub mod types {
         }
     }
     ///Request body for enabling guardrails on targets.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
     pub struct GuardrailEnableRequest {
         ///IDs of the guardrails
         pub guardrail_ids: ::std::vec::Vec<::std::string::String>,
@@ -529,7 +571,9 @@ pub mod types {
         }
     }
     ///A target linked to a guardrail.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
     pub struct GuardrailLinkInfo {
         ///Target ID
         pub target_id: ::std::string::String,
@@ -543,7 +587,9 @@ pub mod types {
         }
     }
     ///A page of guardrails.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
     pub struct GuardrailPageResponse {
         ///Count
         pub count: i64,
@@ -563,7 +609,9 @@ pub mod types {
         }
     }
     ///Guardrail detail response.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
     pub struct GuardrailShowResponse {
         pub guardrail: Guardrail,
     }
@@ -573,7 +621,9 @@ pub mod types {
         }
     }
     ///Guardrail summary.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
     pub struct GuardrailSummary {
         ///Organizational units the guardrail is bound to
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -612,25 +662,35 @@ pub mod types {
             Default::default()
         }
     }
-    ///Organizational units the guardrail is bound to
+    ///`GuardrailSummaryBindingOus`
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, schemars::JsonSchema,
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
     )]
-    pub struct GuardrailSummaryBindingOus {
-        #[serde(flatten, skip_serializing_if = "::std::option::Option::is_none")]
-        pub subtype_0: ::std::option::Option<::std::vec::Vec<GuardrailBindingOu>>,
-        #[serde(flatten, skip_serializing_if = "::std::option::Option::is_none")]
-        pub subtype_1: ::std::option::Option<
-            ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-        >,
+    #[serde(untagged)]
+    pub enum GuardrailSummaryBindingOus {
+        Variant0(::std::vec::Vec<GuardrailBindingOu>),
+        Variant1(::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>),
     }
-    impl GuardrailSummaryBindingOus {
-        pub fn builder() -> builder::GuardrailSummaryBindingOus {
-            Default::default()
+    impl ::std::convert::From<::std::vec::Vec<GuardrailBindingOu>> for GuardrailSummaryBindingOus {
+        fn from(value: ::std::vec::Vec<GuardrailBindingOu>) -> Self {
+            Self::Variant0(value)
+        }
+    }
+    impl
+        ::std::convert::From<
+            ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+        > for GuardrailSummaryBindingOus
+    {
+        fn from(
+            value: ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+        ) -> Self {
+            Self::Variant1(value)
         }
     }
     ///Summary of a guardrail linked to a target.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
     pub struct GuardrailsForTargetSummary {
         ///Creation time
         pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
@@ -661,7 +721,9 @@ pub mod types {
         }
     }
     ///Landing zone details (API version 1.0).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
     pub struct LandingZone {
         ///Whether the terms are agreed to (Y/N)
         pub agree_yn: ::std::string::String,
@@ -705,7 +767,9 @@ pub mod types {
         }
     }
     ///Request body for creating a landing zone (API version 1.0).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
     pub struct LandingZoneCreateRequest {
         ///Name of the additional organizational unit
         pub additional_ou_name: LandingZoneCreateRequestAdditionalOuName,
@@ -923,6 +987,13 @@ pub mod types {
             if value.chars().count() > 60usize {
                 return Err("longer than 60 characters".into());
             }
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> =
+                ::std::sync::LazyLock::new(|| {
+                    ::regress::Regex::new("^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$").unwrap()
+                });
+            if PATTERN.find(value).is_none() {
+                return Err("doesn't match pattern \"^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$\"".into());
+            }
             Ok(Self(value.to_string()))
         }
     }
@@ -1098,6 +1169,13 @@ pub mod types {
             if value.chars().count() > 60usize {
                 return Err("longer than 60 characters".into());
             }
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> =
+                ::std::sync::LazyLock::new(|| {
+                    ::regress::Regex::new("^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$").unwrap()
+                });
+            if PATTERN.find(value).is_none() {
+                return Err("doesn't match pattern \"^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$\"".into());
+            }
             Ok(Self(value.to_string()))
         }
     }
@@ -1180,7 +1258,9 @@ pub mod types {
         }
     }
     ///Result of creating or deleting a landing zone.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
     pub struct LandingZoneCreateResponse {
         ///ID of the asynchronous job (the reference labels it "ID")
         pub job_id: ::std::string::String,
@@ -1193,7 +1273,9 @@ pub mod types {
         }
     }
     ///Landing zone detail response (API version 1.0).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
     pub struct LandingZoneShowResponse {
         pub landing_zone: LandingZone,
     }
@@ -1315,7 +1397,9 @@ pub mod types {
         }
     }
     ///A page of guardrails linked to a target.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
     pub struct ListGuardrailsForTargetResponse {
         ///Count
         pub count: i64,
@@ -1335,7 +1419,9 @@ pub mod types {
         }
     }
     ///A page of targets linked to a guardrail.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
     pub struct ListTargetsForGuardrailResponse {
         ///Count
         pub count: i64,
@@ -1356,17 +1442,25 @@ pub mod types {
     }
     ///Targets linked to the guardrail: accounts or organizational units, depending on `target_type`
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, schemars::JsonSchema,
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
     )]
-    pub struct ListTargetsForGuardrailResponseTargets {
-        #[serde(flatten, skip_serializing_if = "::std::option::Option::is_none")]
-        pub subtype_0: ::std::option::Option<::std::vec::Vec<AccountsForGuardrail>>,
-        #[serde(flatten, skip_serializing_if = "::std::option::Option::is_none")]
-        pub subtype_1: ::std::option::Option<::std::vec::Vec<OrganizationUnitsForGuardrail>>,
+    #[serde(untagged)]
+    pub enum ListTargetsForGuardrailResponseTargets {
+        Variant0(::std::vec::Vec<AccountsForGuardrail>),
+        Variant1(::std::vec::Vec<OrganizationUnitsForGuardrail>),
     }
-    impl ListTargetsForGuardrailResponseTargets {
-        pub fn builder() -> builder::ListTargetsForGuardrailResponseTargets {
-            Default::default()
+    impl ::std::convert::From<::std::vec::Vec<AccountsForGuardrail>>
+        for ListTargetsForGuardrailResponseTargets
+    {
+        fn from(value: ::std::vec::Vec<AccountsForGuardrail>) -> Self {
+            Self::Variant0(value)
+        }
+    }
+    impl ::std::convert::From<::std::vec::Vec<OrganizationUnitsForGuardrail>>
+        for ListTargetsForGuardrailResponseTargets
+    {
+        fn from(value: ::std::vec::Vec<OrganizationUnitsForGuardrail>) -> Self {
+            Self::Variant1(value)
         }
     }
     ///`ListTargetsForGuardrailTargetType`
@@ -1422,7 +1516,9 @@ pub mod types {
         }
     }
     ///An organizational unit linked to a guardrail.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
     pub struct OrganizationUnitsForGuardrail {
         ///Organizational unit ID
         pub id: ::std::string::String,
@@ -2710,76 +2806,6 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct GuardrailBindingOus {
-            subtype_0: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::GuardrailBindingOu>>,
-                ::std::string::String,
-            >,
-            subtype_1: ::std::result::Result<
-                ::std::option::Option<
-                    ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-                >,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for GuardrailBindingOus {
-            fn default() -> Self {
-                Self {
-                    subtype_0: Ok(Default::default()),
-                    subtype_1: Ok(Default::default()),
-                }
-            }
-        }
-        impl GuardrailBindingOus {
-            pub fn subtype_0<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::GuardrailBindingOu>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.subtype_0 = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for subtype_0: {e}"));
-                self
-            }
-            pub fn subtype_1<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::std::vec::Vec<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.subtype_1 = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for subtype_1: {e}"));
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<GuardrailBindingOus> for super::GuardrailBindingOus {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GuardrailBindingOus,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    subtype_0: value.subtype_0?,
-                    subtype_1: value.subtype_1?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::GuardrailBindingOus> for GuardrailBindingOus {
-            fn from(value: super::GuardrailBindingOus) -> Self {
-                Self {
-                    subtype_0: Ok(value.subtype_0),
-                    subtype_1: Ok(value.subtype_1),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct GuardrailDisableRequest {
             guardrail_ids: ::std::result::Result<
                 ::std::vec::Vec<::std::string::String>,
@@ -3356,76 +3382,6 @@ pub mod types {
                     srn: Ok(value.srn),
                     status: Ok(value.status),
                     type_: Ok(value.type_),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct GuardrailSummaryBindingOus {
-            subtype_0: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::GuardrailBindingOu>>,
-                ::std::string::String,
-            >,
-            subtype_1: ::std::result::Result<
-                ::std::option::Option<
-                    ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-                >,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for GuardrailSummaryBindingOus {
-            fn default() -> Self {
-                Self {
-                    subtype_0: Ok(Default::default()),
-                    subtype_1: Ok(Default::default()),
-                }
-            }
-        }
-        impl GuardrailSummaryBindingOus {
-            pub fn subtype_0<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::GuardrailBindingOu>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.subtype_0 = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for subtype_0: {e}"));
-                self
-            }
-            pub fn subtype_1<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::std::vec::Vec<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.subtype_1 = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for subtype_1: {e}"));
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<GuardrailSummaryBindingOus> for super::GuardrailSummaryBindingOus {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GuardrailSummaryBindingOus,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    subtype_0: value.subtype_0?,
-                    subtype_1: value.subtype_1?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::GuardrailSummaryBindingOus> for GuardrailSummaryBindingOus {
-            fn from(value: super::GuardrailSummaryBindingOus) -> Self {
-                Self {
-                    subtype_0: Ok(value.subtype_0),
-                    subtype_1: Ok(value.subtype_1),
                 }
             }
         }
@@ -4350,74 +4306,6 @@ pub mod types {
                     size: Ok(value.size),
                     sort: Ok(value.sort),
                     targets: Ok(value.targets),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ListTargetsForGuardrailResponseTargets {
-            subtype_0: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::AccountsForGuardrail>>,
-                ::std::string::String,
-            >,
-            subtype_1: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::OrganizationUnitsForGuardrail>>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ListTargetsForGuardrailResponseTargets {
-            fn default() -> Self {
-                Self {
-                    subtype_0: Ok(Default::default()),
-                    subtype_1: Ok(Default::default()),
-                }
-            }
-        }
-        impl ListTargetsForGuardrailResponseTargets {
-            pub fn subtype_0<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::AccountsForGuardrail>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.subtype_0 = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for subtype_0: {e}"));
-                self
-            }
-            pub fn subtype_1<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::OrganizationUnitsForGuardrail>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.subtype_1 = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for subtype_1: {e}"));
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ListTargetsForGuardrailResponseTargets>
-            for super::ListTargetsForGuardrailResponseTargets
-        {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ListTargetsForGuardrailResponseTargets,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    subtype_0: value.subtype_0?,
-                    subtype_1: value.subtype_1?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ListTargetsForGuardrailResponseTargets>
-            for ListTargetsForGuardrailResponseTargets
-        {
-            fn from(value: super::ListTargetsForGuardrailResponseTargets) -> Self {
-                Self {
-                    subtype_0: Ok(value.subtype_0),
-                    subtype_1: Ok(value.subtype_1),
                 }
             }
         }

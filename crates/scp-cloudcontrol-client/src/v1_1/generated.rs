@@ -4,6 +4,10 @@
 // Spec transforms applied in memory before generation (see xtask/src/transforms/):
 // - pin_single_value_headers: Scp-Api-Version: "cloudcontrol 1.1" removed from all 15 operations, sent by the runtime
 // - shared_parameter_types: parameter AcceptLanguage: enum schema shared as types::AcceptLanguage
+// - email_format_pattern: 2 `format: email` field(s) validated with ^[^\s@]+@[^\s@]+\.[^\s@]+$
+// - any_of_as_untagged_enum: Guardrail.binding_ous
+// - any_of_as_untagged_enum: GuardrailSummary.binding_ous
+// - any_of_as_untagged_enum: ListTargetsForGuardrailResponse.targets
 
 #![allow(clippy::all, clippy::pedantic, missing_docs, unused_imports, dead_code)]
 
@@ -67,7 +71,9 @@ pub mod types {
         }
     }
     ///Request body for creating an account with the account factory.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
     pub struct AccountFactoryCreateRequest {
         ///Account email
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -94,7 +100,9 @@ pub mod types {
         }
     }
     ///Result of an account factory account creation.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
     pub struct AccountFactoryCreateResponse {
         ///Organization account ID
         pub account_id: ::std::string::String,
@@ -107,7 +115,9 @@ pub mod types {
         }
     }
     ///An account linked to a guardrail.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
     pub struct AccountsForGuardrail {
         ///Account email
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -128,7 +138,9 @@ pub mod types {
         }
     }
     ///Request body for enabling a baseline.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
     pub struct BaselineAssignmentAddRequest {
         ///Whether the terms are agreed to (Y/N)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -255,7 +267,9 @@ pub mod types {
         }
     }
     ///Result of enabling or re-enabling a baseline.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
     pub struct BaselineAssignmentAddResponse {
         ///ID of the asynchronous job (the reference labels it "ID")
         pub job_id: ::std::string::String,
@@ -270,7 +284,9 @@ pub mod types {
         }
     }
     ///List of baseline assignments (API version 1.1).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
     pub struct BaselineAssignmentListResponseV1Dot1 {
         ///Baseline assignments
         pub baseline_assignments: ::std::vec::Vec<BaselineAssignmentV1Dot1>,
@@ -281,7 +297,9 @@ pub mod types {
         }
     }
     ///Request body for deregistering (removing) a baseline assignment.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
     pub struct BaselineAssignmentRemoveRequest {
         ///Landing zone ID
         pub landing_zone_id: ::std::string::String,
@@ -348,7 +366,9 @@ pub mod types {
         }
     }
     ///Result of deregistering (removing) a baseline assignment.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
     pub struct BaselineAssignmentRemoveResponse {
         ///ID of the asynchronous job (the reference labels it "ID")
         pub job_id: ::std::string::String,
@@ -363,7 +383,9 @@ pub mod types {
         }
     }
     ///Request body for re-enabling a baseline.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
     pub struct BaselineAssignmentUpdateRequest {
         ///Whether the terms are agreed to (Y/N)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -427,7 +449,9 @@ pub mod types {
         }
     }
     ///A baseline assignment (activation) on the root, an organizational unit or an account (API version 1.1, with the detective guardrail fields).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
     pub struct BaselineAssignmentV1Dot1 {
         ///Number of registered accounts
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -468,7 +492,9 @@ pub mod types {
         }
     }
     ///Guardrail details.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
     pub struct Guardrail {
         ///Organizational units the guardrail is bound to
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -508,7 +534,9 @@ pub mod types {
         }
     }
     ///A guardrail/target pair that was processed successfully.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
     pub struct GuardrailAssignmentDetail {
         ///Guardrail ID
         pub guardrail_id: ::std::string::String,
@@ -521,7 +549,9 @@ pub mod types {
         }
     }
     ///A guardrail/target pair that failed, with the cause.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
     pub struct GuardrailAssignmentFailCaused {
         ///Error code
         pub error_code: ::std::string::String,
@@ -542,7 +572,9 @@ pub mod types {
         }
     }
     ///Result of enabling or disabling guardrails.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
     pub struct GuardrailAssignmentResponse {
         ///Guardrail/target pairs that failed, with the cause
         pub failed_ids: ::std::vec::Vec<GuardrailAssignmentFailCaused>,
@@ -555,7 +587,9 @@ pub mod types {
         }
     }
     ///An organizational unit a guardrail is bound to.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
     pub struct GuardrailBindingOu {
         ///Organizational unit ID
         pub id: ::std::string::String,
@@ -567,25 +601,35 @@ pub mod types {
             Default::default()
         }
     }
-    ///Organizational units the guardrail is bound to
+    ///`GuardrailBindingOus`
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, schemars::JsonSchema,
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
     )]
-    pub struct GuardrailBindingOus {
-        #[serde(flatten, skip_serializing_if = "::std::option::Option::is_none")]
-        pub subtype_0: ::std::option::Option<::std::vec::Vec<GuardrailBindingOu>>,
-        #[serde(flatten, skip_serializing_if = "::std::option::Option::is_none")]
-        pub subtype_1: ::std::option::Option<
-            ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-        >,
+    #[serde(untagged)]
+    pub enum GuardrailBindingOus {
+        Variant0(::std::vec::Vec<GuardrailBindingOu>),
+        Variant1(::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>),
     }
-    impl GuardrailBindingOus {
-        pub fn builder() -> builder::GuardrailBindingOus {
-            Default::default()
+    impl ::std::convert::From<::std::vec::Vec<GuardrailBindingOu>> for GuardrailBindingOus {
+        fn from(value: ::std::vec::Vec<GuardrailBindingOu>) -> Self {
+            Self::Variant0(value)
+        }
+    }
+    impl
+        ::std::convert::From<
+            ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+        > for GuardrailBindingOus
+    {
+        fn from(
+            value: ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+        ) -> Self {
+            Self::Variant1(value)
         }
     }
     ///Request body for disabling guardrails on targets.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
     pub struct GuardrailDisableRequest {
         ///IDs of the guardrails
         pub guardrail_ids: ::std::vec::Vec<::std::string::String>,
@@ -601,7 +645,9 @@ pub mod types {
         }
     }
     ///Request body for enabling guardrails on targets.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
     pub struct GuardrailEnableRequest {
         ///IDs of the guardrails
         pub guardrail_ids: ::std::vec::Vec<::std::string::String>,
@@ -617,7 +663,9 @@ pub mod types {
         }
     }
     ///A target linked to a guardrail.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
     pub struct GuardrailLinkInfo {
         ///Target ID
         pub target_id: ::std::string::String,
@@ -631,7 +679,9 @@ pub mod types {
         }
     }
     ///A page of guardrails.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
     pub struct GuardrailPageResponse {
         ///Count
         pub count: i64,
@@ -651,7 +701,9 @@ pub mod types {
         }
     }
     ///Guardrail detail response.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
     pub struct GuardrailShowResponse {
         pub guardrail: Guardrail,
     }
@@ -661,7 +713,9 @@ pub mod types {
         }
     }
     ///Guardrail summary.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
     pub struct GuardrailSummary {
         ///Organizational units the guardrail is bound to
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -700,25 +754,35 @@ pub mod types {
             Default::default()
         }
     }
-    ///Organizational units the guardrail is bound to
+    ///`GuardrailSummaryBindingOus`
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, schemars::JsonSchema,
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
     )]
-    pub struct GuardrailSummaryBindingOus {
-        #[serde(flatten, skip_serializing_if = "::std::option::Option::is_none")]
-        pub subtype_0: ::std::option::Option<::std::vec::Vec<GuardrailBindingOu>>,
-        #[serde(flatten, skip_serializing_if = "::std::option::Option::is_none")]
-        pub subtype_1: ::std::option::Option<
-            ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-        >,
+    #[serde(untagged)]
+    pub enum GuardrailSummaryBindingOus {
+        Variant0(::std::vec::Vec<GuardrailBindingOu>),
+        Variant1(::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>),
     }
-    impl GuardrailSummaryBindingOus {
-        pub fn builder() -> builder::GuardrailSummaryBindingOus {
-            Default::default()
+    impl ::std::convert::From<::std::vec::Vec<GuardrailBindingOu>> for GuardrailSummaryBindingOus {
+        fn from(value: ::std::vec::Vec<GuardrailBindingOu>) -> Self {
+            Self::Variant0(value)
+        }
+    }
+    impl
+        ::std::convert::From<
+            ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+        > for GuardrailSummaryBindingOus
+    {
+        fn from(
+            value: ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+        ) -> Self {
+            Self::Variant1(value)
         }
     }
     ///Summary of a guardrail linked to a target.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
     pub struct GuardrailsForTargetSummary {
         ///Creation time
         pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
@@ -749,7 +813,9 @@ pub mod types {
         }
     }
     ///Request body for creating a landing zone (API version 1.1).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
     pub struct LandingZoneCreateRequestV1Dot1 {
         ///Name of the additional organizational unit
         pub additional_ou_name: LandingZoneCreateRequestV1Dot1AdditionalOuName,
@@ -976,6 +1042,13 @@ pub mod types {
         fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             if value.chars().count() > 60usize {
                 return Err("longer than 60 characters".into());
+            }
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> =
+                ::std::sync::LazyLock::new(|| {
+                    ::regress::Regex::new("^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$").unwrap()
+                });
+            if PATTERN.find(value).is_none() {
+                return Err("doesn't match pattern \"^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$\"".into());
             }
             Ok(Self(value.to_string()))
         }
@@ -1218,6 +1291,13 @@ pub mod types {
             if value.chars().count() > 60usize {
                 return Err("longer than 60 characters".into());
             }
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> =
+                ::std::sync::LazyLock::new(|| {
+                    ::regress::Regex::new("^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$").unwrap()
+                });
+            if PATTERN.find(value).is_none() {
+                return Err("doesn't match pattern \"^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$\"".into());
+            }
             Ok(Self(value.to_string()))
         }
     }
@@ -1302,7 +1382,9 @@ pub mod types {
         }
     }
     ///Result of creating, updating or deleting a landing zone.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
     pub struct LandingZoneCreateResponse {
         ///ID of the asynchronous job (the reference labels it "ID")
         pub job_id: ::std::string::String,
@@ -1315,7 +1397,9 @@ pub mod types {
         }
     }
     ///Landing zone detail response (API version 1.1).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
     pub struct LandingZoneShowResponseV1Dot1 {
         pub landing_zone: LandingZoneV1Dot1,
     }
@@ -1325,7 +1409,9 @@ pub mod types {
         }
     }
     ///Request body for updating a landing zone.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
     pub struct LandingZoneUpdateRequest {
         ///Detective guardrail status
         pub detective_guardrail_status: ::std::string::String,
@@ -1336,7 +1422,9 @@ pub mod types {
         }
     }
     ///Landing zone details (API version 1.1).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
     pub struct LandingZoneV1Dot1 {
         ///Whether the terms are agreed to (Y/N)
         pub agree_yn: ::std::string::String,
@@ -1554,7 +1642,9 @@ pub mod types {
         }
     }
     ///A page of guardrails linked to a target.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
     pub struct ListGuardrailsForTargetResponse {
         ///Count
         pub count: i64,
@@ -1574,7 +1664,9 @@ pub mod types {
         }
     }
     ///A page of targets linked to a guardrail.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
     pub struct ListTargetsForGuardrailResponse {
         ///Count
         pub count: i64,
@@ -1595,17 +1687,25 @@ pub mod types {
     }
     ///Targets linked to the guardrail: accounts or organizational units, depending on `target_type`
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, schemars::JsonSchema,
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
     )]
-    pub struct ListTargetsForGuardrailResponseTargets {
-        #[serde(flatten, skip_serializing_if = "::std::option::Option::is_none")]
-        pub subtype_0: ::std::option::Option<::std::vec::Vec<AccountsForGuardrail>>,
-        #[serde(flatten, skip_serializing_if = "::std::option::Option::is_none")]
-        pub subtype_1: ::std::option::Option<::std::vec::Vec<OrganizationUnitsForGuardrail>>,
+    #[serde(untagged)]
+    pub enum ListTargetsForGuardrailResponseTargets {
+        Variant0(::std::vec::Vec<AccountsForGuardrail>),
+        Variant1(::std::vec::Vec<OrganizationUnitsForGuardrail>),
     }
-    impl ListTargetsForGuardrailResponseTargets {
-        pub fn builder() -> builder::ListTargetsForGuardrailResponseTargets {
-            Default::default()
+    impl ::std::convert::From<::std::vec::Vec<AccountsForGuardrail>>
+        for ListTargetsForGuardrailResponseTargets
+    {
+        fn from(value: ::std::vec::Vec<AccountsForGuardrail>) -> Self {
+            Self::Variant0(value)
+        }
+    }
+    impl ::std::convert::From<::std::vec::Vec<OrganizationUnitsForGuardrail>>
+        for ListTargetsForGuardrailResponseTargets
+    {
+        fn from(value: ::std::vec::Vec<OrganizationUnitsForGuardrail>) -> Self {
+            Self::Variant1(value)
         }
     }
     ///`ListTargetsForGuardrailTargetType`
@@ -1661,7 +1761,9 @@ pub mod types {
         }
     }
     ///An organizational unit linked to a guardrail.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
     pub struct OrganizationUnitsForGuardrail {
         ///Organizational unit ID
         pub id: ::std::string::String,
@@ -3116,76 +3218,6 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct GuardrailBindingOus {
-            subtype_0: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::GuardrailBindingOu>>,
-                ::std::string::String,
-            >,
-            subtype_1: ::std::result::Result<
-                ::std::option::Option<
-                    ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-                >,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for GuardrailBindingOus {
-            fn default() -> Self {
-                Self {
-                    subtype_0: Ok(Default::default()),
-                    subtype_1: Ok(Default::default()),
-                }
-            }
-        }
-        impl GuardrailBindingOus {
-            pub fn subtype_0<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::GuardrailBindingOu>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.subtype_0 = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for subtype_0: {e}"));
-                self
-            }
-            pub fn subtype_1<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::std::vec::Vec<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.subtype_1 = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for subtype_1: {e}"));
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<GuardrailBindingOus> for super::GuardrailBindingOus {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GuardrailBindingOus,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    subtype_0: value.subtype_0?,
-                    subtype_1: value.subtype_1?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::GuardrailBindingOus> for GuardrailBindingOus {
-            fn from(value: super::GuardrailBindingOus) -> Self {
-                Self {
-                    subtype_0: Ok(value.subtype_0),
-                    subtype_1: Ok(value.subtype_1),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct GuardrailDisableRequest {
             guardrail_ids: ::std::result::Result<
                 ::std::vec::Vec<::std::string::String>,
@@ -3762,76 +3794,6 @@ pub mod types {
                     srn: Ok(value.srn),
                     status: Ok(value.status),
                     type_: Ok(value.type_),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct GuardrailSummaryBindingOus {
-            subtype_0: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::GuardrailBindingOu>>,
-                ::std::string::String,
-            >,
-            subtype_1: ::std::result::Result<
-                ::std::option::Option<
-                    ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-                >,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for GuardrailSummaryBindingOus {
-            fn default() -> Self {
-                Self {
-                    subtype_0: Ok(Default::default()),
-                    subtype_1: Ok(Default::default()),
-                }
-            }
-        }
-        impl GuardrailSummaryBindingOus {
-            pub fn subtype_0<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::GuardrailBindingOu>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.subtype_0 = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for subtype_0: {e}"));
-                self
-            }
-            pub fn subtype_1<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::std::vec::Vec<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.subtype_1 = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for subtype_1: {e}"));
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<GuardrailSummaryBindingOus> for super::GuardrailSummaryBindingOus {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GuardrailSummaryBindingOus,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    subtype_0: value.subtype_0?,
-                    subtype_1: value.subtype_1?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::GuardrailSummaryBindingOus> for GuardrailSummaryBindingOus {
-            fn from(value: super::GuardrailSummaryBindingOus) -> Self {
-                Self {
-                    subtype_0: Ok(value.subtype_0),
-                    subtype_1: Ok(value.subtype_1),
                 }
             }
         }
@@ -4847,74 +4809,6 @@ pub mod types {
                     size: Ok(value.size),
                     sort: Ok(value.sort),
                     targets: Ok(value.targets),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ListTargetsForGuardrailResponseTargets {
-            subtype_0: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::AccountsForGuardrail>>,
-                ::std::string::String,
-            >,
-            subtype_1: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::OrganizationUnitsForGuardrail>>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ListTargetsForGuardrailResponseTargets {
-            fn default() -> Self {
-                Self {
-                    subtype_0: Ok(Default::default()),
-                    subtype_1: Ok(Default::default()),
-                }
-            }
-        }
-        impl ListTargetsForGuardrailResponseTargets {
-            pub fn subtype_0<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::AccountsForGuardrail>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.subtype_0 = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for subtype_0: {e}"));
-                self
-            }
-            pub fn subtype_1<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::OrganizationUnitsForGuardrail>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.subtype_1 = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for subtype_1: {e}"));
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ListTargetsForGuardrailResponseTargets>
-            for super::ListTargetsForGuardrailResponseTargets
-        {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ListTargetsForGuardrailResponseTargets,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    subtype_0: value.subtype_0?,
-                    subtype_1: value.subtype_1?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ListTargetsForGuardrailResponseTargets>
-            for ListTargetsForGuardrailResponseTargets
-        {
-            fn from(value: super::ListTargetsForGuardrailResponseTargets) -> Self {
-                Self {
-                    subtype_0: Ok(value.subtype_0),
-                    subtype_1: Ok(value.subtype_1),
                 }
             }
         }

@@ -4,6 +4,10 @@
 // Spec transforms applied in memory before generation (see xtask/src/transforms/):
 // - pin_single_value_headers: Scp-Api-Version: "cloudcontrol 1.1" removed from all 15 operations, sent by the runtime
 // - shared_parameter_types: parameter AcceptLanguage: enum schema shared as types::AcceptLanguage
+// - email_format_pattern: 2 `format: email` field(s) validated with ^[^\s@]+@[^\s@]+\.[^\s@]+$
+// - any_of_as_untagged_enum: Guardrail.binding_ous
+// - any_of_as_untagged_enum: GuardrailSummary.binding_ous
+// - any_of_as_untagged_enum: ListTargetsForGuardrailResponse.targets
 
 #![allow(clippy::all, clippy::pedantic, missing_docs, unused_imports, dead_code)]
 
