@@ -125,9 +125,9 @@ fn file(
             header.push_str(&format!("// - {}: {}\n", change.transform, change.detail));
         }
     }
-    let syntax: syn::File = syn::parse2(tokens)
-        .map_err(|e| format!("{}: generated code does not parse: {e}", target.spec))?;
-    let code = rustfmt(&prettyplease::unparse(&syntax))?;
+    // rustfmt straight from the token text: prettyplease would print multi-line `#[doc]` strings as indented
+    // block comments, which rustdoc then reads as indented code blocks (and runs as doctests).
+    let code = rustfmt(&tokens.to_string())?;
     Ok(format!(
         "{header}\n#![allow(clippy::all, clippy::pedantic, missing_docs, unused_imports, dead_code)]\n\n{code}"
     ))

@@ -2,16 +2,24 @@
 //!
 //! Each generated `Client` carries a [`Runtime`] as its progenitor "inner" value, and the generator emits an
 //! `impl ClientHooks<Runtime> for Client` whose `exec` hands every request to [`Runtime::execute`]. Runtime concerns
-//! therefore live here once, for every operation of every provider, instead of being re-implemented per operation.
+//! (authentication and request signing, pinned headers, user agent) therefore live here once, for every operation
+//! of every provider, instead of being re-implemented per operation.
 //!
 //! The code generator also emits, next to each client, an [`Api`] value describing what the spec says every request
 //! must carry (for instance SCP's `Scp-Api-Version`), so those headers cannot be forgotten or overridden.
 
 mod api;
+mod auth;
 mod runtime;
+pub mod scp_signature;
+mod tls;
 
 pub use api::Api;
-pub use runtime::Runtime;
+pub use auth::{scp_headers, Auth, InvalidCredential, ScpCredentials};
+pub use runtime::{Runtime, RuntimeBuilder};
+pub use tls::ensure_crypto_provider;
 
 /// Re-exported so generated code can name the hook types through this crate.
 pub use progenitor_client::{ClientHooks, OperationInfo};
+/// Re-exported so callers can build credentials without depending on `secrecy` themselves.
+pub use secrecy::{ExposeSecret, SecretString};

@@ -11,41 +11,46 @@
 use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
-/// Types used as operation parameters and responses.
+#[doc = r" Types used as operation parameters and responses."]
 #[allow(clippy::all)]
 pub mod types {
-    ///An AWS account registered with (linked to) Cloudcraft: its ID and name, the IAM role Cloudcraft assumes, access control and user information.
+    #[doc = "An AWS account registered with (linked to) Cloudcraft: its ID and name, the IAM role Cloudcraft assumes, access control and user information."]
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars :: JsonSchema,
     )]
     pub struct AwsAccount {
-        ///The date and time the AWS account was created.
+        #[doc = "The date and time the AWS account was created."]
         #[serde(rename = "createdAt")]
         pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        ///The user ID of the creator of the AWS account.
+        #[doc = "The user ID of the creator of the AWS account."]
         #[serde(rename = "CreatorId")]
         pub creator_id: ::std::string::String,
-        ///The unique external ID of the Cloudcraft user who created the AWS account.
+        #[doc = "The unique external ID of the Cloudcraft user who created the AWS account."]
         #[serde(rename = "externalId")]
         pub external_id: ::std::string::String,
-        ///The unique identifier of the AWS account (a UUID). Required by the other AWS-related endpoints as `account_id`.
+        #[doc = "The unique identifier of the AWS account (a UUID). Required by the other AWS-related endpoints as `account_id`."]
         pub id: ::std::string::String,
-        ///A human-readable name for the AWS account.
+        #[doc = "A human-readable name for the AWS account."]
         pub name: ::std::string::String,
-        ///Access control: the teams or customers allowed to read the AWS account, each as a `team/ID` or `customer/ID` string. Not present in the documented examples.
+        #[doc = "Access control: the teams or customers allowed to read the AWS account, each as a `team/ID` or `customer/ID` string. Not present in the documented examples."]
         #[serde(
             rename = "readAccess",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub read_access: ::std::vec::Vec<::std::string::String>,
-        ///The ARN of the IAM role created in AWS for Cloudcraft.
+        #[doc = "The ARN of the IAM role created in AWS for Cloudcraft."]
         #[serde(rename = "roleArn")]
         pub role_arn: ::std::string::String,
-        ///The date and time the AWS account was last updated.
+        #[doc = "The date and time the AWS account was last updated."]
         #[serde(rename = "updatedAt")]
         pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        ///Access control: the teams or customers allowed to modify the AWS account, each as a `team/ID` or `customer/ID` string. Not present in the documented examples.
+        #[doc = "Access control: the teams or customers allowed to modify the AWS account, each as a `team/ID` or `customer/ID` string. Not present in the documented examples."]
         #[serde(
             rename = "writeAccess",
             default,
@@ -58,17 +63,22 @@ pub mod types {
             Default::default()
         }
     }
-    ///Properties of the AWS account to register.
+    #[doc = "Properties of the AWS account to register."]
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars :: JsonSchema,
     )]
     pub struct AwsAccountCreateRequest {
-        ///A human-readable name for the AWS account. For example, "Production" or "Staging".
+        #[doc = "A human-readable name for the AWS account. For example, \"Production\" or \"Staging\"."]
         pub name: ::std::string::String,
-        ///Optional AWS region to be used for account validation. By default, the account is validated in the us-east-1 region.
+        #[doc = "Optional AWS region to be used for account validation. By default, the account is validated in the us-east-1 region."]
         #[serde(default = "defaults::aws_account_create_request_region")]
         pub region: ::std::string::String,
-        ///The ARN of the read-only IAM role you've created in your AWS account for Cloudcraft. The IAM role must be created with the unique external ID value of the person who generated the API key being used (see `GET /aws/account/iamParameters`).
+        #[doc = "The ARN of the read-only IAM role you've created in your AWS account for Cloudcraft. The IAM role must be created with the unique external ID value of the person who generated the API key being used (see `GET /aws/account/iamParameters`)."]
         #[serde(rename = "roleArn")]
         pub role_arn: ::std::string::String,
     }
@@ -77,12 +87,17 @@ pub mod types {
             Default::default()
         }
     }
-    ///All AWS accounts linked to the Cloudcraft account. Returned in full; there is no pagination.
+    #[doc = "All AWS accounts linked to the Cloudcraft account. Returned in full; there is no pagination."]
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars :: JsonSchema,
     )]
     pub struct AwsAccountList {
-        ///An array of AWS accounts.
+        #[doc = "An array of AWS accounts."]
         pub accounts: ::std::vec::Vec<AwsAccount>,
     }
     impl AwsAccountList {
@@ -90,14 +105,19 @@ pub mod types {
             Default::default()
         }
     }
-    ///The new properties of the AWS account.
+    #[doc = "The new properties of the AWS account."]
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars :: JsonSchema,
     )]
     pub struct AwsAccountUpdateRequest {
-        ///A human-readable name for the AWS account. For example, "Production" or "Staging".
+        #[doc = "A human-readable name for the AWS account. For example, \"Production\" or \"Staging\"."]
         pub name: ::std::string::String,
-        ///The ARN of the read-only IAM role you've created in your AWS account for Cloudcraft. The IAM role must be created with the unique external ID value of the person who generated the API key being used (see `GET /aws/account/iamParameters`).
+        #[doc = "The ARN of the read-only IAM role you've created in your AWS account for Cloudcraft. The IAM role must be created with the unique external ID value of the person who generated the API key being used (see `GET /aws/account/iamParameters`)."]
         #[serde(rename = "roleArn")]
         pub role_arn: ::std::string::String,
     }
@@ -106,18 +126,23 @@ pub mod types {
             Default::default()
         }
     }
-    ///The parameters required to register a new IAM role in AWS for use with Cloudcraft.
+    #[doc = "The parameters required to register a new IAM role in AWS for use with Cloudcraft."]
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars :: JsonSchema,
     )]
     pub struct AwsIamParameters {
-        ///The AWS account ID for Cloudcraft (the account the IAM role must trust).
+        #[doc = "The AWS account ID for Cloudcraft (the account the IAM role must trust)."]
         #[serde(rename = "accountId")]
         pub account_id: ::std::string::String,
-        ///The URL to the AWS IAM console with pre-filled role creation parameters.
+        #[doc = "The URL to the AWS IAM console with pre-filled role creation parameters."]
         #[serde(rename = "awsConsoleUrl")]
         pub aws_console_url: ::std::string::String,
-        ///The unique external ID for the Cloudcraft user.
+        #[doc = "The unique external ID for the Cloudcraft user."]
         #[serde(rename = "externalId")]
         pub external_id: ::std::string::String,
     }
@@ -126,9 +151,14 @@ pub mod types {
             Default::default()
         }
     }
-    ///A snapshot rendered as a Cloudcraft blueprint in JSON (format `json`): the scanned resources of one region of the AWS account laid out as a diagram. Blueprint components carry a `type` field naming the AWS service (e.g. `ec2`, `sg`), the values accepted by the snapshot's `exclude` option. The document's full structure is not specified here, so the object is left open.
+    #[doc = "A snapshot rendered as a Cloudcraft blueprint in JSON (format `json`): the scanned resources of one region of the AWS account laid out as a diagram. Blueprint components carry a `type` field naming the AWS service (e.g. `ec2`, `sg`), the values accepted by the snapshot's `exclude` option. The document's full structure is not specified here, so the object is left open."]
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars :: JsonSchema,
     )]
     #[serde(transparent)]
     pub struct Blueprint(pub ::serde_json::Map<::std::string::String, ::serde_json::Value>);
@@ -152,12 +182,17 @@ pub mod types {
             Self(value)
         }
     }
-    ///Error body returned by the API.
+    #[doc = "Error body returned by the API."]
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars :: JsonSchema,
     )]
     pub struct Error {
-        ///Human-readable error message.
+        #[doc = "Human-readable error message."]
         pub error: ::std::string::String,
     }
     impl Error {
@@ -165,10 +200,10 @@ pub mod types {
             Default::default()
         }
     }
-    ///`SnapshotAwsAccountFormat`
+    #[doc = "`SnapshotAwsAccountFormat`"]
     #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
         Clone,
         Copy,
         Debug,
@@ -177,7 +212,7 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
+        schemars :: JsonSchema,
     )]
     pub enum SnapshotAwsAccountFormat {
         #[serde(rename = "json")]
@@ -229,10 +264,10 @@ pub mod types {
             value.parse()
         }
     }
-    ///`SnapshotAwsAccountPaperSize`
+    #[doc = "`SnapshotAwsAccountPaperSize`"]
     #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
         Clone,
         Copy,
         Debug,
@@ -241,7 +276,7 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
+        schemars :: JsonSchema,
     )]
     pub enum SnapshotAwsAccountPaperSize {
         Letter,
@@ -303,10 +338,10 @@ pub mod types {
             value.parse()
         }
     }
-    ///`SnapshotAwsAccountProjection`
+    #[doc = "`SnapshotAwsAccountProjection`"]
     #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
         Clone,
         Copy,
         Debug,
@@ -315,7 +350,7 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
+        schemars :: JsonSchema,
     )]
     pub enum SnapshotAwsAccountProjection {
         #[serde(rename = "isometric")]
@@ -355,10 +390,10 @@ pub mod types {
             value.parse()
         }
     }
-    ///`SnapshotAwsAccountTheme`
+    #[doc = "`SnapshotAwsAccountTheme`"]
     #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
         Clone,
         Copy,
         Debug,
@@ -367,7 +402,7 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
+        schemars :: JsonSchema,
     )]
     pub enum SnapshotAwsAccountTheme {
         #[serde(rename = "light")]
@@ -407,16 +442,21 @@ pub mod types {
             value.parse()
         }
     }
-    ///Body of a `202 Accepted` snapshot response: the 120-second wait time was exceeded, the snapshot keeps processing in the background and the request should be retried.
+    #[doc = "Body of a `202 Accepted` snapshot response: the 120-second wait time was exceeded, the snapshot keeps processing in the background and the request should be retried."]
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars :: JsonSchema,
     )]
     pub struct SnapshotProcessing {
-        ///A code indicating the status of the snapshot generation.
+        #[doc = "A code indicating the status of the snapshot generation."]
         pub code: SnapshotProcessingCode,
-        ///A message explaining the reason for the 202 response.
+        #[doc = "A message explaining the reason for the 202 response."]
         pub message: ::std::string::String,
-        ///A flag indicating whether the client should retry the request.
+        #[doc = "A flag indicating whether the client should retry the request."]
         pub retry: bool,
     }
     impl SnapshotProcessing {
@@ -424,10 +464,10 @@ pub mod types {
             Default::default()
         }
     }
-    ///A code indicating the status of the snapshot generation.
+    #[doc = "A code indicating the status of the snapshot generation."]
     #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
         Clone,
         Copy,
         Debug,
@@ -436,7 +476,7 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
+        schemars :: JsonSchema,
     )]
     pub enum SnapshotProcessingCode {
         #[serde(rename = "STILL_PROCESSING")]
@@ -472,7 +512,7 @@ pub mod types {
             value.parse()
         }
     }
-    /// Types for composing complex structures.
+    #[doc = " Types for composing complex structures."]
     pub mod builder {
         #[derive(Clone, Debug)]
         pub struct AwsAccount {
@@ -978,15 +1018,15 @@ pub mod types {
             }
         }
     }
-    /// Generation of default values for serde.
+    #[doc = " Generation of default values for serde."]
     pub mod defaults {
         pub(super) fn aws_account_create_request_region() -> ::std::string::String {
             "us-east-1".to_string()
         }
     }
-    /// Error types.
+    #[doc = " Error types."]
     pub mod error {
-        /// Error from a `TryFrom` or `FromStr` implementation.
+        #[doc = r" Error from a `TryFrom` or `FromStr` implementation."]
         pub struct ConversionError(::std::borrow::Cow<'static, str>);
         impl ::std::error::Error for ConversionError {}
         impl ::std::fmt::Display for ConversionError {
@@ -1012,34 +1052,18 @@ pub mod types {
     }
 }
 #[derive(Clone, Debug)]
-/**Client for Cloudcraft API
-
-The Cloudcraft API's AWS account endpoints: list, register, update and delete the AWS accounts linked to a Cloudcraft account, get the parameters for creating the IAM role Cloudcraft assumes, and snapshot (scan and render) one region of an AWS account as a blueprint in JSON, SVG, PNG, PDF or MxGraph format.
-
-The API itself is unversioned; `1.0` is the version of this document only.
-
-Transport: HTTPS only, at `https://api.cloudcraft.co`; calls made over plain HTTP fail.
-
-Authentication: every request carries `Authorization: Bearer <API key>`. API keys are 44 base64 characters.
-
-Rate limits: documented as 20 requests per 10 seconds per API key (a FAQ page instead states 20 requests per minute overall and 5 per minute on rendering endpoints, and suggests waiting 60 seconds). Exceeding the limit returns `429 Too Many Requests` with a `Retry-After` header giving the number of seconds to wait; honour it, and fall back to a conservative wait when it is absent.
-
-Errors are JSON objects `{"error": "..."}`.
-
-There is no pagination: list endpoints return every item in one response.
-
-Version: 1.0*/
+#[doc = "Client for Cloudcraft API\n\nThe Cloudcraft API's AWS account endpoints: list, register, update and delete the AWS accounts linked to a Cloudcraft account, get the parameters for creating the IAM role Cloudcraft assumes, and snapshot (scan and render) one region of an AWS account as a blueprint in JSON, SVG, PNG, PDF or MxGraph format.\n\nThe API itself is unversioned; `1.0` is the version of this document only.\n\nTransport: HTTPS only, at `https://api.cloudcraft.co`; calls made over plain HTTP fail.\n\nAuthentication: every request carries `Authorization: Bearer <API key>`. API keys are 44 base64 characters.\n\nRate limits: documented as 20 requests per 10 seconds per API key (a FAQ page instead states 20 requests per minute overall and 5 per minute on rendering endpoints, and suggests waiting 60 seconds). Exceeding the limit returns `429 Too Many Requests` with a `Retry-After` header giving the number of seconds to wait; honour it, and fall back to a conservative wait when it is absent.\n\nErrors are JSON objects `{\"error\": \"...\"}`.\n\nThere is no pagination: list endpoints return every item in one response.\n\nVersion: 1.0"]
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
     pub(crate) inner: cloud_apis_runtime::Runtime,
 }
 impl Client {
-    /// Create a new client.
-    ///
-    /// `baseurl` is the base URL provided to the internal
-    /// `reqwest::Client`, and should include a scheme and hostname,
-    /// as well as port and a path stem if applicable.
+    #[doc = r" Create a new client."]
+    #[doc = r""]
+    #[doc = r" `baseurl` is the base URL provided to the internal"]
+    #[doc = r" `reqwest::Client`, and should include a scheme and hostname,"]
+    #[doc = r" as well as port and a path stem if applicable."]
     pub fn new(baseurl: &str, inner: cloud_apis_runtime::Runtime) -> Self {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
@@ -1052,12 +1076,12 @@ impl Client {
         let client = reqwest::ClientBuilder::new();
         Self::new_with_client(baseurl, client.build().unwrap(), inner)
     }
-    /// Construct a new client with an existing `reqwest::Client`,
-    /// allowing more control over its configuration.
-    ///
-    /// `baseurl` is the base URL provided to the internal
-    /// `reqwest::Client`, and should include a scheme and hostname,
-    /// as well as port and a path stem if applicable.
+    #[doc = r" Construct a new client with an existing `reqwest::Client`,"]
+    #[doc = r" allowing more control over its configuration."]
+    #[doc = r""]
+    #[doc = r" `baseurl` is the base URL provided to the internal"]
+    #[doc = r" `reqwest::Client`, and should include a scheme and hostname,"]
+    #[doc = r" as well as port and a path stem if applicable."]
     pub fn new_with_client(
         baseurl: &str,
         client: reqwest::Client,
@@ -1093,146 +1117,32 @@ const _: () = {
     }
 };
 impl Client {
-    /**List AWS accounts
-
-    List all AWS accounts linked to your Cloudcraft account.
-
-    The response is an array of AWS accounts. Each entry includes the account ID and name, access control, and user information. The provided account IDs are required to access the other AWS-related APIs. The list is not paginated.
-
-    Sends a `GET` request to `/aws/account`
-
-    ```ignore
-    let response = client.list_aws_accounts()
-        .send()
-        .await;
-    ```*/
+    #[doc = "List AWS accounts\n\nList all AWS accounts linked to your Cloudcraft account.\n\nThe response is an array of AWS accounts. Each entry includes the account ID and name, access control, and user information. The provided account IDs are required to access the other AWS-related APIs. The list is not paginated.\n\nSends a `GET` request to `/aws/account`\n\n```ignore\nlet response = client.list_aws_accounts()\n    .send()\n    .await;\n```"]
     pub fn list_aws_accounts(&self) -> builder::ListAwsAccounts<'_> {
         builder::ListAwsAccounts::new(self)
     }
-    /**Add an AWS account
-
-    Register a new AWS account with Cloudcraft.
-
-    The body of the request contains the account properties in JSON format. The response contains the created account object, including the newly assigned ID for use with other API endpoints.
-
-    Sends a `POST` request to `/aws/account`
-
-    Arguments:
-    - `body`: The account properties.
-    ```ignore
-    let response = client.create_aws_account()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    #[doc = "Add an AWS account\n\nRegister a new AWS account with Cloudcraft.\n\nThe body of the request contains the account properties in JSON format. The response contains the created account object, including the newly assigned ID for use with other API endpoints.\n\nSends a `POST` request to `/aws/account`\n\nArguments:\n- `body`: The account properties.\n```ignore\nlet response = client.create_aws_account()\n    .body(body)\n    .send()\n    .await;\n```"]
     pub fn create_aws_account(&self) -> builder::CreateAwsAccount<'_> {
         builder::CreateAwsAccount::new(self)
     }
-    /**Get AWS IAM role parameters
-
-    List the parameters required for you to register a new IAM role in AWS for use with Cloudcraft.
-
-    Combined with the AWS CLI to generate IAM roles, this endpoint can facilitate fully automated role creation at scale for organizations with many AWS accounts.
-
-    Sends a `GET` request to `/aws/account/iamParameters`
-
-    ```ignore
-    let response = client.get_aws_iam_parameters()
-        .send()
-        .await;
-    ```*/
+    #[doc = "Get AWS IAM role parameters\n\nList the parameters required for you to register a new IAM role in AWS for use with Cloudcraft.\n\nCombined with the AWS CLI to generate IAM roles, this endpoint can facilitate fully automated role creation at scale for organizations with many AWS accounts.\n\nSends a `GET` request to `/aws/account/iamParameters`\n\n```ignore\nlet response = client.get_aws_iam_parameters()\n    .send()\n    .await;\n```"]
     pub fn get_aws_iam_parameters(&self) -> builder::GetAwsIamParameters<'_> {
         builder::GetAwsIamParameters::new(self)
     }
-    /**Update an AWS account
-
-    Update an AWS account registered in Cloudcraft.
-
-    The body of the request contains the account properties in JSON format. The response contains the updated account object.
-
-    Sends a `PUT` request to `/aws/account/{account_id}`
-
-    Arguments:
-    - `account_id`: The AWS account ID (a UUID) as registered with Cloudcraft, i.e. the `id` of an `AwsAccount`.
-    - `body`: The new account properties.
-    ```ignore
-    let response = client.update_aws_account()
-        .account_id(account_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    #[doc = "Update an AWS account\n\nUpdate an AWS account registered in Cloudcraft.\n\nThe body of the request contains the account properties in JSON format. The response contains the updated account object.\n\nSends a `PUT` request to `/aws/account/{account_id}`\n\nArguments:\n- `account_id`: The AWS account ID (a UUID) as registered with Cloudcraft, i.e. the `id` of an `AwsAccount`.\n- `body`: The new account properties.\n```ignore\nlet response = client.update_aws_account()\n    .account_id(account_id)\n    .body(body)\n    .send()\n    .await;\n```"]
     pub fn update_aws_account(&self) -> builder::UpdateAwsAccount<'_> {
         builder::UpdateAwsAccount::new(self)
     }
-    /**Delete AWS account
-
-    Delete a registered AWS account. Success is reported as `200` by the API reference and as `204` by the official Python SDK; clients must accept both. Neither carries a body.
-
-    Sends a `DELETE` request to `/aws/account/{account_id}`
-
-    Arguments:
-    - `account_id`: The AWS account ID (a UUID) as registered with Cloudcraft, i.e. the `id` of an `AwsAccount`.
-    ```ignore
-    let response = client.delete_aws_account()
-        .account_id(account_id)
-        .send()
-        .await;
-    ```*/
+    #[doc = "Delete AWS account\n\nDelete a registered AWS account. Success is reported as `200` by the API reference and as `204` by the official Python SDK; clients must accept both. Neither carries a body.\n\nSends a `DELETE` request to `/aws/account/{account_id}`\n\nArguments:\n- `account_id`: The AWS account ID (a UUID) as registered with Cloudcraft, i.e. the `id` of an `AwsAccount`.\n```ignore\nlet response = client.delete_aws_account()\n    .account_id(account_id)\n    .send()\n    .await;\n```"]
     pub fn delete_aws_account(&self) -> builder::DeleteAwsAccount<'_> {
         builder::DeleteAwsAccount::new(self)
     }
-    /**Snapshot AWS account
-
-    Scan and render one region of an AWS account into a blueprint in JSON, SVG, PNG, PDF, or MxGraph format.
-
-    The time required to generate the snapshot depends on the number of resources in the AWS region. The API behaves as a long poll, with a wait time of up to 120 seconds for the result. For most environments, the call therefore directly returns a blueprint (`200`). If the wait time is exceeded, a `202 Accepted` response is returned with a `{"code": "STILL_PROCESSING", "retry": true, ...}` JSON body. The snapshot continues processing in the background, and a retry either immediately returns the result or continues waiting. Client timeouts should therefore exceed 120 seconds.
-
-    Sends a `GET` request to `/aws/account/{account_id}/{region}/{format}`
-
-    Arguments:
-    - `account_id`: The AWS account ID (a UUID) as registered with Cloudcraft, i.e. the `id` of an `AwsAccount`.
-    - `region`: The AWS region to scan, for example "us-east-1".
-    - `format`: The output format of the snapshot: `json` (a blueprint as JSON), `svg`, `png`, `pdf` or `mxGraph` (XML).
-    - `autoconnect`: Automatically connect all components.
-    - `exclude`: Exclude AWS services by name, as a comma-separated list; for example `ec2,sg` excludes both EC2 instances and Security Groups. The service value is the `type` field of Blueprint components.
-    - `filter`: Render a subset of the AWS account. Accepts a filter expression as used on the Live tab in the web application. The filter expression terms must be separated by spaces. The terms are substrings to be matched, key-value pairs, logical operators, or parentheses.
-    - `grid`: Enable or disable grid rendering.
-    - `height`: Image height in pixels (for SVG, PNG, and PDF).
-    - `label`: Automatically label all components.
-    - `landscape`: Enable or disable landscape paper format (PDF).
-    - `paper_size`: Paper size; applies when the format is PDF.
-    - `projection`: The visual style of the diagram.
-    - `scale`: Scale relative to the original size (1.0). For example, 0.5 for half or 2.0 for double size.
-    - `theme`: The color theme of the diagram.
-    - `transparent`: Enable or disable transparent background rendering.
-    - `width`: Image width in pixels (for SVG, PNG, and PDF).
-    ```ignore
-    let response = client.snapshot_aws_account()
-        .account_id(account_id)
-        .region(region)
-        .format(format)
-        .autoconnect(autoconnect)
-        .exclude(exclude)
-        .filter(filter)
-        .grid(grid)
-        .height(height)
-        .label(label)
-        .landscape(landscape)
-        .paper_size(paper_size)
-        .projection(projection)
-        .scale(scale)
-        .theme(theme)
-        .transparent(transparent)
-        .width(width)
-        .send()
-        .await;
-    ```*/
+    #[doc = "Snapshot AWS account\n\nScan and render one region of an AWS account into a blueprint in JSON, SVG, PNG, PDF, or MxGraph format.\n\nThe time required to generate the snapshot depends on the number of resources in the AWS region. The API behaves as a long poll, with a wait time of up to 120 seconds for the result. For most environments, the call therefore directly returns a blueprint (`200`). If the wait time is exceeded, a `202 Accepted` response is returned with a `{\"code\": \"STILL_PROCESSING\", \"retry\": true, ...}` JSON body. The snapshot continues processing in the background, and a retry either immediately returns the result or continues waiting. Client timeouts should therefore exceed 120 seconds.\n\nSends a `GET` request to `/aws/account/{account_id}/{region}/{format}`\n\nArguments:\n- `account_id`: The AWS account ID (a UUID) as registered with Cloudcraft, i.e. the `id` of an `AwsAccount`.\n- `region`: The AWS region to scan, for example \"us-east-1\".\n- `format`: The output format of the snapshot: `json` (a blueprint as JSON), `svg`, `png`, `pdf` or `mxGraph` (XML).\n- `autoconnect`: Automatically connect all components.\n- `exclude`: Exclude AWS services by name, as a comma-separated list; for example `ec2,sg` excludes both EC2 instances and Security Groups. The service value is the `type` field of Blueprint components.\n- `filter`: Render a subset of the AWS account. Accepts a filter expression as used on the Live tab in the web application. The filter expression terms must be separated by spaces. The terms are substrings to be matched, key-value pairs, logical operators, or parentheses.\n- `grid`: Enable or disable grid rendering.\n- `height`: Image height in pixels (for SVG, PNG, and PDF).\n- `label`: Automatically label all components.\n- `landscape`: Enable or disable landscape paper format (PDF).\n- `paper_size`: Paper size; applies when the format is PDF.\n- `projection`: The visual style of the diagram.\n- `scale`: Scale relative to the original size (1.0). For example, 0.5 for half or 2.0 for double size.\n- `theme`: The color theme of the diagram.\n- `transparent`: Enable or disable transparent background rendering.\n- `width`: Image width in pixels (for SVG, PNG, and PDF).\n```ignore\nlet response = client.snapshot_aws_account()\n    .account_id(account_id)\n    .region(region)\n    .format(format)\n    .autoconnect(autoconnect)\n    .exclude(exclude)\n    .filter(filter)\n    .grid(grid)\n    .height(height)\n    .label(label)\n    .landscape(landscape)\n    .paper_size(paper_size)\n    .projection(projection)\n    .scale(scale)\n    .theme(theme)\n    .transparent(transparent)\n    .width(width)\n    .send()\n    .await;\n```"]
     pub fn snapshot_aws_account(&self) -> builder::SnapshotAwsAccount<'_> {
         builder::SnapshotAwsAccount::new(self)
     }
 }
-/// Types for composing operation parameters.
+#[doc = r" Types for composing operation parameters."]
 #[allow(clippy::all)]
 pub mod builder {
     use super::types;
@@ -1241,9 +1151,7 @@ pub mod builder {
         encode_path, ByteStream, ClientHooks, ClientInfo, Error, OperationInfo, RequestBuilderExt,
         ResponseValue,
     };
-    /**Builder for [`Client::list_aws_accounts`]
-
-    [`Client::list_aws_accounts`]: super::Client::list_aws_accounts*/
+    #[doc = "Builder for [`Client::list_aws_accounts`]\n\n[`Client::list_aws_accounts`]: super::Client::list_aws_accounts"]
     #[derive(Debug, Clone)]
     pub struct ListAwsAccounts<'a> {
         client: &'a super::Client,
@@ -1252,7 +1160,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        ///Sends a `GET` request to `/aws/account`
+        #[doc = "Sends a `GET` request to `/aws/account`"]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::AwsAccountList>, Error<types::Error>> {
@@ -1292,9 +1200,7 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::create_aws_account`]
-
-    [`Client::create_aws_account`]: super::Client::create_aws_account*/
+    #[doc = "Builder for [`Client::create_aws_account`]\n\n[`Client::create_aws_account`]: super::Client::create_aws_account"]
     #[derive(Debug, Clone)]
     pub struct CreateAwsAccount<'a> {
         client: &'a super::Client,
@@ -1329,7 +1235,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/aws/account`
+        #[doc = "Sends a `POST` request to `/aws/account`"]
         pub async fn send(self) -> Result<ResponseValue<types::AwsAccount>, Error<types::Error>> {
             let Self { client, body } = self;
             let body = body
@@ -1376,9 +1282,7 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::get_aws_iam_parameters`]
-
-    [`Client::get_aws_iam_parameters`]: super::Client::get_aws_iam_parameters*/
+    #[doc = "Builder for [`Client::get_aws_iam_parameters`]\n\n[`Client::get_aws_iam_parameters`]: super::Client::get_aws_iam_parameters"]
     #[derive(Debug, Clone)]
     pub struct GetAwsIamParameters<'a> {
         client: &'a super::Client,
@@ -1387,7 +1291,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        ///Sends a `GET` request to `/aws/account/iamParameters`
+        #[doc = "Sends a `GET` request to `/aws/account/iamParameters`"]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::AwsIamParameters>, Error<types::Error>> {
@@ -1427,9 +1331,7 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::update_aws_account`]
-
-    [`Client::update_aws_account`]: super::Client::update_aws_account*/
+    #[doc = "Builder for [`Client::update_aws_account`]\n\n[`Client::update_aws_account`]: super::Client::update_aws_account"]
     #[derive(Debug, Clone)]
     pub struct UpdateAwsAccount<'a> {
         client: &'a super::Client,
@@ -1475,7 +1377,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/aws/account/{account_id}`
+        #[doc = "Sends a `PUT` request to `/aws/account/{account_id}`"]
         pub async fn send(self) -> Result<ResponseValue<types::AwsAccount>, Error<types::Error>> {
             let Self {
                 client,
@@ -1531,9 +1433,7 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::delete_aws_account`]
-
-    [`Client::delete_aws_account`]: super::Client::delete_aws_account*/
+    #[doc = "Builder for [`Client::delete_aws_account`]\n\n[`Client::delete_aws_account`]: super::Client::delete_aws_account"]
     #[derive(Debug, Clone)]
     pub struct DeleteAwsAccount<'a> {
         client: &'a super::Client,
@@ -1555,7 +1455,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `:: uuid :: Uuid` for account_id failed".to_string());
             self
         }
-        ///Sends a `DELETE` request to `/aws/account/{account_id}`
+        #[doc = "Sends a `DELETE` request to `/aws/account/{account_id}`"]
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
             let Self { client, account_id } = self;
             let account_id = account_id.map_err(Error::InvalidRequest)?;
@@ -1605,9 +1505,7 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::snapshot_aws_account`]
-
-    [`Client::snapshot_aws_account`]: super::Client::snapshot_aws_account*/
+    #[doc = "Builder for [`Client::snapshot_aws_account`]\n\n[`Client::snapshot_aws_account`]: super::Client::snapshot_aws_account"]
     #[derive(Debug, Clone)]
     pub struct SnapshotAwsAccount<'a> {
         client: &'a super::Client,
@@ -1802,7 +1700,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for width failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/aws/account/{account_id}/{region}/{format}`
+        #[doc = "Sends a `GET` request to `/aws/account/{account_id}/{region}/{format}`"]
         pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<types::Error>> {
             let Self {
                 client,
@@ -1909,17 +1807,17 @@ pub mod builder {
         }
     }
 }
-/// Items consumers will typically use such as the Client.
+#[doc = r" Items consumers will typically use such as the Client."]
 pub mod prelude {
     pub use self::super::Client;
 }
-/// What the runtime needs to know about this API; see [`cloud_apis_runtime::Api`].
+#[doc = r" What the runtime needs to know about this API; see [`cloud_apis_runtime::Api`]."]
 pub const API: cloud_apis_runtime::Api = cloud_apis_runtime::Api {
     name: "cloudcraft",
     spec: "specs/cloudcraft.json",
     pinned_headers: &[],
 };
-/// Every operation of this client goes through the shared runtime.
+#[doc = r" Every operation of this client goes through the shared runtime."]
 impl ClientHooks<cloud_apis_runtime::Runtime> for Client {
     async fn exec(
         &self,

@@ -16,15 +16,20 @@
 use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
-/// Types used as operation parameters and responses.
+#[doc = r" Types used as operation parameters and responses."]
 #[allow(clippy::all)]
 pub mod types {
-    ///`AwsCloudAccountApiAwsCloudAccount`
+    #[doc = "`AwsCloudAccountApiAwsCloudAccount`"]
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars :: JsonSchema,
     )]
     pub struct AwsCloudAccountApiAwsCloudAccount {
-        ///The 12-digit AWS account ID (immutable)
+        #[doc = "The 12-digit AWS account ID (immutable)"]
         #[serde(
             rename = "awsAccountId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -35,27 +40,27 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub aws_scan_config: ::std::option::Option<AwsCloudAccountApiAwsScanConfig>,
-        ///The unique ID of the AWS Cloud Account integration
+        #[doc = "The unique ID of the AWS Cloud Account integration"]
         #[serde(
             rename = "integrationId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub integration_id: ::std::option::Option<::std::string::String>,
-        ///The display name for the AWS Cloud Account integration
+        #[doc = "The display name for the AWS Cloud Account integration"]
         #[serde(
             rename = "integrationLabel",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub integration_label:
             ::std::option::Option<AwsCloudAccountApiAwsCloudAccountIntegrationLabel>,
-        ///Regions to exclude from scanning
+        #[doc = "Regions to exclude from scanning"]
         #[serde(rename = "regionIgnoreList")]
         pub region_ignore_list:
             ::std::vec::Vec<AwsCloudAccountApiAwsCloudAccountRegionIgnoreListItem>,
-        ///Regex patterns matching resource ARNs to exclude from scanning
+        #[doc = "Regex patterns matching resource ARNs to exclude from scanning"]
         #[serde(rename = "resourceRegexIgnoreList")]
         pub resource_regex_ignore_list: ::std::vec::Vec<::std::string::String>,
-        ///Resource types to exclude from scanning (e.g. AWS.S3.Bucket)
+        #[doc = "Resource types to exclude from scanning (e.g. AWS.S3.Bucket)"]
         #[serde(rename = "resourceTypeIgnoreList")]
         pub resource_type_ignore_list: ::std::vec::Vec<::std::string::String>,
     }
@@ -64,9 +69,17 @@ pub mod types {
             Default::default()
         }
     }
-    ///The display name for the AWS Cloud Account integration
+    #[doc = "The display name for the AWS Cloud Account integration"]
     #[derive(
-        ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd, schemars::JsonSchema,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars :: JsonSchema,
     )]
     #[serde(transparent)]
     pub struct AwsCloudAccountApiAwsCloudAccountIntegrationLabel(::std::string::String);
@@ -125,9 +138,17 @@ pub mod types {
                 })
         }
     }
-    ///`AwsCloudAccountApiAwsCloudAccountRegionIgnoreListItem`
+    #[doc = "`AwsCloudAccountApiAwsCloudAccountRegionIgnoreListItem`"]
     #[derive(
-        ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd, schemars::JsonSchema,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars :: JsonSchema,
     )]
     #[serde(transparent)]
     pub struct AwsCloudAccountApiAwsCloudAccountRegionIgnoreListItem(::std::string::String);
@@ -185,18 +206,18 @@ pub mod types {
                 })
         }
     }
-    ///`AwsCloudAccountApiAwsScanConfig`
+    #[doc = "`AwsCloudAccountApiAwsScanConfig`"]
     #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
         Clone,
         Debug,
         Default,
         PartialEq,
-        schemars::JsonSchema,
+        schemars :: JsonSchema,
     )]
     pub struct AwsCloudAccountApiAwsScanConfig {
-        ///The IAM role ARN that Panther assumes to scan the AWS account
+        #[doc = "The IAM role ARN that Panther assumes to scan the AWS account"]
         #[serde(
             rename = "auditRole",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -208,9 +229,14 @@ pub mod types {
             Default::default()
         }
     }
-    ///`AwsCloudAccountApiBadRequestError`
+    #[doc = "`AwsCloudAccountApiBadRequestError`"]
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars :: JsonSchema,
     )]
     pub struct AwsCloudAccountApiBadRequestError {
         pub message: ::std::string::String,
@@ -220,20 +246,25 @@ pub mod types {
             Default::default()
         }
     }
-    ///`AwsCloudAccountApiCreateAwsCloudAccount`
+    #[doc = "`AwsCloudAccountApiCreateAwsCloudAccount`"]
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars :: JsonSchema,
     )]
     pub struct AwsCloudAccountApiCreateAwsCloudAccount {
-        ///The 12-digit AWS account ID
+        #[doc = "The 12-digit AWS account ID"]
         #[serde(rename = "awsAccountId")]
         pub aws_account_id: AwsCloudAccountApiCreateAwsCloudAccountAwsAccountId,
         #[serde(rename = "awsScanConfig")]
         pub aws_scan_config: AwsCloudAccountApiAwsScanConfig,
-        ///The display name for the AWS Cloud Account integration
+        #[doc = "The display name for the AWS Cloud Account integration"]
         #[serde(rename = "integrationLabel")]
         pub integration_label: AwsCloudAccountApiCreateAwsCloudAccountIntegrationLabel,
-        ///Regions to exclude from scanning
+        #[doc = "Regions to exclude from scanning"]
         #[serde(
             rename = "regionIgnoreList",
             default,
@@ -241,14 +272,14 @@ pub mod types {
         )]
         pub region_ignore_list:
             ::std::vec::Vec<AwsCloudAccountApiCreateAwsCloudAccountRegionIgnoreListItem>,
-        ///Regex patterns matching resource ARNs to exclude from scanning
+        #[doc = "Regex patterns matching resource ARNs to exclude from scanning"]
         #[serde(
             rename = "resourceRegexIgnoreList",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub resource_regex_ignore_list: ::std::vec::Vec<::std::string::String>,
-        ///Resource types to exclude from scanning (e.g. AWS.S3.Bucket)
+        #[doc = "Resource types to exclude from scanning (e.g. AWS.S3.Bucket)"]
         #[serde(
             rename = "resourceTypeIgnoreList",
             default,
@@ -261,9 +292,17 @@ pub mod types {
             Default::default()
         }
     }
-    ///The 12-digit AWS account ID
+    #[doc = "The 12-digit AWS account ID"]
     #[derive(
-        ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd, schemars::JsonSchema,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars :: JsonSchema,
     )]
     #[serde(transparent)]
     pub struct AwsCloudAccountApiCreateAwsCloudAccountAwsAccountId(::std::string::String);
@@ -319,9 +358,17 @@ pub mod types {
                 })
         }
     }
-    ///The display name for the AWS Cloud Account integration
+    #[doc = "The display name for the AWS Cloud Account integration"]
     #[derive(
-        ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd, schemars::JsonSchema,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars :: JsonSchema,
     )]
     #[serde(transparent)]
     pub struct AwsCloudAccountApiCreateAwsCloudAccountIntegrationLabel(::std::string::String);
@@ -380,9 +427,17 @@ pub mod types {
                 })
         }
     }
-    ///`AwsCloudAccountApiCreateAwsCloudAccountRegionIgnoreListItem`
+    #[doc = "`AwsCloudAccountApiCreateAwsCloudAccountRegionIgnoreListItem`"]
     #[derive(
-        ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd, schemars::JsonSchema,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars :: JsonSchema,
     )]
     #[serde(transparent)]
     pub struct AwsCloudAccountApiCreateAwsCloudAccountRegionIgnoreListItem(::std::string::String);
@@ -442,9 +497,14 @@ pub mod types {
                 })
         }
     }
-    ///Error body shared by every error response of this API (generated by the unify_error_bodies transform).
+    #[doc = "Error body shared by every error response of this API (generated by the unify_error_bodies transform)."]
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars :: JsonSchema,
     )]
     pub struct AwsCloudAccountApiError {
         pub message: ::std::string::String,
@@ -454,9 +514,14 @@ pub mod types {
             Default::default()
         }
     }
-    ///`AwsCloudAccountApiExistsError`
+    #[doc = "`AwsCloudAccountApiExistsError`"]
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars :: JsonSchema,
     )]
     pub struct AwsCloudAccountApiExistsError {
         pub message: ::std::string::String,
@@ -466,17 +531,22 @@ pub mod types {
             Default::default()
         }
     }
-    ///`AwsCloudAccountApiModifyAwsCloudAccount`
+    #[doc = "`AwsCloudAccountApiModifyAwsCloudAccount`"]
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars :: JsonSchema,
     )]
     pub struct AwsCloudAccountApiModifyAwsCloudAccount {
         #[serde(rename = "awsScanConfig")]
         pub aws_scan_config: AwsCloudAccountApiAwsScanConfig,
-        ///The display name for the AWS Cloud Account integration
+        #[doc = "The display name for the AWS Cloud Account integration"]
         #[serde(rename = "integrationLabel")]
         pub integration_label: AwsCloudAccountApiModifyAwsCloudAccountIntegrationLabel,
-        ///Regions to exclude from scanning
+        #[doc = "Regions to exclude from scanning"]
         #[serde(
             rename = "regionIgnoreList",
             default,
@@ -484,14 +554,14 @@ pub mod types {
         )]
         pub region_ignore_list:
             ::std::vec::Vec<AwsCloudAccountApiModifyAwsCloudAccountRegionIgnoreListItem>,
-        ///Regex patterns matching resource ARNs to exclude from scanning
+        #[doc = "Regex patterns matching resource ARNs to exclude from scanning"]
         #[serde(
             rename = "resourceRegexIgnoreList",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub resource_regex_ignore_list: ::std::vec::Vec<::std::string::String>,
-        ///Resource types to exclude from scanning (e.g. AWS.S3.Bucket)
+        #[doc = "Resource types to exclude from scanning (e.g. AWS.S3.Bucket)"]
         #[serde(
             rename = "resourceTypeIgnoreList",
             default,
@@ -504,9 +574,17 @@ pub mod types {
             Default::default()
         }
     }
-    ///The display name for the AWS Cloud Account integration
+    #[doc = "The display name for the AWS Cloud Account integration"]
     #[derive(
-        ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd, schemars::JsonSchema,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars :: JsonSchema,
     )]
     #[serde(transparent)]
     pub struct AwsCloudAccountApiModifyAwsCloudAccountIntegrationLabel(::std::string::String);
@@ -565,9 +643,17 @@ pub mod types {
                 })
         }
     }
-    ///`AwsCloudAccountApiModifyAwsCloudAccountRegionIgnoreListItem`
+    #[doc = "`AwsCloudAccountApiModifyAwsCloudAccountRegionIgnoreListItem`"]
     #[derive(
-        ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd, schemars::JsonSchema,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars :: JsonSchema,
     )]
     #[serde(transparent)]
     pub struct AwsCloudAccountApiModifyAwsCloudAccountRegionIgnoreListItem(::std::string::String);
@@ -627,9 +713,14 @@ pub mod types {
                 })
         }
     }
-    ///`AwsCloudAccountApiNotFoundError`
+    #[doc = "`AwsCloudAccountApiNotFoundError`"]
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars :: JsonSchema,
     )]
     pub struct AwsCloudAccountApiNotFoundError {
         pub message: ::std::string::String,
@@ -639,9 +730,14 @@ pub mod types {
             Default::default()
         }
     }
-    ///`AwsCloudAccountApiServiceError`
+    #[doc = "`AwsCloudAccountApiServiceError`"]
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars :: JsonSchema,
     )]
     pub struct AwsCloudAccountApiServiceError {
         pub message: ::std::string::String,
@@ -651,9 +747,14 @@ pub mod types {
             Default::default()
         }
     }
-    ///`RoleApiBadRequestError`
+    #[doc = "`RoleApiBadRequestError`"]
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars :: JsonSchema,
     )]
     pub struct RoleApiBadRequestError {
         pub message: ::std::string::String,
@@ -663,9 +764,14 @@ pub mod types {
             Default::default()
         }
     }
-    ///Error body shared by every error response of this API (generated by the unify_error_bodies transform).
+    #[doc = "Error body shared by every error response of this API (generated by the unify_error_bodies transform)."]
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars :: JsonSchema,
     )]
     pub struct RoleApiError {
         pub message: ::std::string::String,
@@ -675,12 +781,17 @@ pub mod types {
             Default::default()
         }
     }
-    ///`RoleApiListResp`
+    #[doc = "`RoleApiListResp`"]
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars :: JsonSchema,
     )]
     pub struct RoleApiListResp {
-        ///Pagination token for the next page of results
+        #[doc = "Pagination token for the next page of results"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub next: ::std::option::Option<::std::string::String>,
         pub results: ::std::vec::Vec<RoleApiRole>,
@@ -690,25 +801,30 @@ pub mod types {
             Default::default()
         }
     }
-    ///`RoleApiModifyRole`
+    #[doc = "`RoleApiModifyRole`"]
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars :: JsonSchema,
     )]
     pub struct RoleApiModifyRole {
-        ///The log types that the role can or cannot access, according to the `logTypeAccessKind` field. This field should be omitted if `logTypeAccessKind` has a value of `ALLOW_ALL` or `DENY_ALL`
+        #[doc = "The log types that the role can or cannot access, according to the `logTypeAccessKind` field. This field should be omitted if `logTypeAccessKind` has a value of `ALLOW_ALL` or `DENY_ALL`"]
         #[serde(
             rename = "logTypeAccess",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub log_type_access: ::std::vec::Vec<::std::string::String>,
-        ///Defines the role's access to log types. This field is required and has effect only if the datalake RBAC feature is enabled.
+        #[doc = "Defines the role's access to log types. This field is required and has effect only if the datalake RBAC feature is enabled."]
         #[serde(
             rename = "logTypeAccessKind",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub log_type_access_kind: ::std::option::Option<RoleApiModifyRoleLogTypeAccessKind>,
-        ///The name of the role
+        #[doc = "The name of the role"]
         pub name: ::std::string::String,
         pub permissions: ::std::vec::Vec<RoleApiModifyRolePermissionsItem>,
     }
@@ -717,10 +833,10 @@ pub mod types {
             Default::default()
         }
     }
-    ///Defines the role's access to log types. This field is required and has effect only if the datalake RBAC feature is enabled.
+    #[doc = "Defines the role's access to log types. This field is required and has effect only if the datalake RBAC feature is enabled."]
     #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
         Clone,
         Copy,
         Debug,
@@ -729,7 +845,7 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
+        schemars :: JsonSchema,
     )]
     pub enum RoleApiModifyRoleLogTypeAccessKind {
         #[serde(rename = "ALLOW")]
@@ -777,10 +893,10 @@ pub mod types {
             value.parse()
         }
     }
-    ///`RoleApiModifyRolePermissionsItem`
+    #[doc = "`RoleApiModifyRolePermissionsItem`"]
     #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
         Clone,
         Copy,
         Debug,
@@ -789,7 +905,7 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
+        schemars :: JsonSchema,
     )]
     pub enum RoleApiModifyRolePermissionsItem {
         #[serde(rename = "AIRunAsModify")]
@@ -937,9 +1053,14 @@ pub mod types {
             value.parse()
         }
     }
-    ///`RoleApiNotFoundError`
+    #[doc = "`RoleApiNotFoundError`"]
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars :: JsonSchema,
     )]
     pub struct RoleApiNotFoundError {
         pub message: ::std::string::String,
@@ -949,9 +1070,14 @@ pub mod types {
             Default::default()
         }
     }
-    ///`RoleApiRole`
+    #[doc = "`RoleApiRole`"]
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars :: JsonSchema,
     )]
     pub struct RoleApiRole {
         #[serde(
@@ -959,20 +1085,20 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub created_at: ::std::option::Option<::std::string::String>,
-        ///ID of the role
+        #[doc = "ID of the role"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
-        ///The log types that the role can or cannot access, according to the `logTypeAccessKind` field. This field should be omitted if `logTypeAccessKind` has a value of `ALLOW_ALL` or `DENY_ALL`
+        #[doc = "The log types that the role can or cannot access, according to the `logTypeAccessKind` field. This field should be omitted if `logTypeAccessKind` has a value of `ALLOW_ALL` or `DENY_ALL`"]
         #[serde(
             rename = "logTypeAccess",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub log_type_access: ::std::vec::Vec<::std::string::String>,
-        ///Defines the role's access to log types. This field is required and has effect only if the datalake RBAC feature is enabled.
+        #[doc = "Defines the role's access to log types. This field is required and has effect only if the datalake RBAC feature is enabled."]
         #[serde(rename = "logTypeAccessKind")]
         pub log_type_access_kind: RoleApiRoleLogTypeAccessKind,
-        ///The name of the role
+        #[doc = "The name of the role"]
         pub name: ::std::string::String,
         pub permissions: ::std::vec::Vec<RoleApiRolePermissionsItem>,
         #[serde(
@@ -986,10 +1112,10 @@ pub mod types {
             Default::default()
         }
     }
-    ///Defines the role's access to log types. This field is required and has effect only if the datalake RBAC feature is enabled.
+    #[doc = "Defines the role's access to log types. This field is required and has effect only if the datalake RBAC feature is enabled."]
     #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
         Clone,
         Copy,
         Debug,
@@ -998,7 +1124,7 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
+        schemars :: JsonSchema,
     )]
     pub enum RoleApiRoleLogTypeAccessKind {
         #[serde(rename = "ALLOW")]
@@ -1046,10 +1172,10 @@ pub mod types {
             value.parse()
         }
     }
-    ///`RoleApiRolePermissionsItem`
+    #[doc = "`RoleApiRolePermissionsItem`"]
     #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
         Clone,
         Copy,
         Debug,
@@ -1058,7 +1184,7 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
+        schemars :: JsonSchema,
     )]
     pub enum RoleApiRolePermissionsItem {
         #[serde(rename = "AIRunAsModify")]
@@ -1206,10 +1332,10 @@ pub mod types {
             value.parse()
         }
     }
-    ///The sort direction of the results
+    #[doc = "The sort direction of the results"]
     #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
         Clone,
         Copy,
         Debug,
@@ -1218,7 +1344,7 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
+        schemars :: JsonSchema,
     )]
     pub enum RoleListSortDir {
         #[serde(rename = "asc")]
@@ -1263,7 +1389,7 @@ pub mod types {
             RoleListSortDir::Asc
         }
     }
-    /// Types for composing complex structures.
+    #[doc = " Types for composing complex structures."]
     pub mod builder {
         #[derive(Clone, Debug)]
         pub struct AwsCloudAccountApiAwsCloudAccount {
@@ -2362,9 +2488,9 @@ pub mod types {
             }
         }
     }
-    /// Error types.
+    #[doc = " Error types."]
     pub mod error {
-        /// Error from a `TryFrom` or `FromStr` implementation.
+        #[doc = r" Error from a `TryFrom` or `FromStr` implementation."]
         pub struct ConversionError(::std::borrow::Cow<'static, str>);
         impl ::std::error::Error for ConversionError {}
         impl ::std::fmt::Display for ConversionError {
@@ -2390,28 +2516,18 @@ pub mod types {
     }
 }
 #[derive(Clone, Debug)]
-/**Client for Panther REST API
-
-Panther's REST API for AWS cloud accounts and RBAC roles, merged from the per-operation OpenAPI documents Panther publishes. Paths, operations, parameters, responses and schemas are as published.
-
-Authentication: every request carries an API token in the `X-API-Key` header.
-
-Required token permissions: `GET` on `/cloud-accounts/aws/{id}` needs *View Cloud Security Sources*; `POST`, `PUT` and `DELETE` on cloud accounts need *Manage Cloud Security Sources*. `GET` on `/roles` and `/roles/{id}` needs *Read User Info*; `POST` and `DELETE` on roles need *Manage Users*.
-
-Errors are JSON objects `{"message": "..."}`. List responses carry `results` and, when more pages exist, a `next` token to send back as the `cursor` query parameter.
-
-Version: 1.0*/
+#[doc = "Client for Panther REST API\n\nPanther's REST API for AWS cloud accounts and RBAC roles, merged from the per-operation OpenAPI documents Panther publishes. Paths, operations, parameters, responses and schemas are as published.\n\nAuthentication: every request carries an API token in the `X-API-Key` header.\n\nRequired token permissions: `GET` on `/cloud-accounts/aws/{id}` needs *View Cloud Security Sources*; `POST`, `PUT` and `DELETE` on cloud accounts need *Manage Cloud Security Sources*. `GET` on `/roles` and `/roles/{id}` needs *Read User Info*; `POST` and `DELETE` on roles need *Manage Users*.\n\nErrors are JSON objects `{\"message\": \"...\"}`. List responses carry `results` and, when more pages exist, a `next` token to send back as the `cursor` query parameter.\n\nVersion: 1.0"]
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
     pub(crate) inner: cloud_apis_runtime::Runtime,
 }
 impl Client {
-    /// Create a new client.
-    ///
-    /// `baseurl` is the base URL provided to the internal
-    /// `reqwest::Client`, and should include a scheme and hostname,
-    /// as well as port and a path stem if applicable.
+    #[doc = r" Create a new client."]
+    #[doc = r""]
+    #[doc = r" `baseurl` is the base URL provided to the internal"]
+    #[doc = r" `reqwest::Client`, and should include a scheme and hostname,"]
+    #[doc = r" as well as port and a path stem if applicable."]
     pub fn new(baseurl: &str, inner: cloud_apis_runtime::Runtime) -> Self {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
@@ -2424,12 +2540,12 @@ impl Client {
         let client = reqwest::ClientBuilder::new();
         Self::new_with_client(baseurl, client.build().unwrap(), inner)
     }
-    /// Construct a new client with an existing `reqwest::Client`,
-    /// allowing more control over its configuration.
-    ///
-    /// `baseurl` is the base URL provided to the internal
-    /// `reqwest::Client`, and should include a scheme and hostname,
-    /// as well as port and a path stem if applicable.
+    #[doc = r" Construct a new client with an existing `reqwest::Client`,"]
+    #[doc = r" allowing more control over its configuration."]
+    #[doc = r""]
+    #[doc = r" `baseurl` is the base URL provided to the internal"]
+    #[doc = r" `reqwest::Client`, and should include a scheme and hostname,"]
+    #[doc = r" as well as port and a path stem if applicable."]
     pub fn new_with_client(
         baseurl: &str,
         client: reqwest::Client,
@@ -2465,151 +2581,44 @@ const _: () = {
     }
 };
 impl Client {
-    /**create aws cloud account
-
-    Sends a `POST` request to `/cloud-accounts/aws`
-
-    ```ignore
-    let response = client.aws_cloud_account_create()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    #[doc = "create aws cloud account\n\nSends a `POST` request to `/cloud-accounts/aws`\n\n```ignore\nlet response = client.aws_cloud_account_create()\n    .body(body)\n    .send()\n    .await;\n```"]
     pub fn aws_cloud_account_create(&self) -> builder::AwsCloudAccountCreate<'_> {
         builder::AwsCloudAccountCreate::new(self)
     }
-    /**get aws cloud account
-
-    Sends a `GET` request to `/cloud-accounts/aws/{id}`
-
-    Arguments:
-    - `id`: ID of the AWS Cloud Account to fetch
-    ```ignore
-    let response = client.aws_cloud_account_get()
-        .id(id)
-        .send()
-        .await;
-    ```*/
+    #[doc = "get aws cloud account\n\nSends a `GET` request to `/cloud-accounts/aws/{id}`\n\nArguments:\n- `id`: ID of the AWS Cloud Account to fetch\n```ignore\nlet response = client.aws_cloud_account_get()\n    .id(id)\n    .send()\n    .await;\n```"]
     pub fn aws_cloud_account_get(&self) -> builder::AwsCloudAccountGet<'_> {
         builder::AwsCloudAccountGet::new(self)
     }
-    /**put aws cloud account
-
-    Sends a `PUT` request to `/cloud-accounts/aws/{id}`
-
-    Arguments:
-    - `id`: ID of the AWS Cloud Account to update
-    - `body`
-    ```ignore
-    let response = client.aws_cloud_account_put()
-        .id(id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    #[doc = "put aws cloud account\n\nSends a `PUT` request to `/cloud-accounts/aws/{id}`\n\nArguments:\n- `id`: ID of the AWS Cloud Account to update\n- `body`\n```ignore\nlet response = client.aws_cloud_account_put()\n    .id(id)\n    .body(body)\n    .send()\n    .await;\n```"]
     pub fn aws_cloud_account_put(&self) -> builder::AwsCloudAccountPut<'_> {
         builder::AwsCloudAccountPut::new(self)
     }
-    /**delete aws cloud account
-
-    Sends a `DELETE` request to `/cloud-accounts/aws/{id}`
-
-    Arguments:
-    - `id`: ID of the AWS Cloud Account to delete
-    ```ignore
-    let response = client.aws_cloud_account_delete()
-        .id(id)
-        .send()
-        .await;
-    ```*/
+    #[doc = "delete aws cloud account\n\nSends a `DELETE` request to `/cloud-accounts/aws/{id}`\n\nArguments:\n- `id`: ID of the AWS Cloud Account to delete\n```ignore\nlet response = client.aws_cloud_account_delete()\n    .id(id)\n    .send()\n    .await;\n```"]
     pub fn aws_cloud_account_delete(&self) -> builder::AwsCloudAccountDelete<'_> {
         builder::AwsCloudAccountDelete::new(self)
     }
-    /**List roles
-
-    Sends a `GET` request to `/roles`
-
-    Arguments:
-    - `id`: Set of IDS to return
-    - `ids`: A comma delimited list of IDs
-    - `name`: An exact match of a role's name to return. If provided all other parameters are ignored
-    - `name_contains`: A string to search for in the Role name
-    - `sort_dir`: The sort direction of the results
-    ```ignore
-    let response = client.role_list()
-        .id(id)
-        .ids(ids)
-        .name(name)
-        .name_contains(name_contains)
-        .sort_dir(sort_dir)
-        .send()
-        .await;
-    ```*/
+    #[doc = "List roles\n\nSends a `GET` request to `/roles`\n\nArguments:\n- `id`: Set of IDS to return\n- `ids`: A comma delimited list of IDs\n- `name`: An exact match of a role's name to return. If provided all other parameters are ignored\n- `name_contains`: A string to search for in the Role name\n- `sort_dir`: The sort direction of the results\n```ignore\nlet response = client.role_list()\n    .id(id)\n    .ids(ids)\n    .name(name)\n    .name_contains(name_contains)\n    .sort_dir(sort_dir)\n    .send()\n    .await;\n```"]
     pub fn role_list(&self) -> builder::RoleList<'_> {
         builder::RoleList::new(self)
     }
-    /**Create a role
-
-    Sends a `POST` request to `/roles`
-
-    ```ignore
-    let response = client.role_create()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    #[doc = "Create a role\n\nSends a `POST` request to `/roles`\n\n```ignore\nlet response = client.role_create()\n    .body(body)\n    .send()\n    .await;\n```"]
     pub fn role_create(&self) -> builder::RoleCreate<'_> {
         builder::RoleCreate::new(self)
     }
-    /**Get a role
-
-    Sends a `GET` request to `/roles/{id}`
-
-    Arguments:
-    - `id`: ID of the role
-    ```ignore
-    let response = client.role_get()
-        .id(id)
-        .send()
-        .await;
-    ```*/
+    #[doc = "Get a role\n\nSends a `GET` request to `/roles/{id}`\n\nArguments:\n- `id`: ID of the role\n```ignore\nlet response = client.role_get()\n    .id(id)\n    .send()\n    .await;\n```"]
     pub fn role_get(&self) -> builder::RoleGet<'_> {
         builder::RoleGet::new(self)
     }
-    /**Update a role
-
-    Sends a `POST` request to `/roles/{id}`
-
-    Arguments:
-    - `id`: ID of the role
-    - `body`
-    ```ignore
-    let response = client.role_update()
-        .id(id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    #[doc = "Update a role\n\nSends a `POST` request to `/roles/{id}`\n\nArguments:\n- `id`: ID of the role\n- `body`\n```ignore\nlet response = client.role_update()\n    .id(id)\n    .body(body)\n    .send()\n    .await;\n```"]
     pub fn role_update(&self) -> builder::RoleUpdate<'_> {
         builder::RoleUpdate::new(self)
     }
-    /**Delete a role
-
-    Sends a `DELETE` request to `/roles/{id}`
-
-    Arguments:
-    - `id`: ID of the role
-    ```ignore
-    let response = client.role_delete()
-        .id(id)
-        .send()
-        .await;
-    ```*/
+    #[doc = "Delete a role\n\nSends a `DELETE` request to `/roles/{id}`\n\nArguments:\n- `id`: ID of the role\n```ignore\nlet response = client.role_delete()\n    .id(id)\n    .send()\n    .await;\n```"]
     pub fn role_delete(&self) -> builder::RoleDelete<'_> {
         builder::RoleDelete::new(self)
     }
 }
-/// Types for composing operation parameters.
+#[doc = r" Types for composing operation parameters."]
 #[allow(clippy::all)]
 pub mod builder {
     use super::types;
@@ -2618,9 +2627,7 @@ pub mod builder {
         encode_path, ByteStream, ClientHooks, ClientInfo, Error, OperationInfo, RequestBuilderExt,
         ResponseValue,
     };
-    /**Builder for [`Client::aws_cloud_account_create`]
-
-    [`Client::aws_cloud_account_create`]: super::Client::aws_cloud_account_create*/
+    #[doc = "Builder for [`Client::aws_cloud_account_create`]\n\n[`Client::aws_cloud_account_create`]: super::Client::aws_cloud_account_create"]
     #[derive(Debug, Clone)]
     pub struct AwsCloudAccountCreate<'a> {
         client: &'a super::Client,
@@ -2657,7 +2664,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/cloud-accounts/aws`
+        #[doc = "Sends a `POST` request to `/cloud-accounts/aws`"]
         pub async fn send(
             self,
         ) -> Result<
@@ -2710,9 +2717,7 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::aws_cloud_account_get`]
-
-    [`Client::aws_cloud_account_get`]: super::Client::aws_cloud_account_get*/
+    #[doc = "Builder for [`Client::aws_cloud_account_get`]\n\n[`Client::aws_cloud_account_get`]: super::Client::aws_cloud_account_get"]
     #[derive(Debug, Clone)]
     pub struct AwsCloudAccountGet<'a> {
         client: &'a super::Client,
@@ -2734,7 +2739,7 @@ pub mod builder {
             });
             self
         }
-        ///Sends a `GET` request to `/cloud-accounts/aws/{id}`
+        #[doc = "Sends a `GET` request to `/cloud-accounts/aws/{id}`"]
         pub async fn send(
             self,
         ) -> Result<
@@ -2785,9 +2790,7 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::aws_cloud_account_put`]
-
-    [`Client::aws_cloud_account_put`]: super::Client::aws_cloud_account_put*/
+    #[doc = "Builder for [`Client::aws_cloud_account_put`]\n\n[`Client::aws_cloud_account_put`]: super::Client::aws_cloud_account_put"]
     #[derive(Debug, Clone)]
     pub struct AwsCloudAccountPut<'a> {
         client: &'a super::Client,
@@ -2835,7 +2838,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/cloud-accounts/aws/{id}`
+        #[doc = "Sends a `PUT` request to `/cloud-accounts/aws/{id}`"]
         pub async fn send(
             self,
         ) -> Result<
@@ -2893,9 +2896,7 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::aws_cloud_account_delete`]
-
-    [`Client::aws_cloud_account_delete`]: super::Client::aws_cloud_account_delete*/
+    #[doc = "Builder for [`Client::aws_cloud_account_delete`]\n\n[`Client::aws_cloud_account_delete`]: super::Client::aws_cloud_account_delete"]
     #[derive(Debug, Clone)]
     pub struct AwsCloudAccountDelete<'a> {
         client: &'a super::Client,
@@ -2917,7 +2918,7 @@ pub mod builder {
             });
             self
         }
-        ///Sends a `DELETE` request to `/cloud-accounts/aws/{id}`
+        #[doc = "Sends a `DELETE` request to `/cloud-accounts/aws/{id}`"]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<()>, Error<types::AwsCloudAccountApiError>> {
@@ -2962,9 +2963,7 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::role_list`]
-
-    [`Client::role_list`]: super::Client::role_list*/
+    #[doc = "Builder for [`Client::role_list`]\n\n[`Client::role_list`]: super::Client::role_list"]
     #[derive(Debug, Clone)]
     pub struct RoleList<'a> {
         client: &'a super::Client,
@@ -2989,10 +2988,7 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
         {
-            self.id = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for id failed"
-                    .to_string()
-            });
+            self . id = value . try_into () . map (Some) . map_err (| _ | "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for id failed" . to_string ()) ;
             self
         }
         pub fn ids<V>(mut self, value: V) -> Self
@@ -3032,7 +3028,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `RoleListSortDir` for sort_dir failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/roles`
+        #[doc = "Sends a `GET` request to `/roles`"]
         pub async fn send(self) -> Result<ResponseValue<types::RoleApiListResp>, Error<()>> {
             let Self {
                 client,
@@ -3084,9 +3080,7 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::role_create`]
-
-    [`Client::role_create`]: super::Client::role_create*/
+    #[doc = "Builder for [`Client::role_create`]\n\n[`Client::role_create`]: super::Client::role_create"]
     #[derive(Debug, Clone)]
     pub struct RoleCreate<'a> {
         client: &'a super::Client,
@@ -3119,7 +3113,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/roles`
+        #[doc = "Sends a `POST` request to `/roles`"]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::RoleApiRole>, Error<types::RoleApiBadRequestError>>
@@ -3161,9 +3155,7 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::role_get`]
-
-    [`Client::role_get`]: super::Client::role_get*/
+    #[doc = "Builder for [`Client::role_get`]\n\n[`Client::role_get`]: super::Client::role_get"]
     #[derive(Debug, Clone)]
     pub struct RoleGet<'a> {
         client: &'a super::Client,
@@ -3185,7 +3177,7 @@ pub mod builder {
             });
             self
         }
-        ///Sends a `GET` request to `/roles/{id}`
+        #[doc = "Sends a `GET` request to `/roles/{id}`"]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::RoleApiRole>, Error<types::RoleApiError>> {
@@ -3226,9 +3218,7 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::role_update`]
-
-    [`Client::role_update`]: super::Client::role_update*/
+    #[doc = "Builder for [`Client::role_update`]\n\n[`Client::role_update`]: super::Client::role_update"]
     #[derive(Debug, Clone)]
     pub struct RoleUpdate<'a> {
         client: &'a super::Client,
@@ -3272,7 +3262,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/roles/{id}`
+        #[doc = "Sends a `POST` request to `/roles/{id}`"]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::RoleApiRole>, Error<types::RoleApiError>> {
@@ -3317,9 +3307,7 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::role_delete`]
-
-    [`Client::role_delete`]: super::Client::role_delete*/
+    #[doc = "Builder for [`Client::role_delete`]\n\n[`Client::role_delete`]: super::Client::role_delete"]
     #[derive(Debug, Clone)]
     pub struct RoleDelete<'a> {
         client: &'a super::Client,
@@ -3341,7 +3329,7 @@ pub mod builder {
             });
             self
         }
-        ///Sends a `DELETE` request to `/roles/{id}`
+        #[doc = "Sends a `DELETE` request to `/roles/{id}`"]
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::RoleApiError>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
@@ -3381,17 +3369,17 @@ pub mod builder {
         }
     }
 }
-/// Items consumers will typically use such as the Client.
+#[doc = r" Items consumers will typically use such as the Client."]
 pub mod prelude {
     pub use self::super::Client;
 }
-/// What the runtime needs to know about this API; see [`cloud_apis_runtime::Api`].
+#[doc = r" What the runtime needs to know about this API; see [`cloud_apis_runtime::Api`]."]
 pub const API: cloud_apis_runtime::Api = cloud_apis_runtime::Api {
     name: "panther",
     spec: "specs/panther.json",
     pinned_headers: &[],
 };
-/// Every operation of this client goes through the shared runtime.
+#[doc = r" Every operation of this client goes through the shared runtime."]
 impl ClientHooks<cloud_apis_runtime::Runtime> for Client {
     async fn exec(
         &self,

@@ -15,13 +15,13 @@
 use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
-/// Types used as operation parameters and responses.
+#[doc = r" Types used as operation parameters and responses."]
 #[allow(clippy::all)]
 pub mod types {
-    ///`AcceptLanguage`
+    #[doc = "`AcceptLanguage`"]
     #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
         Clone,
         Copy,
         Debug,
@@ -30,7 +30,7 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
+        schemars :: JsonSchema,
     )]
     pub enum AcceptLanguage {
         #[serde(rename = "ko-KR")]
@@ -70,27 +70,32 @@ pub mod types {
             value.parse()
         }
     }
-    ///Request body for creating an account with the account factory.
+    #[doc = "Request body for creating an account with the account factory."]
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars :: JsonSchema,
     )]
     pub struct AccountFactoryCreateRequest {
-        ///Account email
+        #[doc = "Account email"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email: ::std::option::Option<::std::string::String>,
-        ///Landing zone ID
+        #[doc = "Landing zone ID"]
         pub landing_zone_id: ::std::string::String,
-        ///Account name
+        #[doc = "Account name"]
         pub name: ::std::string::String,
-        ///Parent organizational unit ID
+        #[doc = "Parent organizational unit ID"]
         pub parent_unit_id: ::std::string::String,
-        ///Email of the ID Center user
+        #[doc = "Email of the ID Center user"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sso_user_email: ::std::option::Option<::std::string::String>,
-        ///ID Center user name
+        #[doc = "ID Center user name"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sso_user_name: ::std::option::Option<::std::string::String>,
-        ///Real name of the ID Center user
+        #[doc = "Real name of the ID Center user"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sso_user_real_name: ::std::option::Option<::std::string::String>,
     }
@@ -99,14 +104,19 @@ pub mod types {
             Default::default()
         }
     }
-    ///Result of an account factory account creation.
+    #[doc = "Result of an account factory account creation."]
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars :: JsonSchema,
     )]
     pub struct AccountFactoryCreateResponse {
-        ///Organization account ID
+        #[doc = "Organization account ID"]
         pub account_id: ::std::string::String,
-        ///ID of the asynchronous job (the reference labels it "ID")
+        #[doc = "ID of the asynchronous job (the reference labels it \"ID\")"]
         pub job_id: ::std::string::String,
     }
     impl AccountFactoryCreateResponse {
@@ -114,22 +124,27 @@ pub mod types {
             Default::default()
         }
     }
-    ///An account linked to a guardrail.
+    #[doc = "An account linked to a guardrail."]
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars :: JsonSchema,
     )]
     pub struct AccountsForGuardrail {
-        ///Account email
+        #[doc = "Account email"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email: ::std::option::Option<::std::string::String>,
-        ///Organization account ID
+        #[doc = "Organization account ID"]
         pub id: ::std::string::String,
-        ///Account name
+        #[doc = "Account name"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
-        ///ID of the ROOT or the parent organizational unit
+        #[doc = "ID of the ROOT or the parent organizational unit"]
         pub parent_unit_id: ::std::string::String,
-        ///Name of the ROOT or the parent organizational unit
+        #[doc = "Name of the ROOT or the parent organizational unit"]
         pub parent_unit_name: ::std::string::String,
     }
     impl AccountsForGuardrail {
@@ -137,35 +152,40 @@ pub mod types {
             Default::default()
         }
     }
-    ///A baseline assignment (activation) on the root, an organizational unit or an account.
+    #[doc = "A baseline assignment (activation) on the root, an organizational unit or an account."]
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars :: JsonSchema,
     )]
     pub struct BaselineAssignment {
-        ///Number of registered accounts
+        #[doc = "Number of registered accounts"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub account_assigned_count: ::std::option::Option<i64>,
-        ///Total number of accounts
+        #[doc = "Total number of accounts"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub account_count: ::std::option::Option<i64>,
-        ///Root, organizational unit or account ID
+        #[doc = "Root, organizational unit or account ID"]
         pub id: ::std::string::String,
-        ///Number of registered organizational units
+        #[doc = "Number of registered organizational units"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ou_assigned_count: ::std::option::Option<i64>,
-        ///Total number of organizational units
+        #[doc = "Total number of organizational units"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ou_count: ::std::option::Option<i64>,
-        ///Number of activated preventive guardrails
+        #[doc = "Number of activated preventive guardrails"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub preventive_guardrail_activated_count: ::std::option::Option<i64>,
-        ///ID Center user name
+        #[doc = "ID Center user name"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sso_user_name: ::std::option::Option<::std::string::String>,
-        ///Status
+        #[doc = "Status"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<::std::string::String>,
-        ///Resource type: organizational unit (OU) or account (ACCOUNT)
+        #[doc = "Resource type: organizational unit (OU) or account (ACCOUNT)"]
         #[serde(rename = "type")]
         pub type_: ::std::string::String,
     }
@@ -174,25 +194,30 @@ pub mod types {
             Default::default()
         }
     }
-    ///Request body for enabling a baseline.
+    #[doc = "Request body for enabling a baseline."]
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars :: JsonSchema,
     )]
     pub struct BaselineAssignmentAddRequest {
-        ///Whether the terms are agreed to (Y/N)
+        #[doc = "Whether the terms are agreed to (Y/N)"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub agree_yn: ::std::option::Option<BaselineAssignmentAddRequestAgreeYn>,
-        ///Landing zone ID
+        #[doc = "Landing zone ID"]
         pub landing_zone_id: ::std::string::String,
-        ///ID of the ROOT or the parent organizational unit
+        #[doc = "ID of the ROOT or the parent organizational unit"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub parent_unit_id: ::std::option::Option<::std::string::String>,
-        ///Resource type: organizational unit (OU) or account (ACCOUNT)
+        #[doc = "Resource type: organizational unit (OU) or account (ACCOUNT)"]
         pub resource_type: BaselineAssignmentAddRequestResourceType,
-        ///ID Center user name
+        #[doc = "ID Center user name"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sso_user_name: ::std::option::Option<::std::string::String>,
-        ///Real name of the ID Center user
+        #[doc = "Real name of the ID Center user"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sso_user_real_name: ::std::option::Option<::std::string::String>,
     }
@@ -201,10 +226,10 @@ pub mod types {
             Default::default()
         }
     }
-    ///Whether the terms are agreed to (Y/N)
+    #[doc = "Whether the terms are agreed to (Y/N)"]
     #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
         Clone,
         Copy,
         Debug,
@@ -213,7 +238,7 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
+        schemars :: JsonSchema,
     )]
     pub enum BaselineAssignmentAddRequestAgreeYn {
         Y,
@@ -251,10 +276,10 @@ pub mod types {
             value.parse()
         }
     }
-    ///Resource type: organizational unit (OU) or account (ACCOUNT)
+    #[doc = "Resource type: organizational unit (OU) or account (ACCOUNT)"]
     #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
         Clone,
         Copy,
         Debug,
@@ -263,7 +288,7 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
+        schemars :: JsonSchema,
     )]
     pub enum BaselineAssignmentAddRequestResourceType {
         #[serde(rename = "ACCOUNT")]
@@ -303,16 +328,21 @@ pub mod types {
             value.parse()
         }
     }
-    ///Result of enabling or re-enabling a baseline.
+    #[doc = "Result of enabling or re-enabling a baseline."]
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars :: JsonSchema,
     )]
     pub struct BaselineAssignmentAddResponse {
-        ///ID of the asynchronous job (the reference labels it "ID")
+        #[doc = "ID of the asynchronous job (the reference labels it \"ID\")"]
         pub job_id: ::std::string::String,
-        ///Root, organizational unit or account ID
+        #[doc = "Root, organizational unit or account ID"]
         pub resource_id: ::std::string::String,
-        ///Resource type: organizational unit (OU) or account (ACCOUNT)
+        #[doc = "Resource type: organizational unit (OU) or account (ACCOUNT)"]
         pub resource_type: ::std::string::String,
     }
     impl BaselineAssignmentAddResponse {
@@ -320,12 +350,17 @@ pub mod types {
             Default::default()
         }
     }
-    ///List of baseline assignments.
+    #[doc = "List of baseline assignments."]
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars :: JsonSchema,
     )]
     pub struct BaselineAssignmentListResponse {
-        ///Baseline assignments
+        #[doc = "Baseline assignments"]
         pub baseline_assignments: ::std::vec::Vec<BaselineAssignment>,
     }
     impl BaselineAssignmentListResponse {
@@ -333,15 +368,20 @@ pub mod types {
             Default::default()
         }
     }
-    ///Request body for re-enabling a baseline.
+    #[doc = "Request body for re-enabling a baseline."]
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars :: JsonSchema,
     )]
     pub struct BaselineAssignmentUpdateRequest {
-        ///Whether the terms are agreed to (Y/N)
+        #[doc = "Whether the terms are agreed to (Y/N)"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub agree_yn: ::std::option::Option<BaselineAssignmentUpdateRequestAgreeYn>,
-        ///Landing zone ID
+        #[doc = "Landing zone ID"]
         pub landing_zone_id: ::std::string::String,
     }
     impl BaselineAssignmentUpdateRequest {
@@ -349,10 +389,10 @@ pub mod types {
             Default::default()
         }
     }
-    ///Whether the terms are agreed to (Y/N)
+    #[doc = "Whether the terms are agreed to (Y/N)"]
     #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
         Clone,
         Copy,
         Debug,
@@ -361,7 +401,7 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
+        schemars :: JsonSchema,
     )]
     pub enum BaselineAssignmentUpdateRequestAgreeYn {
         Y,
@@ -399,40 +439,45 @@ pub mod types {
             value.parse()
         }
     }
-    ///Guardrail details.
+    #[doc = "Guardrail details."]
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars :: JsonSchema,
     )]
     pub struct Guardrail {
-        ///Organizational units the guardrail is bound to
+        #[doc = "Organizational units the guardrail is bound to"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub binding_ous: ::std::option::Option<GuardrailBindingOus>,
-        ///Creation time
+        #[doc = "Creation time"]
         pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        ///Creator (user ID)
+        #[doc = "Creator (user ID)"]
         pub created_by: ::std::string::String,
-        ///Guardrail description
+        #[doc = "Guardrail description"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
-        ///Policy guidance
+        #[doc = "Policy guidance"]
         pub guidance: ::std::string::String,
-        ///Guardrail ID
+        #[doc = "Guardrail ID"]
         pub id: ::std::string::String,
-        ///Last modification time
+        #[doc = "Last modification time"]
         pub modified_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        ///Last modifier (user ID)
+        #[doc = "Last modifier (user ID)"]
         pub modified_by: ::std::string::String,
-        ///Guardrail name
+        #[doc = "Guardrail name"]
         pub name: ::std::string::String,
-        ///Service name (the reference labels it "Organization")
+        #[doc = "Service name (the reference labels it \"Organization\")"]
         pub service_name: ::std::string::String,
-        ///Guardrail SRN (Samsung Resource Name)
+        #[doc = "Guardrail SRN (Samsung Resource Name)"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub srn: ::std::option::Option<::std::string::String>,
-        ///Enforcement status
+        #[doc = "Enforcement status"]
         #[serde(default = "defaults::guardrail_status")]
         pub status: ::std::string::String,
-        ///Guardrail type
+        #[doc = "Guardrail type"]
         #[serde(rename = "type")]
         pub type_: ::std::string::String,
     }
@@ -441,14 +486,19 @@ pub mod types {
             Default::default()
         }
     }
-    ///A guardrail/target pair that was processed successfully.
+    #[doc = "A guardrail/target pair that was processed successfully."]
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars :: JsonSchema,
     )]
     pub struct GuardrailAssignmentDetail {
-        ///Guardrail ID
+        #[doc = "Guardrail ID"]
         pub guardrail_id: ::std::string::String,
-        ///Target ID
+        #[doc = "Target ID"]
         pub unit_id: ::std::string::String,
     }
     impl GuardrailAssignmentDetail {
@@ -456,22 +506,27 @@ pub mod types {
             Default::default()
         }
     }
-    ///A guardrail/target pair that failed, with the cause.
+    #[doc = "A guardrail/target pair that failed, with the cause."]
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars :: JsonSchema,
     )]
     pub struct GuardrailAssignmentFailCaused {
-        ///Error code
+        #[doc = "Error code"]
         pub error_code: ::std::string::String,
-        ///Cause of the failure
+        #[doc = "Cause of the failure"]
         pub failed_caused: ::std::string::String,
-        ///Guardrail ID
+        #[doc = "Guardrail ID"]
         pub guardrail_id: ::std::string::String,
-        ///Additional response details for the failure
+        #[doc = "Additional response details for the failure"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub response:
             ::std::option::Option<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-        ///Target ID
+        #[doc = "Target ID"]
         pub unit_id: ::std::string::String,
     }
     impl GuardrailAssignmentFailCaused {
@@ -479,14 +534,19 @@ pub mod types {
             Default::default()
         }
     }
-    ///Result of enabling or disabling guardrails.
+    #[doc = "Result of enabling or disabling guardrails."]
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars :: JsonSchema,
     )]
     pub struct GuardrailAssignmentResponse {
-        ///Guardrail/target pairs that failed, with the cause
+        #[doc = "Guardrail/target pairs that failed, with the cause"]
         pub failed_ids: ::std::vec::Vec<GuardrailAssignmentFailCaused>,
-        ///Successfully processed guardrail/target pairs
+        #[doc = "Successfully processed guardrail/target pairs"]
         pub success_ids: ::std::vec::Vec<GuardrailAssignmentDetail>,
     }
     impl GuardrailAssignmentResponse {
@@ -494,14 +554,19 @@ pub mod types {
             Default::default()
         }
     }
-    ///An organizational unit a guardrail is bound to.
+    #[doc = "An organizational unit a guardrail is bound to."]
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars :: JsonSchema,
     )]
     pub struct GuardrailBindingOu {
-        ///Organizational unit ID
+        #[doc = "Organizational unit ID"]
         pub id: ::std::string::String,
-        ///Organizational unit name
+        #[doc = "Organizational unit name"]
         pub name: ::std::string::String,
     }
     impl GuardrailBindingOu {
@@ -509,9 +574,14 @@ pub mod types {
             Default::default()
         }
     }
-    ///`GuardrailBindingOus`
+    #[doc = "`GuardrailBindingOus`"]
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars :: JsonSchema,
     )]
     #[serde(untagged)]
     pub enum GuardrailBindingOus {
@@ -534,17 +604,22 @@ pub mod types {
             Self::Variant1(value)
         }
     }
-    ///Request body for disabling guardrails on targets.
+    #[doc = "Request body for disabling guardrails on targets."]
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars :: JsonSchema,
     )]
     pub struct GuardrailDisableRequest {
-        ///IDs of the guardrails
+        #[doc = "IDs of the guardrails"]
         pub guardrail_ids: ::std::vec::Vec<::std::string::String>,
-        ///Landing zone ID
+        #[doc = "Landing zone ID"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub landing_zone_id: ::std::option::Option<::std::string::String>,
-        ///Target unit IDs
+        #[doc = "Target unit IDs"]
         pub unit_ids: ::std::vec::Vec<::std::string::String>,
     }
     impl GuardrailDisableRequest {
@@ -552,17 +627,22 @@ pub mod types {
             Default::default()
         }
     }
-    ///Request body for enabling guardrails on targets.
+    #[doc = "Request body for enabling guardrails on targets."]
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars :: JsonSchema,
     )]
     pub struct GuardrailEnableRequest {
-        ///IDs of the guardrails
+        #[doc = "IDs of the guardrails"]
         pub guardrail_ids: ::std::vec::Vec<::std::string::String>,
-        ///Landing zone ID
+        #[doc = "Landing zone ID"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub landing_zone_id: ::std::option::Option<::std::string::String>,
-        ///Target unit IDs
+        #[doc = "Target unit IDs"]
         pub unit_ids: ::std::vec::Vec<::std::string::String>,
     }
     impl GuardrailEnableRequest {
@@ -570,14 +650,19 @@ pub mod types {
             Default::default()
         }
     }
-    ///A target linked to a guardrail.
+    #[doc = "A target linked to a guardrail."]
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars :: JsonSchema,
     )]
     pub struct GuardrailLinkInfo {
-        ///Target ID
+        #[doc = "Target ID"]
         pub target_id: ::std::string::String,
-        ///Target name
+        #[doc = "Target name"]
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub target_name: ::std::option::Option<::std::string::String>,
     }
@@ -586,20 +671,25 @@ pub mod types {
             Default::default()
         }
     }
-    ///A page of guardrails.
+    #[doc = "A page of guardrails."]
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars :: JsonSchema,
     )]
     pub struct GuardrailPageResponse {
-        ///Count
+        #[doc = "Count"]
         pub count: i64,
-        ///Guardrails on this page
+        #[doc = "Guardrails on this page"]
         pub guardrails: ::std::vec::Vec<GuardrailSummary>,
-        ///Page number
+        #[doc = "Page number"]
         pub page: i64,
-        ///Page size
+        #[doc = "Page size"]
         pub size: i64,
-        ///Sort order as `field:direction` (e.g. `created_at:desc`)
+        #[doc = "Sort order as `field:direction` (e.g. `created_at:desc`)"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sort: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     }
@@ -608,9 +698,14 @@ pub mod types {
             Default::default()
         }
     }
-    ///Guardrail detail response.
+    #[doc = "Guardrail detail response."]
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars :: JsonSchema,
     )]
     pub struct GuardrailShowResponse {
         pub guardrail: Guardrail,
@@ -620,40 +715,45 @@ pub mod types {
             Default::default()
         }
     }
-    ///Guardrail summary.
+    #[doc = "Guardrail summary."]
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars :: JsonSchema,
     )]
     pub struct GuardrailSummary {
-        ///Organizational units the guardrail is bound to
+        #[doc = "Organizational units the guardrail is bound to"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub binding_ous: ::std::option::Option<GuardrailSummaryBindingOus>,
-        ///Creation time
+        #[doc = "Creation time"]
         pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        ///Creator (user ID)
+        #[doc = "Creator (user ID)"]
         pub created_by: ::std::string::String,
-        ///Guardrail description
+        #[doc = "Guardrail description"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
-        ///Policy guidance
+        #[doc = "Policy guidance"]
         pub guidance: ::std::string::String,
-        ///Guardrail ID
+        #[doc = "Guardrail ID"]
         pub id: ::std::string::String,
-        ///Last modification time
+        #[doc = "Last modification time"]
         pub modified_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        ///Last modifier (user ID)
+        #[doc = "Last modifier (user ID)"]
         pub modified_by: ::std::string::String,
-        ///Guardrail name
+        #[doc = "Guardrail name"]
         pub name: ::std::string::String,
-        ///Service name (the reference labels it "Organization")
+        #[doc = "Service name (the reference labels it \"Organization\")"]
         pub service_name: ::std::string::String,
-        ///Guardrail SRN (Samsung Resource Name)
+        #[doc = "Guardrail SRN (Samsung Resource Name)"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub srn: ::std::option::Option<::std::string::String>,
-        ///Enforcement status
+        #[doc = "Enforcement status"]
         #[serde(default = "defaults::guardrail_summary_status")]
         pub status: ::std::string::String,
-        ///Guardrail type
+        #[doc = "Guardrail type"]
         #[serde(rename = "type")]
         pub type_: ::std::string::String,
     }
@@ -662,9 +762,14 @@ pub mod types {
             Default::default()
         }
     }
-    ///`GuardrailSummaryBindingOus`
+    #[doc = "`GuardrailSummaryBindingOus`"]
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars :: JsonSchema,
     )]
     #[serde(untagged)]
     pub enum GuardrailSummaryBindingOus {
@@ -687,31 +792,36 @@ pub mod types {
             Self::Variant1(value)
         }
     }
-    ///Summary of a guardrail linked to a target.
+    #[doc = "Summary of a guardrail linked to a target."]
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars :: JsonSchema,
     )]
     pub struct GuardrailsForTargetSummary {
-        ///Creation time
+        #[doc = "Creation time"]
         pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        ///Creator (user ID)
+        #[doc = "Creator (user ID)"]
         pub created_by: ::std::string::String,
-        ///Policy guidance
+        #[doc = "Policy guidance"]
         pub guidance: ::std::string::String,
-        ///ID (of the guardrail)
+        #[doc = "ID (of the guardrail)"]
         pub id: ::std::string::String,
-        ///Linked targets grouped by link type (e.g. `directed`, `inherited`)
+        #[doc = "Linked targets grouped by link type (e.g. `directed`, `inherited`)"]
         pub link_types:
             ::std::collections::HashMap<::std::string::String, ::std::vec::Vec<GuardrailLinkInfo>>,
-        ///Last modification time
+        #[doc = "Last modification time"]
         pub modified_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        ///Last modifier (user ID)
+        #[doc = "Last modifier (user ID)"]
         pub modified_by: ::std::string::String,
-        ///Guardrail name
+        #[doc = "Guardrail name"]
         pub name: ::std::string::String,
-        ///Service name (the reference labels it "Organization")
+        #[doc = "Service name (the reference labels it \"Organization\")"]
         pub service_name: ::std::string::String,
-        ///Guardrail type
+        #[doc = "Guardrail type"]
         #[serde(rename = "type")]
         pub type_: ::std::string::String,
     }
@@ -720,45 +830,50 @@ pub mod types {
             Default::default()
         }
     }
-    ///Landing zone details (API version 1.0).
+    #[doc = "Landing zone details (API version 1.0)."]
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars :: JsonSchema,
     )]
     pub struct LandingZone {
-        ///Whether the terms are agreed to (Y/N)
+        #[doc = "Whether the terms are agreed to (Y/N)"]
         pub agree_yn: ::std::string::String,
-        ///Creation time
+        #[doc = "Creation time"]
         pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        ///Creator (user ID)
+        #[doc = "Creator (user ID)"]
         pub created_by: ::std::string::String,
-        ///Creator name
+        #[doc = "Creator name"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub creator_name: ::std::option::Option<::std::string::String>,
-        ///Landing zone ID
+        #[doc = "Landing zone ID"]
         pub id: ::std::string::String,
-        ///Identity Center ID
+        #[doc = "Identity Center ID"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub identity_center_id: ::std::option::Option<::std::string::String>,
-        ///Last modification time
+        #[doc = "Last modification time"]
         pub modified_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        ///Last modifier (user ID)
+        #[doc = "Last modifier (user ID)"]
         pub modified_by: ::std::string::String,
-        ///Last modifier name
+        #[doc = "Last modifier name"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub modifier_name: ::std::option::Option<::std::string::String>,
-        ///Organization ID
+        #[doc = "Organization ID"]
         pub organization_id: ::std::string::String,
-        ///Region
+        #[doc = "Region"]
         pub region: ::std::string::String,
-        ///Service name
+        #[doc = "Service name"]
         pub service_name: ::std::string::String,
-        ///Landing zone SRN (Samsung Resource Name)
+        #[doc = "Landing zone SRN (Samsung Resource Name)"]
         pub srn: ::std::string::String,
-        ///Account access configuration (how users sign in to the accounts)
+        #[doc = "Account access configuration (how users sign in to the accounts)"]
         pub sso_type: ::std::string::String,
-        ///Status
+        #[doc = "Status"]
         pub status: ::std::string::String,
-        ///Landing zone version
+        #[doc = "Landing zone version"]
         pub version_id: ::std::string::String,
     }
     impl LandingZone {
@@ -766,26 +881,31 @@ pub mod types {
             Default::default()
         }
     }
-    ///Request body for creating a landing zone (API version 1.0).
+    #[doc = "Request body for creating a landing zone (API version 1.0)."]
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars :: JsonSchema,
     )]
     pub struct LandingZoneCreateRequest {
-        ///Name of the additional organizational unit
+        #[doc = "Name of the additional organizational unit"]
         pub additional_ou_name: LandingZoneCreateRequestAdditionalOuName,
-        ///Whether the terms are agreed to (Y/N)
+        #[doc = "Whether the terms are agreed to (Y/N)"]
         pub agree_yn: LandingZoneCreateRequestAgreeYn,
-        ///Name of the audit account
+        #[doc = "Name of the audit account"]
         pub audit_account_name: LandingZoneCreateRequestAuditAccountName,
-        ///Login ID (email) of the audit account
+        #[doc = "Login ID (email) of the audit account"]
         pub audit_login_id: LandingZoneCreateRequestAuditLoginId,
-        ///Name of the basic organizational unit
+        #[doc = "Name of the basic organizational unit"]
         pub basic_ou_name: LandingZoneCreateRequestBasicOuName,
-        ///Name of the log archive account
+        #[doc = "Name of the log archive account"]
         pub log_archive_account_name: LandingZoneCreateRequestLogArchiveAccountName,
-        ///Login ID (email) of the log archive account
+        #[doc = "Login ID (email) of the log archive account"]
         pub log_archive_login_id: LandingZoneCreateRequestLogArchiveLoginId,
-        ///Account access configuration (how users sign in to the accounts)
+        #[doc = "Account access configuration (how users sign in to the accounts)"]
         pub sso_type: LandingZoneCreateRequestSsoType,
     }
     impl LandingZoneCreateRequest {
@@ -793,9 +913,17 @@ pub mod types {
             Default::default()
         }
     }
-    ///Name of the additional organizational unit
+    #[doc = "Name of the additional organizational unit"]
     #[derive(
-        ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd, schemars::JsonSchema,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars :: JsonSchema,
     )]
     #[serde(transparent)]
     pub struct LandingZoneCreateRequestAdditionalOuName(::std::string::String);
@@ -848,10 +976,10 @@ pub mod types {
                 })
         }
     }
-    ///Whether the terms are agreed to (Y/N)
+    #[doc = "Whether the terms are agreed to (Y/N)"]
     #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
         Clone,
         Copy,
         Debug,
@@ -860,7 +988,7 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
+        schemars :: JsonSchema,
     )]
     pub enum LandingZoneCreateRequestAgreeYn {
         Y,
@@ -898,9 +1026,17 @@ pub mod types {
             value.parse()
         }
     }
-    ///Name of the audit account
+    #[doc = "Name of the audit account"]
     #[derive(
-        ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd, schemars::JsonSchema,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars :: JsonSchema,
     )]
     #[serde(transparent)]
     pub struct LandingZoneCreateRequestAuditAccountName(::std::string::String);
@@ -930,10 +1066,7 @@ pub mod types {
                         .unwrap()
                 });
             if PATTERN.find(value).is_none() {
-                return Err(
-                    "doesn't match pattern \"^[a-zA-Z0-9ㄱ-ㅎㅏ-ㅣ가-힣 \\+=_\\-@\\[\\]\\(\\)\\.,]*$\""
-                        .into(),
-                );
+                return Err ("doesn't match pattern \"^[a-zA-Z0-9ㄱ-ㅎㅏ-ㅣ가-힣 \\+=_\\-@\\[\\]\\(\\)\\.,]*$\"" . into ()) ;
             }
             Ok(Self(value.to_string()))
         }
@@ -964,9 +1097,17 @@ pub mod types {
                 })
         }
     }
-    ///Login ID (email) of the audit account
+    #[doc = "Login ID (email) of the audit account"]
     #[derive(
-        ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd, schemars::JsonSchema,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars :: JsonSchema,
     )]
     #[serde(transparent)]
     pub struct LandingZoneCreateRequestAuditLoginId(::std::string::String);
@@ -1023,9 +1164,17 @@ pub mod types {
                 })
         }
     }
-    ///Name of the basic organizational unit
+    #[doc = "Name of the basic organizational unit"]
     #[derive(
-        ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd, schemars::JsonSchema,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars :: JsonSchema,
     )]
     #[serde(transparent)]
     pub struct LandingZoneCreateRequestBasicOuName(::std::string::String);
@@ -1078,9 +1227,17 @@ pub mod types {
                 })
         }
     }
-    ///Name of the log archive account
+    #[doc = "Name of the log archive account"]
     #[derive(
-        ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd, schemars::JsonSchema,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars :: JsonSchema,
     )]
     #[serde(transparent)]
     pub struct LandingZoneCreateRequestLogArchiveAccountName(::std::string::String);
@@ -1110,10 +1267,7 @@ pub mod types {
                         .unwrap()
                 });
             if PATTERN.find(value).is_none() {
-                return Err(
-                    "doesn't match pattern \"^[a-zA-Z0-9ㄱ-ㅎㅏ-ㅣ가-힣 \\+=_\\-@\\[\\]\\(\\)\\.,]*$\""
-                        .into(),
-                );
+                return Err ("doesn't match pattern \"^[a-zA-Z0-9ㄱ-ㅎㅏ-ㅣ가-힣 \\+=_\\-@\\[\\]\\(\\)\\.,]*$\"" . into ()) ;
             }
             Ok(Self(value.to_string()))
         }
@@ -1146,9 +1300,17 @@ pub mod types {
                 })
         }
     }
-    ///Login ID (email) of the log archive account
+    #[doc = "Login ID (email) of the log archive account"]
     #[derive(
-        ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd, schemars::JsonSchema,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars :: JsonSchema,
     )]
     #[serde(transparent)]
     pub struct LandingZoneCreateRequestLogArchiveLoginId(::std::string::String);
@@ -1205,10 +1367,10 @@ pub mod types {
                 })
         }
     }
-    ///Account access configuration (how users sign in to the accounts)
+    #[doc = "Account access configuration (how users sign in to the accounts)"]
     #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
         Clone,
         Copy,
         Debug,
@@ -1217,7 +1379,7 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
+        schemars :: JsonSchema,
     )]
     pub enum LandingZoneCreateRequestSsoType {
         #[serde(rename = "ID_CENTER")]
@@ -1257,14 +1419,19 @@ pub mod types {
             value.parse()
         }
     }
-    ///Result of creating or deleting a landing zone.
+    #[doc = "Result of creating or deleting a landing zone."]
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars :: JsonSchema,
     )]
     pub struct LandingZoneCreateResponse {
-        ///ID of the asynchronous job (the reference labels it "ID")
+        #[doc = "ID of the asynchronous job (the reference labels it \"ID\")"]
         pub job_id: ::std::string::String,
-        ///Landing zone ID
+        #[doc = "Landing zone ID"]
         pub landing_zone_id: ::std::string::String,
     }
     impl LandingZoneCreateResponse {
@@ -1272,9 +1439,14 @@ pub mod types {
             Default::default()
         }
     }
-    ///Landing zone detail response (API version 1.0).
+    #[doc = "Landing zone detail response (API version 1.0)."]
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars :: JsonSchema,
     )]
     pub struct LandingZoneShowResponse {
         pub landing_zone: LandingZone,
@@ -1284,10 +1456,10 @@ pub mod types {
             Default::default()
         }
     }
-    ///`ListBaselineAssignmentsResourceType`
+    #[doc = "`ListBaselineAssignmentsResourceType`"]
     #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
         Clone,
         Copy,
         Debug,
@@ -1296,7 +1468,7 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
+        schemars :: JsonSchema,
     )]
     pub enum ListBaselineAssignmentsResourceType {
         #[serde(rename = "OU")]
@@ -1336,10 +1508,10 @@ pub mod types {
             value.parse()
         }
     }
-    ///`ListBaselineAssignmentsStatus`
+    #[doc = "`ListBaselineAssignmentsStatus`"]
     #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
         Clone,
         Copy,
         Debug,
@@ -1348,7 +1520,7 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
+        schemars :: JsonSchema,
     )]
     pub enum ListBaselineAssignmentsStatus {
         #[serde(rename = "REGISTERED")]
@@ -1396,20 +1568,25 @@ pub mod types {
             value.parse()
         }
     }
-    ///A page of guardrails linked to a target.
+    #[doc = "A page of guardrails linked to a target."]
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars :: JsonSchema,
     )]
     pub struct ListGuardrailsForTargetResponse {
-        ///Count
+        #[doc = "Count"]
         pub count: i64,
-        ///Guardrails linked to the target
+        #[doc = "Guardrails linked to the target"]
         pub guardrails: ::std::vec::Vec<GuardrailsForTargetSummary>,
-        ///Page number
+        #[doc = "Page number"]
         pub page: i64,
-        ///Page size
+        #[doc = "Page size"]
         pub size: i64,
-        ///Sort order as `field:direction` (e.g. `created_at:desc`)
+        #[doc = "Sort order as `field:direction` (e.g. `created_at:desc`)"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sort: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     }
@@ -1418,21 +1595,26 @@ pub mod types {
             Default::default()
         }
     }
-    ///A page of targets linked to a guardrail.
+    #[doc = "A page of targets linked to a guardrail."]
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars :: JsonSchema,
     )]
     pub struct ListTargetsForGuardrailResponse {
-        ///Count
+        #[doc = "Count"]
         pub count: i64,
-        ///Page number
+        #[doc = "Page number"]
         pub page: i64,
-        ///Page size
+        #[doc = "Page size"]
         pub size: i64,
-        ///Sort order as `field:direction` (e.g. `created_at:desc`)
+        #[doc = "Sort order as `field:direction` (e.g. `created_at:desc`)"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sort: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ///Targets linked to the guardrail: accounts or organizational units, depending on `target_type`
+        #[doc = "Targets linked to the guardrail: accounts or organizational units, depending on `target_type`"]
         pub targets: ListTargetsForGuardrailResponseTargets,
     }
     impl ListTargetsForGuardrailResponse {
@@ -1440,9 +1622,14 @@ pub mod types {
             Default::default()
         }
     }
-    ///Targets linked to the guardrail: accounts or organizational units, depending on `target_type`
+    #[doc = "Targets linked to the guardrail: accounts or organizational units, depending on `target_type`"]
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars :: JsonSchema,
     )]
     #[serde(untagged)]
     pub enum ListTargetsForGuardrailResponseTargets {
@@ -1463,10 +1650,10 @@ pub mod types {
             Self::Variant1(value)
         }
     }
-    ///`ListTargetsForGuardrailTargetType`
+    #[doc = "`ListTargetsForGuardrailTargetType`"]
     #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
         Clone,
         Copy,
         Debug,
@@ -1475,7 +1662,7 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
+        schemars :: JsonSchema,
     )]
     pub enum ListTargetsForGuardrailTargetType {
         #[serde(rename = "ACCOUNT")]
@@ -1515,19 +1702,24 @@ pub mod types {
             value.parse()
         }
     }
-    ///An organizational unit linked to a guardrail.
+    #[doc = "An organizational unit linked to a guardrail."]
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars :: JsonSchema,
     )]
     pub struct OrganizationUnitsForGuardrail {
-        ///Organizational unit ID
+        #[doc = "Organizational unit ID"]
         pub id: ::std::string::String,
-        ///Organizational unit name
+        #[doc = "Organizational unit name"]
         pub name: ::std::string::String,
-        ///ID of the ROOT or the parent organizational unit
+        #[doc = "ID of the ROOT or the parent organizational unit"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub parent_unit_id: ::std::option::Option<::std::string::String>,
-        ///Name of the ROOT or the parent organizational unit
+        #[doc = "Name of the ROOT or the parent organizational unit"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub parent_unit_name: ::std::option::Option<::std::string::String>,
     }
@@ -1536,7 +1728,7 @@ pub mod types {
             Default::default()
         }
     }
-    /// Types for composing complex structures.
+    #[doc = " Types for composing complex structures."]
     pub mod builder {
         #[derive(Clone, Debug)]
         pub struct AccountFactoryCreateRequest {
@@ -1922,13 +2114,7 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.preventive_guardrail_activated_count = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for preventive_guardrail_activated_count: {e}"
-                        )
-                    });
+                self . preventive_guardrail_activated_count = value . try_into () . map_err (| e | format ! ("error converting supplied value for preventive_guardrail_activated_count: {e}")) ;
                 self
             }
             pub fn sso_user_name<T>(mut self, value: T) -> Self
@@ -4400,7 +4586,7 @@ pub mod types {
             }
         }
     }
-    /// Generation of default values for serde.
+    #[doc = " Generation of default values for serde."]
     pub mod defaults {
         pub(super) fn guardrail_status() -> ::std::string::String {
             "DISABLED".to_string()
@@ -4409,9 +4595,9 @@ pub mod types {
             "DISABLED".to_string()
         }
     }
-    /// Error types.
+    #[doc = " Error types."]
     pub mod error {
-        /// Error from a `TryFrom` or `FromStr` implementation.
+        #[doc = r" Error from a `TryFrom` or `FromStr` implementation."]
         pub struct ConversionError(::std::borrow::Cow<'static, str>);
         impl ::std::error::Error for ConversionError {}
         impl ::std::fmt::Display for ConversionError {
@@ -4437,33 +4623,18 @@ pub mod types {
     }
 }
 #[derive(Clone, Debug)]
-/**Client for Samsung Cloud Platform Cloud Control API
-
-Cloud Control is the Samsung Cloud Platform (SCP) service for setting up and governing a multi-account environment: landing zones (organizations), the account factory, baseline assignments and guardrails. Like the other SCP APIs it lets programs use SCP's IaaS/PaaS offerings; it is a RESTful API that answers in JSON. Cloud Control is a global service: its host has no region part.
-
-This document describes API version **1.0**. Pin it by sending `Scp-Api-Version: cloudcontrol 1.0` on every request; without that header the server uses the latest CURRENT version.
-
-| Version | Status | Not before |
-|---|---|---|
-| 1.1 | CURRENT | - |
-| 1.0 | DEPRECATED | 2025-12-31 |
-
-Version 1.0 is DEPRECATED; support is guaranteed until 2025-12-31. Deprecated versions whose Not Before date has arrived or passed are no longer supported; using the latest version is recommended.
-
-Every request is signed: see the security schemes. Long-running operations answer with a `job_id`; Cloud Control has no job-status operation.
-
-Version: 1.0*/
+#[doc = "Client for Samsung Cloud Platform Cloud Control API\n\nCloud Control is the Samsung Cloud Platform (SCP) service for setting up and governing a multi-account environment: landing zones (organizations), the account factory, baseline assignments and guardrails. Like the other SCP APIs it lets programs use SCP's IaaS/PaaS offerings; it is a RESTful API that answers in JSON. Cloud Control is a global service: its host has no region part.\n\nThis document describes API version **1.0**. Pin it by sending `Scp-Api-Version: cloudcontrol 1.0` on every request; without that header the server uses the latest CURRENT version.\n\n| Version | Status | Not before |\n|---|---|---|\n| 1.1 | CURRENT | - |\n| 1.0 | DEPRECATED | 2025-12-31 |\n\nVersion 1.0 is DEPRECATED; support is guaranteed until 2025-12-31. Deprecated versions whose Not Before date has arrived or passed are no longer supported; using the latest version is recommended.\n\nEvery request is signed: see the security schemes. Long-running operations answer with a `job_id`; Cloud Control has no job-status operation.\n\nVersion: 1.0"]
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
     pub(crate) inner: cloud_apis_runtime::Runtime,
 }
 impl Client {
-    /// Create a new client.
-    ///
-    /// `baseurl` is the base URL provided to the internal
-    /// `reqwest::Client`, and should include a scheme and hostname,
-    /// as well as port and a path stem if applicable.
+    #[doc = r" Create a new client."]
+    #[doc = r""]
+    #[doc = r" `baseurl` is the base URL provided to the internal"]
+    #[doc = r" `reqwest::Client`, and should include a scheme and hostname,"]
+    #[doc = r" as well as port and a path stem if applicable."]
     pub fn new(baseurl: &str, inner: cloud_apis_runtime::Runtime) -> Self {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
@@ -4476,12 +4647,12 @@ impl Client {
         let client = reqwest::ClientBuilder::new();
         Self::new_with_client(baseurl, client.build().unwrap(), inner)
     }
-    /// Construct a new client with an existing `reqwest::Client`,
-    /// allowing more control over its configuration.
-    ///
-    /// `baseurl` is the base URL provided to the internal
-    /// `reqwest::Client`, and should include a scheme and hostname,
-    /// as well as port and a path stem if applicable.
+    #[doc = r" Construct a new client with an existing `reqwest::Client`,"]
+    #[doc = r" allowing more control over its configuration."]
+    #[doc = r""]
+    #[doc = r" `baseurl` is the base URL provided to the internal"]
+    #[doc = r" `reqwest::Client`, and should include a scheme and hostname,"]
+    #[doc = r" as well as port and a path stem if applicable."]
     pub fn new_with_client(
         baseurl: &str,
         client: reqwest::Client,
@@ -4517,305 +4688,60 @@ const _: () = {
     }
 };
 impl Client {
-    /**Create an account using the account factory
-
-    Creates an account under an organizational unit of a landing zone using the account factory. Runs asynchronously and answers with the new `account_id` and a `job_id`. Status: ACTIVE (DEPRECATED); support guaranteed until 2025-12-31.
-
-    Sends a `POST` request to `/v1/accounts`
-
-    Arguments:
-    - `accept_language`: Language of the response messages: `ko-KR` (Korean) or `en-US` (English).
-    - `body`
-    ```ignore
-    let response = client.create_account_factory_account()
-        .accept_language(accept_language)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    #[doc = "Create an account using the account factory\n\nCreates an account under an organizational unit of a landing zone using the account factory. Runs asynchronously and answers with the new `account_id` and a `job_id`. Status: ACTIVE (DEPRECATED); support guaranteed until 2025-12-31.\n\nSends a `POST` request to `/v1/accounts`\n\nArguments:\n- `accept_language`: Language of the response messages: `ko-KR` (Korean) or `en-US` (English).\n- `body`\n```ignore\nlet response = client.create_account_factory_account()\n    .accept_language(accept_language)\n    .body(body)\n    .send()\n    .await;\n```"]
     pub fn create_account_factory_account(&self) -> builder::CreateAccountFactoryAccount<'_> {
         builder::CreateAccountFactoryAccount::new(self)
     }
-    /**List baseline activations
-
-    Lists the baseline activations (assignments) of the root, organizational units and accounts, optionally filtered. Status: ACTIVE (DEPRECATED); support guaranteed until 2025-12-31.
-
-    Sends a `GET` request to `/v1/baseline-assignments`
-
-    Arguments:
-    - `assignment_id`: Root, organizational unit or account ID
-    - `landing_zone_id`: Landing zone ID
-    - `resource_type`: Resource type: organizational unit (OU) or account (ACCOUNT)
-    - `status`: Status
-    - `accept_language`: Language of the response messages: `ko-KR` (Korean) or `en-US` (English).
-    ```ignore
-    let response = client.list_baseline_assignments()
-        .assignment_id(assignment_id)
-        .landing_zone_id(landing_zone_id)
-        .resource_type(resource_type)
-        .status(status)
-        .accept_language(accept_language)
-        .send()
-        .await;
-    ```*/
+    #[doc = "List baseline activations\n\nLists the baseline activations (assignments) of the root, organizational units and accounts, optionally filtered. Status: ACTIVE (DEPRECATED); support guaranteed until 2025-12-31.\n\nSends a `GET` request to `/v1/baseline-assignments`\n\nArguments:\n- `assignment_id`: Root, organizational unit or account ID\n- `landing_zone_id`: Landing zone ID\n- `resource_type`: Resource type: organizational unit (OU) or account (ACCOUNT)\n- `status`: Status\n- `accept_language`: Language of the response messages: `ko-KR` (Korean) or `en-US` (English).\n```ignore\nlet response = client.list_baseline_assignments()\n    .assignment_id(assignment_id)\n    .landing_zone_id(landing_zone_id)\n    .resource_type(resource_type)\n    .status(status)\n    .accept_language(accept_language)\n    .send()\n    .await;\n```"]
     pub fn list_baseline_assignments(&self) -> builder::ListBaselineAssignments<'_> {
         builder::ListBaselineAssignments::new(self)
     }
-    /**Re-enable a baseline
-
-    Re-enables the baseline on the root, an organizational unit or an account (`assignment_id`). Runs asynchronously and answers with a `job_id`. Status: ACTIVE (DEPRECATED); support guaranteed until 2025-12-31.
-
-    Sends a `PUT` request to `/v1/baseline-assignments/{assignment_id}`
-
-    Arguments:
-    - `assignment_id`: Root, organizational unit or account ID
-    - `accept_language`: Language of the response messages: `ko-KR` (Korean) or `en-US` (English).
-    - `body`
-    ```ignore
-    let response = client.update_baseline_assignment()
-        .assignment_id(assignment_id)
-        .accept_language(accept_language)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    #[doc = "Re-enable a baseline\n\nRe-enables the baseline on the root, an organizational unit or an account (`assignment_id`). Runs asynchronously and answers with a `job_id`. Status: ACTIVE (DEPRECATED); support guaranteed until 2025-12-31.\n\nSends a `PUT` request to `/v1/baseline-assignments/{assignment_id}`\n\nArguments:\n- `assignment_id`: Root, organizational unit or account ID\n- `accept_language`: Language of the response messages: `ko-KR` (Korean) or `en-US` (English).\n- `body`\n```ignore\nlet response = client.update_baseline_assignment()\n    .assignment_id(assignment_id)\n    .accept_language(accept_language)\n    .body(body)\n    .send()\n    .await;\n```"]
     pub fn update_baseline_assignment(&self) -> builder::UpdateBaselineAssignment<'_> {
         builder::UpdateBaselineAssignment::new(self)
     }
-    /**Enable a baseline
-
-    Enables the baseline on the root, an organizational unit or an account (`assignment_id`) of a landing zone. Runs asynchronously and answers with a `job_id`. Status: ACTIVE (DEPRECATED); support guaranteed until 2025-12-31.
-
-    Sends a `POST` request to `/v1/baseline-assignments/{assignment_id}`
-
-    Arguments:
-    - `assignment_id`: Root, organizational unit or account ID
-    - `accept_language`: Language of the response messages: `ko-KR` (Korean) or `en-US` (English).
-    - `body`
-    ```ignore
-    let response = client.add_baseline_assignment()
-        .assignment_id(assignment_id)
-        .accept_language(accept_language)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    #[doc = "Enable a baseline\n\nEnables the baseline on the root, an organizational unit or an account (`assignment_id`) of a landing zone. Runs asynchronously and answers with a `job_id`. Status: ACTIVE (DEPRECATED); support guaranteed until 2025-12-31.\n\nSends a `POST` request to `/v1/baseline-assignments/{assignment_id}`\n\nArguments:\n- `assignment_id`: Root, organizational unit or account ID\n- `accept_language`: Language of the response messages: `ko-KR` (Korean) or `en-US` (English).\n- `body`\n```ignore\nlet response = client.add_baseline_assignment()\n    .assignment_id(assignment_id)\n    .accept_language(accept_language)\n    .body(body)\n    .send()\n    .await;\n```"]
     pub fn add_baseline_assignment(&self) -> builder::AddBaselineAssignment<'_> {
         builder::AddBaselineAssignment::new(self)
     }
-    /**Enable guardrails
-
-    Enables guardrails on target units (organizational units or accounts). Answers with the guardrail/target pairs that succeeded and those that failed. Status: ACTIVE (DEPRECATED); support guaranteed until 2025-12-31.
-
-    Sends a `POST` request to `/v1/guardrail-bindings`
-
-    Arguments:
-    - `accept_language`: Language of the response messages: `ko-KR` (Korean) or `en-US` (English).
-    - `body`
-    ```ignore
-    let response = client.enable_guardrail_bindings()
-        .accept_language(accept_language)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    #[doc = "Enable guardrails\n\nEnables guardrails on target units (organizational units or accounts). Answers with the guardrail/target pairs that succeeded and those that failed. Status: ACTIVE (DEPRECATED); support guaranteed until 2025-12-31.\n\nSends a `POST` request to `/v1/guardrail-bindings`\n\nArguments:\n- `accept_language`: Language of the response messages: `ko-KR` (Korean) or `en-US` (English).\n- `body`\n```ignore\nlet response = client.enable_guardrail_bindings()\n    .accept_language(accept_language)\n    .body(body)\n    .send()\n    .await;\n```"]
     pub fn enable_guardrail_bindings(&self) -> builder::EnableGuardrailBindings<'_> {
         builder::EnableGuardrailBindings::new(self)
     }
-    /**Disable guardrails
-
-    Disables guardrails on target units (organizational units or accounts). Answers with the guardrail/target pairs that succeeded and those that failed. Status: ACTIVE (DEPRECATED); support guaranteed until 2025-12-31.
-
-    Sends a `DELETE` request to `/v1/guardrail-bindings`
-
-    Arguments:
-    - `accept_language`: Language of the response messages: `ko-KR` (Korean) or `en-US` (English).
-    - `body`
-    ```ignore
-    let response = client.disable_guardrail_bindings()
-        .accept_language(accept_language)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    #[doc = "Disable guardrails\n\nDisables guardrails on target units (organizational units or accounts). Answers with the guardrail/target pairs that succeeded and those that failed. Status: ACTIVE (DEPRECATED); support guaranteed until 2025-12-31.\n\nSends a `DELETE` request to `/v1/guardrail-bindings`\n\nArguments:\n- `accept_language`: Language of the response messages: `ko-KR` (Korean) or `en-US` (English).\n- `body`\n```ignore\nlet response = client.disable_guardrail_bindings()\n    .accept_language(accept_language)\n    .body(body)\n    .send()\n    .await;\n```"]
     pub fn disable_guardrail_bindings(&self) -> builder::DisableGuardrailBindings<'_> {
         builder::DisableGuardrailBindings::new(self)
     }
-    /**List the policies (guardrails) linked to a resource
-
-    Lists, page by page, the guardrails (policies) linked to a target resource, directly or inherited. Status: ACTIVE (DEPRECATED); support guaranteed until 2025-12-31.
-
-    Sends a `GET` request to `/v1/guardrail-bindings/guardrails`
-
-    Arguments:
-    - `landing_zone_id`: Landing zone ID
-    - `name`: Guardrail name
-    - `page`: Page number
-    - `size`: Page size
-    - `sort`: Sort order as `field:direction` (e.g. `created_at:desc`)
-    - `target_id`: Target ID (organizational unit or account ID)
-    - `accept_language`: Language of the response messages: `ko-KR` (Korean) or `en-US` (English).
-    ```ignore
-    let response = client.list_guardrails_for_target()
-        .landing_zone_id(landing_zone_id)
-        .name(name)
-        .page(page)
-        .size(size)
-        .sort(sort)
-        .target_id(target_id)
-        .accept_language(accept_language)
-        .send()
-        .await;
-    ```*/
+    #[doc = "List the policies (guardrails) linked to a resource\n\nLists, page by page, the guardrails (policies) linked to a target resource, directly or inherited. Status: ACTIVE (DEPRECATED); support guaranteed until 2025-12-31.\n\nSends a `GET` request to `/v1/guardrail-bindings/guardrails`\n\nArguments:\n- `landing_zone_id`: Landing zone ID\n- `name`: Guardrail name\n- `page`: Page number\n- `size`: Page size\n- `sort`: Sort order as `field:direction` (e.g. `created_at:desc`)\n- `target_id`: Target ID (organizational unit or account ID)\n- `accept_language`: Language of the response messages: `ko-KR` (Korean) or `en-US` (English).\n```ignore\nlet response = client.list_guardrails_for_target()\n    .landing_zone_id(landing_zone_id)\n    .name(name)\n    .page(page)\n    .size(size)\n    .sort(sort)\n    .target_id(target_id)\n    .accept_language(accept_language)\n    .send()\n    .await;\n```"]
     pub fn list_guardrails_for_target(&self) -> builder::ListGuardrailsForTarget<'_> {
         builder::ListGuardrailsForTarget::new(self)
     }
-    /**List the resources linked to a policy (guardrail)
-
-    Lists, page by page, the target resources (accounts or organizational units, per `target_type`) linked to a guardrail (policy). Status: ACTIVE (DEPRECATED); support guaranteed until 2025-12-31.
-
-    Sends a `GET` request to `/v1/guardrail-bindings/targets`
-
-    Arguments:
-    - `guardrail_id`: Guardrail ID
-    - `landing_zone_id`: Landing zone ID
-    - `name`: Target name
-    - `page`: Page number
-    - `size`: Page size
-    - `sort`: Sort order as `field:direction` (e.g. `created_at:desc`)
-    - `target_type`: Target type
-    - `accept_language`: Language of the response messages: `ko-KR` (Korean) or `en-US` (English).
-    ```ignore
-    let response = client.list_targets_for_guardrail()
-        .guardrail_id(guardrail_id)
-        .landing_zone_id(landing_zone_id)
-        .name(name)
-        .page(page)
-        .size(size)
-        .sort(sort)
-        .target_type(target_type)
-        .accept_language(accept_language)
-        .send()
-        .await;
-    ```*/
+    #[doc = "List the resources linked to a policy (guardrail)\n\nLists, page by page, the target resources (accounts or organizational units, per `target_type`) linked to a guardrail (policy). Status: ACTIVE (DEPRECATED); support guaranteed until 2025-12-31.\n\nSends a `GET` request to `/v1/guardrail-bindings/targets`\n\nArguments:\n- `guardrail_id`: Guardrail ID\n- `landing_zone_id`: Landing zone ID\n- `name`: Target name\n- `page`: Page number\n- `size`: Page size\n- `sort`: Sort order as `field:direction` (e.g. `created_at:desc`)\n- `target_type`: Target type\n- `accept_language`: Language of the response messages: `ko-KR` (Korean) or `en-US` (English).\n```ignore\nlet response = client.list_targets_for_guardrail()\n    .guardrail_id(guardrail_id)\n    .landing_zone_id(landing_zone_id)\n    .name(name)\n    .page(page)\n    .size(size)\n    .sort(sort)\n    .target_type(target_type)\n    .accept_language(accept_language)\n    .send()\n    .await;\n```"]
     pub fn list_targets_for_guardrail(&self) -> builder::ListTargetsForGuardrail<'_> {
         builder::ListTargetsForGuardrail::new(self)
     }
-    /**List guardrails
-
-    Lists guardrails, paged and optionally filtered. (The reference's one-line summary literally reads "list organizations", an evident copy error.) Status: ACTIVE (DEPRECATED); support guaranteed until 2025-12-31.
-
-    Sends a `GET` request to `/v1/guardrails`
-
-    Arguments:
-    - `exclude_unit_id`: Linked (excluded) unit ID
-    - `guidance`: Policy guidance
-    - `landing_zone_id`: Landing zone ID
-    - `name`: Guardrail name
-    - `page`: Page number
-    - `service_name`: Service name (the reference labels it "Organization")
-    - `size`: Page size
-    - `sort`: Sort order as `field:direction` (e.g. `created_at:desc`)
-    - `status`: Enforcement status
-    - `accept_language`: Language of the response messages: `ko-KR` (Korean) or `en-US` (English).
-    ```ignore
-    let response = client.list_guardrails()
-        .exclude_unit_id(exclude_unit_id)
-        .guidance(guidance)
-        .landing_zone_id(landing_zone_id)
-        .name(name)
-        .page(page)
-        .service_name(service_name)
-        .size(size)
-        .sort(sort)
-        .status(status)
-        .accept_language(accept_language)
-        .send()
-        .await;
-    ```*/
+    #[doc = "List guardrails\n\nLists guardrails, paged and optionally filtered. (The reference's one-line summary literally reads \"list organizations\", an evident copy error.) Status: ACTIVE (DEPRECATED); support guaranteed until 2025-12-31.\n\nSends a `GET` request to `/v1/guardrails`\n\nArguments:\n- `exclude_unit_id`: Linked (excluded) unit ID\n- `guidance`: Policy guidance\n- `landing_zone_id`: Landing zone ID\n- `name`: Guardrail name\n- `page`: Page number\n- `service_name`: Service name (the reference labels it \"Organization\")\n- `size`: Page size\n- `sort`: Sort order as `field:direction` (e.g. `created_at:desc`)\n- `status`: Enforcement status\n- `accept_language`: Language of the response messages: `ko-KR` (Korean) or `en-US` (English).\n```ignore\nlet response = client.list_guardrails()\n    .exclude_unit_id(exclude_unit_id)\n    .guidance(guidance)\n    .landing_zone_id(landing_zone_id)\n    .name(name)\n    .page(page)\n    .service_name(service_name)\n    .size(size)\n    .sort(sort)\n    .status(status)\n    .accept_language(accept_language)\n    .send()\n    .await;\n```"]
     pub fn list_guardrails(&self) -> builder::ListGuardrails<'_> {
         builder::ListGuardrails::new(self)
     }
-    /**Show guardrail details
-
-    Shows the details of a guardrail. (The reference's one-line summary literally reads "show organization details", an evident copy error.) Status: ACTIVE (DEPRECATED); support guaranteed until 2025-12-31.
-
-    Sends a `GET` request to `/v1/guardrails/{guardrail_id}`
-
-    Arguments:
-    - `guardrail_id`: Guardrail ID
-    - `landing_zone_id`: Landing zone ID
-    - `accept_language`: Language of the response messages: `ko-KR` (Korean) or `en-US` (English).
-    ```ignore
-    let response = client.show_guardrail()
-        .guardrail_id(guardrail_id)
-        .landing_zone_id(landing_zone_id)
-        .accept_language(accept_language)
-        .send()
-        .await;
-    ```*/
+    #[doc = "Show guardrail details\n\nShows the details of a guardrail. (The reference's one-line summary literally reads \"show organization details\", an evident copy error.) Status: ACTIVE (DEPRECATED); support guaranteed until 2025-12-31.\n\nSends a `GET` request to `/v1/guardrails/{guardrail_id}`\n\nArguments:\n- `guardrail_id`: Guardrail ID\n- `landing_zone_id`: Landing zone ID\n- `accept_language`: Language of the response messages: `ko-KR` (Korean) or `en-US` (English).\n```ignore\nlet response = client.show_guardrail()\n    .guardrail_id(guardrail_id)\n    .landing_zone_id(landing_zone_id)\n    .accept_language(accept_language)\n    .send()\n    .await;\n```"]
     pub fn show_guardrail(&self) -> builder::ShowGuardrail<'_> {
         builder::ShowGuardrail::new(self)
     }
-    /**Create an organization
-
-    Creates an organization by setting up a landing zone (API version 1.0 request body). Runs asynchronously and answers with the `landing_zone_id` and a `job_id`. Status: ACTIVE (DEPRECATED); support guaranteed until 2025-12-31.
-
-    Sends a `POST` request to `/v1/landing-zones`
-
-    Arguments:
-    - `accept_language`: Language of the response messages: `ko-KR` (Korean) or `en-US` (English).
-    - `body`
-    ```ignore
-    let response = client.create_landing_zone()
-        .accept_language(accept_language)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    #[doc = "Create an organization\n\nCreates an organization by setting up a landing zone (API version 1.0 request body). Runs asynchronously and answers with the `landing_zone_id` and a `job_id`. Status: ACTIVE (DEPRECATED); support guaranteed until 2025-12-31.\n\nSends a `POST` request to `/v1/landing-zones`\n\nArguments:\n- `accept_language`: Language of the response messages: `ko-KR` (Korean) or `en-US` (English).\n- `body`\n```ignore\nlet response = client.create_landing_zone()\n    .accept_language(accept_language)\n    .body(body)\n    .send()\n    .await;\n```"]
     pub fn create_landing_zone(&self) -> builder::CreateLandingZone<'_> {
         builder::CreateLandingZone::new(self)
     }
-    /**Show landing zone details
-
-    Shows the details of a landing zone (API version 1.0 response). Status: ACTIVE (DEPRECATED); support guaranteed until 2025-12-31.
-
-    Sends a `GET` request to `/v1/landing-zones/{landing_zone_id}`
-
-    Arguments:
-    - `landing_zone_id`: Landing zone ID
-    - `accept_language`: Language of the response messages: `ko-KR` (Korean) or `en-US` (English).
-    ```ignore
-    let response = client.show_landing_zone()
-        .landing_zone_id(landing_zone_id)
-        .accept_language(accept_language)
-        .send()
-        .await;
-    ```*/
+    #[doc = "Show landing zone details\n\nShows the details of a landing zone (API version 1.0 response). Status: ACTIVE (DEPRECATED); support guaranteed until 2025-12-31.\n\nSends a `GET` request to `/v1/landing-zones/{landing_zone_id}`\n\nArguments:\n- `landing_zone_id`: Landing zone ID\n- `accept_language`: Language of the response messages: `ko-KR` (Korean) or `en-US` (English).\n```ignore\nlet response = client.show_landing_zone()\n    .landing_zone_id(landing_zone_id)\n    .accept_language(accept_language)\n    .send()\n    .await;\n```"]
     pub fn show_landing_zone(&self) -> builder::ShowLandingZone<'_> {
         builder::ShowLandingZone::new(self)
     }
-    /**Delete a landing zone
-
-    Deletes a landing zone. Runs asynchronously and answers with the `landing_zone_id` and a `job_id`. Status: ACTIVE (DEPRECATED); support guaranteed until 2025-12-31.
-
-    Sends a `DELETE` request to `/v1/landing-zones/{landing_zone_id}`
-
-    Arguments:
-    - `landing_zone_id`: Landing zone ID
-    - `accept_language`: Language of the response messages: `ko-KR` (Korean) or `en-US` (English).
-    ```ignore
-    let response = client.delete_landing_zone()
-        .landing_zone_id(landing_zone_id)
-        .accept_language(accept_language)
-        .send()
-        .await;
-    ```*/
+    #[doc = "Delete a landing zone\n\nDeletes a landing zone. Runs asynchronously and answers with the `landing_zone_id` and a `job_id`. Status: ACTIVE (DEPRECATED); support guaranteed until 2025-12-31.\n\nSends a `DELETE` request to `/v1/landing-zones/{landing_zone_id}`\n\nArguments:\n- `landing_zone_id`: Landing zone ID\n- `accept_language`: Language of the response messages: `ko-KR` (Korean) or `en-US` (English).\n```ignore\nlet response = client.delete_landing_zone()\n    .landing_zone_id(landing_zone_id)\n    .accept_language(accept_language)\n    .send()\n    .await;\n```"]
     pub fn delete_landing_zone(&self) -> builder::DeleteLandingZone<'_> {
         builder::DeleteLandingZone::new(self)
     }
 }
-/// Types for composing operation parameters.
+#[doc = r" Types for composing operation parameters."]
 #[allow(clippy::all)]
 pub mod builder {
     use super::types;
@@ -4824,9 +4750,7 @@ pub mod builder {
         encode_path, ByteStream, ClientHooks, ClientInfo, Error, OperationInfo, RequestBuilderExt,
         ResponseValue,
     };
-    /**Builder for [`Client::create_account_factory_account`]
-
-    [`Client::create_account_factory_account`]: super::Client::create_account_factory_account*/
+    #[doc = "Builder for [`Client::create_account_factory_account`]\n\n[`Client::create_account_factory_account`]: super::Client::create_account_factory_account"]
     #[derive(Debug, Clone)]
     pub struct CreateAccountFactoryAccount<'a> {
         client: &'a super::Client,
@@ -4873,7 +4797,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v1/accounts`
+        #[doc = "Sends a `POST` request to `/v1/accounts`"]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::AccountFactoryCreateResponse>, Error<()>> {
@@ -4926,9 +4850,7 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::list_baseline_assignments`]
-
-    [`Client::list_baseline_assignments`]: super::Client::list_baseline_assignments*/
+    #[doc = "Builder for [`Client::list_baseline_assignments`]\n\n[`Client::list_baseline_assignments`]: super::Client::list_baseline_assignments"]
     #[derive(Debug, Clone)]
     pub struct ListBaselineAssignments<'a> {
         client: &'a super::Client,
@@ -4995,7 +4917,7 @@ pub mod builder {
             });
             self
         }
-        ///Sends a `GET` request to `/v1/baseline-assignments`
+        #[doc = "Sends a `GET` request to `/v1/baseline-assignments`"]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::BaselineAssignmentListResponse>, Error<()>> {
@@ -5061,9 +4983,7 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::update_baseline_assignment`]
-
-    [`Client::update_baseline_assignment`]: super::Client::update_baseline_assignment*/
+    #[doc = "Builder for [`Client::update_baseline_assignment`]\n\n[`Client::update_baseline_assignment`]: super::Client::update_baseline_assignment"]
     #[derive(Debug, Clone)]
     pub struct UpdateBaselineAssignment<'a> {
         client: &'a super::Client,
@@ -5121,7 +5041,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/v1/baseline-assignments/{assignment_id}`
+        #[doc = "Sends a `PUT` request to `/v1/baseline-assignments/{assignment_id}`"]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::BaselineAssignmentAddResponse>, Error<()>> {
@@ -5178,9 +5098,7 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::add_baseline_assignment`]
-
-    [`Client::add_baseline_assignment`]: super::Client::add_baseline_assignment*/
+    #[doc = "Builder for [`Client::add_baseline_assignment`]\n\n[`Client::add_baseline_assignment`]: super::Client::add_baseline_assignment"]
     #[derive(Debug, Clone)]
     pub struct AddBaselineAssignment<'a> {
         client: &'a super::Client,
@@ -5238,7 +5156,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v1/baseline-assignments/{assignment_id}`
+        #[doc = "Sends a `POST` request to `/v1/baseline-assignments/{assignment_id}`"]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::BaselineAssignmentAddResponse>, Error<()>> {
@@ -5297,9 +5215,7 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::enable_guardrail_bindings`]
-
-    [`Client::enable_guardrail_bindings`]: super::Client::enable_guardrail_bindings*/
+    #[doc = "Builder for [`Client::enable_guardrail_bindings`]\n\n[`Client::enable_guardrail_bindings`]: super::Client::enable_guardrail_bindings"]
     #[derive(Debug, Clone)]
     pub struct EnableGuardrailBindings<'a> {
         client: &'a super::Client,
@@ -5345,7 +5261,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v1/guardrail-bindings`
+        #[doc = "Sends a `POST` request to `/v1/guardrail-bindings`"]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::GuardrailAssignmentResponse>, Error<()>> {
@@ -5395,9 +5311,7 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::disable_guardrail_bindings`]
-
-    [`Client::disable_guardrail_bindings`]: super::Client::disable_guardrail_bindings*/
+    #[doc = "Builder for [`Client::disable_guardrail_bindings`]\n\n[`Client::disable_guardrail_bindings`]: super::Client::disable_guardrail_bindings"]
     #[derive(Debug, Clone)]
     pub struct DisableGuardrailBindings<'a> {
         client: &'a super::Client,
@@ -5443,7 +5357,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `DELETE` request to `/v1/guardrail-bindings`
+        #[doc = "Sends a `DELETE` request to `/v1/guardrail-bindings`"]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::GuardrailAssignmentResponse>, Error<()>> {
@@ -5495,9 +5409,7 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::list_guardrails_for_target`]
-
-    [`Client::list_guardrails_for_target`]: super::Client::list_guardrails_for_target*/
+    #[doc = "Builder for [`Client::list_guardrails_for_target`]\n\n[`Client::list_guardrails_for_target`]: super::Client::list_guardrails_for_target"]
     #[derive(Debug, Clone)]
     pub struct ListGuardrailsForTarget<'a> {
         client: &'a super::Client,
@@ -5587,7 +5499,7 @@ pub mod builder {
             });
             self
         }
-        ///Sends a `GET` request to `/v1/guardrail-bindings/guardrails`
+        #[doc = "Sends a `GET` request to `/v1/guardrail-bindings/guardrails`"]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ListGuardrailsForTargetResponse>, Error<()>> {
@@ -5653,9 +5565,7 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::list_targets_for_guardrail`]
-
-    [`Client::list_targets_for_guardrail`]: super::Client::list_targets_for_guardrail*/
+    #[doc = "Builder for [`Client::list_targets_for_guardrail`]\n\n[`Client::list_targets_for_guardrail`]: super::Client::list_targets_for_guardrail"]
     #[derive(Debug, Clone)]
     pub struct ListTargetsForGuardrail<'a> {
         client: &'a super::Client,
@@ -5757,7 +5667,7 @@ pub mod builder {
             });
             self
         }
-        ///Sends a `GET` request to `/v1/guardrail-bindings/targets`
+        #[doc = "Sends a `GET` request to `/v1/guardrail-bindings/targets`"]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ListTargetsForGuardrailResponse>, Error<()>> {
@@ -5832,9 +5742,7 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::list_guardrails`]
-
-    [`Client::list_guardrails`]: super::Client::list_guardrails*/
+    #[doc = "Builder for [`Client::list_guardrails`]\n\n[`Client::list_guardrails`]: super::Client::list_guardrails"]
     #[derive(Debug, Clone)]
     pub struct ListGuardrails<'a> {
         client: &'a super::Client,
@@ -5957,7 +5865,7 @@ pub mod builder {
             });
             self
         }
-        ///Sends a `GET` request to `/v1/guardrails`
+        #[doc = "Sends a `GET` request to `/v1/guardrails`"]
         pub async fn send(self) -> Result<ResponseValue<types::GuardrailPageResponse>, Error<()>> {
             let Self {
                 client,
@@ -6036,9 +5944,7 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::show_guardrail`]
-
-    [`Client::show_guardrail`]: super::Client::show_guardrail*/
+    #[doc = "Builder for [`Client::show_guardrail`]\n\n[`Client::show_guardrail`]: super::Client::show_guardrail"]
     #[derive(Debug, Clone)]
     pub struct ShowGuardrail<'a> {
         client: &'a super::Client,
@@ -6082,7 +5988,7 @@ pub mod builder {
             });
             self
         }
-        ///Sends a `GET` request to `/v1/guardrails/{guardrail_id}`
+        #[doc = "Sends a `GET` request to `/v1/guardrails/{guardrail_id}`"]
         pub async fn send(self) -> Result<ResponseValue<types::GuardrailShowResponse>, Error<()>> {
             let Self {
                 client,
@@ -6137,9 +6043,7 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::create_landing_zone`]
-
-    [`Client::create_landing_zone`]: super::Client::create_landing_zone*/
+    #[doc = "Builder for [`Client::create_landing_zone`]\n\n[`Client::create_landing_zone`]: super::Client::create_landing_zone"]
     #[derive(Debug, Clone)]
     pub struct CreateLandingZone<'a> {
         client: &'a super::Client,
@@ -6185,7 +6089,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v1/landing-zones`
+        #[doc = "Sends a `POST` request to `/v1/landing-zones`"]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::LandingZoneCreateResponse>, Error<()>> {
@@ -6237,9 +6141,7 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::show_landing_zone`]
-
-    [`Client::show_landing_zone`]: super::Client::show_landing_zone*/
+    #[doc = "Builder for [`Client::show_landing_zone`]\n\n[`Client::show_landing_zone`]: super::Client::show_landing_zone"]
     #[derive(Debug, Clone)]
     pub struct ShowLandingZone<'a> {
         client: &'a super::Client,
@@ -6272,7 +6174,7 @@ pub mod builder {
             });
             self
         }
-        ///Sends a `GET` request to `/v1/landing-zones/{landing_zone_id}`
+        #[doc = "Sends a `GET` request to `/v1/landing-zones/{landing_zone_id}`"]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::LandingZoneShowResponse>, Error<()>> {
@@ -6322,9 +6224,7 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::delete_landing_zone`]
-
-    [`Client::delete_landing_zone`]: super::Client::delete_landing_zone*/
+    #[doc = "Builder for [`Client::delete_landing_zone`]\n\n[`Client::delete_landing_zone`]: super::Client::delete_landing_zone"]
     #[derive(Debug, Clone)]
     pub struct DeleteLandingZone<'a> {
         client: &'a super::Client,
@@ -6357,7 +6257,7 @@ pub mod builder {
             });
             self
         }
-        ///Sends a `DELETE` request to `/v1/landing-zones/{landing_zone_id}`
+        #[doc = "Sends a `DELETE` request to `/v1/landing-zones/{landing_zone_id}`"]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::LandingZoneCreateResponse>, Error<()>> {
@@ -6408,17 +6308,17 @@ pub mod builder {
         }
     }
 }
-/// Items consumers will typically use such as the Client.
+#[doc = r" Items consumers will typically use such as the Client."]
 pub mod prelude {
     pub use self::super::Client;
 }
-/// What the runtime needs to know about this API; see [`cloud_apis_runtime::Api`].
+#[doc = r" What the runtime needs to know about this API; see [`cloud_apis_runtime::Api`]."]
 pub const API: cloud_apis_runtime::Api = cloud_apis_runtime::Api {
     name: "scp-cloudcontrol-v1.0",
     spec: "specs/scp-cloudcontrol-v1.0.json",
     pinned_headers: &[("scp-api-version", "cloudcontrol 1.0")],
 };
-/// Every operation of this client goes through the shared runtime.
+#[doc = r" Every operation of this client goes through the shared runtime."]
 impl ClientHooks<cloud_apis_runtime::Runtime> for Client {
     async fn exec(
         &self,

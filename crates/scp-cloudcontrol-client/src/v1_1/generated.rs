@@ -15,13 +15,13 @@
 use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
-/// Types used as operation parameters and responses.
+#[doc = r" Types used as operation parameters and responses."]
 #[allow(clippy::all)]
 pub mod types {
-    ///`AcceptLanguage`
+    #[doc = "`AcceptLanguage`"]
     #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
         Clone,
         Copy,
         Debug,
@@ -30,7 +30,7 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
+        schemars :: JsonSchema,
     )]
     pub enum AcceptLanguage {
         #[serde(rename = "ko-KR")]
@@ -70,27 +70,32 @@ pub mod types {
             value.parse()
         }
     }
-    ///Request body for creating an account with the account factory.
+    #[doc = "Request body for creating an account with the account factory."]
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars :: JsonSchema,
     )]
     pub struct AccountFactoryCreateRequest {
-        ///Account email
+        #[doc = "Account email"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email: ::std::option::Option<::std::string::String>,
-        ///Landing zone ID
+        #[doc = "Landing zone ID"]
         pub landing_zone_id: ::std::string::String,
-        ///Account name
+        #[doc = "Account name"]
         pub name: ::std::string::String,
-        ///Parent organizational unit ID
+        #[doc = "Parent organizational unit ID"]
         pub parent_unit_id: ::std::string::String,
-        ///Email of the ID Center user
+        #[doc = "Email of the ID Center user"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sso_user_email: ::std::option::Option<::std::string::String>,
-        ///ID Center user name
+        #[doc = "ID Center user name"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sso_user_name: ::std::option::Option<::std::string::String>,
-        ///Real name of the ID Center user
+        #[doc = "Real name of the ID Center user"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sso_user_real_name: ::std::option::Option<::std::string::String>,
     }
@@ -99,14 +104,19 @@ pub mod types {
             Default::default()
         }
     }
-    ///Result of an account factory account creation.
+    #[doc = "Result of an account factory account creation."]
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars :: JsonSchema,
     )]
     pub struct AccountFactoryCreateResponse {
-        ///Organization account ID
+        #[doc = "Organization account ID"]
         pub account_id: ::std::string::String,
-        ///ID of the asynchronous job (the reference labels it "ID")
+        #[doc = "ID of the asynchronous job (the reference labels it \"ID\")"]
         pub job_id: ::std::string::String,
     }
     impl AccountFactoryCreateResponse {
@@ -114,22 +124,27 @@ pub mod types {
             Default::default()
         }
     }
-    ///An account linked to a guardrail.
+    #[doc = "An account linked to a guardrail."]
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars :: JsonSchema,
     )]
     pub struct AccountsForGuardrail {
-        ///Account email
+        #[doc = "Account email"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email: ::std::option::Option<::std::string::String>,
-        ///Organization account ID
+        #[doc = "Organization account ID"]
         pub id: ::std::string::String,
-        ///Account name
+        #[doc = "Account name"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
-        ///ID of the ROOT or the parent organizational unit
+        #[doc = "ID of the ROOT or the parent organizational unit"]
         pub parent_unit_id: ::std::string::String,
-        ///Name of the ROOT or the parent organizational unit
+        #[doc = "Name of the ROOT or the parent organizational unit"]
         pub parent_unit_name: ::std::string::String,
     }
     impl AccountsForGuardrail {
@@ -137,25 +152,30 @@ pub mod types {
             Default::default()
         }
     }
-    ///Request body for enabling a baseline.
+    #[doc = "Request body for enabling a baseline."]
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars :: JsonSchema,
     )]
     pub struct BaselineAssignmentAddRequest {
-        ///Whether the terms are agreed to (Y/N)
+        #[doc = "Whether the terms are agreed to (Y/N)"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub agree_yn: ::std::option::Option<BaselineAssignmentAddRequestAgreeYn>,
-        ///Landing zone ID
+        #[doc = "Landing zone ID"]
         pub landing_zone_id: ::std::string::String,
-        ///ID of the ROOT or the parent organizational unit
+        #[doc = "ID of the ROOT or the parent organizational unit"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub parent_unit_id: ::std::option::Option<::std::string::String>,
-        ///Resource type: organizational unit (OU) or account (ACCOUNT)
+        #[doc = "Resource type: organizational unit (OU) or account (ACCOUNT)"]
         pub resource_type: BaselineAssignmentAddRequestResourceType,
-        ///ID Center user name
+        #[doc = "ID Center user name"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sso_user_name: ::std::option::Option<::std::string::String>,
-        ///Real name of the ID Center user
+        #[doc = "Real name of the ID Center user"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sso_user_real_name: ::std::option::Option<::std::string::String>,
     }
@@ -164,10 +184,10 @@ pub mod types {
             Default::default()
         }
     }
-    ///Whether the terms are agreed to (Y/N)
+    #[doc = "Whether the terms are agreed to (Y/N)"]
     #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
         Clone,
         Copy,
         Debug,
@@ -176,7 +196,7 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
+        schemars :: JsonSchema,
     )]
     pub enum BaselineAssignmentAddRequestAgreeYn {
         Y,
@@ -214,10 +234,10 @@ pub mod types {
             value.parse()
         }
     }
-    ///Resource type: organizational unit (OU) or account (ACCOUNT)
+    #[doc = "Resource type: organizational unit (OU) or account (ACCOUNT)"]
     #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
         Clone,
         Copy,
         Debug,
@@ -226,7 +246,7 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
+        schemars :: JsonSchema,
     )]
     pub enum BaselineAssignmentAddRequestResourceType {
         #[serde(rename = "ACCOUNT")]
@@ -266,16 +286,21 @@ pub mod types {
             value.parse()
         }
     }
-    ///Result of enabling or re-enabling a baseline.
+    #[doc = "Result of enabling or re-enabling a baseline."]
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars :: JsonSchema,
     )]
     pub struct BaselineAssignmentAddResponse {
-        ///ID of the asynchronous job (the reference labels it "ID")
+        #[doc = "ID of the asynchronous job (the reference labels it \"ID\")"]
         pub job_id: ::std::string::String,
-        ///Root, organizational unit or account ID
+        #[doc = "Root, organizational unit or account ID"]
         pub resource_id: ::std::string::String,
-        ///Resource type: organizational unit (OU) or account (ACCOUNT)
+        #[doc = "Resource type: organizational unit (OU) or account (ACCOUNT)"]
         pub resource_type: ::std::string::String,
     }
     impl BaselineAssignmentAddResponse {
@@ -283,12 +308,17 @@ pub mod types {
             Default::default()
         }
     }
-    ///List of baseline assignments (API version 1.1).
+    #[doc = "List of baseline assignments (API version 1.1)."]
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars :: JsonSchema,
     )]
     pub struct BaselineAssignmentListResponseV1Dot1 {
-        ///Baseline assignments
+        #[doc = "Baseline assignments"]
         pub baseline_assignments: ::std::vec::Vec<BaselineAssignmentV1Dot1>,
     }
     impl BaselineAssignmentListResponseV1Dot1 {
@@ -296,14 +326,19 @@ pub mod types {
             Default::default()
         }
     }
-    ///Request body for deregistering (removing) a baseline assignment.
+    #[doc = "Request body for deregistering (removing) a baseline assignment."]
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars :: JsonSchema,
     )]
     pub struct BaselineAssignmentRemoveRequest {
-        ///Landing zone ID
+        #[doc = "Landing zone ID"]
         pub landing_zone_id: ::std::string::String,
-        ///Resource type: organizational unit (OU) or account (ACCOUNT)
+        #[doc = "Resource type: organizational unit (OU) or account (ACCOUNT)"]
         pub resource_type: BaselineAssignmentRemoveRequestResourceType,
     }
     impl BaselineAssignmentRemoveRequest {
@@ -311,10 +346,10 @@ pub mod types {
             Default::default()
         }
     }
-    ///Resource type: organizational unit (OU) or account (ACCOUNT)
+    #[doc = "Resource type: organizational unit (OU) or account (ACCOUNT)"]
     #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
         Clone,
         Copy,
         Debug,
@@ -323,7 +358,7 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
+        schemars :: JsonSchema,
     )]
     pub enum BaselineAssignmentRemoveRequestResourceType {
         #[serde(rename = "ACCOUNT")]
@@ -365,16 +400,21 @@ pub mod types {
             value.parse()
         }
     }
-    ///Result of deregistering (removing) a baseline assignment.
+    #[doc = "Result of deregistering (removing) a baseline assignment."]
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars :: JsonSchema,
     )]
     pub struct BaselineAssignmentRemoveResponse {
-        ///ID of the asynchronous job (the reference labels it "ID")
+        #[doc = "ID of the asynchronous job (the reference labels it \"ID\")"]
         pub job_id: ::std::string::String,
-        ///Root, organizational unit or account ID
+        #[doc = "Root, organizational unit or account ID"]
         pub resource_id: ::std::string::String,
-        ///Resource type: organizational unit (OU) or account (ACCOUNT)
+        #[doc = "Resource type: organizational unit (OU) or account (ACCOUNT)"]
         pub resource_type: ::std::string::String,
     }
     impl BaselineAssignmentRemoveResponse {
@@ -382,15 +422,20 @@ pub mod types {
             Default::default()
         }
     }
-    ///Request body for re-enabling a baseline.
+    #[doc = "Request body for re-enabling a baseline."]
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars :: JsonSchema,
     )]
     pub struct BaselineAssignmentUpdateRequest {
-        ///Whether the terms are agreed to (Y/N)
+        #[doc = "Whether the terms are agreed to (Y/N)"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub agree_yn: ::std::option::Option<BaselineAssignmentUpdateRequestAgreeYn>,
-        ///Landing zone ID
+        #[doc = "Landing zone ID"]
         pub landing_zone_id: ::std::string::String,
     }
     impl BaselineAssignmentUpdateRequest {
@@ -398,10 +443,10 @@ pub mod types {
             Default::default()
         }
     }
-    ///Whether the terms are agreed to (Y/N)
+    #[doc = "Whether the terms are agreed to (Y/N)"]
     #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
         Clone,
         Copy,
         Debug,
@@ -410,7 +455,7 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
+        schemars :: JsonSchema,
     )]
     pub enum BaselineAssignmentUpdateRequestAgreeYn {
         Y,
@@ -448,41 +493,46 @@ pub mod types {
             value.parse()
         }
     }
-    ///A baseline assignment (activation) on the root, an organizational unit or an account (API version 1.1, with the detective guardrail fields).
+    #[doc = "A baseline assignment (activation) on the root, an organizational unit or an account (API version 1.1, with the detective guardrail fields)."]
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars :: JsonSchema,
     )]
     pub struct BaselineAssignmentV1Dot1 {
-        ///Number of registered accounts
+        #[doc = "Number of registered accounts"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub account_assigned_count: ::std::option::Option<i64>,
-        ///Total number of accounts
+        #[doc = "Total number of accounts"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub account_count: ::std::option::Option<i64>,
-        ///Detective guardrail status
+        #[doc = "Detective guardrail status"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub detective_guardrail_status: ::std::option::Option<::std::string::String>,
-        ///Detective guardrail type
+        #[doc = "Detective guardrail type"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub detective_guardrail_type: ::std::option::Option<::std::string::String>,
-        ///Root, organizational unit or account ID
+        #[doc = "Root, organizational unit or account ID"]
         pub id: ::std::string::String,
-        ///Number of registered organizational units
+        #[doc = "Number of registered organizational units"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ou_assigned_count: ::std::option::Option<i64>,
-        ///Total number of organizational units
+        #[doc = "Total number of organizational units"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ou_count: ::std::option::Option<i64>,
-        ///Number of activated preventive guardrails
+        #[doc = "Number of activated preventive guardrails"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub preventive_guardrail_activated_count: ::std::option::Option<i64>,
-        ///ID Center user name
+        #[doc = "ID Center user name"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sso_user_name: ::std::option::Option<::std::string::String>,
-        ///Status
+        #[doc = "Status"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<::std::string::String>,
-        ///Resource type: organizational unit (OU) or account (ACCOUNT)
+        #[doc = "Resource type: organizational unit (OU) or account (ACCOUNT)"]
         #[serde(rename = "type")]
         pub type_: ::std::string::String,
     }
@@ -491,40 +541,45 @@ pub mod types {
             Default::default()
         }
     }
-    ///Guardrail details.
+    #[doc = "Guardrail details."]
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars :: JsonSchema,
     )]
     pub struct Guardrail {
-        ///Organizational units the guardrail is bound to
+        #[doc = "Organizational units the guardrail is bound to"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub binding_ous: ::std::option::Option<GuardrailBindingOus>,
-        ///Creation time
+        #[doc = "Creation time"]
         pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        ///Creator (user ID)
+        #[doc = "Creator (user ID)"]
         pub created_by: ::std::string::String,
-        ///Guardrail description
+        #[doc = "Guardrail description"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
-        ///Policy guidance
+        #[doc = "Policy guidance"]
         pub guidance: ::std::string::String,
-        ///Guardrail ID
+        #[doc = "Guardrail ID"]
         pub id: ::std::string::String,
-        ///Last modification time
+        #[doc = "Last modification time"]
         pub modified_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        ///Last modifier (user ID)
+        #[doc = "Last modifier (user ID)"]
         pub modified_by: ::std::string::String,
-        ///Guardrail name
+        #[doc = "Guardrail name"]
         pub name: ::std::string::String,
-        ///Service name (the reference labels it "Organization")
+        #[doc = "Service name (the reference labels it \"Organization\")"]
         pub service_name: ::std::string::String,
-        ///Guardrail SRN (Samsung Resource Name)
+        #[doc = "Guardrail SRN (Samsung Resource Name)"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub srn: ::std::option::Option<::std::string::String>,
-        ///Enforcement status
+        #[doc = "Enforcement status"]
         #[serde(default = "defaults::guardrail_status")]
         pub status: ::std::string::String,
-        ///Guardrail type
+        #[doc = "Guardrail type"]
         #[serde(rename = "type")]
         pub type_: ::std::string::String,
     }
@@ -533,14 +588,19 @@ pub mod types {
             Default::default()
         }
     }
-    ///A guardrail/target pair that was processed successfully.
+    #[doc = "A guardrail/target pair that was processed successfully."]
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars :: JsonSchema,
     )]
     pub struct GuardrailAssignmentDetail {
-        ///Guardrail ID
+        #[doc = "Guardrail ID"]
         pub guardrail_id: ::std::string::String,
-        ///Target ID
+        #[doc = "Target ID"]
         pub unit_id: ::std::string::String,
     }
     impl GuardrailAssignmentDetail {
@@ -548,22 +608,27 @@ pub mod types {
             Default::default()
         }
     }
-    ///A guardrail/target pair that failed, with the cause.
+    #[doc = "A guardrail/target pair that failed, with the cause."]
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars :: JsonSchema,
     )]
     pub struct GuardrailAssignmentFailCaused {
-        ///Error code
+        #[doc = "Error code"]
         pub error_code: ::std::string::String,
-        ///Cause of the failure
+        #[doc = "Cause of the failure"]
         pub failed_caused: ::std::string::String,
-        ///Guardrail ID
+        #[doc = "Guardrail ID"]
         pub guardrail_id: ::std::string::String,
-        ///Additional response details for the failure
+        #[doc = "Additional response details for the failure"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub response:
             ::std::option::Option<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-        ///Target ID
+        #[doc = "Target ID"]
         pub unit_id: ::std::string::String,
     }
     impl GuardrailAssignmentFailCaused {
@@ -571,14 +636,19 @@ pub mod types {
             Default::default()
         }
     }
-    ///Result of enabling or disabling guardrails.
+    #[doc = "Result of enabling or disabling guardrails."]
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars :: JsonSchema,
     )]
     pub struct GuardrailAssignmentResponse {
-        ///Guardrail/target pairs that failed, with the cause
+        #[doc = "Guardrail/target pairs that failed, with the cause"]
         pub failed_ids: ::std::vec::Vec<GuardrailAssignmentFailCaused>,
-        ///Successfully processed guardrail/target pairs
+        #[doc = "Successfully processed guardrail/target pairs"]
         pub success_ids: ::std::vec::Vec<GuardrailAssignmentDetail>,
     }
     impl GuardrailAssignmentResponse {
@@ -586,14 +656,19 @@ pub mod types {
             Default::default()
         }
     }
-    ///An organizational unit a guardrail is bound to.
+    #[doc = "An organizational unit a guardrail is bound to."]
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars :: JsonSchema,
     )]
     pub struct GuardrailBindingOu {
-        ///Organizational unit ID
+        #[doc = "Organizational unit ID"]
         pub id: ::std::string::String,
-        ///Organizational unit name
+        #[doc = "Organizational unit name"]
         pub name: ::std::string::String,
     }
     impl GuardrailBindingOu {
@@ -601,9 +676,14 @@ pub mod types {
             Default::default()
         }
     }
-    ///`GuardrailBindingOus`
+    #[doc = "`GuardrailBindingOus`"]
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars :: JsonSchema,
     )]
     #[serde(untagged)]
     pub enum GuardrailBindingOus {
@@ -626,17 +706,22 @@ pub mod types {
             Self::Variant1(value)
         }
     }
-    ///Request body for disabling guardrails on targets.
+    #[doc = "Request body for disabling guardrails on targets."]
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars :: JsonSchema,
     )]
     pub struct GuardrailDisableRequest {
-        ///IDs of the guardrails
+        #[doc = "IDs of the guardrails"]
         pub guardrail_ids: ::std::vec::Vec<::std::string::String>,
-        ///Landing zone ID
+        #[doc = "Landing zone ID"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub landing_zone_id: ::std::option::Option<::std::string::String>,
-        ///Target unit IDs
+        #[doc = "Target unit IDs"]
         pub unit_ids: ::std::vec::Vec<::std::string::String>,
     }
     impl GuardrailDisableRequest {
@@ -644,17 +729,22 @@ pub mod types {
             Default::default()
         }
     }
-    ///Request body for enabling guardrails on targets.
+    #[doc = "Request body for enabling guardrails on targets."]
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars :: JsonSchema,
     )]
     pub struct GuardrailEnableRequest {
-        ///IDs of the guardrails
+        #[doc = "IDs of the guardrails"]
         pub guardrail_ids: ::std::vec::Vec<::std::string::String>,
-        ///Landing zone ID
+        #[doc = "Landing zone ID"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub landing_zone_id: ::std::option::Option<::std::string::String>,
-        ///Target unit IDs
+        #[doc = "Target unit IDs"]
         pub unit_ids: ::std::vec::Vec<::std::string::String>,
     }
     impl GuardrailEnableRequest {
@@ -662,14 +752,19 @@ pub mod types {
             Default::default()
         }
     }
-    ///A target linked to a guardrail.
+    #[doc = "A target linked to a guardrail."]
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars :: JsonSchema,
     )]
     pub struct GuardrailLinkInfo {
-        ///Target ID
+        #[doc = "Target ID"]
         pub target_id: ::std::string::String,
-        ///Target name
+        #[doc = "Target name"]
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub target_name: ::std::option::Option<::std::string::String>,
     }
@@ -678,20 +773,25 @@ pub mod types {
             Default::default()
         }
     }
-    ///A page of guardrails.
+    #[doc = "A page of guardrails."]
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars :: JsonSchema,
     )]
     pub struct GuardrailPageResponse {
-        ///Count
+        #[doc = "Count"]
         pub count: i64,
-        ///Guardrails on this page
+        #[doc = "Guardrails on this page"]
         pub guardrails: ::std::vec::Vec<GuardrailSummary>,
-        ///Page number
+        #[doc = "Page number"]
         pub page: i64,
-        ///Page size
+        #[doc = "Page size"]
         pub size: i64,
-        ///Sort order as `field:direction` (e.g. `created_at:desc`)
+        #[doc = "Sort order as `field:direction` (e.g. `created_at:desc`)"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sort: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     }
@@ -700,9 +800,14 @@ pub mod types {
             Default::default()
         }
     }
-    ///Guardrail detail response.
+    #[doc = "Guardrail detail response."]
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars :: JsonSchema,
     )]
     pub struct GuardrailShowResponse {
         pub guardrail: Guardrail,
@@ -712,40 +817,45 @@ pub mod types {
             Default::default()
         }
     }
-    ///Guardrail summary.
+    #[doc = "Guardrail summary."]
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars :: JsonSchema,
     )]
     pub struct GuardrailSummary {
-        ///Organizational units the guardrail is bound to
+        #[doc = "Organizational units the guardrail is bound to"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub binding_ous: ::std::option::Option<GuardrailSummaryBindingOus>,
-        ///Creation time
+        #[doc = "Creation time"]
         pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        ///Creator (user ID)
+        #[doc = "Creator (user ID)"]
         pub created_by: ::std::string::String,
-        ///Guardrail description
+        #[doc = "Guardrail description"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
-        ///Policy guidance
+        #[doc = "Policy guidance"]
         pub guidance: ::std::string::String,
-        ///Guardrail ID
+        #[doc = "Guardrail ID"]
         pub id: ::std::string::String,
-        ///Last modification time
+        #[doc = "Last modification time"]
         pub modified_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        ///Last modifier (user ID)
+        #[doc = "Last modifier (user ID)"]
         pub modified_by: ::std::string::String,
-        ///Guardrail name
+        #[doc = "Guardrail name"]
         pub name: ::std::string::String,
-        ///Service name (the reference labels it "Organization")
+        #[doc = "Service name (the reference labels it \"Organization\")"]
         pub service_name: ::std::string::String,
-        ///Guardrail SRN (Samsung Resource Name)
+        #[doc = "Guardrail SRN (Samsung Resource Name)"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub srn: ::std::option::Option<::std::string::String>,
-        ///Enforcement status
+        #[doc = "Enforcement status"]
         #[serde(default = "defaults::guardrail_summary_status")]
         pub status: ::std::string::String,
-        ///Guardrail type
+        #[doc = "Guardrail type"]
         #[serde(rename = "type")]
         pub type_: ::std::string::String,
     }
@@ -754,9 +864,14 @@ pub mod types {
             Default::default()
         }
     }
-    ///`GuardrailSummaryBindingOus`
+    #[doc = "`GuardrailSummaryBindingOus`"]
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars :: JsonSchema,
     )]
     #[serde(untagged)]
     pub enum GuardrailSummaryBindingOus {
@@ -779,31 +894,36 @@ pub mod types {
             Self::Variant1(value)
         }
     }
-    ///Summary of a guardrail linked to a target.
+    #[doc = "Summary of a guardrail linked to a target."]
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars :: JsonSchema,
     )]
     pub struct GuardrailsForTargetSummary {
-        ///Creation time
+        #[doc = "Creation time"]
         pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        ///Creator (user ID)
+        #[doc = "Creator (user ID)"]
         pub created_by: ::std::string::String,
-        ///Policy guidance
+        #[doc = "Policy guidance"]
         pub guidance: ::std::string::String,
-        ///ID (of the guardrail)
+        #[doc = "ID (of the guardrail)"]
         pub id: ::std::string::String,
-        ///Linked targets grouped by link type (e.g. `directed`, `inherited`)
+        #[doc = "Linked targets grouped by link type (e.g. `directed`, `inherited`)"]
         pub link_types:
             ::std::collections::HashMap<::std::string::String, ::std::vec::Vec<GuardrailLinkInfo>>,
-        ///Last modification time
+        #[doc = "Last modification time"]
         pub modified_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        ///Last modifier (user ID)
+        #[doc = "Last modifier (user ID)"]
         pub modified_by: ::std::string::String,
-        ///Guardrail name
+        #[doc = "Guardrail name"]
         pub name: ::std::string::String,
-        ///Service name (the reference labels it "Organization")
+        #[doc = "Service name (the reference labels it \"Organization\")"]
         pub service_name: ::std::string::String,
-        ///Guardrail type
+        #[doc = "Guardrail type"]
         #[serde(rename = "type")]
         pub type_: ::std::string::String,
     }
@@ -812,28 +932,33 @@ pub mod types {
             Default::default()
         }
     }
-    ///Request body for creating a landing zone (API version 1.1).
+    #[doc = "Request body for creating a landing zone (API version 1.1)."]
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars :: JsonSchema,
     )]
     pub struct LandingZoneCreateRequestV1Dot1 {
-        ///Name of the additional organizational unit
+        #[doc = "Name of the additional organizational unit"]
         pub additional_ou_name: LandingZoneCreateRequestV1Dot1AdditionalOuName,
-        ///Whether the terms are agreed to (Y/N)
+        #[doc = "Whether the terms are agreed to (Y/N)"]
         pub agree_yn: LandingZoneCreateRequestV1Dot1AgreeYn,
-        ///Name of the audit account
+        #[doc = "Name of the audit account"]
         pub audit_account_name: LandingZoneCreateRequestV1Dot1AuditAccountName,
-        ///Login ID (email) of the audit account
+        #[doc = "Login ID (email) of the audit account"]
         pub audit_login_id: LandingZoneCreateRequestV1Dot1AuditLoginId,
-        ///Name of the basic organizational unit
+        #[doc = "Name of the basic organizational unit"]
         pub basic_ou_name: LandingZoneCreateRequestV1Dot1BasicOuName,
-        ///Detective guardrail status
+        #[doc = "Detective guardrail status"]
         pub detective_guardrail_status: LandingZoneCreateRequestV1Dot1DetectiveGuardrailStatus,
-        ///Name of the log archive account
+        #[doc = "Name of the log archive account"]
         pub log_archive_account_name: LandingZoneCreateRequestV1Dot1LogArchiveAccountName,
-        ///Login ID (email) of the log archive account
+        #[doc = "Login ID (email) of the log archive account"]
         pub log_archive_login_id: LandingZoneCreateRequestV1Dot1LogArchiveLoginId,
-        ///Account access configuration (how users sign in to the accounts)
+        #[doc = "Account access configuration (how users sign in to the accounts)"]
         pub sso_type: LandingZoneCreateRequestV1Dot1SsoType,
     }
     impl LandingZoneCreateRequestV1Dot1 {
@@ -841,9 +966,17 @@ pub mod types {
             Default::default()
         }
     }
-    ///Name of the additional organizational unit
+    #[doc = "Name of the additional organizational unit"]
     #[derive(
-        ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd, schemars::JsonSchema,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars :: JsonSchema,
     )]
     #[serde(transparent)]
     pub struct LandingZoneCreateRequestV1Dot1AdditionalOuName(::std::string::String);
@@ -900,10 +1033,10 @@ pub mod types {
                 })
         }
     }
-    ///Whether the terms are agreed to (Y/N)
+    #[doc = "Whether the terms are agreed to (Y/N)"]
     #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
         Clone,
         Copy,
         Debug,
@@ -912,7 +1045,7 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
+        schemars :: JsonSchema,
     )]
     pub enum LandingZoneCreateRequestV1Dot1AgreeYn {
         Y,
@@ -950,9 +1083,17 @@ pub mod types {
             value.parse()
         }
     }
-    ///Name of the audit account
+    #[doc = "Name of the audit account"]
     #[derive(
-        ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd, schemars::JsonSchema,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars :: JsonSchema,
     )]
     #[serde(transparent)]
     pub struct LandingZoneCreateRequestV1Dot1AuditAccountName(::std::string::String);
@@ -984,10 +1125,7 @@ pub mod types {
                         .unwrap()
                 });
             if PATTERN.find(value).is_none() {
-                return Err(
-                    "doesn't match pattern \"^[a-zA-Z0-9ㄱ-ㅎㅏ-ㅣ가-힣 \\+=_\\-@\\[\\]\\(\\)\\.,]*$\""
-                        .into(),
-                );
+                return Err ("doesn't match pattern \"^[a-zA-Z0-9ㄱ-ㅎㅏ-ㅣ가-힣 \\+=_\\-@\\[\\]\\(\\)\\.,]*$\"" . into ()) ;
             }
             Ok(Self(value.to_string()))
         }
@@ -1020,9 +1158,17 @@ pub mod types {
                 })
         }
     }
-    ///Login ID (email) of the audit account
+    #[doc = "Login ID (email) of the audit account"]
     #[derive(
-        ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd, schemars::JsonSchema,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars :: JsonSchema,
     )]
     #[serde(transparent)]
     pub struct LandingZoneCreateRequestV1Dot1AuditLoginId(::std::string::String);
@@ -1079,9 +1225,17 @@ pub mod types {
                 })
         }
     }
-    ///Name of the basic organizational unit
+    #[doc = "Name of the basic organizational unit"]
     #[derive(
-        ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd, schemars::JsonSchema,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars :: JsonSchema,
     )]
     #[serde(transparent)]
     pub struct LandingZoneCreateRequestV1Dot1BasicOuName(::std::string::String);
@@ -1134,10 +1288,10 @@ pub mod types {
                 })
         }
     }
-    ///Detective guardrail status
+    #[doc = "Detective guardrail status"]
     #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
         Clone,
         Copy,
         Debug,
@@ -1146,7 +1300,7 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
+        schemars :: JsonSchema,
     )]
     pub enum LandingZoneCreateRequestV1Dot1DetectiveGuardrailStatus {
         #[serde(rename = "ENABLED")]
@@ -1196,9 +1350,17 @@ pub mod types {
             value.parse()
         }
     }
-    ///Name of the log archive account
+    #[doc = "Name of the log archive account"]
     #[derive(
-        ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd, schemars::JsonSchema,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars :: JsonSchema,
     )]
     #[serde(transparent)]
     pub struct LandingZoneCreateRequestV1Dot1LogArchiveAccountName(::std::string::String);
@@ -1230,10 +1392,7 @@ pub mod types {
                         .unwrap()
                 });
             if PATTERN.find(value).is_none() {
-                return Err(
-                    "doesn't match pattern \"^[a-zA-Z0-9ㄱ-ㅎㅏ-ㅣ가-힣 \\+=_\\-@\\[\\]\\(\\)\\.,]*$\""
-                        .into(),
-                );
+                return Err ("doesn't match pattern \"^[a-zA-Z0-9ㄱ-ㅎㅏ-ㅣ가-힣 \\+=_\\-@\\[\\]\\(\\)\\.,]*$\"" . into ()) ;
             }
             Ok(Self(value.to_string()))
         }
@@ -1266,9 +1425,17 @@ pub mod types {
                 })
         }
     }
-    ///Login ID (email) of the log archive account
+    #[doc = "Login ID (email) of the log archive account"]
     #[derive(
-        ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd, schemars::JsonSchema,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars :: JsonSchema,
     )]
     #[serde(transparent)]
     pub struct LandingZoneCreateRequestV1Dot1LogArchiveLoginId(::std::string::String);
@@ -1329,10 +1496,10 @@ pub mod types {
                 })
         }
     }
-    ///Account access configuration (how users sign in to the accounts)
+    #[doc = "Account access configuration (how users sign in to the accounts)"]
     #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
         Clone,
         Copy,
         Debug,
@@ -1341,7 +1508,7 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
+        schemars :: JsonSchema,
     )]
     pub enum LandingZoneCreateRequestV1Dot1SsoType {
         #[serde(rename = "ID_CENTER")]
@@ -1381,14 +1548,19 @@ pub mod types {
             value.parse()
         }
     }
-    ///Result of creating, updating or deleting a landing zone.
+    #[doc = "Result of creating, updating or deleting a landing zone."]
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars :: JsonSchema,
     )]
     pub struct LandingZoneCreateResponse {
-        ///ID of the asynchronous job (the reference labels it "ID")
+        #[doc = "ID of the asynchronous job (the reference labels it \"ID\")"]
         pub job_id: ::std::string::String,
-        ///Landing zone ID
+        #[doc = "Landing zone ID"]
         pub landing_zone_id: ::std::string::String,
     }
     impl LandingZoneCreateResponse {
@@ -1396,9 +1568,14 @@ pub mod types {
             Default::default()
         }
     }
-    ///Landing zone detail response (API version 1.1).
+    #[doc = "Landing zone detail response (API version 1.1)."]
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars :: JsonSchema,
     )]
     pub struct LandingZoneShowResponseV1Dot1 {
         pub landing_zone: LandingZoneV1Dot1,
@@ -1408,12 +1585,17 @@ pub mod types {
             Default::default()
         }
     }
-    ///Request body for updating a landing zone.
+    #[doc = "Request body for updating a landing zone."]
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars :: JsonSchema,
     )]
     pub struct LandingZoneUpdateRequest {
-        ///Detective guardrail status
+        #[doc = "Detective guardrail status"]
         pub detective_guardrail_status: ::std::string::String,
     }
     impl LandingZoneUpdateRequest {
@@ -1421,47 +1603,52 @@ pub mod types {
             Default::default()
         }
     }
-    ///Landing zone details (API version 1.1).
+    #[doc = "Landing zone details (API version 1.1)."]
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars :: JsonSchema,
     )]
     pub struct LandingZoneV1Dot1 {
-        ///Whether the terms are agreed to (Y/N)
+        #[doc = "Whether the terms are agreed to (Y/N)"]
         pub agree_yn: ::std::string::String,
-        ///Creation time
+        #[doc = "Creation time"]
         pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        ///Creator (user ID)
+        #[doc = "Creator (user ID)"]
         pub created_by: ::std::string::String,
-        ///Creator name
+        #[doc = "Creator name"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub creator_name: ::std::option::Option<::std::string::String>,
-        ///Detective guardrail status
+        #[doc = "Detective guardrail status"]
         pub detective_guardrail_status: LandingZoneV1Dot1DetectiveGuardrailStatus,
-        ///Landing zone ID
+        #[doc = "Landing zone ID"]
         pub id: ::std::string::String,
-        ///Identity Center ID
+        #[doc = "Identity Center ID"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub identity_center_id: ::std::option::Option<::std::string::String>,
-        ///Last modification time
+        #[doc = "Last modification time"]
         pub modified_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        ///Last modifier (user ID)
+        #[doc = "Last modifier (user ID)"]
         pub modified_by: ::std::string::String,
-        ///Last modifier name
+        #[doc = "Last modifier name"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub modifier_name: ::std::option::Option<::std::string::String>,
-        ///Organization ID
+        #[doc = "Organization ID"]
         pub organization_id: ::std::string::String,
-        ///Region
+        #[doc = "Region"]
         pub region: ::std::string::String,
-        ///Service name
+        #[doc = "Service name"]
         pub service_name: ::std::string::String,
-        ///Landing zone SRN (Samsung Resource Name)
+        #[doc = "Landing zone SRN (Samsung Resource Name)"]
         pub srn: ::std::string::String,
-        ///Account access configuration (how users sign in to the accounts)
+        #[doc = "Account access configuration (how users sign in to the accounts)"]
         pub sso_type: ::std::string::String,
-        ///Status
+        #[doc = "Status"]
         pub status: ::std::string::String,
-        ///Landing zone version
+        #[doc = "Landing zone version"]
         pub version_id: ::std::string::String,
     }
     impl LandingZoneV1Dot1 {
@@ -1469,10 +1656,10 @@ pub mod types {
             Default::default()
         }
     }
-    ///Detective guardrail status
+    #[doc = "Detective guardrail status"]
     #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
         Clone,
         Copy,
         Debug,
@@ -1481,7 +1668,7 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
+        schemars :: JsonSchema,
     )]
     pub enum LandingZoneV1Dot1DetectiveGuardrailStatus {
         #[serde(rename = "ENABLED")]
@@ -1529,10 +1716,10 @@ pub mod types {
             value.parse()
         }
     }
-    ///`ListBaselineAssignmentsResourceType`
+    #[doc = "`ListBaselineAssignmentsResourceType`"]
     #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
         Clone,
         Copy,
         Debug,
@@ -1541,7 +1728,7 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
+        schemars :: JsonSchema,
     )]
     pub enum ListBaselineAssignmentsResourceType {
         #[serde(rename = "OU")]
@@ -1581,10 +1768,10 @@ pub mod types {
             value.parse()
         }
     }
-    ///`ListBaselineAssignmentsStatus`
+    #[doc = "`ListBaselineAssignmentsStatus`"]
     #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
         Clone,
         Copy,
         Debug,
@@ -1593,7 +1780,7 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
+        schemars :: JsonSchema,
     )]
     pub enum ListBaselineAssignmentsStatus {
         #[serde(rename = "REGISTERED")]
@@ -1641,20 +1828,25 @@ pub mod types {
             value.parse()
         }
     }
-    ///A page of guardrails linked to a target.
+    #[doc = "A page of guardrails linked to a target."]
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars :: JsonSchema,
     )]
     pub struct ListGuardrailsForTargetResponse {
-        ///Count
+        #[doc = "Count"]
         pub count: i64,
-        ///Guardrails linked to the target
+        #[doc = "Guardrails linked to the target"]
         pub guardrails: ::std::vec::Vec<GuardrailsForTargetSummary>,
-        ///Page number
+        #[doc = "Page number"]
         pub page: i64,
-        ///Page size
+        #[doc = "Page size"]
         pub size: i64,
-        ///Sort order as `field:direction` (e.g. `created_at:desc`)
+        #[doc = "Sort order as `field:direction` (e.g. `created_at:desc`)"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sort: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     }
@@ -1663,21 +1855,26 @@ pub mod types {
             Default::default()
         }
     }
-    ///A page of targets linked to a guardrail.
+    #[doc = "A page of targets linked to a guardrail."]
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars :: JsonSchema,
     )]
     pub struct ListTargetsForGuardrailResponse {
-        ///Count
+        #[doc = "Count"]
         pub count: i64,
-        ///Page number
+        #[doc = "Page number"]
         pub page: i64,
-        ///Page size
+        #[doc = "Page size"]
         pub size: i64,
-        ///Sort order as `field:direction` (e.g. `created_at:desc`)
+        #[doc = "Sort order as `field:direction` (e.g. `created_at:desc`)"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sort: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ///Targets linked to the guardrail: accounts or organizational units, depending on `target_type`
+        #[doc = "Targets linked to the guardrail: accounts or organizational units, depending on `target_type`"]
         pub targets: ListTargetsForGuardrailResponseTargets,
     }
     impl ListTargetsForGuardrailResponse {
@@ -1685,9 +1882,14 @@ pub mod types {
             Default::default()
         }
     }
-    ///Targets linked to the guardrail: accounts or organizational units, depending on `target_type`
+    #[doc = "Targets linked to the guardrail: accounts or organizational units, depending on `target_type`"]
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars :: JsonSchema,
     )]
     #[serde(untagged)]
     pub enum ListTargetsForGuardrailResponseTargets {
@@ -1708,10 +1910,10 @@ pub mod types {
             Self::Variant1(value)
         }
     }
-    ///`ListTargetsForGuardrailTargetType`
+    #[doc = "`ListTargetsForGuardrailTargetType`"]
     #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
         Clone,
         Copy,
         Debug,
@@ -1720,7 +1922,7 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
+        schemars :: JsonSchema,
     )]
     pub enum ListTargetsForGuardrailTargetType {
         #[serde(rename = "ACCOUNT")]
@@ -1760,19 +1962,24 @@ pub mod types {
             value.parse()
         }
     }
-    ///An organizational unit linked to a guardrail.
+    #[doc = "An organizational unit linked to a guardrail."]
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars :: JsonSchema,
     )]
     pub struct OrganizationUnitsForGuardrail {
-        ///Organizational unit ID
+        #[doc = "Organizational unit ID"]
         pub id: ::std::string::String,
-        ///Organizational unit name
+        #[doc = "Organizational unit name"]
         pub name: ::std::string::String,
-        ///ID of the ROOT or the parent organizational unit
+        #[doc = "ID of the ROOT or the parent organizational unit"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub parent_unit_id: ::std::option::Option<::std::string::String>,
-        ///Name of the ROOT or the parent organizational unit
+        #[doc = "Name of the ROOT or the parent organizational unit"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub parent_unit_name: ::std::option::Option<::std::string::String>,
     }
@@ -1781,7 +1988,7 @@ pub mod types {
             Default::default()
         }
     }
-    /// Types for composing complex structures.
+    #[doc = " Types for composing complex structures."]
     pub mod builder {
         #[derive(Clone, Debug)]
         pub struct AccountFactoryCreateRequest {
@@ -2639,13 +2846,7 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.preventive_guardrail_activated_count = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for preventive_guardrail_activated_count: {e}"
-                        )
-                    });
+                self . preventive_guardrail_activated_count = value . try_into () . map_err (| e | format ! ("error converting supplied value for preventive_guardrail_activated_count: {e}")) ;
                 self
             }
             pub fn sso_user_name<T>(mut self, value: T) -> Self
@@ -4903,7 +5104,7 @@ pub mod types {
             }
         }
     }
-    /// Generation of default values for serde.
+    #[doc = " Generation of default values for serde."]
     pub mod defaults {
         pub(super) fn guardrail_status() -> ::std::string::String {
             "DISABLED".to_string()
@@ -4912,9 +5113,9 @@ pub mod types {
             "DISABLED".to_string()
         }
     }
-    /// Error types.
+    #[doc = " Error types."]
     pub mod error {
-        /// Error from a `TryFrom` or `FromStr` implementation.
+        #[doc = r" Error from a `TryFrom` or `FromStr` implementation."]
         pub struct ConversionError(::std::borrow::Cow<'static, str>);
         impl ::std::error::Error for ConversionError {}
         impl ::std::fmt::Display for ConversionError {
@@ -4940,33 +5141,18 @@ pub mod types {
     }
 }
 #[derive(Clone, Debug)]
-/**Client for Samsung Cloud Platform Cloud Control API
-
-Cloud Control is the Samsung Cloud Platform (SCP) service for setting up and governing a multi-account environment: landing zones (organizations), the account factory, baseline assignments and guardrails. Like the other SCP APIs it lets programs use SCP's IaaS/PaaS offerings; it is a RESTful API that answers in JSON. Cloud Control is a global service: its host has no region part.
-
-This document describes API version **1.1**. Pin it by sending `Scp-Api-Version: cloudcontrol 1.1` on every request; without that header the server uses the latest CURRENT version.
-
-| Version | Status | Not before |
-|---|---|---|
-| 1.1 | CURRENT | - |
-| 1.0 | DEPRECATED | 2025-12-31 |
-
-Version 1.1 is CURRENT. Version 1.0 is DEPRECATED; support is guaranteed until 2025-12-31. Deprecated versions whose Not Before date has arrived or passed are no longer supported; using the latest version is recommended. Compared with 1.0, version 1.1 adds RemoveBaselineAssignment and SetLandingZone, and detective guardrail fields in landing zones and baseline assignments.
-
-Every request is signed: see the security schemes. Long-running operations answer with a `job_id`; Cloud Control has no job-status operation.
-
-Version: 1.1*/
+#[doc = "Client for Samsung Cloud Platform Cloud Control API\n\nCloud Control is the Samsung Cloud Platform (SCP) service for setting up and governing a multi-account environment: landing zones (organizations), the account factory, baseline assignments and guardrails. Like the other SCP APIs it lets programs use SCP's IaaS/PaaS offerings; it is a RESTful API that answers in JSON. Cloud Control is a global service: its host has no region part.\n\nThis document describes API version **1.1**. Pin it by sending `Scp-Api-Version: cloudcontrol 1.1` on every request; without that header the server uses the latest CURRENT version.\n\n| Version | Status | Not before |\n|---|---|---|\n| 1.1 | CURRENT | - |\n| 1.0 | DEPRECATED | 2025-12-31 |\n\nVersion 1.1 is CURRENT. Version 1.0 is DEPRECATED; support is guaranteed until 2025-12-31. Deprecated versions whose Not Before date has arrived or passed are no longer supported; using the latest version is recommended. Compared with 1.0, version 1.1 adds RemoveBaselineAssignment and SetLandingZone, and detective guardrail fields in landing zones and baseline assignments.\n\nEvery request is signed: see the security schemes. Long-running operations answer with a `job_id`; Cloud Control has no job-status operation.\n\nVersion: 1.1"]
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
     pub(crate) inner: cloud_apis_runtime::Runtime,
 }
 impl Client {
-    /// Create a new client.
-    ///
-    /// `baseurl` is the base URL provided to the internal
-    /// `reqwest::Client`, and should include a scheme and hostname,
-    /// as well as port and a path stem if applicable.
+    #[doc = r" Create a new client."]
+    #[doc = r""]
+    #[doc = r" `baseurl` is the base URL provided to the internal"]
+    #[doc = r" `reqwest::Client`, and should include a scheme and hostname,"]
+    #[doc = r" as well as port and a path stem if applicable."]
     pub fn new(baseurl: &str, inner: cloud_apis_runtime::Runtime) -> Self {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
@@ -4979,12 +5165,12 @@ impl Client {
         let client = reqwest::ClientBuilder::new();
         Self::new_with_client(baseurl, client.build().unwrap(), inner)
     }
-    /// Construct a new client with an existing `reqwest::Client`,
-    /// allowing more control over its configuration.
-    ///
-    /// `baseurl` is the base URL provided to the internal
-    /// `reqwest::Client`, and should include a scheme and hostname,
-    /// as well as port and a path stem if applicable.
+    #[doc = r" Construct a new client with an existing `reqwest::Client`,"]
+    #[doc = r" allowing more control over its configuration."]
+    #[doc = r""]
+    #[doc = r" `baseurl` is the base URL provided to the internal"]
+    #[doc = r" `reqwest::Client`, and should include a scheme and hostname,"]
+    #[doc = r" as well as port and a path stem if applicable."]
     pub fn new_with_client(
         baseurl: &str,
         client: reqwest::Client,
@@ -5020,347 +5206,68 @@ const _: () = {
     }
 };
 impl Client {
-    /**Create an account using the account factory
-
-    Creates an account under an organizational unit of a landing zone using the account factory. Runs asynchronously and answers with the new `account_id` and a `job_id`. Status: ACTIVE (CURRENT).
-
-    Sends a `POST` request to `/v1/accounts`
-
-    Arguments:
-    - `accept_language`: Language of the response messages: `ko-KR` (Korean) or `en-US` (English).
-    - `body`
-    ```ignore
-    let response = client.create_account_factory_account()
-        .accept_language(accept_language)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    #[doc = "Create an account using the account factory\n\nCreates an account under an organizational unit of a landing zone using the account factory. Runs asynchronously and answers with the new `account_id` and a `job_id`. Status: ACTIVE (CURRENT).\n\nSends a `POST` request to `/v1/accounts`\n\nArguments:\n- `accept_language`: Language of the response messages: `ko-KR` (Korean) or `en-US` (English).\n- `body`\n```ignore\nlet response = client.create_account_factory_account()\n    .accept_language(accept_language)\n    .body(body)\n    .send()\n    .await;\n```"]
     pub fn create_account_factory_account(&self) -> builder::CreateAccountFactoryAccount<'_> {
         builder::CreateAccountFactoryAccount::new(self)
     }
-    /**List baseline activations
-
-    Lists the baseline activations (assignments) of the root, organizational units and accounts, optionally filtered (API version 1.1 response, which adds the detective guardrail fields). Status: ACTIVE (CURRENT).
-
-    Sends a `GET` request to `/v1/baseline-assignments`
-
-    Arguments:
-    - `assignment_id`: Root, organizational unit or account ID
-    - `landing_zone_id`: Landing zone ID
-    - `resource_type`: Resource type: organizational unit (OU) or account (ACCOUNT)
-    - `status`: Status
-    - `accept_language`: Language of the response messages: `ko-KR` (Korean) or `en-US` (English).
-    ```ignore
-    let response = client.list_baseline_assignments()
-        .assignment_id(assignment_id)
-        .landing_zone_id(landing_zone_id)
-        .resource_type(resource_type)
-        .status(status)
-        .accept_language(accept_language)
-        .send()
-        .await;
-    ```*/
+    #[doc = "List baseline activations\n\nLists the baseline activations (assignments) of the root, organizational units and accounts, optionally filtered (API version 1.1 response, which adds the detective guardrail fields). Status: ACTIVE (CURRENT).\n\nSends a `GET` request to `/v1/baseline-assignments`\n\nArguments:\n- `assignment_id`: Root, organizational unit or account ID\n- `landing_zone_id`: Landing zone ID\n- `resource_type`: Resource type: organizational unit (OU) or account (ACCOUNT)\n- `status`: Status\n- `accept_language`: Language of the response messages: `ko-KR` (Korean) or `en-US` (English).\n```ignore\nlet response = client.list_baseline_assignments()\n    .assignment_id(assignment_id)\n    .landing_zone_id(landing_zone_id)\n    .resource_type(resource_type)\n    .status(status)\n    .accept_language(accept_language)\n    .send()\n    .await;\n```"]
     pub fn list_baseline_assignments(&self) -> builder::ListBaselineAssignments<'_> {
         builder::ListBaselineAssignments::new(self)
     }
-    /**Re-enable a baseline
-
-    Re-enables the baseline on the root, an organizational unit or an account (`assignment_id`). Runs asynchronously and answers with a `job_id`. Status: ACTIVE (CURRENT).
-
-    Sends a `PUT` request to `/v1/baseline-assignments/{assignment_id}`
-
-    Arguments:
-    - `assignment_id`: Root, organizational unit or account ID
-    - `accept_language`: Language of the response messages: `ko-KR` (Korean) or `en-US` (English).
-    - `body`
-    ```ignore
-    let response = client.update_baseline_assignment()
-        .assignment_id(assignment_id)
-        .accept_language(accept_language)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    #[doc = "Re-enable a baseline\n\nRe-enables the baseline on the root, an organizational unit or an account (`assignment_id`). Runs asynchronously and answers with a `job_id`. Status: ACTIVE (CURRENT).\n\nSends a `PUT` request to `/v1/baseline-assignments/{assignment_id}`\n\nArguments:\n- `assignment_id`: Root, organizational unit or account ID\n- `accept_language`: Language of the response messages: `ko-KR` (Korean) or `en-US` (English).\n- `body`\n```ignore\nlet response = client.update_baseline_assignment()\n    .assignment_id(assignment_id)\n    .accept_language(accept_language)\n    .body(body)\n    .send()\n    .await;\n```"]
     pub fn update_baseline_assignment(&self) -> builder::UpdateBaselineAssignment<'_> {
         builder::UpdateBaselineAssignment::new(self)
     }
-    /**Enable a baseline
-
-    Enables the baseline on the root, an organizational unit or an account (`assignment_id`) of a landing zone. Runs asynchronously and answers with a `job_id`. Status: ACTIVE (CURRENT).
-
-    Sends a `POST` request to `/v1/baseline-assignments/{assignment_id}`
-
-    Arguments:
-    - `assignment_id`: Root, organizational unit or account ID
-    - `accept_language`: Language of the response messages: `ko-KR` (Korean) or `en-US` (English).
-    - `body`
-    ```ignore
-    let response = client.add_baseline_assignment()
-        .assignment_id(assignment_id)
-        .accept_language(accept_language)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    #[doc = "Enable a baseline\n\nEnables the baseline on the root, an organizational unit or an account (`assignment_id`) of a landing zone. Runs asynchronously and answers with a `job_id`. Status: ACTIVE (CURRENT).\n\nSends a `POST` request to `/v1/baseline-assignments/{assignment_id}`\n\nArguments:\n- `assignment_id`: Root, organizational unit or account ID\n- `accept_language`: Language of the response messages: `ko-KR` (Korean) or `en-US` (English).\n- `body`\n```ignore\nlet response = client.add_baseline_assignment()\n    .assignment_id(assignment_id)\n    .accept_language(accept_language)\n    .body(body)\n    .send()\n    .await;\n```"]
     pub fn add_baseline_assignment(&self) -> builder::AddBaselineAssignment<'_> {
         builder::AddBaselineAssignment::new(self)
     }
-    /**Deregister an account
-
-    Deregisters the root, an organizational unit or an account (`assignment_id`) of a landing zone, removing its baseline assignment; the request body is sent with the DELETE request. Runs asynchronously and answers with a `job_id`. New in API version 1.1. Status: ACTIVE (CURRENT).
-
-    Sends a `DELETE` request to `/v1/baseline-assignments/{assignment_id}`
-
-    Arguments:
-    - `assignment_id`: Root, organizational unit or account ID
-    - `accept_language`: Language of the response messages: `ko-KR` (Korean) or `en-US` (English).
-    - `body`
-    ```ignore
-    let response = client.remove_baseline_assignment()
-        .assignment_id(assignment_id)
-        .accept_language(accept_language)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    #[doc = "Deregister an account\n\nDeregisters the root, an organizational unit or an account (`assignment_id`) of a landing zone, removing its baseline assignment; the request body is sent with the DELETE request. Runs asynchronously and answers with a `job_id`. New in API version 1.1. Status: ACTIVE (CURRENT).\n\nSends a `DELETE` request to `/v1/baseline-assignments/{assignment_id}`\n\nArguments:\n- `assignment_id`: Root, organizational unit or account ID\n- `accept_language`: Language of the response messages: `ko-KR` (Korean) or `en-US` (English).\n- `body`\n```ignore\nlet response = client.remove_baseline_assignment()\n    .assignment_id(assignment_id)\n    .accept_language(accept_language)\n    .body(body)\n    .send()\n    .await;\n```"]
     pub fn remove_baseline_assignment(&self) -> builder::RemoveBaselineAssignment<'_> {
         builder::RemoveBaselineAssignment::new(self)
     }
-    /**Enable guardrails
-
-    Enables guardrails on target units (organizational units or accounts). Answers with the guardrail/target pairs that succeeded and those that failed. Status: ACTIVE (CURRENT).
-
-    Sends a `POST` request to `/v1/guardrail-bindings`
-
-    Arguments:
-    - `accept_language`: Language of the response messages: `ko-KR` (Korean) or `en-US` (English).
-    - `body`
-    ```ignore
-    let response = client.enable_guardrail_bindings()
-        .accept_language(accept_language)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    #[doc = "Enable guardrails\n\nEnables guardrails on target units (organizational units or accounts). Answers with the guardrail/target pairs that succeeded and those that failed. Status: ACTIVE (CURRENT).\n\nSends a `POST` request to `/v1/guardrail-bindings`\n\nArguments:\n- `accept_language`: Language of the response messages: `ko-KR` (Korean) or `en-US` (English).\n- `body`\n```ignore\nlet response = client.enable_guardrail_bindings()\n    .accept_language(accept_language)\n    .body(body)\n    .send()\n    .await;\n```"]
     pub fn enable_guardrail_bindings(&self) -> builder::EnableGuardrailBindings<'_> {
         builder::EnableGuardrailBindings::new(self)
     }
-    /**Disable guardrails
-
-    Disables guardrails on target units (organizational units or accounts); the request body is sent with the DELETE request. Answers with the guardrail/target pairs that succeeded and those that failed. Status: ACTIVE (CURRENT).
-
-    Sends a `DELETE` request to `/v1/guardrail-bindings`
-
-    Arguments:
-    - `accept_language`: Language of the response messages: `ko-KR` (Korean) or `en-US` (English).
-    - `body`
-    ```ignore
-    let response = client.disable_guardrail_bindings()
-        .accept_language(accept_language)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    #[doc = "Disable guardrails\n\nDisables guardrails on target units (organizational units or accounts); the request body is sent with the DELETE request. Answers with the guardrail/target pairs that succeeded and those that failed. Status: ACTIVE (CURRENT).\n\nSends a `DELETE` request to `/v1/guardrail-bindings`\n\nArguments:\n- `accept_language`: Language of the response messages: `ko-KR` (Korean) or `en-US` (English).\n- `body`\n```ignore\nlet response = client.disable_guardrail_bindings()\n    .accept_language(accept_language)\n    .body(body)\n    .send()\n    .await;\n```"]
     pub fn disable_guardrail_bindings(&self) -> builder::DisableGuardrailBindings<'_> {
         builder::DisableGuardrailBindings::new(self)
     }
-    /**List the policies (guardrails) linked to a resource
-
-    Lists, page by page, the guardrails (policies) linked to a target resource, directly or inherited. Status: ACTIVE (CURRENT).
-
-    Sends a `GET` request to `/v1/guardrail-bindings/guardrails`
-
-    Arguments:
-    - `landing_zone_id`: Landing zone ID
-    - `name`: Guardrail name
-    - `page`: Page number
-    - `size`: Page size
-    - `sort`: Sort order as `field:direction` (e.g. `created_at:desc`)
-    - `target_id`: Target ID (organizational unit or account ID)
-    - `accept_language`: Language of the response messages: `ko-KR` (Korean) or `en-US` (English).
-    ```ignore
-    let response = client.list_guardrails_for_target()
-        .landing_zone_id(landing_zone_id)
-        .name(name)
-        .page(page)
-        .size(size)
-        .sort(sort)
-        .target_id(target_id)
-        .accept_language(accept_language)
-        .send()
-        .await;
-    ```*/
+    #[doc = "List the policies (guardrails) linked to a resource\n\nLists, page by page, the guardrails (policies) linked to a target resource, directly or inherited. Status: ACTIVE (CURRENT).\n\nSends a `GET` request to `/v1/guardrail-bindings/guardrails`\n\nArguments:\n- `landing_zone_id`: Landing zone ID\n- `name`: Guardrail name\n- `page`: Page number\n- `size`: Page size\n- `sort`: Sort order as `field:direction` (e.g. `created_at:desc`)\n- `target_id`: Target ID (organizational unit or account ID)\n- `accept_language`: Language of the response messages: `ko-KR` (Korean) or `en-US` (English).\n```ignore\nlet response = client.list_guardrails_for_target()\n    .landing_zone_id(landing_zone_id)\n    .name(name)\n    .page(page)\n    .size(size)\n    .sort(sort)\n    .target_id(target_id)\n    .accept_language(accept_language)\n    .send()\n    .await;\n```"]
     pub fn list_guardrails_for_target(&self) -> builder::ListGuardrailsForTarget<'_> {
         builder::ListGuardrailsForTarget::new(self)
     }
-    /**List the resources linked to a policy (guardrail)
-
-    Lists, page by page, the target resources (accounts or organizational units, per `target_type`) linked to a guardrail (policy). Status: ACTIVE (CURRENT).
-
-    Sends a `GET` request to `/v1/guardrail-bindings/targets`
-
-    Arguments:
-    - `guardrail_id`: Guardrail ID
-    - `landing_zone_id`: Landing zone ID
-    - `name`: Target name
-    - `page`: Page number
-    - `size`: Page size
-    - `sort`: Sort order as `field:direction` (e.g. `created_at:desc`)
-    - `target_type`: Target type
-    - `accept_language`: Language of the response messages: `ko-KR` (Korean) or `en-US` (English).
-    ```ignore
-    let response = client.list_targets_for_guardrail()
-        .guardrail_id(guardrail_id)
-        .landing_zone_id(landing_zone_id)
-        .name(name)
-        .page(page)
-        .size(size)
-        .sort(sort)
-        .target_type(target_type)
-        .accept_language(accept_language)
-        .send()
-        .await;
-    ```*/
+    #[doc = "List the resources linked to a policy (guardrail)\n\nLists, page by page, the target resources (accounts or organizational units, per `target_type`) linked to a guardrail (policy). Status: ACTIVE (CURRENT).\n\nSends a `GET` request to `/v1/guardrail-bindings/targets`\n\nArguments:\n- `guardrail_id`: Guardrail ID\n- `landing_zone_id`: Landing zone ID\n- `name`: Target name\n- `page`: Page number\n- `size`: Page size\n- `sort`: Sort order as `field:direction` (e.g. `created_at:desc`)\n- `target_type`: Target type\n- `accept_language`: Language of the response messages: `ko-KR` (Korean) or `en-US` (English).\n```ignore\nlet response = client.list_targets_for_guardrail()\n    .guardrail_id(guardrail_id)\n    .landing_zone_id(landing_zone_id)\n    .name(name)\n    .page(page)\n    .size(size)\n    .sort(sort)\n    .target_type(target_type)\n    .accept_language(accept_language)\n    .send()\n    .await;\n```"]
     pub fn list_targets_for_guardrail(&self) -> builder::ListTargetsForGuardrail<'_> {
         builder::ListTargetsForGuardrail::new(self)
     }
-    /**List guardrails
-
-    Lists guardrails, paged and optionally filtered. (The reference's one-line summary literally reads "list organizations", an evident copy error.) Status: ACTIVE (CURRENT).
-
-    Sends a `GET` request to `/v1/guardrails`
-
-    Arguments:
-    - `exclude_unit_id`: Linked (excluded) unit ID
-    - `guidance`: Policy guidance
-    - `landing_zone_id`: Landing zone ID
-    - `name`: Guardrail name
-    - `page`: Page number
-    - `service_name`: Service name (the reference labels it "Organization")
-    - `size`: Page size
-    - `sort`: Sort order as `field:direction` (e.g. `created_at:desc`)
-    - `status`: Enforcement status
-    - `accept_language`: Language of the response messages: `ko-KR` (Korean) or `en-US` (English).
-    ```ignore
-    let response = client.list_guardrails()
-        .exclude_unit_id(exclude_unit_id)
-        .guidance(guidance)
-        .landing_zone_id(landing_zone_id)
-        .name(name)
-        .page(page)
-        .service_name(service_name)
-        .size(size)
-        .sort(sort)
-        .status(status)
-        .accept_language(accept_language)
-        .send()
-        .await;
-    ```*/
+    #[doc = "List guardrails\n\nLists guardrails, paged and optionally filtered. (The reference's one-line summary literally reads \"list organizations\", an evident copy error.) Status: ACTIVE (CURRENT).\n\nSends a `GET` request to `/v1/guardrails`\n\nArguments:\n- `exclude_unit_id`: Linked (excluded) unit ID\n- `guidance`: Policy guidance\n- `landing_zone_id`: Landing zone ID\n- `name`: Guardrail name\n- `page`: Page number\n- `service_name`: Service name (the reference labels it \"Organization\")\n- `size`: Page size\n- `sort`: Sort order as `field:direction` (e.g. `created_at:desc`)\n- `status`: Enforcement status\n- `accept_language`: Language of the response messages: `ko-KR` (Korean) or `en-US` (English).\n```ignore\nlet response = client.list_guardrails()\n    .exclude_unit_id(exclude_unit_id)\n    .guidance(guidance)\n    .landing_zone_id(landing_zone_id)\n    .name(name)\n    .page(page)\n    .service_name(service_name)\n    .size(size)\n    .sort(sort)\n    .status(status)\n    .accept_language(accept_language)\n    .send()\n    .await;\n```"]
     pub fn list_guardrails(&self) -> builder::ListGuardrails<'_> {
         builder::ListGuardrails::new(self)
     }
-    /**Show guardrail details
-
-    Shows the details of a guardrail. (The reference's one-line summary literally reads "show organization details", an evident copy error.) Status: ACTIVE (CURRENT).
-
-    Sends a `GET` request to `/v1/guardrails/{guardrail_id}`
-
-    Arguments:
-    - `guardrail_id`: Guardrail ID
-    - `landing_zone_id`: Landing zone ID
-    - `accept_language`: Language of the response messages: `ko-KR` (Korean) or `en-US` (English).
-    ```ignore
-    let response = client.show_guardrail()
-        .guardrail_id(guardrail_id)
-        .landing_zone_id(landing_zone_id)
-        .accept_language(accept_language)
-        .send()
-        .await;
-    ```*/
+    #[doc = "Show guardrail details\n\nShows the details of a guardrail. (The reference's one-line summary literally reads \"show organization details\", an evident copy error.) Status: ACTIVE (CURRENT).\n\nSends a `GET` request to `/v1/guardrails/{guardrail_id}`\n\nArguments:\n- `guardrail_id`: Guardrail ID\n- `landing_zone_id`: Landing zone ID\n- `accept_language`: Language of the response messages: `ko-KR` (Korean) or `en-US` (English).\n```ignore\nlet response = client.show_guardrail()\n    .guardrail_id(guardrail_id)\n    .landing_zone_id(landing_zone_id)\n    .accept_language(accept_language)\n    .send()\n    .await;\n```"]
     pub fn show_guardrail(&self) -> builder::ShowGuardrail<'_> {
         builder::ShowGuardrail::new(self)
     }
-    /**Create an organization
-
-    Creates an organization by setting up a landing zone (API version 1.1 request body, which adds the required `detective_guardrail_status`). Runs asynchronously and answers with the `landing_zone_id` and a `job_id`. Status: ACTIVE (CURRENT).
-
-    Sends a `POST` request to `/v1/landing-zones`
-
-    Arguments:
-    - `accept_language`: Language of the response messages: `ko-KR` (Korean) or `en-US` (English).
-    - `body`
-    ```ignore
-    let response = client.create_landing_zone()
-        .accept_language(accept_language)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    #[doc = "Create an organization\n\nCreates an organization by setting up a landing zone (API version 1.1 request body, which adds the required `detective_guardrail_status`). Runs asynchronously and answers with the `landing_zone_id` and a `job_id`. Status: ACTIVE (CURRENT).\n\nSends a `POST` request to `/v1/landing-zones`\n\nArguments:\n- `accept_language`: Language of the response messages: `ko-KR` (Korean) or `en-US` (English).\n- `body`\n```ignore\nlet response = client.create_landing_zone()\n    .accept_language(accept_language)\n    .body(body)\n    .send()\n    .await;\n```"]
     pub fn create_landing_zone(&self) -> builder::CreateLandingZone<'_> {
         builder::CreateLandingZone::new(self)
     }
-    /**Show landing zone details
-
-    Shows the details of a landing zone (API version 1.1 response, which adds `detective_guardrail_status`). Status: ACTIVE (CURRENT).
-
-    Sends a `GET` request to `/v1/landing-zones/{landing_zone_id}`
-
-    Arguments:
-    - `landing_zone_id`: Landing zone ID
-    - `accept_language`: Language of the response messages: `ko-KR` (Korean) or `en-US` (English).
-    ```ignore
-    let response = client.show_landing_zone()
-        .landing_zone_id(landing_zone_id)
-        .accept_language(accept_language)
-        .send()
-        .await;
-    ```*/
+    #[doc = "Show landing zone details\n\nShows the details of a landing zone (API version 1.1 response, which adds `detective_guardrail_status`). Status: ACTIVE (CURRENT).\n\nSends a `GET` request to `/v1/landing-zones/{landing_zone_id}`\n\nArguments:\n- `landing_zone_id`: Landing zone ID\n- `accept_language`: Language of the response messages: `ko-KR` (Korean) or `en-US` (English).\n```ignore\nlet response = client.show_landing_zone()\n    .landing_zone_id(landing_zone_id)\n    .accept_language(accept_language)\n    .send()\n    .await;\n```"]
     pub fn show_landing_zone(&self) -> builder::ShowLandingZone<'_> {
         builder::ShowLandingZone::new(self)
     }
-    /**Update a landing zone
-
-    Updates a landing zone (its `detective_guardrail_status`). Runs asynchronously and answers with the `landing_zone_id` and a `job_id`. New in API version 1.1. Status: ACTIVE (CURRENT).
-
-    Sends a `PUT` request to `/v1/landing-zones/{landing_zone_id}`
-
-    Arguments:
-    - `landing_zone_id`: Landing zone ID
-    - `accept_language`: Language of the response messages: `ko-KR` (Korean) or `en-US` (English).
-    - `body`
-    ```ignore
-    let response = client.set_landing_zone()
-        .landing_zone_id(landing_zone_id)
-        .accept_language(accept_language)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    #[doc = "Update a landing zone\n\nUpdates a landing zone (its `detective_guardrail_status`). Runs asynchronously and answers with the `landing_zone_id` and a `job_id`. New in API version 1.1. Status: ACTIVE (CURRENT).\n\nSends a `PUT` request to `/v1/landing-zones/{landing_zone_id}`\n\nArguments:\n- `landing_zone_id`: Landing zone ID\n- `accept_language`: Language of the response messages: `ko-KR` (Korean) or `en-US` (English).\n- `body`\n```ignore\nlet response = client.set_landing_zone()\n    .landing_zone_id(landing_zone_id)\n    .accept_language(accept_language)\n    .body(body)\n    .send()\n    .await;\n```"]
     pub fn set_landing_zone(&self) -> builder::SetLandingZone<'_> {
         builder::SetLandingZone::new(self)
     }
-    /**Delete a landing zone
-
-    Deletes a landing zone. Runs asynchronously and answers with the `landing_zone_id` and a `job_id`. Status: ACTIVE (CURRENT).
-
-    Sends a `DELETE` request to `/v1/landing-zones/{landing_zone_id}`
-
-    Arguments:
-    - `landing_zone_id`: Landing zone ID
-    - `accept_language`: Language of the response messages: `ko-KR` (Korean) or `en-US` (English).
-    ```ignore
-    let response = client.delete_landing_zone()
-        .landing_zone_id(landing_zone_id)
-        .accept_language(accept_language)
-        .send()
-        .await;
-    ```*/
+    #[doc = "Delete a landing zone\n\nDeletes a landing zone. Runs asynchronously and answers with the `landing_zone_id` and a `job_id`. Status: ACTIVE (CURRENT).\n\nSends a `DELETE` request to `/v1/landing-zones/{landing_zone_id}`\n\nArguments:\n- `landing_zone_id`: Landing zone ID\n- `accept_language`: Language of the response messages: `ko-KR` (Korean) or `en-US` (English).\n```ignore\nlet response = client.delete_landing_zone()\n    .landing_zone_id(landing_zone_id)\n    .accept_language(accept_language)\n    .send()\n    .await;\n```"]
     pub fn delete_landing_zone(&self) -> builder::DeleteLandingZone<'_> {
         builder::DeleteLandingZone::new(self)
     }
 }
-/// Types for composing operation parameters.
+#[doc = r" Types for composing operation parameters."]
 #[allow(clippy::all)]
 pub mod builder {
     use super::types;
@@ -5369,9 +5276,7 @@ pub mod builder {
         encode_path, ByteStream, ClientHooks, ClientInfo, Error, OperationInfo, RequestBuilderExt,
         ResponseValue,
     };
-    /**Builder for [`Client::create_account_factory_account`]
-
-    [`Client::create_account_factory_account`]: super::Client::create_account_factory_account*/
+    #[doc = "Builder for [`Client::create_account_factory_account`]\n\n[`Client::create_account_factory_account`]: super::Client::create_account_factory_account"]
     #[derive(Debug, Clone)]
     pub struct CreateAccountFactoryAccount<'a> {
         client: &'a super::Client,
@@ -5418,7 +5323,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v1/accounts`
+        #[doc = "Sends a `POST` request to `/v1/accounts`"]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::AccountFactoryCreateResponse>, Error<()>> {
@@ -5471,9 +5376,7 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::list_baseline_assignments`]
-
-    [`Client::list_baseline_assignments`]: super::Client::list_baseline_assignments*/
+    #[doc = "Builder for [`Client::list_baseline_assignments`]\n\n[`Client::list_baseline_assignments`]: super::Client::list_baseline_assignments"]
     #[derive(Debug, Clone)]
     pub struct ListBaselineAssignments<'a> {
         client: &'a super::Client,
@@ -5540,7 +5443,7 @@ pub mod builder {
             });
             self
         }
-        ///Sends a `GET` request to `/v1/baseline-assignments`
+        #[doc = "Sends a `GET` request to `/v1/baseline-assignments`"]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::BaselineAssignmentListResponseV1Dot1>, Error<()>> {
@@ -5606,9 +5509,7 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::update_baseline_assignment`]
-
-    [`Client::update_baseline_assignment`]: super::Client::update_baseline_assignment*/
+    #[doc = "Builder for [`Client::update_baseline_assignment`]\n\n[`Client::update_baseline_assignment`]: super::Client::update_baseline_assignment"]
     #[derive(Debug, Clone)]
     pub struct UpdateBaselineAssignment<'a> {
         client: &'a super::Client,
@@ -5666,7 +5567,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/v1/baseline-assignments/{assignment_id}`
+        #[doc = "Sends a `PUT` request to `/v1/baseline-assignments/{assignment_id}`"]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::BaselineAssignmentAddResponse>, Error<()>> {
@@ -5723,9 +5624,7 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::add_baseline_assignment`]
-
-    [`Client::add_baseline_assignment`]: super::Client::add_baseline_assignment*/
+    #[doc = "Builder for [`Client::add_baseline_assignment`]\n\n[`Client::add_baseline_assignment`]: super::Client::add_baseline_assignment"]
     #[derive(Debug, Clone)]
     pub struct AddBaselineAssignment<'a> {
         client: &'a super::Client,
@@ -5783,7 +5682,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v1/baseline-assignments/{assignment_id}`
+        #[doc = "Sends a `POST` request to `/v1/baseline-assignments/{assignment_id}`"]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::BaselineAssignmentAddResponse>, Error<()>> {
@@ -5842,9 +5741,7 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::remove_baseline_assignment`]
-
-    [`Client::remove_baseline_assignment`]: super::Client::remove_baseline_assignment*/
+    #[doc = "Builder for [`Client::remove_baseline_assignment`]\n\n[`Client::remove_baseline_assignment`]: super::Client::remove_baseline_assignment"]
     #[derive(Debug, Clone)]
     pub struct RemoveBaselineAssignment<'a> {
         client: &'a super::Client,
@@ -5902,7 +5799,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `DELETE` request to `/v1/baseline-assignments/{assignment_id}`
+        #[doc = "Sends a `DELETE` request to `/v1/baseline-assignments/{assignment_id}`"]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::BaselineAssignmentRemoveResponse>, Error<()>> {
@@ -5960,9 +5857,7 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::enable_guardrail_bindings`]
-
-    [`Client::enable_guardrail_bindings`]: super::Client::enable_guardrail_bindings*/
+    #[doc = "Builder for [`Client::enable_guardrail_bindings`]\n\n[`Client::enable_guardrail_bindings`]: super::Client::enable_guardrail_bindings"]
     #[derive(Debug, Clone)]
     pub struct EnableGuardrailBindings<'a> {
         client: &'a super::Client,
@@ -6008,7 +5903,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v1/guardrail-bindings`
+        #[doc = "Sends a `POST` request to `/v1/guardrail-bindings`"]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::GuardrailAssignmentResponse>, Error<()>> {
@@ -6058,9 +5953,7 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::disable_guardrail_bindings`]
-
-    [`Client::disable_guardrail_bindings`]: super::Client::disable_guardrail_bindings*/
+    #[doc = "Builder for [`Client::disable_guardrail_bindings`]\n\n[`Client::disable_guardrail_bindings`]: super::Client::disable_guardrail_bindings"]
     #[derive(Debug, Clone)]
     pub struct DisableGuardrailBindings<'a> {
         client: &'a super::Client,
@@ -6106,7 +5999,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `DELETE` request to `/v1/guardrail-bindings`
+        #[doc = "Sends a `DELETE` request to `/v1/guardrail-bindings`"]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::GuardrailAssignmentResponse>, Error<()>> {
@@ -6158,9 +6051,7 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::list_guardrails_for_target`]
-
-    [`Client::list_guardrails_for_target`]: super::Client::list_guardrails_for_target*/
+    #[doc = "Builder for [`Client::list_guardrails_for_target`]\n\n[`Client::list_guardrails_for_target`]: super::Client::list_guardrails_for_target"]
     #[derive(Debug, Clone)]
     pub struct ListGuardrailsForTarget<'a> {
         client: &'a super::Client,
@@ -6250,7 +6141,7 @@ pub mod builder {
             });
             self
         }
-        ///Sends a `GET` request to `/v1/guardrail-bindings/guardrails`
+        #[doc = "Sends a `GET` request to `/v1/guardrail-bindings/guardrails`"]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ListGuardrailsForTargetResponse>, Error<()>> {
@@ -6316,9 +6207,7 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::list_targets_for_guardrail`]
-
-    [`Client::list_targets_for_guardrail`]: super::Client::list_targets_for_guardrail*/
+    #[doc = "Builder for [`Client::list_targets_for_guardrail`]\n\n[`Client::list_targets_for_guardrail`]: super::Client::list_targets_for_guardrail"]
     #[derive(Debug, Clone)]
     pub struct ListTargetsForGuardrail<'a> {
         client: &'a super::Client,
@@ -6420,7 +6309,7 @@ pub mod builder {
             });
             self
         }
-        ///Sends a `GET` request to `/v1/guardrail-bindings/targets`
+        #[doc = "Sends a `GET` request to `/v1/guardrail-bindings/targets`"]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ListTargetsForGuardrailResponse>, Error<()>> {
@@ -6495,9 +6384,7 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::list_guardrails`]
-
-    [`Client::list_guardrails`]: super::Client::list_guardrails*/
+    #[doc = "Builder for [`Client::list_guardrails`]\n\n[`Client::list_guardrails`]: super::Client::list_guardrails"]
     #[derive(Debug, Clone)]
     pub struct ListGuardrails<'a> {
         client: &'a super::Client,
@@ -6620,7 +6507,7 @@ pub mod builder {
             });
             self
         }
-        ///Sends a `GET` request to `/v1/guardrails`
+        #[doc = "Sends a `GET` request to `/v1/guardrails`"]
         pub async fn send(self) -> Result<ResponseValue<types::GuardrailPageResponse>, Error<()>> {
             let Self {
                 client,
@@ -6699,9 +6586,7 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::show_guardrail`]
-
-    [`Client::show_guardrail`]: super::Client::show_guardrail*/
+    #[doc = "Builder for [`Client::show_guardrail`]\n\n[`Client::show_guardrail`]: super::Client::show_guardrail"]
     #[derive(Debug, Clone)]
     pub struct ShowGuardrail<'a> {
         client: &'a super::Client,
@@ -6745,7 +6630,7 @@ pub mod builder {
             });
             self
         }
-        ///Sends a `GET` request to `/v1/guardrails/{guardrail_id}`
+        #[doc = "Sends a `GET` request to `/v1/guardrails/{guardrail_id}`"]
         pub async fn send(self) -> Result<ResponseValue<types::GuardrailShowResponse>, Error<()>> {
             let Self {
                 client,
@@ -6800,9 +6685,7 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::create_landing_zone`]
-
-    [`Client::create_landing_zone`]: super::Client::create_landing_zone*/
+    #[doc = "Builder for [`Client::create_landing_zone`]\n\n[`Client::create_landing_zone`]: super::Client::create_landing_zone"]
     #[derive(Debug, Clone)]
     pub struct CreateLandingZone<'a> {
         client: &'a super::Client,
@@ -6849,7 +6732,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v1/landing-zones`
+        #[doc = "Sends a `POST` request to `/v1/landing-zones`"]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::LandingZoneCreateResponse>, Error<()>> {
@@ -6901,9 +6784,7 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::show_landing_zone`]
-
-    [`Client::show_landing_zone`]: super::Client::show_landing_zone*/
+    #[doc = "Builder for [`Client::show_landing_zone`]\n\n[`Client::show_landing_zone`]: super::Client::show_landing_zone"]
     #[derive(Debug, Clone)]
     pub struct ShowLandingZone<'a> {
         client: &'a super::Client,
@@ -6936,7 +6817,7 @@ pub mod builder {
             });
             self
         }
-        ///Sends a `GET` request to `/v1/landing-zones/{landing_zone_id}`
+        #[doc = "Sends a `GET` request to `/v1/landing-zones/{landing_zone_id}`"]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::LandingZoneShowResponseV1Dot1>, Error<()>> {
@@ -6986,9 +6867,7 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::set_landing_zone`]
-
-    [`Client::set_landing_zone`]: super::Client::set_landing_zone*/
+    #[doc = "Builder for [`Client::set_landing_zone`]\n\n[`Client::set_landing_zone`]: super::Client::set_landing_zone"]
     #[derive(Debug, Clone)]
     pub struct SetLandingZone<'a> {
         client: &'a super::Client,
@@ -7045,7 +6924,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/v1/landing-zones/{landing_zone_id}`
+        #[doc = "Sends a `PUT` request to `/v1/landing-zones/{landing_zone_id}`"]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::LandingZoneCreateResponse>, Error<()>> {
@@ -7102,9 +6981,7 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::delete_landing_zone`]
-
-    [`Client::delete_landing_zone`]: super::Client::delete_landing_zone*/
+    #[doc = "Builder for [`Client::delete_landing_zone`]\n\n[`Client::delete_landing_zone`]: super::Client::delete_landing_zone"]
     #[derive(Debug, Clone)]
     pub struct DeleteLandingZone<'a> {
         client: &'a super::Client,
@@ -7137,7 +7014,7 @@ pub mod builder {
             });
             self
         }
-        ///Sends a `DELETE` request to `/v1/landing-zones/{landing_zone_id}`
+        #[doc = "Sends a `DELETE` request to `/v1/landing-zones/{landing_zone_id}`"]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::LandingZoneCreateResponse>, Error<()>> {
@@ -7188,17 +7065,17 @@ pub mod builder {
         }
     }
 }
-/// Items consumers will typically use such as the Client.
+#[doc = r" Items consumers will typically use such as the Client."]
 pub mod prelude {
     pub use self::super::Client;
 }
-/// What the runtime needs to know about this API; see [`cloud_apis_runtime::Api`].
+#[doc = r" What the runtime needs to know about this API; see [`cloud_apis_runtime::Api`]."]
 pub const API: cloud_apis_runtime::Api = cloud_apis_runtime::Api {
     name: "scp-cloudcontrol-v1.1",
     spec: "specs/scp-cloudcontrol-v1.1.json",
     pinned_headers: &[("scp-api-version", "cloudcontrol 1.1")],
 };
-/// Every operation of this client goes through the shared runtime.
+#[doc = r" Every operation of this client goes through the shared runtime."]
 impl ClientHooks<cloud_apis_runtime::Runtime> for Client {
     async fn exec(
         &self,

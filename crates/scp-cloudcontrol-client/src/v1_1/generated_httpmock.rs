@@ -12,10 +12,10 @@
 #![allow(clippy::all, clippy::pedantic, missing_docs, unused_imports, dead_code)]
 
 pub mod operations {
-    //! [`When`](::httpmock::When) and [`Then`](::httpmock::Then)
-    //! wrappers for each operation. Each can be converted to
-    //! its inner type with a call to `into_inner()`. This can
-    //! be used to explicitly deviate from permitted values.
+    #![doc = r" [`When`](::httpmock::When) and [`Then`](::httpmock::Then)"]
+    #![doc = r" wrappers for each operation. Each can be converted to"]
+    #![doc = r" its inner type with a call to `into_inner()`. This can"]
+    #![doc = r" be used to explicitly deviate from permitted values."]
     use crate::v1_1::*;
     pub struct CreateAccountFactoryAccountWhen(::httpmock::When);
     impl CreateAccountFactoryAccountWhen {
@@ -1102,9 +1102,9 @@ pub mod operations {
         }
     }
 }
-/// An extension trait for [`MockServer`](::httpmock::MockServer) that
-/// adds a method for each operation. These are the equivalent of
-/// type-checked [`mock()`](::httpmock::MockServer::mock) calls.
+#[doc = r" An extension trait for [`MockServer`](::httpmock::MockServer) that"]
+#[doc = r" adds a method for each operation. These are the equivalent of"]
+#[doc = r" type-checked [`mock()`](::httpmock::MockServer::mock) calls."]
 pub trait MockServerExt {
     fn create_account_factory_account<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where

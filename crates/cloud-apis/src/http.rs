@@ -1,0 +1,194 @@
+//! Transport settings shared by every provider: timeouts, TLS, and which base URLs are acceptable.
+
+use std::net::IpAddr;
+use std::time::Duration;
+
+use crate::ConfigError;
+
+/// Transport settings of one client.
+///
+/// | setting | default |
+/// |---|---|
+/// | connect timeout | 10 s |
+/// | request timeout | provider-specific: Panther 30 s, SCP 30 s, Cloudcraft 130 s (its snapshots long-poll up to 120 s) |
+/// | plain `http` | refused unless the host is loopback, or [`HttpOptions::allow_insecure_http`] |
+///
+/// ```
+/// use std::time::Duration;
+/// let options = cloud_apis::HttpOptions::default()
+///     .connect_timeout(Duration::from_secs(5))
+///     .request_timeout(Duration::from_secs(60));
+/// assert_eq!(options.get_request_timeout(), Some(Duration::from_secs(60)));
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct HttpOptions {
+    connect_timeout: Option<Duration>,
+    request_timeout: Option<Duration>,
+    allow_insecure_http: bool,
+}
+
+/// Connect timeout when none is configured.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+impl HttpOptions {
+    /// How long establishing a connection may take.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// How long one request (one attempt) may take from sending to the end of the response body.
+    pub fn request_timeout(mut self, timeout: Duration) -> Self {
+        self.request_timeout = Some(timeout);
+        self
+    }
+
+    /// Accept a plain-`http` base URL on a non-loopback host (for a trusted proxy or test network).
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
+        self
+    }
+
+    /// The configured request timeout, if one was set.
+    pub fn get_request_timeout(&self) -> Option<Duration> {
+        self.request_timeout
+    }
+
+    /// Builds the `reqwest` client (rustls, see `cloud_apis_runtime::ensure_crypto_provider`) with these timeouts.
+    pub(crate) fn client(
+        &self,
+        default_request_timeout: Duration,
+    ) -> Result<reqwest::Client, ConfigError> {
+        cloud_apis_runtime::ensure_crypto_provider();
+        reqwest::Client::builder()
+            .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
+            .timeout(self.request_timeout.unwrap_or(default_request_timeout))
+            .build()
+            .map_err(ConfigError::Http)
+    }
+
+    /// Parses and vets a base URL (see [`base_url`]).
+    pub(crate) fn base_url(&self, name: &'static str, input: &str) -> Result<String, ConfigError> {
+        base_url(name, input, self.allow_insecure_http)
+    }
+}
+
+/// Parses a base URL: `https://host[:port][/path]`, or a bare host (`acme.runpanther.net`, taken as https).
+///
+/// Plain `http` is accepted only for loopback hosts (`localhost`, 127.0.0.0/8, `::1`) unless `allow_insecure`.
+/// The result has no trailing slash, as the generated clients append paths starting with `/`.
+pub(crate) fn base_url(
+    name: &'static str,
+    input: &str,
+    allow_insecure: bool,
+) -> Result<String, ConfigError> {
+    let input = input.trim();
+    if input.is_empty() {
+        return Err(ConfigError::Missing { name });
+    }
+    let with_scheme = if input.contains("://") {
+        input.to_string()
+    } else {
+        format!("https://{input}")
+    };
+    let url = reqwest::Url::parse(&with_scheme)
+        .map_err(|e| ConfigError::invalid(name, format!("{input:?} is not a URL: {e}")))?;
+    let host = url
+        .host_str()
+        .ok_or_else(|| ConfigError::invalid(name, format!("{input:?} has no host")))?;
+    if url.query().is_some()
+        || url.fragment().is_some()
+        || !url.username().is_empty()
+        || url.password().is_some()
+    {
+        return Err(ConfigError::invalid(
+            name,
+            "a base URL cannot carry credentials, a query or a fragment",
+        ));
+    }
+    match url.scheme() {
+        "https" => {}
+        "http" if allow_insecure || is_loopback(host) => {}
+        "http" => {
+            return Err(ConfigError::InsecureUrl {
+                name,
+                url: url.to_string(),
+            })
+        }
+        other => {
+            return Err(ConfigError::invalid(
+                name,
+                format!("scheme {other:?} is not supported; use https"),
+            ))
+        }
+    }
+    Ok(url.as_str().trim_end_matches('/').to_string())
+}
+
+fn is_loopback(host: &str) -> bool {
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || bare.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bare_hosts_become_https_urls() {
+        assert_eq!(
+            base_url("X", "acme.runpanther.net", false).unwrap(),
+            "https://acme.runpanther.net"
+        );
+        assert_eq!(
+            base_url("X", "https://api.example.com/v2/", false).unwrap(),
+            "https://api.example.com/v2"
+        );
+        assert_eq!(
+            base_url("X", "https://api.example.com:8443", false).unwrap(),
+            "https://api.example.com:8443"
+        );
+    }
+
+    #[test]
+    fn plain_http_only_on_loopback_or_when_allowed() {
+        for ok in [
+            "http://127.0.0.1:8080",
+            "http://localhost:1234",
+            "http://[::1]:99",
+            "http://127.3.2.1",
+        ] {
+            assert!(base_url("X", ok, false).is_ok(), "{ok}");
+        }
+        let err = base_url("PANTHER_API_HOST", "http://api.example.com", false).unwrap_err();
+        assert!(matches!(
+            err,
+            ConfigError::InsecureUrl {
+                name: "PANTHER_API_HOST",
+                ..
+            }
+        ));
+        assert!(err.to_string().contains("allow_insecure_http"), "{err}");
+        assert!(base_url("X", "http://api.example.com", true).is_ok());
+    }
+
+    #[test]
+    fn malformed_urls_name_the_setting() {
+        for bad in [
+            "ftp://example.com",
+            "https://",
+            "https://user:pw@example.com",
+            "https://a.com/?q=1",
+        ] {
+            let err = base_url("SCP_BASE_URL", bad, false).unwrap_err();
+            assert!(err.to_string().starts_with("SCP_BASE_URL"), "{bad}: {err}");
+        }
+        assert!(matches!(
+            base_url("SCP_BASE_URL", " ", false),
+            Err(ConfigError::Missing {
+                name: "SCP_BASE_URL"
+            })
+        ));
+    }
+}

@@ -1,0 +1,54 @@
+//! Typed async clients for Panther, Cloudcraft and Samsung Cloud Platform Cloud Control, ready to use.
+//!
+//! This is the crate most users add. It re-exports the clients generated from `specs/` and builds them with
+//! authentication, version pinning and transport settings configured:
+//!
+//! | module | API | auth |
+//! |---|---|---|
+//! | [`panther`] | Panther REST API (AWS cloud accounts, roles) | `X-API-Key` |
+//! | [`cloudcraft`] | Cloudcraft (AWS accounts, snapshots) | `Authorization: Bearer` |
+//! | [`scp::cloudcontrol`] | SCP Cloud Control 1.1 and 1.0 | HMAC request signature |
+//!
+//! Every operation of every client passes through one pipeline (`cloud-apis-runtime`): credentials are attached
+//! (SCP requests are signed over the exact URL sent), headers the spec pins are set (SCP's `Scp-Api-Version`),
+//! and secrets never appear in `Debug` output or errors.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let scp = cloud_apis::scp::ScpConfig::from_env()?;
+//! let cloudcontrol = scp.cloudcontrol_v1_1()?; // always sends `Scp-Api-Version: cloudcontrol 1.1`
+//! let page = cloudcontrol.list_guardrails().size(20).send().await?.into_inner();
+//! println!("{} guardrails", page.count);
+//! # Ok(()) }
+//! ```
+
+mod env;
+mod error;
+mod http;
+
+pub mod cloudcraft;
+pub mod panther;
+pub mod scp;
+
+pub use error::ConfigError;
+pub use http::{HttpOptions, DEFAULT_CONNECT_TIMEOUT};
+
+use cloud_apis_runtime::{Runtime, RuntimeBuilder};
+use reqwest::header::HeaderValue;
+
+/// The `User-Agent` every request carries: `cloud-apis/<version> (<provider>)`.
+pub fn user_agent(provider: &str) -> String {
+    format!("cloud-apis/{} ({provider})", env!("CARGO_PKG_VERSION"))
+}
+
+/// A runtime builder with what every provider shares (the user agent).
+pub(crate) fn runtime_builder(provider: &str) -> RuntimeBuilder {
+    let agent =
+        HeaderValue::from_str(&user_agent(provider)).expect("crate name and version are ASCII");
+    Runtime::builder().user_agent(agent)
+}
+
+/// The README's examples are compiled as doctests, so they cannot drift from the API.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+pub struct ReadmeDoctests;

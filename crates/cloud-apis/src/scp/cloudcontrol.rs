@@ -1,0 +1,115 @@
+//! SCP Cloud Control: landing zones, account factory, guardrails, baseline assignments.
+//!
+//! Two API versions, each its own module with its own generated types:
+//!
+//! - [`v1_1`] — current. Its client always sends `Scp-Api-Version: cloudcontrol 1.1`.
+//! - [`v1_0`] — deprecated by Samsung, support guaranteed until 2025-12-31. Its client always sends
+//!   `Scp-Api-Version: cloudcontrol 1.0`.
+//!
+//! **Version pinning.** The header is not a parameter: the runtime sets it on every request from the version the
+//! client was generated for, so it cannot be forgotten, and the two versions' request and response types are
+//! distinct, so a 1.0 body cannot travel under the 1.1 header:
+//!
+//! ```compile_fail
+//! # use cloud_apis::scp::cloudcontrol::v1_1;
+//! # #[allow(deprecated)]
+//! # use cloud_apis::scp::cloudcontrol::v1_0;
+//! fn create(client: &v1_1::Client, body: v1_0::types::LandingZoneCreateRequest) {
+//!     let _ = client.create_landing_zone().body(body); // error: a 1.0 type for a 1.1 operation
+//! }
+//! ```
+//!
+//! while the same call with the 1.1 type compiles:
+//!
+//! ```
+//! # use cloud_apis::scp::cloudcontrol::v1_1;
+//! fn create(client: &v1_1::Client, body: v1_1::types::LandingZoneCreateRequestV1Dot1) {
+//!     let _ = client.create_landing_zone().body(body);
+//! }
+//! ```
+
+use cloud_apis_runtime::Runtime;
+
+use super::ScpConfig;
+use crate::ConfigError;
+
+/// The service name in host names and in `Scp-Api-Version`.
+pub const SERVICE: &str = "cloudcontrol";
+
+/// Cloud Control 1.1 (current).
+pub mod v1_1 {
+    pub use scp_cloudcontrol_client::v1_1::*;
+}
+
+/// Cloud Control 1.0.
+#[deprecated(
+    since = "0.1.0",
+    note = "SCP Cloud Control 1.0 is deprecated; Samsung guarantees support only until 2025-12-31. Use v1_1."
+)]
+pub mod v1_0 {
+    pub use scp_cloudcontrol_client::v1_0::*;
+}
+
+/// A Cloud Control API version this crate has a client for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CloudControlVersion {
+    /// 1.0 (deprecated).
+    V1_0,
+    /// 1.1 (current).
+    V1_1,
+}
+
+impl CloudControlVersion {
+    /// The `Scp-Api-Version` value the version's client sends, as its spec pins it.
+    ///
+    /// ```
+    /// use cloud_apis::scp::cloudcontrol::CloudControlVersion;
+    /// assert_eq!(CloudControlVersion::V1_1.header_value(), "cloudcontrol 1.1");
+    /// ```
+    pub fn header_value(self) -> &'static str {
+        #[allow(deprecated)]
+        let api = match self {
+            CloudControlVersion::V1_0 => &v1_0::API,
+            CloudControlVersion::V1_1 => &v1_1::API,
+        };
+        api.pinned_headers
+            .iter()
+            .find(|(name, _)| *name == "scp-api-version")
+            .map(|(_, value)| *value)
+            .expect("the Cloud Control specs pin Scp-Api-Version")
+    }
+
+    /// The version number, e.g. `1.1`.
+    pub fn number(self) -> &'static str {
+        self.header_value()
+            .strip_prefix("cloudcontrol ")
+            .expect("Scp-Api-Version values are `cloudcontrol <version>`")
+    }
+}
+
+impl ScpConfig {
+    /// A Cloud Control 1.1 client: every request signed and sent with `Scp-Api-Version: cloudcontrol 1.1`.
+    pub fn cloudcontrol_v1_1(&self) -> Result<v1_1::Client, ConfigError> {
+        self.cloudcontrol(v1_1::Client::new_with_client)
+    }
+
+    /// A Cloud Control 1.0 client: every request signed and sent with `Scp-Api-Version: cloudcontrol 1.0`.
+    #[deprecated(
+        since = "0.1.0",
+        note = "SCP Cloud Control 1.0 is deprecated; Samsung guarantees support only until 2025-12-31. Use \
+                cloudcontrol_v1_1."
+    )]
+    #[allow(deprecated)]
+    pub fn cloudcontrol_v1_0(&self) -> Result<v1_0::Client, ConfigError> {
+        self.cloudcontrol(v1_0::Client::new_with_client)
+    }
+
+    fn cloudcontrol<C>(
+        &self,
+        new: fn(&str, reqwest::Client, Runtime) -> C,
+    ) -> Result<C, ConfigError> {
+        let base_url = self.service_base_url(SERVICE)?;
+        let runtime = self.signing_runtime(SERVICE)?.build();
+        Ok(new(&base_url, self.http_client()?, runtime))
+    }
+}

@@ -1,0 +1,273 @@
+//! Asking an SCP service which API versions it serves, and how the pinned one stands.
+//!
+//! `GET https://{service}.{environment}.samsungsdscloud.com/` (unsigned) answers
+//! `{"versions": [{"id": "v1.1", "status": "CURRENT", "not_before": "2026-02-23", ...}]}`. A deprecated version
+//! stops being served once its `not_before` date has arrived.
+
+use chrono::{NaiveDate, Utc};
+use serde::Deserialize;
+
+use super::cloudcontrol::{CloudControlVersion, SERVICE};
+use super::ScpConfig;
+use crate::ConfigError;
+
+/// How far ahead of a version's `not_before` date the check starts warning.
+pub const WARNING_DAYS: i64 = 60;
+
+/// A version's lifecycle status as the service reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VersionStatus {
+    /// The latest version; used when a request names none.
+    Current,
+    /// Served, not the latest.
+    Supported,
+    /// Announced, not yet served.
+    Planned,
+    /// Served until its `not_before` date.
+    Deprecated,
+    /// A status this crate does not know yet, kept as sent.
+    Other(String),
+}
+
+impl From<&str> for VersionStatus {
+    fn from(s: &str) -> Self {
+        match s.to_ascii_uppercase().as_str() {
+            "CURRENT" => VersionStatus::Current,
+            "SUPPORTED" => VersionStatus::Supported,
+            "PLANNED" => VersionStatus::Planned,
+            "DEPRECATED" => VersionStatus::Deprecated,
+            _ => VersionStatus::Other(s.to_string()),
+        }
+    }
+}
+
+/// What the service says about the version a client is pinned to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VersionReport {
+    /// The pinned version, e.g. `1.1`.
+    pub version: String,
+    /// Its status, `None` when the service does not list it.
+    pub status: Option<VersionStatus>,
+    /// The date from which a deprecated version is no longer served.
+    pub not_before: Option<NaiveDate>,
+    /// Human-readable warnings (also logged with `tracing::warn!`): not listed, deprecated, close to or past
+    /// `not_before`.
+    pub warnings: Vec<String>,
+}
+
+/// The version check failed.
+#[derive(Debug, thiserror::Error)]
+pub enum VersionCheckError {
+    /// The configuration is unusable.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// The request did not complete.
+    #[error("GET {url} failed: {source}")]
+    Request {
+        /// The URL asked.
+        url: String,
+        /// What went wrong.
+        #[source]
+        source: reqwest::Error,
+    },
+    /// The service answered with an error status.
+    #[error("GET {url} answered {status}: {body}")]
+    Status {
+        /// The URL asked.
+        url: String,
+        /// The HTTP status.
+        status: u16,
+        /// The start of the response body.
+        body: String,
+    },
+    /// The answer is not the documented versions document.
+    #[error("GET {url}: unexpected versions document: {message}")]
+    Decode {
+        /// The URL asked.
+        url: String,
+        /// Why it could not be read.
+        message: String,
+    },
+}
+
+#[derive(Debug, Deserialize)]
+struct VersionsDocument {
+    versions: Vec<VersionEntry>,
+}
+
+#[derive(Debug, Deserialize)]
+struct VersionEntry {
+    id: String,
+    status: String,
+    #[serde(default)]
+    not_before: Option<String>,
+}
+
+/// `2026-02-23` or `20260223`; `-` and empty mean none.
+fn parse_date(s: &str) -> Option<NaiveDate> {
+    let s = s.trim();
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .or_else(|_| NaiveDate::parse_from_str(s, "%Y%m%d"))
+        .ok()
+}
+
+fn evaluate(document: &VersionsDocument, version: &str, today: NaiveDate) -> VersionReport {
+    let entry = document
+        .versions
+        .iter()
+        .find(|v| v.id.trim_start_matches(['v', 'V']) == version);
+    let mut report = VersionReport {
+        version: version.to_string(),
+        status: entry.map(|e| VersionStatus::from(e.status.as_str())),
+        not_before: entry
+            .and_then(|e| e.not_before.as_deref())
+            .and_then(parse_date),
+        warnings: Vec::new(),
+    };
+    let Some(status) = &report.status else {
+        let listed: Vec<&str> = document.versions.iter().map(|v| v.id.as_str()).collect();
+        report.warnings.push(format!(
+            "{SERVICE} {version} is not among the versions the service lists ({})",
+            listed.join(", ")
+        ));
+        return report;
+    };
+    if *status == VersionStatus::Deprecated {
+        report
+            .warnings
+            .push(format!("{SERVICE} {version} is DEPRECATED"));
+    }
+    if *status == VersionStatus::Planned {
+        report
+            .warnings
+            .push(format!("{SERVICE} {version} is PLANNED, not served yet"));
+    }
+    if let Some(date) = report.not_before {
+        let days = (date - today).num_days();
+        if days <= 0 && *status == VersionStatus::Deprecated {
+            report.warnings.push(format!(
+                "{SERVICE} {version} is no longer supported since {date} (not_before)"
+            ));
+        } else if days <= WARNING_DAYS && *status == VersionStatus::Deprecated {
+            report.warnings.push(format!(
+                "{SERVICE} {version} stops being supported on {date}, in {days} days"
+            ));
+        }
+    }
+    report
+}
+
+impl ScpConfig {
+    /// Asks Cloud Control which versions it serves and reports on `version` (what the corresponding client is
+    /// pinned to). Warnings are logged with `tracing::warn!` and returned in the report.
+    pub async fn check_cloudcontrol_version(
+        &self,
+        version: CloudControlVersion,
+    ) -> Result<VersionReport, VersionCheckError> {
+        self.check_cloudcontrol_version_on(version, Utc::now().date_naive())
+            .await
+    }
+
+    pub(crate) async fn check_cloudcontrol_version_on(
+        &self,
+        version: CloudControlVersion,
+        today: NaiveDate,
+    ) -> Result<VersionReport, VersionCheckError> {
+        let url = format!("{}/", self.service_base_url(SERVICE)?);
+        let response = self
+            .http_client()?
+            .get(&url)
+            .header(
+                reqwest::header::USER_AGENT,
+                crate::user_agent("scp-cloudcontrol"),
+            )
+            .send()
+            .await
+            .map_err(|source| VersionCheckError::Request {
+                url: url.clone(),
+                source,
+            })?;
+        let status = response.status();
+        let body = response
+            .text()
+            .await
+            .map_err(|source| VersionCheckError::Request {
+                url: url.clone(),
+                source,
+            })?;
+        if !status.is_success() {
+            return Err(VersionCheckError::Status {
+                url,
+                status: status.as_u16(),
+                body: body.chars().take(200).collect(),
+            });
+        }
+        let document: VersionsDocument =
+            serde_json::from_str(&body).map_err(|e| VersionCheckError::Decode {
+                url: url.clone(),
+                message: e.to_string(),
+            })?;
+        let report = evaluate(&document, version.number(), today);
+        for warning in &report.warnings {
+            tracing::warn!(service = SERVICE, version = %report.version, "{warning}");
+        }
+        Ok(report)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn doc(value: serde_json::Value) -> VersionsDocument {
+        serde_json::from_value(value).unwrap()
+    }
+
+    fn day(s: &str) -> NaiveDate {
+        parse_date(s).unwrap()
+    }
+
+    #[test]
+    fn a_current_version_has_no_warnings() {
+        let d = doc(json!({"versions": [{"id": "v1.1", "status": "CURRENT", "not_before": null}]}));
+        let report = evaluate(&d, "1.1", day("2026-11-22"));
+        assert_eq!(report.status, Some(VersionStatus::Current));
+        assert!(report.warnings.is_empty(), "{:?}", report.warnings);
+    }
+
+    #[test]
+    fn deprecated_versions_warn_and_count_down_to_not_before() {
+        let d = doc(json!({"versions": [
+            {"id": "v1.0", "status": "DEPRECATED", "not_before": "20251231"},
+            {"id": "v1.1", "status": "DEPRECATED", "not_before": "2026-06-30"}
+        ]}));
+        let far = evaluate(&d, "1.1", day("2026-01-01"));
+        assert_eq!(far.warnings, ["cloudcontrol 1.1 is DEPRECATED"]);
+        let near = evaluate(&d, "1.1", day("2026-05-31"));
+        assert_eq!(near.not_before, Some(day("2026-06-30")));
+        assert!(
+            near.warnings[1].contains("in 30 days"),
+            "{:?}",
+            near.warnings
+        );
+        let past = evaluate(&d, "1.0", day("2026-11-22"));
+        assert!(
+            past.warnings[1].contains("no longer supported since 2025-12-31"),
+            "{:?}",
+            past.warnings
+        );
+    }
+
+    #[test]
+    fn unknown_statuses_are_kept_and_unlisted_versions_warn() {
+        let d = doc(json!({"versions": [{"id": "v1.2", "status": "BETA"}]}));
+        assert_eq!(
+            evaluate(&d, "1.2", day("2026-11-22")).status,
+            Some(VersionStatus::Other("BETA".into()))
+        );
+        let missing = evaluate(&d, "1.1", day("2026-11-22"));
+        assert_eq!(missing.status, None);
+        assert!(missing.warnings[0].contains("not among the versions the service lists (v1.2)"));
+    }
+}
