@@ -73,6 +73,11 @@ fn client_tokens(target: &Target, prepared: &Prepared) -> Result<proc_macro2::To
         let value = &h.value;
         quote!((#name, #value))
     });
+    let operations = spec.operations().map(|(_, method, op)| {
+        let id = op.operation_id.clone().unwrap_or_default();
+        let method = method.to_ascii_uppercase();
+        quote!((#id, #method))
+    });
     Ok(quote! {
         #generated
 
@@ -81,6 +86,7 @@ fn client_tokens(target: &Target, prepared: &Prepared) -> Result<proc_macro2::To
             name: #name,
             spec: #spec_path,
             pinned_headers: &[#(#pinned),*],
+            operations: &[#(#operations),*],
         };
 
         /// Every operation of this client goes through the shared runtime.
@@ -91,6 +97,14 @@ fn client_tokens(target: &Target, prepared: &Prepared) -> Result<proc_macro2::To
                 info: &OperationInfo,
             ) -> reqwest::Result<reqwest::Response> {
                 self.inner.execute(&API, &self.client, request, info).await
+            }
+
+            async fn post<E>(
+                &self,
+                result: &reqwest::Result<reqwest::Response>,
+                info: &OperationInfo,
+            ) -> Result<(), Error<E>> {
+                self.inner.transport_failure(&API, result, info)
             }
         }
     })

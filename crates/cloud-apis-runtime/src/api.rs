@@ -11,4 +11,6 @@ pub struct Api {
     /// `("scp-api-version", "cloudcontrol 1.1")`). The generator removes them from the operations' parameters
     /// and the runtime sets them on every request, replacing any value already present.
     pub pinned_headers: &'static [(&'static str, &'static str)],
+    /// Every operation of the spec: `(operationId, HTTP method)`.
+    pub operations: &'static [(&'static str, &'static str)],
 }

@@ -10,12 +10,16 @@
 
 mod api;
 mod auth;
+pub mod failure;
+mod retry;
 mod runtime;
 pub mod scp_signature;
 mod tls;
 
 pub use api::Api;
 pub use auth::{scp_headers, Auth, InvalidCredential, ScpCredentials};
+pub use failure::Failure;
+pub use retry::{parse_retry_after, RetryPolicy};
 pub use runtime::{Runtime, RuntimeBuilder};
 pub use tls::ensure_crypto_provider;
 

@@ -2,11 +2,14 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::SystemTime;
+use std::time::{Duration, Instant, SystemTime};
 
 use progenitor_client::OperationInfo;
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, USER_AGENT};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, RETRY_AFTER, USER_AGENT};
+use tracing::Instrument;
 
+use crate::failure::{self, Failure, FAILURE_HEADER, FAILURE_PREFIX};
+use crate::retry::{parse_retry_after, RetryPolicy};
 use crate::{Api, Auth};
 
 /// progenitor adds `api-version: <info.version>` to every request; none of our providers defines that header,
@@ -14,6 +17,12 @@ use crate::{Api, Auth};
 const PROGENITOR_VERSION_HEADER: &str = "api-version";
 
 /// Shared request pipeline, carried by every generated client as its inner value.
+///
+/// For every request it: removes progenitor's `api-version` header; sets the headers the spec pins (SCP's
+/// `Scp-Api-Version`), default headers and the `User-Agent`; then, per attempt, authenticates (SCP: signs the URL
+/// exactly as sent, with a fresh timestamp), sends, and retries per its [`RetryPolicy`]. Each attempt runs in a
+/// `tracing` span `cloud_apis.request` with provider, operation, method, URL, attempt, status and elapsed time.
+/// A final error response is read once, its body restored, and a [`Failure`] record attached for the facade.
 ///
 /// Cloning is cheap (the configuration is shared).
 #[derive(Clone)]
@@ -25,6 +34,7 @@ struct Shared {
     auth: Auth,
     user_agent: Option<HeaderValue>,
     default_headers: HeaderMap,
+    retry: RetryPolicy,
     clock: fn() -> SystemTime,
 }
 
@@ -34,6 +44,7 @@ impl fmt::Debug for Runtime {
             .field("auth", &self.shared.auth)
             .field("user_agent", &self.shared.user_agent)
             .field("default_headers", &self.shared.default_headers)
+            .field("retry", &self.shared.retry)
             .finish_non_exhaustive()
     }
 }
@@ -50,11 +61,20 @@ pub struct RuntimeBuilder {
     auth: Auth,
     user_agent: Option<HeaderValue>,
     default_headers: HeaderMap,
+    retry: RetryPolicy,
     clock: fn() -> SystemTime,
 }
 
+/// How one attempt ended.
+enum Outcome {
+    Done(reqwest::Response),
+    Retry(Option<Duration>, String),
+    Failed(reqwest::Response),
+    Transport(reqwest::Error),
+}
+
 impl Runtime {
-    /// A pipeline without authentication: requests go out as generated, plus the spec's pinned headers.
+    /// A pipeline without authentication, with the default retry policy.
     pub fn new() -> Self {
         Self::default()
     }
@@ -65,11 +85,17 @@ impl Runtime {
             auth: Auth::None,
             user_agent: None,
             default_headers: HeaderMap::new(),
+            retry: RetryPolicy::default(),
             clock: SystemTime::now,
         }
     }
 
-    /// Sends one request of operation `operation` of `api`.
+    /// The retry policy in force.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.shared.retry
+    }
+
+    /// Sends one request of operation `operation` of `api`, retrying as the policy allows.
     ///
     /// Called by the generated `ClientHooks::exec` of every client; not usually called directly.
     pub async fn execute(
@@ -77,11 +103,111 @@ impl Runtime {
         api: &Api,
         client: &reqwest::Client,
         mut request: reqwest::Request,
-        _operation: &OperationInfo,
+        operation: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
         self.prepare(api, &mut request);
-        self.shared.auth.apply(&mut request, (self.shared.clock)());
-        client.execute(request).await
+        let policy = &self.shared.retry;
+        let method = request.method().clone();
+        let url = request.url().to_string();
+        let mut attempt = 1;
+        let mut next = Some(request);
+        while let Some(mut this) = next.take() {
+            // Keep a copy for the next attempt; a request whose body cannot be cloned (a stream) gets one attempt.
+            next = (attempt < policy.get_max_attempts())
+                .then(|| this.try_clone())
+                .flatten();
+            let last = next.is_none();
+            self.shared.auth.apply(&mut this, (self.shared.clock)());
+
+            let span = tracing::info_span!(
+                "cloud_apis.request",
+                provider = api.name,
+                operation = operation.operation_id,
+                method = %method,
+                url = %url,
+                attempt,
+                status = tracing::field::Empty,
+                elapsed_ms = tracing::field::Empty,
+            );
+            let outcome = self.attempt(client, this, last).instrument(span).await;
+            match outcome {
+                Outcome::Done(response) => return Ok(response),
+                Outcome::Failed(response) => {
+                    let record = Failure {
+                        provider: api.name.to_string(),
+                        operation: operation.operation_id.to_string(),
+                        method: method.to_string(),
+                        url: url.clone(),
+                        status: Some(response.status().as_u16()),
+                        attempts: attempt,
+                        message: None,
+                        code: None,
+                        excerpt: None,
+                        retry_after_secs: None,
+                        transport: None,
+                    };
+                    return annotate(response, record, (self.shared.clock)()).await;
+                }
+                Outcome::Transport(error) => return Err(error),
+                Outcome::Retry(wait, reason) => {
+                    let wait = policy.delay(attempt, wait);
+                    tracing::warn!(
+                        provider = api.name,
+                        operation = operation.operation_id,
+                        attempt,
+                        wait_ms = wait.as_millis() as u64,
+                        "retrying after {reason}"
+                    );
+                    tokio::time::sleep(wait).await;
+                    attempt += 1;
+                }
+            }
+        }
+        unreachable!("the last attempt always returns")
+    }
+
+    /// Sends one attempt and decides what happens next. Runs inside the attempt's span.
+    async fn attempt(
+        &self,
+        client: &reqwest::Client,
+        request: reqwest::Request,
+        last: bool,
+    ) -> Outcome {
+        let policy = &self.shared.retry;
+        let method_retryable = policy.allows_method(request.method());
+        let started = Instant::now();
+        let result = client.execute(request).await;
+        let span = tracing::Span::current();
+        span.record("elapsed_ms", started.elapsed().as_millis() as u64);
+        match result {
+            Ok(response) => {
+                let status = response.status();
+                span.record("status", status.as_u16());
+                if status.is_success() || status.is_informational() || status.is_redirection() {
+                    tracing::debug!("ok");
+                    return Outcome::Done(response);
+                }
+                if !last && method_retryable && RetryPolicy::retryable_status(status) {
+                    let wait = response
+                        .headers()
+                        .get(RETRY_AFTER)
+                        .and_then(|v| v.to_str().ok())
+                        .and_then(|v| parse_retry_after(v, (self.shared.clock)()));
+                    return Outcome::Retry(wait, format!("status {status}"));
+                }
+                tracing::debug!(%status, "error response");
+                Outcome::Failed(response)
+            }
+            Err(error) => {
+                // A connect failure never reached the server, so any method may be sent again.
+                let retryable = error.is_connect() || (error.is_timeout() && method_retryable);
+                if !last && retryable {
+                    return Outcome::Retry(None, format!("transport error: {error}"));
+                }
+                tracing::debug!(%error, "transport error");
+                Outcome::Transport(error)
+            }
+        }
     }
 
     /// Everything but authentication: what the request carries whoever sends it.
@@ -108,6 +234,101 @@ impl Runtime {
             headers.insert(USER_AGENT, agent.clone());
         }
     }
+
+    /// For the generated `ClientHooks::post`: a transport failure (no response at all) becomes
+    /// `Error::Custom` carrying a [`Failure`] record that names the provider, operation, method and URL.
+    pub fn transport_failure<E>(
+        &self,
+        api: &Api,
+        result: &reqwest::Result<reqwest::Response>,
+        operation: &OperationInfo,
+    ) -> Result<(), progenitor_client::Error<E>> {
+        let Err(error) = result else {
+            return Ok(());
+        };
+        let method = api
+            .operations
+            .iter()
+            .find(|(id, _)| *id == operation.operation_id)
+            .map(|(_, method)| method.to_string())
+            .unwrap_or_default();
+        let kind = if error.is_timeout() {
+            "timeout"
+        } else if error.is_connect() {
+            "connect"
+        } else {
+            "other"
+        };
+        let record = Failure {
+            provider: api.name.to_string(),
+            operation: operation.operation_id.to_string(),
+            method,
+            url: error.url().map(|u| u.to_string()).unwrap_or_default(),
+            status: None,
+            attempts: 0,
+            message: Some(error_chain(error)),
+            code: None,
+            excerpt: None,
+            retry_after_secs: None,
+            transport: Some(kind.to_string()),
+        };
+        let json = serde_json::to_string(&record).unwrap_or_default();
+        Err(progenitor_client::Error::Custom(format!(
+            "{FAILURE_PREFIX}{json}"
+        )))
+    }
+}
+
+/// An error and its sources, as one line.
+fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.contains(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
+        }
+        source = cause.source();
+    }
+    text
+}
+
+/// Reads a final error response, fills in the provider's message, and rebuilds the response with its body intact
+/// and the record in [`FAILURE_HEADER`].
+async fn annotate(
+    response: reqwest::Response,
+    mut record: Failure,
+    now: SystemTime,
+) -> reqwest::Result<reqwest::Response> {
+    record.retry_after_secs = response
+        .headers()
+        .get(RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| parse_retry_after(v, now))
+        .map(|d| d.as_secs());
+    let (mut parts, body) = http::Response::from(response).into_parts();
+    let body = reqwest::Response::from(http::Response::new(body))
+        .bytes()
+        .await?;
+    let (message, code) = failure::provider_message(&body);
+    record.excerpt = if message.is_none() {
+        failure::excerpt(&body)
+    } else {
+        None
+    };
+    record.message = message;
+    record.code = code;
+    if let Ok(json) = serde_json::to_string(&record) {
+        if let Ok(value) = HeaderValue::from_bytes(json.as_bytes()) {
+            parts
+                .headers
+                .insert(HeaderName::from_static(FAILURE_HEADER), value);
+        }
+    }
+    Ok(reqwest::Response::from(http::Response::from_parts(
+        parts, body,
+    )))
 }
 
 impl RuntimeBuilder {
@@ -130,7 +351,13 @@ impl RuntimeBuilder {
         self
     }
 
-    /// The clock used for signature timestamps (tests use a fixed one).
+    /// When and how to retry (default: [`RetryPolicy::default`]).
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// The clock used for signature timestamps and `Retry-After` dates (tests use a fixed one).
     pub fn clock(mut self, clock: fn() -> SystemTime) -> Self {
         self.clock = clock;
         self
@@ -144,6 +371,7 @@ impl RuntimeBuilder {
                 auth: self.auth,
                 user_agent: self.user_agent,
                 default_headers: self.default_headers,
+                retry: self.retry,
                 clock: self.clock,
             }),
         }

@@ -3,6 +3,7 @@
 //
 // Spec transforms applied in memory before generation (see xtask/src/transforms/):
 // - delimited_query_arrays: snapshotAwsAccount: query `exclude` sent as one comma-separated value
+// - open_response_enums: SnapshotProcessing.code
 // - binary_success_bodies: snapshotAwsAccount: 200, 202 -> application/octet-stream
 
 #![allow(clippy::all, clippy::pedantic, missing_docs, unused_imports, dead_code)]
@@ -464,7 +465,7 @@ pub mod types {
             Default::default()
         }
     }
-    #[doc = "A code indicating the status of the snapshot generation."]
+    #[doc = "`SnapshotProcessingCode`"]
     #[derive(
         :: serde :: Deserialize,
         :: serde :: Serialize,
@@ -1816,6 +1817,14 @@ pub const API: cloud_apis_runtime::Api = cloud_apis_runtime::Api {
     name: "cloudcraft",
     spec: "specs/cloudcraft.json",
     pinned_headers: &[],
+    operations: &[
+        ("listAwsAccounts", "GET"),
+        ("createAwsAccount", "POST"),
+        ("getAwsIamParameters", "GET"),
+        ("updateAwsAccount", "PUT"),
+        ("deleteAwsAccount", "DELETE"),
+        ("snapshotAwsAccount", "GET"),
+    ],
 };
 #[doc = r" Every operation of this client goes through the shared runtime."]
 impl ClientHooks<cloud_apis_runtime::Runtime> for Client {
@@ -1825,5 +1834,12 @@ impl ClientHooks<cloud_apis_runtime::Runtime> for Client {
         info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
         self.inner.execute(&API, &self.client, request, info).await
+    }
+    async fn post<E>(
+        &self,
+        result: &reqwest::Result<reqwest::Response>,
+        info: &OperationInfo,
+    ) -> Result<(), Error<E>> {
+        self.inner.transport_failure(&API, result, info)
     }
 }

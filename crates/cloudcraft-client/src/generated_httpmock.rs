@@ -3,6 +3,7 @@
 //
 // Spec transforms applied in memory before generation (see xtask/src/transforms/):
 // - delimited_query_arrays: snapshotAwsAccount: query `exclude` sent as one comma-separated value
+// - open_response_enums: SnapshotProcessing.code
 
 #![allow(clippy::all, clippy::pedantic, missing_docs, unused_imports, dead_code)]
 

@@ -2,6 +2,8 @@
 // DO NOT EDIT. Change the spec (or the xtask) and run `cargo xtask regen`.
 //
 // Spec transforms applied in memory before generation (see xtask/src/transforms/):
+// - open_response_enums: RoleAPI.Role.logTypeAccessKind
+// - open_response_enums: RoleAPI.Role.permissions
 // - unify_error_bodies: aws cloud account#create: 400, 409, 500 -> AWSCloudAccountAPI.Error
 // - unify_error_bodies: aws cloud account#delete: 400, 500 -> AWSCloudAccountAPI.Error
 // - unify_error_bodies: aws cloud account#get: 400, 404, 500 -> AWSCloudAccountAPI.Error
@@ -1112,7 +1114,7 @@ pub mod types {
             Default::default()
         }
     }
-    #[doc = "Defines the role's access to log types. This field is required and has effect only if the datalake RBAC feature is enabled."]
+    #[doc = "`RoleApiRoleLogTypeAccessKind`"]
     #[derive(
         :: serde :: Deserialize,
         :: serde :: Serialize,
@@ -1172,7 +1174,7 @@ pub mod types {
             value.parse()
         }
     }
-    #[doc = "`RoleApiRolePermissionsItem`"]
+    #[doc = "`RoleApiRolePermissions`"]
     #[derive(
         :: serde :: Deserialize,
         :: serde :: Serialize,
@@ -1186,7 +1188,7 @@ pub mod types {
         PartialOrd,
         schemars :: JsonSchema,
     )]
-    pub enum RoleApiRolePermissionsItem {
+    pub enum RoleApiRolePermissions {
         #[serde(rename = "AIRunAsModify")]
         AiRunAsModify,
         AlertModify,
@@ -1232,7 +1234,7 @@ pub mod types {
         #[serde(rename = "ViewAISkills")]
         ViewAiSkills,
     }
-    impl ::std::fmt::Display for RoleApiRolePermissionsItem {
+    impl ::std::fmt::Display for RoleApiRolePermissions {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::AiRunAsModify => f.write_str("AIRunAsModify"),
@@ -1274,7 +1276,7 @@ pub mod types {
             }
         }
     }
-    impl ::std::str::FromStr for RoleApiRolePermissionsItem {
+    impl ::std::str::FromStr for RoleApiRolePermissions {
         type Err = self::error::ConversionError;
         fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
@@ -1318,18 +1320,45 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for RoleApiRolePermissionsItem {
+    impl ::std::convert::TryFrom<&str> for RoleApiRolePermissions {
         type Error = self::error::ConversionError;
         fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
-    impl ::std::convert::TryFrom<::std::string::String> for RoleApiRolePermissionsItem {
+    impl ::std::convert::TryFrom<::std::string::String> for RoleApiRolePermissions {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
+        }
+    }
+    #[doc = "`RoleApiRolePermissionsItem`"]
+    #[derive(
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars :: JsonSchema,
+    )]
+    #[serde(untagged)]
+    pub enum RoleApiRolePermissionsItem {
+        RoleApiRolePermissions(RoleApiRolePermissions),
+        Unknown(::std::string::String),
+    }
+    impl ::std::fmt::Display for RoleApiRolePermissionsItem {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::RoleApiRolePermissions(x) => x.fmt(f),
+                Self::Unknown(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<RoleApiRolePermissions> for RoleApiRolePermissionsItem {
+        fn from(value: RoleApiRolePermissions) -> Self {
+            Self::RoleApiRolePermissions(value)
         }
     }
     #[doc = "The sort direction of the results"]
@@ -3378,6 +3407,17 @@ pub const API: cloud_apis_runtime::Api = cloud_apis_runtime::Api {
     name: "panther",
     spec: "specs/panther.json",
     pinned_headers: &[],
+    operations: &[
+        ("aws cloud account#create", "POST"),
+        ("aws cloud account#get", "GET"),
+        ("aws cloud account#put", "PUT"),
+        ("aws cloud account#delete", "DELETE"),
+        ("role#list", "GET"),
+        ("role#create", "POST"),
+        ("role#get", "GET"),
+        ("role#update", "POST"),
+        ("role#delete", "DELETE"),
+    ],
 };
 #[doc = r" Every operation of this client goes through the shared runtime."]
 impl ClientHooks<cloud_apis_runtime::Runtime> for Client {
@@ -3387,5 +3427,12 @@ impl ClientHooks<cloud_apis_runtime::Runtime> for Client {
         info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
         self.inner.execute(&API, &self.client, request, info).await
+    }
+    async fn post<E>(
+        &self,
+        result: &reqwest::Result<reqwest::Response>,
+        info: &OperationInfo,
+    ) -> Result<(), Error<E>> {
+        self.inner.transport_failure(&API, result, info)
     }
 }

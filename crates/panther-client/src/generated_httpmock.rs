@@ -2,6 +2,8 @@
 // DO NOT EDIT. Change the spec (or the xtask) and run `cargo xtask regen`.
 //
 // Spec transforms applied in memory before generation (see xtask/src/transforms/):
+// - open_response_enums: RoleAPI.Role.logTypeAccessKind
+// - open_response_enums: RoleAPI.Role.permissions
 // - mock_untyped_array_query: role#list: query `id` not matched by the generated mock
 
 #![allow(clippy::all, clippy::pedantic, missing_docs, unused_imports, dead_code)]

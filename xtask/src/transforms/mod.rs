@@ -11,6 +11,7 @@ mod binary_success_bodies;
 mod delimited_query_arrays;
 mod email_format_pattern;
 mod mock_untyped_array_query;
+mod open_response_enums;
 mod pin_single_value_headers;
 mod shared_parameter_types;
 mod unify_error_bodies;
@@ -69,6 +70,7 @@ fn prepare(spec: &Value, purpose: Purpose) -> Result<Prepared, String> {
     email_format_pattern::apply(&mut doc, &mut changes);
     delimited_query_arrays::apply(&mut doc, &mut changes);
     any_of_as_untagged_enum::apply(&mut doc, &mut changes);
+    open_response_enums::apply(&mut doc, &mut changes);
     match purpose {
         Purpose::Client => {
             unify_error_bodies::apply(&mut doc, &mut changes)?;

@@ -6317,6 +6317,21 @@ pub const API: cloud_apis_runtime::Api = cloud_apis_runtime::Api {
     name: "scp-cloudcontrol-v1.0",
     spec: "specs/scp-cloudcontrol-v1.0.json",
     pinned_headers: &[("scp-api-version", "cloudcontrol 1.0")],
+    operations: &[
+        ("CreateAccountFactoryAccount", "POST"),
+        ("ListBaselineAssignments", "GET"),
+        ("UpdateBaselineAssignment", "PUT"),
+        ("AddBaselineAssignment", "POST"),
+        ("EnableGuardrailBindings", "POST"),
+        ("DisableGuardrailBindings", "DELETE"),
+        ("ListGuardrailsForTarget", "GET"),
+        ("ListTargetsForGuardrail", "GET"),
+        ("ListGuardrails", "GET"),
+        ("ShowGuardrail", "GET"),
+        ("CreateLandingZone", "POST"),
+        ("ShowLandingZone", "GET"),
+        ("DeleteLandingZone", "DELETE"),
+    ],
 };
 #[doc = r" Every operation of this client goes through the shared runtime."]
 impl ClientHooks<cloud_apis_runtime::Runtime> for Client {
@@ -6326,5 +6341,12 @@ impl ClientHooks<cloud_apis_runtime::Runtime> for Client {
         info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
         self.inner.execute(&API, &self.client, request, info).await
+    }
+    async fn post<E>(
+        &self,
+        result: &reqwest::Result<reqwest::Response>,
+        info: &OperationInfo,
+    ) -> Result<(), Error<E>> {
+        self.inner.transport_failure(&API, result, info)
     }
 }

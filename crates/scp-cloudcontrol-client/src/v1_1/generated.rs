@@ -8,6 +8,7 @@
 // - any_of_as_untagged_enum: Guardrail.binding_ous
 // - any_of_as_untagged_enum: GuardrailSummary.binding_ous
 // - any_of_as_untagged_enum: ListTargetsForGuardrailResponse.targets
+// - open_response_enums: LandingZoneV1Dot1.detective_guardrail_status
 
 #![allow(clippy::all, clippy::pedantic, missing_docs, unused_imports, dead_code)]
 
@@ -1656,7 +1657,7 @@ pub mod types {
             Default::default()
         }
     }
-    #[doc = "Detective guardrail status"]
+    #[doc = "`LandingZoneV1Dot1DetectiveGuardrailStatus`"]
     #[derive(
         :: serde :: Deserialize,
         :: serde :: Serialize,
@@ -7074,6 +7075,23 @@ pub const API: cloud_apis_runtime::Api = cloud_apis_runtime::Api {
     name: "scp-cloudcontrol-v1.1",
     spec: "specs/scp-cloudcontrol-v1.1.json",
     pinned_headers: &[("scp-api-version", "cloudcontrol 1.1")],
+    operations: &[
+        ("CreateAccountFactoryAccount", "POST"),
+        ("ListBaselineAssignments", "GET"),
+        ("UpdateBaselineAssignment", "PUT"),
+        ("AddBaselineAssignment", "POST"),
+        ("RemoveBaselineAssignment", "DELETE"),
+        ("EnableGuardrailBindings", "POST"),
+        ("DisableGuardrailBindings", "DELETE"),
+        ("ListGuardrailsForTarget", "GET"),
+        ("ListTargetsForGuardrail", "GET"),
+        ("ListGuardrails", "GET"),
+        ("ShowGuardrail", "GET"),
+        ("CreateLandingZone", "POST"),
+        ("ShowLandingZone", "GET"),
+        ("SetLandingZone", "PUT"),
+        ("DeleteLandingZone", "DELETE"),
+    ],
 };
 #[doc = r" Every operation of this client goes through the shared runtime."]
 impl ClientHooks<cloud_apis_runtime::Runtime> for Client {
@@ -7083,5 +7101,12 @@ impl ClientHooks<cloud_apis_runtime::Runtime> for Client {
         info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
         self.inner.execute(&API, &self.client, request, info).await
+    }
+    async fn post<E>(
+        &self,
+        result: &reqwest::Result<reqwest::Response>,
+        info: &OperationInfo,
+    ) -> Result<(), Error<E>> {
+        self.inner.transport_failure(&API, result, info)
     }
 }
