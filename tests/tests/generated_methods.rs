@@ -26,3 +26,38 @@ fn each_spec_operation_is_exactly_one_client_method() {
         );
     }
 }
+
+/// The runtime names operations in errors and traces from `API.operations`; it must list every spec operation,
+/// under the method name progenitor reports to hooks.
+#[test]
+fn each_client_describes_its_operations_to_the_runtime() {
+    let apis = [
+        ("panther", &panther_client::API),
+        ("cloudcraft", &cloudcraft_client::API),
+        ("scp-cloudcontrol-v1.0", &scp_cloudcontrol_client::v1_0::API),
+        ("scp-cloudcontrol-v1.1", &scp_cloudcontrol_client::v1_1::API),
+    ];
+    for (name, api) in apis {
+        let file = cloud_apis_tests::specs::spec(name);
+        assert_eq!(api.name, name);
+        assert_eq!(api.spec, format!("specs/{}", file.file));
+        let mut described: Vec<(String, String, String)> = api
+            .operations
+            .iter()
+            .map(|op| {
+                (
+                    op.rust_name.to_string(),
+                    op.operation_id.to_string(),
+                    op.method.to_string(),
+                )
+            })
+            .collect();
+        described.sort();
+        let mut expected: Vec<(String, String, String)> = operations(&file.openapi())
+            .into_iter()
+            .map(|op| (method_name(&op.operation_id), op.operation_id, op.method))
+            .collect();
+        expected.sort();
+        assert_eq!(described, expected, "{name}");
+    }
+}

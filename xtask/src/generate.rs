@@ -75,11 +75,15 @@ fn client_tokens(target: &Target, prepared: &Prepared) -> Result<proc_macro2::To
     });
     let operations = spec.operations().map(|(_, method, op)| {
         let id = op.operation_id.clone().unwrap_or_default();
+        let rust_name = crate::naming::snake(&id);
         let method = method.to_ascii_uppercase();
-        quote!((#id, #method))
+        quote!(cloud_apis_runtime::ApiOperation { rust_name: #rust_name, operation_id: #id, method: #method })
     });
+    let page_impls = crate::page_impls::impls(&prepared.doc);
     Ok(quote! {
         #generated
+
+        #(#page_impls)*
 
         /// What the runtime needs to know about this API; see [`cloud_apis_runtime::Api`].
         pub const API: cloud_apis_runtime::Api = cloud_apis_runtime::Api {

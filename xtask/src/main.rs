@@ -11,6 +11,8 @@
 //! `--check` does steps 1–4 in memory and fails with a diff when the committed files differ.
 
 mod generate;
+mod naming;
+mod page_impls;
 mod regen;
 mod targets;
 mod transforms;

@@ -11,6 +11,34 @@ pub struct Api {
     /// `("scp-api-version", "cloudcontrol 1.1")`). The generator removes them from the operations' parameters
     /// and the runtime sets them on every request, replacing any value already present.
     pub pinned_headers: &'static [(&'static str, &'static str)],
-    /// Every operation of the spec: `(operationId, HTTP method)`.
-    pub operations: &'static [(&'static str, &'static str)],
+    /// Every operation of the spec.
+    pub operations: &'static [ApiOperation],
+}
+
+/// One operation of a generated client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ApiOperation {
+    /// The generated method's name, which progenitor passes to hooks as `OperationInfo::operation_id`.
+    pub rust_name: &'static str,
+    /// The spec's `operationId`, used in errors and traces.
+    pub operation_id: &'static str,
+    /// The HTTP method.
+    pub method: &'static str,
+}
+
+impl Api {
+    /// The operation progenitor calls `rust_name`.
+    pub fn operation(&self, rust_name: &str) -> Option<&ApiOperation> {
+        self.operations.iter().find(|op| op.rust_name == rust_name)
+    }
+
+    /// The spec's `operationId` for progenitor's name of it (the name itself when unknown).
+    pub fn operation_id<'a>(&self, rust_name: &'a str) -> &'a str
+    where
+        'static: 'a,
+    {
+        self.operation(rust_name)
+            .map(|op| op.operation_id)
+            .unwrap_or(rust_name)
+    }
 }

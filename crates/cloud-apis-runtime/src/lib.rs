@@ -11,12 +11,13 @@
 mod api;
 mod auth;
 pub mod failure;
+pub mod pagination;
 mod retry;
 mod runtime;
 pub mod scp_signature;
 mod tls;
 
-pub use api::Api;
+pub use api::{Api, ApiOperation};
 pub use auth::{scp_headers, Auth, InvalidCredential, ScpCredentials};
 pub use failure::Failure;
 pub use retry::{parse_retry_after, RetryPolicy};

@@ -109,6 +109,7 @@ impl Runtime {
         let policy = &self.shared.retry;
         let method = request.method().clone();
         let url = request.url().to_string();
+        let operation_id = api.operation_id(operation.operation_id);
         let mut attempt = 1;
         let mut next = Some(request);
         while let Some(mut this) = next.take() {
@@ -122,7 +123,7 @@ impl Runtime {
             let span = tracing::info_span!(
                 "cloud_apis.request",
                 provider = api.name,
-                operation = operation.operation_id,
+                operation = operation_id,
                 method = %method,
                 url = %url,
                 attempt,
@@ -135,7 +136,7 @@ impl Runtime {
                 Outcome::Failed(response) => {
                     let record = Failure {
                         provider: api.name.to_string(),
-                        operation: operation.operation_id.to_string(),
+                        operation: operation_id.to_string(),
                         method: method.to_string(),
                         url: url.clone(),
                         status: Some(response.status().as_u16()),
@@ -153,7 +154,7 @@ impl Runtime {
                     let wait = policy.delay(attempt, wait);
                     tracing::warn!(
                         provider = api.name,
-                        operation = operation.operation_id,
+                        operation = operation_id,
                         attempt,
                         wait_ms = wait.as_millis() as u64,
                         "retrying after {reason}"
@@ -248,12 +249,7 @@ impl Runtime {
         let Err(error) = result else {
             return Ok(());
         };
-        let method = api
-            .operations
-            .iter()
-            .find(|(id, _)| *id == operation.operation_id)
-            .map(|(_, method)| method.to_string())
-            .unwrap_or_default();
+        let known = api.operation(operation.operation_id);
         let kind = if error.is_timeout() {
             "timeout"
         } else if error.is_connect() {
@@ -263,8 +259,8 @@ impl Runtime {
         };
         let record = Failure {
             provider: api.name.to_string(),
-            operation: operation.operation_id.to_string(),
-            method,
+            operation: api.operation_id(operation.operation_id).to_string(),
+            method: known.map(|op| op.method.to_string()).unwrap_or_default(),
             url: error.url().map(|u| u.to_string()).unwrap_or_default(),
             status: None,
             attempts: 0,

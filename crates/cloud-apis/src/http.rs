@@ -3,6 +3,8 @@
 use std::net::IpAddr;
 use std::time::Duration;
 
+use cloud_apis_runtime::RetryPolicy;
+
 use crate::ConfigError;
 
 /// Transport settings of one client.
@@ -12,6 +14,7 @@ use crate::ConfigError;
 /// | connect timeout | 10 s |
 /// | request timeout | provider-specific: Panther 30 s, SCP 30 s, Cloudcraft 130 s (its snapshots long-poll up to 120 s) |
 /// | plain `http` | refused unless the host is loopback, or [`HttpOptions::allow_insecure_http`] |
+/// | retries | [`RetryPolicy::default`]: 3 attempts, idempotent methods, 429/502/503/504 and transport errors |
 ///
 /// ```
 /// use std::time::Duration;
@@ -25,6 +28,7 @@ pub struct HttpOptions {
     connect_timeout: Option<Duration>,
     request_timeout: Option<Duration>,
     allow_insecure_http: bool,
+    retry: RetryPolicy,
 }
 
 /// Connect timeout when none is configured.
@@ -47,6 +51,17 @@ impl HttpOptions {
     pub fn allow_insecure_http(mut self, allow: bool) -> Self {
         self.allow_insecure_http = allow;
         self
+    }
+
+    /// When and how failed requests are retried.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// The retry policy.
+    pub fn get_retry(&self) -> &RetryPolicy {
+        &self.retry
     }
 
     /// The configured request timeout, if one was set.

@@ -22,14 +22,18 @@
 //! # Ok(()) }
 //! ```
 
+mod api_error;
 mod env;
 mod error;
 mod http;
 
 pub mod cloudcraft;
+pub mod pagination;
 pub mod panther;
 pub mod scp;
 
+pub use api_error::{Error, ErrorKind};
+pub use cloud_apis_runtime::RetryPolicy;
 pub use error::ConfigError;
 pub use http::{HttpOptions, DEFAULT_CONNECT_TIMEOUT};
 
@@ -41,11 +45,13 @@ pub fn user_agent(provider: &str) -> String {
     format!("cloud-apis/{} ({provider})", env!("CARGO_PKG_VERSION"))
 }
 
-/// A runtime builder with what every provider shares (the user agent).
-pub(crate) fn runtime_builder(provider: &str) -> RuntimeBuilder {
+/// A runtime builder with what every provider shares: the user agent and the retry policy.
+pub(crate) fn runtime_builder(provider: &str, http: &HttpOptions) -> RuntimeBuilder {
     let agent =
         HeaderValue::from_str(&user_agent(provider)).expect("crate name and version are ASCII");
-    Runtime::builder().user_agent(agent)
+    Runtime::builder()
+        .user_agent(agent)
+        .retry(http.get_retry().clone())
 }
 
 /// The README's examples are compiled as doctests, so they cannot drift from the API.

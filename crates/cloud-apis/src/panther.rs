@@ -24,7 +24,9 @@ use reqwest::header::HeaderName;
 use crate::env::{Env, ProcessEnv};
 use crate::{ConfigError, HttpOptions};
 
-pub use panther_client::{types, ByteStream, Client, ClientInfo, Error, ResponseValue, API};
+pub use panther_client::{
+    builder, types, ByteStream, Client, ClientInfo, Error as ClientError, ResponseValue, API,
+};
 
 /// Environment variable holding the API host or base URL.
 pub const ENV_API_HOST: &str = "PANTHER_API_HOST";
@@ -84,7 +86,9 @@ impl PantherConfig {
         let base_url = self.http.base_url(ENV_API_HOST, &self.api_host)?;
         let auth = Auth::api_key_header(HeaderName::from_static("x-api-key"), &self.token)
             .map_err(|e| ConfigError::credential(ENV_API_TOKEN, e))?;
-        let runtime = crate::runtime_builder("panther").auth(auth).build();
+        let runtime = crate::runtime_builder("panther", &self.http)
+            .auth(auth)
+            .build();
         let http = self.http.client(DEFAULT_REQUEST_TIMEOUT)?;
         Ok(Client::new_with_client(&base_url, http, runtime))
     }

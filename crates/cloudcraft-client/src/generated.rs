@@ -465,7 +465,34 @@ pub mod types {
             Default::default()
         }
     }
-    #[doc = "`SnapshotProcessingCode`"]
+    #[doc = "A code indicating the status of the snapshot generation."]
+    #[derive(
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars :: JsonSchema,
+    )]
+    #[serde(untagged)]
+    pub enum SnapshotProcessingCode {
+        SnapshotProcessingCodeKnown(SnapshotProcessingCodeKnown),
+        Unknown(::std::string::String),
+    }
+    impl ::std::fmt::Display for SnapshotProcessingCode {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::SnapshotProcessingCodeKnown(x) => x.fmt(f),
+                Self::Unknown(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<SnapshotProcessingCodeKnown> for SnapshotProcessingCode {
+        fn from(value: SnapshotProcessingCodeKnown) -> Self {
+            Self::SnapshotProcessingCodeKnown(value)
+        }
+    }
+    #[doc = "`SnapshotProcessingCodeKnown`"]
     #[derive(
         :: serde :: Deserialize,
         :: serde :: Serialize,
@@ -479,18 +506,18 @@ pub mod types {
         PartialOrd,
         schemars :: JsonSchema,
     )]
-    pub enum SnapshotProcessingCode {
+    pub enum SnapshotProcessingCodeKnown {
         #[serde(rename = "STILL_PROCESSING")]
         StillProcessing,
     }
-    impl ::std::fmt::Display for SnapshotProcessingCode {
+    impl ::std::fmt::Display for SnapshotProcessingCodeKnown {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::StillProcessing => f.write_str("STILL_PROCESSING"),
             }
         }
     }
-    impl ::std::str::FromStr for SnapshotProcessingCode {
+    impl ::std::str::FromStr for SnapshotProcessingCodeKnown {
         type Err = self::error::ConversionError;
         fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
@@ -499,13 +526,13 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for SnapshotProcessingCode {
+    impl ::std::convert::TryFrom<&str> for SnapshotProcessingCodeKnown {
         type Error = self::error::ConversionError;
         fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
-    impl ::std::convert::TryFrom<::std::string::String> for SnapshotProcessingCode {
+    impl ::std::convert::TryFrom<::std::string::String> for SnapshotProcessingCodeKnown {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -1818,12 +1845,36 @@ pub const API: cloud_apis_runtime::Api = cloud_apis_runtime::Api {
     spec: "specs/cloudcraft.json",
     pinned_headers: &[],
     operations: &[
-        ("listAwsAccounts", "GET"),
-        ("createAwsAccount", "POST"),
-        ("getAwsIamParameters", "GET"),
-        ("updateAwsAccount", "PUT"),
-        ("deleteAwsAccount", "DELETE"),
-        ("snapshotAwsAccount", "GET"),
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "list_aws_accounts",
+            operation_id: "listAwsAccounts",
+            method: "GET",
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "create_aws_account",
+            operation_id: "createAwsAccount",
+            method: "POST",
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "get_aws_iam_parameters",
+            operation_id: "getAwsIamParameters",
+            method: "GET",
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "update_aws_account",
+            operation_id: "updateAwsAccount",
+            method: "PUT",
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "delete_aws_account",
+            operation_id: "deleteAwsAccount",
+            method: "DELETE",
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "snapshot_aws_account",
+            operation_id: "snapshotAwsAccount",
+            method: "GET",
+        },
     ],
 };
 #[doc = r" Every operation of this client goes through the shared runtime."]

@@ -1114,7 +1114,34 @@ pub mod types {
             Default::default()
         }
     }
-    #[doc = "`RoleApiRoleLogTypeAccessKind`"]
+    #[doc = "Defines the role's access to log types. This field is required and has effect only if the datalake RBAC feature is enabled."]
+    #[derive(
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars :: JsonSchema,
+    )]
+    #[serde(untagged)]
+    pub enum RoleApiRoleLogTypeAccessKind {
+        RoleApiRoleLogTypeAccessKindKnown(RoleApiRoleLogTypeAccessKindKnown),
+        Unknown(::std::string::String),
+    }
+    impl ::std::fmt::Display for RoleApiRoleLogTypeAccessKind {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::RoleApiRoleLogTypeAccessKindKnown(x) => x.fmt(f),
+                Self::Unknown(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<RoleApiRoleLogTypeAccessKindKnown> for RoleApiRoleLogTypeAccessKind {
+        fn from(value: RoleApiRoleLogTypeAccessKindKnown) -> Self {
+            Self::RoleApiRoleLogTypeAccessKindKnown(value)
+        }
+    }
+    #[doc = "`RoleApiRoleLogTypeAccessKindKnown`"]
     #[derive(
         :: serde :: Deserialize,
         :: serde :: Serialize,
@@ -1128,7 +1155,7 @@ pub mod types {
         PartialOrd,
         schemars :: JsonSchema,
     )]
-    pub enum RoleApiRoleLogTypeAccessKind {
+    pub enum RoleApiRoleLogTypeAccessKindKnown {
         #[serde(rename = "ALLOW")]
         Allow,
         #[serde(rename = "ALLOW_ALL")]
@@ -1138,7 +1165,7 @@ pub mod types {
         #[serde(rename = "DENY_ALL")]
         DenyAll,
     }
-    impl ::std::fmt::Display for RoleApiRoleLogTypeAccessKind {
+    impl ::std::fmt::Display for RoleApiRoleLogTypeAccessKindKnown {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::Allow => f.write_str("ALLOW"),
@@ -1148,7 +1175,7 @@ pub mod types {
             }
         }
     }
-    impl ::std::str::FromStr for RoleApiRoleLogTypeAccessKind {
+    impl ::std::str::FromStr for RoleApiRoleLogTypeAccessKindKnown {
         type Err = self::error::ConversionError;
         fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
@@ -1160,13 +1187,13 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for RoleApiRoleLogTypeAccessKind {
+    impl ::std::convert::TryFrom<&str> for RoleApiRoleLogTypeAccessKindKnown {
         type Error = self::error::ConversionError;
         fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
-    impl ::std::convert::TryFrom<::std::string::String> for RoleApiRoleLogTypeAccessKind {
+    impl ::std::convert::TryFrom<::std::string::String> for RoleApiRoleLogTypeAccessKindKnown {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -1174,7 +1201,34 @@ pub mod types {
             value.parse()
         }
     }
-    #[doc = "`RoleApiRolePermissions`"]
+    #[doc = "`RoleApiRolePermissionsItem`"]
+    #[derive(
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars :: JsonSchema,
+    )]
+    #[serde(untagged)]
+    pub enum RoleApiRolePermissionsItem {
+        RoleApiRolePermissionsKnown(RoleApiRolePermissionsKnown),
+        Unknown(::std::string::String),
+    }
+    impl ::std::fmt::Display for RoleApiRolePermissionsItem {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::RoleApiRolePermissionsKnown(x) => x.fmt(f),
+                Self::Unknown(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<RoleApiRolePermissionsKnown> for RoleApiRolePermissionsItem {
+        fn from(value: RoleApiRolePermissionsKnown) -> Self {
+            Self::RoleApiRolePermissionsKnown(value)
+        }
+    }
+    #[doc = "`RoleApiRolePermissionsKnown`"]
     #[derive(
         :: serde :: Deserialize,
         :: serde :: Serialize,
@@ -1188,7 +1242,7 @@ pub mod types {
         PartialOrd,
         schemars :: JsonSchema,
     )]
-    pub enum RoleApiRolePermissions {
+    pub enum RoleApiRolePermissionsKnown {
         #[serde(rename = "AIRunAsModify")]
         AiRunAsModify,
         AlertModify,
@@ -1234,7 +1288,7 @@ pub mod types {
         #[serde(rename = "ViewAISkills")]
         ViewAiSkills,
     }
-    impl ::std::fmt::Display for RoleApiRolePermissions {
+    impl ::std::fmt::Display for RoleApiRolePermissionsKnown {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::AiRunAsModify => f.write_str("AIRunAsModify"),
@@ -1276,7 +1330,7 @@ pub mod types {
             }
         }
     }
-    impl ::std::str::FromStr for RoleApiRolePermissions {
+    impl ::std::str::FromStr for RoleApiRolePermissionsKnown {
         type Err = self::error::ConversionError;
         fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
@@ -1320,45 +1374,18 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for RoleApiRolePermissions {
+    impl ::std::convert::TryFrom<&str> for RoleApiRolePermissionsKnown {
         type Error = self::error::ConversionError;
         fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
-    impl ::std::convert::TryFrom<::std::string::String> for RoleApiRolePermissions {
+    impl ::std::convert::TryFrom<::std::string::String> for RoleApiRolePermissionsKnown {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
-        }
-    }
-    #[doc = "`RoleApiRolePermissionsItem`"]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars :: JsonSchema,
-    )]
-    #[serde(untagged)]
-    pub enum RoleApiRolePermissionsItem {
-        RoleApiRolePermissions(RoleApiRolePermissions),
-        Unknown(::std::string::String),
-    }
-    impl ::std::fmt::Display for RoleApiRolePermissionsItem {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::RoleApiRolePermissions(x) => x.fmt(f),
-                Self::Unknown(x) => x.fmt(f),
-            }
-        }
-    }
-    impl ::std::convert::From<RoleApiRolePermissions> for RoleApiRolePermissionsItem {
-        fn from(value: RoleApiRolePermissions) -> Self {
-            Self::RoleApiRolePermissions(value)
         }
     }
     #[doc = "The sort direction of the results"]
@@ -3402,21 +3429,63 @@ pub mod builder {
 pub mod prelude {
     pub use self::super::Client;
 }
+impl cloud_apis_runtime::pagination::CursorPage for types::RoleApiListResp {
+    type Item = types::RoleApiRole;
+    fn into_parts(self) -> (Vec<Self::Item>, Option<String>) {
+        (self.results, self.next)
+    }
+}
 #[doc = r" What the runtime needs to know about this API; see [`cloud_apis_runtime::Api`]."]
 pub const API: cloud_apis_runtime::Api = cloud_apis_runtime::Api {
     name: "panther",
     spec: "specs/panther.json",
     pinned_headers: &[],
     operations: &[
-        ("aws cloud account#create", "POST"),
-        ("aws cloud account#get", "GET"),
-        ("aws cloud account#put", "PUT"),
-        ("aws cloud account#delete", "DELETE"),
-        ("role#list", "GET"),
-        ("role#create", "POST"),
-        ("role#get", "GET"),
-        ("role#update", "POST"),
-        ("role#delete", "DELETE"),
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "aws_cloud_account_create",
+            operation_id: "aws cloud account#create",
+            method: "POST",
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "aws_cloud_account_get",
+            operation_id: "aws cloud account#get",
+            method: "GET",
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "aws_cloud_account_put",
+            operation_id: "aws cloud account#put",
+            method: "PUT",
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "aws_cloud_account_delete",
+            operation_id: "aws cloud account#delete",
+            method: "DELETE",
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "role_list",
+            operation_id: "role#list",
+            method: "GET",
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "role_create",
+            operation_id: "role#create",
+            method: "POST",
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "role_get",
+            operation_id: "role#get",
+            method: "GET",
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "role_update",
+            operation_id: "role#update",
+            method: "POST",
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "role_delete",
+            operation_id: "role#delete",
+            method: "DELETE",
+        },
     ],
 };
 #[doc = r" Every operation of this client goes through the shared runtime."]

@@ -1,12 +1,12 @@
 //! `open_response_enums`
 //!
 //! **What:** in schemas that only ever appear in responses, every string `enum` becomes a `oneOf` of the known
-//! values (titled `<Schema> <property>`) and any other string (titled `Unknown`).
+//! values (titled `<Schema> <property> known`) and any other string (titled `Unknown`).
 //!
 //! **Why:** typify's enums refuse values they do not list, so the day Panther adds a permission or SCP a status,
 //! every response carrying it would fail to decode. Providers add such values without notice.
 //!
-//! **Instead:** the field decodes to an untagged enum: `Known(...)` for listed values (typed, matchable) and
+//! **Instead:** the field decodes to an untagged enum: `<Schema><Property>Known(...)` for listed values (typed, matchable) and
 //! `Unknown(String)` for the rest, kept as sent. Enums in request schemas stay closed, so a bad value is still
 //! refused before it is sent.
 
@@ -123,7 +123,8 @@ fn open_value(schema: &mut Value, owner: &str, prop: &str, opened: &mut Vec<Stri
     if is_string_enum {
         let Value::Object(map) = schema else { return };
         let mut known = Map::new();
-        known.insert("title".into(), json!(format!("{owner} {prop}")));
+        // `known` keeps the title from colliding with the name typify gives the field's own type.
+        known.insert("title".into(), json!(format!("{owner} {prop} known")));
         known.insert("type".into(), json!("string"));
         known.insert("enum".into(), map.remove("enum").unwrap_or_default());
         map.remove("type");
@@ -178,13 +179,13 @@ mod tests {
         assert_eq!(
             role["kind"],
             json!({"description": "access kind", "oneOf": [
-                {"title": "Role kind", "type": "string", "enum": ["ALLOW", "DENY"]},
+                {"title": "Role kind known", "type": "string", "enum": ["ALLOW", "DENY"]},
                 {"title": "Unknown", "type": "string"}
             ]})
         );
         assert_eq!(
             role["permissions"]["items"]["oneOf"][0]["title"],
-            "Role permissions"
+            "Role permissions known"
         );
         let owner = &d["components"]["schemas"]["Owner"]["properties"]["type"];
         assert_eq!(owner["nullable"], true);

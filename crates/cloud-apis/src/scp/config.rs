@@ -240,7 +240,7 @@ impl ScpConfig {
                 };
                 ConfigError::credential(name, e)
             })?;
-        let mut builder = crate::runtime_builder(&format!("scp-{service}"))
+        let mut builder = crate::runtime_builder(&format!("scp-{service}"), &self.http)
             .auth(auth)
             .default_header(
                 HeaderName::from_static("accept-language"),

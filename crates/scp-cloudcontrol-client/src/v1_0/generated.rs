@@ -6312,25 +6312,89 @@ pub mod builder {
 pub mod prelude {
     pub use self::super::Client;
 }
+impl cloud_apis_runtime::pagination::NumberedPage for types::GuardrailPageResponse {
+    type Item = types::GuardrailSummary;
+    fn into_parts(self) -> (Vec<Self::Item>, i64) {
+        (self.guardrails, self.count)
+    }
+}
+impl cloud_apis_runtime::pagination::NumberedPage for types::ListGuardrailsForTargetResponse {
+    type Item = types::GuardrailsForTargetSummary;
+    fn into_parts(self) -> (Vec<Self::Item>, i64) {
+        (self.guardrails, self.count)
+    }
+}
 #[doc = r" What the runtime needs to know about this API; see [`cloud_apis_runtime::Api`]."]
 pub const API: cloud_apis_runtime::Api = cloud_apis_runtime::Api {
     name: "scp-cloudcontrol-v1.0",
     spec: "specs/scp-cloudcontrol-v1.0.json",
     pinned_headers: &[("scp-api-version", "cloudcontrol 1.0")],
     operations: &[
-        ("CreateAccountFactoryAccount", "POST"),
-        ("ListBaselineAssignments", "GET"),
-        ("UpdateBaselineAssignment", "PUT"),
-        ("AddBaselineAssignment", "POST"),
-        ("EnableGuardrailBindings", "POST"),
-        ("DisableGuardrailBindings", "DELETE"),
-        ("ListGuardrailsForTarget", "GET"),
-        ("ListTargetsForGuardrail", "GET"),
-        ("ListGuardrails", "GET"),
-        ("ShowGuardrail", "GET"),
-        ("CreateLandingZone", "POST"),
-        ("ShowLandingZone", "GET"),
-        ("DeleteLandingZone", "DELETE"),
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "create_account_factory_account",
+            operation_id: "CreateAccountFactoryAccount",
+            method: "POST",
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "list_baseline_assignments",
+            operation_id: "ListBaselineAssignments",
+            method: "GET",
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "update_baseline_assignment",
+            operation_id: "UpdateBaselineAssignment",
+            method: "PUT",
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "add_baseline_assignment",
+            operation_id: "AddBaselineAssignment",
+            method: "POST",
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "enable_guardrail_bindings",
+            operation_id: "EnableGuardrailBindings",
+            method: "POST",
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "disable_guardrail_bindings",
+            operation_id: "DisableGuardrailBindings",
+            method: "DELETE",
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "list_guardrails_for_target",
+            operation_id: "ListGuardrailsForTarget",
+            method: "GET",
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "list_targets_for_guardrail",
+            operation_id: "ListTargetsForGuardrail",
+            method: "GET",
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "list_guardrails",
+            operation_id: "ListGuardrails",
+            method: "GET",
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "show_guardrail",
+            operation_id: "ShowGuardrail",
+            method: "GET",
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "create_landing_zone",
+            operation_id: "CreateLandingZone",
+            method: "POST",
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "show_landing_zone",
+            operation_id: "ShowLandingZone",
+            method: "GET",
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "delete_landing_zone",
+            operation_id: "DeleteLandingZone",
+            method: "DELETE",
+        },
     ],
 };
 #[doc = r" Every operation of this client goes through the shared runtime."]

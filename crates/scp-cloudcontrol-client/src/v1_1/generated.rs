@@ -1657,7 +1657,38 @@ pub mod types {
             Default::default()
         }
     }
-    #[doc = "`LandingZoneV1Dot1DetectiveGuardrailStatus`"]
+    #[doc = "Detective guardrail status"]
+    #[derive(
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars :: JsonSchema,
+    )]
+    #[serde(untagged)]
+    pub enum LandingZoneV1Dot1DetectiveGuardrailStatus {
+        LandingZoneV1Dot1DetectiveGuardrailStatusKnown(
+            LandingZoneV1Dot1DetectiveGuardrailStatusKnown,
+        ),
+        Unknown(::std::string::String),
+    }
+    impl ::std::fmt::Display for LandingZoneV1Dot1DetectiveGuardrailStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::LandingZoneV1Dot1DetectiveGuardrailStatusKnown(x) => x.fmt(f),
+                Self::Unknown(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<LandingZoneV1Dot1DetectiveGuardrailStatusKnown>
+        for LandingZoneV1Dot1DetectiveGuardrailStatus
+    {
+        fn from(value: LandingZoneV1Dot1DetectiveGuardrailStatusKnown) -> Self {
+            Self::LandingZoneV1Dot1DetectiveGuardrailStatusKnown(value)
+        }
+    }
+    #[doc = "`LandingZoneV1Dot1DetectiveGuardrailStatusKnown`"]
     #[derive(
         :: serde :: Deserialize,
         :: serde :: Serialize,
@@ -1671,7 +1702,7 @@ pub mod types {
         PartialOrd,
         schemars :: JsonSchema,
     )]
-    pub enum LandingZoneV1Dot1DetectiveGuardrailStatus {
+    pub enum LandingZoneV1Dot1DetectiveGuardrailStatusKnown {
         #[serde(rename = "ENABLED")]
         Enabled,
         #[serde(rename = "DISABLED")]
@@ -1681,7 +1712,7 @@ pub mod types {
         #[serde(rename = "DISABLING")]
         Disabling,
     }
-    impl ::std::fmt::Display for LandingZoneV1Dot1DetectiveGuardrailStatus {
+    impl ::std::fmt::Display for LandingZoneV1Dot1DetectiveGuardrailStatusKnown {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::Enabled => f.write_str("ENABLED"),
@@ -1691,7 +1722,7 @@ pub mod types {
             }
         }
     }
-    impl ::std::str::FromStr for LandingZoneV1Dot1DetectiveGuardrailStatus {
+    impl ::std::str::FromStr for LandingZoneV1Dot1DetectiveGuardrailStatusKnown {
         type Err = self::error::ConversionError;
         fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
@@ -1703,13 +1734,15 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for LandingZoneV1Dot1DetectiveGuardrailStatus {
+    impl ::std::convert::TryFrom<&str> for LandingZoneV1Dot1DetectiveGuardrailStatusKnown {
         type Error = self::error::ConversionError;
         fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
-    impl ::std::convert::TryFrom<::std::string::String> for LandingZoneV1Dot1DetectiveGuardrailStatus {
+    impl ::std::convert::TryFrom<::std::string::String>
+        for LandingZoneV1Dot1DetectiveGuardrailStatusKnown
+    {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -7070,27 +7103,99 @@ pub mod builder {
 pub mod prelude {
     pub use self::super::Client;
 }
+impl cloud_apis_runtime::pagination::NumberedPage for types::GuardrailPageResponse {
+    type Item = types::GuardrailSummary;
+    fn into_parts(self) -> (Vec<Self::Item>, i64) {
+        (self.guardrails, self.count)
+    }
+}
+impl cloud_apis_runtime::pagination::NumberedPage for types::ListGuardrailsForTargetResponse {
+    type Item = types::GuardrailsForTargetSummary;
+    fn into_parts(self) -> (Vec<Self::Item>, i64) {
+        (self.guardrails, self.count)
+    }
+}
 #[doc = r" What the runtime needs to know about this API; see [`cloud_apis_runtime::Api`]."]
 pub const API: cloud_apis_runtime::Api = cloud_apis_runtime::Api {
     name: "scp-cloudcontrol-v1.1",
     spec: "specs/scp-cloudcontrol-v1.1.json",
     pinned_headers: &[("scp-api-version", "cloudcontrol 1.1")],
     operations: &[
-        ("CreateAccountFactoryAccount", "POST"),
-        ("ListBaselineAssignments", "GET"),
-        ("UpdateBaselineAssignment", "PUT"),
-        ("AddBaselineAssignment", "POST"),
-        ("RemoveBaselineAssignment", "DELETE"),
-        ("EnableGuardrailBindings", "POST"),
-        ("DisableGuardrailBindings", "DELETE"),
-        ("ListGuardrailsForTarget", "GET"),
-        ("ListTargetsForGuardrail", "GET"),
-        ("ListGuardrails", "GET"),
-        ("ShowGuardrail", "GET"),
-        ("CreateLandingZone", "POST"),
-        ("ShowLandingZone", "GET"),
-        ("SetLandingZone", "PUT"),
-        ("DeleteLandingZone", "DELETE"),
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "create_account_factory_account",
+            operation_id: "CreateAccountFactoryAccount",
+            method: "POST",
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "list_baseline_assignments",
+            operation_id: "ListBaselineAssignments",
+            method: "GET",
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "update_baseline_assignment",
+            operation_id: "UpdateBaselineAssignment",
+            method: "PUT",
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "add_baseline_assignment",
+            operation_id: "AddBaselineAssignment",
+            method: "POST",
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "remove_baseline_assignment",
+            operation_id: "RemoveBaselineAssignment",
+            method: "DELETE",
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "enable_guardrail_bindings",
+            operation_id: "EnableGuardrailBindings",
+            method: "POST",
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "disable_guardrail_bindings",
+            operation_id: "DisableGuardrailBindings",
+            method: "DELETE",
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "list_guardrails_for_target",
+            operation_id: "ListGuardrailsForTarget",
+            method: "GET",
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "list_targets_for_guardrail",
+            operation_id: "ListTargetsForGuardrail",
+            method: "GET",
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "list_guardrails",
+            operation_id: "ListGuardrails",
+            method: "GET",
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "show_guardrail",
+            operation_id: "ShowGuardrail",
+            method: "GET",
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "create_landing_zone",
+            operation_id: "CreateLandingZone",
+            method: "POST",
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "show_landing_zone",
+            operation_id: "ShowLandingZone",
+            method: "GET",
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "set_landing_zone",
+            operation_id: "SetLandingZone",
+            method: "PUT",
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "delete_landing_zone",
+            operation_id: "DeleteLandingZone",
+            method: "DELETE",
+        },
     ],
 };
 #[doc = r" Every operation of this client goes through the shared runtime."]

@@ -17,12 +17,18 @@
 use std::fmt;
 use std::time::Duration;
 
+mod snapshot;
+
+pub use snapshot::{snapshot, Snapshot, SnapshotDocument, SnapshotRequest};
+
 use cloud_apis_runtime::{Auth, ExposeSecret, SecretString};
 
 use crate::env::{Env, ProcessEnv};
 use crate::{ConfigError, HttpOptions};
 
-pub use cloudcraft_client::{types, ByteStream, Client, ClientInfo, Error, ResponseValue, API};
+pub use cloudcraft_client::{
+    builder, types, ByteStream, Client, ClientInfo, Error as ClientError, ResponseValue, API,
+};
 
 /// The API key (44 base64 characters).
 pub const ENV_API_KEY: &str = "CLOUDCRAFT_API_KEY";
@@ -49,7 +55,6 @@ pub struct CloudcraftConfig {
     protocol: String,
     host: String,
     port: Option<u16>,
-    max_retries: Option<u32>,
     http: HttpOptions,
 }
 
@@ -60,7 +65,6 @@ impl fmt::Debug for CloudcraftConfig {
             .field("protocol", &self.protocol)
             .field("host", &self.host)
             .field("port", &self.port)
-            .field("max_retries", &self.max_retries)
             .field("http", &self.http)
             .finish()
     }
@@ -74,7 +78,6 @@ impl CloudcraftConfig {
             protocol: "https".into(),
             host: DEFAULT_HOST.into(),
             port: None,
-            max_retries: None,
             http: HttpOptions::default(),
         }
     }
@@ -97,7 +100,14 @@ impl CloudcraftConfig {
         if let Some(seconds) = env.parse::<u64>(ENV_TIMEOUT, "a whole number of seconds")? {
             config.http = config.http.request_timeout(Duration::from_secs(seconds));
         }
-        config.max_retries = env.parse(ENV_MAX_RETRIES, "a whole number")?;
+        if let Some(retries) = env.parse::<u32>(ENV_MAX_RETRIES, "a whole number")? {
+            let policy = config
+                .http
+                .get_retry()
+                .clone()
+                .max_attempts(retries.saturating_add(1));
+            config.http = config.http.retry(policy);
+        }
         Ok(config)
     }
 
@@ -155,7 +165,9 @@ impl CloudcraftConfig {
         let base_url = self.base_url()?;
         let auth =
             Auth::bearer(&self.api_key).map_err(|e| ConfigError::credential(ENV_API_KEY, e))?;
-        let runtime = crate::runtime_builder("cloudcraft").auth(auth).build();
+        let runtime = crate::runtime_builder("cloudcraft", &self.http)
+            .auth(auth)
+            .build();
         let http = self.http.client(DEFAULT_REQUEST_TIMEOUT)?;
         Ok(Client::new_with_client(&base_url, http, runtime))
     }
@@ -196,7 +208,7 @@ mod tests {
             (ENV_MAX_RETRIES, "5"),
         ]);
         let config = CloudcraftConfig::from(&env).unwrap();
-        assert_eq!(config.max_retries, Some(5));
+        assert_eq!(config.http.get_retry().get_max_attempts(), 6);
         assert_eq!(
             config.http.get_request_timeout(),
             Some(Duration::from_secs(45))

@@ -1,0 +1,534 @@
+//! Retries, typed errors, the snapshot long poll, pagination and forward compatibility, against local servers.
+
+mod support;
+
+use std::time::{Duration, Instant};
+
+use cloud_apis::cloudcraft::{snapshot, CloudcraftConfig, Snapshot, SnapshotRequest};
+use cloud_apis::panther::PantherConfig;
+use cloud_apis::scp::{Environment, ScpConfig};
+use cloud_apis::{ErrorKind, HttpOptions, RetryPolicy};
+use cloud_apis_runtime::scp_signature::{sign, SignatureInput};
+use futures::TryStreamExt;
+use httpmock::{Method, MockServer};
+use serde_json::json;
+use support::{Reply, ScriptedServer};
+
+const TOKEN: &str = "panther-secret-token";
+const CLOUDCRAFT_KEY: &str = "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789+/AbCdE=";
+const ACCOUNT: &str = "0f6b3c8e-6d1a-4c52-9e7b-2a4d5f8c1b3e";
+
+fn role() -> serde_json::Value {
+    json!({"id": "r-1", "name": "Analyst", "permissions": ["AlertRead"], "logTypeAccessKind": "ALLOW_ALL"})
+}
+
+/// Fast backoff so retry tests take milliseconds; `Retry-After` is still honoured as sent.
+fn quick(policy: RetryPolicy) -> HttpOptions {
+    HttpOptions::default().retry(
+        policy
+            .initial_backoff(Duration::from_millis(5))
+            .max_backoff(Duration::from_millis(20)),
+    )
+}
+
+fn panther(base_url: &str, policy: RetryPolicy) -> cloud_apis::panther::Client {
+    PantherConfig::new(base_url, TOKEN)
+        .http(quick(policy))
+        .build()
+        .unwrap()
+}
+
+fn cloudcraft(base_url: &str) -> cloud_apis::cloudcraft::Client {
+    let url = reqwest::Url::parse(base_url).unwrap();
+    CloudcraftConfig::new(CLOUDCRAFT_KEY)
+        .protocol("http")
+        .host(url.host_str().unwrap())
+        .port(url.port().unwrap())
+        .http(quick(RetryPolicy::default()))
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn rate_limited_then_ok_honours_retry_after() {
+    let server = ScriptedServer::start(vec![
+        Reply::json(429, json!({"message": "slow down"})).header("retry-after", "1"),
+        Reply::json(200, role()),
+    ])
+    .await;
+    let client = panther(&server.base_url, RetryPolicy::default());
+    let started = Instant::now();
+    let role = client
+        .role_get()
+        .id("r-1")
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(role.name, "Analyst");
+    assert!(
+        started.elapsed() >= Duration::from_millis(950),
+        "waited {:?}",
+        started.elapsed()
+    );
+    let seen = server.seen();
+    assert_eq!(seen.len(), 2);
+    assert!(seen.iter().all(|s| s.header("x-api-key") == Some(TOKEN)));
+}
+
+#[tokio::test]
+async fn a_burst_of_503_is_ridden_out() {
+    let server = ScriptedServer::start(vec![
+        Reply::json(503, json!({"message": "busy"})),
+        Reply::json(503, json!({"message": "busy"})),
+        Reply::json(200, role()),
+    ])
+    .await;
+    let client = panther(&server.base_url, RetryPolicy::default());
+    client.role_get().id("r-1").send().await.unwrap();
+    assert_eq!(server.seen().len(), 3);
+}
+
+#[tokio::test]
+async fn exhausted_retries_report_the_attempts_and_the_last_answer() {
+    let server = ScriptedServer::start(vec![
+        Reply::json(503, json!({"message": "busy"})),
+        Reply::json(503, json!({"message": "busy"})),
+        Reply::json(503, json!({"message": "still busy"})),
+    ])
+    .await;
+    let client = panther(&server.base_url, RetryPolicy::default());
+    let err = cloud_apis::Error::from(client.role_get().id("r-1").send().await.unwrap_err());
+    assert_eq!(err.kind(), ErrorKind::Status);
+    assert_eq!(err.attempts(), 3);
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
+    assert_eq!(err.message(), Some("still busy"));
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "panther `role#get` (GET {}/roles/r-1) failed with HTTP 503 Service Unavailable after 3 attempts: still busy",
+            server.base_url
+        )
+    );
+    assert!(!err.to_string().contains(TOKEN) && !format!("{err:?}").contains(TOKEN));
+}
+
+#[tokio::test]
+async fn post_is_not_retried_unless_the_caller_opts_in() {
+    use cloud_apis::panther::types::RoleApiModifyRole;
+    let body = || {
+        RoleApiModifyRole::builder()
+            .name("Analyst")
+            .permissions(vec![])
+    };
+
+    let server = ScriptedServer::start(vec![
+        Reply::json(503, json!({"message": "busy"})),
+        Reply::json(200, role()),
+    ])
+    .await;
+    let client = panther(&server.base_url, RetryPolicy::default());
+    let err = cloud_apis::Error::from(client.role_create().body(body()).send().await.unwrap_err());
+    assert_eq!((err.attempts(), server.seen().len()), (1, 1));
+
+    let server = ScriptedServer::start(vec![
+        Reply::json(503, json!({"message": "busy"})),
+        Reply::json(200, role()),
+    ])
+    .await;
+    let client = panther(
+        &server.base_url,
+        RetryPolicy::default().retry_non_idempotent(true),
+    );
+    client.role_create().body(body()).send().await.unwrap();
+    assert_eq!(server.seen().len(), 2);
+}
+
+#[tokio::test]
+async fn scp_retries_are_signed_afresh() {
+    let page = json!({"count": 0, "page": 0, "size": 20, "guardrails": []});
+    let server = ScriptedServer::start(vec![
+        Reply::json(
+            503,
+            json!({"errors": [{"code": "Unavailable", "detail": "try later"}]}),
+        )
+        .header("retry-after", "1"),
+        Reply::json(200, page),
+    ])
+    .await;
+    let client = ScpConfig::new("AK", "SK", Environment::Samsung)
+        .base_url(&server.base_url)
+        .cloudcontrol_v1_1()
+        .unwrap();
+    client.list_guardrails().send().await.unwrap();
+    let seen = server.seen();
+    assert_eq!(seen.len(), 2);
+    let timestamps: Vec<&str> = seen
+        .iter()
+        .map(|s| s.header("scp-timestamp").unwrap())
+        .collect();
+    assert_ne!(
+        timestamps[0], timestamps[1],
+        "each attempt has its own timestamp"
+    );
+    for s in &seen {
+        let expected = sign(
+            &SignatureInput {
+                method: "GET",
+                url: &format!("{}{}", server.base_url, s.target),
+                timestamp_ms: s.header("scp-timestamp").unwrap().parse().unwrap(),
+                access_key: "AK",
+                account_id: "",
+            },
+            b"SK",
+        );
+        assert_eq!(s.header("scp-signature"), Some(expected.as_str()));
+    }
+}
+
+#[tokio::test]
+async fn each_providers_error_body_is_parsed() {
+    let server = MockServer::start_async().await;
+    server.mock(|when, then| {
+        when.method(Method::GET).path("/roles/missing");
+        then.status(404)
+            .json_body(json!({"message": "role not found"}));
+    });
+    server.mock(|when, then| {
+        when.method(Method::GET).path("/aws/account");
+        then.status(403)
+            .json_body(json!({"error": "Forbidden, insufficient privileges"}));
+    });
+    server.mock(|when, then| {
+        when.method(Method::GET).path("/v1/landing-zones/lz-0");
+        then.status(400).json_body(json!({"errors": [{"code": "CloudControl.InvalidParameter",
+            "detail": ["landing_zone_id is malformed", "see the reference"], "status": 400, "title": "BadRequest"}]}));
+    });
+    server.mock(|when, then| {
+        when.method(Method::GET).path("/roles/proxy");
+        then.status(502)
+            .header("content-type", "text/html")
+            .body("<html><h1>502 Bad Gateway</h1></html>");
+    });
+
+    let p = panther(&server.base_url(), RetryPolicy::disabled());
+    let e = cloud_apis::Error::from(p.role_get().id("missing").send().await.unwrap_err());
+    assert!(e.is_not_found());
+    assert_eq!(
+        (e.provider(), e.operation(), e.method()),
+        ("panther", "role#get", "GET")
+    );
+    assert_eq!(e.message(), Some("role not found"));
+
+    let c = cloudcraft(&server.base_url());
+    let e = cloud_apis::Error::from(c.list_aws_accounts().send().await.unwrap_err());
+    assert!(e.is_forbidden());
+    assert_eq!(e.message(), Some("Forbidden, insufficient privileges"));
+    assert_eq!(e.url(), format!("{}/aws/account", server.base_url()));
+
+    let s = ScpConfig::new("AK", "SK", Environment::Samsung)
+        .base_url(server.base_url())
+        .cloudcontrol_v1_1()
+        .unwrap();
+    let e = cloud_apis::Error::from(
+        s.show_landing_zone()
+            .landing_zone_id("lz-0")
+            .send()
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(e.status().map(|s| s.as_u16()), Some(400));
+    assert_eq!(e.code(), Some("CloudControl.InvalidParameter"));
+    assert_eq!(
+        e.message(),
+        Some("landing_zone_id is malformed; see the reference")
+    );
+    assert_eq!(e.provider(), "scp-cloudcontrol-v1.1");
+
+    let e = cloud_apis::Error::from(p.role_get().id("proxy").send().await.unwrap_err());
+    assert_eq!(e.message(), None);
+    assert_eq!(
+        e.body_excerpt(),
+        Some("<html><h1>502 Bad Gateway</h1></html>")
+    );
+    assert!(
+        e.to_string()
+            .contains("HTTP 502 Bad Gateway; response body: \"<html>"),
+        "{e}"
+    );
+}
+
+#[tokio::test]
+async fn a_refused_connection_is_a_transport_error_naming_the_operation() {
+    // Bind and drop a listener so the port is (almost certainly) closed.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let client = panther(
+        &format!("http://127.0.0.1:{port}"),
+        RetryPolicy::default().max_attempts(2),
+    );
+    let e = cloud_apis::Error::from(client.role_list().send().await.unwrap_err());
+    assert_eq!(e.kind(), ErrorKind::Transport);
+    assert_eq!(
+        (e.provider(), e.operation(), e.method()),
+        ("panther", "role#list", "GET")
+    );
+    assert!(
+        e.to_string()
+            .starts_with("panther `role#list` (GET http://127.0.0.1:"),
+        "{e}"
+    );
+    assert!(e.to_string().contains("could not connect"), "{e}");
+}
+
+#[tokio::test]
+async fn snapshot_polls_through_202s_to_the_blueprint() {
+    let processing = json!({"code": "STILL_PROCESSING", "message": "Rendering...", "retry": true});
+    let server = ScriptedServer::start(vec![
+        Reply::json(202, processing.clone()),
+        Reply::json(202, processing),
+        Reply::json(
+            200,
+            json!({"grid": "standard", "nodes": [{"type": "ec2", "id": "i-1"}]}),
+        ),
+    ])
+    .await;
+    let request = SnapshotRequest::new(
+        ACCOUNT.parse().unwrap(),
+        "us-east-1",
+        cloud_apis::cloudcraft::types::SnapshotAwsAccountFormat::Json,
+    )
+    .exclude(["ec2", "sg"])
+    .options(|b| b.label(false))
+    .poll_interval(Duration::from_millis(10));
+    let Snapshot::Blueprint(blueprint) = snapshot(&cloudcraft(&server.base_url), &request)
+        .await
+        .unwrap()
+    else {
+        panic!("expected a blueprint");
+    };
+    assert_eq!(blueprint["nodes"][0]["type"], "ec2");
+    let seen = server.seen();
+    assert_eq!(seen.len(), 3);
+    for s in &seen {
+        assert_eq!(
+            s.target,
+            format!("/aws/account/{ACCOUNT}/us-east-1/json?exclude=ec2%2Csg&label=false")
+        );
+    }
+}
+
+#[tokio::test]
+async fn snapshot_gives_up_at_the_deadline_saying_the_render_is_still_running() {
+    let server = MockServer::start_async().await;
+    let mock = server.mock(|when, then| {
+        when.method(Method::GET);
+        then.status(202).json_body(
+            json!({"code": "STILL_PROCESSING", "message": "Rendering...", "retry": true}),
+        );
+    });
+    let request = SnapshotRequest::new(
+        ACCOUNT.parse().unwrap(),
+        "eu-west-1",
+        cloud_apis::cloudcraft::types::SnapshotAwsAccountFormat::Png,
+    )
+    .deadline(Duration::from_millis(60))
+    .poll_interval(Duration::from_millis(20));
+    let err = snapshot(&cloudcraft(&server.base_url()), &request)
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Deadline);
+    assert!(err.is_timeout());
+    let text = err.to_string();
+    assert!(text.starts_with(&format!(
+        "cloudcraft `snapshotAwsAccount` (GET {}/aws/account/{ACCOUNT}/eu-west-1/png) failed: the render is still running",
+        server.base_url()
+    )), "{text}");
+    assert!(mock.calls_async().await >= 2);
+}
+
+#[tokio::test]
+async fn a_binary_snapshot_streams_to_a_file() {
+    // A few hundred KiB in a recognisable pattern, so the file must be byte-identical.
+    let png: Vec<u8> = (0..300_000u32).map(|i| (i % 251) as u8).collect();
+    let server = ScriptedServer::start(vec![
+        Reply::json(
+            202,
+            json!({"code": "STILL_PROCESSING", "message": "Rendering...", "retry": true}),
+        ),
+        Reply::bytes(200, "image/png", png.clone()),
+    ])
+    .await;
+    let request = SnapshotRequest::new(
+        ACCOUNT.parse().unwrap(),
+        "us-east-1",
+        cloud_apis::cloudcraft::types::SnapshotAwsAccountFormat::Png,
+    )
+    .poll_interval(Duration::from_millis(5));
+    let Snapshot::Document(doc) = snapshot(&cloudcraft(&server.base_url), &request)
+        .await
+        .unwrap()
+    else {
+        panic!("expected a document");
+    };
+    assert_eq!(doc.content_type(), Some("image/png"));
+    let dir = std::env::temp_dir().join(format!("cloud-apis-snapshot-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("snapshot.png");
+    let written = doc.save(&path).await.unwrap();
+    assert_eq!(written, png.len() as u64);
+    assert_eq!(std::fs::read(&path).unwrap(), png);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[tokio::test]
+async fn a_panther_cursor_walk_follows_next_across_three_pages() {
+    use cloud_apis::panther::types::RoleApiListResp;
+
+    let server = MockServer::start_async().await;
+    let page = |names: &[&str], next: Option<&str>| {
+        let results: Vec<_> = names
+            .iter()
+            .map(|n| json!({"id": n, "name": n, "permissions": [], "logTypeAccessKind": "ALLOW_ALL"}))
+            .collect();
+        match next {
+            Some(next) => json!({"results": results, "next": next}),
+            None => json!({"results": results}),
+        }
+    };
+    let first = server.mock(|when, then| {
+        when.path("/roles").query_param_missing("cursor");
+        then.status(200).json_body(page(&["a", "b"], Some("c1")));
+    });
+    let second = server.mock(|when, then| {
+        when.path("/roles").query_param("cursor", "c1");
+        then.status(200).json_body(page(&["c", "d"], Some("c2")));
+    });
+    let third = server.mock(|when, then| {
+        when.path("/roles").query_param("cursor", "c2");
+        then.status(200).json_body(page(&["e"], None));
+    });
+    // `GET /roles` documents no `cursor` parameter, so this walk fetches pages by hand; any list operation whose
+    // response has `results` + `next` pages the same way.
+    let http = reqwest::Client::new();
+    let base = server.base_url();
+    let roles: Vec<_> = cloud_apis::pagination::cursor(|cursor: Option<String>| {
+        let mut request = http.get(format!("{base}/roles"));
+        if let Some(cursor) = cursor {
+            request = request.query(&[("cursor", cursor)]);
+        }
+        async move {
+            let response = request
+                .send()
+                .await
+                .map_err(progenitor_client::Error::<()>::CommunicationError)?;
+            progenitor_client::ResponseValue::<RoleApiListResp>::from_response(response).await
+        }
+    })
+    .try_collect()
+    .await
+    .unwrap();
+    let ids: Vec<_> = roles.iter().map(|r| r.id.clone().unwrap()).collect();
+    assert_eq!(ids, ["a", "b", "c", "d", "e"]);
+    for mock in [first, second, third] {
+        assert_eq!(mock.calls_async().await, 1);
+    }
+}
+
+#[tokio::test]
+async fn scp_pages_stop_at_the_count_or_a_short_page() {
+    let server = MockServer::start_async().await;
+    let guardrail = |id: &str| {
+        json!({"id": id, "name": id, "created_at": "2025-01-01T00:00:00.000Z", "created_by": "u",
+               "modified_at": "2025-01-01T00:00:00.000Z", "modified_by": "u", "description": "d",
+               "guidance": "MANDATORY", "service_name": "iam", "srn": "srn:x", "status": "DISABLED", "type": "PREVENTIVE"})
+    };
+    let mocks: Vec<_> = [
+        (0, vec!["g1", "g2"]),
+        (1, vec!["g3", "g4"]),
+        (2, vec!["g5"]),
+    ]
+    .into_iter()
+    .map(|(page, ids)| {
+        let items: Vec<_> = ids.iter().map(|id| guardrail(id)).collect();
+        server.mock(|when, then| {
+            when.path("/v1/guardrails")
+                .query_param("page", page.to_string())
+                .query_param("size", "2");
+            then.status(200)
+                .json_body(json!({"count": 5, "page": page, "size": 2, "guardrails": items}));
+        })
+    })
+    .collect();
+    let client = ScpConfig::new("AK", "SK", Environment::Samsung)
+        .base_url(server.base_url())
+        .cloudcontrol_v1_1()
+        .unwrap();
+    let all: Vec<_> = cloud_apis::pagination::numbered(2, |page, size| {
+        client.list_guardrails().page(page).size(size).send()
+    })
+    .try_collect()
+    .await
+    .unwrap();
+    let ids: Vec<_> = all.iter().map(|g| g.id.as_str()).collect();
+    assert_eq!(ids, ["g1", "g2", "g3", "g4", "g5"]);
+    for mock in &mocks {
+        assert_eq!(mock.calls_async().await, 1);
+    }
+}
+
+#[test]
+fn unknown_enum_values_and_extra_fields_still_decode() {
+    use cloud_apis::cloudcraft::types::{SnapshotProcessing, SnapshotProcessingCode};
+    use cloud_apis::panther::types::{RoleApiRole, RoleApiRolePermissionsItem};
+    use cloud_apis::scp::cloudcontrol::v1_1::types::{
+        LandingZoneV1Dot1, LandingZoneV1Dot1DetectiveGuardrailStatus,
+    };
+
+    let role: RoleApiRole = serde_json::from_value(json!({
+        "id": "r-1", "name": "Future", "logTypeAccessKind": "ALLOW_SOME_NEW_WAY", "addedIn2027": true,
+        "permissions": ["AlertRead", "QuantumAlertTriage"]
+    }))
+    .unwrap();
+    assert!(matches!(
+        &role.permissions[0],
+        RoleApiRolePermissionsItem::RoleApiRolePermissionsKnown(_)
+    ));
+    assert_eq!(
+        role.permissions[1],
+        RoleApiRolePermissionsItem::Unknown("QuantumAlertTriage".into())
+    );
+    assert_eq!(role.permissions[1].to_string(), "QuantumAlertTriage");
+
+    let processing: SnapshotProcessing = serde_json::from_value(json!({
+        "code": "QUEUED_BEHIND_OTHERS", "message": "Queued", "retry": true, "position": 3
+    }))
+    .unwrap();
+    assert_eq!(
+        processing.code,
+        SnapshotProcessingCode::Unknown("QUEUED_BEHIND_OTHERS".into())
+    );
+
+    let mut zone = serde_json::to_value(example_landing_zone()).unwrap();
+    zone["detective_guardrail_status"] = json!("PAUSED");
+    zone["brand_new_field"] = json!({"nested": 1});
+    let zone: LandingZoneV1Dot1 = serde_json::from_value(zone).unwrap();
+    assert_eq!(
+        zone.detective_guardrail_status,
+        LandingZoneV1Dot1DetectiveGuardrailStatus::Unknown("PAUSED".into())
+    );
+}
+
+/// The spec's own example landing zone (1.1).
+fn example_landing_zone() -> serde_json::Value {
+    let spec = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../specs/scp-cloudcontrol-v1.1.json");
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(spec).unwrap()).unwrap();
+    doc.pointer("/paths/~1v1~1landing-zones~1{landing_zone_id}/get/responses/200/content/application~1json/example/landing_zone")
+        .expect("ShowLandingZone example")
+        .clone()
+}
