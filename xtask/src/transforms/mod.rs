@@ -78,11 +78,53 @@ fn prepare(spec: &Value, purpose: Purpose) -> Result<Prepared, String> {
         }
         Purpose::Mock => mock_untyped_array_query::apply(&mut doc, &mut changes),
     }
+    check_unique_titles(&doc)?;
     Ok(Prepared {
         doc,
         changes,
         pinned_headers,
     })
+}
+
+/// typify names a schema with a `title` after it and silently merges schemas that end up with the same name into
+/// one type, so a duplicate title on a schema that becomes a named type is an error. (A title equal to a name
+/// typify derives from context merges too; the decoding tests of each opened enum guard against that.) A bare primitive (`{"title": "Unknown", "type": "string"}`)
+/// stays an inline `String` and may repeat.
+fn check_unique_titles(doc: &Value) -> Result<(), String> {
+    fn walk<'a>(node: &'a Value, is_schema_map: bool, titles: &mut Vec<&'a str>) {
+        match node {
+            Value::Object(map) => {
+                let bare_primitive = map
+                    .keys()
+                    .all(|k| matches!(k.as_str(), "title" | "type" | "description"))
+                    && map
+                        .get("type")
+                        .is_some_and(|t| t != "object" && t != "array");
+                if !is_schema_map && !bare_primitive {
+                    if let Some(Value::String(title)) = map.get("title") {
+                        titles.push(title);
+                    }
+                }
+                for (key, child) in map {
+                    if key != "example" && key != "examples" && key != "info" {
+                        walk(child, key == "properties", titles);
+                    }
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|i| walk(i, false, titles)),
+            _ => {}
+        }
+    }
+    let mut titles = Vec::new();
+    walk(doc, false, &mut titles);
+    titles.sort_unstable();
+    match titles.windows(2).find(|w| w[0].eq_ignore_ascii_case(w[1])) {
+        Some(pair) => Err(format!(
+            "schema title {:?} appears twice; typify would merge the two schemas into one type",
+            pair[0]
+        )),
+        None => Ok(()),
+    }
 }
 
 const HTTP_METHODS: &[&str] = &[
@@ -159,6 +201,22 @@ mod tests {
         let labels: Vec<String> = operations_mut(&mut doc).iter().map(|o| o.label()).collect();
         assert_eq!(labels.len(), 2);
         assert!(labels.contains(&"getA".to_string()) && labels.contains(&"DELETE /a".to_string()));
+    }
+
+    #[test]
+    fn duplicate_titles_are_refused() {
+        let ok = json!({"info": {"title": "API"}, "components": {"schemas": {
+            "A": {"title": "First", "properties": {"title": {"type": "string"}}},
+            "B": {"title": "Second"},
+            "C": {"oneOf": [{"title": "Unknown", "type": "string"}]},
+            "D": {"oneOf": [{"title": "Unknown", "type": "string"}]}
+        }}});
+        assert!(check_unique_titles(&ok).is_ok());
+        let clash =
+            json!({"components": {"schemas": {"A": {"title": "Known"}, "B": {"title": "Known"}}}});
+        assert!(check_unique_titles(&clash)
+            .unwrap_err()
+            .contains("\"Known\" appears twice"));
     }
 
     #[test]
