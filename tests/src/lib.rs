@@ -5,5 +5,7 @@
 
 pub mod examples;
 pub mod generated;
+pub mod instance;
 pub mod json_schema;
 pub mod specs;
+mod transforms_free;

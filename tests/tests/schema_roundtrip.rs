@@ -1,0 +1,217 @@
+//! Property tests: random schema-valid JSON for every component schema of every spec round-trips through the
+//! generated Rust type and back to JSON that still validates against the spec (and carries the same data).
+
+use cloud_apis_tests::instance::{with_defaults, Generator, Mode};
+use cloud_apis_tests::json_schema::DocumentValidator;
+use cloud_apis_tests::specs::spec;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::{json, Value};
+
+/// Random instances per schema (each a different seed).
+const CASES: u64 = 40;
+
+type RoundTrip = fn(Value) -> Result<Value, String>;
+
+fn roundtrip<T: DeserializeOwned + Serialize>(value: Value) -> Result<Value, String> {
+    let typed: T = serde_json::from_value(value).map_err(|e| format!("decode: {e}"))?;
+    serde_json::to_value(typed).map_err(|e| format!("encode: {e}"))
+}
+
+/// `spec schema name => generated type`, for one generated `types` module.
+macro_rules! types {
+    ($module:path; $($name:literal => $ty:ident),* $(,)?) => {{
+        use $module as m;
+        vec![$(($name, roundtrip::<m::$ty> as RoundTrip)),*]
+    }};
+}
+
+fn registry() -> Vec<(&'static str, Vec<(&'static str, RoundTrip)>)> {
+    vec![
+        (
+            "panther",
+            types!(panther_client::types;
+            "AWSCloudAccountAPI.CreateAWSCloudAccount" => AwsCloudAccountApiCreateAwsCloudAccount,
+            "AWSCloudAccountAPI.AWSScanConfig" => AwsCloudAccountApiAwsScanConfig,
+            "AWSCloudAccountAPI.AWSCloudAccount" => AwsCloudAccountApiAwsCloudAccount,
+            "AWSCloudAccountAPI.BadRequestError" => AwsCloudAccountApiBadRequestError,
+            "AWSCloudAccountAPI.ExistsError" => AwsCloudAccountApiExistsError,
+            "AWSCloudAccountAPI.ServiceError" => AwsCloudAccountApiServiceError,
+            "AWSCloudAccountAPI.NotFoundError" => AwsCloudAccountApiNotFoundError,
+            "AWSCloudAccountAPI.ModifyAWSCloudAccount" => AwsCloudAccountApiModifyAwsCloudAccount,
+            "RoleAPI.ModifyRole" => RoleApiModifyRole,
+            "RoleAPI.Role" => RoleApiRole,
+            "RoleAPI.BadRequestError" => RoleApiBadRequestError,
+            "RoleAPI.NotFoundError" => RoleApiNotFoundError,
+            "RoleAPI.ListResp" => RoleApiListResp,
+            ),
+        ),
+        (
+            "cloudcraft",
+            types!(cloudcraft_client::types;
+            "AwsAccount" => AwsAccount,
+            "AwsAccountList" => AwsAccountList,
+            "AwsAccountCreateRequest" => AwsAccountCreateRequest,
+            "AwsAccountUpdateRequest" => AwsAccountUpdateRequest,
+            "AwsIamParameters" => AwsIamParameters,
+            "SnapshotProcessing" => SnapshotProcessing,
+            "Blueprint" => Blueprint,
+            "Error" => Error,
+            ),
+        ),
+        (
+            "scp-cloudcontrol-v1.0",
+            types!(scp_cloudcontrol_client::v1_0::types;
+            "AccountFactoryCreateRequest" => AccountFactoryCreateRequest,
+            "AccountFactoryCreateResponse" => AccountFactoryCreateResponse,
+            "AccountsForGuardrail" => AccountsForGuardrail,
+            "BaselineAssignment" => BaselineAssignment,
+            "BaselineAssignmentAddRequest" => BaselineAssignmentAddRequest,
+            "BaselineAssignmentAddResponse" => BaselineAssignmentAddResponse,
+            "BaselineAssignmentListResponse" => BaselineAssignmentListResponse,
+            "BaselineAssignmentUpdateRequest" => BaselineAssignmentUpdateRequest,
+            "Guardrail" => Guardrail,
+            "GuardrailAssignmentDetail" => GuardrailAssignmentDetail,
+            "GuardrailAssignmentFailCaused" => GuardrailAssignmentFailCaused,
+            "GuardrailAssignmentResponse" => GuardrailAssignmentResponse,
+            "GuardrailBindingOu" => GuardrailBindingOu,
+            "GuardrailDisableRequest" => GuardrailDisableRequest,
+            "GuardrailEnableRequest" => GuardrailEnableRequest,
+            "GuardrailLinkInfo" => GuardrailLinkInfo,
+            "GuardrailPageResponse" => GuardrailPageResponse,
+            "GuardrailsForTargetSummary" => GuardrailsForTargetSummary,
+            "GuardrailShowResponse" => GuardrailShowResponse,
+            "GuardrailSummary" => GuardrailSummary,
+            "LandingZone" => LandingZone,
+            "LandingZoneCreateRequest" => LandingZoneCreateRequest,
+            "LandingZoneCreateResponse" => LandingZoneCreateResponse,
+            "LandingZoneShowResponse" => LandingZoneShowResponse,
+            "ListGuardrailsForTargetResponse" => ListGuardrailsForTargetResponse,
+            "ListTargetsForGuardrailResponse" => ListTargetsForGuardrailResponse,
+            "OrganizationUnitsForGuardrail" => OrganizationUnitsForGuardrail,
+            ),
+        ),
+        (
+            "scp-cloudcontrol-v1.1",
+            types!(scp_cloudcontrol_client::v1_1::types;
+            "AccountFactoryCreateRequest" => AccountFactoryCreateRequest,
+            "AccountFactoryCreateResponse" => AccountFactoryCreateResponse,
+            "AccountsForGuardrail" => AccountsForGuardrail,
+            "BaselineAssignmentAddRequest" => BaselineAssignmentAddRequest,
+            "BaselineAssignmentAddResponse" => BaselineAssignmentAddResponse,
+            "BaselineAssignmentListResponseV1Dot1" => BaselineAssignmentListResponseV1Dot1,
+            "BaselineAssignmentRemoveRequest" => BaselineAssignmentRemoveRequest,
+            "BaselineAssignmentRemoveResponse" => BaselineAssignmentRemoveResponse,
+            "BaselineAssignmentUpdateRequest" => BaselineAssignmentUpdateRequest,
+            "BaselineAssignmentV1Dot1" => BaselineAssignmentV1Dot1,
+            "Guardrail" => Guardrail,
+            "GuardrailAssignmentDetail" => GuardrailAssignmentDetail,
+            "GuardrailAssignmentFailCaused" => GuardrailAssignmentFailCaused,
+            "GuardrailAssignmentResponse" => GuardrailAssignmentResponse,
+            "GuardrailBindingOu" => GuardrailBindingOu,
+            "GuardrailDisableRequest" => GuardrailDisableRequest,
+            "GuardrailEnableRequest" => GuardrailEnableRequest,
+            "GuardrailLinkInfo" => GuardrailLinkInfo,
+            "GuardrailPageResponse" => GuardrailPageResponse,
+            "GuardrailsForTargetSummary" => GuardrailsForTargetSummary,
+            "GuardrailShowResponse" => GuardrailShowResponse,
+            "GuardrailSummary" => GuardrailSummary,
+            "LandingZoneCreateRequestV1Dot1" => LandingZoneCreateRequestV1Dot1,
+            "LandingZoneCreateResponse" => LandingZoneCreateResponse,
+            "LandingZoneShowResponseV1Dot1" => LandingZoneShowResponseV1Dot1,
+            "LandingZoneUpdateRequest" => LandingZoneUpdateRequest,
+            "LandingZoneV1Dot1" => LandingZoneV1Dot1,
+            "ListGuardrailsForTargetResponse" => ListGuardrailsForTargetResponse,
+            "ListTargetsForGuardrailResponse" => ListTargetsForGuardrailResponse,
+            "OrganizationUnitsForGuardrail" => OrganizationUnitsForGuardrail,
+            ),
+        ),
+    ]
+}
+
+/// Serializers may leave out empty optional collections and nulls; compare what carries data.
+fn normalized(value: &Value) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| (k.clone(), normalized(v)))
+                .filter(|(_, v)| !is_empty(v))
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(normalized).collect()),
+        Value::Number(n) => n
+            .as_f64()
+            .map(|f| json!(f))
+            .unwrap_or_else(|| value.clone()),
+        // `2025-01-01T00:00:00.000Z` and `2025-01-01T00:00:00Z` are the same instant.
+        Value::String(s) => match chrono::DateTime::parse_from_rfc3339(s) {
+            Ok(t) => json!(t.with_timezone(&chrono::Utc).to_rfc3339()),
+            Err(_) => value.clone(),
+        },
+        other => other.clone(),
+    }
+}
+
+fn is_empty(value: &Value) -> bool {
+    match value {
+        Value::Null => true,
+        Value::Array(items) => items.is_empty(),
+        Value::Object(map) => map.is_empty(),
+        _ => false,
+    }
+}
+
+#[test]
+fn the_registry_covers_every_component_schema() {
+    for (spec_name, types) in registry() {
+        let raw = spec(spec_name).raw();
+        let mut expected: Vec<&str> = raw["components"]["schemas"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        let mut listed: Vec<&str> = types.iter().map(|(name, _)| *name).collect();
+        expected.sort_unstable();
+        listed.sort_unstable();
+        assert_eq!(
+            listed, expected,
+            "{spec_name}: add the new schema to the registry"
+        );
+    }
+}
+
+#[test]
+fn random_instances_round_trip_through_the_generated_types() {
+    let mut checked = 0;
+    for (spec_name, types) in registry() {
+        let raw = spec(spec_name).raw();
+        let validator = DocumentValidator::new(&raw);
+        for (name, roundtrip) in types {
+            let schema = json!({"$ref": format!("#/components/schemas/{name}")});
+            for seed in 0..CASES {
+                let mode = if seed == 0 {
+                    Mode::Examples
+                } else {
+                    Mode::Random
+                };
+                let value = Generator::new(&raw, mode, seed).instance(&schema);
+                validator.validate(&schema, &value).unwrap_or_else(|e| {
+                    panic!("{spec_name} {name} seed {seed}: generator produced {value}: {e:?}")
+                });
+                let back = roundtrip(value.clone())
+                    .unwrap_or_else(|e| panic!("{spec_name} {name} seed {seed}: {e}\n{value}"));
+                if let Err(errors) = validator.validate(&schema, &back) {
+                    panic!("{spec_name} {name} seed {seed}: round trip no longer validates: {errors:?}\nin:  {value}\nout: {back}");
+                }
+                assert_eq!(
+                    normalized(&back),
+                    normalized(&with_defaults(&raw, &schema, &value)),
+                    "{spec_name} {name} seed {seed}: the round trip changed the data"
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert_eq!(checked, (13 + 8 + 27 + 30) * CASES as usize);
+}
