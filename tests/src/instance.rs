@@ -231,36 +231,6 @@ fn uuid_like(rng: &mut StdRng) -> String {
     )
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::json_schema::DocumentValidator;
-    use crate::specs::SPEC_FILES;
-
-    /// Every component schema of every spec, in both modes and over many seeds, yields valid instances.
-    #[test]
-    fn instances_of_every_component_schema_validate() {
-        for file in SPEC_FILES {
-            let doc = file.raw();
-            let validator = DocumentValidator::new(&doc);
-            for name in doc["components"]["schemas"].as_object().unwrap().keys() {
-                let schema = json!({"$ref": format!("#/components/schemas/{name}")});
-                for (mode, seeds) in [(Mode::Examples, 0..1u64), (Mode::Random, 0..25u64)] {
-                    for seed in seeds {
-                        let value = Generator::new(&doc, mode, seed).instance(&schema);
-                        if let Err(errors) = validator.validate(&schema, &value) {
-                            panic!(
-                                "{}: {name} ({mode:?}, seed {seed}) {value}: {errors:?}",
-                                file.name
-                            );
-                        }
-                    }
-                }
-            }
-        }
-    }
-}
-
 /// `value` with every absent property that has a schema `default` filled in, as a typed decode does.
 pub fn with_defaults(doc: &Value, schema: &Value, value: &Value) -> Value {
     let schema = resolve(doc, schema);
@@ -300,5 +270,35 @@ pub fn with_defaults(doc: &Value, schema: &Value, value: &Value) -> Value {
             )
         }
         other => other.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::json_schema::DocumentValidator;
+    use crate::specs::SPEC_FILES;
+
+    /// Every component schema of every spec, in both modes and over many seeds, yields valid instances.
+    #[test]
+    fn instances_of_every_component_schema_validate() {
+        for file in SPEC_FILES {
+            let doc = file.raw();
+            let validator = DocumentValidator::new(&doc);
+            for name in doc["components"]["schemas"].as_object().unwrap().keys() {
+                let schema = json!({"$ref": format!("#/components/schemas/{name}")});
+                for (mode, seeds) in [(Mode::Examples, 0..1u64), (Mode::Random, 0..25u64)] {
+                    for seed in seeds {
+                        let value = Generator::new(&doc, mode, seed).instance(&schema);
+                        if let Err(errors) = validator.validate(&schema, &value) {
+                            panic!(
+                                "{}: {name} ({mode:?}, seed {seed}) {value}: {errors:?}",
+                                file.name
+                            );
+                        }
+                    }
+                }
+            }
+        }
     }
 }
