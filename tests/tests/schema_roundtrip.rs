@@ -3,6 +3,7 @@
 
 use cloud_apis_tests::instance::{with_defaults, Generator, Mode};
 use cloud_apis_tests::json_schema::DocumentValidator;
+use cloud_apis_tests::normalize::normalized;
 use cloud_apis_tests::specs::spec;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -127,38 +128,6 @@ fn registry() -> Vec<(&'static str, Vec<(&'static str, RoundTrip)>)> {
             ),
         ),
     ]
-}
-
-/// Serializers may leave out empty optional collections and nulls; compare what carries data.
-fn normalized(value: &Value) -> Value {
-    match value {
-        Value::Object(map) => Value::Object(
-            map.iter()
-                .map(|(k, v)| (k.clone(), normalized(v)))
-                .filter(|(_, v)| !is_empty(v))
-                .collect(),
-        ),
-        Value::Array(items) => Value::Array(items.iter().map(normalized).collect()),
-        Value::Number(n) => n
-            .as_f64()
-            .map(|f| json!(f))
-            .unwrap_or_else(|| value.clone()),
-        // `2025-01-01T00:00:00.000Z` and `2025-01-01T00:00:00Z` are the same instant.
-        Value::String(s) => match chrono::DateTime::parse_from_rfc3339(s) {
-            Ok(t) => json!(t.with_timezone(&chrono::Utc).to_rfc3339()),
-            Err(_) => value.clone(),
-        },
-        other => other.clone(),
-    }
-}
-
-fn is_empty(value: &Value) -> bool {
-    match value {
-        Value::Null => true,
-        Value::Array(items) => items.is_empty(),
-        Value::Object(map) => map.is_empty(),
-        _ => false,
-    }
 }
 
 #[test]
