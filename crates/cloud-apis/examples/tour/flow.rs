@@ -1,0 +1,300 @@
+//! The tour's walk through the three providers, shared by `cargo run --example tour` and its test.
+
+use std::path::{Path, PathBuf};
+
+use cloud_apis::cloudcraft::CloudcraftConfig;
+use cloud_apis::cloudcraft::{
+    self, snapshot, types::SnapshotAwsAccountFormat, Snapshot, SnapshotRequest,
+};
+use cloud_apis::panther::PantherConfig;
+use cloud_apis::panther::{self, types as pt};
+use cloud_apis::scp::cloudcontrol::{v1_1, CloudControlVersion};
+use cloud_apis::scp::{Environment, ScpConfig};
+use cloud_apis_sandbox::Sandbox;
+use futures::TryStreamExt;
+
+/// The clients the tour talks to, and whether it may change anything.
+pub struct Targets {
+    pub panther: panther::Client,
+    pub cloudcraft: cloudcraft::Client,
+    pub scp: cloud_apis::scp::ScpConfig,
+    /// Writes (create account, role, landing zone, ...) are only made when allowed: always against the sandbox,
+    /// against real services only with `--allow-writes`.
+    pub allow_writes: bool,
+}
+
+/// Clients for a running sandbox, writes allowed.
+pub fn sandbox_targets(sandbox: &Sandbox) -> Targets {
+    let cloudcraft = sandbox.cloudcraft_addr();
+    Targets {
+        panther: PantherConfig::new(sandbox.panther_url(), cloud_apis_sandbox::PANTHER_TOKEN)
+            .build()
+            .expect("sandbox config"),
+        cloudcraft: CloudcraftConfig::new(cloud_apis_sandbox::CLOUDCRAFT_API_KEY)
+            .protocol("http")
+            .host(cloudcraft.ip().to_string())
+            .port(cloudcraft.port())
+            .build()
+            .expect("sandbox config"),
+        scp: ScpConfig::new(
+            cloud_apis_sandbox::SCP_ACCESS_KEY,
+            cloud_apis_sandbox::SCP_SECRET_KEY,
+            Environment::Samsung,
+        )
+        .base_url(sandbox.scp_url()),
+        allow_writes: true,
+    }
+}
+
+/// What the tour did, for its test.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub panther_account: Option<String>,
+    pub roles: Vec<String>,
+    pub cloudcraft_account: Option<String>,
+    pub snapshot_png: Option<PathBuf>,
+    pub inventory_json: Option<PathBuf>,
+    pub landing_zone: Option<String>,
+    pub guardrails_enabled: usize,
+    pub assignments_v1_0: Vec<String>,
+    pub assignments_v1_1: Vec<(String, Option<String>)>,
+}
+
+pub type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
+
+/// Walks the flow, printing what happens; files go to `out_dir`.
+pub async fn run(t: &Targets, out_dir: &Path) -> Result<Outcome> {
+    let mut outcome = Outcome::default();
+    std::fs::create_dir_all(out_dir)?;
+
+    println!("== Panther");
+    if t.allow_writes {
+        let account = t
+            .panther
+            .aws_cloud_account_create()
+            .body(
+                pt::AwsCloudAccountApiCreateAwsCloudAccount::builder()
+                    .aws_account_id("444455556666")
+                    .integration_label("tour-production")
+                    .aws_scan_config(pt::AwsCloudAccountApiAwsScanConfig {
+                        audit_role: Some("arn:aws:iam::444455556666:role/PantherAuditRole".into()),
+                    }),
+            )
+            .send()
+            .await
+            .map_err(cloud_apis::Error::from)?
+            .into_inner();
+        println!(
+            "registered AWS account {:?} as integration {:?}",
+            account.aws_account_id, account.integration_id
+        );
+        outcome.panther_account = account.integration_id;
+        let role = t
+            .panther
+            .role_create()
+            .body(
+                pt::RoleApiModifyRole::builder()
+                    .name("Tour Analyst")
+                    .permissions(vec![
+                        pt::RoleApiModifyRolePermissionsItem::AlertRead,
+                        pt::RoleApiModifyRolePermissionsItem::CloudsecSourceRead,
+                    ]),
+            )
+            .send()
+            .await
+            .map_err(cloud_apis::Error::from)?
+            .into_inner();
+        println!("created role {} ({:?})", role.name, role.id);
+    }
+    let roles = t
+        .panther
+        .role_list()
+        .send()
+        .await
+        .map_err(cloud_apis::Error::from)?
+        .into_inner();
+    outcome.roles = roles.results.iter().map(|r| r.name.clone()).collect();
+    println!("roles: {}", outcome.roles.join(", "));
+
+    println!("\n== Cloudcraft");
+    if t.allow_writes {
+        let account = t
+            .cloudcraft
+            .create_aws_account()
+            .body(
+                cloudcraft::types::AwsAccountCreateRequest::builder()
+                    .name("Tour Production")
+                    .role_arn("arn:aws:iam::444455556666:role/cloudcraft"),
+            )
+            .send()
+            .await
+            .map_err(cloud_apis::Error::from)?
+            .into_inner();
+        println!("registered AWS account {} as {}", account.name, account.id);
+        outcome.cloudcraft_account = Some(account.id);
+    }
+    let accounts = t
+        .cloudcraft
+        .list_aws_accounts()
+        .send()
+        .await
+        .map_err(cloud_apis::Error::from)?
+        .into_inner();
+    println!(
+        "linked accounts: {}",
+        accounts
+            .accounts
+            .iter()
+            .map(|a| a.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let target = outcome
+        .cloudcraft_account
+        .clone()
+        .or_else(|| accounts.accounts.first().map(|a| a.id.clone()));
+    if let Some(id) = target.and_then(|id| id.parse().ok()) {
+        let png = SnapshotRequest::new(id, "us-east-1", SnapshotAwsAccountFormat::Png)
+            .options(|b| b.width(1200).height(800).theme("dark"))
+            .poll_interval(std::time::Duration::from_millis(200));
+        if let Snapshot::Document(document) = snapshot(&t.cloudcraft, &png).await? {
+            let path = out_dir.join("snapshot.png");
+            let bytes = document.save(&path).await?;
+            println!(
+                "snapshot: {bytes} bytes of PNG written to {}",
+                path.display()
+            );
+            outcome.snapshot_png = Some(path);
+        }
+        let json = SnapshotRequest::new(id, "us-east-1", SnapshotAwsAccountFormat::Json)
+            .poll_interval(std::time::Duration::from_millis(200));
+        if let Snapshot::Blueprint(blueprint) = snapshot(&t.cloudcraft, &json).await? {
+            let path = out_dir.join("inventory.json");
+            std::fs::write(&path, serde_json::to_vec_pretty(&blueprint)?)?;
+            let nodes = blueprint
+                .get("nodes")
+                .and_then(|n| n.as_array())
+                .map_or(0, Vec::len);
+            println!(
+                "inventory: {nodes} components written to {}",
+                path.display()
+            );
+            outcome.inventory_json = Some(path);
+        }
+    }
+
+    println!("\n== SCP Cloud Control");
+    let report = t
+        .scp
+        .check_cloudcontrol_version(CloudControlVersion::V1_1)
+        .await;
+    match report {
+        Ok(report) => println!(
+            "cloudcontrol {}: {:?} {:?}",
+            report.version, report.status, report.warnings
+        ),
+        Err(e) => println!("version check unavailable: {e}"),
+    }
+    let v11 = t.scp.cloudcontrol_v1_1()?;
+    #[allow(deprecated)]
+    let v10 = t.scp.cloudcontrol_v1_0()?;
+    if t.allow_writes {
+        let request = v1_1::types::LandingZoneCreateRequestV1Dot1::builder()
+            .agree_yn("Y")
+            .sso_type("ID_CENTER")
+            .audit_account_name("AUDIT")
+            .audit_login_id("audit@example.com")
+            .log_archive_account_name("LOG_ARCHIVE")
+            .log_archive_login_id("log-archive@example.com")
+            .basic_ou_name("Security")
+            .additional_ou_name("Sandbox")
+            .detective_guardrail_status("ENABLED");
+        let created = v11
+            .create_landing_zone()
+            .body(request)
+            .send()
+            .await
+            .map_err(cloud_apis::Error::from)?
+            .into_inner();
+        println!(
+            "landing zone {} being created (job {})",
+            created.landing_zone_id, created.job_id
+        );
+        outcome.landing_zone = Some(created.landing_zone_id.clone());
+
+        let guardrails: Vec<_> = cloud_apis::pagination::numbered(2, |page, size| {
+            v11.list_guardrails().page(page).size(size).send()
+        })
+        .try_collect()
+        .await?;
+        let ids: Vec<String> = guardrails.iter().take(2).map(|g| g.id.clone()).collect();
+        let enabled = v11
+            .enable_guardrail_bindings()
+            .body(
+                v1_1::types::GuardrailEnableRequest::builder()
+                    .guardrail_ids(ids.clone())
+                    .unit_ids(vec!["ou-tour-workloads".to_string()])
+                    .landing_zone_id(Some(created.landing_zone_id.clone())),
+            )
+            .send()
+            .await
+            .map_err(cloud_apis::Error::from)?
+            .into_inner();
+        outcome.guardrails_enabled = enabled.success_ids.len();
+        println!(
+            "{} guardrails listed; enabled {} on ou-tour-workloads",
+            guardrails.len(),
+            outcome.guardrails_enabled
+        );
+
+        let added = v11
+            .add_baseline_assignment()
+            .assignment_id("ou-tour-workloads")
+            .body(serde_json::from_value::<
+                v1_1::types::BaselineAssignmentAddRequest,
+            >(serde_json::json!({
+                "agree_yn": "Y",
+                "landing_zone_id": created.landing_zone_id,
+                "parent_unit_id": "ou-root",
+                "resource_type": "OU",
+                "sso_user_name": "tour-user",
+                "sso_user_real_name": "Tour User"
+            }))?)
+            .send()
+            .await
+            .map_err(cloud_apis::Error::from)?
+            .into_inner();
+        println!(
+            "baseline enabled on {} (job {})",
+            added.resource_id, added.job_id
+        );
+    }
+    let old = v10
+        .list_baseline_assignments()
+        .send()
+        .await
+        .map_err(cloud_apis::Error::from)?
+        .into_inner();
+    let new = v11
+        .list_baseline_assignments()
+        .send()
+        .await
+        .map_err(cloud_apis::Error::from)?
+        .into_inner();
+    println!("baseline assignments, 1.0 and 1.1 side by side:");
+    for a in &old.baseline_assignments {
+        outcome.assignments_v1_0.push(a.id.clone());
+        println!("  1.0  {} {:?}", a.id, a.status);
+    }
+    for a in &new.baseline_assignments {
+        let detective = a.detective_guardrail_status.as_ref().map(|s| s.to_string());
+        outcome
+            .assignments_v1_1
+            .push((a.id.clone(), detective.clone()));
+        println!(
+            "  1.1  {} {:?} detective guardrails: {:?}",
+            a.id, a.status, detective
+        );
+    }
+    Ok(outcome)
+}

@@ -1,0 +1,39 @@
+//! The tour, run against the sandbox: records are created and the files it writes are valid documents.
+
+#[path = "../examples/tour/flow.rs"]
+mod flow;
+
+#[tokio::test]
+async fn the_tour_walks_all_three_providers_against_the_sandbox() {
+    let sandbox = cloud_apis_sandbox::Sandbox::start().await.unwrap();
+    let targets = flow::sandbox_targets(&sandbox);
+    let out = std::env::temp_dir().join(format!("cloud-apis-tour-{}", std::process::id()));
+    let outcome = flow::run(&targets, &out).await.unwrap();
+
+    assert!(outcome.panther_account.is_some());
+    assert!(
+        outcome.roles.contains(&"Tour Analyst".to_string()),
+        "{:?}",
+        outcome.roles
+    );
+    assert!(outcome.cloudcraft_account.is_some());
+    assert!(outcome.landing_zone.is_some());
+    assert_eq!(outcome.guardrails_enabled, 2);
+    assert_eq!(outcome.assignments_v1_0, ["ou-tour-workloads"]);
+    assert_eq!(
+        outcome.assignments_v1_1,
+        [("ou-tour-workloads".to_string(), Some("ENABLED".to_string()))]
+    );
+
+    // A real PNG of the requested size: signature, then an IHDR chunk with width 1200 and height 800.
+    let png = std::fs::read(outcome.snapshot_png.unwrap()).unwrap();
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+    assert_eq!(&png[12..16], b"IHDR");
+    assert_eq!(u32::from_be_bytes(png[16..20].try_into().unwrap()), 1200);
+    assert_eq!(u32::from_be_bytes(png[20..24].try_into().unwrap()), 800);
+    // The JSON inventory is a blueprint listing the account's components.
+    let inventory: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(outcome.inventory_json.unwrap()).unwrap()).unwrap();
+    assert_eq!(inventory["nodes"].as_array().map(Vec::len), Some(5));
+    std::fs::remove_dir_all(&out).unwrap();
+}

@@ -1,0 +1,121 @@
+//! A local stand-in for the Panther, Cloudcraft and SCP Cloud Control APIs.
+//!
+//! One HTTP server on loopback, state in memory, seeded with a few realistic records. It behaves as the services
+//! are documented: it checks credentials (Panther's `X-API-Key`, Cloudcraft's bearer key, SCP's request signature
+//! recomputed with the same algorithm inside a timestamp window), routes SCP requests by `Scp-Api-Version`
+//! (missing = latest, unknown = 400), validates request bodies against the spec-generated types (400 in the
+//! provider's error shape), answers 404 for unknown ids and 409 for duplicates, and renders Cloudcraft snapshots
+//! after a `202 STILL_PROCESSING` first poll.
+//!
+//! ```no_run
+//! # async fn run() {
+//! let sandbox = cloud_apis_sandbox::Sandbox::start().await.unwrap();
+//! let panther = cloud_apis::panther::PantherConfig::new(sandbox.panther_url(), cloud_apis_sandbox::PANTHER_TOKEN)
+//!     .build()
+//!     .unwrap();
+//! # let _ = panther;
+//! # }
+//! ```
+
+mod cloudcraft;
+mod panther;
+mod render;
+mod reply;
+mod scp;
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+
+use axum::Router;
+use tokio::net::TcpListener;
+
+/// The API token the sandbox's Panther accepts.
+pub const PANTHER_TOKEN: &str = "sandbox-panther-token";
+/// The API key the sandbox's Cloudcraft accepts (44 base64 characters, like a real one).
+pub const CLOUDCRAFT_API_KEY: &str = "c2FuZGJveC1jbG91ZGNyYWZ0LWFwaS1rZXktMDAwMDA=";
+/// The access key the sandbox's SCP accepts.
+pub const SCP_ACCESS_KEY: &str = "sandbox-access-key";
+/// The secret key the sandbox's SCP verifies signatures with.
+pub const SCP_SECRET_KEY: &str = "sandbox-secret-key";
+/// How far an SCP request's timestamp may be from the sandbox's clock.
+pub const SCP_TIMESTAMP_WINDOW_MS: i64 = 5 * 60 * 1000;
+
+/// A running sandbox: one loopback port per provider (so each base URL is a bare `http://host:port`, as the real
+/// services' are). Dropping it does not stop the servers; they live as long as the runtime that started them.
+#[derive(Debug, Clone)]
+pub struct Sandbox {
+    panther: SocketAddr,
+    cloudcraft: SocketAddr,
+    scp: SocketAddr,
+}
+
+/// Everything the sandbox remembers.
+#[derive(Default)]
+pub(crate) struct State {
+    pub panther: panther::Store,
+    pub cloudcraft: cloudcraft::Store,
+    pub scp: scp::Store,
+}
+
+pub(crate) type Shared = Arc<Mutex<State>>;
+
+impl Sandbox {
+    /// Starts the sandbox on free loopback ports, in the current tokio runtime.
+    pub async fn start() -> std::io::Result<Self> {
+        let any: SocketAddr = "127.0.0.1:0".parse().expect("a socket address");
+        Self::start_on([any; 3]).await
+    }
+
+    /// Starts the sandbox's Panther, Cloudcraft and SCP servers on these addresses (port 0 picks a free one).
+    /// Loopback addresses only: the sandbox has well-known credentials.
+    pub async fn start_on(addrs: [SocketAddr; 3]) -> std::io::Result<Self> {
+        let state: Shared = Arc::new(Mutex::new(State::seeded()));
+        let panther = serve(addrs[0], panther::router(state.clone())).await?;
+        let cloudcraft = serve(addrs[1], cloudcraft::router(state.clone())).await?;
+        let scp = serve(addrs[2], scp::router(state)).await?;
+        Ok(Self {
+            panther,
+            cloudcraft,
+            scp,
+        })
+    }
+
+    /// Base URL of its Panther API.
+    pub fn panther_url(&self) -> String {
+        format!("http://{}", self.panther)
+    }
+
+    /// Base URL of its Cloudcraft API.
+    pub fn cloudcraft_url(&self) -> String {
+        format!("http://{}", self.cloudcraft)
+    }
+
+    /// The address of its Cloudcraft API (for `CloudcraftConfig::host` / `port`).
+    pub fn cloudcraft_addr(&self) -> SocketAddr {
+        self.cloudcraft
+    }
+
+    /// Base URL of its SCP Cloud Control API.
+    pub fn scp_url(&self) -> String {
+        format!("http://{}", self.scp)
+    }
+}
+
+async fn serve(addr: SocketAddr, app: Router) -> std::io::Result<SocketAddr> {
+    let listener = TcpListener::bind(addr).await?;
+    let bound = listener.local_addr()?;
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    Ok(bound)
+}
+
+impl State {
+    fn seeded() -> Self {
+        Self {
+            panther: panther::Store::seeded(),
+            cloudcraft: cloudcraft::Store::seeded(),
+            scp: scp::Store::seeded(),
+        }
+    }
+}
