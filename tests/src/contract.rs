@@ -27,8 +27,8 @@ use serde_json::{json, Value};
 
 use crate::instance::{with_defaults, Generator, Mode};
 use crate::json_schema::DocumentValidator;
+use crate::refs::resolve;
 use crate::specs::spec;
-use crate::transforms_free::resolve;
 
 /// Credentials the contract clients use.
 pub const PANTHER_TOKEN: &str = "contract-panther-token";

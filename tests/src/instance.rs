@@ -6,7 +6,7 @@ use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 use serde_json::{json, Map, Value};
 
-use crate::transforms_free::resolve;
+use crate::refs::resolve;
 
 /// How instances are chosen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

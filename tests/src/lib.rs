@@ -9,5 +9,5 @@ pub mod generated;
 pub mod instance;
 pub mod json_schema;
 pub mod normalize;
+mod refs;
 pub mod specs;
-mod transforms_free;

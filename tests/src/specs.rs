@@ -75,6 +75,17 @@ impl SpecFile {
             .unwrap_or_else(|e| panic!("{} is not valid JSON: {e}", self.file))
     }
 
+    /// The example attached to an operation's JSON body at `location` (`requestBody` or `responses/200`).
+    pub fn example(&self, path: &str, method: &str, location: &str) -> serde_json::Value {
+        let escaped = path.replace('~', "~0").replace('/', "~1");
+        let pointer =
+            format!("/paths/{escaped}/{method}/{location}/content/application~1json/example");
+        self.raw()
+            .pointer(&pointer)
+            .unwrap_or_else(|| panic!("{}: no example at {pointer}", self.name))
+            .clone()
+    }
+
     /// The document parsed as OpenAPI 3.0 by `openapiv3`, the same parser the generator uses.
     pub fn openapi(&self) -> openapiv3::OpenAPI {
         serde_json::from_value(self.raw())

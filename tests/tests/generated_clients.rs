@@ -10,14 +10,9 @@ use futures::StreamExt;
 use httpmock::MockServer;
 use serde_json::{json, Value};
 
-/// The example the spec attaches to a JSON media type, by pointer below `paths`.
+/// The example the spec attaches to a JSON body.
 fn example(spec_name: &str, path: &str, method: &str, location: &str) -> Value {
-    let raw = spec(spec_name).raw();
-    let escaped = path.replace('~', "~0").replace('/', "~1");
-    let pointer = format!("/paths/{escaped}/{method}/{location}/content/application~1json/example");
-    raw.pointer(&pointer)
-        .unwrap_or_else(|| panic!("{spec_name}: no example at {pointer}"))
-        .clone()
+    spec(spec_name).example(path, method, location)
 }
 
 async fn collect(stream: progenitor_client_bytes::Stream) -> Vec<u8> {

@@ -264,8 +264,8 @@ fn only_in_1_1(operation: &str) -> Response {
 macro_rules! decode_versioned {
     ($version:expr, $body:expr, $v10:ty, $v11:ty) => {
         match $version {
-            Version::V1_0 => decode::<$v10>(P, &$body).map(|_| ()),
-            Version::V1_1 => decode::<$v11>(P, &$body).map(|_| ()),
+            Version::V1_0 => decode::<$v10>(P, &$body[..]).map(|_| ()),
+            Version::V1_1 => decode::<$v11>(P, &$body[..]).map(|_| ()),
         }
     };
 }
@@ -477,20 +477,34 @@ fn bind(state: &Shared, body: &Bytes, enable: bool) -> Response {
     )
 }
 
+/// Validates the body with the version's request type for the direction, then binds or unbinds.
+fn bindings(state: &Shared, version: Version, body: &Bytes, enable: bool) -> Response {
+    let valid = match enable {
+        true => decode_versioned!(
+            version,
+            body,
+            v1_0::types::GuardrailEnableRequest,
+            v1_1::types::GuardrailEnableRequest
+        ),
+        false => decode_versioned!(
+            version,
+            body,
+            v1_0::types::GuardrailDisableRequest,
+            v1_1::types::GuardrailDisableRequest
+        ),
+    };
+    match valid {
+        Ok(()) => bind(state, body, enable),
+        Err(response) => response,
+    }
+}
+
 async fn enable_bindings(
     State(state): State<Shared>,
     Extension(version): Extension<Version>,
     body: Bytes,
 ) -> Response {
-    if let Err(r) = decode_versioned!(
-        version,
-        body,
-        v1_0::types::GuardrailEnableRequest,
-        v1_1::types::GuardrailEnableRequest
-    ) {
-        return r;
-    }
-    bind(&state, &body, true)
+    bindings(&state, version, &body, true)
 }
 
 async fn disable_bindings(
@@ -498,15 +512,7 @@ async fn disable_bindings(
     Extension(version): Extension<Version>,
     body: Bytes,
 ) -> Response {
-    if let Err(r) = decode_versioned!(
-        version,
-        body,
-        v1_0::types::GuardrailDisableRequest,
-        v1_1::types::GuardrailDisableRequest
-    ) {
-        return r;
-    }
-    bind(&state, &body, false)
+    bindings(&state, version, &body, false)
 }
 
 async fn guardrails_for_target(Extension(version): Extension<Version>) -> Response {
