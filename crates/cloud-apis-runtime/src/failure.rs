@@ -18,7 +18,7 @@ pub const EXCERPT_CHARS: usize = 300;
 
 /// One failed operation call, as the runtime saw it. Never holds credentials: they travel in headers, which are
 /// not recorded.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Failure {
     /// Provider API name, e.g. `panther`.
     pub provider: String,
@@ -42,6 +42,19 @@ pub struct Failure {
     pub retry_after_secs: Option<u64>,
     /// For transport failures: `timeout`, `connect` or `other`.
     pub transport: Option<String>,
+}
+
+impl Failure {
+    /// A record of a call to `operation` of `provider`, with nothing known yet about how it failed.
+    pub fn call(provider: &str, operation: &str, method: &str, url: &str) -> Self {
+        Self {
+            provider: provider.to_string(),
+            operation: operation.to_string(),
+            method: method.to_string(),
+            url: url.to_string(),
+            ..Self::default()
+        }
+    }
 }
 
 /// The provider message (and code) from an error body, whichever documented shape it has:

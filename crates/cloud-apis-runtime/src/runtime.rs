@@ -135,17 +135,9 @@ impl Runtime {
                 Outcome::Done(response) => return Ok(response),
                 Outcome::Failed(response) => {
                     let record = Failure {
-                        provider: api.name.to_string(),
-                        operation: operation_id.to_string(),
-                        method: method.to_string(),
-                        url: url.clone(),
                         status: Some(response.status().as_u16()),
                         attempts: attempt,
-                        message: None,
-                        code: None,
-                        excerpt: None,
-                        retry_after_secs: None,
-                        transport: None,
+                        ..Failure::call(api.name, operation_id, method.as_str(), &url)
                     };
                     return annotate(response, record, (self.shared.clock)()).await;
                 }
@@ -257,18 +249,17 @@ impl Runtime {
         } else {
             "other"
         };
+        let url = error.url().map(|u| u.to_string()).unwrap_or_default();
+        let method = known.map(|op| op.method).unwrap_or_default();
         let record = Failure {
-            provider: api.name.to_string(),
-            operation: api.operation_id(operation.operation_id).to_string(),
-            method: known.map(|op| op.method.to_string()).unwrap_or_default(),
-            url: error.url().map(|u| u.to_string()).unwrap_or_default(),
-            status: None,
-            attempts: 0,
             message: Some(error_chain(error)),
-            code: None,
-            excerpt: None,
-            retry_after_secs: None,
             transport: Some(kind.to_string()),
+            ..Failure::call(
+                api.name,
+                api.operation_id(operation.operation_id),
+                method,
+                &url,
+            )
         };
         let json = serde_json::to_string(&record).unwrap_or_default();
         Err(progenitor_client::Error::Custom(format!(

@@ -63,7 +63,7 @@ impl Error {
     }
 
     fn bare(kind: ErrorKind, detail: impl Into<String>) -> Self {
-        Self::new(kind, empty_failure(), Some(detail.into()))
+        Self::new(kind, Failure::default(), Some(detail.into()))
     }
 
     pub(crate) fn bare_kind(kind: ErrorKind, detail: String) -> Self {
@@ -173,22 +173,6 @@ impl Error {
     }
 }
 
-fn empty_failure() -> Failure {
-    Failure {
-        provider: String::new(),
-        operation: String::new(),
-        method: String::new(),
-        url: String::new(),
-        status: None,
-        attempts: 0,
-        message: None,
-        code: None,
-        excerpt: None,
-        retry_after_secs: None,
-        transport: None,
-    }
-}
-
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let f_ = &self.failure;
@@ -275,7 +259,7 @@ fn unrecorded(status: StatusCode, url: Option<String>) -> Failure {
     Failure {
         status: Some(status.as_u16()),
         url: url.unwrap_or_default(),
-        ..empty_failure()
+        ..Failure::default()
     }
 }
 
@@ -310,7 +294,7 @@ impl<E> From<progenitor_client::Error<E>> for Error {
                 let failure = Failure {
                     url: e.url().map(|u| u.to_string()).unwrap_or_default(),
                     transport: Some(if e.is_timeout() { "timeout" } else { "other" }.into()),
-                    ..empty_failure()
+                    ..Failure::default()
                 };
                 Error::new(ErrorKind::Transport, failure, Some(e.to_string()))
             }
@@ -339,7 +323,7 @@ mod tests {
             status: Some(status),
             attempts: 1,
             message: message.map(str::to_string),
-            ..empty_failure()
+            ..Failure::default()
         }
     }
 

@@ -135,24 +135,17 @@ impl SnapshotRequest {
     }
 
     fn failure(&self, client: &Client, status: u16, attempts: u32) -> Failure {
+        let url = format!(
+            "{}/aws/account/{}/{}/{}",
+            client.baseurl(),
+            self.account_id,
+            self.region,
+            self.format
+        );
         Failure {
-            provider: "cloudcraft".into(),
-            operation: "snapshotAwsAccount".into(),
-            method: "GET".into(),
-            url: format!(
-                "{}/aws/account/{}/{}/{}",
-                client.baseurl(),
-                self.account_id,
-                self.region,
-                self.format
-            ),
             status: Some(status),
             attempts,
-            message: None,
-            code: None,
-            excerpt: None,
-            retry_after_secs: None,
-            transport: None,
+            ..Failure::call("cloudcraft", "snapshotAwsAccount", "GET", &url)
         }
     }
 }
