@@ -5,7 +5,7 @@
 //! `{"oneOf": [{"type": "array", "items": A}, {"type": "array", "items": B}], "nullable": ...}`).
 //!
 //! **Why:** typify turns `anyOf` into a struct of optional, flattened parts. For SCP's `binding_ous`
-//! ("any of array[GuardrailBindingOu], array[object], null") and `targets` (accounts or organizational units) that
+//! (`any of [array[GuardrailBindingOu], array[object], null]`) and `targets` (accounts or organizational units) that
 //! struct cannot hold an array at all: every real response failed to decode.
 //!
 //! **Instead:** `oneOf` becomes an untagged Rust enum, and serde decodes an untagged enum by taking the first
