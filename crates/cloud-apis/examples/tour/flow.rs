@@ -13,14 +13,14 @@ use cloud_apis::scp::{Environment, ScpConfig};
 use cloud_apis_sandbox::Sandbox;
 use futures::TryStreamExt;
 
-/// The clients the tour talks to, and whether it may change anything.
+/// The clients the tour talks to, and whether it may change anything on each.
 pub struct Targets {
     pub panther: panther::Client,
     pub cloudcraft: cloudcraft::Client,
     pub scp: cloud_apis::scp::ScpConfig,
-    /// Writes (create account, role, landing zone, ...) are only made when allowed: always against the sandbox,
-    /// against real services only with `--allow-writes`.
-    pub allow_writes: bool,
+    /// Writes (create account, role, landing zone, ...) per provider, in the order Panther, Cloudcraft, SCP:
+    /// always against the sandbox, against a real service only with `--allow-writes`.
+    pub writes: [bool; 3],
 }
 
 /// Clients for a running sandbox, writes allowed.
@@ -42,7 +42,7 @@ pub fn sandbox_targets(sandbox: &Sandbox) -> Targets {
             Environment::Samsung,
         )
         .base_url(sandbox.scp_url()),
-        allow_writes: true,
+        writes: [true; 3],
     }
 }
 
@@ -67,8 +67,9 @@ pub async fn run(t: &Targets, out_dir: &Path) -> Result<Outcome> {
     let mut outcome = Outcome::default();
     std::fs::create_dir_all(out_dir)?;
 
+    let [panther_writes, cloudcraft_writes, scp_writes] = t.writes;
     println!("== Panther");
-    if t.allow_writes {
+    if panther_writes {
         let account = t
             .panther
             .aws_cloud_account_create()
@@ -117,7 +118,7 @@ pub async fn run(t: &Targets, out_dir: &Path) -> Result<Outcome> {
     println!("roles: {}", outcome.roles.join(", "));
 
     println!("\n== Cloudcraft");
-    if t.allow_writes {
+    if cloudcraft_writes {
         let account = t
             .cloudcraft
             .create_aws_account()
@@ -198,7 +199,7 @@ pub async fn run(t: &Targets, out_dir: &Path) -> Result<Outcome> {
     let v11 = t.scp.cloudcontrol_v1_1()?;
     #[allow(deprecated)]
     let v10 = t.scp.cloudcontrol_v1_0()?;
-    if t.allow_writes {
+    if scp_writes {
         let request = v1_1::types::LandingZoneCreateRequestV1Dot1::builder()
             .agree_yn("Y")
             .sso_type("ID_CENTER")

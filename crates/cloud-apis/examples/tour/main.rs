@@ -1,9 +1,10 @@
 //! `cargo run --example tour [-- --allow-writes] [--out DIR]`: a walk through Panther, Cloudcraft and SCP Cloud
 //! Control.
 //!
-//! Without credentials in the environment it starts the bundled sandbox in-process and uses it (writes included).
-//! With a provider's credentials (`PANTHER_API_HOST`/`PANTHER_API_TOKEN`, `CLOUDCRAFT_API_KEY`, `SCP_ACCESS_KEY`/
-//! `SCP_SECRET_KEY`/`SCP_ENVIRONMENT`) it talks to that real service instead, read-only unless `--allow-writes`.
+//! It starts the bundled sandbox in-process and uses it for every provider without credentials in the environment
+//! (writes included). A provider whose credentials are set (`PANTHER_API_HOST`/`PANTHER_API_TOKEN`,
+//! `CLOUDCRAFT_API_KEY`, `SCP_ACCESS_KEY`/`SCP_SECRET_KEY`/`SCP_ENVIRONMENT`) is the real service instead,
+//! read-only unless `--allow-writes`.
 
 mod flow;
 
@@ -15,7 +16,17 @@ use cloud_apis::scp::ScpConfig;
 use cloud_apis_sandbox::Sandbox;
 
 #[tokio::main(flavor = "current_thread")]
-async fn main() -> flow::Result<()> {
+async fn main() -> std::process::ExitCode {
+    match tour().await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn tour() -> flow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let allow_writes = args.iter().any(|a| a == "--allow-writes");
     let out_dir = args
@@ -25,29 +36,43 @@ async fn main() -> flow::Result<()> {
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from("tour-output"));
 
-    let real = std::env::var_os("PANTHER_API_TOKEN").is_some()
-        || std::env::var_os("CLOUDCRAFT_API_KEY").is_some()
-        || std::env::var_os("SCP_ACCESS_KEY").is_some();
-    let targets = if real {
-        println!(
-            "credentials found: talking to the real services ({})",
-            if allow_writes {
-                "writes allowed"
-            } else {
-                "read-only"
-            }
-        );
-        flow::Targets {
-            panther: PantherConfig::from_env()?.build()?,
-            cloudcraft: CloudcraftConfig::from_env()?.build()?,
-            scp: ScpConfig::from_env()?,
-            allow_writes,
-        }
-    } else {
-        let sandbox = Sandbox::start().await?;
-        println!("no credentials in the environment: using the bundled sandbox");
-        flow::sandbox_targets(&sandbox)
-    };
+    // Each provider with credentials in the environment is the real service; the others are the sandbox.
+    let sandbox = Sandbox::start().await?;
+    let mut targets = flow::sandbox_targets(&sandbox);
+    let has = |var: &str| std::env::var_os(var).is_some();
+    if has("PANTHER_API_TOKEN") {
+        targets.panther = PantherConfig::from_env()?.build()?;
+        targets.writes[0] = allow_writes;
+    }
+    if has("CLOUDCRAFT_API_KEY") {
+        targets.cloudcraft = CloudcraftConfig::from_env()?.build()?;
+        targets.writes[1] = allow_writes;
+    }
+    if has("SCP_ACCESS_KEY") {
+        targets.scp = ScpConfig::from_env()?;
+        targets.writes[2] = allow_writes;
+    }
+    for (name, real, writes) in [
+        ("Panther", has("PANTHER_API_TOKEN"), targets.writes[0]),
+        ("Cloudcraft", has("CLOUDCRAFT_API_KEY"), targets.writes[1]),
+        (
+            "SCP Cloud Control",
+            has("SCP_ACCESS_KEY"),
+            targets.writes[2],
+        ),
+    ] {
+        let where_ = if real {
+            "the real service"
+        } else {
+            "the bundled sandbox"
+        };
+        let mode = if writes {
+            "writes allowed"
+        } else {
+            "read-only"
+        };
+        println!("{name}: {where_} ({mode})");
+    }
     let outcome = flow::run(&targets, &out_dir).await?;
     println!(
         "\nfiles written to {}: {:?} {:?}",
