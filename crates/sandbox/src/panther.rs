@@ -12,7 +12,7 @@ use axum::Router;
 use panther_client::types;
 use serde_json::{json, Value};
 
-use crate::reply::{decode, error, json_reply, new_id, now, Provider};
+use crate::reply::{decode, error, json_reply, new_id, now, validated, Provider};
 use crate::{Shared, PANTHER_TOKEN};
 
 const P: Provider = Provider::Panther;
@@ -162,10 +162,10 @@ async fn get_account(State(state): State<Shared>, Path(id): Path<String>) -> Res
 }
 
 async fn put_account(State(state): State<Shared>, Path(id): Path<String>, body: Bytes) -> Response {
-    if let Err(response) = decode::<types::AwsCloudAccountApiModifyAwsCloudAccount>(P, &body) {
-        return response;
-    }
-    let body: Value = serde_json::from_slice(&body).unwrap_or_default();
+    let body = match validated::<types::AwsCloudAccountApiModifyAwsCloudAccount>(P, &body) {
+        Ok(body) => body,
+        Err(response) => return response,
+    };
     let mut state = state.lock().unwrap();
     let Some(existing) = state.panther.accounts.get(&id) else {
         return not_found("AWS cloud account", &id);
@@ -247,10 +247,10 @@ fn role_from(body: &Value, id: &str, created_at: &str) -> Value {
 }
 
 async fn create_role(State(state): State<Shared>, body: Bytes) -> Response {
-    if let Err(response) = decode::<types::RoleApiModifyRole>(P, &body) {
-        return response;
-    }
-    let body: Value = serde_json::from_slice(&body).unwrap_or_default();
+    let body = match validated::<types::RoleApiModifyRole>(P, &body) {
+        Ok(body) => body,
+        Err(response) => return response,
+    };
     let mut state = state.lock().unwrap();
     if state
         .panther
@@ -280,10 +280,10 @@ async fn get_role(State(state): State<Shared>, Path(id): Path<String>) -> Respon
 }
 
 async fn update_role(State(state): State<Shared>, Path(id): Path<String>, body: Bytes) -> Response {
-    if let Err(response) = decode::<types::RoleApiModifyRole>(P, &body) {
-        return response;
-    }
-    let body: Value = serde_json::from_slice(&body).unwrap_or_default();
+    let body = match validated::<types::RoleApiModifyRole>(P, &body) {
+        Ok(body) => body,
+        Err(response) => return response,
+    };
     let mut state = state.lock().unwrap();
     let Some(existing) = state.panther.roles.get(&id) else {
         return not_found("role", &id);

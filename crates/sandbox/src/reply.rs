@@ -75,6 +75,13 @@ pub fn decode<T: DeserializeOwned>(provider: Provider, body: &[u8]) -> Result<T,
     })
 }
 
+/// The body as JSON, once it decodes into the spec-generated request type `T` (a 400 naming the field otherwise).
+#[allow(clippy::result_large_err)]
+pub fn validated<T: DeserializeOwned>(provider: Provider, body: &[u8]) -> Result<Value, Response> {
+    decode::<T>(provider, body)?;
+    Ok(serde_json::from_slice(body).unwrap_or_default())
+}
+
 /// A fresh id.
 pub fn new_id() -> String {
     uuid::Uuid::new_v4().simple().to_string()

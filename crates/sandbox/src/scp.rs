@@ -14,7 +14,7 @@ use cloud_apis_runtime::scp_signature::{sign, SignatureInput};
 use scp_cloudcontrol_client::{v1_0, v1_1};
 use serde_json::{json, Value};
 
-use crate::reply::{decode, error, json_reply, new_id, now, Provider};
+use crate::reply::{error, json_reply, new_id, now, validated, Provider};
 use crate::{Shared, SCP_ACCESS_KEY, SCP_SECRET_KEY, SCP_TIMESTAMP_WINDOW_MS};
 
 const P: Provider = Provider::Scp;
@@ -260,14 +260,19 @@ fn only_in_1_1(operation: &str) -> Response {
     )
 }
 
-/// Decodes the body into the request type of the request's version.
+/// [`validated`] against the request type of the request's version.
 macro_rules! decode_versioned {
     ($version:expr, $body:expr, $v10:ty, $v11:ty) => {
         match $version {
-            Version::V1_0 => decode::<$v10>(P, &$body[..]).map(|_| ()),
-            Version::V1_1 => decode::<$v11>(P, &$body[..]).map(|_| ()),
+            Version::V1_0 => validated::<$v10>(P, &$body[..]),
+            Version::V1_1 => validated::<$v11>(P, &$body[..]),
         }
     };
+}
+
+/// The answer of an asynchronous baseline operation on `resource_id`.
+fn resource_job(resource_id: &str, resource_type: &Value) -> Value {
+    json!({"job_id": new_id(), "resource_id": resource_id, "resource_type": resource_type})
 }
 
 fn job(landing_zone_id: &str) -> Value {
@@ -279,15 +284,15 @@ async fn create_landing_zone(
     Extension(version): Extension<Version>,
     body: Bytes,
 ) -> Response {
-    if let Err(r) = decode_versioned!(
+    let request = match decode_versioned!(
         version,
         body,
         v1_0::types::LandingZoneCreateRequest,
         v1_1::types::LandingZoneCreateRequestV1Dot1
     ) {
-        return r;
-    }
-    let request: Value = serde_json::from_slice(&body).unwrap_or_default();
+        Ok(request) => request,
+        Err(r) => return r,
+    };
     let mut state = state.lock().unwrap();
     if !state.scp.landing_zones.is_empty() {
         return error(
@@ -348,10 +353,10 @@ async fn set_landing_zone(
     if version == Version::V1_0 {
         return only_in_1_1("SetLandingZone");
     }
-    if let Err(r) = decode::<v1_1::types::LandingZoneUpdateRequest>(P, &body) {
-        return r;
-    }
-    let request: Value = serde_json::from_slice(&body).unwrap_or_default();
+    let request = match validated::<v1_1::types::LandingZoneUpdateRequest>(P, &body) {
+        Ok(request) => request,
+        Err(r) => return r,
+    };
     let mut state = state.lock().unwrap();
     let Some(zone) = state.scp.landing_zones.get_mut(&id) else {
         return not_found("landing zone", &id);
@@ -494,7 +499,7 @@ fn bindings(state: &Shared, version: Version, body: &Bytes, enable: bool) -> Res
         ),
     };
     match valid {
-        Ok(()) => bind(state, body, enable),
+        Ok(_) => bind(state, body, enable),
         Err(response) => response,
     }
 }
@@ -553,15 +558,15 @@ async fn add_assignment(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
-    if let Err(r) = decode_versioned!(
+    let request = match decode_versioned!(
         version,
         body,
         v1_0::types::BaselineAssignmentAddRequest,
         v1_1::types::BaselineAssignmentAddRequest
     ) {
-        return r;
-    }
-    let request: Value = serde_json::from_slice(&body).unwrap_or_default();
+        Ok(request) => request,
+        Err(r) => return r,
+    };
     let mut state = state.lock().unwrap();
     let zone_id = request["landing_zone_id"]
         .as_str()
@@ -591,7 +596,7 @@ async fn add_assignment(
     state.scp.assignments.insert(id.clone(), record);
     json_reply(
         StatusCode::CREATED,
-        json!({"job_id": new_id(), "resource_id": id, "resource_type": request["resource_type"]}),
+        resource_job(&id, &request["resource_type"]),
     )
 }
 
@@ -611,10 +616,7 @@ async fn update_assignment(
     }
     let state = state.lock().unwrap();
     match state.scp.assignments.get(&id) {
-        Some(a) => json_reply(
-            StatusCode::OK,
-            json!({"job_id": new_id(), "resource_id": id, "resource_type": a["type"]}),
-        ),
+        Some(a) => json_reply(StatusCode::OK, resource_job(&id, &a["type"])),
         // UpdateBaselineAssignment documents no 404.
         None => error(
             P,
@@ -634,14 +636,11 @@ async fn remove_assignment(
     if version == Version::V1_0 {
         return only_in_1_1("RemoveBaselineAssignment");
     }
-    if let Err(r) = decode::<v1_1::types::BaselineAssignmentRemoveRequest>(P, &body) {
+    if let Err(r) = validated::<v1_1::types::BaselineAssignmentRemoveRequest>(P, &body) {
         return r;
     }
     match state.lock().unwrap().scp.assignments.remove(&id) {
-        Some(a) => json_reply(
-            StatusCode::OK,
-            json!({"job_id": new_id(), "resource_id": id, "resource_type": a["type"]}),
-        ),
+        Some(a) => json_reply(StatusCode::OK, resource_job(&id, &a["type"])),
         None => not_found("baseline assignment", &id),
     }
 }
@@ -651,15 +650,15 @@ async fn create_account(
     Extension(version): Extension<Version>,
     body: Bytes,
 ) -> Response {
-    if let Err(r) = decode_versioned!(
+    let request = match decode_versioned!(
         version,
         body,
         v1_0::types::AccountFactoryCreateRequest,
         v1_1::types::AccountFactoryCreateRequest
     ) {
-        return r;
-    }
-    let request: Value = serde_json::from_slice(&body).unwrap_or_default();
+        Ok(request) => request,
+        Err(r) => return r,
+    };
     let zone_id = request["landing_zone_id"]
         .as_str()
         .unwrap_or_default()
