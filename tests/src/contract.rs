@@ -210,18 +210,15 @@ pub enum Outcome {
     },
 }
 
-fn failure<E>(error: progenitor_client::Error<E>) -> Outcome {
-    let typed = matches!(error, progenitor_client::Error::ErrorResponse(_));
+fn failure(error: cloud_apis::Error) -> Outcome {
     Outcome::Failure {
-        typed,
-        error: Box::new(cloud_apis::Error::from(error)),
+        typed: error.body_type().is_some(),
+        error: Box::new(error),
     }
 }
 
 /// The outcome of a typed call.
-pub fn json<T: Serialize, E>(
-    result: Result<ResponseValue<T>, progenitor_client::Error<E>>,
-) -> Outcome {
+pub fn json<T: Serialize>(result: Result<ResponseValue<T>, cloud_apis::Error>) -> Outcome {
     match result {
         Ok(value) => {
             let status = value.status().as_u16();
@@ -235,9 +232,7 @@ pub fn json<T: Serialize, E>(
 }
 
 /// The outcome of a call answering a byte stream.
-pub async fn bytes<E>(
-    result: Result<ResponseValue<ByteStream>, progenitor_client::Error<E>>,
-) -> Outcome {
+pub async fn bytes(result: Result<ResponseValue<ByteStream>, cloud_apis::Error>) -> Outcome {
     match result {
         Ok(value) => {
             let status = value.status().as_u16();

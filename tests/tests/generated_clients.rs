@@ -31,7 +31,7 @@ mod progenitor_client_bytes {
 mod panther {
     use super::*;
     use panther_client::mock::MockServerExt;
-    use panther_client::{types, Client, Error};
+    use panther_client::{types, Client, ErrorKind};
 
     fn body() -> types::builder::AwsCloudAccountApiCreateAwsCloudAccount {
         types::AwsCloudAccountApiCreateAwsCloudAccount::builder()
@@ -62,8 +62,8 @@ mod panther {
         ];
         for (bad, field) in cases {
             match client.aws_cloud_account_create().body(bad).send().await {
-                Err(Error::InvalidRequest(message)) => {
-                    assert!(message.contains(field), "{field}: {message}")
+                Err(e) if e.kind() == ErrorKind::InvalidRequest => {
+                    assert!(e.to_string().contains(field), "{field}: {e}")
                 }
                 other => panic!("{field}: expected InvalidRequest, got {other:?}"),
             }
@@ -121,9 +121,14 @@ mod panther {
         });
         let client = Client::new(&server.base_url(), Runtime::new());
         match client.role_get().id("r-404").send().await {
-            Err(Error::ErrorResponse(err)) => {
-                assert_eq!(err.status().as_u16(), 404);
-                assert_eq!(err.message, "role not found");
+            Err(err) if err.body::<types::RoleApiError>().is_some() => {
+                assert_eq!(err.status().map(|s| s.as_u16()), Some(404));
+                assert_eq!(
+                    err.body::<types::RoleApiError>().unwrap().message,
+                    "role not found"
+                );
+                assert_eq!(err.message(), Some("role not found"));
+                assert_eq!(err.operation(), "role#get");
             }
             other => panic!("expected a typed 404, got {other:?}"),
         }
@@ -281,7 +286,7 @@ mod scp {
     #[tokio::test]
     async fn landing_zone_names_and_emails_are_validated_before_sending() {
         use scp_cloudcontrol_client::v1_1::mock::MockServerExt;
-        use scp_cloudcontrol_client::v1_1::{types, Client, Error};
+        use scp_cloudcontrol_client::v1_1::{types, Client, ErrorKind};
 
         let server = MockServer::start_async().await;
         let mock = server.create_landing_zone(|when, then| {
@@ -309,8 +314,8 @@ mod scp {
         ];
         for (bad, field) in cases {
             match client.create_landing_zone().body(bad).send().await {
-                Err(Error::InvalidRequest(message)) => {
-                    assert!(message.contains(field), "{field}: {message}")
+                Err(e) if e.kind() == ErrorKind::InvalidRequest => {
+                    assert!(e.to_string().contains(field), "{field}: {e}")
                 }
                 other => panic!("{field}: expected InvalidRequest, got {other:?}"),
             }

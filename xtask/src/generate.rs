@@ -20,10 +20,11 @@ pub struct Generated {
 pub fn target(target: &Target, spec: &Value) -> Result<Generated, String> {
     let client = transforms::for_client(spec)?;
     let mock = transforms::for_mock(spec)?;
-    let client_tokens = client_tokens(target, &client)?;
+    let (client_tokens, passes) = client_tokens(target, &client)?;
     let mock_tokens = mock_tokens(target, &mock)?;
+    let client_changes: Vec<Change> = client.changes.iter().cloned().chain(passes).collect();
     Ok(Generated {
-        client: file(target, "client", &client.changes, client_tokens)?,
+        client: file(target, "client", &client_changes, client_tokens)?,
         mock: file(target, "httpmock helpers", &mock.changes, mock_tokens)?,
     })
 }
@@ -60,12 +61,36 @@ fn catch_panic<T>(target: &Target, what: &str, f: impl FnOnce() -> T) -> Result<
     })
 }
 
-fn client_tokens(target: &Target, prepared: &Prepared) -> Result<proc_macro2::TokenStream, String> {
+/// Whether an operation's success body reaches the caller as a byte stream (`binary_success_bodies`).
+fn streams_body(op: &openapiv3::Operation) -> bool {
+    op.responses.responses.iter().any(|(status, response)| {
+        let success = matches!(status, openapiv3::StatusCode::Code(c) if (200..300).contains(c));
+        let raw = match response {
+            openapiv3::ReferenceOr::Item(r) => r.content.contains_key("application/octet-stream"),
+            openapiv3::ReferenceOr::Reference { .. } => false,
+        };
+        success && raw
+    })
+}
+
+fn client_tokens(
+    target: &Target,
+    prepared: &Prepared,
+) -> Result<(proc_macro2::TokenStream, Vec<Change>), String> {
     let spec = parse(target, prepared)?;
     let generated = catch_panic(target, "client", || {
         Generator::new(&settings()).generate_tokens(&spec)
     })?
     .map_err(|e| format!("{}: {e}", target.spec))?;
+    let known: crate::code_passes::Operations = spec
+        .operations()
+        .map(|(_, method, op)| {
+            let id = op.operation_id.clone().unwrap_or_default();
+            (crate::naming::snake(&id), (id, method.to_ascii_uppercase()))
+        })
+        .collect();
+    let (generated, passes) = crate::code_passes::apply(generated, &known)
+        .map_err(|e| format!("{}: {e}", target.spec))?;
     let name = target.name;
     let spec_path = target.spec;
     let pinned = prepared.pinned_headers.iter().map(|h| {
@@ -77,10 +102,13 @@ fn client_tokens(target: &Target, prepared: &Prepared) -> Result<proc_macro2::To
         let id = op.operation_id.clone().unwrap_or_default();
         let rust_name = crate::naming::snake(&id);
         let method = method.to_ascii_uppercase();
-        quote!(cloud_apis_runtime::ApiOperation { rust_name: #rust_name, operation_id: #id, method: #method })
+        let streams = streams_body(op);
+        quote!(cloud_apis_runtime::ApiOperation {
+            rust_name: #rust_name, operation_id: #id, method: #method, streams_body: #streams
+        })
     });
     let page_impls = crate::page_impls::impls(&prepared.doc);
-    Ok(quote! {
+    let tokens = quote! {
         #generated
 
         #(#page_impls)*
@@ -102,16 +130,9 @@ fn client_tokens(target: &Target, prepared: &Prepared) -> Result<proc_macro2::To
             ) -> reqwest::Result<reqwest::Response> {
                 self.inner.execute(&API, &self.client, request, info).await
             }
-
-            async fn post<E>(
-                &self,
-                result: &reqwest::Result<reqwest::Response>,
-                info: &OperationInfo,
-            ) -> Result<(), Error<E>> {
-                self.inner.transport_failure(&API, result, info)
-            }
         }
-    })
+    };
+    Ok((tokens, passes))
 }
 
 fn mock_tokens(target: &Target, prepared: &Prepared) -> Result<proc_macro2::TokenStream, String> {

@@ -6,10 +6,13 @@
 //!    generate from the faithful spec;
 //! 3. run progenitor (builder interface, `schemars::JsonSchema` derives, hooks into `cloud-apis-runtime`) for the
 //!    client and, separately, for its typed httpmock helpers;
-//! 4. format the code and write it under `crates/`, with a do-not-edit header naming the spec.
+//! 4. rewrite how the generated code reaches the network ([`code_passes`]: checked path parameters, no
+//!    redirects, one recorded error type);
+//! 5. format the code and write it under `crates/`, with a do-not-edit header naming the spec.
 //!
-//! `--check` does steps 1–4 in memory and fails with a diff when the committed files differ.
+//! `--check` does steps 1–5 in memory and fails with a diff when the committed files differ.
 
+mod code_passes;
 mod generate;
 mod naming;
 mod page_impls;

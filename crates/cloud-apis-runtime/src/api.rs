@@ -24,6 +24,9 @@ pub struct ApiOperation {
     pub operation_id: &'static str,
     /// The HTTP method.
     pub method: &'static str,
+    /// The success body is handed to the caller as a byte stream (a binary document): the runtime then bounds the
+    /// exchange by the transport's idle timeout only, never by the total request timeout.
+    pub streams_body: bool,
 }
 
 impl Api {

@@ -123,11 +123,21 @@ impl Auth {
                 reason: "it is empty",
             });
         }
-        let account_id_header =
-            HeaderValue::from_str(account_id).map_err(|_| InvalidCredential {
+        // Header values may carry bytes above 0x7f, but the signature and the service expect ASCII.
+        let printable = |s: &str| s.bytes().all(|b| b.is_ascii_graphic());
+        if !printable(account_id) {
+            return Err(InvalidCredential {
                 what: "SCP account id",
-                reason: "it contains characters that cannot be sent in an HTTP header",
-            })?;
+                reason: "it must be printable ASCII without spaces",
+            });
+        }
+        if !printable(access_key) {
+            return Err(InvalidCredential {
+                what: "SCP access key",
+                reason: "it must be printable ASCII without spaces",
+            });
+        }
+        let account_id_header = HeaderValue::from_str(account_id).expect("printable ASCII");
         Ok(Auth::ScpSignature(ScpCredentials {
             access_key: access_key.to_string(),
             access_key_header: sensitive("SCP access key", access_key)?,
@@ -239,6 +249,16 @@ mod tests {
         assert!(Auth::bearer(&SecretString::from("")).is_err());
         assert!(Auth::scp_signature("", SecretString::from("s"), "").is_err());
         assert!(Auth::scp_signature("AK", SecretString::from(""), "").is_err());
+        let err = Auth::scp_signature("AK", SecretString::from("s"), "계정-1").unwrap_err();
+        assert_eq!(
+            (err.what, err.reason),
+            (
+                "SCP account id",
+                "it must be printable ASCII without spaces"
+            )
+        );
+        let err = Auth::scp_signature("ÄK", SecretString::from("s"), "").unwrap_err();
+        assert_eq!(err.what, "SCP access key");
     }
 
     #[test]

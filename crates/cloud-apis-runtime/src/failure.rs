@@ -1,24 +1,41 @@
-//! What the runtime records about a failed request, for the facade's typed errors.
+//! What the runtime records about one call, for [`crate::Error`].
 //!
-//! Generated methods return progenitor's `Error<E>`, which keeps only the status, headers and (when the spec
-//! declares one) the typed error body. The runtime therefore reads every final error response itself, restores
-//! its body for the generated decoding, and attaches a [`Failure`] as the response header
-//! [`FAILURE_HEADER`] (JSON). Transport failures, which never produce a response, reach the caller as
-//! `Error::Custom` holding the same JSON. `cloud_apis::Error` turns either back into a typed error.
+//! The record is kept by the runtime itself (see [`crate::call`]), never parsed back from anything a server sent:
+//! the provider, operation, method, URL and attempts are the runtime's own; the status, message, code, excerpt,
+//! `Retry-After` and redirect location are read from the final response, bounded and reduced to one line.
 
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-/// Response header carrying the runtime's [`Failure`] record of a final error response.
-pub const FAILURE_HEADER: &str = "x-cloud-apis-failure";
-/// Prefix of the `Error::Custom` message that carries a [`Failure`] for transport errors.
-pub const FAILURE_PREFIX: &str = "cloud-apis failure: ";
 /// How much of an unparseable error body is kept.
 pub const EXCERPT_CHARS: usize = 300;
 
-/// One failed operation call, as the runtime saw it. Never holds credentials: they travel in headers, which are
-/// not recorded.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// How a request failed without a (complete) response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transport {
+    /// The connect or total timeout, or the idle timeout while reading.
+    Timeout,
+    /// No connection could be made: nothing was sent.
+    Connect,
+    /// The connection failed after it was made (reset, closed early, a broken body).
+    Other,
+}
+
+impl Transport {
+    /// The kind of a reqwest error.
+    pub fn of(error: &reqwest::Error) -> Self {
+        if error.is_timeout() {
+            Transport::Timeout
+        } else if error.is_connect() {
+            Transport::Connect
+        } else {
+            Transport::Other
+        }
+    }
+}
+
+/// One operation call, as the runtime saw it. Never holds credentials: they travel in headers, which are not
+/// recorded.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Failure {
     /// Provider API name, e.g. `panther`.
     pub provider: String,
@@ -28,11 +45,11 @@ pub struct Failure {
     pub method: String,
     /// The URL requested (its query included; the APIs here take no secrets in URLs).
     pub url: String,
-    /// HTTP status of the final response; `None` for a transport failure.
+    /// HTTP status of the final response; `None` when there was none.
     pub status: Option<u16>,
     /// How many attempts were made.
     pub attempts: u32,
-    /// The provider's own message, parsed from its error body.
+    /// The provider's own message, parsed from its error body (one line, capped).
     pub message: Option<String>,
     /// The provider's error code, when its error body has one (SCP).
     pub code: Option<String>,
@@ -40,12 +57,14 @@ pub struct Failure {
     pub excerpt: Option<String>,
     /// `Retry-After` of the final response, in seconds.
     pub retry_after_secs: Option<u64>,
-    /// For transport failures: `timeout`, `connect` or `other`.
-    pub transport: Option<String>,
+    /// Where a 3xx answer pointed (never followed).
+    pub location: Option<String>,
+    /// For failures without a complete response: how the transport failed.
+    pub transport: Option<Transport>,
 }
 
 impl Failure {
-    /// A record of a call to `operation` of `provider`, with nothing known yet about how it failed.
+    /// A record of a call to `operation` of `provider`, with nothing known yet about how it went.
     pub fn call(provider: &str, operation: &str, method: &str, url: &str) -> Self {
         Self {
             provider: provider.to_string(),
@@ -57,10 +76,46 @@ impl Failure {
     }
 }
 
+/// `text` on one line (control characters become spaces, runs of white space one space), at most `max`
+/// characters, then `…`. Server text passes through this before it reaches an error or a log.
+pub fn one_line(text: &str, max: usize) -> String {
+    let mut out = String::new();
+    let mut count = 0;
+    let mut space = false;
+    for c in text.trim().chars() {
+        if c.is_control() || c.is_whitespace() {
+            space = true;
+            continue;
+        }
+        if space && !out.is_empty() {
+            if count == max {
+                out.push('…');
+                return out;
+            }
+            out.push(' ');
+            count += 1;
+        }
+        space = false;
+        if count == max {
+            out.push('…');
+            return out;
+        }
+        out.push(c);
+        count += 1;
+    }
+    out
+}
+
 /// The provider message (and code) from an error body, whichever documented shape it has:
 /// Panther `{"message"}`, Cloudcraft `{"error"}`, SCP `{"errors": [{"code", "detail", "title"}]}` (`detail` a string
 /// or a list of strings), or validation lists `[{"loc", "msg", "type"}]`.
 pub fn provider_message(body: &[u8]) -> (Option<String>, Option<String>) {
+    let (message, code) = parse_provider_message(body);
+    let clean = |t: String| Some(crate::error::server_text(&t)).filter(|t| !t.is_empty());
+    (message.and_then(clean), code.and_then(clean))
+}
+
+fn parse_provider_message(body: &[u8]) -> (Option<String>, Option<String>) {
     let Ok(value) = serde_json::from_slice::<Value>(body) else {
         return (None, None);
     };
@@ -131,16 +186,8 @@ pub fn provider_message(body: &[u8]) -> (Option<String>, Option<String>) {
 
 /// The first [`EXCERPT_CHARS`] characters of a body, as text.
 pub fn excerpt(body: &[u8]) -> Option<String> {
-    let text = String::from_utf8_lossy(body);
-    let text = text.trim();
-    if text.is_empty() {
-        return None;
-    }
-    let mut out: String = text.chars().take(EXCERPT_CHARS).collect();
-    if text.chars().count() > EXCERPT_CHARS {
-        out.push('…');
-    }
-    Some(out)
+    let text = one_line(&String::from_utf8_lossy(body), EXCERPT_CHARS);
+    (!text.is_empty()).then_some(text)
 }
 
 #[cfg(test)]
@@ -183,10 +230,29 @@ mod tests {
             excerpt(b"<html>502 Bad Gateway</html>").as_deref(),
             Some("<html>502 Bad Gateway</html>")
         );
+        assert_eq!(
+            excerpt(b"<html>\r\n<b>busy</b>\x1b[31m</html>").as_deref(),
+            Some("<html> <b>busy</b> [31m</html>")
+        );
         let long = "x".repeat(1000);
         let cut = excerpt(long.as_bytes()).unwrap();
         assert_eq!(cut.chars().count(), EXCERPT_CHARS + 1);
         assert!(cut.ends_with('…'));
         assert_eq!(excerpt(b"   "), None);
+    }
+
+    #[test]
+    fn messages_are_one_capped_line() {
+        let long = format!("{{\"message\": \"{}\"}}", "y".repeat(10 * 1024 * 1024));
+        let (message, _) = provider_message(long.as_bytes());
+        let message = message.unwrap();
+        assert_eq!(message.chars().count(), crate::error::MESSAGE_CHARS + 1);
+        assert!(message.ends_with('…'));
+        let (message, _) =
+            provider_message(br#"{"message": "line one\nline two\r\n\u001b[2Jcleared"}"#);
+        assert_eq!(message.as_deref(), Some("line one line two [2Jcleared"));
+        assert_eq!(one_line("  a \t b  ", 10), "a b");
+        assert_eq!(one_line("abcdef", 3), "abc…");
+        assert_eq!(one_line("ab cd", 2), "ab…");
     }
 }

@@ -1,7 +1,9 @@
 //! The request pipeline shared by every generated client in the workspace.
 //!
 //! Each generated `Client` carries a [`Runtime`] as its progenitor "inner" value, and the generator emits an
-//! `impl ClientHooks<Runtime> for Client` whose `exec` hands every request to [`Runtime::execute`]. Runtime concerns
+//! `impl ClientHooks<Runtime> for Client` whose `exec` hands every request to [`Runtime::execute`]. Every
+//! generated `send()` runs inside [`record_call`] and returns this crate's [`Error`]; path parameters pass
+//! through [`path_param`], and `Client::new` builds its HTTP client with [`http_client_builder`] (no redirects). Runtime concerns
 //! (authentication and request signing, pinned headers, user agent) therefore live here once, for every operation
 //! of every provider, instead of being re-implemented per operation.
 //!
@@ -10,8 +12,11 @@
 
 mod api;
 mod auth;
+pub mod call;
+mod error;
 pub mod failure;
 pub mod pagination;
+mod path;
 mod retry;
 mod runtime;
 pub mod scp_signature;
@@ -19,9 +24,12 @@ mod tls;
 
 pub use api::{Api, ApiOperation};
 pub use auth::{scp_headers, Auth, InvalidCredential, ScpCredentials};
-pub use failure::Failure;
+pub use call::record_call;
+pub use error::{Error, ErrorKind, MESSAGE_CHARS};
+pub use failure::{Failure, Transport};
+pub use path::path_param;
 pub use retry::{parse_retry_after, RetryPolicy};
-pub use runtime::{Runtime, RuntimeBuilder};
+pub use runtime::{http_client_builder, Runtime, RuntimeBuilder, ERROR_BODY_LIMIT};
 pub use tls::ensure_crypto_provider;
 
 /// Re-exported so generated code can name the hook types through this crate.

@@ -12,9 +12,9 @@ use reqwest::{Method, StatusCode};
 /// |---|---|
 /// | attempts (first try included) | 3 |
 /// | backoff | exponential from 250 ms, doubling, capped at 10 s, with full jitter |
-/// | `Retry-After` (seconds or HTTP date) | honoured, capped at 60 s |
+/// | `Retry-After` (seconds or HTTP date) | honoured up to 60 s; a longer one is not retried (the error carries it) |
 /// | retried statuses | 429, 502, 503, 504 |
-/// | retried transport errors | connect failures (any method: nothing was sent), timeouts |
+/// | retried transport errors | connect failures (any method: nothing was sent); timeouts and connections closed or reset before any response (idempotent methods) |
 /// | methods retried | GET, HEAD, OPTIONS, PUT, DELETE; POST and PATCH only with [`RetryPolicy::retry_non_idempotent`] |
 ///
 /// ```
@@ -70,7 +70,8 @@ impl RetryPolicy {
         self
     }
 
-    /// The longest wait a server's `Retry-After` may impose.
+    /// The longest `Retry-After` the client waits for; a server that asks for more gets no retry, and the caller
+    /// gets the error with [`crate::Error::retry_after`] set.
     pub fn max_retry_after(mut self, wait: Duration) -> Self {
         self.max_retry_after = wait;
         self
@@ -87,6 +88,11 @@ impl RetryPolicy {
         self.max_attempts
     }
 
+    /// The longest `Retry-After` waited for.
+    pub fn longest_retry_after(&self) -> Duration {
+        self.max_retry_after
+    }
+
     /// Whether a response with this status is worth another attempt.
     pub fn retryable_status(status: StatusCode) -> bool {
         matches!(status.as_u16(), 429 | 502 | 503 | 504)
@@ -101,8 +107,8 @@ impl RetryPolicy {
             )
     }
 
-    /// The wait before retry number `retry` (1 for the first retry): the server's `Retry-After` (capped) when it
-    /// gave one, exponential backoff with full jitter otherwise.
+    /// The wait before retry number `retry` (1 for the first retry): the server's `Retry-After` (never more than
+    /// [`RetryPolicy::max_retry_after`]) when it gave one, exponential backoff with full jitter otherwise.
     pub fn delay(&self, retry: u32, retry_after: Option<Duration>) -> Duration {
         match retry_after {
             Some(wait) => wait.min(self.max_retry_after),

@@ -5,10 +5,12 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use progenitor_client::OperationInfo;
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, RETRY_AFTER, USER_AGENT};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, LOCATION, RETRY_AFTER, USER_AGENT};
+use reqwest::{Response, StatusCode};
 use tracing::Instrument;
 
-use crate::failure::{self, Failure, FAILURE_HEADER, FAILURE_PREFIX};
+use crate::call::{error_chain, note};
+use crate::failure::{self, one_line, Transport};
 use crate::retry::{parse_retry_after, RetryPolicy};
 use crate::{Api, Auth};
 
@@ -16,13 +18,23 @@ use crate::{Api, Auth};
 /// so it is removed before anything goes on the wire.
 const PROGENITOR_VERSION_HEADER: &str = "api-version";
 
+/// How much of an error response's body is read (the rest is never downloaded): enough for any provider's error
+/// document, bounded against a server that sends an endless one.
+pub const ERROR_BODY_LIMIT: usize = 64 * 1024;
+
+/// How much of a redirect's `Location` an error repeats.
+const LOCATION_CHARS: usize = 200;
+
 /// Shared request pipeline, carried by every generated client as its inner value.
 ///
 /// For every request it: removes progenitor's `api-version` header; sets the headers the spec pins (SCP's
-/// `Scp-Api-Version`), default headers and the `User-Agent`; then, per attempt, authenticates (SCP: signs the URL
-/// exactly as sent, with a fresh timestamp), sends, and retries per its [`RetryPolicy`]. Each attempt runs in a
-/// `tracing` span `cloud_apis.request` with provider, operation, method, URL, attempt, status and elapsed time.
-/// A final error response is read once, its body restored, and a [`Failure`] record attached for the facade.
+/// `Scp-Api-Version`), default headers and the `User-Agent`; bounds the whole exchange by the request timeout
+/// (except for operations that stream their body, which only the transport's idle timeout bounds); then, per
+/// attempt, authenticates (SCP: signs the URL exactly as sent, with a fresh timestamp), sends, and retries per its
+/// [`RetryPolicy`]. Each attempt runs in a `tracing` span `cloud_apis.request` with provider, operation, method,
+/// URL, attempt, status and elapsed time. A final error response has at most [`ERROR_BODY_LIMIT`] bytes of its
+/// body read; a redirect is never followed and ends the call as an error naming its `Location`. What it sees is
+/// recorded for the call's [`crate::Error`] (see [`crate::call`]).
 ///
 /// Cloning is cheap (the configuration is shared).
 #[derive(Clone)]
@@ -35,6 +47,7 @@ struct Shared {
     user_agent: Option<HeaderValue>,
     default_headers: HeaderMap,
     retry: RetryPolicy,
+    request_timeout: Option<Duration>,
     clock: fn() -> SystemTime,
 }
 
@@ -45,6 +58,7 @@ impl fmt::Debug for Runtime {
             .field("user_agent", &self.shared.user_agent)
             .field("default_headers", &self.shared.default_headers)
             .field("retry", &self.shared.retry)
+            .field("request_timeout", &self.shared.request_timeout)
             .finish_non_exhaustive()
     }
 }
@@ -62,15 +76,26 @@ pub struct RuntimeBuilder {
     user_agent: Option<HeaderValue>,
     default_headers: HeaderMap,
     retry: RetryPolicy,
+    request_timeout: Option<Duration>,
     clock: fn() -> SystemTime,
 }
 
 /// How one attempt ended.
 enum Outcome {
-    Done(reqwest::Response),
+    Done(Response),
     Retry(Option<Duration>, String),
-    Failed(reqwest::Response),
+    Failed(Response),
     Transport(reqwest::Error),
+}
+
+/// A reqwest client builder as every generated client needs it: redirects are never followed (a credential or a
+/// body must not reach another origin, and an https→http hop must not happen) and no `Referer` is sent. The
+/// facade adds timeouts; generated `Client::new` uses it as is.
+pub fn http_client_builder() -> reqwest::ClientBuilder {
+    crate::ensure_crypto_provider();
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .referer(false)
 }
 
 impl Runtime {
@@ -86,6 +111,7 @@ impl Runtime {
             user_agent: None,
             default_headers: HeaderMap::new(),
             retry: RetryPolicy::default(),
+            request_timeout: None,
             clock: SystemTime::now,
         }
     }
@@ -104,12 +130,14 @@ impl Runtime {
         client: &reqwest::Client,
         mut request: reqwest::Request,
         operation: &OperationInfo,
-    ) -> reqwest::Result<reqwest::Response> {
-        self.prepare(api, &mut request);
+    ) -> reqwest::Result<Response> {
+        let known = api.operation(operation.operation_id);
+        self.prepare(api, &mut request, known.is_some_and(|op| op.streams_body));
         let policy = &self.shared.retry;
         let method = request.method().clone();
         let url = request.url().to_string();
         let operation_id = api.operation_id(operation.operation_id);
+        note(|call| call.url.clone_from(&url));
         let mut attempt = 1;
         let mut next = Some(request);
         while let Some(mut this) = next.take() {
@@ -119,6 +147,7 @@ impl Runtime {
                 .flatten();
             let last = next.is_none();
             self.shared.auth.apply(&mut this, (self.shared.clock)());
+            note(|call| call.attempts = attempt);
 
             let span = tracing::info_span!(
                 "cloud_apis.request",
@@ -130,18 +159,19 @@ impl Runtime {
                 status = tracing::field::Empty,
                 elapsed_ms = tracing::field::Empty,
             );
-            let outcome = self.attempt(client, this, last).instrument(span).await;
-            match outcome {
-                Outcome::Done(response) => return Ok(response),
-                Outcome::Failed(response) => {
-                    let record = Failure {
-                        status: Some(response.status().as_u16()),
-                        attempts: attempt,
-                        ..Failure::call(api.name, operation_id, method.as_str(), &url)
-                    };
-                    return annotate(response, record, (self.shared.clock)()).await;
+            match self.attempt(client, this, last).instrument(span).await {
+                Outcome::Done(response) => {
+                    note(|call| call.status = Some(response.status().as_u16()));
+                    return Ok(response);
                 }
-                Outcome::Transport(error) => return Err(error),
+                Outcome::Failed(response) => return self.read_failure(response, &url).await,
+                Outcome::Transport(error) => {
+                    note(|call| {
+                        call.transport = Some(Transport::of(&error));
+                        call.message = Some(error_chain(&error));
+                    });
+                    return Err(error);
+                }
                 Outcome::Retry(wait, reason) => {
                     let wait = policy.delay(attempt, wait);
                     tracing::warn!(
@@ -168,6 +198,7 @@ impl Runtime {
     ) -> Outcome {
         let policy = &self.shared.retry;
         let method_retryable = policy.allows_method(request.method());
+        let origin = request.url().origin();
         let started = Instant::now();
         let result = client.execute(request).await;
         let span = tracing::Span::current();
@@ -176,26 +207,38 @@ impl Runtime {
             Ok(response) => {
                 let status = response.status();
                 span.record("status", status.as_u16());
+                if response.url().origin() != origin {
+                    // Only a reqwest client configured to follow redirects gets here (the facade's never does).
+                    tracing::warn!(%status, "the HTTP client followed a redirect to another origin");
+                    return Outcome::Failed(response);
+                }
+                if status.is_redirection() && status != StatusCode::NOT_MODIFIED {
+                    return Outcome::Failed(response);
+                }
                 if status.is_success() || status.is_informational() || status.is_redirection() {
                     tracing::debug!("ok");
                     return Outcome::Done(response);
                 }
                 if !last && method_retryable && RetryPolicy::retryable_status(status) {
-                    let wait = response
-                        .headers()
-                        .get(RETRY_AFTER)
-                        .and_then(|v| v.to_str().ok())
-                        .and_then(|v| parse_retry_after(v, (self.shared.clock)()));
-                    return Outcome::Retry(wait, format!("status {status}"));
+                    let wait = self.retry_after(response.headers());
+                    // A server that asks for a longer pause than the policy allows is not asked again sooner.
+                    if wait.is_none_or(|w| w <= policy.longest_retry_after()) {
+                        return Outcome::Retry(wait, format!("status {status}"));
+                    }
                 }
                 tracing::debug!(%status, "error response");
                 Outcome::Failed(response)
             }
             Err(error) => {
-                // A connect failure never reached the server, so any method may be sent again.
-                let retryable = error.is_connect() || (error.is_timeout() && method_retryable);
+                // A connect failure never reached the server, so any method may be sent again; a connection that
+                // failed before any response (reset, closed, timed out) only for methods safe to repeat.
+                let no_response = error.is_request() || error.is_timeout();
+                let retryable = error.is_connect() || (method_retryable && no_response);
                 if !last && retryable {
-                    return Outcome::Retry(None, format!("transport error: {error}"));
+                    return Outcome::Retry(
+                        None,
+                        format!("transport error: {}", error_chain(&error)),
+                    );
                 }
                 tracing::debug!(%error, "transport error");
                 Outcome::Transport(error)
@@ -203,12 +246,26 @@ impl Runtime {
         }
     }
 
+    fn retry_after(&self, headers: &HeaderMap) -> Option<Duration> {
+        headers
+            .get(RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| parse_retry_after(v, (self.shared.clock)()))
+    }
+
     /// Everything but authentication: what the request carries whoever sends it.
-    fn prepare(&self, api: &Api, request: &mut reqwest::Request) {
+    fn prepare(&self, api: &Api, request: &mut reqwest::Request, streams_body: bool) {
         // A request built with no query parameters can end in a bare `?`; the URL on the wire (and in a
         // signature) carries no query at all then.
         if request.url().query() == Some("") {
             request.url_mut().set_query(None);
+        }
+        // A streamed body may take as long as it keeps coming (the transport's idle timeout bounds it); anything
+        // else is read whole, so the exchange as a whole is bounded.
+        if !streams_body {
+            if let Some(timeout) = self.shared.request_timeout {
+                request.timeout_mut().get_or_insert(timeout);
+            }
         }
         let headers = request.headers_mut();
         headers.remove(PROGENITOR_VERSION_HEADER);
@@ -228,96 +285,57 @@ impl Runtime {
         }
     }
 
-    /// For the generated `ClientHooks::post`: a transport failure (no response at all) becomes
-    /// `Error::Custom` carrying a [`Failure`] record that names the provider, operation, method and URL.
-    // The error type is progenitor's, fixed by the hook's signature.
-    #[allow(clippy::result_large_err)]
-    pub fn transport_failure<E>(
-        &self,
-        api: &Api,
-        result: &reqwest::Result<reqwest::Response>,
-        operation: &OperationInfo,
-    ) -> Result<(), progenitor_client::Error<E>> {
-        let Err(error) = result else {
-            return Ok(());
-        };
-        let known = api.operation(operation.operation_id);
-        let kind = if error.is_timeout() {
-            "timeout"
-        } else if error.is_connect() {
-            "connect"
-        } else {
-            "other"
-        };
-        let url = error.url().map(|u| u.to_string()).unwrap_or_default();
-        let method = known.map(|op| op.method).unwrap_or_default();
-        let record = Failure {
-            message: Some(error_chain(error)),
-            transport: Some(kind.to_string()),
-            ..Failure::call(
-                api.name,
-                api.operation_id(operation.operation_id),
-                method,
-                &url,
-            )
-        };
-        let json = serde_json::to_string(&record).unwrap_or_default();
-        Err(progenitor_client::Error::Custom(format!(
-            "{FAILURE_PREFIX}{json}"
-        )))
+    /// Records a final error response (status, the provider's message read from at most [`ERROR_BODY_LIMIT`]
+    /// bytes of its body, `Retry-After`, a redirect's `Location`) and hands it on with the bytes read as its body,
+    /// for the generated code to decode the documented error type.
+    async fn read_failure(&self, response: Response, sent_to: &str) -> reqwest::Result<Response> {
+        let status = response.status();
+        let retry_after = self.retry_after(response.headers()).map(|d| d.as_secs());
+        let location = redirect_target(&response, sent_to);
+        let (parts, body) = http::Response::from(response).into_parts();
+        let body = read_at_most(body, ERROR_BODY_LIMIT).await;
+        let (message, code) = failure::provider_message(&body);
+        note(|call| {
+            call.status = Some(status.as_u16());
+            call.retry_after_secs = retry_after;
+            call.location = location;
+            call.excerpt = message.is_none().then(|| failure::excerpt(&body)).flatten();
+            call.message = message;
+            call.code = code;
+        });
+        Ok(Response::from(http::Response::from_parts(parts, body)))
     }
 }
 
-/// An error and its sources, as one line.
-fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        let cause_text = cause.to_string();
-        if !text.contains(&cause_text) {
-            text.push_str(": ");
-            text.push_str(&cause_text);
-        }
-        source = cause.source();
+/// Where a redirect points (its `Location`, one line, capped), or where a client that follows redirects ended up.
+fn redirect_target(response: &Response, sent_to: &str) -> Option<String> {
+    if response.url().as_str() != sent_to {
+        return Some(one_line(response.url().as_str(), LOCATION_CHARS));
     }
-    text
+    if !response.status().is_redirection() {
+        return None;
+    }
+    let location = response.headers().get(LOCATION)?;
+    Some(one_line(
+        &String::from_utf8_lossy(location.as_bytes()),
+        LOCATION_CHARS,
+    ))
 }
 
-/// Reads a final error response, fills in the provider's message, and rebuilds the response with its body intact
-/// and the record in [`FAILURE_HEADER`].
-async fn annotate(
-    response: reqwest::Response,
-    mut record: Failure,
-    now: SystemTime,
-) -> reqwest::Result<reqwest::Response> {
-    record.retry_after_secs = response
-        .headers()
-        .get(RETRY_AFTER)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| parse_retry_after(v, now))
-        .map(|d| d.as_secs());
-    let (mut parts, body) = http::Response::from(response).into_parts();
-    let body = reqwest::Response::from(http::Response::new(body))
-        .bytes()
-        .await?;
-    let (message, code) = failure::provider_message(&body);
-    record.excerpt = if message.is_none() {
-        failure::excerpt(&body)
-    } else {
-        None
-    };
-    record.message = message;
-    record.code = code;
-    if let Ok(json) = serde_json::to_string(&record) {
-        if let Ok(value) = HeaderValue::from_bytes(json.as_bytes()) {
-            parts
-                .headers
-                .insert(HeaderName::from_static(FAILURE_HEADER), value);
+/// Up to `limit` bytes of a body; a body that breaks off keeps what arrived.
+async fn read_at_most(body: reqwest::Body, limit: usize) -> bytes::Bytes {
+    let mut response = Response::from(http::Response::new(body));
+    let mut out = Vec::new();
+    while out.len() < limit {
+        match response.chunk().await {
+            Ok(Some(chunk)) => {
+                let room = limit - out.len();
+                out.extend_from_slice(&chunk[..chunk.len().min(room)]);
+            }
+            Ok(None) | Err(_) => break,
         }
     }
-    Ok(reqwest::Response::from(http::Response::from_parts(
-        parts, body,
-    )))
+    out.into()
 }
 
 impl RuntimeBuilder {
@@ -346,6 +364,14 @@ impl RuntimeBuilder {
         self
     }
 
+    /// The longest one attempt of an operation may take, from sending to the end of its body (default: none,
+    /// the HTTP client's own). Operations whose body is streamed (binary documents) are exempt: only the HTTP
+    /// client's idle (read) timeout bounds them, so a large download that keeps progressing is never cut.
+    pub fn request_timeout(mut self, timeout: Duration) -> Self {
+        self.request_timeout = Some(timeout);
+        self
+    }
+
     /// The clock used for signature timestamps and `Retry-After` dates (tests use a fixed one).
     pub fn clock(mut self, clock: fn() -> SystemTime) -> Self {
         self.clock = clock;
@@ -361,6 +387,7 @@ impl RuntimeBuilder {
                 user_agent: self.user_agent,
                 default_headers: self.default_headers,
                 retry: self.retry,
+                request_timeout: self.request_timeout,
                 clock: self.clock,
             }),
         }

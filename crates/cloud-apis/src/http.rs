@@ -12,7 +12,9 @@ use crate::ConfigError;
 /// | setting | default |
 /// |---|---|
 /// | connect timeout | 10 s |
-/// | request timeout | provider-specific: Panther 30 s, SCP 30 s, Cloudcraft 130 s (its snapshots long-poll up to 120 s) |
+/// | request timeout (one attempt, sending to the end of the body) | provider-specific: Panther 30 s, SCP 30 s, Cloudcraft 130 s (its snapshots long-poll up to 120 s); streamed documents (snapshots) are exempt |
+/// | idle timeout (longest silence while waiting for or reading a response) | the request timeout |
+/// | redirects | never followed: a 3xx ends the call with an error naming its `Location` |
 /// | plain `http` | refused unless the host is loopback, or [`HttpOptions::allow_insecure_http`] |
 /// | retries | [`RetryPolicy::default`]: 3 attempts, idempotent methods, 429/502/503/504 and transport errors |
 ///
@@ -27,6 +29,7 @@ use crate::ConfigError;
 pub struct HttpOptions {
     connect_timeout: Option<Duration>,
     request_timeout: Option<Duration>,
+    idle_timeout: Option<Duration>,
     allow_insecure_http: bool,
     retry: RetryPolicy,
 }
@@ -41,9 +44,17 @@ impl HttpOptions {
         self
     }
 
-    /// How long one request (one attempt) may take from sending to the end of the response body.
+    /// How long one request (one attempt) may take from sending to the end of the response body. Operations
+    /// whose body is streamed to the caller (Cloudcraft snapshot documents) are bounded by the idle timeout
+    /// instead, so a large download that keeps progressing is never cut.
     pub fn request_timeout(mut self, timeout: Duration) -> Self {
         self.request_timeout = Some(timeout);
+        self
+    }
+
+    /// The longest silence while waiting for a response or reading its body (default: the request timeout).
+    pub fn idle_timeout(mut self, timeout: Duration) -> Self {
+        self.idle_timeout = Some(timeout);
         self
     }
 
@@ -69,15 +80,23 @@ impl HttpOptions {
         self.request_timeout
     }
 
-    /// Builds the `reqwest` client (rustls, see `cloud_apis_runtime::ensure_crypto_provider`) with these timeouts.
+    /// The request timeout in force, given the provider's default.
+    pub(crate) fn effective_request_timeout(&self, default: Duration) -> Duration {
+        self.request_timeout.unwrap_or(default)
+    }
+
+    /// Builds the `reqwest` client (rustls, no redirects; see `cloud_apis_runtime::http_client_builder`) with the
+    /// connect and idle timeouts. The request timeout is the runtime's, per operation.
     pub(crate) fn client(
         &self,
         default_request_timeout: Duration,
     ) -> Result<reqwest::Client, ConfigError> {
-        cloud_apis_runtime::ensure_crypto_provider();
-        reqwest::Client::builder()
+        let idle = self
+            .idle_timeout
+            .unwrap_or(self.effective_request_timeout(default_request_timeout));
+        cloud_apis_runtime::http_client_builder()
             .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
-            .timeout(self.request_timeout.unwrap_or(default_request_timeout))
+            .read_timeout(idle)
             .build()
             .map_err(ConfigError::Http)
     }
@@ -101,9 +120,31 @@ pub(crate) fn base_url(
     if input.is_empty() {
         return Err(ConfigError::Missing { name });
     }
+    // The URL parser reads `\` as `/` and drops tabs and newlines; neither belongs in a base URL.
+    if input
+        .chars()
+        .any(|c| c == '\\' || c.is_whitespace() || c.is_control())
+    {
+        return Err(ConfigError::invalid(
+            name,
+            format!("{input:?} contains a backslash, white space or a control character"),
+        ));
+    }
     let with_scheme = if input.contains("://") {
         input.to_string()
     } else {
+        // A bare host must look like one: `http:/evil.example` is a mistyped URL, not the host `http`.
+        let (authority, _path) = input.split_once('/').unwrap_or((input, ""));
+        let (host, port) = match authority.rsplit_once(':') {
+            Some((host, port)) if !authority.ends_with(']') => (host, Some(port)),
+            _ => (authority, None),
+        };
+        if !is_host_name(host) || port.is_some_and(|p| p.parse::<u16>().map_or(true, |p| p == 0)) {
+            return Err(ConfigError::invalid(
+                name,
+                format!("{input:?} is neither a URL (https://host) nor a host name[:port]"),
+            ));
+        }
         format!("https://{input}")
     };
     let url = reqwest::Url::parse(&with_scheme)
@@ -138,6 +179,22 @@ pub(crate) fn base_url(
         }
     }
     Ok(url.as_str().trim_end_matches('/').to_string())
+}
+
+/// A DNS name or an IP address (IPv6 in brackets), nothing else.
+pub(crate) fn is_host_name(host: &str) -> bool {
+    if let Some(v6) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+        return v6.parse::<std::net::Ipv6Addr>().is_ok();
+    }
+    !host.is_empty()
+        && host.len() <= 253
+        && host.split('.').all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        })
 }
 
 fn is_loopback(host: &str) -> bool {
@@ -186,6 +243,39 @@ mod tests {
         ));
         assert!(err.to_string().contains("allow_insecure_http"), "{err}");
         assert!(base_url("X", "http://api.example.com", true).is_ok());
+    }
+
+    #[test]
+    fn mistyped_urls_are_not_taken_for_hosts() {
+        for bad in [
+            "http:/evil.example",
+            "https:evil.example",
+            "evil.example:http",
+            "evil.example:0",
+            "evil.example:99999",
+            "evil_example.com",
+            "-evil.com",
+            "api.example.com\\@evil.example",
+            "https://api.example.com\\@evil.example",
+            "https://api.example.com\\..\\x",
+            "api.example.com\tevil",
+            "https://api.exa\nmple.com",
+        ] {
+            let err = base_url("PANTHER_API_HOST", bad, false).unwrap_err();
+            let shown = err.to_string();
+            assert!(
+                shown.starts_with("PANTHER_API_HOST is invalid"),
+                "{bad:?}: {shown}"
+            );
+        }
+        assert_eq!(
+            base_url("X", "api.example.com:8443/v1", false).unwrap(),
+            "https://api.example.com:8443/v1"
+        );
+        assert_eq!(
+            base_url("X", "[::1]:8080", false).unwrap(),
+            "https://[::1]:8080"
+        );
     }
 
     #[test]

@@ -22,7 +22,6 @@
 //! # Ok(()) }
 //! ```
 
-mod api_error;
 mod env;
 mod error;
 mod http;
@@ -32,8 +31,7 @@ pub mod pagination;
 pub mod panther;
 pub mod scp;
 
-pub use api_error::{Error, ErrorKind};
-pub use cloud_apis_runtime::RetryPolicy;
+pub use cloud_apis_runtime::{Error, ErrorKind, RetryPolicy};
 pub use error::ConfigError;
 pub use http::{HttpOptions, DEFAULT_CONNECT_TIMEOUT};
 
@@ -45,13 +43,19 @@ pub fn user_agent(provider: &str) -> String {
     format!("cloud-apis/{} ({provider})", env!("CARGO_PKG_VERSION"))
 }
 
-/// A runtime builder with what every provider shares: the user agent and the retry policy.
-pub(crate) fn runtime_builder(provider: &str, http: &HttpOptions) -> RuntimeBuilder {
+/// A runtime builder with what every provider shares: the user agent, the retry policy and the request timeout
+/// (`default_timeout` unless the options set one).
+pub(crate) fn runtime_builder(
+    provider: &str,
+    http: &HttpOptions,
+    default_timeout: std::time::Duration,
+) -> RuntimeBuilder {
     let agent =
         HeaderValue::from_str(&user_agent(provider)).expect("crate name and version are ASCII");
     Runtime::builder()
         .user_agent(agent)
         .retry(http.get_retry().clone())
+        .request_timeout(http.effective_request_timeout(default_timeout))
 }
 
 /// The README's examples are compiled as doctests, so they cannot drift from the API.

@@ -24,9 +24,7 @@ use reqwest::header::HeaderName;
 use crate::env::{Env, ProcessEnv};
 use crate::{ConfigError, HttpOptions};
 
-pub use panther_client::{
-    builder, types, ByteStream, Client, ClientInfo, Error as ClientError, ResponseValue, API,
-};
+pub use panther_client::{builder, types, ByteStream, Client, ClientInfo, ResponseValue, API};
 
 /// Environment variable holding the API host or base URL.
 pub const ENV_API_HOST: &str = "PANTHER_API_HOST";
@@ -86,7 +84,7 @@ impl PantherConfig {
         let base_url = self.http.base_url(ENV_API_HOST, &self.api_host)?;
         let auth = Auth::api_key_header(HeaderName::from_static("x-api-key"), &self.token)
             .map_err(|e| ConfigError::credential(ENV_API_TOKEN, e))?;
-        let runtime = crate::runtime_builder("panther", &self.http)
+        let runtime = crate::runtime_builder("panther", &self.http, DEFAULT_REQUEST_TIMEOUT)
             .auth(auth)
             .build();
         let http = self.http.client(DEFAULT_REQUEST_TIMEOUT)?;

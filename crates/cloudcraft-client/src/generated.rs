@@ -5,6 +5,9 @@
 // - delimited_query_arrays: snapshotAwsAccount: query `exclude` sent as one comma-separated value
 // - open_response_enums: SnapshotProcessing.code
 // - binary_success_bodies: snapshotAwsAccount: 200, 202 -> application/octet-stream
+// - checked_path_params: path parameters account_id, format, region refuse `.`/`..` and are fully percent-encoded
+// - no_redirect_client: Client::new builds a reqwest client that never follows redirects
+// - recorded_calls: 6 operations return cloud_apis_runtime::Error through record_call
 
 #![allow(clippy::all, clippy::pedantic, missing_docs, unused_imports, dead_code)]
 
@@ -1096,12 +1099,12 @@ impl Client {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
             let dur = ::std::time::Duration::from_secs(15u64);
-            reqwest::ClientBuilder::new()
+            cloud_apis_runtime::http_client_builder()
                 .connect_timeout(dur)
                 .timeout(dur)
         };
         #[cfg(target_arch = "wasm32")]
-        let client = reqwest::ClientBuilder::new();
+        let client = cloud_apis_runtime::http_client_builder();
         Self::new_with_client(baseurl, client.build().unwrap(), inner)
     }
     #[doc = r" Construct a new client with an existing `reqwest::Client`,"]
@@ -1191,6 +1194,12 @@ pub mod builder {
         #[doc = "Sends a `GET` request to `/aws/account`"]
         pub async fn send(
             self,
+        ) -> Result<ResponseValue<types::AwsAccountList>, cloud_apis_runtime::Error> {
+            cloud_apis_runtime::record_call(&super::API, "listAwsAccounts", "GET", self.exchange())
+                .await
+        }
+        async fn exchange(
+            self,
         ) -> Result<ResponseValue<types::AwsAccountList>, Error<types::Error>> {
             let Self { client } = self;
             let url = format!("{}/aws/account", client.baseurl,);
@@ -1264,7 +1273,18 @@ pub mod builder {
             self
         }
         #[doc = "Sends a `POST` request to `/aws/account`"]
-        pub async fn send(self) -> Result<ResponseValue<types::AwsAccount>, Error<types::Error>> {
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::AwsAccount>, cloud_apis_runtime::Error> {
+            cloud_apis_runtime::record_call(
+                &super::API,
+                "createAwsAccount",
+                "POST",
+                self.exchange(),
+            )
+            .await
+        }
+        async fn exchange(self) -> Result<ResponseValue<types::AwsAccount>, Error<types::Error>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -1321,6 +1341,17 @@ pub mod builder {
         }
         #[doc = "Sends a `GET` request to `/aws/account/iamParameters`"]
         pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::AwsIamParameters>, cloud_apis_runtime::Error> {
+            cloud_apis_runtime::record_call(
+                &super::API,
+                "getAwsIamParameters",
+                "GET",
+                self.exchange(),
+            )
+            .await
+        }
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::AwsIamParameters>, Error<types::Error>> {
             let Self { client } = self;
@@ -1406,7 +1437,13 @@ pub mod builder {
             self
         }
         #[doc = "Sends a `PUT` request to `/aws/account/{account_id}`"]
-        pub async fn send(self) -> Result<ResponseValue<types::AwsAccount>, Error<types::Error>> {
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::AwsAccount>, cloud_apis_runtime::Error> {
+            cloud_apis_runtime::record_call(&super::API, "updateAwsAccount", "PUT", self.exchange())
+                .await
+        }
+        async fn exchange(self) -> Result<ResponseValue<types::AwsAccount>, Error<types::Error>> {
             let Self {
                 client,
                 account_id,
@@ -1421,7 +1458,7 @@ pub mod builder {
             let url = format!(
                 "{}/aws/account/{}",
                 client.baseurl,
-                encode_path(&account_id.to_string()),
+                cloud_apis_runtime::path_param("account_id", &account_id.to_string())?,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map.append(
@@ -1484,13 +1521,22 @@ pub mod builder {
             self
         }
         #[doc = "Sends a `DELETE` request to `/aws/account/{account_id}`"]
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, cloud_apis_runtime::Error> {
+            cloud_apis_runtime::record_call(
+                &super::API,
+                "deleteAwsAccount",
+                "DELETE",
+                self.exchange(),
+            )
+            .await
+        }
+        async fn exchange(self) -> Result<ResponseValue<()>, Error<types::Error>> {
             let Self { client, account_id } = self;
             let account_id = account_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/aws/account/{}",
                 client.baseurl,
-                encode_path(&account_id.to_string()),
+                cloud_apis_runtime::path_param("account_id", &account_id.to_string())?,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map.append(
@@ -1729,7 +1775,16 @@ pub mod builder {
             self
         }
         #[doc = "Sends a `GET` request to `/aws/account/{account_id}/{region}/{format}`"]
-        pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<types::Error>> {
+        pub async fn send(self) -> Result<ResponseValue<ByteStream>, cloud_apis_runtime::Error> {
+            cloud_apis_runtime::record_call(
+                &super::API,
+                "snapshotAwsAccount",
+                "GET",
+                self.exchange(),
+            )
+            .await
+        }
+        async fn exchange(self) -> Result<ResponseValue<ByteStream>, Error<types::Error>> {
             let Self {
                 client,
                 account_id,
@@ -1768,9 +1823,9 @@ pub mod builder {
             let url = format!(
                 "{}/aws/account/{}/{}/{}",
                 client.baseurl,
-                encode_path(&account_id.to_string()),
-                encode_path(&region.to_string()),
-                encode_path(&format.to_string()),
+                cloud_apis_runtime::path_param("account_id", &account_id.to_string())?,
+                cloud_apis_runtime::path_param("region", &region.to_string())?,
+                cloud_apis_runtime::path_param("format", &format.to_string())?,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map.append(
@@ -1849,31 +1904,37 @@ pub const API: cloud_apis_runtime::Api = cloud_apis_runtime::Api {
             rust_name: "list_aws_accounts",
             operation_id: "listAwsAccounts",
             method: "GET",
+            streams_body: false,
         },
         cloud_apis_runtime::ApiOperation {
             rust_name: "create_aws_account",
             operation_id: "createAwsAccount",
             method: "POST",
+            streams_body: false,
         },
         cloud_apis_runtime::ApiOperation {
             rust_name: "get_aws_iam_parameters",
             operation_id: "getAwsIamParameters",
             method: "GET",
+            streams_body: false,
         },
         cloud_apis_runtime::ApiOperation {
             rust_name: "update_aws_account",
             operation_id: "updateAwsAccount",
             method: "PUT",
+            streams_body: false,
         },
         cloud_apis_runtime::ApiOperation {
             rust_name: "delete_aws_account",
             operation_id: "deleteAwsAccount",
             method: "DELETE",
+            streams_body: false,
         },
         cloud_apis_runtime::ApiOperation {
             rust_name: "snapshot_aws_account",
             operation_id: "snapshotAwsAccount",
             method: "GET",
+            streams_body: true,
         },
     ],
 };
@@ -1885,12 +1946,5 @@ impl ClientHooks<cloud_apis_runtime::Runtime> for Client {
         info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
         self.inner.execute(&API, &self.client, request, info).await
-    }
-    async fn post<E>(
-        &self,
-        result: &reqwest::Result<reqwest::Response>,
-        info: &OperationInfo,
-    ) -> Result<(), Error<E>> {
-        self.inner.transport_failure(&API, result, info)
     }
 }

@@ -11,6 +11,9 @@
 // - unify_error_bodies: role#delete: 400, 404 -> RoleAPI.Error
 // - unify_error_bodies: role#get: 400, 404 -> RoleAPI.Error
 // - unify_error_bodies: role#update: 400, 404 -> RoleAPI.Error
+// - checked_path_params: path parameters id refuse `.`/`..` and are fully percent-encoded
+// - no_redirect_client: Client::new builds a reqwest client that never follows redirects
+// - recorded_calls: 9 operations return cloud_apis_runtime::Error through record_call
 
 #![allow(clippy::all, clippy::pedantic, missing_docs, unused_imports, dead_code)]
 
@@ -2588,12 +2591,12 @@ impl Client {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
             let dur = ::std::time::Duration::from_secs(15u64);
-            reqwest::ClientBuilder::new()
+            cloud_apis_runtime::http_client_builder()
                 .connect_timeout(dur)
                 .timeout(dur)
         };
         #[cfg(target_arch = "wasm32")]
-        let client = reqwest::ClientBuilder::new();
+        let client = cloud_apis_runtime::http_client_builder();
         Self::new_with_client(baseurl, client.build().unwrap(), inner)
     }
     #[doc = r" Construct a new client with an existing `reqwest::Client`,"]
@@ -2725,6 +2728,20 @@ pub mod builder {
             self,
         ) -> Result<
             ResponseValue<types::AwsCloudAccountApiAwsCloudAccount>,
+            cloud_apis_runtime::Error,
+        > {
+            cloud_apis_runtime::record_call(
+                &super::API,
+                "aws cloud account#create",
+                "POST",
+                self.exchange(),
+            )
+            .await
+        }
+        async fn exchange(
+            self,
+        ) -> Result<
+            ResponseValue<types::AwsCloudAccountApiAwsCloudAccount>,
             Error<types::AwsCloudAccountApiError>,
         > {
             let Self { client, body } = self;
@@ -2800,6 +2817,20 @@ pub mod builder {
             self,
         ) -> Result<
             ResponseValue<types::AwsCloudAccountApiAwsCloudAccount>,
+            cloud_apis_runtime::Error,
+        > {
+            cloud_apis_runtime::record_call(
+                &super::API,
+                "aws cloud account#get",
+                "GET",
+                self.exchange(),
+            )
+            .await
+        }
+        async fn exchange(
+            self,
+        ) -> Result<
+            ResponseValue<types::AwsCloudAccountApiAwsCloudAccount>,
             Error<types::AwsCloudAccountApiError>,
         > {
             let Self { client, id } = self;
@@ -2807,7 +2838,7 @@ pub mod builder {
             let url = format!(
                 "{}/cloud-accounts/aws/{}",
                 client.baseurl,
-                encode_path(&id.to_string()),
+                cloud_apis_runtime::path_param("id", &id.to_string())?,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map.append(
@@ -2899,6 +2930,20 @@ pub mod builder {
             self,
         ) -> Result<
             ResponseValue<types::AwsCloudAccountApiAwsCloudAccount>,
+            cloud_apis_runtime::Error,
+        > {
+            cloud_apis_runtime::record_call(
+                &super::API,
+                "aws cloud account#put",
+                "PUT",
+                self.exchange(),
+            )
+            .await
+        }
+        async fn exchange(
+            self,
+        ) -> Result<
+            ResponseValue<types::AwsCloudAccountApiAwsCloudAccount>,
             Error<types::AwsCloudAccountApiError>,
         > {
             let Self { client, id, body } = self;
@@ -2912,7 +2957,7 @@ pub mod builder {
             let url = format!(
                 "{}/cloud-accounts/aws/{}",
                 client.baseurl,
-                encode_path(&id.to_string()),
+                cloud_apis_runtime::path_param("id", &id.to_string())?,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map.append(
@@ -2975,7 +3020,16 @@ pub mod builder {
             self
         }
         #[doc = "Sends a `DELETE` request to `/cloud-accounts/aws/{id}`"]
-        pub async fn send(
+        pub async fn send(self) -> Result<ResponseValue<()>, cloud_apis_runtime::Error> {
+            cloud_apis_runtime::record_call(
+                &super::API,
+                "aws cloud account#delete",
+                "DELETE",
+                self.exchange(),
+            )
+            .await
+        }
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<()>, Error<types::AwsCloudAccountApiError>> {
             let Self { client, id } = self;
@@ -2983,7 +3037,7 @@ pub mod builder {
             let url = format!(
                 "{}/cloud-accounts/aws/{}",
                 client.baseurl,
-                encode_path(&id.to_string()),
+                cloud_apis_runtime::path_param("id", &id.to_string())?,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map.append(
@@ -3085,7 +3139,12 @@ pub mod builder {
             self
         }
         #[doc = "Sends a `GET` request to `/roles`"]
-        pub async fn send(self) -> Result<ResponseValue<types::RoleApiListResp>, Error<()>> {
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::RoleApiListResp>, cloud_apis_runtime::Error> {
+            cloud_apis_runtime::record_call(&super::API, "role#list", "GET", self.exchange()).await
+        }
+        async fn exchange(self) -> Result<ResponseValue<types::RoleApiListResp>, Error<()>> {
             let Self {
                 client,
                 id,
@@ -3172,6 +3231,12 @@ pub mod builder {
         #[doc = "Sends a `POST` request to `/roles`"]
         pub async fn send(
             self,
+        ) -> Result<ResponseValue<types::RoleApiRole>, cloud_apis_runtime::Error> {
+            cloud_apis_runtime::record_call(&super::API, "role#create", "POST", self.exchange())
+                .await
+        }
+        async fn exchange(
+            self,
         ) -> Result<ResponseValue<types::RoleApiRole>, Error<types::RoleApiBadRequestError>>
         {
             let Self { client, body } = self;
@@ -3236,10 +3301,19 @@ pub mod builder {
         #[doc = "Sends a `GET` request to `/roles/{id}`"]
         pub async fn send(
             self,
+        ) -> Result<ResponseValue<types::RoleApiRole>, cloud_apis_runtime::Error> {
+            cloud_apis_runtime::record_call(&super::API, "role#get", "GET", self.exchange()).await
+        }
+        async fn exchange(
+            self,
         ) -> Result<ResponseValue<types::RoleApiRole>, Error<types::RoleApiError>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/roles/{}", client.baseurl, encode_path(&id.to_string()),);
+            let url = format!(
+                "{}/roles/{}",
+                client.baseurl,
+                cloud_apis_runtime::path_param("id", &id.to_string())?,
+            );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map.append(
                 ::reqwest::header::HeaderName::from_static("api-version"),
@@ -3321,13 +3395,23 @@ pub mod builder {
         #[doc = "Sends a `POST` request to `/roles/{id}`"]
         pub async fn send(
             self,
+        ) -> Result<ResponseValue<types::RoleApiRole>, cloud_apis_runtime::Error> {
+            cloud_apis_runtime::record_call(&super::API, "role#update", "POST", self.exchange())
+                .await
+        }
+        async fn exchange(
+            self,
         ) -> Result<ResponseValue<types::RoleApiRole>, Error<types::RoleApiError>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| types::RoleApiModifyRole::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/roles/{}", client.baseurl, encode_path(&id.to_string()),);
+            let url = format!(
+                "{}/roles/{}",
+                client.baseurl,
+                cloud_apis_runtime::path_param("id", &id.to_string())?,
+            );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map.append(
                 ::reqwest::header::HeaderName::from_static("api-version"),
@@ -3386,10 +3470,18 @@ pub mod builder {
             self
         }
         #[doc = "Sends a `DELETE` request to `/roles/{id}`"]
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::RoleApiError>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, cloud_apis_runtime::Error> {
+            cloud_apis_runtime::record_call(&super::API, "role#delete", "DELETE", self.exchange())
+                .await
+        }
+        async fn exchange(self) -> Result<ResponseValue<()>, Error<types::RoleApiError>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/roles/{}", client.baseurl, encode_path(&id.to_string()),);
+            let url = format!(
+                "{}/roles/{}",
+                client.baseurl,
+                cloud_apis_runtime::path_param("id", &id.to_string())?,
+            );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map.append(
                 ::reqwest::header::HeaderName::from_static("api-version"),
@@ -3445,46 +3537,55 @@ pub const API: cloud_apis_runtime::Api = cloud_apis_runtime::Api {
             rust_name: "aws_cloud_account_create",
             operation_id: "aws cloud account#create",
             method: "POST",
+            streams_body: false,
         },
         cloud_apis_runtime::ApiOperation {
             rust_name: "aws_cloud_account_get",
             operation_id: "aws cloud account#get",
             method: "GET",
+            streams_body: false,
         },
         cloud_apis_runtime::ApiOperation {
             rust_name: "aws_cloud_account_put",
             operation_id: "aws cloud account#put",
             method: "PUT",
+            streams_body: false,
         },
         cloud_apis_runtime::ApiOperation {
             rust_name: "aws_cloud_account_delete",
             operation_id: "aws cloud account#delete",
             method: "DELETE",
+            streams_body: false,
         },
         cloud_apis_runtime::ApiOperation {
             rust_name: "role_list",
             operation_id: "role#list",
             method: "GET",
+            streams_body: false,
         },
         cloud_apis_runtime::ApiOperation {
             rust_name: "role_create",
             operation_id: "role#create",
             method: "POST",
+            streams_body: false,
         },
         cloud_apis_runtime::ApiOperation {
             rust_name: "role_get",
             operation_id: "role#get",
             method: "GET",
+            streams_body: false,
         },
         cloud_apis_runtime::ApiOperation {
             rust_name: "role_update",
             operation_id: "role#update",
             method: "POST",
+            streams_body: false,
         },
         cloud_apis_runtime::ApiOperation {
             rust_name: "role_delete",
             operation_id: "role#delete",
             method: "DELETE",
+            streams_body: false,
         },
     ],
 };
@@ -3496,12 +3597,5 @@ impl ClientHooks<cloud_apis_runtime::Runtime> for Client {
         info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
         self.inner.execute(&API, &self.client, request, info).await
-    }
-    async fn post<E>(
-        &self,
-        result: &reqwest::Result<reqwest::Response>,
-        info: &OperationInfo,
-    ) -> Result<(), Error<E>> {
-        self.inner.transport_failure(&API, result, info)
     }
 }

@@ -82,8 +82,7 @@ pub async fn run(t: &Targets, out_dir: &Path) -> Result<Outcome> {
                     }),
             )
             .send()
-            .await
-            .map_err(cloud_apis::Error::from)?
+            .await?
             .into_inner();
         println!(
             "registered AWS account {:?} as integration {:?}",
@@ -102,18 +101,11 @@ pub async fn run(t: &Targets, out_dir: &Path) -> Result<Outcome> {
                     ]),
             )
             .send()
-            .await
-            .map_err(cloud_apis::Error::from)?
+            .await?
             .into_inner();
         println!("created role {} ({:?})", role.name, role.id);
     }
-    let roles = t
-        .panther
-        .role_list()
-        .send()
-        .await
-        .map_err(cloud_apis::Error::from)?
-        .into_inner();
+    let roles = t.panther.role_list().send().await?.into_inner();
     outcome.roles = roles.results.iter().map(|r| r.name.clone()).collect();
     println!("roles: {}", outcome.roles.join(", "));
 
@@ -128,19 +120,12 @@ pub async fn run(t: &Targets, out_dir: &Path) -> Result<Outcome> {
                     .role_arn("arn:aws:iam::444455556666:role/cloudcraft"),
             )
             .send()
-            .await
-            .map_err(cloud_apis::Error::from)?
+            .await?
             .into_inner();
         println!("registered AWS account {} as {}", account.name, account.id);
         outcome.cloudcraft_account = Some(account.id);
     }
-    let accounts = t
-        .cloudcraft
-        .list_aws_accounts()
-        .send()
-        .await
-        .map_err(cloud_apis::Error::from)?
-        .into_inner();
+    let accounts = t.cloudcraft.list_aws_accounts().send().await?.into_inner();
     println!(
         "linked accounts: {}",
         accounts
@@ -214,8 +199,7 @@ pub async fn run(t: &Targets, out_dir: &Path) -> Result<Outcome> {
             .create_landing_zone()
             .body(request)
             .send()
-            .await
-            .map_err(cloud_apis::Error::from)?
+            .await?
             .into_inner();
         println!(
             "landing zone {} being created (job {})",
@@ -238,8 +222,7 @@ pub async fn run(t: &Targets, out_dir: &Path) -> Result<Outcome> {
                     .landing_zone_id(Some(created.landing_zone_id.clone())),
             )
             .send()
-            .await
-            .map_err(cloud_apis::Error::from)?
+            .await?
             .into_inner();
         outcome.guardrails_enabled = enabled.success_ids.len();
         println!(
@@ -262,26 +245,15 @@ pub async fn run(t: &Targets, out_dir: &Path) -> Result<Outcome> {
                 "sso_user_real_name": "Tour User"
             }))?)
             .send()
-            .await
-            .map_err(cloud_apis::Error::from)?
+            .await?
             .into_inner();
         println!(
             "baseline enabled on {} (job {})",
             added.resource_id, added.job_id
         );
     }
-    let old = v10
-        .list_baseline_assignments()
-        .send()
-        .await
-        .map_err(cloud_apis::Error::from)?
-        .into_inner();
-    let new = v11
-        .list_baseline_assignments()
-        .send()
-        .await
-        .map_err(cloud_apis::Error::from)?
-        .into_inner();
+    let old = v10.list_baseline_assignments().send().await?.into_inner();
+    let new = v11.list_baseline_assignments().send().await?.into_inner();
     println!("baseline assignments, 1.0 and 1.1 side by side:");
     for a in &old.baseline_assignments {
         outcome.assignments_v1_0.push(a.id.clone());

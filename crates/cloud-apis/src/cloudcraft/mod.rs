@@ -26,9 +26,7 @@ use cloud_apis_runtime::{Auth, ExposeSecret, SecretString};
 use crate::env::{Env, ProcessEnv};
 use crate::{ConfigError, HttpOptions};
 
-pub use cloudcraft_client::{
-    builder, types, ByteStream, Client, ClientInfo, Error as ClientError, ResponseValue, API,
-};
+pub use cloudcraft_client::{builder, types, ByteStream, Client, ClientInfo, ResponseValue, API};
 
 /// The API key (44 base64 characters).
 pub const ENV_API_KEY: &str = "CLOUDCRAFT_API_KEY";
@@ -145,7 +143,7 @@ impl CloudcraftConfig {
             ));
         }
         let host = self.host.trim();
-        if host.is_empty() || host.contains(['/', '?', '#', '@']) {
+        if !crate::http::is_host_name(host) {
             return Err(ConfigError::invalid(
                 ENV_HOST,
                 format!("{host:?} is not a host name"),
@@ -165,7 +163,7 @@ impl CloudcraftConfig {
         let base_url = self.base_url()?;
         let auth =
             Auth::bearer(&self.api_key).map_err(|e| ConfigError::credential(ENV_API_KEY, e))?;
-        let runtime = crate::runtime_builder("cloudcraft", &self.http)
+        let runtime = crate::runtime_builder("cloudcraft", &self.http, DEFAULT_REQUEST_TIMEOUT)
             .auth(auth)
             .build();
         let http = self.http.client(DEFAULT_REQUEST_TIMEOUT)?;
@@ -251,6 +249,24 @@ mod tests {
             (
                 vec![(ENV_API_KEY, key.as_str()), (ENV_PROTOCOL, "http")],
                 "CLOUDCRAFT_HOST: refusing plain-http",
+            ),
+            (
+                vec![
+                    (ENV_API_KEY, key.as_str()),
+                    (ENV_HOST, r"api.cloudcraft.co\evil.example"),
+                ],
+                "CLOUDCRAFT_HOST is invalid",
+            ),
+            (
+                vec![
+                    (ENV_API_KEY, key.as_str()),
+                    (ENV_HOST, "evil.example/api.cloudcraft.co"),
+                ],
+                "CLOUDCRAFT_HOST is invalid",
+            ),
+            (
+                vec![(ENV_API_KEY, key.as_str()), (ENV_HOST, "user@evil.example")],
+                "CLOUDCRAFT_HOST is invalid",
             ),
         ];
         for (vars, expected) in cases {

@@ -23,13 +23,13 @@ use std::fmt;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use cloud_apis_runtime::Failure;
+use cloud_apis_runtime::{Failure, Transport};
 use futures::StreamExt;
 use tokio::io::{AsyncWrite, AsyncWriteExt};
 use uuid::Uuid;
 
 use super::{builder, types, ByteStream, Client, ClientInfo};
-use crate::Error;
+use crate::{Error, ErrorKind};
 
 /// How long [`snapshot`] keeps asking by default.
 pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(300);
@@ -160,15 +160,20 @@ pub enum Snapshot {
 }
 
 /// A rendered document (SVG, PNG, PDF or mxGraph XML), not yet read.
+///
+/// Reading it is bounded by the client's idle timeout only (no total timeout): a large document over a slow link
+/// downloads for as long as bytes keep coming.
 pub struct SnapshotDocument {
     content_type: Option<String>,
     body: ByteStream,
+    call: Box<Failure>,
 }
 
 impl fmt::Debug for SnapshotDocument {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SnapshotDocument")
             .field("content_type", &self.content_type)
+            .field("url", &self.call.url)
             .finish_non_exhaustive()
     }
 }
@@ -184,97 +189,148 @@ impl SnapshotDocument {
         self.body
     }
 
-    /// Copies the document into `writer` chunk by chunk; returns the number of bytes written.
+    /// Copies the document into `writer` chunk by chunk; returns the number of bytes written. A failure names the
+    /// snapshot call (a broken download is a transport error, a failed write an I/O error of yours).
     pub async fn write_to<W: AsyncWrite + Unpin>(self, writer: &mut W) -> Result<u64, Error> {
+        let call = *self.call;
         let mut stream = self.body.into_inner();
         let mut written = 0u64;
+        let local = |what: &str, e: std::io::Error| {
+            Error::new(
+                ErrorKind::Other,
+                call.clone(),
+                format!("{what} the snapshot: {e}"),
+            )
+        };
         while let Some(chunk) = stream.next().await {
-            let chunk = chunk.map_err(|e| Error::other(format!("reading the snapshot: {e}")))?;
+            let chunk = chunk.map_err(|e| {
+                let mut call = call.clone();
+                call.transport = Some(Transport::of(&e));
+                let detail = format!("reading the document after {written} bytes: {e}");
+                Error::new(ErrorKind::Transport, call, detail)
+            })?;
             writer
                 .write_all(&chunk)
                 .await
-                .map_err(|e| Error::other(format!("writing the snapshot: {e}")))?;
+                .map_err(|e| local("writing", e))?;
             written += chunk.len() as u64;
         }
-        writer
-            .flush()
-            .await
-            .map_err(|e| Error::other(format!("writing the snapshot: {e}")))?;
+        writer.flush().await.map_err(|e| local("writing", e))?;
         Ok(written)
     }
 
     /// Streams the document into a new file at `path`; returns the number of bytes written.
     pub async fn save(self, path: impl AsRef<Path>) -> Result<u64, Error> {
         let path = path.as_ref();
-        let mut file = tokio::fs::File::create(path)
-            .await
-            .map_err(|e| Error::other(format!("creating {}: {e}", path.display())))?;
+        let mut file = tokio::fs::File::create(path).await.map_err(|e| {
+            Error::new(
+                ErrorKind::Other,
+                (*self.call).clone(),
+                format!("creating {}: {e}", path.display()),
+            )
+        })?;
         self.write_to(&mut file).await
     }
 }
 
-async fn collect(body: ByteStream) -> Result<Vec<u8>, String> {
+/// A whole small body (a 202 notice, a blueprint), or a transport error naming the call.
+async fn collect(body: ByteStream, call: &Failure) -> Result<Vec<u8>, Error> {
     let mut stream = body.into_inner();
     let mut out = Vec::new();
     while let Some(chunk) = stream.next().await {
-        out.extend_from_slice(&chunk.map_err(|e| e.to_string())?);
+        let chunk = chunk.map_err(|e| {
+            let mut call = call.clone();
+            call.transport = Some(Transport::of(&e));
+            Error::new(ErrorKind::Transport, call, format!("reading the body: {e}"))
+        })?;
+        out.extend_from_slice(&chunk);
     }
     Ok(out)
 }
 
+/// What one poll brought.
+enum Poll {
+    Rendered(Snapshot),
+    StillProcessing(String),
+}
+
+async fn poll(client: &Client, request: &SnapshotRequest, polls: u32) -> Result<Poll, Error> {
+    let response = request.build(client).send().await?;
+    let status = response.status().as_u16();
+    let content_type = response
+        .headers()
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let call = request.failure(client, status, polls);
+    let body = response.into_inner();
+    if status == 202 {
+        let bytes = collect(body, &call).await?;
+        let processing: types::SnapshotProcessing = serde_json::from_slice(&bytes)
+            .map_err(|e| Error::new(ErrorKind::Decode, call, format!("202 body: {e}")))?;
+        return Ok(Poll::StillProcessing(processing.message));
+    }
+    if request.format == types::SnapshotAwsAccountFormat::Json {
+        let bytes = collect(body, &call).await?;
+        let blueprint = serde_json::from_slice(&bytes)
+            .map_err(|e| Error::new(ErrorKind::Decode, call, format!("blueprint: {e}")))?;
+        return Ok(Poll::Rendered(Snapshot::Blueprint(blueprint)));
+    }
+    Ok(Poll::Rendered(Snapshot::Document(SnapshotDocument {
+        content_type,
+        body,
+        call: Box::new(call),
+    })))
+}
+
 /// Renders a snapshot, polling again while Cloudcraft answers 202, until the document arrives or the request's
 /// deadline passes.
+///
+/// The deadline bounds everything up to the document's first bytes (a poll in flight is abandoned when it
+/// passes), so the call returns within the deadline whatever the server does; the document itself then streams
+/// for as long as it keeps coming (see [`SnapshotDocument`]). A blueprint (`json`) is read within the deadline.
 pub async fn snapshot(client: &Client, request: &SnapshotRequest) -> Result<Snapshot, Error> {
     let started = Instant::now();
+    let deadline = started + request.deadline;
     let mut polls = 0u32;
     loop {
         polls += 1;
-        let response = request.build(client).send().await?;
-        let status = response.status().as_u16();
-        let content_type = response
-            .headers()
-            .get(reqwest::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string);
-        let body = response.into_inner();
-        if status == 202 {
-            let bytes = collect(body)
-                .await
-                .map_err(|e| Error::transport(request.failure(client, status, polls), e))?;
-            let processing: types::SnapshotProcessing =
-                serde_json::from_slice(&bytes).map_err(|e| {
-                    Error::decode(
-                        request.failure(client, status, polls),
-                        format!("202 body: {e}"),
-                    )
-                })?;
-            let elapsed = started.elapsed();
-            if elapsed + request.poll_interval > request.deadline {
-                return Err(Error::deadline(
-                    request.failure(client, status, polls),
+        let remaining = deadline.saturating_duration_since(Instant::now());
+        let outcome = tokio::time::timeout(remaining, poll(client, request, polls)).await;
+        let still_running = |status: Option<u16>, detail: String| {
+            let call = Failure {
+                status,
+                ..request.failure(client, 202, polls)
+            };
+            let detail = format!("{detail}; ask again later or raise the deadline");
+            Error::new(ErrorKind::Deadline, call, detail)
+        };
+        let message = match outcome {
+            Ok(Ok(Poll::Rendered(snapshot))) => return Ok(snapshot),
+            Ok(Ok(Poll::StillProcessing(message))) => message,
+            Ok(Err(error)) => return Err(error),
+            Err(_) => {
+                return Err(still_running(
+                    None,
                     format!(
-                        "the render is still running after {:.0?} and {polls} polls (Cloudcraft: {:?}); \
-                         ask again later or raise the deadline",
-                        elapsed, processing.message
+                        "no rendered snapshot after {:.0?} and {polls} polls (the last one was still waiting for \
+                         an answer)",
+                        started.elapsed()
                     ),
-                ));
+                ))
             }
-            tracing::debug!(polls, message = %processing.message, "snapshot still rendering");
-            tokio::time::sleep(request.poll_interval).await;
-            continue;
+        };
+        if Instant::now() + request.poll_interval >= deadline {
+            return Err(still_running(
+                Some(202),
+                format!(
+                    "the render is still running after {:.0?} and {polls} polls (Cloudcraft: {:?})",
+                    started.elapsed(),
+                    cloud_apis_runtime::failure::one_line(&message, 200)
+                ),
+            ));
         }
-        if request.format == types::SnapshotAwsAccountFormat::Json {
-            let bytes = collect(body)
-                .await
-                .map_err(|e| Error::transport(request.failure(client, status, polls), e))?;
-            let blueprint = serde_json::from_slice(&bytes).map_err(|e| {
-                Error::decode(
-                    request.failure(client, status, polls),
-                    format!("blueprint: {e}"),
-                )
-            })?;
-            return Ok(Snapshot::Blueprint(blueprint));
-        }
-        return Ok(Snapshot::Document(SnapshotDocument { content_type, body }));
+        tracing::debug!(polls, message = %message, "snapshot still rendering");
+        tokio::time::sleep(request.poll_interval).await;
     }
 }

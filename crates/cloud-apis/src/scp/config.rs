@@ -220,6 +220,10 @@ impl ScpConfig {
         }
     }
 
+    pub(crate) fn request_timeout(&self) -> Duration {
+        self.http.effective_request_timeout(DEFAULT_REQUEST_TIMEOUT)
+    }
+
     pub(crate) fn http_client(&self) -> Result<reqwest::Client, ConfigError> {
         self.http.client(DEFAULT_REQUEST_TIMEOUT)
     }
@@ -240,12 +244,16 @@ impl ScpConfig {
                 };
                 ConfigError::credential(name, e)
             })?;
-        let mut builder = crate::runtime_builder(&format!("scp-{service}"), &self.http)
-            .auth(auth)
-            .default_header(
-                HeaderName::from_static("accept-language"),
-                HeaderValue::from_static(self.accept_language.as_str()),
-            );
+        let mut builder = crate::runtime_builder(
+            &format!("scp-{service}"),
+            &self.http,
+            DEFAULT_REQUEST_TIMEOUT,
+        )
+        .auth(auth)
+        .default_header(
+            HeaderName::from_static("accept-language"),
+            HeaderValue::from_static(self.accept_language.as_str()),
+        );
         if let Some(clock) = self.clock {
             builder = builder.clock(clock);
         }

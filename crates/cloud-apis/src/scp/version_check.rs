@@ -181,6 +181,7 @@ impl ScpConfig {
                 reqwest::header::USER_AGENT,
                 crate::user_agent("scp-cloudcontrol"),
             )
+            .timeout(self.request_timeout())
             .send()
             .await
             .map_err(|source| VersionCheckError::Request {

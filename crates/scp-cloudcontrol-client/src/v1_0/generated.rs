@@ -8,6 +8,9 @@
 // - any_of_as_untagged_enum: Guardrail.binding_ous
 // - any_of_as_untagged_enum: GuardrailSummary.binding_ous
 // - any_of_as_untagged_enum: ListTargetsForGuardrailResponse.targets
+// - checked_path_params: path parameters assignment_id, guardrail_id, landing_zone_id refuse `.`/`..` and are fully percent-encoded
+// - no_redirect_client: Client::new builds a reqwest client that never follows redirects
+// - recorded_calls: 13 operations return cloud_apis_runtime::Error through record_call
 
 #![allow(clippy::all, clippy::pedantic, missing_docs, unused_imports, dead_code)]
 
@@ -4639,12 +4642,12 @@ impl Client {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
             let dur = ::std::time::Duration::from_secs(15u64);
-            reqwest::ClientBuilder::new()
+            cloud_apis_runtime::http_client_builder()
                 .connect_timeout(dur)
                 .timeout(dur)
         };
         #[cfg(target_arch = "wasm32")]
-        let client = reqwest::ClientBuilder::new();
+        let client = cloud_apis_runtime::http_client_builder();
         Self::new_with_client(baseurl, client.build().unwrap(), inner)
     }
     #[doc = r" Construct a new client with an existing `reqwest::Client`,"]
@@ -4800,6 +4803,18 @@ pub mod builder {
         #[doc = "Sends a `POST` request to `/v1/accounts`"]
         pub async fn send(
             self,
+        ) -> Result<ResponseValue<types::AccountFactoryCreateResponse>, cloud_apis_runtime::Error>
+        {
+            cloud_apis_runtime::record_call(
+                &super::API,
+                "CreateAccountFactoryAccount",
+                "POST",
+                self.exchange(),
+            )
+            .await
+        }
+        async fn exchange(
+            self,
         ) -> Result<ResponseValue<types::AccountFactoryCreateResponse>, Error<()>> {
             let Self {
                 client,
@@ -4919,6 +4934,18 @@ pub mod builder {
         }
         #[doc = "Sends a `GET` request to `/v1/baseline-assignments`"]
         pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::BaselineAssignmentListResponse>, cloud_apis_runtime::Error>
+        {
+            cloud_apis_runtime::record_call(
+                &super::API,
+                "ListBaselineAssignments",
+                "GET",
+                self.exchange(),
+            )
+            .await
+        }
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::BaselineAssignmentListResponse>, Error<()>> {
             let Self {
@@ -5044,6 +5071,18 @@ pub mod builder {
         #[doc = "Sends a `PUT` request to `/v1/baseline-assignments/{assignment_id}`"]
         pub async fn send(
             self,
+        ) -> Result<ResponseValue<types::BaselineAssignmentAddResponse>, cloud_apis_runtime::Error>
+        {
+            cloud_apis_runtime::record_call(
+                &super::API,
+                "UpdateBaselineAssignment",
+                "PUT",
+                self.exchange(),
+            )
+            .await
+        }
+        async fn exchange(
+            self,
         ) -> Result<ResponseValue<types::BaselineAssignmentAddResponse>, Error<()>> {
             let Self {
                 client,
@@ -5061,7 +5100,7 @@ pub mod builder {
             let url = format!(
                 "{}/v1/baseline-assignments/{}",
                 client.baseurl,
-                encode_path(&assignment_id.to_string()),
+                cloud_apis_runtime::path_param("assignment_id", &assignment_id.to_string())?,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
             header_map.append(
@@ -5159,6 +5198,18 @@ pub mod builder {
         #[doc = "Sends a `POST` request to `/v1/baseline-assignments/{assignment_id}`"]
         pub async fn send(
             self,
+        ) -> Result<ResponseValue<types::BaselineAssignmentAddResponse>, cloud_apis_runtime::Error>
+        {
+            cloud_apis_runtime::record_call(
+                &super::API,
+                "AddBaselineAssignment",
+                "POST",
+                self.exchange(),
+            )
+            .await
+        }
+        async fn exchange(
+            self,
         ) -> Result<ResponseValue<types::BaselineAssignmentAddResponse>, Error<()>> {
             let Self {
                 client,
@@ -5176,7 +5227,7 @@ pub mod builder {
             let url = format!(
                 "{}/v1/baseline-assignments/{}",
                 client.baseurl,
-                encode_path(&assignment_id.to_string()),
+                cloud_apis_runtime::path_param("assignment_id", &assignment_id.to_string())?,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
             header_map.append(
@@ -5263,6 +5314,18 @@ pub mod builder {
         }
         #[doc = "Sends a `POST` request to `/v1/guardrail-bindings`"]
         pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::GuardrailAssignmentResponse>, cloud_apis_runtime::Error>
+        {
+            cloud_apis_runtime::record_call(
+                &super::API,
+                "EnableGuardrailBindings",
+                "POST",
+                self.exchange(),
+            )
+            .await
+        }
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::GuardrailAssignmentResponse>, Error<()>> {
             let Self {
@@ -5359,6 +5422,18 @@ pub mod builder {
         }
         #[doc = "Sends a `DELETE` request to `/v1/guardrail-bindings`"]
         pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::GuardrailAssignmentResponse>, cloud_apis_runtime::Error>
+        {
+            cloud_apis_runtime::record_call(
+                &super::API,
+                "DisableGuardrailBindings",
+                "DELETE",
+                self.exchange(),
+            )
+            .await
+        }
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::GuardrailAssignmentResponse>, Error<()>> {
             let Self {
@@ -5501,6 +5576,18 @@ pub mod builder {
         }
         #[doc = "Sends a `GET` request to `/v1/guardrail-bindings/guardrails`"]
         pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ListGuardrailsForTargetResponse>, cloud_apis_runtime::Error>
+        {
+            cloud_apis_runtime::record_call(
+                &super::API,
+                "ListGuardrailsForTarget",
+                "GET",
+                self.exchange(),
+            )
+            .await
+        }
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::ListGuardrailsForTargetResponse>, Error<()>> {
             let Self {
@@ -5669,6 +5756,18 @@ pub mod builder {
         }
         #[doc = "Sends a `GET` request to `/v1/guardrail-bindings/targets`"]
         pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ListTargetsForGuardrailResponse>, cloud_apis_runtime::Error>
+        {
+            cloud_apis_runtime::record_call(
+                &super::API,
+                "ListTargetsForGuardrail",
+                "GET",
+                self.exchange(),
+            )
+            .await
+        }
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::ListTargetsForGuardrailResponse>, Error<()>> {
             let Self {
@@ -5866,7 +5965,14 @@ pub mod builder {
             self
         }
         #[doc = "Sends a `GET` request to `/v1/guardrails`"]
-        pub async fn send(self) -> Result<ResponseValue<types::GuardrailPageResponse>, Error<()>> {
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::GuardrailPageResponse>, cloud_apis_runtime::Error>
+        {
+            cloud_apis_runtime::record_call(&super::API, "ListGuardrails", "GET", self.exchange())
+                .await
+        }
+        async fn exchange(self) -> Result<ResponseValue<types::GuardrailPageResponse>, Error<()>> {
             let Self {
                 client,
                 exclude_unit_id,
@@ -5989,7 +6095,14 @@ pub mod builder {
             self
         }
         #[doc = "Sends a `GET` request to `/v1/guardrails/{guardrail_id}`"]
-        pub async fn send(self) -> Result<ResponseValue<types::GuardrailShowResponse>, Error<()>> {
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::GuardrailShowResponse>, cloud_apis_runtime::Error>
+        {
+            cloud_apis_runtime::record_call(&super::API, "ShowGuardrail", "GET", self.exchange())
+                .await
+        }
+        async fn exchange(self) -> Result<ResponseValue<types::GuardrailShowResponse>, Error<()>> {
             let Self {
                 client,
                 guardrail_id,
@@ -6002,7 +6115,7 @@ pub mod builder {
             let url = format!(
                 "{}/v1/guardrails/{}",
                 client.baseurl,
-                encode_path(&guardrail_id.to_string()),
+                cloud_apis_runtime::path_param("guardrail_id", &guardrail_id.to_string())?,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
             header_map.append(
@@ -6092,6 +6205,18 @@ pub mod builder {
         #[doc = "Sends a `POST` request to `/v1/landing-zones`"]
         pub async fn send(
             self,
+        ) -> Result<ResponseValue<types::LandingZoneCreateResponse>, cloud_apis_runtime::Error>
+        {
+            cloud_apis_runtime::record_call(
+                &super::API,
+                "CreateLandingZone",
+                "POST",
+                self.exchange(),
+            )
+            .await
+        }
+        async fn exchange(
+            self,
         ) -> Result<ResponseValue<types::LandingZoneCreateResponse>, Error<()>> {
             let Self {
                 client,
@@ -6177,6 +6302,13 @@ pub mod builder {
         #[doc = "Sends a `GET` request to `/v1/landing-zones/{landing_zone_id}`"]
         pub async fn send(
             self,
+        ) -> Result<ResponseValue<types::LandingZoneShowResponse>, cloud_apis_runtime::Error>
+        {
+            cloud_apis_runtime::record_call(&super::API, "ShowLandingZone", "GET", self.exchange())
+                .await
+        }
+        async fn exchange(
+            self,
         ) -> Result<ResponseValue<types::LandingZoneShowResponse>, Error<()>> {
             let Self {
                 client,
@@ -6188,7 +6320,7 @@ pub mod builder {
             let url = format!(
                 "{}/v1/landing-zones/{}",
                 client.baseurl,
-                encode_path(&landing_zone_id.to_string()),
+                cloud_apis_runtime::path_param("landing_zone_id", &landing_zone_id.to_string())?,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
             header_map.append(
@@ -6260,6 +6392,18 @@ pub mod builder {
         #[doc = "Sends a `DELETE` request to `/v1/landing-zones/{landing_zone_id}`"]
         pub async fn send(
             self,
+        ) -> Result<ResponseValue<types::LandingZoneCreateResponse>, cloud_apis_runtime::Error>
+        {
+            cloud_apis_runtime::record_call(
+                &super::API,
+                "DeleteLandingZone",
+                "DELETE",
+                self.exchange(),
+            )
+            .await
+        }
+        async fn exchange(
+            self,
         ) -> Result<ResponseValue<types::LandingZoneCreateResponse>, Error<()>> {
             let Self {
                 client,
@@ -6271,7 +6415,7 @@ pub mod builder {
             let url = format!(
                 "{}/v1/landing-zones/{}",
                 client.baseurl,
-                encode_path(&landing_zone_id.to_string()),
+                cloud_apis_runtime::path_param("landing_zone_id", &landing_zone_id.to_string())?,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
             header_map.append(
@@ -6334,66 +6478,79 @@ pub const API: cloud_apis_runtime::Api = cloud_apis_runtime::Api {
             rust_name: "create_account_factory_account",
             operation_id: "CreateAccountFactoryAccount",
             method: "POST",
+            streams_body: false,
         },
         cloud_apis_runtime::ApiOperation {
             rust_name: "list_baseline_assignments",
             operation_id: "ListBaselineAssignments",
             method: "GET",
+            streams_body: false,
         },
         cloud_apis_runtime::ApiOperation {
             rust_name: "update_baseline_assignment",
             operation_id: "UpdateBaselineAssignment",
             method: "PUT",
+            streams_body: false,
         },
         cloud_apis_runtime::ApiOperation {
             rust_name: "add_baseline_assignment",
             operation_id: "AddBaselineAssignment",
             method: "POST",
+            streams_body: false,
         },
         cloud_apis_runtime::ApiOperation {
             rust_name: "enable_guardrail_bindings",
             operation_id: "EnableGuardrailBindings",
             method: "POST",
+            streams_body: false,
         },
         cloud_apis_runtime::ApiOperation {
             rust_name: "disable_guardrail_bindings",
             operation_id: "DisableGuardrailBindings",
             method: "DELETE",
+            streams_body: false,
         },
         cloud_apis_runtime::ApiOperation {
             rust_name: "list_guardrails_for_target",
             operation_id: "ListGuardrailsForTarget",
             method: "GET",
+            streams_body: false,
         },
         cloud_apis_runtime::ApiOperation {
             rust_name: "list_targets_for_guardrail",
             operation_id: "ListTargetsForGuardrail",
             method: "GET",
+            streams_body: false,
         },
         cloud_apis_runtime::ApiOperation {
             rust_name: "list_guardrails",
             operation_id: "ListGuardrails",
             method: "GET",
+            streams_body: false,
         },
         cloud_apis_runtime::ApiOperation {
             rust_name: "show_guardrail",
             operation_id: "ShowGuardrail",
             method: "GET",
+            streams_body: false,
         },
         cloud_apis_runtime::ApiOperation {
             rust_name: "create_landing_zone",
             operation_id: "CreateLandingZone",
             method: "POST",
+            streams_body: false,
         },
         cloud_apis_runtime::ApiOperation {
             rust_name: "show_landing_zone",
             operation_id: "ShowLandingZone",
             method: "GET",
+            streams_body: false,
         },
         cloud_apis_runtime::ApiOperation {
             rust_name: "delete_landing_zone",
             operation_id: "DeleteLandingZone",
             method: "DELETE",
+            streams_body: false,
         },
     ],
 };
@@ -6405,12 +6562,5 @@ impl ClientHooks<cloud_apis_runtime::Runtime> for Client {
         info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
         self.inner.execute(&API, &self.client, request, info).await
-    }
-    async fn post<E>(
-        &self,
-        result: &reqwest::Result<reqwest::Response>,
-        info: &OperationInfo,
-    ) -> Result<(), Error<E>> {
-        self.inner.transport_failure(&API, result, info)
     }
 }

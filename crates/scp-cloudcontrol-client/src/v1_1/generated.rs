@@ -9,6 +9,9 @@
 // - any_of_as_untagged_enum: GuardrailSummary.binding_ous
 // - any_of_as_untagged_enum: ListTargetsForGuardrailResponse.targets
 // - open_response_enums: LandingZoneV1Dot1.detective_guardrail_status
+// - checked_path_params: path parameters assignment_id, guardrail_id, landing_zone_id refuse `.`/`..` and are fully percent-encoded
+// - no_redirect_client: Client::new builds a reqwest client that never follows redirects
+// - recorded_calls: 15 operations return cloud_apis_runtime::Error through record_call
 
 #![allow(clippy::all, clippy::pedantic, missing_docs, unused_imports, dead_code)]
 
@@ -5191,12 +5194,12 @@ impl Client {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
             let dur = ::std::time::Duration::from_secs(15u64);
-            reqwest::ClientBuilder::new()
+            cloud_apis_runtime::http_client_builder()
                 .connect_timeout(dur)
                 .timeout(dur)
         };
         #[cfg(target_arch = "wasm32")]
-        let client = reqwest::ClientBuilder::new();
+        let client = cloud_apis_runtime::http_client_builder();
         Self::new_with_client(baseurl, client.build().unwrap(), inner)
     }
     #[doc = r" Construct a new client with an existing `reqwest::Client`,"]
@@ -5360,6 +5363,18 @@ pub mod builder {
         #[doc = "Sends a `POST` request to `/v1/accounts`"]
         pub async fn send(
             self,
+        ) -> Result<ResponseValue<types::AccountFactoryCreateResponse>, cloud_apis_runtime::Error>
+        {
+            cloud_apis_runtime::record_call(
+                &super::API,
+                "CreateAccountFactoryAccount",
+                "POST",
+                self.exchange(),
+            )
+            .await
+        }
+        async fn exchange(
+            self,
         ) -> Result<ResponseValue<types::AccountFactoryCreateResponse>, Error<()>> {
             let Self {
                 client,
@@ -5479,6 +5494,20 @@ pub mod builder {
         }
         #[doc = "Sends a `GET` request to `/v1/baseline-assignments`"]
         pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::BaselineAssignmentListResponseV1Dot1>,
+            cloud_apis_runtime::Error,
+        > {
+            cloud_apis_runtime::record_call(
+                &super::API,
+                "ListBaselineAssignments",
+                "GET",
+                self.exchange(),
+            )
+            .await
+        }
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::BaselineAssignmentListResponseV1Dot1>, Error<()>> {
             let Self {
@@ -5604,6 +5633,18 @@ pub mod builder {
         #[doc = "Sends a `PUT` request to `/v1/baseline-assignments/{assignment_id}`"]
         pub async fn send(
             self,
+        ) -> Result<ResponseValue<types::BaselineAssignmentAddResponse>, cloud_apis_runtime::Error>
+        {
+            cloud_apis_runtime::record_call(
+                &super::API,
+                "UpdateBaselineAssignment",
+                "PUT",
+                self.exchange(),
+            )
+            .await
+        }
+        async fn exchange(
+            self,
         ) -> Result<ResponseValue<types::BaselineAssignmentAddResponse>, Error<()>> {
             let Self {
                 client,
@@ -5621,7 +5662,7 @@ pub mod builder {
             let url = format!(
                 "{}/v1/baseline-assignments/{}",
                 client.baseurl,
-                encode_path(&assignment_id.to_string()),
+                cloud_apis_runtime::path_param("assignment_id", &assignment_id.to_string())?,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
             header_map.append(
@@ -5719,6 +5760,18 @@ pub mod builder {
         #[doc = "Sends a `POST` request to `/v1/baseline-assignments/{assignment_id}`"]
         pub async fn send(
             self,
+        ) -> Result<ResponseValue<types::BaselineAssignmentAddResponse>, cloud_apis_runtime::Error>
+        {
+            cloud_apis_runtime::record_call(
+                &super::API,
+                "AddBaselineAssignment",
+                "POST",
+                self.exchange(),
+            )
+            .await
+        }
+        async fn exchange(
+            self,
         ) -> Result<ResponseValue<types::BaselineAssignmentAddResponse>, Error<()>> {
             let Self {
                 client,
@@ -5736,7 +5789,7 @@ pub mod builder {
             let url = format!(
                 "{}/v1/baseline-assignments/{}",
                 client.baseurl,
-                encode_path(&assignment_id.to_string()),
+                cloud_apis_runtime::path_param("assignment_id", &assignment_id.to_string())?,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
             header_map.append(
@@ -5836,6 +5889,18 @@ pub mod builder {
         #[doc = "Sends a `DELETE` request to `/v1/baseline-assignments/{assignment_id}`"]
         pub async fn send(
             self,
+        ) -> Result<ResponseValue<types::BaselineAssignmentRemoveResponse>, cloud_apis_runtime::Error>
+        {
+            cloud_apis_runtime::record_call(
+                &super::API,
+                "RemoveBaselineAssignment",
+                "DELETE",
+                self.exchange(),
+            )
+            .await
+        }
+        async fn exchange(
+            self,
         ) -> Result<ResponseValue<types::BaselineAssignmentRemoveResponse>, Error<()>> {
             let Self {
                 client,
@@ -5853,7 +5918,7 @@ pub mod builder {
             let url = format!(
                 "{}/v1/baseline-assignments/{}",
                 client.baseurl,
-                encode_path(&assignment_id.to_string()),
+                cloud_apis_runtime::path_param("assignment_id", &assignment_id.to_string())?,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
             header_map.append(
@@ -5939,6 +6004,18 @@ pub mod builder {
         }
         #[doc = "Sends a `POST` request to `/v1/guardrail-bindings`"]
         pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::GuardrailAssignmentResponse>, cloud_apis_runtime::Error>
+        {
+            cloud_apis_runtime::record_call(
+                &super::API,
+                "EnableGuardrailBindings",
+                "POST",
+                self.exchange(),
+            )
+            .await
+        }
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::GuardrailAssignmentResponse>, Error<()>> {
             let Self {
@@ -6035,6 +6112,18 @@ pub mod builder {
         }
         #[doc = "Sends a `DELETE` request to `/v1/guardrail-bindings`"]
         pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::GuardrailAssignmentResponse>, cloud_apis_runtime::Error>
+        {
+            cloud_apis_runtime::record_call(
+                &super::API,
+                "DisableGuardrailBindings",
+                "DELETE",
+                self.exchange(),
+            )
+            .await
+        }
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::GuardrailAssignmentResponse>, Error<()>> {
             let Self {
@@ -6177,6 +6266,18 @@ pub mod builder {
         }
         #[doc = "Sends a `GET` request to `/v1/guardrail-bindings/guardrails`"]
         pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ListGuardrailsForTargetResponse>, cloud_apis_runtime::Error>
+        {
+            cloud_apis_runtime::record_call(
+                &super::API,
+                "ListGuardrailsForTarget",
+                "GET",
+                self.exchange(),
+            )
+            .await
+        }
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::ListGuardrailsForTargetResponse>, Error<()>> {
             let Self {
@@ -6345,6 +6446,18 @@ pub mod builder {
         }
         #[doc = "Sends a `GET` request to `/v1/guardrail-bindings/targets`"]
         pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ListTargetsForGuardrailResponse>, cloud_apis_runtime::Error>
+        {
+            cloud_apis_runtime::record_call(
+                &super::API,
+                "ListTargetsForGuardrail",
+                "GET",
+                self.exchange(),
+            )
+            .await
+        }
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::ListTargetsForGuardrailResponse>, Error<()>> {
             let Self {
@@ -6542,7 +6655,14 @@ pub mod builder {
             self
         }
         #[doc = "Sends a `GET` request to `/v1/guardrails`"]
-        pub async fn send(self) -> Result<ResponseValue<types::GuardrailPageResponse>, Error<()>> {
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::GuardrailPageResponse>, cloud_apis_runtime::Error>
+        {
+            cloud_apis_runtime::record_call(&super::API, "ListGuardrails", "GET", self.exchange())
+                .await
+        }
+        async fn exchange(self) -> Result<ResponseValue<types::GuardrailPageResponse>, Error<()>> {
             let Self {
                 client,
                 exclude_unit_id,
@@ -6665,7 +6785,14 @@ pub mod builder {
             self
         }
         #[doc = "Sends a `GET` request to `/v1/guardrails/{guardrail_id}`"]
-        pub async fn send(self) -> Result<ResponseValue<types::GuardrailShowResponse>, Error<()>> {
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::GuardrailShowResponse>, cloud_apis_runtime::Error>
+        {
+            cloud_apis_runtime::record_call(&super::API, "ShowGuardrail", "GET", self.exchange())
+                .await
+        }
+        async fn exchange(self) -> Result<ResponseValue<types::GuardrailShowResponse>, Error<()>> {
             let Self {
                 client,
                 guardrail_id,
@@ -6678,7 +6805,7 @@ pub mod builder {
             let url = format!(
                 "{}/v1/guardrails/{}",
                 client.baseurl,
-                encode_path(&guardrail_id.to_string()),
+                cloud_apis_runtime::path_param("guardrail_id", &guardrail_id.to_string())?,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
             header_map.append(
@@ -6769,6 +6896,18 @@ pub mod builder {
         #[doc = "Sends a `POST` request to `/v1/landing-zones`"]
         pub async fn send(
             self,
+        ) -> Result<ResponseValue<types::LandingZoneCreateResponse>, cloud_apis_runtime::Error>
+        {
+            cloud_apis_runtime::record_call(
+                &super::API,
+                "CreateLandingZone",
+                "POST",
+                self.exchange(),
+            )
+            .await
+        }
+        async fn exchange(
+            self,
         ) -> Result<ResponseValue<types::LandingZoneCreateResponse>, Error<()>> {
             let Self {
                 client,
@@ -6854,6 +6993,13 @@ pub mod builder {
         #[doc = "Sends a `GET` request to `/v1/landing-zones/{landing_zone_id}`"]
         pub async fn send(
             self,
+        ) -> Result<ResponseValue<types::LandingZoneShowResponseV1Dot1>, cloud_apis_runtime::Error>
+        {
+            cloud_apis_runtime::record_call(&super::API, "ShowLandingZone", "GET", self.exchange())
+                .await
+        }
+        async fn exchange(
+            self,
         ) -> Result<ResponseValue<types::LandingZoneShowResponseV1Dot1>, Error<()>> {
             let Self {
                 client,
@@ -6865,7 +7011,7 @@ pub mod builder {
             let url = format!(
                 "{}/v1/landing-zones/{}",
                 client.baseurl,
-                encode_path(&landing_zone_id.to_string()),
+                cloud_apis_runtime::path_param("landing_zone_id", &landing_zone_id.to_string())?,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
             header_map.append(
@@ -6961,6 +7107,13 @@ pub mod builder {
         #[doc = "Sends a `PUT` request to `/v1/landing-zones/{landing_zone_id}`"]
         pub async fn send(
             self,
+        ) -> Result<ResponseValue<types::LandingZoneCreateResponse>, cloud_apis_runtime::Error>
+        {
+            cloud_apis_runtime::record_call(&super::API, "SetLandingZone", "PUT", self.exchange())
+                .await
+        }
+        async fn exchange(
+            self,
         ) -> Result<ResponseValue<types::LandingZoneCreateResponse>, Error<()>> {
             let Self {
                 client,
@@ -6978,7 +7131,7 @@ pub mod builder {
             let url = format!(
                 "{}/v1/landing-zones/{}",
                 client.baseurl,
-                encode_path(&landing_zone_id.to_string()),
+                cloud_apis_runtime::path_param("landing_zone_id", &landing_zone_id.to_string())?,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
             header_map.append(
@@ -7051,6 +7204,18 @@ pub mod builder {
         #[doc = "Sends a `DELETE` request to `/v1/landing-zones/{landing_zone_id}`"]
         pub async fn send(
             self,
+        ) -> Result<ResponseValue<types::LandingZoneCreateResponse>, cloud_apis_runtime::Error>
+        {
+            cloud_apis_runtime::record_call(
+                &super::API,
+                "DeleteLandingZone",
+                "DELETE",
+                self.exchange(),
+            )
+            .await
+        }
+        async fn exchange(
+            self,
         ) -> Result<ResponseValue<types::LandingZoneCreateResponse>, Error<()>> {
             let Self {
                 client,
@@ -7062,7 +7227,7 @@ pub mod builder {
             let url = format!(
                 "{}/v1/landing-zones/{}",
                 client.baseurl,
-                encode_path(&landing_zone_id.to_string()),
+                cloud_apis_runtime::path_param("landing_zone_id", &landing_zone_id.to_string())?,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
             header_map.append(
@@ -7125,76 +7290,91 @@ pub const API: cloud_apis_runtime::Api = cloud_apis_runtime::Api {
             rust_name: "create_account_factory_account",
             operation_id: "CreateAccountFactoryAccount",
             method: "POST",
+            streams_body: false,
         },
         cloud_apis_runtime::ApiOperation {
             rust_name: "list_baseline_assignments",
             operation_id: "ListBaselineAssignments",
             method: "GET",
+            streams_body: false,
         },
         cloud_apis_runtime::ApiOperation {
             rust_name: "update_baseline_assignment",
             operation_id: "UpdateBaselineAssignment",
             method: "PUT",
+            streams_body: false,
         },
         cloud_apis_runtime::ApiOperation {
             rust_name: "add_baseline_assignment",
             operation_id: "AddBaselineAssignment",
             method: "POST",
+            streams_body: false,
         },
         cloud_apis_runtime::ApiOperation {
             rust_name: "remove_baseline_assignment",
             operation_id: "RemoveBaselineAssignment",
             method: "DELETE",
+            streams_body: false,
         },
         cloud_apis_runtime::ApiOperation {
             rust_name: "enable_guardrail_bindings",
             operation_id: "EnableGuardrailBindings",
             method: "POST",
+            streams_body: false,
         },
         cloud_apis_runtime::ApiOperation {
             rust_name: "disable_guardrail_bindings",
             operation_id: "DisableGuardrailBindings",
             method: "DELETE",
+            streams_body: false,
         },
         cloud_apis_runtime::ApiOperation {
             rust_name: "list_guardrails_for_target",
             operation_id: "ListGuardrailsForTarget",
             method: "GET",
+            streams_body: false,
         },
         cloud_apis_runtime::ApiOperation {
             rust_name: "list_targets_for_guardrail",
             operation_id: "ListTargetsForGuardrail",
             method: "GET",
+            streams_body: false,
         },
         cloud_apis_runtime::ApiOperation {
             rust_name: "list_guardrails",
             operation_id: "ListGuardrails",
             method: "GET",
+            streams_body: false,
         },
         cloud_apis_runtime::ApiOperation {
             rust_name: "show_guardrail",
             operation_id: "ShowGuardrail",
             method: "GET",
+            streams_body: false,
         },
         cloud_apis_runtime::ApiOperation {
             rust_name: "create_landing_zone",
             operation_id: "CreateLandingZone",
             method: "POST",
+            streams_body: false,
         },
         cloud_apis_runtime::ApiOperation {
             rust_name: "show_landing_zone",
             operation_id: "ShowLandingZone",
             method: "GET",
+            streams_body: false,
         },
         cloud_apis_runtime::ApiOperation {
             rust_name: "set_landing_zone",
             operation_id: "SetLandingZone",
             method: "PUT",
+            streams_body: false,
         },
         cloud_apis_runtime::ApiOperation {
             rust_name: "delete_landing_zone",
             operation_id: "DeleteLandingZone",
             method: "DELETE",
+            streams_body: false,
         },
     ],
 };
@@ -7206,12 +7386,5 @@ impl ClientHooks<cloud_apis_runtime::Runtime> for Client {
         info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
         self.inner.execute(&API, &self.client, request, info).await
-    }
-    async fn post<E>(
-        &self,
-        result: &reqwest::Result<reqwest::Response>,
-        info: &OperationInfo,
-    ) -> Result<(), Error<E>> {
-        self.inner.transport_failure(&API, result, info)
     }
 }

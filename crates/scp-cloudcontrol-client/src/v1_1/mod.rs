@@ -4,6 +4,8 @@
 
 mod generated;
 
+/// Every operation's error: the runtime's record of the call and the provider's answer (shadows progenitor's).
+pub use cloud_apis_runtime::{Error, ErrorKind};
 pub use generated::*;
 
 #[cfg(feature = "httpmock")]

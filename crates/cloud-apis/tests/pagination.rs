@@ -1,0 +1,291 @@
+//! Pagination walks: each way a list ends, on its own, and each way a server could keep a walk going forever.
+//!
+//! Pages are served from memory (counting the fetches), except one SCP walk over the wire through the generated
+//! client.
+
+use std::cell::Cell;
+
+use cloud_apis::pagination::{cursor, cursor_with, numbered, numbered_with, PageLimits};
+use cloud_apis::panther::types::RoleApiListResp;
+use cloud_apis::scp::cloudcontrol::v1_1::types::GuardrailPageResponse;
+use cloud_apis::scp::{Environment, ScpConfig};
+use cloud_apis::{Error, ErrorKind};
+use futures::TryStreamExt;
+use httpmock::MockServer;
+use progenitor_client::ResponseValue;
+use reqwest::header::HeaderMap;
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+fn ok<T>(value: T) -> Result<ResponseValue<T>, Error> {
+    Ok(ResponseValue::new(value, StatusCode::OK, HeaderMap::new()))
+}
+
+fn roles(names: &[String], next: Option<String>) -> RoleApiListResp {
+    let results: Vec<Value> = names
+        .iter()
+        .map(|n| json!({"id": n, "name": n, "permissions": [], "logTypeAccessKind": "ALLOW_ALL"}))
+        .collect();
+    let mut page = json!({ "results": results });
+    if let Some(next) = next {
+        page["next"] = json!(next);
+    }
+    serde_json::from_value(page).unwrap()
+}
+
+fn guardrail(id: &str) -> Value {
+    json!({"id": id, "name": id, "created_at": "2025-01-01T00:00:00.000Z", "created_by": "u",
+           "modified_at": "2025-01-01T00:00:00.000Z", "modified_by": "u", "description": "d",
+           "guidance": "MANDATORY", "service_name": "iam", "srn": "srn:x", "status": "DISABLED",
+           "type": "PREVENTIVE"})
+}
+
+fn guardrails(ids: &[String], count: i64, page: i64) -> GuardrailPageResponse {
+    let items: Vec<Value> = ids.iter().map(|id| guardrail(id)).collect();
+    serde_json::from_value(json!({"count": count, "page": page, "size": 2, "guardrails": items}))
+        .unwrap()
+}
+
+fn names(prefix: &str, n: usize) -> Vec<String> {
+    (0..n).map(|i| format!("{prefix}{i}")).collect()
+}
+
+// ---- cursor walks -------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn a_cursor_walk_ends_when_a_page_has_no_next() {
+    let fetches = Cell::new(0);
+    let items: Vec<_> = cursor(|c: Option<String>| {
+        fetches.set(fetches.get() + 1);
+        let page = match c.as_deref() {
+            None => roles(&names("a", 2), Some("c1".into())),
+            Some("c1") => roles(&names("b", 2), Some("c2".into())),
+            Some("c2") => roles(&names("c", 1), None),
+            other => panic!("unexpected cursor {other:?}"),
+        };
+        async move { ok(page) }
+    })
+    .try_collect()
+    .await
+    .unwrap();
+    let ids: Vec<_> = items.iter().map(|r| r.id.clone().unwrap()).collect();
+    assert_eq!(ids, ["a0", "a1", "b0", "b1", "c0"]);
+    assert_eq!(fetches.get(), 3);
+}
+
+#[tokio::test]
+async fn a_cursor_given_back_unchanged_stalls() {
+    let fetches = Cell::new(0);
+    let err = cursor(|c: Option<String>| {
+        fetches.set(fetches.get() + 1);
+        let page = roles(&names("x", 1), Some(c.unwrap_or_else(|| "same".into())));
+        async move { ok(page) }
+    })
+    .try_collect::<Vec<_>>()
+    .await
+    .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::PaginationStalled);
+    assert!(
+        err.to_string().starts_with(
+            "pagination stalled: the server returned the cursor \"same\" a second time"
+        ),
+        "{err}"
+    );
+    assert_eq!(fetches.get(), 2);
+}
+
+#[tokio::test]
+async fn a_cursor_cycle_stalls() {
+    let fetches = Cell::new(0);
+    let err = cursor(|c: Option<String>| {
+        fetches.set(fetches.get() + 1);
+        // A → B → A → B ...
+        let next = match c.as_deref() {
+            None | Some("B") => "A",
+            _ => "B",
+        };
+        let page = roles(&names("x", 1), Some(next.into()));
+        async move { ok(page) }
+    })
+    .try_collect::<Vec<_>>()
+    .await
+    .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::PaginationStalled);
+    assert!(err.to_string().contains("\"A\" a second time"), "{err}");
+    assert_eq!(fetches.get(), 3);
+}
+
+#[tokio::test]
+async fn always_new_cursors_stop_at_the_page_ceiling() {
+    let fetches = Cell::new(0u64);
+    let err = cursor_with(PageLimits::default().max_pages(5), |_c: Option<String>| {
+        fetches.set(fetches.get() + 1);
+        let page = roles(&names("x", 1), Some(format!("cursor-{}", fetches.get())));
+        async move { ok(page) }
+    })
+    .try_collect::<Vec<_>>()
+    .await
+    .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::PaginationStalled);
+    assert!(
+        err.to_string().contains("after 5 pages, the ceiling"),
+        "{err}"
+    );
+    assert_eq!(fetches.get(), 5);
+    assert_eq!(
+        PageLimits::default().pages(),
+        cloud_apis::pagination::DEFAULT_MAX_PAGES
+    );
+}
+
+#[tokio::test]
+async fn a_failed_page_ends_the_walk_with_its_error() {
+    let err = cursor(|c: Option<String>| async move {
+        match c {
+            None => ok(roles(&names("a", 1), Some("c1".into()))),
+            Some(_) => Err(Error::new(
+                ErrorKind::Transport,
+                Default::default(),
+                "connection reset",
+            )),
+        }
+    })
+    .try_collect::<Vec<_>>()
+    .await
+    .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Transport);
+}
+
+// ---- numbered walks -----------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn a_numbered_walk_ends_at_a_short_page() {
+    // `count` says 100, so only the short page can end this walk.
+    let fetches = Cell::new(0);
+    let items: Vec<_> = numbered(2, |page, size| {
+        fetches.set(fetches.get() + 1);
+        assert_eq!(size, 2);
+        let ids = match page {
+            0 => names("a", 2),
+            1 => names("b", 2),
+            2 => names("c", 1),
+            _ => panic!("fetched page {page} after a short page"),
+        };
+        async move { ok(guardrails(&ids, 100, page)) }
+    })
+    .try_collect()
+    .await
+    .unwrap();
+    assert_eq!(items.len(), 5);
+    assert_eq!(fetches.get(), 3);
+}
+
+#[tokio::test]
+async fn a_numbered_walk_ends_at_the_count() {
+    // Every page is full and distinct, so only `count` can end this walk.
+    let fetches = Cell::new(0);
+    let items: Vec<_> = numbered(2, |page, _size| {
+        fetches.set(fetches.get() + 1);
+        let ids = names(&format!("p{page}-"), 2);
+        async move { ok(guardrails(&ids, 4, page)) }
+    })
+    .try_collect()
+    .await
+    .unwrap();
+    assert_eq!(items.len(), 4);
+    assert_eq!(fetches.get(), 2);
+}
+
+#[tokio::test]
+async fn a_numbered_walk_ends_at_an_empty_page() {
+    let fetches = Cell::new(0);
+    let items: Vec<_> = numbered(2, |page, _size| {
+        fetches.set(fetches.get() + 1);
+        let ids = if page < 2 {
+            names(&format!("p{page}-"), 2)
+        } else {
+            vec![]
+        };
+        async move { ok(guardrails(&ids, 100, page)) }
+    })
+    .try_collect()
+    .await
+    .unwrap();
+    assert_eq!(items.len(), 4);
+    assert_eq!(fetches.get(), 3);
+}
+
+#[tokio::test]
+async fn a_server_that_ignores_page_stalls() {
+    let fetches = Cell::new(0);
+    let err = numbered(2, |_page, _size| {
+        fetches.set(fetches.get() + 1);
+        let ids = names("same", 2);
+        async move { ok(guardrails(&ids, 1_000_000_000_000_000, 0)) }
+    })
+    .try_collect::<Vec<_>>()
+    .await
+    .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::PaginationStalled);
+    assert_eq!(
+        err.to_string(),
+        "pagination stalled: page 1 repeats page 0: the server seems to ignore `page`"
+    );
+    assert_eq!(fetches.get(), 2);
+}
+
+#[tokio::test]
+async fn an_endless_count_stops_at_the_page_ceiling() {
+    let fetches = Cell::new(0u64);
+    let err = numbered_with(PageLimits::default().max_pages(7), 2, |page, _size| {
+        fetches.set(fetches.get() + 1);
+        let ids = names(&format!("p{page}-"), 2);
+        async move { ok(guardrails(&ids, 1_000_000_000_000_000, page)) }
+    })
+    .try_collect::<Vec<_>>()
+    .await
+    .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::PaginationStalled);
+    assert!(
+        err.to_string().contains("after 7 pages, the ceiling"),
+        "{err}"
+    );
+    assert_eq!(fetches.get(), 7);
+}
+
+#[tokio::test]
+async fn scp_pages_are_walked_over_the_wire() {
+    let server = MockServer::start_async().await;
+    let mocks: Vec<_> = [
+        (0, vec!["g1", "g2"]),
+        (1, vec!["g3", "g4"]),
+        (2, vec!["g5"]),
+    ]
+    .into_iter()
+    .map(|(page, ids)| {
+        let items: Vec<_> = ids.iter().map(|id| guardrail(id)).collect();
+        server.mock(|when, then| {
+            when.path("/v1/guardrails")
+                .query_param("page", page.to_string())
+                .query_param("size", "2");
+            then.status(200)
+                .json_body(json!({"count": 5, "page": page, "size": 2, "guardrails": items}));
+        })
+    })
+    .collect();
+    let client = ScpConfig::new("AK", "SK", Environment::Samsung)
+        .base_url(server.base_url())
+        .cloudcontrol_v1_1()
+        .unwrap();
+    let all: Vec<_> = numbered(2, |page, size| {
+        client.list_guardrails().page(page).size(size).send()
+    })
+    .try_collect()
+    .await
+    .unwrap();
+    let ids: Vec<_> = all.iter().map(|g| g.id.as_str()).collect();
+    assert_eq!(ids, ["g1", "g2", "g3", "g4", "g5"]);
+    for mock in &mocks {
+        assert_eq!(mock.calls_async().await, 1);
+    }
+}
