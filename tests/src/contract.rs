@@ -858,3 +858,128 @@ pub async fn refuse(contract: &Contract, violation: &Violation) -> Result<(), St
         other => Err(format!("{what}: the call was not refused: {other:?}")),
     }
 }
+
+/// The string path parameters of an operation (free-form strings: no enum, no format such as `uuid`), by their
+/// spec names.
+pub fn string_path_parameters(contract: &Contract) -> Vec<String> {
+    let doc = spec(contract.spec).raw();
+    let (_, _, op) = find_operation(&doc, contract.operation_id);
+    parameters(&doc, op)
+        .into_iter()
+        .filter(|p| p["in"] == "path")
+        .filter(|p| {
+            let schema = resolve(&doc, &p["schema"]);
+            schema.get("type") == Some(&json!("string"))
+                && schema.get("enum").is_none()
+                && schema.get("format").is_none()
+        })
+        .map(|p| p["name"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// Calls the operation once per value of path parameter `name` and checks that no value can change a path
+/// segment but its own: a dot segment or an empty value is refused before sending (naming the parameter); any
+/// other value is either refused before sending for another documented constraint (a pattern) or reaches the
+/// server as exactly the template's path, with the value, percent-decoded, as its own segment. Returns the
+/// failures.
+pub async fn probe_path_parameter(
+    contract: &Contract,
+    name: &str,
+    values: &[String],
+) -> Vec<String> {
+    let file = spec(contract.spec);
+    let doc = file.raw();
+    let (template, _, op) = find_operation(&doc, contract.operation_id);
+    let server = MockServer::start_async().await;
+    let seen: Arc<Mutex<Vec<HttpMockRequest>>> = Arc::default();
+    let log = seen.clone();
+    server.mock(|when, then| {
+        when.is_true(move |request: &HttpMockRequest| {
+            log.lock().unwrap().push(request.clone());
+            true
+        });
+        then.status(599);
+    });
+    let clients = Clients::new(&server);
+    let mut failures = Vec::new();
+    for value in values {
+        let mut case = case_for(&doc, op);
+        case.params.insert(name.to_string(), json!(value));
+        let outcome = (contract.call)(&clients, &case).await;
+        let requests = std::mem::take(&mut *seen.lock().unwrap());
+        let what = format!(
+            "{} {} {name}={value:?}",
+            contract.spec, contract.operation_id
+        );
+        if let Err(e) = check_path_probe(&what, template, name, value, &outcome, &requests, &server)
+        {
+            failures.push(e);
+        }
+    }
+    failures
+}
+
+fn check_path_probe(
+    what: &str,
+    template: &str,
+    name: &str,
+    value: &str,
+    outcome: &Outcome,
+    requests: &[HttpMockRequest],
+    server: &MockServer,
+) -> Result<(), String> {
+    let refused = match outcome {
+        Outcome::Failure { error, .. } if error.kind() == cloud_apis::ErrorKind::InvalidRequest => {
+            Some(error.to_string())
+        }
+        _ => None,
+    };
+    if matches!(value, "" | "." | "..") {
+        let text = refused.ok_or_else(|| format!("{what}: not refused: {outcome:?}"))?;
+        let rust_name = crate::specs::method_name(name);
+        if !requests.is_empty() || !(text.contains(name) || text.contains(&rust_name)) {
+            return Err(format!(
+                "{what}: {} request(s); error {text}",
+                requests.len()
+            ));
+        }
+        return Ok(());
+    }
+    if refused.is_some() && requests.is_empty() {
+        return Ok(());
+    }
+    let [request] = requests else {
+        return Err(format!(
+            "{what}: {} requests reached the server",
+            requests.len()
+        ));
+    };
+    let url: reqwest::Url = wire_url(request, server)
+        .parse()
+        .map_err(|e| format!("{what}: {e}"))?;
+    let wire: Vec<&str> = url.path().split('/').collect();
+    let expected: Vec<&str> = template.split('/').collect();
+    if wire.len() != expected.len() {
+        return Err(format!(
+            "{what}: path {} does not have the shape of {template}",
+            url.path()
+        ));
+    }
+    for (got, want) in wire.iter().zip(&expected) {
+        let decoded = percent_encoding::percent_decode_str(got).decode_utf8_lossy();
+        let ok = if *want == format!("{{{name}}}") {
+            decoded == value
+        } else if want.starts_with('{') {
+            true
+        } else {
+            got == want
+        };
+        if !ok {
+            return Err(format!(
+                "{what}: segment {got:?} where the template has {want:?} ({})",
+                url.path()
+            ));
+        }
+    }
+    Ok(())
+}

@@ -4,6 +4,7 @@
 //! from it (operations, schemas, examples) and compare the clients against that, never against hand-copied values.
 
 pub mod contract;
+pub mod contracts;
 pub mod examples;
 pub mod generated;
 pub mod instance;

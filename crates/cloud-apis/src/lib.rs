@@ -31,7 +31,7 @@ pub mod pagination;
 pub mod panther;
 pub mod scp;
 
-pub use cloud_apis_runtime::{Error, ErrorKind, RetryPolicy};
+pub use cloud_apis_runtime::{Error, ErrorKind, RetryPolicy, MESSAGE_CHARS};
 pub use error::ConfigError;
 pub use http::{HttpOptions, DEFAULT_CONNECT_TIMEOUT};
 

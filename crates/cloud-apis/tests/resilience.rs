@@ -4,48 +4,17 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use cloud_apis::cloudcraft::{snapshot, CloudcraftConfig, Snapshot, SnapshotRequest};
-use cloud_apis::panther::PantherConfig;
+use cloud_apis::cloudcraft::{snapshot, Snapshot, SnapshotRequest};
 use cloud_apis::scp::{Environment, ScpConfig};
-use cloud_apis::{ErrorKind, HttpOptions, RetryPolicy};
+use cloud_apis::{ErrorKind, RetryPolicy};
 use cloud_apis_runtime::scp_signature::{sign, SignatureInput};
 use httpmock::{Method, MockServer};
 use serde_json::json;
+use support::clients::{cloudcraft, panther, ACCOUNT, TOKEN};
 use support::{Reply, ScriptedServer};
-
-const TOKEN: &str = "panther-secret-token";
-const CLOUDCRAFT_KEY: &str = "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789+/AbCdE=";
-const ACCOUNT: &str = "0f6b3c8e-6d1a-4c52-9e7b-2a4d5f8c1b3e";
 
 fn role() -> serde_json::Value {
     json!({"id": "r-1", "name": "Analyst", "permissions": ["AlertRead"], "logTypeAccessKind": "ALLOW_ALL"})
-}
-
-/// Fast backoff so retry tests take milliseconds; `Retry-After` is still honoured as sent.
-fn quick(policy: RetryPolicy) -> HttpOptions {
-    HttpOptions::default().retry(
-        policy
-            .initial_backoff(Duration::from_millis(5))
-            .max_backoff(Duration::from_millis(20)),
-    )
-}
-
-fn panther(base_url: &str, policy: RetryPolicy) -> cloud_apis::panther::Client {
-    PantherConfig::new(base_url, TOKEN)
-        .http(quick(policy))
-        .build()
-        .unwrap()
-}
-
-fn cloudcraft(base_url: &str) -> cloud_apis::cloudcraft::Client {
-    let url = reqwest::Url::parse(base_url).unwrap();
-    CloudcraftConfig::new(CLOUDCRAFT_KEY)
-        .protocol("http")
-        .host(url.host_str().unwrap())
-        .port(url.port().unwrap())
-        .http(quick(RetryPolicy::default()))
-        .build()
-        .unwrap()
 }
 
 #[tokio::test]
@@ -333,8 +302,8 @@ async fn snapshot_gives_up_at_the_deadline_saying_the_render_is_still_running() 
         "eu-west-1",
         cloud_apis::cloudcraft::types::SnapshotAwsAccountFormat::Png,
     )
-    .deadline(Duration::from_millis(60))
-    .poll_interval(Duration::from_millis(20));
+    .deadline(Duration::from_millis(900))
+    .poll_interval(Duration::from_millis(250));
     let err = snapshot(&cloudcraft(&server.base_url()), &request)
         .await
         .unwrap_err();

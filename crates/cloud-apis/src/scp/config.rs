@@ -333,6 +333,22 @@ mod tests {
     }
 
     #[test]
+    fn non_ascii_keys_and_account_ids_are_refused_naming_the_variable() {
+        let err = ScpConfig::new("ak", "the-secret-key", Environment::Samsung)
+            .account_id("계정")
+            .signing_runtime("cloudcontrol")
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("SCP_ACCOUNT_ID is invalid"), "{err}");
+        let err = ScpConfig::new("a k", "the-secret-key", Environment::Samsung)
+            .signing_runtime("cloudcontrol")
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("SCP_ACCESS_KEY is invalid"), "{err}");
+        assert!(!err.contains("the-secret-key"));
+    }
+
+    #[test]
     fn debug_hides_the_secret_key() {
         let config = ScpConfig::new("ak", "the-secret-key", Environment::Samsung);
         let shown = format!("{config:?}");

@@ -1,12 +1,18 @@
-//! A loopback HTTP/1.1 server that answers with a fixed script of responses, in order, and records every
-//! request: for sequences httpmock cannot express (429 then 200, 202 then 202 then 200).
+//! A fault-injecting loopback HTTP/1.1 server: it answers with a fixed script of actions, one per connection, in
+//! order, and records every request that reaches it (and how many body bytes it managed to send). Each action is
+//! a normal reply or a fault: a connection closed or reset before any response byte, a body cut short, a body
+//! trickled or endless, no answer at all.
 
 #![allow(dead_code)]
 
+pub mod clients;
+
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpStream};
 
 /// One canned response.
 #[derive(Clone, Debug)]
@@ -18,11 +24,7 @@ pub struct Reply {
 
 impl Reply {
     pub fn json(status: u16, body: serde_json::Value) -> Self {
-        Self {
-            status,
-            headers: vec![("content-type".into(), "application/json".into())],
-            body: body.to_string().into_bytes(),
-        }
+        Self::bytes(status, "application/json", body.to_string().into_bytes())
     }
 
     pub fn bytes(status: u16, content_type: &str, body: Vec<u8>) -> Self {
@@ -33,9 +35,65 @@ impl Reply {
         }
     }
 
+    pub fn empty(status: u16) -> Self {
+        Self {
+            status,
+            headers: Vec::new(),
+            body: Vec::new(),
+        }
+    }
+
     pub fn header(mut self, name: &str, value: &str) -> Self {
         self.headers.push((name.into(), value.into()));
         self
+    }
+
+    /// Status line and headers, announcing `length` body bytes (none: no length, the body ends at close).
+    fn head(&self, length: Option<usize>) -> Vec<u8> {
+        let mut head = format!("HTTP/1.1 {} Scripted\r\nconnection: close\r\n", self.status);
+        if let Some(length) = length {
+            head.push_str(&format!("content-length: {length}\r\n"));
+        }
+        for (name, value) in &self.headers {
+            head.push_str(&format!("{name}: {value}\r\n"));
+        }
+        head.push_str("\r\n");
+        head.into_bytes()
+    }
+}
+
+/// What the server does with one connection.
+#[derive(Clone, Debug)]
+pub enum Action {
+    /// Answer normally.
+    Reply(Reply),
+    /// Read the request, then close without sending a byte.
+    Close,
+    /// Read the request, then reset the connection (RST) without sending a byte.
+    Reset,
+    /// Announce the whole body, send only `sent` bytes of it, then reset.
+    Partial { reply: Reply, sent: usize },
+    /// Send the head, then the body `chunk` bytes at a time, pausing `every` between chunks.
+    Trickle {
+        reply: Reply,
+        chunk: usize,
+        every: Duration,
+    },
+    /// Send the head (no length) and `prefix`, then `fill` bytes forever, until the client goes away.
+    Endless {
+        reply: Reply,
+        prefix: Vec<u8>,
+        fill: u8,
+    },
+    /// Wait `delay`, then answer.
+    Delay(Duration, Reply),
+    /// Never answer; hold the connection open until the client gives up.
+    Hang,
+}
+
+impl From<Reply> for Action {
+    fn from(reply: Reply) -> Self {
+        Action::Reply(reply)
     }
 }
 
@@ -45,6 +103,7 @@ pub struct Seen {
     pub method: String,
     pub target: String,
     pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
 }
 
 impl Seen {
@@ -59,51 +118,136 @@ impl Seen {
 pub struct ScriptedServer {
     pub base_url: String,
     seen: Arc<Mutex<Vec<Seen>>>,
+    written: Arc<AtomicU64>,
 }
 
 impl ScriptedServer {
-    /// Serves `script` in order; once it is exhausted, every further request gets a 500.
-    pub async fn start(script: Vec<Reply>) -> Self {
+    /// Serves `script` in order, one action per connection (each handled on its own task, so a hanging one does
+    /// not hold up the next); once it is exhausted, every further request gets a 500.
+    pub async fn start<A: Into<Action>>(script: Vec<A>) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base_url = format!("http://{}", listener.local_addr().unwrap());
         let seen = Arc::new(Mutex::new(Vec::new()));
-        let log = seen.clone();
+        let written = Arc::new(AtomicU64::new(0));
+        let script: Arc<Mutex<std::collections::VecDeque<Action>>> =
+            Arc::new(Mutex::new(script.into_iter().map(Into::into).collect()));
+        let (log, counter) = (seen.clone(), written.clone());
         tokio::spawn(async move {
-            let mut script = script.into_iter();
             loop {
-                let Ok((mut socket, _)) = listener.accept().await else {
+                let Ok((socket, _)) = listener.accept().await else {
                     return;
                 };
-                let Some(seen) = read_request(&mut socket).await else {
-                    continue;
-                };
-                log.lock().unwrap().push(seen);
-                let reply = script.next().unwrap_or_else(|| {
-                    Reply::json(500, serde_json::json!({"message": "script exhausted"}))
+                let (log, counter, script) = (log.clone(), counter.clone(), script.clone());
+                tokio::spawn(async move {
+                    serve(socket, log, counter, script).await;
                 });
-                let mut head = format!(
-                    "HTTP/1.1 {} Scripted\r\ncontent-length: {}\r\nconnection: close\r\n",
-                    reply.status,
-                    reply.body.len()
-                );
-                for (name, value) in &reply.headers {
-                    head.push_str(&format!("{name}: {value}\r\n"));
-                }
-                head.push_str("\r\n");
-                let _ = socket.write_all(head.as_bytes()).await;
-                let _ = socket.write_all(&reply.body).await;
-                let _ = socket.shutdown().await;
             }
         });
-        Self { base_url, seen }
+        Self {
+            base_url,
+            seen,
+            written,
+        }
     }
 
     pub fn seen(&self) -> Vec<Seen> {
         self.seen.lock().unwrap().clone()
     }
+
+    /// Body bytes the server managed to write, over all connections.
+    pub fn body_bytes_written(&self) -> u64 {
+        self.written.load(Ordering::SeqCst)
+    }
 }
 
-async fn read_request(socket: &mut tokio::net::TcpStream) -> Option<Seen> {
+async fn serve(
+    mut socket: TcpStream,
+    log: Arc<Mutex<Vec<Seen>>>,
+    written: Arc<AtomicU64>,
+    script: Arc<Mutex<std::collections::VecDeque<Action>>>,
+) {
+    let Some(seen) = read_request(&mut socket).await else {
+        return;
+    };
+    log.lock().unwrap().push(seen);
+    let action = script.lock().unwrap().pop_front().unwrap_or_else(|| {
+        Reply::json(500, serde_json::json!({"message": "script exhausted"})).into()
+    });
+    let count = |n: usize| {
+        written.fetch_add(n as u64, Ordering::SeqCst);
+    };
+    match action {
+        Action::Reply(reply) => {
+            let _ = socket.write_all(&reply.head(Some(reply.body.len()))).await;
+            if socket.write_all(&reply.body).await.is_ok() {
+                count(reply.body.len());
+            }
+            let _ = socket.shutdown().await;
+        }
+        Action::Delay(delay, reply) => {
+            tokio::time::sleep(delay).await;
+            let _ = socket.write_all(&reply.head(Some(reply.body.len()))).await;
+            let _ = socket.write_all(&reply.body).await;
+            let _ = socket.shutdown().await;
+        }
+        Action::Close => {
+            let _ = socket.shutdown().await;
+        }
+        Action::Reset => {
+            let _ = socket.set_zero_linger();
+            drop(socket);
+        }
+        Action::Partial { reply, sent } => {
+            let _ = socket.write_all(&reply.head(Some(reply.body.len()))).await;
+            let _ = socket.write_all(&reply.body[..sent]).await;
+            let _ = socket.flush().await;
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            let _ = socket.set_zero_linger();
+            drop(socket);
+        }
+        Action::Trickle {
+            reply,
+            chunk,
+            every,
+        } => {
+            let _ = socket.write_all(&reply.head(Some(reply.body.len()))).await;
+            for piece in reply.body.chunks(chunk.max(1)) {
+                if socket.write_all(piece).await.is_err() {
+                    return;
+                }
+                count(piece.len());
+                tokio::time::sleep(every).await;
+            }
+            let _ = socket.shutdown().await;
+        }
+        Action::Endless {
+            reply,
+            prefix,
+            fill,
+        } => {
+            let _ = socket.write_all(&reply.head(None)).await;
+            if socket.write_all(&prefix).await.is_err() {
+                return;
+            }
+            count(prefix.len());
+            let block = vec![fill; 64 * 1024];
+            // Bounded so a broken client cannot keep the test running forever: 1 GiB at most.
+            for _ in 0..(16 * 1024) {
+                if socket.write_all(&block).await.is_err() {
+                    return;
+                }
+                count(block.len());
+            }
+        }
+        Action::Hang => {
+            // Wait until the client closes its side (read returns 0 or fails), or 60 s.
+            let mut buf = [0u8; 64];
+            let _ = tokio::time::timeout(Duration::from_secs(60), socket.read(&mut buf)).await;
+        }
+    }
+}
+
+async fn read_request(socket: &mut TcpStream) -> Option<Seen> {
     let mut buf = Vec::new();
     let mut chunk = [0u8; 4096];
     let head_end = loop {
@@ -142,5 +286,6 @@ async fn read_request(socket: &mut tokio::net::TcpStream) -> Option<Seen> {
         method,
         target,
         headers,
+        body,
     })
 }
