@@ -570,12 +570,28 @@ fn check_request(
         });
     }
 
-    // Authentication, as each provider's security scheme says.
-    let schemes = doc
-        .pointer("/components/securitySchemes")
-        .and_then(Value::as_object)
-        .cloned()
-        .unwrap_or_default();
+    // Authentication, as each provider's security scheme says; an operation with `security: []` carries no
+    // credential at all.
+    let unauthenticated = op.get("security") == Some(&json!([]));
+    let schemes = if unauthenticated {
+        for name in [
+            "x-api-key",
+            "authorization",
+            "scp-accesskey",
+            "scp-signature",
+            "scp-api-version",
+        ] {
+            report.check(header(request, name).is_none(), || {
+                format!("{what}: {name} was sent to an operation that needs no credentials")
+            });
+        }
+        Default::default()
+    } else {
+        doc.pointer("/components/securitySchemes")
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default()
+    };
     if schemes.contains_key("ApiKeyAuth") {
         report.check(header(request, "x-api-key") == Some(PANTHER_TOKEN), || {
             format!("{what}: X-API-Key missing")

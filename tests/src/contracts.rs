@@ -29,12 +29,15 @@ macro_rules! contract {
     };
 }
 
-/// The 13 operations both Cloud Control versions share; they differ in client, types and the landing zone
+/// The 14 operations both Cloud Control versions share; they differ in client, types and the landing zone
 /// request type.
 macro_rules! scp_shared_contracts {
     ($spec:literal, $client:ident, $types:path, $landing_zone_create:ident) => {{
         use $types as t;
         vec![
+            contract!($spec, "ListVersions", json, |k, c| k
+                .$client
+                .list_versions()),
             contract!($spec, "AddBaselineAssignment", json, |k, c| k
                 .$client
                 .add_baseline_assignment()

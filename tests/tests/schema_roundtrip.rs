@@ -39,11 +39,13 @@ fn registry() -> Vec<(&'static str, Vec<(&'static str, RoundTrip)>)> {
             "AWSCloudAccountAPI.ExistsError" => AwsCloudAccountApiExistsError,
             "AWSCloudAccountAPI.ServiceError" => AwsCloudAccountApiServiceError,
             "AWSCloudAccountAPI.NotFoundError" => AwsCloudAccountApiNotFoundError,
+            "AWSCloudAccountAPI.UnauthorizedError" => AwsCloudAccountApiUnauthorizedError,
             "AWSCloudAccountAPI.ModifyAWSCloudAccount" => AwsCloudAccountApiModifyAwsCloudAccount,
             "RoleAPI.ModifyRole" => RoleApiModifyRole,
             "RoleAPI.Role" => RoleApiRole,
             "RoleAPI.BadRequestError" => RoleApiBadRequestError,
             "RoleAPI.NotFoundError" => RoleApiNotFoundError,
+            "RoleAPI.UnauthorizedError" => RoleApiUnauthorizedError,
             "RoleAPI.ListResp" => RoleApiListResp,
             ),
         ),
@@ -64,6 +66,8 @@ fn registry() -> Vec<(&'static str, Vec<(&'static str, RoundTrip)>)> {
             "scp-cloudcontrol-v1.0",
             types!(scp_cloudcontrol_client::v1_0::types;
             "AccountFactoryCreateRequest" => AccountFactoryCreateRequest,
+            "ApiVersion" => ApiVersion,
+            "ApiVersionList" => ApiVersionList,
             "AccountFactoryCreateResponse" => AccountFactoryCreateResponse,
             "AccountsForGuardrail" => AccountsForGuardrail,
             "BaselineAssignment" => BaselineAssignment,
@@ -96,6 +100,8 @@ fn registry() -> Vec<(&'static str, Vec<(&'static str, RoundTrip)>)> {
             "scp-cloudcontrol-v1.1",
             types!(scp_cloudcontrol_client::v1_1::types;
             "AccountFactoryCreateRequest" => AccountFactoryCreateRequest,
+            "ApiVersion" => ApiVersion,
+            "ApiVersionList" => ApiVersionList,
             "AccountFactoryCreateResponse" => AccountFactoryCreateResponse,
             "AccountsForGuardrail" => AccountsForGuardrail,
             "BaselineAssignmentAddRequest" => BaselineAssignmentAddRequest,
@@ -182,5 +188,5 @@ fn random_instances_round_trip_through_the_generated_types() {
             }
         }
     }
-    assert_eq!(checked, (13 + 8 + 27 + 30) * CASES as usize);
+    assert_eq!(checked, (15 + 8 + 29 + 32) * CASES as usize);
 }

@@ -103,8 +103,11 @@ fn client_tokens(
         let rust_name = crate::naming::snake(&id);
         let method = method.to_ascii_uppercase();
         let streams = streams_body(op);
+        // `security: []` on the operation: no credentials (and no pinned headers) for it.
+        let authenticated = op.security.as_ref().is_none_or(|s| !s.is_empty());
         quote!(cloud_apis_runtime::ApiOperation {
-            rust_name: #rust_name, operation_id: #id, method: #method, streams_body: #streams
+            rust_name: #rust_name, operation_id: #id, method: #method, streams_body: #streams,
+            authenticated: #authenticated
         })
     });
     let page_impls = crate::page_impls::impls(&prepared.doc);

@@ -27,6 +27,10 @@ pub struct ApiOperation {
     /// The success body is handed to the caller as a byte stream (a binary document): the runtime then bounds the
     /// exchange by the transport's idle timeout only, never by the total request timeout.
     pub streams_body: bool,
+    /// The operation needs credentials (the spec does not declare `security: []` on it). An unauthenticated
+    /// operation (SCP's version list at the service root) describes the service rather than one API version: the
+    /// runtime sends it neither credentials nor pinned headers.
+    pub authenticated: bool,
 }
 
 impl Api {

@@ -12,7 +12,7 @@ use tracing::Instrument;
 use crate::call::{error_chain, note};
 use crate::failure::{self, one_line, Transport};
 use crate::retry::{parse_retry_after, RetryPolicy};
-use crate::{Api, Auth};
+use crate::{Api, ApiOperation, Auth};
 
 /// progenitor adds `api-version: <info.version>` to every request; none of our providers defines that header,
 /// so it is removed before anything goes on the wire.
@@ -132,7 +132,8 @@ impl Runtime {
         operation: &OperationInfo,
     ) -> reqwest::Result<Response> {
         let known = api.operation(operation.operation_id);
-        self.prepare(api, &mut request, known.is_some_and(|op| op.streams_body));
+        let authenticated = known.is_none_or(|op| op.authenticated);
+        self.prepare(api, &mut request, known, authenticated);
         let policy = &self.shared.retry;
         let method = request.method().clone();
         let url = request.url().to_string();
@@ -146,7 +147,9 @@ impl Runtime {
                 .then(|| this.try_clone())
                 .flatten();
             let last = next.is_none();
-            self.shared.auth.apply(&mut this, (self.shared.clock)());
+            if authenticated {
+                self.shared.auth.apply(&mut this, (self.shared.clock)());
+            }
             note(|call| call.attempts = attempt);
 
             let span = tracing::info_span!(
@@ -254,7 +257,14 @@ impl Runtime {
     }
 
     /// Everything but authentication: what the request carries whoever sends it.
-    fn prepare(&self, api: &Api, request: &mut reqwest::Request, streams_body: bool) {
+    fn prepare(
+        &self,
+        api: &Api,
+        request: &mut reqwest::Request,
+        operation: Option<&ApiOperation>,
+        authenticated: bool,
+    ) {
+        let streams_body = operation.is_some_and(|op| op.streams_body);
         // A request built with no query parameters can end in a bare `?`; the URL on the wire (and in a
         // signature) carries no query at all then.
         if request.url().query() == Some("") {
@@ -269,7 +279,12 @@ impl Runtime {
         }
         let headers = request.headers_mut();
         headers.remove(PROGENITOR_VERSION_HEADER);
-        for (name, value) in api.pinned_headers {
+        let pinned = if authenticated {
+            api.pinned_headers
+        } else {
+            &[]
+        };
+        for (name, value) in pinned {
             headers.insert(
                 HeaderName::from_static(name),
                 HeaderValue::from_static(value),

@@ -1317,10 +1317,16 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 201u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 401u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
                 403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                409u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
                 429u16 => Err(Error::ErrorResponse(
@@ -1485,10 +1491,16 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 401u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
                 403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
                 429u16 => Err(Error::ErrorResponse(
@@ -1873,6 +1885,9 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::stream(response)),
                 202u16 => Ok(ResponseValue::stream(response)),
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 401u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -1905,36 +1920,42 @@ pub const API: cloud_apis_runtime::Api = cloud_apis_runtime::Api {
             operation_id: "listAwsAccounts",
             method: "GET",
             streams_body: false,
+            authenticated: true,
         },
         cloud_apis_runtime::ApiOperation {
             rust_name: "create_aws_account",
             operation_id: "createAwsAccount",
             method: "POST",
             streams_body: false,
+            authenticated: true,
         },
         cloud_apis_runtime::ApiOperation {
             rust_name: "get_aws_iam_parameters",
             operation_id: "getAwsIamParameters",
             method: "GET",
             streams_body: false,
+            authenticated: true,
         },
         cloud_apis_runtime::ApiOperation {
             rust_name: "update_aws_account",
             operation_id: "updateAwsAccount",
             method: "PUT",
             streams_body: false,
+            authenticated: true,
         },
         cloud_apis_runtime::ApiOperation {
             rust_name: "delete_aws_account",
             operation_id: "deleteAwsAccount",
             method: "DELETE",
             streams_body: false,
+            authenticated: true,
         },
         cloud_apis_runtime::ApiOperation {
             rust_name: "snapshot_aws_account",
             operation_id: "snapshotAwsAccount",
             method: "GET",
             streams_body: true,
+            authenticated: true,
         },
     ],
 };

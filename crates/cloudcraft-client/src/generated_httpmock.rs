@@ -91,6 +91,14 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        pub fn bad_request(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
         pub fn unauthorized(self, value: &types::Error) -> Self {
             Self(
                 self.0
@@ -103,6 +111,14 @@ pub mod operations {
             Self(
                 self.0
                     .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn conflict(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(409u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
@@ -198,6 +214,14 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        pub fn bad_request(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
         pub fn unauthorized(self, value: &types::Error) -> Self {
             Self(
                 self.0
@@ -210,6 +234,14 @@ pub mod operations {
             Self(
                 self.0
                     .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
@@ -465,6 +497,14 @@ pub mod operations {
             Self(
                 self.0
                     .status(202u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )

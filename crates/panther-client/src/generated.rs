@@ -4,13 +4,15 @@
 // Spec transforms applied in memory before generation (see xtask/src/transforms/):
 // - open_response_enums: RoleAPI.Role.logTypeAccessKind
 // - open_response_enums: RoleAPI.Role.permissions
-// - unify_error_bodies: aws cloud account#create: 400, 409, 500 -> AWSCloudAccountAPI.Error
-// - unify_error_bodies: aws cloud account#delete: 400, 500 -> AWSCloudAccountAPI.Error
-// - unify_error_bodies: aws cloud account#get: 400, 404, 500 -> AWSCloudAccountAPI.Error
-// - unify_error_bodies: aws cloud account#put: 400, 404, 500 -> AWSCloudAccountAPI.Error
-// - unify_error_bodies: role#delete: 400, 404 -> RoleAPI.Error
-// - unify_error_bodies: role#get: 400, 404 -> RoleAPI.Error
-// - unify_error_bodies: role#update: 400, 404 -> RoleAPI.Error
+// - unify_error_bodies: aws cloud account#create: 400, 401, 409, 500 -> AWSCloudAccountAPI.Error
+// - unify_error_bodies: aws cloud account#delete: 400, 401, 500 -> AWSCloudAccountAPI.Error
+// - unify_error_bodies: aws cloud account#get: 400, 401, 404, 500 -> AWSCloudAccountAPI.Error
+// - unify_error_bodies: aws cloud account#put: 400, 401, 404, 500 -> AWSCloudAccountAPI.Error
+// - unify_error_bodies: role#list: 400, 401 -> RoleAPI.Error
+// - unify_error_bodies: role#create: 400, 401 -> RoleAPI.Error
+// - unify_error_bodies: role#delete: 400, 401, 404 -> RoleAPI.Error
+// - unify_error_bodies: role#get: 400, 401, 404 -> RoleAPI.Error
+// - unify_error_bodies: role#update: 400, 401, 404 -> RoleAPI.Error
 // - checked_path_params: path parameters id refuse `.`/`..` and are fully percent-encoded
 // - no_redirect_client: Client::new builds a reqwest client that never follows redirects
 // - recorded_calls: 9 operations return cloud_apis_runtime::Error through record_call
@@ -752,6 +754,23 @@ pub mod types {
             Default::default()
         }
     }
+    #[doc = "The API token is missing, unknown or revoked."]
+    #[derive(
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars :: JsonSchema,
+    )]
+    pub struct AwsCloudAccountApiUnauthorizedError {
+        pub message: ::std::string::String,
+    }
+    impl AwsCloudAccountApiUnauthorizedError {
+        pub fn builder() -> builder::AwsCloudAccountApiUnauthorizedError {
+            Default::default()
+        }
+    }
     #[doc = "`RoleApiBadRequestError`"]
     #[derive(
         :: serde :: Deserialize,
@@ -1389,6 +1408,23 @@ pub mod types {
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
+        }
+    }
+    #[doc = "The API token is missing, unknown or revoked."]
+    #[derive(
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars :: JsonSchema,
+    )]
+    pub struct RoleApiUnauthorizedError {
+        pub message: ::std::string::String,
+    }
+    impl RoleApiUnauthorizedError {
+        pub fn builder() -> builder::RoleApiUnauthorizedError {
+            Default::default()
         }
     }
     #[doc = "The sort direction of the results"]
@@ -2132,6 +2168,50 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct AwsCloudAccountApiUnauthorizedError {
+            message: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for AwsCloudAccountApiUnauthorizedError {
+            fn default() -> Self {
+                Self {
+                    message: Err("no value supplied for message".to_string()),
+                }
+            }
+        }
+        impl AwsCloudAccountApiUnauthorizedError {
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for message: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AwsCloudAccountApiUnauthorizedError>
+            for super::AwsCloudAccountApiUnauthorizedError
+        {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AwsCloudAccountApiUnauthorizedError,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AwsCloudAccountApiUnauthorizedError>
+            for AwsCloudAccountApiUnauthorizedError
+        {
+            fn from(value: super::AwsCloudAccountApiUnauthorizedError) -> Self {
+                Self {
+                    message: Ok(value.message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct RoleApiBadRequestError {
             message: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
@@ -2546,6 +2626,46 @@ pub mod types {
                 }
             }
         }
+        #[derive(Clone, Debug)]
+        pub struct RoleApiUnauthorizedError {
+            message: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for RoleApiUnauthorizedError {
+            fn default() -> Self {
+                Self {
+                    message: Err("no value supplied for message".to_string()),
+                }
+            }
+        }
+        impl RoleApiUnauthorizedError {
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for message: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<RoleApiUnauthorizedError> for super::RoleApiUnauthorizedError {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: RoleApiUnauthorizedError,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::RoleApiUnauthorizedError> for RoleApiUnauthorizedError {
+            fn from(value: super::RoleApiUnauthorizedError) -> Self {
+                Self {
+                    message: Ok(value.message),
+                }
+            }
+        }
     }
     #[doc = " Error types."]
     pub mod error {
@@ -2780,6 +2900,9 @@ pub mod builder {
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 409u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -2865,6 +2988,9 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
                 404u16 => Err(Error::ErrorResponse(
@@ -2987,6 +3113,9 @@ pub mod builder {
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 404u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -3064,6 +3193,9 @@ pub mod builder {
             match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
                 400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
                 500u16 => Err(Error::ErrorResponse(
@@ -3144,7 +3276,9 @@ pub mod builder {
         ) -> Result<ResponseValue<types::RoleApiListResp>, cloud_apis_runtime::Error> {
             cloud_apis_runtime::record_call(&super::API, "role#list", "GET", self.exchange()).await
         }
-        async fn exchange(self) -> Result<ResponseValue<types::RoleApiListResp>, Error<()>> {
+        async fn exchange(
+            self,
+        ) -> Result<ResponseValue<types::RoleApiListResp>, Error<types::RoleApiError>> {
             let Self {
                 client,
                 id,
@@ -3191,6 +3325,12 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -3237,8 +3377,7 @@ pub mod builder {
         }
         async fn exchange(
             self,
-        ) -> Result<ResponseValue<types::RoleApiRole>, Error<types::RoleApiBadRequestError>>
-        {
+        ) -> Result<ResponseValue<types::RoleApiRole>, Error<types::RoleApiError>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| types::RoleApiModifyRole::try_from(v).map_err(|e| e.to_string()))
@@ -3270,6 +3409,9 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -3339,6 +3481,9 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
                 404u16 => Err(Error::ErrorResponse(
@@ -3440,6 +3585,9 @@ pub mod builder {
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 404u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -3509,6 +3657,9 @@ pub mod builder {
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 404u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -3538,54 +3689,63 @@ pub const API: cloud_apis_runtime::Api = cloud_apis_runtime::Api {
             operation_id: "aws cloud account#create",
             method: "POST",
             streams_body: false,
+            authenticated: true,
         },
         cloud_apis_runtime::ApiOperation {
             rust_name: "aws_cloud_account_get",
             operation_id: "aws cloud account#get",
             method: "GET",
             streams_body: false,
+            authenticated: true,
         },
         cloud_apis_runtime::ApiOperation {
             rust_name: "aws_cloud_account_put",
             operation_id: "aws cloud account#put",
             method: "PUT",
             streams_body: false,
+            authenticated: true,
         },
         cloud_apis_runtime::ApiOperation {
             rust_name: "aws_cloud_account_delete",
             operation_id: "aws cloud account#delete",
             method: "DELETE",
             streams_body: false,
+            authenticated: true,
         },
         cloud_apis_runtime::ApiOperation {
             rust_name: "role_list",
             operation_id: "role#list",
             method: "GET",
             streams_body: false,
+            authenticated: true,
         },
         cloud_apis_runtime::ApiOperation {
             rust_name: "role_create",
             operation_id: "role#create",
             method: "POST",
             streams_body: false,
+            authenticated: true,
         },
         cloud_apis_runtime::ApiOperation {
             rust_name: "role_get",
             operation_id: "role#get",
             method: "GET",
             streams_body: false,
+            authenticated: true,
         },
         cloud_apis_runtime::ApiOperation {
             rust_name: "role_update",
             operation_id: "role#update",
             method: "POST",
             streams_body: false,
+            authenticated: true,
         },
         cloud_apis_runtime::ApiOperation {
             rust_name: "role_delete",
             operation_id: "role#delete",
             method: "DELETE",
             streams_body: false,
+            authenticated: true,
         },
     ],
 };

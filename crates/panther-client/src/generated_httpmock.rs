@@ -54,6 +54,14 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        pub fn unauthorized(self, value: &types::AwsCloudAccountApiUnauthorizedError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
         pub fn conflict(self, value: &types::AwsCloudAccountApiExistsError) -> Self {
             Self(
                 self.0
@@ -109,6 +117,14 @@ pub mod operations {
             Self(
                 self.0
                     .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::AwsCloudAccountApiUnauthorizedError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
@@ -175,6 +191,14 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        pub fn unauthorized(self, value: &types::AwsCloudAccountApiUnauthorizedError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
         pub fn not_found(self, value: &types::AwsCloudAccountApiNotFoundError) -> Self {
             Self(
                 self.0
@@ -225,6 +249,14 @@ pub mod operations {
             Self(
                 self.0
                     .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::AwsCloudAccountApiUnauthorizedError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
@@ -307,6 +339,22 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        pub fn bad_request(self, value: &types::RoleApiBadRequestError) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::RoleApiUnauthorizedError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
     }
     pub struct RoleCreateWhen(::httpmock::When);
     impl RoleCreateWhen {
@@ -344,6 +392,14 @@ pub mod operations {
             Self(
                 self.0
                     .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::RoleApiUnauthorizedError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
@@ -386,6 +442,14 @@ pub mod operations {
             Self(
                 self.0
                     .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::RoleApiUnauthorizedError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
@@ -443,6 +507,14 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        pub fn unauthorized(self, value: &types::RoleApiUnauthorizedError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
         pub fn not_found(self, value: &types::RoleApiNotFoundError) -> Self {
             Self(
                 self.0
@@ -484,6 +556,14 @@ pub mod operations {
             Self(
                 self.0
                     .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::RoleApiUnauthorizedError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )

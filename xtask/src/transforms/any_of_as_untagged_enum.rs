@@ -1,7 +1,7 @@
 //! `any_of_as_untagged_enum`
 //!
 //! **What:** every `anyOf` in a schema becomes a `oneOf` over the same variants, each variant completed with the
-//! parent's `type` when it has none (`{"type": "array", "anyOf": [{"items": A}, {"items": B}]}` becomes
+//! parent's `type` (and `items`) when it has none (`{"type": "array", "anyOf": [{"items": A}, {"items": B}]}` becomes
 //! `{"oneOf": [{"type": "array", "items": A}, {"type": "array", "items": B}], "nullable": ...}`).
 //!
 //! **Why:** typify turns `anyOf` into a struct of optional, flattened parts. For SCP's `binding_ous`
@@ -53,15 +53,21 @@ fn walk(node: &mut Value, pointer: &str, places: &mut Vec<String>) {
 
 fn rewrite(map: &mut Map<String, Value>) {
     let variants = map.remove("anyOf").unwrap_or_default();
+    // The parent's `type` and `items` (the common part of every variant) move into each variant that lacks them.
     let parent_type = map.remove("type");
+    let parent_items = map.remove("items");
     let variants: Vec<Value> = variants
         .as_array()
         .cloned()
         .unwrap_or_default()
         .into_iter()
         .map(|mut variant| {
-            if let (Some(t), Some(v)) = (&parent_type, variant.as_object_mut()) {
-                v.entry("type").or_insert_with(|| t.clone());
+            if let Some(v) = variant.as_object_mut() {
+                for (key, common) in [("type", &parent_type), ("items", &parent_items)] {
+                    if let Some(common) = common {
+                        v.entry(key).or_insert_with(|| common.clone());
+                    }
+                }
             }
             variant
         })
@@ -85,7 +91,7 @@ mod tests {
     fn any_of_arrays_become_one_of_complete_variants() {
         let mut doc = json!({"components": {"schemas": {"Guardrail": {"properties": {
             "binding_ous": {
-                "type": "array", "nullable": true, "description": "OUs",
+                "type": "array", "nullable": true, "description": "OUs", "items": {"type": "object"},
                 "anyOf": [
                     {"items": {"$ref": "#/components/schemas/GuardrailBindingOu"}},
                     {"items": {"type": "object"}}
@@ -103,7 +109,7 @@ mod tests {
                 {"type": "array", "items": {"type": "object"}}
             ])
         );
-        assert!(prop.get("anyOf").is_none() && prop.get("type").is_none());
+        assert!(prop.get("anyOf").is_none() && prop.get("type").is_none() && prop.get("items").is_none());
         assert_eq!(prop["nullable"], true);
         assert_eq!(prop["example"], json!({"anyOf": "data, not a schema"}));
         assert_eq!(changes.len(), 1);

@@ -47,6 +47,11 @@ pub(super) fn apply(
     let mut operations = 0;
     let mut per_header: Vec<usize> = Vec::new();
     for op in operations_mut(doc) {
+        // An operation that needs no credentials (SCP's version list at the service root) describes the service,
+        // not one API version: it carries no pinned header, and the runtime sends it none.
+        if op.op.get("security") == Some(&Value::Array(Vec::new())) {
+            continue;
+        }
         operations += 1;
         let label = op.label();
         let Some(Value::Array(params)) = op.op.get_mut("parameters") else {
@@ -105,6 +110,7 @@ mod tests {
     fn doc(get_params: Value) -> Value {
         json!({
             "paths": {
+                "/": {"get": {"operationId": "listVersions", "security": []}},
                 "/a": {"get": {"operationId": "getA", "parameters": get_params}},
                 "/b": {"post": {"operationId": "postB", "parameters": [
                     {"$ref": "#/components/parameters/Version"}

@@ -36,7 +36,10 @@ fn shape(schema: &Value) -> Value {
     match schema {
         Value::Object(map) => Value::Object(
             map.iter()
-                .filter(|(k, _)| !matches!(k.as_str(), "description" | "title" | "example"))
+                .filter(|(k, _)| {
+                    !matches!(k.as_str(), "description" | "title" | "example")
+                        && !k.starts_with("x-")
+                })
                 .map(|(k, v)| (k.clone(), shape(v)))
                 .collect(),
         ),

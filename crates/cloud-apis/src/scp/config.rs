@@ -220,10 +220,6 @@ impl ScpConfig {
         }
     }
 
-    pub(crate) fn request_timeout(&self) -> Duration {
-        self.http.effective_request_timeout(DEFAULT_REQUEST_TIMEOUT)
-    }
-
     pub(crate) fn http_client(&self) -> Result<reqwest::Client, ConfigError> {
         self.http.client(DEFAULT_REQUEST_TIMEOUT)
     }

@@ -1,7 +1,7 @@
 //! Asking an SCP service which API versions it serves, and how the pinned one stands.
 //!
-//! `GET https://{service}.{environment}.samsungsdscloud.com/` (unsigned) answers
-//! `{"versions": [{"id": "v1.1", "status": "CURRENT", "not_before": "2026-02-23", ...}]}`. A deprecated version
+//! `GET https://{service}.{environment}.samsungsdscloud.com/` (unsigned; the generated `list_versions` operation)
+//! answers `{"versions": [{"id": "v1.1", "status": "CURRENT", "not_before": "2026-02-23", ...}]}`. A deprecated version
 //! stops being served once its `not_before` date has arrived.
 
 use chrono::{NaiveDate, Utc};
@@ -61,33 +61,9 @@ pub enum VersionCheckError {
     /// The configuration is unusable.
     #[error(transparent)]
     Config(#[from] ConfigError),
-    /// The request did not complete.
-    #[error("GET {url} failed: {source}")]
-    Request {
-        /// The URL asked.
-        url: String,
-        /// What went wrong.
-        #[source]
-        source: reqwest::Error,
-    },
-    /// The service answered with an error status.
-    #[error("GET {url} answered {status}: {body}")]
-    Status {
-        /// The URL asked.
-        url: String,
-        /// The HTTP status.
-        status: u16,
-        /// The start of the response body.
-        body: String,
-    },
-    /// The answer is not the documented versions document.
-    #[error("GET {url}: unexpected versions document: {message}")]
-    Decode {
-        /// The URL asked.
-        url: String,
-        /// Why it could not be read.
-        message: String,
-    },
+    /// Asking the service failed (transport, an error status, or an answer that is not the documented list).
+    #[error(transparent)]
+    Request(#[from] crate::Error),
 }
 
 #[derive(Debug, Deserialize)]
@@ -173,41 +149,20 @@ impl ScpConfig {
         version: CloudControlVersion,
         today: NaiveDate,
     ) -> Result<VersionReport, VersionCheckError> {
-        let url = format!("{}/", self.service_base_url(SERVICE)?);
-        let response = self
-            .http_client()?
-            .get(&url)
-            .header(
-                reqwest::header::USER_AGENT,
-                crate::user_agent("scp-cloudcontrol"),
-            )
-            .timeout(self.request_timeout())
-            .send()
-            .await
-            .map_err(|source| VersionCheckError::Request {
-                url: url.clone(),
-                source,
-            })?;
-        let status = response.status();
-        let body = response
-            .text()
-            .await
-            .map_err(|source| VersionCheckError::Request {
-                url: url.clone(),
-                source,
-            })?;
-        if !status.is_success() {
-            return Err(VersionCheckError::Status {
-                url,
-                status: status.as_u16(),
-                body: body.chars().take(200).collect(),
-            });
-        }
-        let document: VersionsDocument =
-            serde_json::from_str(&body).map_err(|e| VersionCheckError::Decode {
-                url: url.clone(),
-                message: e.to_string(),
-            })?;
+        // The version list is the same whichever version a client pins; it is unsigned (`security: []`).
+        let listed = self.cloudcontrol_v1_1()?.list_versions().send().await?;
+        let document = VersionsDocument {
+            versions: listed
+                .into_inner()
+                .versions
+                .into_iter()
+                .map(|v| VersionEntry {
+                    id: v.id,
+                    status: v.status.to_string(),
+                    not_before: v.not_before,
+                })
+                .collect(),
+        };
         let report = evaluate(&document, version.number(), today);
         for warning in &report.warnings {
             tracing::warn!(service = SERVICE, version = %report.version, "{warning}");

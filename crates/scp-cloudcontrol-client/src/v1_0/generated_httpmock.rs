@@ -8,6 +8,7 @@
 // - any_of_as_untagged_enum: Guardrail.binding_ous
 // - any_of_as_untagged_enum: GuardrailSummary.binding_ous
 // - any_of_as_untagged_enum: ListTargetsForGuardrailResponse.targets
+// - open_response_enums: ApiVersion.status
 
 #![allow(clippy::all, clippy::pedantic, missing_docs, unused_imports, dead_code)]
 
@@ -17,6 +18,36 @@ pub mod operations {
     #![doc = r" its inner type with a call to `into_inner()`. This can"]
     #![doc = r" be used to explicitly deviate from permitted values."]
     use crate::v1_0::*;
+    pub struct ListVersionsWhen(::httpmock::When);
+    impl ListVersionsWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(regex::Regex::new("^/$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    pub struct ListVersionsThen(::httpmock::Then);
+    impl ListVersionsThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::ApiVersionList) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
     pub struct CreateAccountFactoryAccountWhen(::httpmock::When);
     impl CreateAccountFactoryAccountWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -919,6 +950,9 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        pub fn bad_request(self) -> Self {
+            Self(self.0.status(400u16))
+        }
         pub fn unauthorized(self) -> Self {
             Self(self.0.status(401u16))
         }
@@ -973,6 +1007,9 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        pub fn bad_request(self) -> Self {
+            Self(self.0.status(400u16))
+        }
         pub fn unauthorized(self) -> Self {
             Self(self.0.status(401u16))
         }
@@ -988,6 +1025,9 @@ pub mod operations {
 #[doc = r" adds a method for each operation. These are the equivalent of"]
 #[doc = r" type-checked [`mock()`](::httpmock::MockServer::mock) calls."]
 pub trait MockServerExt {
+    fn list_versions<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ListVersionsWhen, operations::ListVersionsThen);
     fn create_account_factory_account<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
@@ -1038,6 +1078,17 @@ pub trait MockServerExt {
         F: FnOnce(operations::DeleteLandingZoneWhen, operations::DeleteLandingZoneThen);
 }
 impl MockServerExt for ::httpmock::MockServer {
+    fn list_versions<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ListVersionsWhen, operations::ListVersionsThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ListVersionsWhen::new(when),
+                operations::ListVersionsThen::new(then),
+            )
+        })
+    }
     fn create_account_factory_account<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(

@@ -8,10 +8,11 @@
 // - any_of_as_untagged_enum: Guardrail.binding_ous
 // - any_of_as_untagged_enum: GuardrailSummary.binding_ous
 // - any_of_as_untagged_enum: ListTargetsForGuardrailResponse.targets
+// - open_response_enums: ApiVersion.status
 // - open_response_enums: LandingZoneV1Dot1.detective_guardrail_status
 // - checked_path_params: path parameters assignment_id, guardrail_id, landing_zone_id refuse `.`/`..` and are fully percent-encoded
 // - no_redirect_client: Client::new builds a reqwest client that never follows redirects
-// - recorded_calls: 15 operations return cloud_apis_runtime::Error through record_call
+// - recorded_calls: 16 operations return cloud_apis_runtime::Error through record_call
 
 #![allow(clippy::all, clippy::pedantic, missing_docs, unused_imports, dead_code)]
 
@@ -154,6 +155,136 @@ pub mod types {
     impl AccountsForGuardrail {
         pub fn builder() -> builder::AccountsForGuardrail {
             Default::default()
+        }
+    }
+    #[doc = "One API version of the service and where it stands in its lifecycle."]
+    #[derive(
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars :: JsonSchema,
+    )]
+    pub struct ApiVersion {
+        #[doc = "The version, `v` and its number, e.g. `v1.1`."]
+        pub id: ::std::string::String,
+        #[doc = "Links to the version's documentation."]
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub links: ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+        #[doc = "For a DEPRECATED version, the date (YYYY-MM-DD) after which it may no longer be served."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub not_before: ::std::option::Option<::std::string::String>,
+        #[doc = "Lifecycle status. A request without `Scp-Api-Version` is served by the CURRENT version; a DEPRECATED one stops being served after `not_before`."]
+        pub status: ApiVersionStatus,
+    }
+    impl ApiVersion {
+        pub fn builder() -> builder::ApiVersion {
+            Default::default()
+        }
+    }
+    #[doc = "The API versions the service serves."]
+    #[derive(
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars :: JsonSchema,
+    )]
+    pub struct ApiVersionList {
+        pub versions: ::std::vec::Vec<ApiVersion>,
+    }
+    impl ApiVersionList {
+        pub fn builder() -> builder::ApiVersionList {
+            Default::default()
+        }
+    }
+    #[doc = "Lifecycle status. A request without `Scp-Api-Version` is served by the CURRENT version; a DEPRECATED one stops being served after `not_before`."]
+    #[derive(
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars :: JsonSchema,
+    )]
+    #[serde(untagged)]
+    pub enum ApiVersionStatus {
+        ApiVersionStatusKnown(ApiVersionStatusKnown),
+        Unknown(::std::string::String),
+    }
+    impl ::std::fmt::Display for ApiVersionStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::ApiVersionStatusKnown(x) => x.fmt(f),
+                Self::Unknown(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<ApiVersionStatusKnown> for ApiVersionStatus {
+        fn from(value: ApiVersionStatusKnown) -> Self {
+            Self::ApiVersionStatusKnown(value)
+        }
+    }
+    #[doc = "`ApiVersionStatusKnown`"]
+    #[derive(
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars :: JsonSchema,
+    )]
+    pub enum ApiVersionStatusKnown {
+        #[serde(rename = "CURRENT")]
+        Current,
+        #[serde(rename = "SUPPORTED")]
+        Supported,
+        #[serde(rename = "PLANNED")]
+        Planned,
+        #[serde(rename = "DEPRECATED")]
+        Deprecated,
+    }
+    impl ::std::fmt::Display for ApiVersionStatusKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Current => f.write_str("CURRENT"),
+                Self::Supported => f.write_str("SUPPORTED"),
+                Self::Planned => f.write_str("PLANNED"),
+                Self::Deprecated => f.write_str("DEPRECATED"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ApiVersionStatusKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "CURRENT" => Ok(Self::Current),
+                "SUPPORTED" => Ok(Self::Supported),
+                "PLANNED" => Ok(Self::Planned),
+                "DEPRECATED" => Ok(Self::Deprecated),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ApiVersionStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ApiVersionStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     #[doc = "Request body for enabling a baseline."]
@@ -1624,8 +1755,8 @@ pub mod types {
         #[doc = "Creator (user ID)"]
         pub created_by: ::std::string::String,
         #[doc = "Creator name"]
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub creator_name: ::std::option::Option<::std::string::String>,
+        #[serde(default = "defaults::landing_zone_v1_dot1_creator_name")]
+        pub creator_name: ::std::string::String,
         #[doc = "Detective guardrail status"]
         pub detective_guardrail_status: LandingZoneV1Dot1DetectiveGuardrailStatus,
         #[doc = "Landing zone ID"]
@@ -1638,8 +1769,8 @@ pub mod types {
         #[doc = "Last modifier (user ID)"]
         pub modified_by: ::std::string::String,
         #[doc = "Last modifier name"]
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub modifier_name: ::std::option::Option<::std::string::String>,
+        #[serde(default = "defaults::landing_zone_v1_dot1_modifier_name")]
+        pub modifier_name: ::std::string::String,
         #[doc = "Organization ID"]
         pub organization_id: ::std::string::String,
         #[doc = "Region"]
@@ -2316,6 +2447,137 @@ pub mod types {
                     name: Ok(value.name),
                     parent_unit_id: Ok(value.parent_unit_id),
                     parent_unit_name: Ok(value.parent_unit_name),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ApiVersion {
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            links: ::std::result::Result<
+                ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+                ::std::string::String,
+            >,
+            not_before: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<super::ApiVersionStatus, ::std::string::String>,
+        }
+        impl ::std::default::Default for ApiVersion {
+            fn default() -> Self {
+                Self {
+                    id: Err("no value supplied for id".to_string()),
+                    links: Ok(Default::default()),
+                    not_before: Ok(Default::default()),
+                    status: Err("no value supplied for status".to_string()),
+                }
+            }
+        }
+        impl ApiVersion {
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn links<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.links = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for links: {e}"));
+                self
+            }
+            pub fn not_before<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.not_before = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for not_before: {e}"));
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ApiVersionStatus>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for status: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ApiVersion> for super::ApiVersion {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ApiVersion,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    id: value.id?,
+                    links: value.links?,
+                    not_before: value.not_before?,
+                    status: value.status?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ApiVersion> for ApiVersion {
+            fn from(value: super::ApiVersion) -> Self {
+                Self {
+                    id: Ok(value.id),
+                    links: Ok(value.links),
+                    not_before: Ok(value.not_before),
+                    status: Ok(value.status),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ApiVersionList {
+            versions:
+                ::std::result::Result<::std::vec::Vec<super::ApiVersion>, ::std::string::String>,
+        }
+        impl ::std::default::Default for ApiVersionList {
+            fn default() -> Self {
+                Self {
+                    versions: Err("no value supplied for versions".to_string()),
+                }
+            }
+        }
+        impl ApiVersionList {
+            pub fn versions<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::ApiVersion>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.versions = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for versions: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ApiVersionList> for super::ApiVersionList {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ApiVersionList,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    versions: value.versions?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ApiVersionList> for ApiVersionList {
+            fn from(value: super::ApiVersionList) -> Self {
+                Self {
+                    versions: Ok(value.versions),
                 }
             }
         }
@@ -4558,10 +4820,7 @@ pub mod types {
                 ::std::string::String,
             >,
             created_by: ::std::result::Result<::std::string::String, ::std::string::String>,
-            creator_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            creator_name: ::std::result::Result<::std::string::String, ::std::string::String>,
             detective_guardrail_status: ::std::result::Result<
                 super::LandingZoneV1Dot1DetectiveGuardrailStatus,
                 ::std::string::String,
@@ -4576,10 +4835,7 @@ pub mod types {
                 ::std::string::String,
             >,
             modified_by: ::std::result::Result<::std::string::String, ::std::string::String>,
-            modifier_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            modifier_name: ::std::result::Result<::std::string::String, ::std::string::String>,
             organization_id: ::std::result::Result<::std::string::String, ::std::string::String>,
             region: ::std::result::Result<::std::string::String, ::std::string::String>,
             service_name: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -4594,7 +4850,7 @@ pub mod types {
                     agree_yn: Err("no value supplied for agree_yn".to_string()),
                     created_at: Err("no value supplied for created_at".to_string()),
                     created_by: Err("no value supplied for created_by".to_string()),
-                    creator_name: Ok(Default::default()),
+                    creator_name: Ok(super::defaults::landing_zone_v1_dot1_creator_name()),
                     detective_guardrail_status: Err(
                         "no value supplied for detective_guardrail_status".to_string(),
                     ),
@@ -4602,7 +4858,7 @@ pub mod types {
                     identity_center_id: Ok(Default::default()),
                     modified_at: Err("no value supplied for modified_at".to_string()),
                     modified_by: Err("no value supplied for modified_by".to_string()),
-                    modifier_name: Ok(Default::default()),
+                    modifier_name: Ok(super::defaults::landing_zone_v1_dot1_modifier_name()),
                     organization_id: Err("no value supplied for organization_id".to_string()),
                     region: Err("no value supplied for region".to_string()),
                     service_name: Err("no value supplied for service_name".to_string()),
@@ -4646,7 +4902,7 @@ pub mod types {
             }
             pub fn creator_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.creator_name = value
@@ -4706,7 +4962,7 @@ pub mod types {
             }
             pub fn modifier_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.modifier_name = value
@@ -5149,6 +5405,12 @@ pub mod types {
         pub(super) fn guardrail_summary_status() -> ::std::string::String {
             "DISABLED".to_string()
         }
+        pub(super) fn landing_zone_v1_dot1_creator_name() -> ::std::string::String {
+            "-".to_string()
+        }
+        pub(super) fn landing_zone_v1_dot1_modifier_name() -> ::std::string::String {
+            "-".to_string()
+        }
     }
     #[doc = " Error types."]
     pub mod error {
@@ -5243,6 +5505,10 @@ const _: () = {
     }
 };
 impl Client {
+    #[doc = "List the API versions the service serves\n\nThe service root answers, without a signature, which Cloud Control API versions it serves and their lifecycle status. Clients use it to notice that the version they pin is deprecated.\n\nSends a `GET` request to `/`\n\n```ignore\nlet response = client.list_versions()\n    .send()\n    .await;\n```"]
+    pub fn list_versions(&self) -> builder::ListVersions<'_> {
+        builder::ListVersions::new(self)
+    }
     #[doc = "Create an account using the account factory\n\nCreates an account under an organizational unit of a landing zone using the account factory. Runs asynchronously and answers with the new `account_id` and a `job_id`. Status: ACTIVE (CURRENT).\n\nSends a `POST` request to `/v1/accounts`\n\nArguments:\n- `accept_language`: Language of the response messages: `ko-KR` (Korean) or `en-US` (English).\n- `body`\n```ignore\nlet response = client.create_account_factory_account()\n    .accept_language(accept_language)\n    .body(body)\n    .send()\n    .await;\n```"]
     pub fn create_account_factory_account(&self) -> builder::CreateAccountFactoryAccount<'_> {
         builder::CreateAccountFactoryAccount::new(self)
@@ -5313,6 +5579,53 @@ pub mod builder {
         encode_path, ByteStream, ClientHooks, ClientInfo, Error, OperationInfo, RequestBuilderExt,
         ResponseValue,
     };
+    #[doc = "Builder for [`Client::list_versions`]\n\n[`Client::list_versions`]: super::Client::list_versions"]
+    #[derive(Debug, Clone)]
+    pub struct ListVersions<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> ListVersions<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self { client: client }
+        }
+        #[doc = "Sends a `GET` request to `/`"]
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ApiVersionList>, cloud_apis_runtime::Error> {
+            cloud_apis_runtime::record_call(&super::API, "ListVersions", "GET", self.exchange())
+                .await
+        }
+        async fn exchange(self) -> Result<ResponseValue<types::ApiVersionList>, Error<()>> {
+            let Self { client } = self;
+            let url = format!("{}/", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_versions",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
     #[doc = "Builder for [`Client::create_account_factory_account`]\n\n[`Client::create_account_factory_account`]: super::Client::create_account_factory_account"]
     #[derive(Debug, Clone)]
     pub struct CreateAccountFactoryAccount<'a> {
@@ -7040,6 +7353,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
                 401u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
                 403u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
                 404u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
@@ -7161,6 +7475,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
                 401u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
                 403u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
                 404u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
@@ -7256,6 +7571,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
                 401u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
                 403u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
                 404u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
@@ -7287,94 +7603,116 @@ pub const API: cloud_apis_runtime::Api = cloud_apis_runtime::Api {
     pinned_headers: &[("scp-api-version", "cloudcontrol 1.1")],
     operations: &[
         cloud_apis_runtime::ApiOperation {
+            rust_name: "list_versions",
+            operation_id: "ListVersions",
+            method: "GET",
+            streams_body: false,
+            authenticated: false,
+        },
+        cloud_apis_runtime::ApiOperation {
             rust_name: "create_account_factory_account",
             operation_id: "CreateAccountFactoryAccount",
             method: "POST",
             streams_body: false,
+            authenticated: true,
         },
         cloud_apis_runtime::ApiOperation {
             rust_name: "list_baseline_assignments",
             operation_id: "ListBaselineAssignments",
             method: "GET",
             streams_body: false,
+            authenticated: true,
         },
         cloud_apis_runtime::ApiOperation {
             rust_name: "update_baseline_assignment",
             operation_id: "UpdateBaselineAssignment",
             method: "PUT",
             streams_body: false,
+            authenticated: true,
         },
         cloud_apis_runtime::ApiOperation {
             rust_name: "add_baseline_assignment",
             operation_id: "AddBaselineAssignment",
             method: "POST",
             streams_body: false,
+            authenticated: true,
         },
         cloud_apis_runtime::ApiOperation {
             rust_name: "remove_baseline_assignment",
             operation_id: "RemoveBaselineAssignment",
             method: "DELETE",
             streams_body: false,
+            authenticated: true,
         },
         cloud_apis_runtime::ApiOperation {
             rust_name: "enable_guardrail_bindings",
             operation_id: "EnableGuardrailBindings",
             method: "POST",
             streams_body: false,
+            authenticated: true,
         },
         cloud_apis_runtime::ApiOperation {
             rust_name: "disable_guardrail_bindings",
             operation_id: "DisableGuardrailBindings",
             method: "DELETE",
             streams_body: false,
+            authenticated: true,
         },
         cloud_apis_runtime::ApiOperation {
             rust_name: "list_guardrails_for_target",
             operation_id: "ListGuardrailsForTarget",
             method: "GET",
             streams_body: false,
+            authenticated: true,
         },
         cloud_apis_runtime::ApiOperation {
             rust_name: "list_targets_for_guardrail",
             operation_id: "ListTargetsForGuardrail",
             method: "GET",
             streams_body: false,
+            authenticated: true,
         },
         cloud_apis_runtime::ApiOperation {
             rust_name: "list_guardrails",
             operation_id: "ListGuardrails",
             method: "GET",
             streams_body: false,
+            authenticated: true,
         },
         cloud_apis_runtime::ApiOperation {
             rust_name: "show_guardrail",
             operation_id: "ShowGuardrail",
             method: "GET",
             streams_body: false,
+            authenticated: true,
         },
         cloud_apis_runtime::ApiOperation {
             rust_name: "create_landing_zone",
             operation_id: "CreateLandingZone",
             method: "POST",
             streams_body: false,
+            authenticated: true,
         },
         cloud_apis_runtime::ApiOperation {
             rust_name: "show_landing_zone",
             operation_id: "ShowLandingZone",
             method: "GET",
             streams_body: false,
+            authenticated: true,
         },
         cloud_apis_runtime::ApiOperation {
             rust_name: "set_landing_zone",
             operation_id: "SetLandingZone",
             method: "PUT",
             streams_body: false,
+            authenticated: true,
         },
         cloud_apis_runtime::ApiOperation {
             rust_name: "delete_landing_zone",
             operation_id: "DeleteLandingZone",
             method: "DELETE",
             streams_body: false,
+            authenticated: true,
         },
     ],
 };
