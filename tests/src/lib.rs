@@ -8,7 +8,12 @@ pub mod contracts;
 pub mod examples;
 pub mod generated;
 pub mod instance;
-pub mod json_schema;
 pub mod normalize;
-mod refs;
 pub mod specs;
+
+/// The JSON Schema validator for OpenAPI 3.0 schemas lives with the other spec checks.
+pub use cloud_apis_spec::json_schema;
+
+mod refs {
+    pub use cloud_apis_spec::resolve;
+}

@@ -46,6 +46,7 @@ fn registry() -> Vec<(&'static str, Vec<(&'static str, RoundTrip)>)> {
             "RoleAPI.BadRequestError" => RoleApiBadRequestError,
             "RoleAPI.NotFoundError" => RoleApiNotFoundError,
             "RoleAPI.UnauthorizedError" => RoleApiUnauthorizedError,
+            "RoleAPI.ExistsError" => RoleApiExistsError,
             "RoleAPI.ListResp" => RoleApiListResp,
             ),
         ),
@@ -188,5 +189,5 @@ fn random_instances_round_trip_through_the_generated_types() {
             }
         }
     }
-    assert_eq!(checked, (15 + 8 + 29 + 32) * CASES as usize);
+    assert_eq!(checked, (16 + 8 + 29 + 32) * CASES as usize);
 }

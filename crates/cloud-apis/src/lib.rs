@@ -17,7 +17,7 @@
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! let scp = cloud_apis::scp::ScpConfig::from_env()?;
 //! let cloudcontrol = scp.cloudcontrol_v1_1()?; // always sends `Scp-Api-Version: cloudcontrol 1.1`
-//! let page = cloudcontrol.list_guardrails().size(20).send().await?.into_inner();
+//! let page = cloudcontrol.list_guardrails().size(20u64).send().await?.into_inner();
 //! println!("{} guardrails", page.count);
 //! # Ok(()) }
 //! ```

@@ -142,13 +142,13 @@ where
 
 /// Every item of a numbered list (SCP), within [`PageLimits::default`]; see [`numbered_with`].
 pub fn numbered<'a, P, F, Fut>(
-    size: i64,
+    size: u64,
     fetch: F,
 ) -> impl Stream<Item = Result<P::Item, Error>> + 'a
 where
     P: NumberedPage + 'a,
     P::Item: Serialize + 'a,
-    F: FnMut(i64, i64) -> Fut + 'a,
+    F: FnMut(u64, u64) -> Fut + 'a,
     Fut: Future<Output = Result<ResponseValue<P>, Error>> + 'a,
 {
     numbered_with(PageLimits::default(), size, fetch)
@@ -159,19 +159,19 @@ where
 /// `limits` (a `count` that never comes) ends the stream with [`ErrorKind::PaginationStalled`].
 pub fn numbered_with<'a, P, F, Fut>(
     limits: PageLimits,
-    size: i64,
+    size: u64,
     mut fetch: F,
 ) -> impl Stream<Item = Result<P::Item, Error>> + 'a
 where
     P: NumberedPage + 'a,
     P::Item: Serialize + 'a,
-    F: FnMut(i64, i64) -> Fut + 'a,
+    F: FnMut(u64, u64) -> Fut + 'a,
     Fut: Future<Output = Result<ResponseValue<P>, Error>> + 'a,
 {
     struct Walk {
-        page: i64,
-        seen_items: i64,
-        fingerprints: HashMap<u64, i64>,
+        page: u64,
+        seen_items: u64,
+        fingerprints: HashMap<u64, u64>,
     }
     let size = size.max(1);
     let start = Walk {
@@ -189,8 +189,9 @@ where
                 return Ok(None);
             };
             let (items, count) = request.await?.into_inner().into_parts();
-            walk.seen_items = walk.seen_items.saturating_add(items.len() as i64);
-            let more = !items.is_empty() && (items.len() as i64) >= size && walk.seen_items < count;
+            walk.seen_items = walk.seen_items.saturating_add(items.len() as u64);
+            let count = u64::try_from(count).unwrap_or(0);
+            let more = !items.is_empty() && (items.len() as u64) >= size && walk.seen_items < count;
             if !more {
                 return Ok(Some((items, None)));
             }
@@ -200,7 +201,7 @@ where
                     walk.page
                 )));
             }
-            if walk.page as u64 + 1 >= limits.max_pages {
+            if walk.page + 1 >= limits.max_pages {
                 return Err(limits.ceiling());
             }
             walk.page += 1;

@@ -281,7 +281,7 @@ async fn scp_requests_are_signed_over_the_wire_url_and_pinned_to_their_version()
     }
     client
         .list_guardrails()
-        .size(20)
+        .size(20u64)
         .page(0)
         .send()
         .await

@@ -40,7 +40,7 @@ fn guardrail(id: &str) -> Value {
            "type": "PREVENTIVE"})
 }
 
-fn guardrails(ids: &[String], count: i64, page: i64) -> GuardrailPageResponse {
+fn guardrails(ids: &[String], count: i64, page: u64) -> GuardrailPageResponse {
     let items: Vec<Value> = ids.iter().map(|id| guardrail(id)).collect();
     serde_json::from_value(json!({"count": count, "page": page, "size": 2, "guardrails": items}))
         .unwrap()

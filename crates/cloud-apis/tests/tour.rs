@@ -36,4 +36,6 @@ async fn the_tour_walks_all_three_providers_against_the_sandbox() {
         serde_json::from_slice(&std::fs::read(outcome.inventory_json.unwrap()).unwrap()).unwrap();
     assert_eq!(inventory["nodes"].as_array().map(Vec::len), Some(5));
     std::fs::remove_dir_all(&out).unwrap();
+    // Every answer the sandbox gave the tour is one its spec documents.
+    assert_eq!(sandbox.violations(), Vec::<String>::new());
 }

@@ -5,14 +5,14 @@
 // - open_response_enums: RoleAPI.Role.logTypeAccessKind
 // - open_response_enums: RoleAPI.Role.permissions
 // - unify_error_bodies: aws cloud account#create: 400, 401, 409, 500 -> AWSCloudAccountAPI.Error
-// - unify_error_bodies: aws cloud account#delete: 400, 401, 500 -> AWSCloudAccountAPI.Error
+// - unify_error_bodies: aws cloud account#delete: 400, 401, 404, 500 -> AWSCloudAccountAPI.Error
 // - unify_error_bodies: aws cloud account#get: 400, 401, 404, 500 -> AWSCloudAccountAPI.Error
 // - unify_error_bodies: aws cloud account#put: 400, 401, 404, 500 -> AWSCloudAccountAPI.Error
 // - unify_error_bodies: role#list: 400, 401 -> RoleAPI.Error
-// - unify_error_bodies: role#create: 400, 401 -> RoleAPI.Error
+// - unify_error_bodies: role#create: 400, 401, 409 -> RoleAPI.Error
 // - unify_error_bodies: role#delete: 400, 401, 404 -> RoleAPI.Error
 // - unify_error_bodies: role#get: 400, 401, 404 -> RoleAPI.Error
-// - unify_error_bodies: role#update: 400, 401, 404 -> RoleAPI.Error
+// - unify_error_bodies: role#update: 400, 401, 404, 409 -> RoleAPI.Error
 // - checked_path_params: path parameters id refuse `.`/`..` and are fully percent-encoded
 // - no_redirect_client: Client::new builds a reqwest client that never follows redirects
 // - recorded_calls: 9 operations return cloud_apis_runtime::Error through record_call
@@ -802,6 +802,23 @@ pub mod types {
     }
     impl RoleApiError {
         pub fn builder() -> builder::RoleApiError {
+            Default::default()
+        }
+    }
+    #[doc = "A role with this name already exists."]
+    #[derive(
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars :: JsonSchema,
+    )]
+    pub struct RoleApiExistsError {
+        pub message: ::std::string::String,
+    }
+    impl RoleApiExistsError {
+        pub fn builder() -> builder::RoleApiExistsError {
             Default::default()
         }
     }
@@ -2292,6 +2309,46 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct RoleApiExistsError {
+            message: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for RoleApiExistsError {
+            fn default() -> Self {
+                Self {
+                    message: Err("no value supplied for message".to_string()),
+                }
+            }
+        }
+        impl RoleApiExistsError {
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for message: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<RoleApiExistsError> for super::RoleApiExistsError {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: RoleApiExistsError,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::RoleApiExistsError> for RoleApiExistsError {
+            fn from(value: super::RoleApiExistsError) -> Self {
+                Self {
+                    message: Ok(value.message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct RoleApiListResp {
             next: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -3198,6 +3255,9 @@ pub mod builder {
                 401u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 500u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -3414,6 +3474,9 @@ pub mod builder {
                 401u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
+                409u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -3589,6 +3652,9 @@ pub mod builder {
                     ResponseValue::from_response(response).await?,
                 )),
                 404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                409u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),

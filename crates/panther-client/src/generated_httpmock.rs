@@ -261,6 +261,14 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        pub fn not_found(self, value: &types::AwsCloudAccountApiNotFoundError) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
         pub fn internal_server_error(self, value: &types::AwsCloudAccountApiServiceError) -> Self {
             Self(
                 self.0
@@ -404,6 +412,14 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        pub fn conflict(self, value: &types::RoleApiExistsError) -> Self {
+            Self(
+                self.0
+                    .status(409u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
     }
     pub struct RoleGetWhen(::httpmock::When);
     impl RoleGetWhen {
@@ -519,6 +535,14 @@ pub mod operations {
             Self(
                 self.0
                     .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn conflict(self, value: &types::RoleApiExistsError) -> Self {
+            Self(
+                self.0
+                    .status(409u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )

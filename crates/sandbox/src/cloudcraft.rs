@@ -14,7 +14,7 @@ use serde_json::{json, Value};
 
 use crate::render::{self, Scene};
 use crate::reply::{decode, error, json_reply, now, Provider};
-use crate::{Shared, CLOUDCRAFT_API_KEY};
+use crate::{Locked, Shared, CLOUDCRAFT_API_KEY};
 
 const P: Provider = Provider::Cloudcraft;
 /// How many polls of a snapshot answer 202 before the document is ready.
@@ -68,7 +68,7 @@ pub fn router(state: Shared) -> Router {
 }
 
 async fn list(State(state): State<Shared>) -> Response {
-    let state = state.lock().unwrap();
+    let state = state.locked();
     let accounts: Vec<&Value> = state.cloudcraft.accounts.values().collect();
     json_reply(StatusCode::OK, json!({ "accounts": accounts }))
 }
@@ -78,7 +78,7 @@ async fn create(State(state): State<Shared>, body: Bytes) -> Response {
         Ok(r) => r,
         Err(response) => return response,
     };
-    let mut state = state.lock().unwrap();
+    let mut state = state.locked();
     if state
         .cloudcraft
         .accounts
@@ -122,7 +122,7 @@ async fn update(State(state): State<Shared>, Path(id): Path<String>, body: Bytes
         Ok(r) => r,
         Err(response) => return response,
     };
-    let mut state = state.lock().unwrap();
+    let mut state = state.locked();
     let Some(account) = state.cloudcraft.accounts.get_mut(&id) else {
         return not_found(&id);
     };
@@ -133,7 +133,7 @@ async fn update(State(state): State<Shared>, Path(id): Path<String>, body: Bytes
 }
 
 async fn delete(State(state): State<Shared>, Path(id): Path<String>) -> Response {
-    match state.lock().unwrap().cloudcraft.accounts.remove(&id) {
+    match state.locked().cloudcraft.accounts.remove(&id) {
         Some(_) => StatusCode::NO_CONTENT.into_response(),
         None => not_found(&id),
     }
@@ -159,7 +159,7 @@ async fn snapshot(
     Path((id, region, format)): Path<(String, String, String)>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
-    let mut state = state.lock().unwrap();
+    let mut state = state.locked();
     let Some(account) = state.cloudcraft.accounts.get(&id) else {
         return not_found(&id);
     };

@@ -18,15 +18,18 @@
 //! ```
 
 mod cloudcraft;
+mod conformance;
 mod panther;
 mod render;
 mod reply;
 mod scp;
 
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use axum::Router;
+use conformance::{conform, Audit, Specs};
+use reply::Provider;
 use tokio::net::TcpListener;
 
 /// The API token the sandbox's Panther accepts.
@@ -42,11 +45,22 @@ pub const SCP_TIMESTAMP_WINDOW_MS: i64 = 5 * 60 * 1000;
 
 /// A running sandbox: one loopback port per provider (so each base URL is a bare `http://host:port`, as the real
 /// services' are). Dropping it does not stop the servers; they live as long as the runtime that started them.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Sandbox {
     panther: SocketAddr,
     cloudcraft: SocketAddr,
     scp: SocketAddr,
+    audit: Audit,
+}
+
+impl std::fmt::Debug for Sandbox {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sandbox")
+            .field("panther", &self.panther)
+            .field("cloudcraft", &self.cloudcraft)
+            .field("scp", &self.scp)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Everything the sandbox remembers.
@@ -59,6 +73,17 @@ pub(crate) struct State {
 
 pub(crate) type Shared = Arc<Mutex<State>>;
 
+/// The state, even after a handler panicked while holding it: one bad request must not take the sandbox down.
+pub(crate) trait Locked {
+    fn locked(&self) -> MutexGuard<'_, State>;
+}
+
+impl Locked for Shared {
+    fn locked(&self) -> MutexGuard<'_, State> {
+        self.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
 impl Sandbox {
     /// Starts the sandbox on free loopback ports, in the current tokio runtime.
     pub async fn start() -> std::io::Result<Self> {
@@ -70,14 +95,57 @@ impl Sandbox {
     /// Loopback addresses only: the sandbox has well-known credentials.
     pub async fn start_on(addrs: [SocketAddr; 3]) -> std::io::Result<Self> {
         let state: Shared = Arc::new(Mutex::new(State::seeded()));
-        let panther = serve(addrs[0], panther::router(state.clone())).await?;
-        let cloudcraft = serve(addrs[1], cloudcraft::router(state.clone())).await?;
-        let scp = serve(addrs[2], scp::router(state)).await?;
+        let audit = Audit::default();
+        let checked = |router: Router, specs: Arc<Specs>| {
+            router.layer(axum::middleware::from_fn_with_state(specs, conform))
+        };
+        let panther_specs = Specs::new(
+            Provider::Panther,
+            vec![(None, include_str!("../../../specs/panther.json"))],
+            audit.clone(),
+        );
+        let cloudcraft_specs = Specs::new(
+            Provider::Cloudcraft,
+            vec![(None, include_str!("../../../specs/cloudcraft.json"))],
+            audit.clone(),
+        );
+        let scp_specs = Specs::new(
+            Provider::Scp,
+            vec![
+                (
+                    Some("cloudcontrol 1.0"),
+                    include_str!("../../../specs/scp-cloudcontrol-v1.0.json"),
+                ),
+                (
+                    Some("cloudcontrol 1.1"),
+                    include_str!("../../../specs/scp-cloudcontrol-v1.1.json"),
+                ),
+            ],
+            audit.clone(),
+        );
+        let panther = serve(
+            addrs[0],
+            checked(panther::router(state.clone()), panther_specs),
+        )
+        .await?;
+        let cloudcraft = serve(
+            addrs[1],
+            checked(cloudcraft::router(state.clone()), cloudcraft_specs),
+        )
+        .await?;
+        let scp = serve(addrs[2], checked(scp::router(state), scp_specs)).await?;
         Ok(Self {
             panther,
             cloudcraft,
             scp,
+            audit,
         })
+    }
+
+    /// Every answer so far that broke its spec (an undocumented status, a body that does not validate), as
+    /// sentences. The sandbox's own tests require it to stay empty.
+    pub fn violations(&self) -> Vec<String> {
+        self.audit.violations()
     }
 
     /// Base URL of its Panther API.

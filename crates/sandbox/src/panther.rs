@@ -13,7 +13,7 @@ use panther_client::types;
 use serde_json::{json, Value};
 
 use crate::reply::{decode, error, json_reply, new_id, now, validated, Provider};
-use crate::{Shared, PANTHER_TOKEN};
+use crate::{Locked, Shared, PANTHER_TOKEN};
 
 const P: Provider = Provider::Panther;
 
@@ -133,7 +133,7 @@ async fn create_account(State(state): State<Shared>, body: Bytes) -> Response {
         Err(response) => return response,
     };
     let body: Value = serde_json::from_slice(&body).unwrap_or_default();
-    let mut state = state.lock().unwrap();
+    let mut state = state.locked();
     let aws_id = request.aws_account_id.to_string();
     if state
         .panther
@@ -155,7 +155,7 @@ async fn create_account(State(state): State<Shared>, body: Bytes) -> Response {
 }
 
 async fn get_account(State(state): State<Shared>, Path(id): Path<String>) -> Response {
-    match state.lock().unwrap().panther.accounts.get(&id) {
+    match state.locked().panther.accounts.get(&id) {
         Some(account) => json_reply(StatusCode::OK, account),
         None => not_found("AWS cloud account", &id),
     }
@@ -166,7 +166,7 @@ async fn put_account(State(state): State<Shared>, Path(id): Path<String>, body: 
         Ok(body) => body,
         Err(response) => return response,
     };
-    let mut state = state.lock().unwrap();
+    let mut state = state.locked();
     let Some(existing) = state.panther.accounts.get(&id) else {
         return not_found("AWS cloud account", &id);
     };
@@ -180,15 +180,9 @@ async fn put_account(State(state): State<Shared>, Path(id): Path<String>, body: 
 }
 
 async fn delete_account(State(state): State<Shared>, Path(id): Path<String>) -> Response {
-    match state.lock().unwrap().panther.accounts.remove(&id) {
+    match state.locked().panther.accounts.remove(&id) {
         Some(_) => StatusCode::NO_CONTENT.into_response(),
-        // The spec documents no 404 for this operation; a missing account is a bad request.
-        None => error(
-            P,
-            StatusCode::BAD_REQUEST,
-            "BadRequest",
-            format!("AWS cloud account {id} does not exist"),
-        ),
+        None => not_found("AWS cloud account", &id),
     }
 }
 
@@ -208,7 +202,7 @@ async fn list_roles(
         )
         .filter(|s| !s.is_empty())
         .collect();
-    let state = state.lock().unwrap();
+    let state = state.locked();
     let mut roles: Vec<&Value> = state.panther.roles.values().collect();
     if let Some(name) = get("name").filter(|n| !n.is_empty()) {
         roles.retain(|r| r["name"] == name.as_str());
@@ -251,20 +245,9 @@ async fn create_role(State(state): State<Shared>, body: Bytes) -> Response {
         Ok(body) => body,
         Err(response) => return response,
     };
-    let mut state = state.lock().unwrap();
-    if state
-        .panther
-        .roles
-        .values()
-        .any(|r| r["name"] == body["name"])
-    {
-        // role#create documents 200 and 400 only.
-        return error(
-            P,
-            StatusCode::BAD_REQUEST,
-            "BadRequest",
-            format!("a role named {} already exists", body["name"]),
-        );
+    let mut state = state.locked();
+    if name_taken(&state.panther, &body, None) {
+        return name_conflict(&body);
     }
     let id = new_id();
     let role = role_from(&body, &id, &now());
@@ -273,7 +256,7 @@ async fn create_role(State(state): State<Shared>, body: Bytes) -> Response {
 }
 
 async fn get_role(State(state): State<Shared>, Path(id): Path<String>) -> Response {
-    match state.lock().unwrap().panther.roles.get(&id) {
+    match state.locked().panther.roles.get(&id) {
         Some(role) => json_reply(StatusCode::OK, role),
         None => not_found("role", &id),
     }
@@ -284,10 +267,13 @@ async fn update_role(State(state): State<Shared>, Path(id): Path<String>, body: 
         Ok(body) => body,
         Err(response) => return response,
     };
-    let mut state = state.lock().unwrap();
+    let mut state = state.locked();
     let Some(existing) = state.panther.roles.get(&id) else {
         return not_found("role", &id);
     };
+    if name_taken(&state.panther, &body, Some(&id)) {
+        return name_conflict(&body);
+    }
     let created = existing["createdAt"]
         .as_str()
         .unwrap_or_default()
@@ -297,8 +283,25 @@ async fn update_role(State(state): State<Shared>, Path(id): Path<String>, body: 
     json_reply(StatusCode::OK, role)
 }
 
+/// Role names are unique: another role (not `except`) already has the body's name.
+fn name_taken(store: &Store, body: &Value, except: Option<&str>) -> bool {
+    store
+        .roles
+        .iter()
+        .any(|(id, r)| Some(id.as_str()) != except && r["name"] == body["name"])
+}
+
+fn name_conflict(body: &Value) -> Response {
+    error(
+        P,
+        StatusCode::CONFLICT,
+        "Exists",
+        format!("a role named {} already exists", body["name"]),
+    )
+}
+
 async fn delete_role(State(state): State<Shared>, Path(id): Path<String>) -> Response {
-    match state.lock().unwrap().panther.roles.remove(&id) {
+    match state.locked().panther.roles.remove(&id) {
         Some(_) => StatusCode::OK.into_response(),
         None => not_found("role", &id),
     }

@@ -15,7 +15,7 @@ use scp_cloudcontrol_client::{v1_0, v1_1};
 use serde_json::{json, Value};
 
 use crate::reply::{error, json_reply, new_id, now, validated, Provider};
-use crate::{Shared, SCP_ACCESS_KEY, SCP_SECRET_KEY, SCP_TIMESTAMP_WINDOW_MS};
+use crate::{Locked, Shared, SCP_ACCESS_KEY, SCP_SECRET_KEY, SCP_TIMESTAMP_WINDOW_MS};
 
 const P: Provider = Provider::Scp;
 
@@ -67,6 +67,13 @@ fn project(version: Version, schema: &str, record: &Value) -> Value {
         ),
         _ => record.clone(),
     }
+}
+
+/// Whether the response schema's `field` can carry `value` (one of its enum values, when it has an enum).
+fn carried(version: Version, schema: &str, field: &str, value: &Value) -> bool {
+    spec(version)["components"]["schemas"][schema]["properties"][field]["enum"]
+        .as_array()
+        .is_none_or(|allowed| allowed.contains(value))
 }
 
 /// Cloud Control's records.
@@ -293,7 +300,7 @@ async fn create_landing_zone(
         Ok(request) => request,
         Err(r) => return r,
     };
-    let mut state = state.lock().unwrap();
+    let mut state = state.locked();
     if !state.scp.landing_zones.is_empty() {
         return error(
             P,
@@ -330,7 +337,7 @@ async fn show_landing_zone(
     Extension(version): Extension<Version>,
     Path(id): Path<String>,
 ) -> Response {
-    let state = state.lock().unwrap();
+    let state = state.locked();
     let Some(zone) = state.scp.landing_zones.get(&id) else {
         return not_found("landing zone", &id);
     };
@@ -357,7 +364,22 @@ async fn set_landing_zone(
         Ok(request) => request,
         Err(r) => return r,
     };
-    let mut state = state.lock().unwrap();
+    // The request takes any string, but a landing zone can only show one of its documented statuses.
+    let wanted = &request["detective_guardrail_status"];
+    if !carried(
+        version,
+        "LandingZoneV1Dot1",
+        "detective_guardrail_status",
+        wanted,
+    ) {
+        return error(
+            P,
+            StatusCode::BAD_REQUEST,
+            "CloudControl.InvalidParameter",
+            format!("detective_guardrail_status {wanted} is not a status a landing zone can have"),
+        );
+    }
+    let mut state = state.locked();
     let Some(zone) = state.scp.landing_zones.get_mut(&id) else {
         return not_found("landing zone", &id);
     };
@@ -372,36 +394,62 @@ async fn set_landing_zone(
 }
 
 async fn delete_landing_zone(State(state): State<Shared>, Path(id): Path<String>) -> Response {
-    match state.lock().unwrap().scp.landing_zones.remove(&id) {
+    match state.locked().scp.landing_zones.remove(&id) {
         Some(_) => json_reply(StatusCode::OK, job(&id)),
         None => not_found("landing zone", &id),
     }
 }
 
-fn page_params(query: &BTreeMap<String, String>) -> (usize, usize) {
-    let page = query.get("page").and_then(|p| p.parse().ok()).unwrap_or(0);
-    let size = query
-        .get("size")
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(20usize)
-        .max(1);
-    (page, size)
+/// `page` (from 0) and `size` (from 1), and the first item's index; a 400 when they are out of range (the spec
+/// bounds neither, but no page can start past `usize::MAX`).
+#[allow(clippy::result_large_err)]
+fn page_params(query: &BTreeMap<String, String>) -> Result<(usize, usize, usize), Response> {
+    let number = |key: &str, default: usize, least: usize| -> Result<usize, Response> {
+        let Some(text) = query.get(key) else {
+            return Ok(default);
+        };
+        text.parse::<usize>()
+            .ok()
+            .filter(|n| *n >= least)
+            .ok_or_else(|| {
+                error(
+                    P,
+                    StatusCode::BAD_REQUEST,
+                    "CloudControl.InvalidParameter",
+                    format!("{key} must be a whole number of at least {least}, got {text:?}"),
+                )
+            })
+    };
+    let page = number("page", 0, 0)?;
+    let size = number("size", 20, 1)?;
+    let start = page.checked_mul(size).ok_or_else(|| {
+        error(
+            P,
+            StatusCode::BAD_REQUEST,
+            "CloudControl.InvalidParameter",
+            format!("page {page} of size {size} is out of range"),
+        )
+    })?;
+    Ok((page, size, start))
 }
 
 async fn list_guardrails(
     State(state): State<Shared>,
     Query(query): Query<BTreeMap<String, String>>,
 ) -> Response {
-    let state = state.lock().unwrap();
+    let state = state.locked();
     let mut items: Vec<&Value> = state.scp.guardrails.iter().collect();
     for key in ["name", "service_name", "guidance", "status"] {
         if let Some(wanted) = query.get(key).filter(|v| !v.is_empty()) {
             items.retain(|g| g[key].as_str().is_some_and(|v| v.contains(wanted.as_str())));
         }
     }
-    let (page, size) = page_params(&query);
+    let (page, size, start) = match page_params(&query) {
+        Ok(params) => params,
+        Err(refused) => return refused,
+    };
     let count = items.len();
-    let slice: Vec<&Value> = items.into_iter().skip(page * size).take(size).collect();
+    let slice: Vec<&Value> = items.into_iter().skip(start).take(size).collect();
     json_reply(
         StatusCode::OK,
         json!({"count": count, "page": page, "size": size, "sort": ["created_at:asc"], "guardrails": slice}),
@@ -409,7 +457,7 @@ async fn list_guardrails(
 }
 
 async fn show_guardrail(State(state): State<Shared>, Path(id): Path<String>) -> Response {
-    let state = state.lock().unwrap();
+    let state = state.locked();
     match state.scp.guardrails.iter().find(|g| g["id"] == id.as_str()) {
         Some(g) => json_reply(StatusCode::OK, json!({ "guardrail": g })),
         None => not_found("guardrail", &id),
@@ -427,7 +475,7 @@ fn bind(state: &Shared, body: &Bytes, enable: bool) -> Response {
             .filter_map(|v| v.as_str().map(str::to_string))
             .collect()
     };
-    let mut state = state.lock().unwrap();
+    let mut state = state.locked();
     let mut success = Vec::new();
     let mut failed = Vec::new();
     for guardrail in strings("guardrail_ids") {
@@ -538,7 +586,7 @@ async fn list_assignments(
     State(state): State<Shared>,
     Extension(version): Extension<Version>,
 ) -> Response {
-    let state = state.lock().unwrap();
+    let state = state.locked();
     let schema = match version {
         Version::V1_0 => "BaselineAssignment",
         Version::V1_1 => "BaselineAssignmentV1Dot1",
@@ -567,7 +615,7 @@ async fn add_assignment(
         Ok(request) => request,
         Err(r) => return r,
     };
-    let mut state = state.lock().unwrap();
+    let mut state = state.locked();
     let zone_id = request["landing_zone_id"]
         .as_str()
         .unwrap_or_default()
@@ -614,16 +662,10 @@ async fn update_assignment(
     ) {
         return r;
     }
-    let state = state.lock().unwrap();
+    let state = state.locked();
     match state.scp.assignments.get(&id) {
         Some(a) => json_reply(StatusCode::OK, resource_job(&id, &a["type"])),
-        // UpdateBaselineAssignment documents no 404.
-        None => error(
-            P,
-            StatusCode::BAD_REQUEST,
-            "CloudControl.NotRegistered",
-            format!("{id} has no baseline"),
-        ),
+        None => not_found("baseline assignment", &id),
     }
 }
 
@@ -639,7 +681,7 @@ async fn remove_assignment(
     if let Err(r) = validated::<v1_1::types::BaselineAssignmentRemoveRequest>(P, &body) {
         return r;
     }
-    match state.lock().unwrap().scp.assignments.remove(&id) {
+    match state.locked().scp.assignments.remove(&id) {
         Some(a) => json_reply(StatusCode::OK, resource_job(&id, &a["type"])),
         None => not_found("baseline assignment", &id),
     }
@@ -663,13 +705,7 @@ async fn create_account(
         .as_str()
         .unwrap_or_default()
         .to_string();
-    if !state
-        .lock()
-        .unwrap()
-        .scp
-        .landing_zones
-        .contains_key(&zone_id)
-    {
+    if !state.locked().scp.landing_zones.contains_key(&zone_id) {
         return not_found("landing zone", &zone_id);
     }
     json_reply(

@@ -32,6 +32,20 @@ impl Answer {
     }
 }
 
+/// Every answer the sandbox gave in a test must conform to its spec, whatever the test itself checked.
+impl Drop for Client {
+    fn drop(&mut self) {
+        let violations = self.sandbox.violations();
+        if !std::thread::panicking() {
+            assert!(
+                violations.is_empty(),
+                "answers that broke the spec:\n{}",
+                violations.join("\n")
+            );
+        }
+    }
+}
+
 impl Client {
     async fn new() -> Self {
         // This workspace builds reqwest without a bundled TLS provider (see cloud-apis-runtime's tls module).
@@ -106,7 +120,17 @@ impl Client {
         } else {
             spec_name
         };
-        let answer = self.send(provider, method, path, body, headers).await;
+        // Every signed Cloud Control call declares its version (the spec requires the header).
+        let pinned = spec_name
+            .strip_prefix("scp-cloudcontrol-v")
+            .map(|v| format!("cloudcontrol {v}"));
+        let mut headers = headers.to_vec();
+        if let Some(version) = &pinned {
+            if !headers.iter().any(|(n, _)| *n == "scp-api-version") {
+                headers.push(("scp-api-version", version));
+            }
+        }
+        let answer = self.send(provider, method, path, body, &headers).await;
         conforms(spec_name, operation, &answer);
         answer
     }
@@ -157,6 +181,7 @@ async fn scp_refuses_a_bad_signature_and_an_unknown_version() {
     let mut request = c
         .http
         .get(format!("{}/v1/guardrails?page=0", c.sandbox.scp_url()))
+        .header("scp-api-version", "cloudcontrol 1.1")
         .build()
         .unwrap();
     Auth::scp_signature(SCP_ACCESS_KEY, SecretString::from(SCP_SECRET_KEY), "")
@@ -174,6 +199,7 @@ async fn scp_refuses_a_bad_signature_and_an_unknown_version() {
     let mut request = c
         .http
         .get(format!("{}/v1/guardrails", c.sandbox.scp_url()))
+        .header("scp-api-version", "cloudcontrol 1.1")
         .build()
         .unwrap();
     Auth::scp_signature(SCP_ACCESS_KEY, SecretString::from("not-the-secret"), "")
@@ -188,6 +214,7 @@ async fn scp_refuses_a_bad_signature_and_an_unknown_version() {
     let mut request = c
         .http
         .get(format!("{}/v1/guardrails", c.sandbox.scp_url()))
+        .header("scp-api-version", "cloudcontrol 1.1")
         .build()
         .unwrap();
     let an_hour_ago = SystemTime::now() - std::time::Duration::from_secs(3600);
@@ -209,9 +236,13 @@ async fn scp_refuses_a_bad_signature_and_an_unknown_version() {
         )
         .await;
     assert_eq!(wrong.status, StatusCode::BAD_REQUEST);
-    assert_eq!(
-        wrong.json()["errors"][0]["code"],
-        "CloudControl.InvalidApiVersion"
+    assert!(
+        wrong.json()["errors"][0]["detail"]
+            .as_str()
+            .unwrap()
+            .starts_with("header parameter `Scp-Api-Version`"),
+        "{:?}",
+        wrong.json()
     );
 
     // Panther and Cloudcraft refuse missing credentials in their own shapes.
@@ -244,7 +275,7 @@ async fn scp_refuses_a_bad_signature_and_an_unknown_version() {
 }
 
 #[tokio::test]
-async fn versions_differ_and_a_missing_header_means_the_latest() {
+async fn versions_differ_and_a_missing_version_header_is_refused() {
     let c = Client::new().await;
     let body = json!({"agree_yn": "Y", "sso_type": "ID_CENTER", "audit_account_name": "AUDIT",
         "audit_login_id": "audit@example.com", "log_archive_account_name": "LOG_ARCHIVE",
@@ -286,16 +317,17 @@ async fn versions_differ_and_a_missing_header_means_the_latest() {
             &[("scp-api-version", "cloudcontrol 1.1")],
         )
         .await;
-    let latest = c
-        .call(
-            "scp-cloudcontrol-v1.1",
-            "ShowLandingZone",
-            Method::GET,
-            &path,
-            None,
-            &[],
-        )
-        .await;
+    // The spec requires the header: a request without it is refused, naming it.
+    let unversioned = c.send("scp", Method::GET, &path, None, &[]).await;
+    assert_eq!(unversioned.status, StatusCode::BAD_REQUEST);
+    assert!(
+        unversioned.json()["errors"][0]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("`Scp-Api-Version` is required"),
+        "{:?}",
+        unversioned.json()
+    );
     assert!(v10.json()["landing_zone"]
         .get("detective_guardrail_status")
         .is_none());
@@ -303,7 +335,6 @@ async fn versions_differ_and_a_missing_header_means_the_latest() {
         v11.json()["landing_zone"]["detective_guardrail_status"],
         "ENABLED"
     );
-    assert_eq!(latest.json(), v11.json());
     // SetLandingZone exists only in 1.1.
     let set = c
         .send(
@@ -314,7 +345,7 @@ async fn versions_differ_and_a_missing_header_means_the_latest() {
             &[("scp-api-version", "cloudcontrol 1.0")],
         )
         .await;
-    assert_eq!(set.status, StatusCode::NOT_FOUND);
+    assert_eq!(set.status, StatusCode::METHOD_NOT_ALLOWED);
     let set = c
         .call(
             "scp-cloudcontrol-v1.1",
@@ -529,7 +560,7 @@ async fn crud_answers_404_for_unknown_ids_and_409_for_duplicates() {
         "scp-cloudcontrol-v1.0",
         "ListGuardrailsForTarget",
         Method::GET,
-        "/v1/guardrail-bindings/guardrails",
+        "/v1/guardrail-bindings/guardrails?target_id=ou-root",
         None,
         &[("scp-api-version", "cloudcontrol 1.0")],
     )
@@ -538,7 +569,7 @@ async fn crud_answers_404_for_unknown_ids_and_409_for_duplicates() {
         "scp-cloudcontrol-v1.1",
         "ListTargetsForGuardrail",
         Method::GET,
-        "/v1/guardrail-bindings/targets",
+        "/v1/guardrail-bindings/targets?guardrail_id=gr-region-lock&target_type=OU",
         None,
         &[],
     )
@@ -838,13 +869,14 @@ async fn every_operation_answers_as_its_spec_says() {
             (
                 "ListGuardrailsForTarget",
                 Method::GET,
-                "/v1/guardrail-bindings/guardrails".to_string(),
+                "/v1/guardrail-bindings/guardrails?target_id=ou-root".to_string(),
                 None,
             ),
             (
                 "ListTargetsForGuardrail",
                 Method::GET,
-                "/v1/guardrail-bindings/targets".to_string(),
+                "/v1/guardrail-bindings/targets?guardrail_id=gr-region-lock&target_type=OU"
+                    .to_string(),
                 None,
             ),
             (
@@ -912,5 +944,217 @@ async fn every_operation_answers_as_its_spec_says() {
         seen.len(),
         total,
         "every operation of every spec was exercised"
+    );
+}
+
+#[tokio::test]
+async fn parameters_are_validated_against_the_spec_for_every_operation() {
+    let c = Client::new().await;
+    let account = "0f6b3c8e-6d1a-4c52-9e7b-2a4d5f8c1b3e";
+    let snapshot = |query: &str| format!("/aws/account/{account}/us-east-1/png?{query}");
+    /// Spec, operation, method, path and query, extra headers, the parameter the refusal must name.
+    type Case<'a> = (
+        &'a str,
+        &'a str,
+        Method,
+        String,
+        &'a [(&'a str, &'a str)],
+        &'a str,
+    );
+    let cases: Vec<Case> = vec![
+        (
+            "panther",
+            "role#list",
+            Method::GET,
+            "/roles?sort-dir=bogus".into(),
+            &[],
+            "sort-dir",
+        ),
+        (
+            "scp-cloudcontrol-v1.1",
+            "ListGuardrails",
+            Method::GET,
+            "/v1/guardrails?size=AAA".into(),
+            &[],
+            "size",
+        ),
+        (
+            "scp-cloudcontrol-v1.1",
+            "ListGuardrails",
+            Method::GET,
+            "/v1/guardrails?size=-5".into(),
+            &[],
+            "size",
+        ),
+        (
+            "scp-cloudcontrol-v1.1",
+            "ListGuardrails",
+            Method::GET,
+            "/v1/guardrails?page=-1".into(),
+            &[],
+            "page",
+        ),
+        (
+            "scp-cloudcontrol-v1.1",
+            "ListBaselineAssignments",
+            Method::GET,
+            "/v1/baseline-assignments?status=AAA".into(),
+            &[],
+            "status",
+        ),
+        (
+            "scp-cloudcontrol-v1.1",
+            "ListGuardrails",
+            Method::GET,
+            "/v1/guardrails".into(),
+            &[("accept-language", "xx-XX")],
+            "Accept-Language",
+        ),
+        (
+            "cloudcraft",
+            "snapshotAwsAccount",
+            Method::GET,
+            snapshot("width=null"),
+            &[],
+            "width",
+        ),
+        (
+            "cloudcraft",
+            "snapshotAwsAccount",
+            Method::GET,
+            snapshot("label=maybe"),
+            &[],
+            "label",
+        ),
+        (
+            "cloudcraft",
+            "snapshotAwsAccount",
+            Method::GET,
+            snapshot("theme=bogus"),
+            &[],
+            "theme",
+        ),
+        (
+            "cloudcraft",
+            "snapshotAwsAccount",
+            Method::GET,
+            snapshot("scale=abc"),
+            &[],
+            "scale",
+        ),
+    ];
+    for (spec_name, operation, method, path, headers, parameter) in cases {
+        let answer = c
+            .call(spec_name, operation, method, &path, None, headers)
+            .await;
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{path}");
+        let body = answer.json();
+        let message = body["message"]
+            .as_str()
+            .or(body["error"].as_str())
+            .or(body["errors"][0]["detail"].as_str())
+            .unwrap_or_else(|| panic!("{path}: no message in the provider's shape: {body}"));
+        assert!(
+            message.contains(&format!("`{parameter}`")),
+            "{path}: {message}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_overflowing_page_is_refused_and_the_sandbox_keeps_serving() {
+    let c = Client::new().await;
+    for query in [
+        "page=9223372036854775807&size=20",
+        "page=3&size=9223372036854775807",
+    ] {
+        let answer = c
+            .call(
+                "scp-cloudcontrol-v1.1",
+                "ListGuardrails",
+                Method::GET,
+                &format!("/v1/guardrails?{query}"),
+                None,
+                &[],
+            )
+            .await;
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{query}");
+        assert_eq!(answer.json()["errors"][0]["status"], 400);
+    }
+    // Every provider still serves data afterwards.
+    let guardrails = c
+        .call(
+            "scp-cloudcontrol-v1.1",
+            "ListGuardrails",
+            Method::GET,
+            "/v1/guardrails?page=0&size=2",
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(
+        guardrails.json()["guardrails"].as_array().map(Vec::len),
+        Some(2)
+    );
+    let roles = c
+        .call("panther", "role#list", Method::GET, "/roles", None, &[])
+        .await;
+    assert_eq!(roles.status, StatusCode::OK);
+    let accounts = c
+        .call(
+            "cloudcraft",
+            "listAwsAccounts",
+            Method::GET,
+            "/aws/account",
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(accounts.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_landing_zone_only_takes_a_status_it_can_show() {
+    let c = Client::new().await;
+    let created = c
+        .call(
+            "scp-cloudcontrol-v1.1",
+            "CreateLandingZone",
+            Method::POST,
+            "/v1/landing-zones",
+            Some(example_body("scp-cloudcontrol-v1.1", "CreateLandingZone")),
+            &[],
+        )
+        .await;
+    let path = format!(
+        "/v1/landing-zones/{}",
+        created.json()["landing_zone_id"].as_str().unwrap()
+    );
+    for bad in ["", "BOGUS"] {
+        let set = c
+            .call(
+                "scp-cloudcontrol-v1.1",
+                "SetLandingZone",
+                Method::PUT,
+                &path,
+                Some(json!({ "detective_guardrail_status": bad })),
+                &[],
+            )
+            .await;
+        assert_eq!(set.status, StatusCode::BAD_REQUEST, "{bad:?}");
+    }
+    let shown = c
+        .call(
+            "scp-cloudcontrol-v1.1",
+            "ShowLandingZone",
+            Method::GET,
+            &path,
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(
+        shown.json()["landing_zone"]["detective_guardrail_status"],
+        "ENABLED"
     );
 }

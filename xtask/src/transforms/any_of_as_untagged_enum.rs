@@ -109,7 +109,11 @@ mod tests {
                 {"type": "array", "items": {"type": "object"}}
             ])
         );
-        assert!(prop.get("anyOf").is_none() && prop.get("type").is_none() && prop.get("items").is_none());
+        assert!(
+            prop.get("anyOf").is_none()
+                && prop.get("type").is_none()
+                && prop.get("items").is_none()
+        );
         assert_eq!(prop["nullable"], true);
         assert_eq!(prop["example"], json!({"anyOf": "data, not a schema"}));
         assert_eq!(changes.len(), 1);

@@ -255,6 +255,9 @@ pub mod operations {
         pub fn forbidden(self) -> Self {
             Self(self.0.status(403u16))
         }
+        pub fn not_found(self) -> Self {
+            Self(self.0.status(404u16))
+        }
     }
     pub struct AddBaselineAssignmentWhen(::httpmock::When);
     impl AddBaselineAssignmentWhen {
@@ -464,7 +467,7 @@ pub mod operations {
         }
         pub fn page<T>(self, value: T) -> Self
         where
-            T: Into<Option<i64>>,
+            T: Into<Option<u64>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("page", value.to_string()))
@@ -474,7 +477,7 @@ pub mod operations {
         }
         pub fn size<T>(self, value: T) -> Self
         where
-            T: Into<Option<i64>>,
+            T: Into<Option<::std::num::NonZeroU64>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("size", value.to_string()))
@@ -572,7 +575,7 @@ pub mod operations {
         }
         pub fn page<T>(self, value: T) -> Self
         where
-            T: Into<Option<i64>>,
+            T: Into<Option<u64>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("page", value.to_string()))
@@ -582,7 +585,7 @@ pub mod operations {
         }
         pub fn size<T>(self, value: T) -> Self
         where
-            T: Into<Option<i64>>,
+            T: Into<Option<::std::num::NonZeroU64>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("size", value.to_string()))
@@ -697,7 +700,7 @@ pub mod operations {
         }
         pub fn page<T>(self, value: T) -> Self
         where
-            T: Into<Option<i64>>,
+            T: Into<Option<u64>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("page", value.to_string()))
@@ -717,7 +720,7 @@ pub mod operations {
         }
         pub fn size<T>(self, value: T) -> Self
         where
-            T: Into<Option<i64>>,
+            T: Into<Option<::std::num::NonZeroU64>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("size", value.to_string()))

@@ -6008,6 +6008,7 @@ pub mod builder {
                 400u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
                 401u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
                 403u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
+                404u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -6493,8 +6494,8 @@ pub mod builder {
         client: &'a super::Client,
         landing_zone_id: Result<Option<::std::string::String>, String>,
         name: Result<Option<::std::string::String>, String>,
-        page: Result<Option<i64>, String>,
-        size: Result<Option<i64>, String>,
+        page: Result<Option<u64>, String>,
+        size: Result<Option<::std::num::NonZeroU64>, String>,
         sort: Result<Option<::std::string::String>, String>,
         target_id: Result<::std::string::String, String>,
         accept_language: Result<Option<types::AcceptLanguage>, String>,
@@ -6532,22 +6533,21 @@ pub mod builder {
         }
         pub fn page<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: std::convert::TryInto<u64>,
         {
             self.page = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+                .map_err(|_| "conversion to `u64` for page failed".to_string());
             self
         }
         pub fn size<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: std::convert::TryInto<::std::num::NonZeroU64>,
         {
-            self.size = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for size failed".to_string());
+            self.size = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: num :: NonZeroU64` for size failed".to_string()
+            });
             self
         }
         pub fn sort<V>(mut self, value: V) -> Self
@@ -6662,8 +6662,8 @@ pub mod builder {
         guardrail_id: Result<::std::string::String, String>,
         landing_zone_id: Result<Option<::std::string::String>, String>,
         name: Result<Option<::std::string::String>, String>,
-        page: Result<Option<i64>, String>,
-        size: Result<Option<i64>, String>,
+        page: Result<Option<u64>, String>,
+        size: Result<Option<::std::num::NonZeroU64>, String>,
         sort: Result<Option<::std::string::String>, String>,
         target_type: Result<types::ListTargetsForGuardrailTargetType, String>,
         accept_language: Result<Option<types::AcceptLanguage>, String>,
@@ -6711,22 +6711,21 @@ pub mod builder {
         }
         pub fn page<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: std::convert::TryInto<u64>,
         {
             self.page = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+                .map_err(|_| "conversion to `u64` for page failed".to_string());
             self
         }
         pub fn size<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: std::convert::TryInto<::std::num::NonZeroU64>,
         {
-            self.size = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for size failed".to_string());
+            self.size = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: num :: NonZeroU64` for size failed".to_string()
+            });
             self
         }
         pub fn sort<V>(mut self, value: V) -> Self
@@ -6852,9 +6851,9 @@ pub mod builder {
         guidance: Result<Option<::std::string::String>, String>,
         landing_zone_id: Result<Option<::std::string::String>, String>,
         name: Result<Option<::std::string::String>, String>,
-        page: Result<Option<i64>, String>,
+        page: Result<Option<u64>, String>,
         service_name: Result<Option<::std::string::String>, String>,
-        size: Result<Option<i64>, String>,
+        size: Result<Option<::std::num::NonZeroU64>, String>,
         sort: Result<Option<::std::string::String>, String>,
         status: Result<Option<::std::string::String>, String>,
         accept_language: Result<Option<types::AcceptLanguage>, String>,
@@ -6913,12 +6912,12 @@ pub mod builder {
         }
         pub fn page<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: std::convert::TryInto<u64>,
         {
             self.page = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+                .map_err(|_| "conversion to `u64` for page failed".to_string());
             self
         }
         pub fn service_name<V>(mut self, value: V) -> Self
@@ -6932,12 +6931,11 @@ pub mod builder {
         }
         pub fn size<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: std::convert::TryInto<::std::num::NonZeroU64>,
         {
-            self.size = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for size failed".to_string());
+            self.size = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: num :: NonZeroU64` for size failed".to_string()
+            });
             self
         }
         pub fn sort<V>(mut self, value: V) -> Self

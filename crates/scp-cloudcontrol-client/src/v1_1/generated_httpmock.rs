@@ -256,6 +256,9 @@ pub mod operations {
         pub fn forbidden(self) -> Self {
             Self(self.0.status(403u16))
         }
+        pub fn not_found(self) -> Self {
+            Self(self.0.status(404u16))
+        }
     }
     pub struct AddBaselineAssignmentWhen(::httpmock::When);
     impl AddBaselineAssignmentWhen {
@@ -526,7 +529,7 @@ pub mod operations {
         }
         pub fn page<T>(self, value: T) -> Self
         where
-            T: Into<Option<i64>>,
+            T: Into<Option<u64>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("page", value.to_string()))
@@ -536,7 +539,7 @@ pub mod operations {
         }
         pub fn size<T>(self, value: T) -> Self
         where
-            T: Into<Option<i64>>,
+            T: Into<Option<::std::num::NonZeroU64>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("size", value.to_string()))
@@ -634,7 +637,7 @@ pub mod operations {
         }
         pub fn page<T>(self, value: T) -> Self
         where
-            T: Into<Option<i64>>,
+            T: Into<Option<u64>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("page", value.to_string()))
@@ -644,7 +647,7 @@ pub mod operations {
         }
         pub fn size<T>(self, value: T) -> Self
         where
-            T: Into<Option<i64>>,
+            T: Into<Option<::std::num::NonZeroU64>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("size", value.to_string()))
@@ -759,7 +762,7 @@ pub mod operations {
         }
         pub fn page<T>(self, value: T) -> Self
         where
-            T: Into<Option<i64>>,
+            T: Into<Option<u64>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("page", value.to_string()))
@@ -779,7 +782,7 @@ pub mod operations {
         }
         pub fn size<T>(self, value: T) -> Self
         where
-            T: Into<Option<i64>>,
+            T: Into<Option<::std::num::NonZeroU64>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("size", value.to_string()))

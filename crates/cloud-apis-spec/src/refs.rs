@@ -1,4 +1,4 @@
-//! Small JSON helpers shared by the test modules.
+//! Following `$ref`s inside one document.
 
 use serde_json::Value;
 

@@ -5,6 +5,9 @@
 //! standard draft 2020-12 validator (the `jsonschema` crate, with format checks on) accepts exactly what the spec
 //! means. `$ref`s keep pointing at `#/components/schemas/...`: the converted components travel with every schema.
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
+
 use serde_json::{json, Map, Value};
 
 /// Keywords whose value is a single subschema.
@@ -67,9 +70,11 @@ pub fn to_json_schema(schema: &Value) -> Value {
     Value::Object(out)
 }
 
-/// Validates instances against schemas taken from one OpenAPI document.
+/// Validates instances against schemas taken from one OpenAPI document. Each schema is compiled once, on first
+/// use, and kept.
 pub struct DocumentValidator {
     components: Value,
+    compiled: Mutex<HashMap<String, Arc<jsonschema::Validator>>>,
 }
 
 impl DocumentValidator {
@@ -86,13 +91,21 @@ impl DocumentValidator {
             .unwrap_or_default();
         Self {
             components: json!({ "schemas": schemas }),
+            compiled: Mutex::default(),
         }
     }
 
-    /// Validates `instance` against an OpenAPI schema object of this document (inline or a `$ref`).
-    ///
-    /// Returns every violation as `"<instance path>: <message>"`.
-    pub fn validate(&self, schema: &Value, instance: &Value) -> Result<(), Vec<String>> {
+    fn compile(&self, schema: &Value) -> Result<Arc<jsonschema::Validator>, Vec<String>> {
+        let key = schema.to_string();
+        let known = self
+            .compiled
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&key)
+            .cloned();
+        if let Some(validator) = known {
+            return Ok(validator);
+        }
         let mut root = match to_json_schema(schema) {
             Value::Object(map) => map,
             other => return Err(vec![format!("schema is not an object: {other}")]),
@@ -102,6 +115,19 @@ impl DocumentValidator {
             .should_validate_formats(true)
             .build(&Value::Object(root))
             .map_err(|e| vec![format!("schema does not compile: {e}")])?;
+        let validator = Arc::new(validator);
+        self.compiled
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(key, validator.clone());
+        Ok(validator)
+    }
+
+    /// Validates `instance` against an OpenAPI schema object of this document (inline or a `$ref`).
+    ///
+    /// Returns every violation as `"<instance path>: <message>"`.
+    pub fn validate(&self, schema: &Value, instance: &Value) -> Result<(), Vec<String>> {
+        let validator = self.compile(schema)?;
         let errors: Vec<String> = validator
             .iter_errors(instance)
             .map(|e| format!("{}: {}", e.instance_path(), e))
