@@ -124,16 +124,6 @@ fn client_tokens(
             operations: &[#(#operations),*],
         };
 
-        /// Every operation of this client goes through the shared runtime.
-        impl ClientHooks<cloud_apis_runtime::Runtime> for Client {
-            async fn exec(
-                &self,
-                request: reqwest::Request,
-                info: &OperationInfo,
-            ) -> reqwest::Result<reqwest::Response> {
-                self.inner.execute(&API, &self.client, request, info).await
-            }
-        }
     };
     Ok((tokens, passes))
 }

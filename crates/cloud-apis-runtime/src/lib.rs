@@ -1,7 +1,8 @@
 //! The request pipeline shared by every generated client in the workspace.
 //!
-//! Each generated `Client` carries a [`Runtime`] as its progenitor "inner" value, and the generator emits an
-//! `impl ClientHooks<Runtime> for Client` whose `exec` hands every request to [`Runtime::execute`]. Every
+//! Each generated `Client` carries a [`Runtime`] as its progenitor "inner" value, and each client crate's hand-written
+//! `lib.rs` calls [`route_through_runtime!`], whose `ClientHooks::exec` hands every request to [`Runtime::execute`].
+//! Every
 //! generated `send()` runs inside [`record_call`] and returns this crate's [`Error`]; path parameters pass
 //! through [`path_param`], and `Client::new` builds its HTTP client with [`http_client_builder`] (no redirects). Runtime concerns
 //! (authentication and request signing, pinned headers, user agent) therefore live here once, for every operation
@@ -34,5 +35,32 @@ pub use tls::ensure_crypto_provider;
 
 /// Re-exported so generated code can name the hook types through this crate.
 pub use progenitor_client::{ClientHooks, OperationInfo};
+/// Re-exported for [`route_through_runtime!`].
+#[doc(hidden)]
+pub use reqwest;
+
+/// Routes every request of a generated client through its [`Runtime`]: the one line in each client crate's
+/// hand-written `lib.rs` that connects progenitor's generated code to the shared pipeline (authentication and
+/// signing, pinned headers, retries, timeouts, tracing, the call record behind [`Error`]).
+///
+/// ```ignore
+/// mod generated;
+/// pub use generated::*;
+/// cloud_apis_runtime::route_through_runtime!(generated::Client, generated::API);
+/// ```
+#[macro_export]
+macro_rules! route_through_runtime {
+    ($client:ty, $api:expr) => {
+        impl $crate::ClientHooks<$crate::Runtime> for $client {
+            async fn exec(
+                &self,
+                request: $crate::reqwest::Request,
+                info: &$crate::OperationInfo,
+            ) -> $crate::reqwest::Result<$crate::reqwest::Response> {
+                self.inner.execute(&$api, &self.client, request, info).await
+            }
+        }
+    };
+}
 /// Re-exported so callers can build credentials without depending on `secrecy` themselves.
 pub use secrecy::{ExposeSecret, SecretString};

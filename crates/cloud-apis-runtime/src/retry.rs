@@ -22,8 +22,8 @@ use reqwest::{Method, StatusCode};
 /// use cloud_apis_runtime::RetryPolicy;
 ///
 /// let policy = RetryPolicy::default().max_attempts(5).max_backoff(Duration::from_secs(2));
-/// assert_eq!(policy.get_max_attempts(), 5);
-/// assert_eq!(RetryPolicy::disabled().get_max_attempts(), 1);
+/// assert_eq!(policy.attempts(), 5);
+/// assert_eq!(RetryPolicy::disabled().attempts(), 1);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RetryPolicy {
@@ -84,7 +84,7 @@ impl RetryPolicy {
     }
 
     /// Attempts in all.
-    pub fn get_max_attempts(&self) -> u32 {
+    pub fn attempts(&self) -> u32 {
         self.max_attempts
     }
 

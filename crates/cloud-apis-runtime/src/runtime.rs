@@ -143,7 +143,7 @@ impl Runtime {
         let mut next = Some(request);
         while let Some(mut this) = next.take() {
             // Keep a copy for the next attempt; a request whose body cannot be cloned (a stream) gets one attempt.
-            next = (attempt < policy.get_max_attempts())
+            next = (attempt < policy.attempts())
                 .then(|| this.try_clone())
                 .flatten();
             let last = next.is_none();

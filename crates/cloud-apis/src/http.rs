@@ -23,7 +23,7 @@ use crate::ConfigError;
 /// let options = cloud_apis::HttpOptions::default()
 ///     .connect_timeout(Duration::from_secs(5))
 ///     .request_timeout(Duration::from_secs(60));
-/// assert_eq!(options.get_request_timeout(), Some(Duration::from_secs(60)));
+/// assert_eq!(options.configured_request_timeout(), Some(Duration::from_secs(60)));
 /// ```
 #[derive(Debug, Clone, Default)]
 pub struct HttpOptions {
@@ -71,12 +71,12 @@ impl HttpOptions {
     }
 
     /// The retry policy.
-    pub fn get_retry(&self) -> &RetryPolicy {
+    pub fn retry_policy(&self) -> &RetryPolicy {
         &self.retry
     }
 
     /// The configured request timeout, if one was set.
-    pub fn get_request_timeout(&self) -> Option<Duration> {
+    pub fn configured_request_timeout(&self) -> Option<Duration> {
         self.request_timeout
     }
 

@@ -34,6 +34,8 @@ pub mod scp;
 pub use cloud_apis_runtime::{Error, ErrorKind, RetryPolicy, MESSAGE_CHARS};
 pub use error::ConfigError;
 pub use http::{HttpOptions, DEFAULT_CONNECT_TIMEOUT};
+/// Re-exported: Cloudcraft account ids are `uuid::Uuid`s, so callers can name them without a dependency of their own.
+pub use uuid;
 
 use cloud_apis_runtime::{Runtime, RuntimeBuilder};
 use reqwest::header::HeaderValue;
@@ -54,7 +56,7 @@ pub(crate) fn runtime_builder(
         HeaderValue::from_str(&user_agent(provider)).expect("crate name and version are ASCII");
     Runtime::builder()
         .user_agent(agent)
-        .retry(http.get_retry().clone())
+        .retry(http.retry_policy().clone())
         .request_timeout(http.effective_request_timeout(default_timeout))
 }
 

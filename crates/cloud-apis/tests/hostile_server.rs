@@ -7,7 +7,7 @@ mod support;
 use std::time::{Duration, Instant};
 
 use cloud_apis::cloudcraft::types::SnapshotAwsAccountFormat;
-use cloud_apis::cloudcraft::{snapshot, Snapshot, SnapshotRequest};
+use cloud_apis::cloudcraft::{ClientSnapshotExt, Snapshot, SnapshotRequest};
 use cloud_apis::panther::types::RoleApiModifyRole;
 use cloud_apis::{ErrorKind, HttpOptions, RetryPolicy};
 use cloud_apis_runtime::scp_signature::{sign, SignatureInput};
@@ -465,7 +465,8 @@ async fn snapshot_past_the_deadline(
 ) -> (cloud_apis::Error, usize) {
     let api = ScriptedServer::start(script).await;
     let started = Instant::now();
-    let err = snapshot(&cloudcraft(&api.base_url), &png_request(deadline))
+    let err = cloudcraft(&api.base_url)
+        .snapshot(&png_request(deadline))
         .await
         .unwrap_err();
     let took = started.elapsed();
@@ -510,7 +511,8 @@ async fn a_long_download_is_not_cut_by_the_request_timeout() {
         .request_timeout(Duration::from_millis(500))
         .idle_timeout(Duration::from_secs(1));
     let client = cloudcraft_with(&api.base_url, http);
-    let Snapshot::Document(document) = snapshot(&client, &png_request(Duration::from_secs(5)))
+    let Snapshot::Document(document) = client
+        .snapshot(&png_request(Duration::from_secs(5)))
         .await
         .unwrap()
     else {
@@ -532,12 +534,11 @@ async fn a_stalled_download_fails_naming_the_snapshot() {
     }])
     .await;
     let http = quick(RetryPolicy::disabled()).idle_timeout(Duration::from_millis(300));
-    let Snapshot::Document(document) = snapshot(
-        &cloudcraft_with(&api.base_url, http),
-        &png_request(Duration::from_secs(5)),
-    )
-    .await
-    .unwrap() else {
+    let Snapshot::Document(document) = cloudcraft_with(&api.base_url, http)
+        .snapshot(&png_request(Duration::from_secs(5)))
+        .await
+        .unwrap()
+    else {
         panic!("expected a document")
     };
     let err = document.write_to(&mut Vec::new()).await.unwrap_err();

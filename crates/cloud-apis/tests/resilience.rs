@@ -4,7 +4,7 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use cloud_apis::cloudcraft::{snapshot, Snapshot, SnapshotRequest};
+use cloud_apis::cloudcraft::{ClientSnapshotExt, Snapshot, SnapshotRequest};
 use cloud_apis::scp::{Environment, ScpConfig};
 use cloud_apis::{ErrorKind, RetryPolicy};
 use cloud_apis_runtime::scp_signature::{sign, SignatureInput};
@@ -271,7 +271,8 @@ async fn snapshot_polls_through_202s_to_the_blueprint() {
     .exclude(["ec2", "sg"])
     .options(|b| b.label(false))
     .poll_interval(Duration::from_millis(10));
-    let Snapshot::Blueprint(blueprint) = snapshot(&cloudcraft(&server.base_url), &request)
+    let Snapshot::Blueprint(blueprint) = cloudcraft(&server.base_url)
+        .snapshot(&request)
         .await
         .unwrap()
     else {
@@ -304,7 +305,8 @@ async fn snapshot_gives_up_at_the_deadline_saying_the_render_is_still_running() 
     )
     .deadline(Duration::from_millis(900))
     .poll_interval(Duration::from_millis(250));
-    let err = snapshot(&cloudcraft(&server.base_url()), &request)
+    let err = cloudcraft(&server.base_url())
+        .snapshot(&request)
         .await
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Deadline);
@@ -335,7 +337,8 @@ async fn a_binary_snapshot_streams_to_a_file() {
         cloud_apis::cloudcraft::types::SnapshotAwsAccountFormat::Png,
     )
     .poll_interval(Duration::from_millis(5));
-    let Snapshot::Document(doc) = snapshot(&cloudcraft(&server.base_url), &request)
+    let Snapshot::Document(doc) = cloudcraft(&server.base_url)
+        .snapshot(&request)
         .await
         .unwrap()
     else {

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use cloud_apis::cloudcraft::CloudcraftConfig;
 use cloud_apis::cloudcraft::{
-    self, snapshot, types::SnapshotAwsAccountFormat, Snapshot, SnapshotRequest,
+    self, types::SnapshotAwsAccountFormat, ClientSnapshotExt, Snapshot, SnapshotRequest,
 };
 use cloud_apis::panther::PantherConfig;
 use cloud_apis::panther::{self, types as pt};
@@ -143,7 +143,7 @@ pub async fn run(t: &Targets, out_dir: &Path) -> Result<Outcome> {
         let png = SnapshotRequest::new(id, "us-east-1", SnapshotAwsAccountFormat::Png)
             .options(|b| b.width(1200).height(800).theme("dark"))
             .poll_interval(std::time::Duration::from_millis(200));
-        if let Snapshot::Document(document) = snapshot(&t.cloudcraft, &png).await? {
+        if let Snapshot::Document(document) = t.cloudcraft.snapshot(&png).await? {
             let path = out_dir.join("snapshot.png");
             let bytes = document.save(&path).await?;
             println!(
@@ -154,7 +154,7 @@ pub async fn run(t: &Targets, out_dir: &Path) -> Result<Outcome> {
         }
         let json = SnapshotRequest::new(id, "us-east-1", SnapshotAwsAccountFormat::Json)
             .poll_interval(std::time::Duration::from_millis(200));
-        if let Snapshot::Blueprint(blueprint) = snapshot(&t.cloudcraft, &json).await? {
+        if let Snapshot::Blueprint(blueprint) = t.cloudcraft.snapshot(&json).await? {
             let path = out_dir.join("inventory.json");
             std::fs::write(&path, serde_json::to_vec_pretty(&blueprint)?)?;
             let nodes = blueprint

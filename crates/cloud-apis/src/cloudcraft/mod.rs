@@ -19,7 +19,7 @@ use std::time::Duration;
 
 mod snapshot;
 
-pub use snapshot::{snapshot, Snapshot, SnapshotDocument, SnapshotRequest};
+pub use snapshot::{ClientSnapshotExt, Snapshot, SnapshotDocument, SnapshotRequest};
 
 use cloud_apis_runtime::{Auth, ExposeSecret, SecretString};
 
@@ -101,7 +101,7 @@ impl CloudcraftConfig {
         if let Some(retries) = env.parse::<u32>(ENV_MAX_RETRIES, "a whole number")? {
             let policy = config
                 .http
-                .get_retry()
+                .retry_policy()
                 .clone()
                 .max_attempts(retries.saturating_add(1));
             config.http = config.http.retry(policy);
@@ -206,9 +206,9 @@ mod tests {
             (ENV_MAX_RETRIES, "5"),
         ]);
         let config = CloudcraftConfig::from(&env).unwrap();
-        assert_eq!(config.http.get_retry().get_max_attempts(), 6);
+        assert_eq!(config.http.retry_policy().attempts(), 6);
         assert_eq!(
-            config.http.get_request_timeout(),
+            config.http.configured_request_timeout(),
             Some(Duration::from_secs(45))
         );
         let client = config.build().unwrap();

@@ -1,18 +1,19 @@
 //! Live snapshots of an AWS account, with Cloudcraft's rendering long poll handled.
 //!
-//! While a snapshot renders, Cloudcraft answers `202 {"code": "STILL_PROCESSING", "retry": true}`. [`snapshot`]
+//! While a snapshot renders, Cloudcraft answers `202 {"code": "STILL_PROCESSING", "retry": true}`.
+//! [`ClientSnapshotExt::snapshot`]
 //! asks again until the document arrives or the request's deadline passes, then gives the blueprint as a typed
 //! value (`json`) or the document as a byte stream (`svg`, `png`, `pdf`, `mxGraph`) that can be written to a file
 //! or any `AsyncWrite` without holding it in memory.
 //!
 //! ```no_run
 //! # async fn run(cloudcraft: cloud_apis::cloudcraft::Client, account: uuid::Uuid) -> Result<(), cloud_apis::Error> {
-//! use cloud_apis::cloudcraft::{snapshot, types::SnapshotAwsAccountFormat, Snapshot, SnapshotRequest};
+//! use cloud_apis::cloudcraft::{types::SnapshotAwsAccountFormat, ClientSnapshotExt, Snapshot, SnapshotRequest};
 //!
 //! let request = SnapshotRequest::new(account, "us-east-1", SnapshotAwsAccountFormat::Png)
 //!     .exclude(["ec2", "sg"])
 //!     .options(|b| b.width(1920).height(1080).grid(true));
-//! if let Snapshot::Document(png) = snapshot(&cloudcraft, &request).await? {
+//! if let Snapshot::Document(png) = cloudcraft.snapshot(&request).await? {
 //!     let bytes = png.save("snapshot.png").await?;
 //!     println!("wrote {bytes} bytes");
 //! }
@@ -283,13 +284,30 @@ async fn poll(client: &Client, request: &SnapshotRequest, polls: u32) -> Result<
     })))
 }
 
-/// Renders a snapshot, polling again while Cloudcraft answers 202, until the document arrives or the request's
-/// deadline passes.
-///
-/// The deadline bounds everything up to the document's first bytes (a poll in flight is abandoned when it
-/// passes), so the call returns within the deadline whatever the server does; the document itself then streams
-/// for as long as it keeps coming (see [`SnapshotDocument`]). A blueprint (`json`) is read within the deadline.
-pub async fn snapshot(client: &Client, request: &SnapshotRequest) -> Result<Snapshot, Error> {
+/// Operations of the Cloudcraft client made of several calls, as methods of [`Client`] (import the trait).
+pub trait ClientSnapshotExt {
+    /// Renders a snapshot, polling again while Cloudcraft answers 202, until the document arrives or the request's
+    /// deadline passes. (The raw `snapshot_aws_account` returns the 202 "still processing" answer as a success.)
+    ///
+    /// The deadline bounds everything up to the document's first bytes (a poll in flight is abandoned when it
+    /// passes), so the call returns within the deadline whatever the server does; the document itself then streams
+    /// for as long as it keeps coming (see [`SnapshotDocument`]). A blueprint (`json`) is read within the deadline.
+    fn snapshot(
+        &self,
+        request: &SnapshotRequest,
+    ) -> impl std::future::Future<Output = Result<Snapshot, Error>> + Send;
+}
+
+impl ClientSnapshotExt for Client {
+    fn snapshot(
+        &self,
+        request: &SnapshotRequest,
+    ) -> impl std::future::Future<Output = Result<Snapshot, Error>> + Send {
+        render(self, request)
+    }
+}
+
+async fn render(client: &Client, request: &SnapshotRequest) -> Result<Snapshot, Error> {
     let started = Instant::now();
     let deadline = started + request.deadline;
     let mut polls = 0u32;

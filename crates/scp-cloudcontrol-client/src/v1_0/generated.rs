@@ -6887,13 +6887,3 @@ pub const API: cloud_apis_runtime::Api = cloud_apis_runtime::Api {
         },
     ],
 };
-#[doc = r" Every operation of this client goes through the shared runtime."]
-impl ClientHooks<cloud_apis_runtime::Runtime> for Client {
-    async fn exec(
-        &self,
-        request: reqwest::Request,
-        info: &OperationInfo,
-    ) -> reqwest::Result<reqwest::Response> {
-        self.inner.execute(&API, &self.client, request, info).await
-    }
-}

@@ -6,6 +6,10 @@ mod generated;
 
 /// Every operation's error: the runtime's record of the call and the provider's answer (shadows progenitor's).
 pub use cloud_apis_runtime::{Error, ErrorKind};
+
+// Every request of every operation goes through the shared runtime: credentials and signing, pinned headers,
+// retries, timeouts, tracing, and the call record behind `Error`.
+cloud_apis_runtime::route_through_runtime!(generated::Client, generated::API);
 pub use generated::*;
 
 #[cfg(feature = "httpmock")]
