@@ -31,6 +31,8 @@ pub const MESSAGE_CHARS: usize = 1024;
 pub enum ErrorKind {
     /// A bad argument, refused before anything was sent.
     InvalidRequest,
+    /// The client's configuration is unusable (a missing or malformed setting, named in the message).
+    Config,
     /// The service answered with an error status (or a redirect, which is never followed).
     Status,
     /// No (complete) response: connection, timeout, TLS, reading the body.
@@ -236,6 +238,9 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let call = &self.inner.call;
         let detail = self.inner.detail.as_deref().unwrap_or("");
+        if self.inner.kind == ErrorKind::Config {
+            return write!(f, "{detail}");
+        }
         if self.inner.kind == ErrorKind::InvalidRequest {
             write!(f, "invalid request, nothing was sent: ")?;
             if !call.operation.is_empty() {
@@ -317,7 +322,10 @@ impl fmt::Display for Error {
                 write!(f, ": {detail}")
             }
             ErrorKind::PaginationStalled => write!(f, "pagination stalled: {detail}"),
-            ErrorKind::Deadline | ErrorKind::Other | ErrorKind::InvalidRequest => {
+            ErrorKind::Deadline
+            | ErrorKind::Other
+            | ErrorKind::InvalidRequest
+            | ErrorKind::Config => {
                 write!(f, "failed: {detail}")
             }
         }

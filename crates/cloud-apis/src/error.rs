@@ -1,11 +1,12 @@
-//! Errors raised while building a client, before any request is sent.
+//! Errors raised while building a client, before any request is sent. They reach callers as
+//! [`crate::Error`] of kind [`crate::ErrorKind::Config`], whose message names the setting at fault.
 
 use cloud_apis_runtime::InvalidCredential;
 
 /// A client could not be built from the given configuration. Messages name the environment variable or field at
 /// fault and never contain a secret.
 #[derive(Debug, thiserror::Error)]
-pub enum ConfigError {
+pub(crate) enum ConfigError {
     /// A required setting is absent.
     #[error("{name} is not set")]
     Missing {
@@ -46,5 +47,15 @@ impl ConfigError {
 
     pub(crate) fn credential(name: &'static str, err: InvalidCredential) -> Self {
         ConfigError::invalid(name, err.reason)
+    }
+}
+
+impl From<ConfigError> for crate::Error {
+    fn from(error: ConfigError) -> Self {
+        crate::Error::new(
+            crate::ErrorKind::Config,
+            Default::default(),
+            error.to_string(),
+        )
     }
 }

@@ -32,7 +32,7 @@ pub mod panther;
 pub mod scp;
 
 pub use cloud_apis_runtime::{Error, ErrorKind, RetryPolicy, MESSAGE_CHARS};
-pub use error::ConfigError;
+pub(crate) use error::ConfigError;
 pub use http::{HttpOptions, DEFAULT_CONNECT_TIMEOUT};
 /// Re-exported: Cloudcraft account ids are `uuid::Uuid`s, so callers can name them without a dependency of their own.
 pub use uuid;

@@ -62,8 +62,8 @@ impl PantherConfig {
     }
 
     /// Reads `PANTHER_API_HOST` and `PANTHER_API_TOKEN`.
-    pub fn from_env() -> Result<Self, ConfigError> {
-        Self::from(&ProcessEnv)
+    pub fn from_env() -> Result<Self, crate::Error> {
+        Ok(Self::from(&ProcessEnv)?)
     }
 
     pub(crate) fn from(env: &impl Env) -> Result<Self, ConfigError> {
@@ -80,7 +80,11 @@ impl PantherConfig {
     }
 
     /// The client, ready to use. Fails, before any request, on a missing or malformed host or token.
-    pub fn build(&self) -> Result<Client, ConfigError> {
+    pub fn build(&self) -> Result<Client, crate::Error> {
+        Ok(self.client()?)
+    }
+
+    fn client(&self) -> Result<Client, ConfigError> {
         let base_url = self.http.base_url(ENV_API_HOST, &self.api_host)?;
         let auth = Auth::api_key_header(HeaderName::from_static("x-api-key"), &self.token)
             .map_err(|e| ConfigError::credential(ENV_API_TOKEN, e))?;
@@ -141,6 +145,11 @@ mod tests {
         let err = PantherConfig::new("http://api.acme.runpanther.net", "t")
             .build()
             .unwrap_err();
-        assert!(matches!(err, ConfigError::InsecureUrl { .. }));
+        assert_eq!(err.kind(), crate::ErrorKind::Config);
+        assert!(
+            err.to_string()
+                .starts_with("PANTHER_API_HOST: refusing plain-http"),
+            "{err}"
+        );
     }
 }

@@ -82,8 +82,8 @@ impl CloudcraftConfig {
 
     /// Reads `CLOUDCRAFT_API_KEY` and, when set, `CLOUDCRAFT_PROTOCOL`, `CLOUDCRAFT_HOST`, `CLOUDCRAFT_PORT`,
     /// `CLOUDCRAFT_TIMEOUT` (seconds) and `CLOUDCRAFT_MAX_RETRIES`.
-    pub fn from_env() -> Result<Self, ConfigError> {
-        Self::from(&ProcessEnv)
+    pub fn from_env() -> Result<Self, crate::Error> {
+        Ok(Self::from(&ProcessEnv)?)
     }
 
     pub(crate) fn from(env: &impl Env) -> Result<Self, ConfigError> {
@@ -158,7 +158,11 @@ impl CloudcraftConfig {
     }
 
     /// The client, ready to use. Fails, before any request, on a missing or malformed key or endpoint.
-    pub fn build(&self) -> Result<Client, ConfigError> {
+    pub fn build(&self) -> Result<Client, crate::Error> {
+        Ok(self.client()?)
+    }
+
+    fn client(&self) -> Result<Client, ConfigError> {
         check_api_key(&self.api_key)?;
         let base_url = self.base_url()?;
         let auth =
@@ -272,6 +276,7 @@ mod tests {
         for (vars, expected) in cases {
             let env: HashMap<&str, &str> = vars.into_iter().collect();
             let err = CloudcraftConfig::from(&env)
+                .map_err(crate::Error::from)
                 .and_then(|c| c.build().map(|_| c))
                 .unwrap_err();
             assert!(err.to_string().starts_with(expected), "{expected}: {err}");

@@ -89,8 +89,8 @@ impl CloudControlVersion {
 
 impl ScpConfig {
     /// A Cloud Control 1.1 client: every request signed and sent with `Scp-Api-Version: cloudcontrol 1.1`.
-    pub fn cloudcontrol_v1_1(&self) -> Result<v1_1::Client, ConfigError> {
-        self.cloudcontrol(v1_1::Client::new_with_client)
+    pub fn cloudcontrol_v1_1(&self) -> Result<v1_1::Client, crate::Error> {
+        Ok(self.cloudcontrol(v1_1::Client::new_with_client)?)
     }
 
     /// A Cloud Control 1.0 client: every request signed and sent with `Scp-Api-Version: cloudcontrol 1.0`.
@@ -100,8 +100,8 @@ impl ScpConfig {
                 cloudcontrol_v1_1."
     )]
     #[allow(deprecated)]
-    pub fn cloudcontrol_v1_0(&self) -> Result<v1_0::Client, ConfigError> {
-        self.cloudcontrol(v1_0::Client::new_with_client)
+    pub fn cloudcontrol_v1_0(&self) -> Result<v1_0::Client, crate::Error> {
+        Ok(self.cloudcontrol(v1_0::Client::new_with_client)?)
     }
 
     fn cloudcontrol<C>(

@@ -145,8 +145,8 @@ impl ScpConfig {
 
     /// Reads `SCP_ACCESS_KEY`, `SCP_SECRET_KEY`, optionally `SCP_ACCOUNT_ID`, and `SCP_ENVIRONMENT` (`s`/`g`/`e`)
     /// or `SCP_BASE_URL` (which wins when both are set).
-    pub fn from_env() -> Result<Self, ConfigError> {
-        Self::from(&ProcessEnv)
+    pub fn from_env() -> Result<Self, crate::Error> {
+        Ok(Self::from(&ProcessEnv)?)
     }
 
     pub(crate) fn from(env: &impl Env) -> Result<Self, ConfigError> {

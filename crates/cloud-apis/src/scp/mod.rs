@@ -24,4 +24,4 @@ mod config;
 mod version_check;
 
 pub use config::{AcceptLanguage, Environment, ScpConfig};
-pub use version_check::{VersionCheckError, VersionReport, VersionStatus};
+pub use version_check::{VersionReport, VersionStatus};

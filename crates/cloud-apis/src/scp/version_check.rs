@@ -9,7 +9,6 @@ use serde::Deserialize;
 
 use super::cloudcontrol::{CloudControlVersion, SERVICE};
 use super::ScpConfig;
-use crate::ConfigError;
 
 /// How far ahead of a version's `not_before` date the check starts warning.
 pub const WARNING_DAYS: i64 = 60;
@@ -53,17 +52,6 @@ pub struct VersionReport {
     /// Human-readable warnings (also logged with `tracing::warn!`): not listed, deprecated, close to or past
     /// `not_before`.
     pub warnings: Vec<String>,
-}
-
-/// The version check failed.
-#[derive(Debug, thiserror::Error)]
-pub enum VersionCheckError {
-    /// The configuration is unusable.
-    #[error(transparent)]
-    Config(#[from] ConfigError),
-    /// Asking the service failed (transport, an error status, or an answer that is not the documented list).
-    #[error(transparent)]
-    Request(#[from] crate::Error),
 }
 
 #[derive(Debug, Deserialize)]
@@ -139,7 +127,7 @@ impl ScpConfig {
     pub async fn check_cloudcontrol_version(
         &self,
         version: CloudControlVersion,
-    ) -> Result<VersionReport, VersionCheckError> {
+    ) -> Result<VersionReport, crate::Error> {
         self.check_cloudcontrol_version_on(version, Utc::now().date_naive())
             .await
     }
@@ -148,7 +136,7 @@ impl ScpConfig {
         &self,
         version: CloudControlVersion,
         today: NaiveDate,
-    ) -> Result<VersionReport, VersionCheckError> {
+    ) -> Result<VersionReport, crate::Error> {
         // The version list is the same whichever version a client pins; it is unsigned (`security: []`).
         let listed = self.cloudcontrol_v1_1()?.list_versions().send().await?;
         let document = VersionsDocument {
