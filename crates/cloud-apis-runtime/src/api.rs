@@ -38,14 +38,4 @@ impl Api {
     pub fn operation(&self, rust_name: &str) -> Option<&ApiOperation> {
         self.operations.iter().find(|op| op.rust_name == rust_name)
     }
-
-    /// The spec's `operationId` for progenitor's name of it (the name itself when unknown).
-    pub fn operation_id<'a>(&self, rust_name: &'a str) -> &'a str
-    where
-        'static: 'a,
-    {
-        self.operation(rust_name)
-            .map(|op| op.operation_id)
-            .unwrap_or(rust_name)
-    }
 }

@@ -12,7 +12,7 @@ use tracing::Instrument;
 use crate::call::{error_chain, note};
 use crate::failure::{self, one_line, Transport};
 use crate::retry::{parse_retry_after, RetryPolicy};
-use crate::{Api, ApiOperation, Auth};
+use crate::{Api, Auth};
 
 /// progenitor adds `api-version: <info.version>` to every request; none of our providers defines that header,
 /// so it is removed before anything goes on the wire.
@@ -133,11 +133,12 @@ impl Runtime {
     ) -> reqwest::Result<Response> {
         let known = api.operation(operation.operation_id);
         let authenticated = known.is_none_or(|op| op.authenticated);
-        self.prepare(api, &mut request, known, authenticated);
+        let streams_body = known.is_some_and(|op| op.streams_body);
+        let operation_id = known.map_or(operation.operation_id, |op| op.operation_id);
+        self.prepare(api, &mut request, streams_body, authenticated);
         let policy = &self.shared.retry;
         let method = request.method().clone();
         let url = request.url().to_string();
-        let operation_id = api.operation_id(operation.operation_id);
         note(|call| call.url.clone_from(&url));
         let mut attempt = 1;
         let mut next = Some(request);
@@ -261,10 +262,9 @@ impl Runtime {
         &self,
         api: &Api,
         request: &mut reqwest::Request,
-        operation: Option<&ApiOperation>,
+        streams_body: bool,
         authenticated: bool,
     ) {
-        let streams_body = operation.is_some_and(|op| op.streams_body);
         // A request built with no query parameters can end in a bare `?`; the URL on the wire (and in a
         // signature) carries no query at all then.
         if request.url().query() == Some("") {

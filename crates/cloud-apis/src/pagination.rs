@@ -123,7 +123,8 @@ where
             let Some(next) = next else {
                 return Ok(Some((items, None)));
             };
-            if !walk.seen.insert(next.clone()) || walk.next.as_deref() == Some(next.as_str()) {
+            // Every cursor handed out so far is in `seen`, the one just sent included.
+            if !walk.seen.insert(next.clone()) {
                 return Err(stalled(format!(
                     "the server returned the cursor {:?} a second time, so pages would repeat forever",
                     cloud_apis_runtime::failure::one_line(&next, 80)

@@ -12,7 +12,7 @@ use axum::Router;
 use panther_client::types;
 use serde_json::{json, Value};
 
-use crate::reply::{decode, error, json_reply, new_id, now, validated, Provider};
+use crate::reply::{body_json, decode, error, json_reply, new_id, now, Provider};
 use crate::{Locked, Shared, PANTHER_TOKEN};
 
 const P: Provider = Provider::Panther;
@@ -162,10 +162,7 @@ async fn get_account(State(state): State<Shared>, Path(id): Path<String>) -> Res
 }
 
 async fn put_account(State(state): State<Shared>, Path(id): Path<String>, body: Bytes) -> Response {
-    let body = match validated::<types::AwsCloudAccountApiModifyAwsCloudAccount>(P, &body) {
-        Ok(body) => body,
-        Err(response) => return response,
-    };
+    let body = body_json(&body);
     let mut state = state.locked();
     let Some(existing) = state.panther.accounts.get(&id) else {
         return not_found("AWS cloud account", &id);
@@ -241,10 +238,7 @@ fn role_from(body: &Value, id: &str, created_at: &str) -> Value {
 }
 
 async fn create_role(State(state): State<Shared>, body: Bytes) -> Response {
-    let body = match validated::<types::RoleApiModifyRole>(P, &body) {
-        Ok(body) => body,
-        Err(response) => return response,
-    };
+    let body = body_json(&body);
     let mut state = state.locked();
     if name_taken(&state.panther, &body, None) {
         return name_conflict(&body);
@@ -263,10 +257,7 @@ async fn get_role(State(state): State<Shared>, Path(id): Path<String>) -> Respon
 }
 
 async fn update_role(State(state): State<Shared>, Path(id): Path<String>, body: Bytes) -> Response {
-    let body = match validated::<types::RoleApiModifyRole>(P, &body) {
-        Ok(body) => body,
-        Err(response) => return response,
-    };
+    let body = body_json(&body);
     let mut state = state.locked();
     let Some(existing) = state.panther.roles.get(&id) else {
         return not_found("role", &id);

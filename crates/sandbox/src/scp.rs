@@ -11,10 +11,9 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Extension, Router};
 use cloud_apis_runtime::scp_signature::{sign, SignatureInput};
-use scp_cloudcontrol_client::{v1_0, v1_1};
 use serde_json::{json, Value};
 
-use crate::reply::{error, json_reply, new_id, now, validated, Provider};
+use crate::reply::{body_json, error, json_reply, new_id, now, Provider};
 use crate::{Locked, Shared, SCP_ACCESS_KEY, SCP_SECRET_KEY, SCP_TIMESTAMP_WINDOW_MS};
 
 const P: Provider = Provider::Scp;
@@ -188,18 +187,10 @@ async fn authorize(
     if header("scp-signature") != expected || header("scp-clienttype") != "Openapi" {
         return unauthorized("the request signature does not verify");
     }
-    let version = match headers.get("scp-api-version").map(|v| v.to_str().unwrap_or_default()) {
-        None => Version::V1_1,
-        Some("cloudcontrol 1.1") => Version::V1_1,
-        Some("cloudcontrol 1.0") => Version::V1_0,
-        Some(other) => {
-            return error(
-                P,
-                StatusCode::BAD_REQUEST,
-                "CloudControl.InvalidApiVersion",
-                format!("unsupported Scp-Api-Version {other:?}; supported: cloudcontrol 1.0, cloudcontrol 1.1"),
-            )
-        }
+    // The conformance layer has already refused a missing or unknown `Scp-Api-Version`.
+    let version = match header("scp-api-version") {
+        "cloudcontrol 1.0" => Version::V1_0,
+        _ => Version::V1_1,
     };
     request.extensions_mut().insert(version);
     next.run(request).await
@@ -258,25 +249,6 @@ fn not_found(what: &str, id: &str) -> Response {
     )
 }
 
-fn only_in_1_1(operation: &str) -> Response {
-    error(
-        P,
-        StatusCode::NOT_FOUND,
-        "CloudControl.NotFound",
-        format!("{operation} is not available in cloudcontrol 1.0"),
-    )
-}
-
-/// [`validated`] against the request type of the request's version.
-macro_rules! decode_versioned {
-    ($version:expr, $body:expr, $v10:ty, $v11:ty) => {
-        match $version {
-            Version::V1_0 => validated::<$v10>(P, &$body[..]),
-            Version::V1_1 => validated::<$v11>(P, &$body[..]),
-        }
-    };
-}
-
 /// The answer of an asynchronous baseline operation on `resource_id`.
 fn resource_job(resource_id: &str, resource_type: &Value) -> Value {
     json!({"job_id": new_id(), "resource_id": resource_id, "resource_type": resource_type})
@@ -286,20 +258,8 @@ fn job(landing_zone_id: &str) -> Value {
     json!({"job_id": new_id(), "landing_zone_id": landing_zone_id})
 }
 
-async fn create_landing_zone(
-    State(state): State<Shared>,
-    Extension(version): Extension<Version>,
-    body: Bytes,
-) -> Response {
-    let request = match decode_versioned!(
-        version,
-        body,
-        v1_0::types::LandingZoneCreateRequest,
-        v1_1::types::LandingZoneCreateRequestV1Dot1
-    ) {
-        Ok(request) => request,
-        Err(r) => return r,
-    };
+async fn create_landing_zone(State(state): State<Shared>, body: Bytes) -> Response {
+    let request = body_json(&body);
     let mut state = state.locked();
     if !state.scp.landing_zones.is_empty() {
         return error(
@@ -357,13 +317,7 @@ async fn set_landing_zone(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
-    if version == Version::V1_0 {
-        return only_in_1_1("SetLandingZone");
-    }
-    let request = match validated::<v1_1::types::LandingZoneUpdateRequest>(P, &body) {
-        Ok(request) => request,
-        Err(r) => return r,
-    };
+    let request = body_json(&body);
     // The request takes any string, but a landing zone can only show one of its documented statuses.
     let wanted = &request["detective_guardrail_status"];
     if !carried(
@@ -466,7 +420,7 @@ async fn show_guardrail(State(state): State<Shared>, Path(id): Path<String>) -> 
 
 /// Enables or disables every (guardrail, unit) pair; pairs already in the wanted state fail, as the API reports.
 fn bind(state: &Shared, body: &Bytes, enable: bool) -> Response {
-    let request: Value = serde_json::from_slice(body).unwrap_or_default();
+    let request = body_json(body);
     let strings = |k: &str| -> Vec<String> {
         request[k]
             .as_array()
@@ -530,42 +484,12 @@ fn bind(state: &Shared, body: &Bytes, enable: bool) -> Response {
     )
 }
 
-/// Validates the body with the version's request type for the direction, then binds or unbinds.
-fn bindings(state: &Shared, version: Version, body: &Bytes, enable: bool) -> Response {
-    let valid = match enable {
-        true => decode_versioned!(
-            version,
-            body,
-            v1_0::types::GuardrailEnableRequest,
-            v1_1::types::GuardrailEnableRequest
-        ),
-        false => decode_versioned!(
-            version,
-            body,
-            v1_0::types::GuardrailDisableRequest,
-            v1_1::types::GuardrailDisableRequest
-        ),
-    };
-    match valid {
-        Ok(_) => bind(state, body, enable),
-        Err(response) => response,
-    }
+async fn enable_bindings(State(state): State<Shared>, body: Bytes) -> Response {
+    bind(&state, &body, true)
 }
 
-async fn enable_bindings(
-    State(state): State<Shared>,
-    Extension(version): Extension<Version>,
-    body: Bytes,
-) -> Response {
-    bindings(&state, version, &body, true)
-}
-
-async fn disable_bindings(
-    State(state): State<Shared>,
-    Extension(version): Extension<Version>,
-    body: Bytes,
-) -> Response {
-    bindings(&state, version, &body, false)
+async fn disable_bindings(State(state): State<Shared>, body: Bytes) -> Response {
+    bind(&state, &body, false)
 }
 
 async fn guardrails_for_target(Extension(version): Extension<Version>) -> Response {
@@ -602,19 +526,10 @@ async fn list_assignments(
 
 async fn add_assignment(
     State(state): State<Shared>,
-    Extension(version): Extension<Version>,
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
-    let request = match decode_versioned!(
-        version,
-        body,
-        v1_0::types::BaselineAssignmentAddRequest,
-        v1_1::types::BaselineAssignmentAddRequest
-    ) {
-        Ok(request) => request,
-        Err(r) => return r,
-    };
+    let request = body_json(&body);
     let mut state = state.locked();
     let zone_id = request["landing_zone_id"]
         .as_str()
@@ -648,20 +563,7 @@ async fn add_assignment(
     )
 }
 
-async fn update_assignment(
-    State(state): State<Shared>,
-    Extension(version): Extension<Version>,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> Response {
-    if let Err(r) = decode_versioned!(
-        version,
-        body,
-        v1_0::types::BaselineAssignmentUpdateRequest,
-        v1_1::types::BaselineAssignmentUpdateRequest
-    ) {
-        return r;
-    }
+async fn update_assignment(State(state): State<Shared>, Path(id): Path<String>) -> Response {
     let state = state.locked();
     match state.scp.assignments.get(&id) {
         Some(a) => json_reply(StatusCode::OK, resource_job(&id, &a["type"])),
@@ -669,38 +571,15 @@ async fn update_assignment(
     }
 }
 
-async fn remove_assignment(
-    State(state): State<Shared>,
-    Extension(version): Extension<Version>,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> Response {
-    if version == Version::V1_0 {
-        return only_in_1_1("RemoveBaselineAssignment");
-    }
-    if let Err(r) = validated::<v1_1::types::BaselineAssignmentRemoveRequest>(P, &body) {
-        return r;
-    }
+async fn remove_assignment(State(state): State<Shared>, Path(id): Path<String>) -> Response {
     match state.locked().scp.assignments.remove(&id) {
         Some(a) => json_reply(StatusCode::OK, resource_job(&id, &a["type"])),
         None => not_found("baseline assignment", &id),
     }
 }
 
-async fn create_account(
-    State(state): State<Shared>,
-    Extension(version): Extension<Version>,
-    body: Bytes,
-) -> Response {
-    let request = match decode_versioned!(
-        version,
-        body,
-        v1_0::types::AccountFactoryCreateRequest,
-        v1_1::types::AccountFactoryCreateRequest
-    ) {
-        Ok(request) => request,
-        Err(r) => return r,
-    };
+async fn create_account(State(state): State<Shared>, body: Bytes) -> Response {
+    let request = body_json(&body);
     let zone_id = request["landing_zone_id"]
         .as_str()
         .unwrap_or_default()

@@ -205,10 +205,11 @@ impl SnapshotDocument {
         };
         while let Some(chunk) = stream.next().await {
             let chunk = chunk.map_err(|e| {
-                let mut call = call.clone();
-                call.transport = Some(Transport::of(&e));
-                let detail = format!("reading the document after {written} bytes: {e}");
-                Error::new(ErrorKind::Transport, call, detail)
+                broken_off(
+                    &call,
+                    &e,
+                    format!("reading the document after {written} bytes"),
+                )
             })?;
             writer
                 .write_all(&chunk)
@@ -234,16 +235,19 @@ impl SnapshotDocument {
     }
 }
 
+/// A body that broke off while `doing`, as a transport error naming the call.
+fn broken_off(call: &Failure, error: &reqwest::Error, doing: String) -> Error {
+    let mut call = call.clone();
+    call.transport = Some(Transport::of(error));
+    Error::new(ErrorKind::Transport, call, format!("{doing}: {error}"))
+}
+
 /// A whole small body (a 202 notice, a blueprint), or a transport error naming the call.
 async fn collect(body: ByteStream, call: &Failure) -> Result<Vec<u8>, Error> {
     let mut stream = body.into_inner();
     let mut out = Vec::new();
     while let Some(chunk) = stream.next().await {
-        let chunk = chunk.map_err(|e| {
-            let mut call = call.clone();
-            call.transport = Some(Transport::of(&e));
-            Error::new(ErrorKind::Transport, call, format!("reading the body: {e}"))
-        })?;
+        let chunk = chunk.map_err(|e| broken_off(call, &e, "reading the body".into()))?;
         out.extend_from_slice(&chunk);
     }
     Ok(out)
