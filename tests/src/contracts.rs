@@ -138,9 +138,7 @@ pub fn contracts() -> Vec<Contract> {
         contract!("panther", "aws cloud account#create", json, |k, c| k
             .panther
             .aws_cloud_account_create()
-            .body(
-                c.body::<panther_client::types::AwsCloudAccountApiCreateAwsCloudAccount>()
-            )),
+            .body(c.body::<panther_client::types::CreateAwsCloudAccount>())),
         contract!("panther", "aws cloud account#get", json, |k, c| k
             .panther
             .aws_cloud_account_get()
@@ -149,9 +147,7 @@ pub fn contracts() -> Vec<Contract> {
             .panther
             .aws_cloud_account_put()
             .id(c.str("id"))
-            .body(
-                c.body::<panther_client::types::AwsCloudAccountApiModifyAwsCloudAccount>()
-            )),
+            .body(c.body::<panther_client::types::ModifyAwsCloudAccount>())),
         contract!("panther", "aws cloud account#delete", json, |k, c| k
             .panther
             .aws_cloud_account_delete()
@@ -159,7 +155,7 @@ pub fn contracts() -> Vec<Contract> {
         contract!("panther", "role#create", json, |k, c| k
             .panther
             .role_create()
-            .body(c.body::<panther_client::types::RoleApiModifyRole>())),
+            .body(c.body::<panther_client::types::ModifyRole>())),
         contract!("panther", "role#list", json, |k, c| k
             .panther
             .role_list()
@@ -176,7 +172,7 @@ pub fn contracts() -> Vec<Contract> {
             .panther
             .role_update()
             .id(c.str("id"))
-            .body(c.body::<panther_client::types::RoleApiModifyRole>())),
+            .body(c.body::<panther_client::types::ModifyRole>())),
         contract!("panther", "role#delete", json, |k, c| k
             .panther
             .role_delete()
@@ -196,18 +192,18 @@ pub fn contracts() -> Vec<Contract> {
         contract!("cloudcraft", "updateAwsAccount", json, |k, c| k
             .cloudcraft
             .update_aws_account()
-            .account_id(c.str("account_id").parse::<uuid::Uuid>().unwrap())
+            .account_id(c.str("account_id"))
             .body(
                 c.body::<cloudcraft_client::types::AwsAccountUpdateRequest>()
             )),
         contract!("cloudcraft", "deleteAwsAccount", json, |k, c| k
             .cloudcraft
             .delete_aws_account()
-            .account_id(c.str("account_id").parse::<uuid::Uuid>().unwrap())),
+            .account_id(c.str("account_id"))),
         contract!("cloudcraft", "snapshotAwsAccount", bytes, |k, c| k
             .cloudcraft
             .snapshot_aws_account()
-            .account_id(c.str("account_id").parse::<uuid::Uuid>().unwrap())
+            .account_id(c.str("account_id"))
             .region(c.str("region"))
             .format(c.str("format"))
             .filter(c.str("filter"))
@@ -234,7 +230,7 @@ pub fn contracts() -> Vec<Contract> {
         "scp-cloudcontrol-v1.1",
         scp_v1_1,
         scp_cloudcontrol_client::v1_1::types,
-        LandingZoneCreateRequestV1Dot1
+        LandingZoneCreateRequest
     ));
     contracts.extend(vec![
         contract!("scp-cloudcontrol-v1.1", "RemoveBaselineAssignment", json, |k, c| k.scp_v1_1

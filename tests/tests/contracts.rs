@@ -121,7 +121,7 @@ async fn bad_input_is_refused_before_sending() {
         ("aws cloud account#create", "awsAccountId", "pattern"),
         ("aws cloud account#create", "integrationLabel", "maxLength"),
         ("aws cloud account#create", "regionIgnoreList", "pattern"),
-        ("role#create", "permissions", "enum"),
+        ("ListBaselineAssignments", "status", "enum"),
         ("role#create", "name", "required"),
         ("CreateLandingZone", "audit_login_id", "email"),
         ("CreateLandingZone", "audit_account_name", "minLength"),

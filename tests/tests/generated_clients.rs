@@ -33,11 +33,11 @@ mod panther {
     use panther_client::mock::MockServerExt;
     use panther_client::{types, Client, ErrorKind};
 
-    fn body() -> types::builder::AwsCloudAccountApiCreateAwsCloudAccount {
-        types::AwsCloudAccountApiCreateAwsCloudAccount::builder()
+    fn body() -> types::builder::CreateAwsCloudAccount {
+        types::CreateAwsCloudAccount::builder()
             .aws_account_id("123456789012")
             .integration_label("prod-account")
-            .aws_scan_config(types::AwsCloudAccountApiAwsScanConfig {
+            .aws_scan_config(types::AwsScanConfig {
                 audit_role: Some("arn:aws:iam::123456789012:role/PantherAuditRole".into()),
             })
     }
@@ -71,19 +71,15 @@ mod panther {
         assert_eq!(mock.calls_async().await, 0, "nothing may reach the server");
 
         // The newtypes refuse the same values when built directly.
-        assert!("12345"
-            .parse::<types::AwsCloudAccountApiCreateAwsCloudAccountAwsAccountId>()
-            .is_err());
-        assert!("123456789012"
-            .parse::<types::AwsCloudAccountApiCreateAwsCloudAccountAwsAccountId>()
-            .is_ok());
+        assert!("12345".parse::<types::AwsAccountId>().is_err());
+        assert!("123456789012".parse::<types::AwsAccountId>().is_ok());
     }
 
     #[tokio::test]
     async fn create_sends_the_body_and_decodes_the_typed_answer() {
         let server = MockServer::start_async().await;
-        let sent: types::AwsCloudAccountApiCreateAwsCloudAccount = body().try_into().unwrap();
-        let created: types::AwsCloudAccountApiAwsCloudAccount = serde_json::from_value(json!({
+        let sent: types::CreateAwsCloudAccount = body().try_into().unwrap();
+        let created: types::AwsCloudAccount = serde_json::from_value(json!({
             "awsAccountId": "123456789012",
             "integrationId": "7c6a2f0e-1d3b-4a8e-9f1c-2b3d4e5f6a7b",
             "integrationLabel": "prod-account",
@@ -112,19 +108,19 @@ mod panther {
     #[tokio::test]
     async fn same_shaped_errors_decode_into_one_typed_error() {
         let server = MockServer::start_async().await;
-        let missing = types::RoleApiNotFoundError {
+        let missing = types::NotFoundError {
             message: "role not found".into(),
         };
         server.role_get(|when, then| {
-            when.id("r-404");
+            when.id(&"r-404".into());
             then.not_found(&missing);
         });
         let client = Client::new(&server.base_url(), Runtime::new());
         match client.role_get().id("r-404").send().await {
-            Err(err) if err.body::<types::RoleApiError>().is_some() => {
+            Err(err) if err.body::<types::Error>().is_some() => {
                 assert_eq!(err.status().map(|s| s.as_u16()), Some(404));
                 assert_eq!(
-                    err.body::<types::RoleApiError>().unwrap().message,
+                    err.body::<types::Error>().unwrap().message,
                     "role not found"
                 );
                 assert_eq!(err.message(), Some("role not found"));
@@ -149,7 +145,7 @@ mod panther {
         let page = client
             .role_list()
             .id(vec!["a".to_string(), "b".to_string()])
-            .sort_dir(types::RoleListSortDir::Desc)
+            .sort_dir(types::SortDir::Desc)
             .send()
             .await
             .unwrap()
@@ -171,7 +167,7 @@ mod cloudcraft {
         let server = MockServer::start_async().await;
         let png: Vec<u8> = b"\x89PNG\r\n\x1a\n-not-really-a-picture".to_vec();
         let mock = server.snapshot_aws_account(|when, then| {
-            when.account_id(&ACCOUNT.parse().unwrap())
+            when.account_id(&ACCOUNT.into())
                 .region("us-east-1")
                 .format(types::SnapshotAwsAccountFormat::Png)
                 .exclude("ec2,sg")
@@ -184,7 +180,7 @@ mod cloudcraft {
         let client = Client::new(&server.base_url(), Runtime::new());
         let response = client
             .snapshot_aws_account()
-            .account_id(ACCOUNT.parse::<uuid::Uuid>().unwrap())
+            .account_id(ACCOUNT)
             .region("us-east-1")
             .format(types::SnapshotAwsAccountFormat::Png)
             .exclude("ec2,sg")
@@ -214,7 +210,7 @@ mod cloudcraft {
         let client = Client::new(&server.base_url(), Runtime::new());
         let response = client
             .snapshot_aws_account()
-            .account_id(ACCOUNT.parse::<uuid::Uuid>().unwrap())
+            .account_id(ACCOUNT)
             .region("us-east-1")
             .format(types::SnapshotAwsAccountFormat::Json)
             .send()
@@ -294,14 +290,14 @@ mod scp {
             then.into_inner().status(500);
         });
         let client = Client::new(&server.base_url(), Runtime::new());
-        let documented: types::LandingZoneCreateRequestV1Dot1 = serde_json::from_value(example(
+        let documented: types::LandingZoneCreateRequest = serde_json::from_value(example(
             "scp-cloudcontrol-v1.1",
             "/v1/landing-zones",
             "post",
             "requestBody",
         ))
         .expect("the spec's example is a valid request");
-        let base = || types::builder::LandingZoneCreateRequestV1Dot1::from(documented.clone());
+        let base = || types::builder::LandingZoneCreateRequest::from(documented.clone());
         let cases = [
             (base().audit_login_id("not an email"), "audit_login_id"),
             (base().log_archive_login_id("a@b"), "log_archive_login_id"),

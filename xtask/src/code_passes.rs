@@ -9,6 +9,7 @@
 //! |---|---|---|
 //! | `checked_path_params` | `encode_path(&x.to_string())` → `cloud_apis_runtime::path_param("x", &x.to_string())?` | progenitor leaves `.`, `..` and `\` in a path parameter, and the URL parser resolves them: `role_delete("..")` would send `DELETE /`. The runtime refuses dot segments and encodes everything but unreserved characters |
 //! | `no_redirect_client` | `reqwest::ClientBuilder::new()` in `Client::new` → `cloud_apis_runtime::http_client_builder()` | reqwest follows redirects by default, re-sending `X-API-Key` and every `Scp-*` header (and a 307's body) to whatever origin a server names |
+//! | `optional_json_schema` | `#[derive(.., schemars::JsonSchema)]` → `#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]` | only users who ask for JSON Schemas of the types should compile schemars and its derive; the client crates' `schemars` feature turns it on |
 //! | `recorded_calls` | each builder's `send()` becomes `record_call(&API, operationId, method, self.exchange())`, progenitor's body kept as the private `exchange()` | progenitor's `Error<E>` cannot say which call failed, how often it was tried, or the status of a documented error whose body was not JSON; `record_call` returns `cloud_apis_runtime::Error`, built from the runtime's own record of the call |
 
 use std::collections::BTreeMap;
@@ -29,6 +30,7 @@ pub fn apply(
     let mut changes = Vec::new();
     let tokens = checked_path_params(tokens, &mut changes);
     let tokens = no_redirect_client(tokens, &mut changes);
+    let tokens = optional_json_schema(tokens, &mut changes);
     let tokens = recorded_calls(tokens, operations, &mut changes)?;
     Ok((tokens, changes))
 }
@@ -111,6 +113,67 @@ fn checked_path_params(tokens: TokenStream, changes: &mut Vec<Change>) -> TokenS
         ));
     }
     tokens
+}
+
+/// Moves `schemars::JsonSchema` out of every `#[derive(..)]` into a `cfg_attr` on the `schemars` feature.
+fn optional_json_schema(tokens: TokenStream, changes: &mut Vec<Change>) -> TokenStream {
+    let mut moved = 0usize;
+    let tokens = rewrite(tokens, &mut |trees| {
+        let mut out = Vec::with_capacity(trees.len());
+        let mut iter = trees.into_iter().peekable();
+        while let Some(tree) = iter.next() {
+            let attribute = match (&tree, iter.peek()) {
+                (t, Some(TokenTree::Group(g)))
+                    if is_punct(t, '#') && g.delimiter() == Delimiter::Bracket =>
+                {
+                    without_json_schema(g.stream())
+                }
+                _ => None,
+            };
+            match attribute {
+                Some(derive) => {
+                    iter.next();
+                    out.extend(quote! {
+                        #[#derive]
+                        #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+                    });
+                    moved += 1;
+                }
+                None => out.push(tree),
+            }
+        }
+        out
+    });
+    if moved > 0 {
+        changes.push(change(
+            "optional_json_schema",
+            format!("{moved} types derive schemars::JsonSchema only with the `schemars` feature"),
+        ));
+    }
+    tokens
+}
+
+/// `derive(A, schemars::JsonSchema, B)` → `derive(A, B)`; `None` for any other attribute.
+fn without_json_schema(attribute: TokenStream) -> Option<TokenStream> {
+    let trees: Vec<TokenTree> = attribute.into_iter().collect();
+    let [derive, TokenTree::Group(list)] = trees.as_slice() else {
+        return None;
+    };
+    if !is_ident(derive, "derive") || list.delimiter() != Delimiter::Parenthesis {
+        return None;
+    }
+    let text: String = list.stream().to_string().split_whitespace().collect();
+    let kept: Vec<&str> = text
+        .split(',')
+        .filter(|path| {
+            !path.is_empty() && !matches!(*path, "schemars::JsonSchema" | "::schemars::JsonSchema")
+        })
+        .collect();
+    if kept.len() == text.split(',').filter(|p| !p.is_empty()).count() {
+        return None;
+    }
+    let kept: TokenStream = kept.join(", ").parse().expect("derive paths re-parse");
+    Some(quote!(derive(#kept)))
 }
 
 /// The parameter name in `& NAME . to_string ()`.
@@ -314,7 +377,7 @@ mod tests {
             pub mod builder {
                 impl<'a> RoleGet<'a> {
                     #[doc = "Sends a `GET` request to `/roles/{id}`"]
-                    pub async fn send(self) -> Result<ResponseValue<types::RoleApiRole>, Error<types::RoleApiError>> {
+                    pub async fn send(self) -> Result<ResponseValue<types::Role>, Error<types::Error>> {
                         let Self { client, id } = self;
                         let url = format!("{}/roles/{}", client.baseurl, encode_path(&id.to_string()),);
                         let info = OperationInfo { operation_id: "role_get" };
@@ -360,11 +423,16 @@ mod tests {
         let out = squash(&recorded_calls(generated(), &operations(), &mut changes).unwrap());
         assert!(
             out.contains(
-                r#"pubasyncfnsend(self)->Result<ResponseValue<types::RoleApiRole>,cloud_apis_runtime::Error>{cloud_apis_runtime::record_call(&super::API,"role#get","GET",self.exchange()).await}"#
+                r#"pubasyncfnsend(self)->Result<ResponseValue<types::Role>,cloud_apis_runtime::Error>{cloud_apis_runtime::record_call(&super::API,"role#get","GET",self.exchange()).await}"#
             ),
             "{out}"
         );
-        assert!(out.contains("asyncfnexchange(self)->Result<ResponseValue<types::RoleApiRole>,Error<types::RoleApiError>>"), "{out}");
+        assert!(
+            out.contains(
+                "asyncfnexchange(self)->Result<ResponseValue<types::Role>,Error<types::Error>>"
+            ),
+            "{out}"
+        );
         assert!(!out.contains("pubasyncfnexchange"), "{out}");
         // The doc comment stays on the public method.
         let send_at = out.find("pubasyncfnsend").unwrap();
@@ -383,6 +451,32 @@ mod tests {
         assert!(
             err.contains("wrapped 1 send() methods, but the spec has 2"),
             "{err}"
+        );
+    }
+
+    #[test]
+    fn json_schema_derives_move_behind_the_feature_and_nothing_else_changes() {
+        let code = quote! {
+            #[derive(::serde::Serialize, Clone, schemars::JsonSchema, PartialEq)]
+            #[serde(untagged)]
+            pub enum A { X(String) }
+            #[derive(Debug)]
+            pub struct B;
+        };
+        let mut changes = Vec::new();
+        let out = optional_json_schema(code, &mut changes).to_string();
+        let expected = quote! {
+            #[derive(::serde::Serialize, Clone, PartialEq)]
+            #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+            #[serde(untagged)]
+            pub enum A { X(String) }
+            #[derive(Debug)]
+            pub struct B;
+        };
+        assert_eq!(out, expected.to_string());
+        assert_eq!(
+            changes[0].detail,
+            "1 types derive schemars::JsonSchema only with the `schemars` feature"
         );
     }
 }

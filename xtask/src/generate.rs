@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
+use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
 use quote::quote;
 use serde_json::Value;
 
@@ -29,7 +29,7 @@ pub fn target(target: &Target, spec: &Value) -> Result<Generated, String> {
     })
 }
 
-fn settings() -> GenerationSettings {
+fn settings(target: &Target, prepared: &Prepared) -> GenerationSettings {
     let mut settings = GenerationSettings::new();
     settings
         .with_interface(InterfaceStyle::Builder)
@@ -38,6 +38,18 @@ fn settings() -> GenerationSettings {
         .with_derive("PartialEq")
         .with_inner_type(quote!(cloud_apis_runtime::Runtime))
         .with_hooks(HooksMode::Expected);
+    // `named_types`: each open enum's wrapper schema is the runtime's generic `Open<_>` around the closed enum.
+    for open in &prepared.open_enums {
+        let known = crate::naming::type_ident(&open.known);
+        settings.with_replacement(
+            crate::naming::type_ident(&open.wrapper),
+            format!(
+                "::cloud_apis_runtime::Open<{}::types::{known}>",
+                target.module_path
+            ),
+            [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
+        );
+    }
     settings
 }
 
@@ -79,7 +91,7 @@ fn client_tokens(
 ) -> Result<(proc_macro2::TokenStream, Vec<Change>), String> {
     let spec = parse(target, prepared)?;
     let generated = catch_panic(target, "client", || {
-        Generator::new(&settings()).generate_tokens(&spec)
+        Generator::new(&settings(target, prepared)).generate_tokens(&spec)
     })?
     .map_err(|e| format!("{}: {e}", target.spec))?;
     let known: crate::code_passes::Operations = spec
@@ -111,10 +123,16 @@ fn client_tokens(
         })
     });
     let page_impls = crate::page_impls::impls(&prepared.doc);
+    let id_impls = prepared
+        .id_types
+        .iter()
+        .map(|name| id_impls(&crate::naming::type_ident(name)));
     let tokens = quote! {
         #generated
 
         #(#page_impls)*
+
+        #(#id_impls)*
 
         /// What the runtime needs to know about this API; see [`cloud_apis_runtime::Api`].
         pub const API: cloud_apis_runtime::Api = cloud_apis_runtime::Api {
@@ -128,10 +146,51 @@ fn client_tokens(
     Ok((tokens, passes))
 }
 
+/// What an `id_types` identifier needs beyond typify's string newtype to flow from one call into the next.
+fn id_impls(id: &proc_macro2::Ident) -> proc_macro2::TokenStream {
+    let missing = format!("the response carried no {id} to pass on");
+    quote! {
+        impl ::std::convert::From<&str> for types::#id {
+            fn from(value: &str) -> Self {
+                Self(value.to_string())
+            }
+        }
+        impl ::std::cmp::PartialEq<str> for types::#id {
+            fn eq(&self, other: &str) -> bool {
+                self.0 == other
+            }
+        }
+        impl ::std::cmp::PartialEq<&str> for types::#id {
+            fn eq(&self, other: &&str) -> bool {
+                self.0 == *other
+            }
+        }
+        impl ::std::convert::From<&types::#id> for types::#id {
+            fn from(value: &types::#id) -> Self {
+                value.clone()
+            }
+        }
+        /// An id read from an optional response field goes straight into the next call; a missing one fails that
+        /// call before anything is sent.
+        impl ::std::convert::TryFrom<::std::option::Option<types::#id>> for types::#id {
+            type Error = &'static str;
+            fn try_from(value: ::std::option::Option<types::#id>) -> Result<Self, &'static str> {
+                value.ok_or(#missing)
+            }
+        }
+        impl ::std::convert::TryFrom<&::std::option::Option<types::#id>> for types::#id {
+            type Error = &'static str;
+            fn try_from(value: &::std::option::Option<types::#id>) -> Result<Self, &'static str> {
+                value.clone().ok_or(#missing)
+            }
+        }
+    }
+}
+
 fn mock_tokens(target: &Target, prepared: &Prepared) -> Result<proc_macro2::TokenStream, String> {
     let spec = parse(target, prepared)?;
     catch_panic(target, "httpmock helpers", || {
-        Generator::new(&settings()).httpmock(&spec, target.module_path)
+        Generator::new(&settings(target, prepared)).httpmock(&spec, target.module_path)
     })?
     .map_err(|e| format!("{}: {e}", target.spec))
 }

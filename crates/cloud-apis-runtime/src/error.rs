@@ -161,7 +161,7 @@ impl Error {
         self.inner.call.excerpt.as_deref()
     }
 
-    /// The error body as the spec documents it for this status, e.g. `e.body::<types::RoleApiError>()`; `None`
+    /// The error body as the spec documents it for this status, e.g. `e.body::<types::Error>()`; `None`
     /// when the status is undocumented, the body did not match, or `T` is another type.
     pub fn body<T: Any>(&self) -> Option<&T> {
         self.inner.body.as_deref().and_then(|b| b.downcast_ref())

@@ -31,11 +31,9 @@ pub mod pagination;
 pub mod panther;
 pub mod scp;
 
-pub use cloud_apis_runtime::{Error, ErrorKind, RetryPolicy, MESSAGE_CHARS};
+pub use cloud_apis_runtime::{Error, ErrorKind, Open, RetryPolicy, UnknownValue, MESSAGE_CHARS};
 pub(crate) use error::ConfigError;
 pub use http::{HttpOptions, DEFAULT_CONNECT_TIMEOUT};
-/// Re-exported: Cloudcraft account ids are `uuid::Uuid`s, so callers can name them without a dependency of their own.
-pub use uuid;
 
 use cloud_apis_runtime::{Runtime, RuntimeBuilder};
 use reqwest::header::HeaderValue;

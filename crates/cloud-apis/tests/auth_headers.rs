@@ -84,7 +84,7 @@ async fn panther_sends_the_api_key_on_every_method() {
     client
         .role_create()
         .body(
-            cloud_apis::panther::types::RoleApiModifyRole::builder()
+            cloud_apis::panther::types::ModifyRole::builder()
                 .name("Analyst")
                 .permissions(vec![]),
         )
@@ -95,13 +95,9 @@ async fn panther_sends_the_api_key_on_every_method() {
         .aws_cloud_account_put()
         .id("i-1")
         .body(
-            cloud_apis::panther::types::AwsCloudAccountApiModifyAwsCloudAccount::builder()
+            cloud_apis::panther::types::ModifyAwsCloudAccount::builder()
                 .integration_label("prod")
-                .aws_scan_config(
-                    cloud_apis::panther::types::AwsCloudAccountApiAwsScanConfig {
-                        audit_role: None,
-                    },
-                ),
+                .aws_scan_config(cloud_apis::panther::types::AwsScanConfig { audit_role: None }),
         )
         .send()
         .await
@@ -164,7 +160,7 @@ async fn cloudcraft_sends_the_bearer_key_on_every_method() {
         .into_iter()
         .map(|(method, path, status, body)| expect(&server, method, &path, &headers, status, body))
         .collect();
-    let id: uuid::Uuid = ACCOUNT.parse().unwrap();
+    let id = ACCOUNT;
     client.list_aws_accounts().send().await.unwrap();
     let body = || {
         cloud_apis::cloudcraft::types::AwsAccountCreateRequest::builder()

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use cloud_apis::cloudcraft::types::SnapshotAwsAccountFormat;
 use cloud_apis::cloudcraft::{ClientSnapshotExt, Snapshot, SnapshotRequest};
-use cloud_apis::panther::types::RoleApiModifyRole;
+use cloud_apis::panther::types::ModifyRole;
 use cloud_apis::{ErrorKind, HttpOptions, RetryPolicy};
 use cloud_apis_runtime::scp_signature::{sign, SignatureInput};
 use serde_json::json;
@@ -22,10 +22,8 @@ fn role() -> serde_json::Value {
     json!({"id": "r-1", "name": "Analyst", "permissions": ["AlertRead"], "logTypeAccessKind": "ALLOW_ALL"})
 }
 
-fn new_role() -> cloud_apis::panther::types::builder::RoleApiModifyRole {
-    RoleApiModifyRole::builder()
-        .name("Analyst")
-        .permissions(vec![])
+fn new_role() -> cloud_apis::panther::types::builder::ModifyRole {
+    ModifyRole::builder().name("Analyst").permissions(vec![])
 }
 
 /// `role#get` against `api`, once, without retries: the error it must end in.
@@ -271,14 +269,12 @@ async fn a_documented_status_keeps_its_meaning_whatever_the_body() {
     let err = client
         .aws_cloud_account_create()
         .body(
-            cloud_apis::panther::types::AwsCloudAccountApiCreateAwsCloudAccount::builder()
+            cloud_apis::panther::types::CreateAwsCloudAccount::builder()
                 .aws_account_id("123456789012")
                 .integration_label("prod")
-                .aws_scan_config(
-                    cloud_apis::panther::types::AwsCloudAccountApiAwsScanConfig {
-                        audit_role: Some("arn:aws:iam::123456789012:role/Audit".into()),
-                    },
-                ),
+                .aws_scan_config(cloud_apis::panther::types::AwsScanConfig {
+                    audit_role: Some("arn:aws:iam::123456789012:role/Audit".into()),
+                }),
         )
         .send()
         .await
@@ -449,13 +445,9 @@ async fn a_retry_after_beyond_the_cap_is_not_retried_early() {
 // ---- 9. snapshot deadline and long downloads ------------------------------------------------------------------
 
 fn png_request(deadline: Duration) -> SnapshotRequest {
-    SnapshotRequest::new(
-        ACCOUNT.parse().unwrap(),
-        "us-east-1",
-        SnapshotAwsAccountFormat::Png,
-    )
-    .deadline(deadline)
-    .poll_interval(Duration::from_millis(50))
+    SnapshotRequest::new(ACCOUNT, "us-east-1", SnapshotAwsAccountFormat::Png)
+        .deadline(deadline)
+        .poll_interval(Duration::from_millis(50))
 }
 
 /// Runs a PNG snapshot with `deadline` against `script`; it must fail within the deadline plus a second.

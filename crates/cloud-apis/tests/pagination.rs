@@ -6,7 +6,7 @@
 use std::cell::Cell;
 
 use cloud_apis::pagination::{cursor, cursor_with, numbered, numbered_with, PageLimits};
-use cloud_apis::panther::types::RoleApiListResp;
+use cloud_apis::panther::types::ListResp;
 use cloud_apis::scp::cloudcontrol::v1_1::types::GuardrailPageResponse;
 use cloud_apis::scp::{Environment, ScpConfig};
 use cloud_apis::{Error, ErrorKind};
@@ -21,7 +21,7 @@ fn ok<T>(value: T) -> Result<ResponseValue<T>, Error> {
     Ok(ResponseValue::new(value, StatusCode::OK, HeaderMap::new()))
 }
 
-fn roles(names: &[String], next: Option<String>) -> RoleApiListResp {
+fn roles(names: &[String], next: Option<String>) -> ListResp {
     let results: Vec<Value> = names
         .iter()
         .map(|n| json!({"id": n, "name": n, "permissions": [], "logTypeAccessKind": "ALLOW_ALL"}))

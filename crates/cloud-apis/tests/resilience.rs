@@ -83,12 +83,8 @@ async fn exhausted_retries_report_the_attempts_and_the_last_answer() {
 
 #[tokio::test]
 async fn post_is_not_retried_unless_the_caller_opts_in() {
-    use cloud_apis::panther::types::RoleApiModifyRole;
-    let body = || {
-        RoleApiModifyRole::builder()
-            .name("Analyst")
-            .permissions(vec![])
-    };
+    use cloud_apis::panther::types::ModifyRole;
+    let body = || ModifyRole::builder().name("Analyst").permissions(vec![]);
 
     let server = ScriptedServer::start(vec![
         Reply::json(503, json!({"message": "busy"})),
@@ -264,7 +260,7 @@ async fn snapshot_polls_through_202s_to_the_blueprint() {
     ])
     .await;
     let request = SnapshotRequest::new(
-        ACCOUNT.parse().unwrap(),
+        ACCOUNT,
         "us-east-1",
         cloud_apis::cloudcraft::types::SnapshotAwsAccountFormat::Json,
     )
@@ -299,7 +295,7 @@ async fn snapshot_gives_up_at_the_deadline_saying_the_render_is_still_running() 
         );
     });
     let request = SnapshotRequest::new(
-        ACCOUNT.parse().unwrap(),
+        ACCOUNT,
         "eu-west-1",
         cloud_apis::cloudcraft::types::SnapshotAwsAccountFormat::Png,
     )
@@ -334,7 +330,7 @@ async fn a_binary_snapshot_streams_to_a_file() {
     ])
     .await;
     let request = SnapshotRequest::new(
-        ACCOUNT.parse().unwrap(),
+        ACCOUNT,
         "us-east-1",
         cloud_apis::cloudcraft::types::SnapshotAwsAccountFormat::Png,
     )
@@ -358,43 +354,51 @@ async fn a_binary_snapshot_streams_to_a_file() {
 
 #[test]
 fn unknown_enum_values_and_extra_fields_still_decode() {
-    use cloud_apis::cloudcraft::types::{SnapshotProcessing, SnapshotProcessingCode};
-    use cloud_apis::panther::types::{RoleApiRole, RoleApiRolePermissionsItem};
-    use cloud_apis::scp::cloudcontrol::v1_1::types::{
-        LandingZoneV1Dot1, LandingZoneV1Dot1DetectiveGuardrailStatus,
-    };
+    use cloud_apis::cloudcraft::types::SnapshotProcessing;
+    use cloud_apis::panther::types::{ModifyRole, Permission, Role};
+    use cloud_apis::scp::cloudcontrol::v1_1::types::{DetectiveGuardrailStatus, LandingZone};
+    use cloud_apis::Open;
 
-    let role: RoleApiRole = serde_json::from_value(json!({
+    let role: Role = serde_json::from_value(json!({
         "id": "r-1", "name": "Future", "logTypeAccessKind": "ALLOW_SOME_NEW_WAY", "addedIn2027": true,
         "permissions": ["AlertRead", "QuantumAlertTriage"]
     }))
     .unwrap();
-    assert!(matches!(
-        &role.permissions[0],
-        RoleApiRolePermissionsItem::RoleApiRolePermissionsKnown(_)
-    ));
-    assert_eq!(
-        role.permissions[1],
-        RoleApiRolePermissionsItem::Unknown("QuantumAlertTriage".into())
-    );
+    assert_eq!(role.permissions[0], Permission::AlertRead);
+    assert_eq!(role.permissions[1].unknown(), Some("QuantumAlertTriage"));
     assert_eq!(role.permissions[1].to_string(), "QuantumAlertTriage");
+    assert_eq!(
+        role.log_type_access_kind.unknown(),
+        Some("ALLOW_SOME_NEW_WAY")
+    );
+
+    // Read, modify, write: what the provider sent, known or not, goes back unchanged.
+    let update: ModifyRole = ModifyRole::builder()
+        .name(role.name.clone())
+        .permissions(role.permissions.clone())
+        .log_type_access_kind(role.log_type_access_kind.clone())
+        .try_into()
+        .unwrap();
+    assert_eq!(
+        serde_json::to_value(&update).unwrap(),
+        json!({"name": "Future", "permissions": ["AlertRead", "QuantumAlertTriage"],
+               "logTypeAccessKind": "ALLOW_SOME_NEW_WAY"})
+    );
 
     let processing: SnapshotProcessing = serde_json::from_value(json!({
         "code": "QUEUED_BEHIND_OTHERS", "message": "Queued", "retry": true, "position": 3
     }))
     .unwrap();
-    assert_eq!(
-        processing.code,
-        SnapshotProcessingCode::Unknown("QUEUED_BEHIND_OTHERS".into())
-    );
+    assert_eq!(processing.code.unknown(), Some("QUEUED_BEHIND_OTHERS"));
 
     let mut zone = serde_json::to_value(example_landing_zone()).unwrap();
     zone["detective_guardrail_status"] = json!("PAUSED");
     zone["brand_new_field"] = json!({"nested": 1});
-    let zone: LandingZoneV1Dot1 = serde_json::from_value(zone).unwrap();
-    assert_eq!(
+    let zone: LandingZone = serde_json::from_value(zone).unwrap();
+    assert_eq!(zone.detective_guardrail_status.unknown(), Some("PAUSED"));
+    assert_ne!(
         zone.detective_guardrail_status,
-        LandingZoneV1Dot1DetectiveGuardrailStatus::Unknown("PAUSED".into())
+        Open::Known(DetectiveGuardrailStatus::Enabled)
     );
 }
 

@@ -2,11 +2,18 @@
 // DO NOT EDIT. Change the spec (or the xtask) and run `cargo xtask regen`.
 //
 // Spec transforms applied in memory before generation (see xtask/src/transforms/):
+// - id_types: AwsAccountId at /components/schemas/AwsAccount/properties/id, /paths/~1aws~1account~1{account_id}/delete/parameters/0/schema, /paths/~1aws~1account~1{account_id}/put/parameters/0/schema, /paths/~1aws~1account~1{account_id}~1{region}~1{format}/get/parameters/0/schema
 // - delimited_query_arrays: snapshotAwsAccount: query `exclude` sent as one comma-separated value
-// - open_response_enums: SnapshotProcessing.code
+// - named_types: SnapshotProcessingCode (SnapshotProcessing)
+// - named_types: SnapshotAwsAccountFormat (SnapshotAwsAccount)
+// - named_types: PaperSize (SnapshotAwsAccount)
+// - named_types: Projection (SnapshotAwsAccount)
+// - named_types: Theme (SnapshotAwsAccount)
+// - named_types: SnapshotProcessingCode is open: uses point at OpenSnapshotProcessingCode (cloud_apis_runtime::Open<SnapshotProcessingCode>)
 // - binary_success_bodies: snapshotAwsAccount: 200, 202 -> application/octet-stream
 // - checked_path_params: path parameters account_id, format, region refuse `.`/`..` and are fully percent-encoded
 // - no_redirect_client: Client::new builds a reqwest client that never follows redirects
+// - optional_json_schema: 14 types derive schemars::JsonSchema only with the `schemars` feature
 // - recorded_calls: 6 operations return cloud_apis_runtime::Error through record_call
 
 #![allow(clippy::all, clippy::pedantic, missing_docs, unused_imports, dead_code)]
@@ -19,14 +26,8 @@ pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 #[allow(clippy::all)]
 pub mod types {
     #[doc = "An AWS account registered with (linked to) Cloudcraft: its ID and name, the IAM role Cloudcraft assumes, access control and user information."]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars :: JsonSchema,
-    )]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct AwsAccount {
         #[doc = "The date and time the AWS account was created."]
         #[serde(rename = "createdAt")]
@@ -37,8 +38,7 @@ pub mod types {
         #[doc = "The unique external ID of the Cloudcraft user who created the AWS account."]
         #[serde(rename = "externalId")]
         pub external_id: ::std::string::String,
-        #[doc = "The unique identifier of the AWS account (a UUID). Required by the other AWS-related endpoints as `account_id`."]
-        pub id: ::std::string::String,
+        pub id: AwsAccountId,
         #[doc = "A human-readable name for the AWS account."]
         pub name: ::std::string::String,
         #[doc = "Access control: the teams or customers allowed to read the AWS account, each as a `team/ID` or `customer/ID` string. Not present in the documented examples."]
@@ -68,14 +68,8 @@ pub mod types {
         }
     }
     #[doc = "Properties of the AWS account to register."]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars :: JsonSchema,
-    )]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct AwsAccountCreateRequest {
         #[doc = "A human-readable name for the AWS account. For example, \"Production\" or \"Staging\"."]
         pub name: ::std::string::String,
@@ -91,15 +85,51 @@ pub mod types {
             Default::default()
         }
     }
-    #[doc = "All AWS accounts linked to the Cloudcraft account. Returned in full; there is no pagination."]
+    #[doc = "The unique identifier of the AWS account (a UUID). Required by the other AWS-related endpoints as `account_id`."]
     #[derive(
         :: serde :: Deserialize,
         :: serde :: Serialize,
         Clone,
         Debug,
+        Eq,
+        Hash,
+        Ord,
         PartialEq,
-        schemars :: JsonSchema,
+        PartialOrd,
     )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[serde(transparent)]
+    pub struct AwsAccountId(pub ::std::string::String);
+    impl ::std::ops::Deref for AwsAccountId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<AwsAccountId> for ::std::string::String {
+        fn from(value: AwsAccountId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for AwsAccountId {
+        fn from(value: ::std::string::String) -> Self {
+            Self(value)
+        }
+    }
+    impl ::std::fmt::Display for AwsAccountId {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            self.0.fmt(f)
+        }
+    }
+    impl ::std::str::FromStr for AwsAccountId {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self(value.to_string()))
+        }
+    }
+    #[doc = "All AWS accounts linked to the Cloudcraft account. Returned in full; there is no pagination."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct AwsAccountList {
         #[doc = "An array of AWS accounts."]
         pub accounts: ::std::vec::Vec<AwsAccount>,
@@ -110,14 +140,8 @@ pub mod types {
         }
     }
     #[doc = "The new properties of the AWS account."]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars :: JsonSchema,
-    )]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct AwsAccountUpdateRequest {
         #[doc = "A human-readable name for the AWS account. For example, \"Production\" or \"Staging\"."]
         pub name: ::std::string::String,
@@ -131,14 +155,8 @@ pub mod types {
         }
     }
     #[doc = "The parameters required to register a new IAM role in AWS for use with Cloudcraft."]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars :: JsonSchema,
-    )]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct AwsIamParameters {
         #[doc = "The AWS account ID for Cloudcraft (the account the IAM role must trust)."]
         #[serde(rename = "accountId")]
@@ -156,14 +174,8 @@ pub mod types {
         }
     }
     #[doc = "A snapshot rendered as a Cloudcraft blueprint in JSON (format `json`): the scanned resources of one region of the AWS account laid out as a diagram. Blueprint components carry a `type` field naming the AWS service (e.g. `ec2`, `sg`), the values accepted by the snapshot's `exclude` option. The document's full structure is not specified here, so the object is left open."]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars :: JsonSchema,
-    )]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct Blueprint(pub ::serde_json::Map<::std::string::String, ::serde_json::Value>);
     impl ::std::ops::Deref for Blueprint {
@@ -187,14 +199,8 @@ pub mod types {
         }
     }
     #[doc = "Error body returned by the API."]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars :: JsonSchema,
-    )]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct Error {
         #[doc = "Human-readable error message."]
         pub error: ::std::string::String,
@@ -202,6 +208,132 @@ pub mod types {
     impl Error {
         pub fn builder() -> builder::Error {
             Default::default()
+        }
+    }
+    #[doc = "`PaperSize`"]
+    #[derive(
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+    )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub enum PaperSize {
+        Letter,
+        Legal,
+        Tabloid,
+        Ledger,
+        A0,
+        A1,
+        A2,
+        A3,
+        A4,
+        A5,
+    }
+    impl ::std::fmt::Display for PaperSize {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Letter => f.write_str("Letter"),
+                Self::Legal => f.write_str("Legal"),
+                Self::Tabloid => f.write_str("Tabloid"),
+                Self::Ledger => f.write_str("Ledger"),
+                Self::A0 => f.write_str("A0"),
+                Self::A1 => f.write_str("A1"),
+                Self::A2 => f.write_str("A2"),
+                Self::A3 => f.write_str("A3"),
+                Self::A4 => f.write_str("A4"),
+                Self::A5 => f.write_str("A5"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for PaperSize {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "Letter" => Ok(Self::Letter),
+                "Legal" => Ok(Self::Legal),
+                "Tabloid" => Ok(Self::Tabloid),
+                "Ledger" => Ok(Self::Ledger),
+                "A0" => Ok(Self::A0),
+                "A1" => Ok(Self::A1),
+                "A2" => Ok(Self::A2),
+                "A3" => Ok(Self::A3),
+                "A4" => Ok(Self::A4),
+                "A5" => Ok(Self::A5),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for PaperSize {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for PaperSize {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    #[doc = "`Projection`"]
+    #[derive(
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+    )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub enum Projection {
+        #[serde(rename = "isometric")]
+        Isometric,
+        #[serde(rename = "2d")]
+        X2d,
+    }
+    impl ::std::fmt::Display for Projection {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Isometric => f.write_str("isometric"),
+                Self::X2d => f.write_str("2d"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for Projection {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "isometric" => Ok(Self::Isometric),
+                "2d" => Ok(Self::X2d),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for Projection {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for Projection {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     #[doc = "`SnapshotAwsAccountFormat`"]
@@ -216,8 +348,8 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars :: JsonSchema,
     )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum SnapshotAwsAccountFormat {
         #[serde(rename = "json")]
         Json,
@@ -268,196 +400,11 @@ pub mod types {
             value.parse()
         }
     }
-    #[doc = "`SnapshotAwsAccountPaperSize`"]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars :: JsonSchema,
-    )]
-    pub enum SnapshotAwsAccountPaperSize {
-        Letter,
-        Legal,
-        Tabloid,
-        Ledger,
-        A0,
-        A1,
-        A2,
-        A3,
-        A4,
-        A5,
-    }
-    impl ::std::fmt::Display for SnapshotAwsAccountPaperSize {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Letter => f.write_str("Letter"),
-                Self::Legal => f.write_str("Legal"),
-                Self::Tabloid => f.write_str("Tabloid"),
-                Self::Ledger => f.write_str("Ledger"),
-                Self::A0 => f.write_str("A0"),
-                Self::A1 => f.write_str("A1"),
-                Self::A2 => f.write_str("A2"),
-                Self::A3 => f.write_str("A3"),
-                Self::A4 => f.write_str("A4"),
-                Self::A5 => f.write_str("A5"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for SnapshotAwsAccountPaperSize {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "Letter" => Ok(Self::Letter),
-                "Legal" => Ok(Self::Legal),
-                "Tabloid" => Ok(Self::Tabloid),
-                "Ledger" => Ok(Self::Ledger),
-                "A0" => Ok(Self::A0),
-                "A1" => Ok(Self::A1),
-                "A2" => Ok(Self::A2),
-                "A3" => Ok(Self::A3),
-                "A4" => Ok(Self::A4),
-                "A5" => Ok(Self::A5),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for SnapshotAwsAccountPaperSize {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for SnapshotAwsAccountPaperSize {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    #[doc = "`SnapshotAwsAccountProjection`"]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars :: JsonSchema,
-    )]
-    pub enum SnapshotAwsAccountProjection {
-        #[serde(rename = "isometric")]
-        Isometric,
-        #[serde(rename = "2d")]
-        X2d,
-    }
-    impl ::std::fmt::Display for SnapshotAwsAccountProjection {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Isometric => f.write_str("isometric"),
-                Self::X2d => f.write_str("2d"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for SnapshotAwsAccountProjection {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "isometric" => Ok(Self::Isometric),
-                "2d" => Ok(Self::X2d),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for SnapshotAwsAccountProjection {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for SnapshotAwsAccountProjection {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    #[doc = "`SnapshotAwsAccountTheme`"]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars :: JsonSchema,
-    )]
-    pub enum SnapshotAwsAccountTheme {
-        #[serde(rename = "light")]
-        Light,
-        #[serde(rename = "dark")]
-        Dark,
-    }
-    impl ::std::fmt::Display for SnapshotAwsAccountTheme {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Light => f.write_str("light"),
-                Self::Dark => f.write_str("dark"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for SnapshotAwsAccountTheme {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "light" => Ok(Self::Light),
-                "dark" => Ok(Self::Dark),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for SnapshotAwsAccountTheme {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for SnapshotAwsAccountTheme {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     #[doc = "Body of a `202 Accepted` snapshot response: the 120-second wait time was exceeded, the snapshot keeps processing in the background and the request should be retried."]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars :: JsonSchema,
-    )]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct SnapshotProcessing {
-        #[doc = "A code indicating the status of the snapshot generation."]
-        pub code: SnapshotProcessingCode,
+        pub code: ::cloud_apis_runtime::Open<crate::types::SnapshotProcessingCode>,
         #[doc = "A message explaining the reason for the 202 response."]
         pub message: ::std::string::String,
         #[doc = "A flag indicating whether the client should retry the request."]
@@ -473,29 +420,50 @@ pub mod types {
         :: serde :: Deserialize,
         :: serde :: Serialize,
         Clone,
+        Copy,
         Debug,
+        Eq,
+        Hash,
+        Ord,
         PartialEq,
-        schemars :: JsonSchema,
+        PartialOrd,
     )]
-    #[serde(untagged)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum SnapshotProcessingCode {
-        SnapshotProcessingCodeKnown(SnapshotProcessingCodeKnown),
-        Unknown(::std::string::String),
+        #[serde(rename = "STILL_PROCESSING")]
+        StillProcessing,
     }
     impl ::std::fmt::Display for SnapshotProcessingCode {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::SnapshotProcessingCodeKnown(x) => x.fmt(f),
-                Self::Unknown(x) => x.fmt(f),
+            match *self {
+                Self::StillProcessing => f.write_str("STILL_PROCESSING"),
             }
         }
     }
-    impl ::std::convert::From<SnapshotProcessingCodeKnown> for SnapshotProcessingCode {
-        fn from(value: SnapshotProcessingCodeKnown) -> Self {
-            Self::SnapshotProcessingCodeKnown(value)
+    impl ::std::str::FromStr for SnapshotProcessingCode {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "STILL_PROCESSING" => Ok(Self::StillProcessing),
+                _ => Err("invalid value".into()),
+            }
         }
     }
-    #[doc = "`SnapshotProcessingCodeKnown`"]
+    impl ::std::convert::TryFrom<&str> for SnapshotProcessingCode {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for SnapshotProcessingCode {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    #[doc = "`Theme`"]
     #[derive(
         :: serde :: Deserialize,
         :: serde :: Serialize,
@@ -507,35 +475,39 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars :: JsonSchema,
     )]
-    pub enum SnapshotProcessingCodeKnown {
-        #[serde(rename = "STILL_PROCESSING")]
-        StillProcessing,
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub enum Theme {
+        #[serde(rename = "light")]
+        Light,
+        #[serde(rename = "dark")]
+        Dark,
     }
-    impl ::std::fmt::Display for SnapshotProcessingCodeKnown {
+    impl ::std::fmt::Display for Theme {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
-                Self::StillProcessing => f.write_str("STILL_PROCESSING"),
+                Self::Light => f.write_str("light"),
+                Self::Dark => f.write_str("dark"),
             }
         }
     }
-    impl ::std::str::FromStr for SnapshotProcessingCodeKnown {
+    impl ::std::str::FromStr for Theme {
         type Err = self::error::ConversionError;
         fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
-                "STILL_PROCESSING" => Ok(Self::StillProcessing),
+                "light" => Ok(Self::Light),
+                "dark" => Ok(Self::Dark),
                 _ => Err("invalid value".into()),
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for SnapshotProcessingCodeKnown {
+    impl ::std::convert::TryFrom<&str> for Theme {
         type Error = self::error::ConversionError;
         fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
-    impl ::std::convert::TryFrom<::std::string::String> for SnapshotProcessingCodeKnown {
+    impl ::std::convert::TryFrom<::std::string::String> for Theme {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -553,7 +525,7 @@ pub mod types {
             >,
             creator_id: ::std::result::Result<::std::string::String, ::std::string::String>,
             external_id: ::std::result::Result<::std::string::String, ::std::string::String>,
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            id: ::std::result::Result<super::AwsAccountId, ::std::string::String>,
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
             read_access: ::std::result::Result<
                 ::std::vec::Vec<::std::string::String>,
@@ -617,7 +589,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<super::AwsAccountId>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -982,7 +954,10 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct SnapshotProcessing {
-            code: ::std::result::Result<super::SnapshotProcessingCode, ::std::string::String>,
+            code: ::std::result::Result<
+                ::cloud_apis_runtime::Open<crate::types::SnapshotProcessingCode>,
+                ::std::string::String,
+            >,
             message: ::std::result::Result<::std::string::String, ::std::string::String>,
             retry: ::std::result::Result<bool, ::std::string::String>,
         }
@@ -998,7 +973,9 @@ pub mod types {
         impl SnapshotProcessing {
             pub fn code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::SnapshotProcessingCode>,
+                T: ::std::convert::TryInto<
+                    ::cloud_apis_runtime::Open<crate::types::SnapshotProcessingCode>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.code = value
@@ -1400,7 +1377,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct UpdateAwsAccount<'a> {
         client: &'a super::Client,
-        account_id: Result<::uuid::Uuid, String>,
+        account_id: Result<types::AwsAccountId, String>,
         body: Result<types::builder::AwsAccountUpdateRequest, String>,
     }
     impl<'a> UpdateAwsAccount<'a> {
@@ -1413,11 +1390,11 @@ pub mod builder {
         }
         pub fn account_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<types::AwsAccountId>,
         {
             self.account_id = value
                 .try_into()
-                .map_err(|_| "conversion to `:: uuid :: Uuid` for account_id failed".to_string());
+                .map_err(|_| "conversion to `AwsAccountId` for account_id failed".to_string());
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -1514,7 +1491,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DeleteAwsAccount<'a> {
         client: &'a super::Client,
-        account_id: Result<::uuid::Uuid, String>,
+        account_id: Result<types::AwsAccountId, String>,
     }
     impl<'a> DeleteAwsAccount<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -1525,11 +1502,11 @@ pub mod builder {
         }
         pub fn account_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<types::AwsAccountId>,
         {
             self.account_id = value
                 .try_into()
-                .map_err(|_| "conversion to `:: uuid :: Uuid` for account_id failed".to_string());
+                .map_err(|_| "conversion to `AwsAccountId` for account_id failed".to_string());
             self
         }
         #[doc = "Sends a `DELETE` request to `/aws/account/{account_id}`"]
@@ -1595,7 +1572,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct SnapshotAwsAccount<'a> {
         client: &'a super::Client,
-        account_id: Result<::uuid::Uuid, String>,
+        account_id: Result<types::AwsAccountId, String>,
         region: Result<::std::string::String, String>,
         format: Result<types::SnapshotAwsAccountFormat, String>,
         autoconnect: Result<Option<bool>, String>,
@@ -1605,10 +1582,10 @@ pub mod builder {
         height: Result<Option<i64>, String>,
         label: Result<Option<bool>, String>,
         landscape: Result<Option<bool>, String>,
-        paper_size: Result<Option<types::SnapshotAwsAccountPaperSize>, String>,
-        projection: Result<Option<types::SnapshotAwsAccountProjection>, String>,
+        paper_size: Result<Option<types::PaperSize>, String>,
+        projection: Result<Option<types::Projection>, String>,
         scale: Result<Option<f32>, String>,
-        theme: Result<Option<types::SnapshotAwsAccountTheme>, String>,
+        theme: Result<Option<types::Theme>, String>,
         transparent: Result<Option<bool>, String>,
         width: Result<Option<i64>, String>,
     }
@@ -1636,11 +1613,11 @@ pub mod builder {
         }
         pub fn account_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: std::convert::TryInto<types::AwsAccountId>,
         {
             self.account_id = value
                 .try_into()
-                .map_err(|_| "conversion to `:: uuid :: Uuid` for account_id failed".to_string());
+                .map_err(|_| "conversion to `AwsAccountId` for account_id failed".to_string());
             self
         }
         pub fn region<V>(mut self, value: V) -> Self
@@ -1731,20 +1708,22 @@ pub mod builder {
         }
         pub fn paper_size<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::SnapshotAwsAccountPaperSize>,
+            V: std::convert::TryInto<types::PaperSize>,
         {
-            self.paper_size = value.try_into().map(Some).map_err(|_| {
-                "conversion to `SnapshotAwsAccountPaperSize` for paper_size failed".to_string()
-            });
+            self.paper_size = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `PaperSize` for paper_size failed".to_string());
             self
         }
         pub fn projection<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::SnapshotAwsAccountProjection>,
+            V: std::convert::TryInto<types::Projection>,
         {
-            self.projection = value.try_into().map(Some).map_err(|_| {
-                "conversion to `SnapshotAwsAccountProjection` for projection failed".to_string()
-            });
+            self.projection = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `Projection` for projection failed".to_string());
             self
         }
         pub fn scale<V>(mut self, value: V) -> Self
@@ -1759,11 +1738,12 @@ pub mod builder {
         }
         pub fn theme<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::SnapshotAwsAccountTheme>,
+            V: std::convert::TryInto<types::Theme>,
         {
-            self.theme = value.try_into().map(Some).map_err(|_| {
-                "conversion to `SnapshotAwsAccountTheme` for theme failed".to_string()
-            });
+            self.theme = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `Theme` for theme failed".to_string());
             self
         }
         pub fn transparent<V>(mut self, value: V) -> Self
@@ -1908,6 +1888,42 @@ pub mod builder {
 #[doc = r" Items consumers will typically use such as the Client."]
 pub mod prelude {
     pub use self::super::Client;
+}
+impl ::std::convert::From<&str> for types::AwsAccountId {
+    fn from(value: &str) -> Self {
+        Self(value.to_string())
+    }
+}
+impl ::std::cmp::PartialEq<str> for types::AwsAccountId {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+impl ::std::cmp::PartialEq<&str> for types::AwsAccountId {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+impl ::std::convert::From<&types::AwsAccountId> for types::AwsAccountId {
+    fn from(value: &types::AwsAccountId) -> Self {
+        value.clone()
+    }
+}
+#[doc = r" An id read from an optional response field goes straight into the next call; a missing one fails that"]
+#[doc = r" call before anything is sent."]
+impl ::std::convert::TryFrom<::std::option::Option<types::AwsAccountId>> for types::AwsAccountId {
+    type Error = &'static str;
+    fn try_from(value: ::std::option::Option<types::AwsAccountId>) -> Result<Self, &'static str> {
+        value.ok_or("the response carried no AwsAccountId to pass on")
+    }
+}
+impl ::std::convert::TryFrom<&::std::option::Option<types::AwsAccountId>> for types::AwsAccountId {
+    type Error = &'static str;
+    fn try_from(value: &::std::option::Option<types::AwsAccountId>) -> Result<Self, &'static str> {
+        value
+            .clone()
+            .ok_or("the response carried no AwsAccountId to pass on")
+    }
 }
 #[doc = r" What the runtime needs to know about this API; see [`cloud_apis_runtime::Api`]."]
 pub const API: cloud_apis_runtime::Api = cloud_apis_runtime::Api {

@@ -2,8 +2,14 @@
 // DO NOT EDIT. Change the spec (or the xtask) and run `cargo xtask regen`.
 //
 // Spec transforms applied in memory before generation (see xtask/src/transforms/):
+// - id_types: AwsAccountId at /components/schemas/AwsAccount/properties/id, /paths/~1aws~1account~1{account_id}/delete/parameters/0/schema, /paths/~1aws~1account~1{account_id}/put/parameters/0/schema, /paths/~1aws~1account~1{account_id}~1{region}~1{format}/get/parameters/0/schema
 // - delimited_query_arrays: snapshotAwsAccount: query `exclude` sent as one comma-separated value
-// - open_response_enums: SnapshotProcessing.code
+// - named_types: SnapshotProcessingCode (SnapshotProcessing)
+// - named_types: SnapshotAwsAccountFormat (SnapshotAwsAccount)
+// - named_types: PaperSize (SnapshotAwsAccount)
+// - named_types: Projection (SnapshotAwsAccount)
+// - named_types: Theme (SnapshotAwsAccount)
+// - named_types: SnapshotProcessingCode is open: uses point at OpenSnapshotProcessingCode (cloud_apis_runtime::Open<SnapshotProcessingCode>)
 
 #![allow(clippy::all, clippy::pedantic, missing_docs, unused_imports, dead_code)]
 
@@ -190,7 +196,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn account_id(self, value: &::uuid::Uuid) -> Self {
+        pub fn account_id(self, value: &types::AwsAccountId) -> Self {
             let re = regex::Regex::new(&format!("^/aws/account/{}$", value.to_string())).unwrap();
             Self(self.0.path_matches(re))
         }
@@ -267,7 +273,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn account_id(self, value: &::uuid::Uuid) -> Self {
+        pub fn account_id(self, value: &types::AwsAccountId) -> Self {
             let re = regex::Regex::new(&format!("^/aws/account/{}$", value.to_string())).unwrap();
             Self(self.0.path_matches(re))
         }
@@ -331,7 +337,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn account_id(self, value: &::uuid::Uuid) -> Self {
+        pub fn account_id(self, value: &types::AwsAccountId) -> Self {
             let re =
                 regex::Regex::new(&format!("^/aws/account/{}/.*/.*$", value.to_string())).unwrap();
             Self(self.0.path_matches(re))
@@ -418,7 +424,7 @@ pub mod operations {
         }
         pub fn paper_size<T>(self, value: T) -> Self
         where
-            T: Into<Option<types::SnapshotAwsAccountPaperSize>>,
+            T: Into<Option<types::PaperSize>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("paperSize", value.to_string()))
@@ -428,7 +434,7 @@ pub mod operations {
         }
         pub fn projection<T>(self, value: T) -> Self
         where
-            T: Into<Option<types::SnapshotAwsAccountProjection>>,
+            T: Into<Option<types::Projection>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("projection", value.to_string()))
@@ -448,7 +454,7 @@ pub mod operations {
         }
         pub fn theme<T>(self, value: T) -> Self
         where
-            T: Into<Option<types::SnapshotAwsAccountTheme>>,
+            T: Into<Option<types::Theme>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("theme", value.to_string()))

@@ -2,19 +2,44 @@
 // DO NOT EDIT. Change the spec (or the xtask) and run `cargo xtask regen`.
 //
 // Spec transforms applied in memory before generation (see xtask/src/transforms/):
-// - open_response_enums: RoleAPI.Role.logTypeAccessKind
-// - open_response_enums: RoleAPI.Role.permissions
-// - unify_error_bodies: aws cloud account#create: 400, 401, 409, 500 -> AWSCloudAccountAPI.Error
-// - unify_error_bodies: aws cloud account#delete: 400, 401, 404, 500 -> AWSCloudAccountAPI.Error
-// - unify_error_bodies: aws cloud account#get: 400, 401, 404, 500 -> AWSCloudAccountAPI.Error
-// - unify_error_bodies: aws cloud account#put: 400, 401, 404, 500 -> AWSCloudAccountAPI.Error
-// - unify_error_bodies: role#list: 400, 401 -> RoleAPI.Error
-// - unify_error_bodies: role#create: 400, 401, 409 -> RoleAPI.Error
-// - unify_error_bodies: role#delete: 400, 401, 404 -> RoleAPI.Error
-// - unify_error_bodies: role#get: 400, 401, 404 -> RoleAPI.Error
-// - unify_error_bodies: role#update: 400, 401, 404, 409 -> RoleAPI.Error
+// - short_type_names: AWSCloudAccountAPI.AWSCloudAccount -> AWSCloudAccount
+// - short_type_names: AWSCloudAccountAPI.AWSScanConfig -> AWSScanConfig
+// - short_type_names: AWSCloudAccountAPI.BadRequestError -> BadRequestError
+// - short_type_names: RoleAPI.BadRequestError -> BadRequestError
+// - short_type_names: AWSCloudAccountAPI.CreateAWSCloudAccount -> CreateAWSCloudAccount
+// - short_type_names: AWSCloudAccountAPI.ExistsError -> ExistsError
+// - short_type_names: RoleAPI.ExistsError -> ExistsError
+// - short_type_names: RoleAPI.ListResp -> ListResp
+// - short_type_names: AWSCloudAccountAPI.ModifyAWSCloudAccount -> ModifyAWSCloudAccount
+// - short_type_names: RoleAPI.ModifyRole -> ModifyRole
+// - short_type_names: AWSCloudAccountAPI.NotFoundError -> NotFoundError
+// - short_type_names: RoleAPI.NotFoundError -> NotFoundError
+// - short_type_names: RoleAPI.Role -> Role
+// - short_type_names: AWSCloudAccountAPI.ServiceError -> ServiceError
+// - short_type_names: AWSCloudAccountAPI.UnauthorizedError -> UnauthorizedError
+// - short_type_names: RoleAPI.UnauthorizedError -> UnauthorizedError
+// - id_types: IntegrationId at /components/schemas/AWSCloudAccount/properties/integrationId, /paths/~1cloud-accounts~1aws~1{id}/delete/parameters/0/schema, /paths/~1cloud-accounts~1aws~1{id}/get/parameters/0/schema, /paths/~1cloud-accounts~1aws~1{id}/put/parameters/0/schema
+// - id_types: RoleId at /components/schemas/Role/properties/id, /paths/~1roles~1{id}/delete/parameters/0/schema, /paths/~1roles~1{id}/get/parameters/0/schema, /paths/~1roles~1{id}/post/parameters/0/schema
+// - named_types: AwsAccountId (CreateAwsCloudAccount)
+// - named_types: IntegrationLabel (AwsCloudAccount, CreateAwsCloudAccount, ModifyAwsCloudAccount)
+// - named_types: LogTypeAccessKind (ModifyRole, Role)
+// - named_types: Permission (ModifyRole, Role)
+// - named_types: RegionIgnoreListItem (AwsCloudAccount, CreateAwsCloudAccount, ModifyAwsCloudAccount)
+// - named_types: SortDir (RoleList)
+// - named_types: LogTypeAccessKind is open: uses point at OpenLogTypeAccessKind (cloud_apis_runtime::Open<LogTypeAccessKind>)
+// - named_types: Permission is open: uses point at OpenPermission (cloud_apis_runtime::Open<Permission>)
+// - unify_error_bodies: aws cloud account#create: 400, 401, 409, 500 -> Error
+// - unify_error_bodies: aws cloud account#delete: 400, 401, 404, 500 -> Error
+// - unify_error_bodies: aws cloud account#get: 400, 401, 404, 500 -> Error
+// - unify_error_bodies: aws cloud account#put: 400, 401, 404, 500 -> Error
+// - unify_error_bodies: role#list: 400, 401 -> Error
+// - unify_error_bodies: role#create: 400, 401, 409 -> Error
+// - unify_error_bodies: role#delete: 400, 401, 404 -> Error
+// - unify_error_bodies: role#get: 400, 401, 404 -> Error
+// - unify_error_bodies: role#update: 400, 401, 404, 409 -> Error
 // - checked_path_params: path parameters id refuse `.`/`..` and are fully percent-encoded
 // - no_redirect_client: Client::new builds a reqwest client that never follows redirects
+// - optional_json_schema: 21 types derive schemars::JsonSchema only with the `schemars` feature
 // - recorded_calls: 9 operations return cloud_apis_runtime::Error through record_call
 
 #![allow(clippy::all, clippy::pedantic, missing_docs, unused_imports, dead_code)]
@@ -26,307 +51,23 @@ pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 #[doc = r" Types used as operation parameters and responses."]
 #[allow(clippy::all)]
 pub mod types {
-    #[doc = "`AwsCloudAccountApiAwsCloudAccount`"]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars :: JsonSchema,
-    )]
-    pub struct AwsCloudAccountApiAwsCloudAccount {
-        #[doc = "The 12-digit AWS account ID (immutable)"]
-        #[serde(
-            rename = "awsAccountId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub aws_account_id: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "awsScanConfig",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub aws_scan_config: ::std::option::Option<AwsCloudAccountApiAwsScanConfig>,
-        #[doc = "The unique ID of the AWS Cloud Account integration"]
-        #[serde(
-            rename = "integrationId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub integration_id: ::std::option::Option<::std::string::String>,
-        #[doc = "The display name for the AWS Cloud Account integration"]
-        #[serde(
-            rename = "integrationLabel",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub integration_label:
-            ::std::option::Option<AwsCloudAccountApiAwsCloudAccountIntegrationLabel>,
-        #[doc = "Regions to exclude from scanning"]
-        #[serde(rename = "regionIgnoreList")]
-        pub region_ignore_list:
-            ::std::vec::Vec<AwsCloudAccountApiAwsCloudAccountRegionIgnoreListItem>,
-        #[doc = "Regex patterns matching resource ARNs to exclude from scanning"]
-        #[serde(rename = "resourceRegexIgnoreList")]
-        pub resource_regex_ignore_list: ::std::vec::Vec<::std::string::String>,
-        #[doc = "Resource types to exclude from scanning (e.g. AWS.S3.Bucket)"]
-        #[serde(rename = "resourceTypeIgnoreList")]
-        pub resource_type_ignore_list: ::std::vec::Vec<::std::string::String>,
-    }
-    impl AwsCloudAccountApiAwsCloudAccount {
-        pub fn builder() -> builder::AwsCloudAccountApiAwsCloudAccount {
-            Default::default()
-        }
-    }
-    #[doc = "The display name for the AWS Cloud Account integration"]
-    #[derive(
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars :: JsonSchema,
-    )]
-    #[serde(transparent)]
-    pub struct AwsCloudAccountApiAwsCloudAccountIntegrationLabel(::std::string::String);
-    impl ::std::ops::Deref for AwsCloudAccountApiAwsCloudAccountIntegrationLabel {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<AwsCloudAccountApiAwsCloudAccountIntegrationLabel>
-        for ::std::string::String
-    {
-        fn from(value: AwsCloudAccountApiAwsCloudAccountIntegrationLabel) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for AwsCloudAccountApiAwsCloudAccountIntegrationLabel {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 36usize {
-                return Err("longer than 36 characters".into());
-            }
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> =
-                ::std::sync::LazyLock::new(|| ::regress::Regex::new("^[0-9a-zA-Z- ]+$").unwrap());
-            if PATTERN.find(value).is_none() {
-                return Err("doesn't match pattern \"^[0-9a-zA-Z- ]+$\"".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for AwsCloudAccountApiAwsCloudAccountIntegrationLabel {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-        for AwsCloudAccountApiAwsCloudAccountIntegrationLabel
-    {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for AwsCloudAccountApiAwsCloudAccountIntegrationLabel {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    #[doc = "`AwsCloudAccountApiAwsCloudAccountRegionIgnoreListItem`"]
-    #[derive(
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars :: JsonSchema,
-    )]
-    #[serde(transparent)]
-    pub struct AwsCloudAccountApiAwsCloudAccountRegionIgnoreListItem(::std::string::String);
-    impl ::std::ops::Deref for AwsCloudAccountApiAwsCloudAccountRegionIgnoreListItem {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<AwsCloudAccountApiAwsCloudAccountRegionIgnoreListItem>
-        for ::std::string::String
-    {
-        fn from(value: AwsCloudAccountApiAwsCloudAccountRegionIgnoreListItem) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for AwsCloudAccountApiAwsCloudAccountRegionIgnoreListItem {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> =
-                ::std::sync::LazyLock::new(|| {
-                    ::regress::Regex::new("^[a-z]{2}(?:-gov)?-[a-z]+-\\d+$").unwrap()
-                });
-            if PATTERN.find(value).is_none() {
-                return Err("doesn't match pattern \"^[a-z]{2}(?:-gov)?-[a-z]+-\\d+$\"".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for AwsCloudAccountApiAwsCloudAccountRegionIgnoreListItem {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-        for AwsCloudAccountApiAwsCloudAccountRegionIgnoreListItem
-    {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for AwsCloudAccountApiAwsCloudAccountRegionIgnoreListItem {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    #[doc = "`AwsCloudAccountApiAwsScanConfig`"]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars :: JsonSchema,
-    )]
-    pub struct AwsCloudAccountApiAwsScanConfig {
-        #[doc = "The IAM role ARN that Panther assumes to scan the AWS account"]
-        #[serde(
-            rename = "auditRole",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub audit_role: ::std::option::Option<::std::string::String>,
-    }
-    impl AwsCloudAccountApiAwsScanConfig {
-        pub fn builder() -> builder::AwsCloudAccountApiAwsScanConfig {
-            Default::default()
-        }
-    }
-    #[doc = "`AwsCloudAccountApiBadRequestError`"]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars :: JsonSchema,
-    )]
-    pub struct AwsCloudAccountApiBadRequestError {
-        pub message: ::std::string::String,
-    }
-    impl AwsCloudAccountApiBadRequestError {
-        pub fn builder() -> builder::AwsCloudAccountApiBadRequestError {
-            Default::default()
-        }
-    }
-    #[doc = "`AwsCloudAccountApiCreateAwsCloudAccount`"]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars :: JsonSchema,
-    )]
-    pub struct AwsCloudAccountApiCreateAwsCloudAccount {
-        #[doc = "The 12-digit AWS account ID"]
-        #[serde(rename = "awsAccountId")]
-        pub aws_account_id: AwsCloudAccountApiCreateAwsCloudAccountAwsAccountId,
-        #[serde(rename = "awsScanConfig")]
-        pub aws_scan_config: AwsCloudAccountApiAwsScanConfig,
-        #[doc = "The display name for the AWS Cloud Account integration"]
-        #[serde(rename = "integrationLabel")]
-        pub integration_label: AwsCloudAccountApiCreateAwsCloudAccountIntegrationLabel,
-        #[doc = "Regions to exclude from scanning"]
-        #[serde(
-            rename = "regionIgnoreList",
-            default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
-        )]
-        pub region_ignore_list:
-            ::std::vec::Vec<AwsCloudAccountApiCreateAwsCloudAccountRegionIgnoreListItem>,
-        #[doc = "Regex patterns matching resource ARNs to exclude from scanning"]
-        #[serde(
-            rename = "resourceRegexIgnoreList",
-            default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
-        )]
-        pub resource_regex_ignore_list: ::std::vec::Vec<::std::string::String>,
-        #[doc = "Resource types to exclude from scanning (e.g. AWS.S3.Bucket)"]
-        #[serde(
-            rename = "resourceTypeIgnoreList",
-            default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
-        )]
-        pub resource_type_ignore_list: ::std::vec::Vec<::std::string::String>,
-    }
-    impl AwsCloudAccountApiCreateAwsCloudAccount {
-        pub fn builder() -> builder::AwsCloudAccountApiCreateAwsCloudAccount {
-            Default::default()
-        }
-    }
     #[doc = "The 12-digit AWS account ID"]
-    #[derive(
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars :: JsonSchema,
-    )]
+    #[derive(:: serde :: Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(transparent)]
-    pub struct AwsCloudAccountApiCreateAwsCloudAccountAwsAccountId(::std::string::String);
-    impl ::std::ops::Deref for AwsCloudAccountApiCreateAwsCloudAccountAwsAccountId {
+    pub struct AwsAccountId(::std::string::String);
+    impl ::std::ops::Deref for AwsAccountId {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
-    impl ::std::convert::From<AwsCloudAccountApiCreateAwsCloudAccountAwsAccountId>
-        for ::std::string::String
-    {
-        fn from(value: AwsCloudAccountApiCreateAwsCloudAccountAwsAccountId) -> Self {
+    impl ::std::convert::From<AwsAccountId> for ::std::string::String {
+        fn from(value: AwsAccountId) -> Self {
             value.0
         }
     }
-    impl ::std::str::FromStr for AwsCloudAccountApiCreateAwsCloudAccountAwsAccountId {
+    impl ::std::str::FromStr for AwsAccountId {
         type Err = self::error::ConversionError;
         fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             static PATTERN: ::std::sync::LazyLock<::regress::Regex> =
@@ -337,15 +78,13 @@ pub mod types {
             Ok(Self(value.to_string()))
         }
     }
-    impl ::std::convert::TryFrom<&str> for AwsCloudAccountApiCreateAwsCloudAccountAwsAccountId {
+    impl ::std::convert::TryFrom<&str> for AwsAccountId {
         type Error = self::error::ConversionError;
         fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
-    impl ::std::convert::TryFrom<::std::string::String>
-        for AwsCloudAccountApiCreateAwsCloudAccountAwsAccountId
-    {
+    impl ::std::convert::TryFrom<::std::string::String> for AwsAccountId {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -353,7 +92,7 @@ pub mod types {
             value.parse()
         }
     }
-    impl<'de> ::serde::Deserialize<'de> for AwsCloudAccountApiCreateAwsCloudAccountAwsAccountId {
+    impl<'de> ::serde::Deserialize<'de> for AwsAccountId {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
@@ -365,202 +104,90 @@ pub mod types {
                 })
         }
     }
-    #[doc = "The display name for the AWS Cloud Account integration"]
-    #[derive(
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars :: JsonSchema,
-    )]
-    #[serde(transparent)]
-    pub struct AwsCloudAccountApiCreateAwsCloudAccountIntegrationLabel(::std::string::String);
-    impl ::std::ops::Deref for AwsCloudAccountApiCreateAwsCloudAccountIntegrationLabel {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
+    #[doc = "`AwsCloudAccount`"]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct AwsCloudAccount {
+        #[doc = "The 12-digit AWS account ID (immutable)"]
+        #[serde(
+            rename = "awsAccountId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub aws_account_id: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "awsScanConfig",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub aws_scan_config: ::std::option::Option<AwsScanConfig>,
+        #[serde(
+            rename = "integrationId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub integration_id: ::std::option::Option<IntegrationId>,
+        #[serde(
+            rename = "integrationLabel",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub integration_label: ::std::option::Option<IntegrationLabel>,
+        #[doc = "Regions to exclude from scanning"]
+        #[serde(rename = "regionIgnoreList")]
+        pub region_ignore_list: ::std::vec::Vec<RegionIgnoreListItem>,
+        #[doc = "Regex patterns matching resource ARNs to exclude from scanning"]
+        #[serde(rename = "resourceRegexIgnoreList")]
+        pub resource_regex_ignore_list: ::std::vec::Vec<::std::string::String>,
+        #[doc = "Resource types to exclude from scanning (e.g. AWS.S3.Bucket)"]
+        #[serde(rename = "resourceTypeIgnoreList")]
+        pub resource_type_ignore_list: ::std::vec::Vec<::std::string::String>,
     }
-    impl ::std::convert::From<AwsCloudAccountApiCreateAwsCloudAccountIntegrationLabel>
-        for ::std::string::String
-    {
-        fn from(value: AwsCloudAccountApiCreateAwsCloudAccountIntegrationLabel) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for AwsCloudAccountApiCreateAwsCloudAccountIntegrationLabel {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 36usize {
-                return Err("longer than 36 characters".into());
-            }
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> =
-                ::std::sync::LazyLock::new(|| ::regress::Regex::new("^[0-9a-zA-Z- ]+$").unwrap());
-            if PATTERN.find(value).is_none() {
-                return Err("doesn't match pattern \"^[0-9a-zA-Z- ]+$\"".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for AwsCloudAccountApiCreateAwsCloudAccountIntegrationLabel {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-        for AwsCloudAccountApiCreateAwsCloudAccountIntegrationLabel
-    {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for AwsCloudAccountApiCreateAwsCloudAccountIntegrationLabel {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    #[doc = "`AwsCloudAccountApiCreateAwsCloudAccountRegionIgnoreListItem`"]
-    #[derive(
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars :: JsonSchema,
-    )]
-    #[serde(transparent)]
-    pub struct AwsCloudAccountApiCreateAwsCloudAccountRegionIgnoreListItem(::std::string::String);
-    impl ::std::ops::Deref for AwsCloudAccountApiCreateAwsCloudAccountRegionIgnoreListItem {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<AwsCloudAccountApiCreateAwsCloudAccountRegionIgnoreListItem>
-        for ::std::string::String
-    {
-        fn from(value: AwsCloudAccountApiCreateAwsCloudAccountRegionIgnoreListItem) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for AwsCloudAccountApiCreateAwsCloudAccountRegionIgnoreListItem {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> =
-                ::std::sync::LazyLock::new(|| {
-                    ::regress::Regex::new("^[a-z]{2}(?:-gov)?-[a-z]+-\\d+$").unwrap()
-                });
-            if PATTERN.find(value).is_none() {
-                return Err("doesn't match pattern \"^[a-z]{2}(?:-gov)?-[a-z]+-\\d+$\"".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for AwsCloudAccountApiCreateAwsCloudAccountRegionIgnoreListItem {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-        for AwsCloudAccountApiCreateAwsCloudAccountRegionIgnoreListItem
-    {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de>
-        for AwsCloudAccountApiCreateAwsCloudAccountRegionIgnoreListItem
-    {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    #[doc = "Error body shared by every error response of this API (generated by the unify_error_bodies transform)."]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars :: JsonSchema,
-    )]
-    pub struct AwsCloudAccountApiError {
-        pub message: ::std::string::String,
-    }
-    impl AwsCloudAccountApiError {
-        pub fn builder() -> builder::AwsCloudAccountApiError {
+    impl AwsCloudAccount {
+        pub fn builder() -> builder::AwsCloudAccount {
             Default::default()
         }
     }
-    #[doc = "`AwsCloudAccountApiExistsError`"]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars :: JsonSchema,
-    )]
-    pub struct AwsCloudAccountApiExistsError {
-        pub message: ::std::string::String,
+    #[doc = "`AwsScanConfig`"]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct AwsScanConfig {
+        #[doc = "The IAM role ARN that Panther assumes to scan the AWS account"]
+        #[serde(
+            rename = "auditRole",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub audit_role: ::std::option::Option<::std::string::String>,
     }
-    impl AwsCloudAccountApiExistsError {
-        pub fn builder() -> builder::AwsCloudAccountApiExistsError {
+    impl AwsScanConfig {
+        pub fn builder() -> builder::AwsScanConfig {
             Default::default()
         }
     }
-    #[doc = "`AwsCloudAccountApiModifyAwsCloudAccount`"]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars :: JsonSchema,
-    )]
-    pub struct AwsCloudAccountApiModifyAwsCloudAccount {
+    #[doc = "`BadRequestError`"]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct BadRequestError {
+        pub message: ::std::string::String,
+    }
+    impl BadRequestError {
+        pub fn builder() -> builder::BadRequestError {
+            Default::default()
+        }
+    }
+    #[doc = "`CreateAwsCloudAccount`"]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct CreateAwsCloudAccount {
+        #[serde(rename = "awsAccountId")]
+        pub aws_account_id: AwsAccountId,
         #[serde(rename = "awsScanConfig")]
-        pub aws_scan_config: AwsCloudAccountApiAwsScanConfig,
-        #[doc = "The display name for the AWS Cloud Account integration"]
+        pub aws_scan_config: AwsScanConfig,
         #[serde(rename = "integrationLabel")]
-        pub integration_label: AwsCloudAccountApiModifyAwsCloudAccountIntegrationLabel,
+        pub integration_label: IntegrationLabel,
         #[doc = "Regions to exclude from scanning"]
         #[serde(
             rename = "regionIgnoreList",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
-        pub region_ignore_list:
-            ::std::vec::Vec<AwsCloudAccountApiModifyAwsCloudAccountRegionIgnoreListItem>,
+        pub region_ignore_list: ::std::vec::Vec<RegionIgnoreListItem>,
         #[doc = "Regex patterns matching resource ARNs to exclude from scanning"]
         #[serde(
             rename = "resourceRegexIgnoreList",
@@ -576,13 +203,36 @@ pub mod types {
         )]
         pub resource_type_ignore_list: ::std::vec::Vec<::std::string::String>,
     }
-    impl AwsCloudAccountApiModifyAwsCloudAccount {
-        pub fn builder() -> builder::AwsCloudAccountApiModifyAwsCloudAccount {
+    impl CreateAwsCloudAccount {
+        pub fn builder() -> builder::CreateAwsCloudAccount {
             Default::default()
         }
     }
-    #[doc = "The display name for the AWS Cloud Account integration"]
+    #[doc = "Error body shared by every error response of this API (generated by the unify_error_bodies transform)."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct Error {
+        pub message: ::std::string::String,
+    }
+    impl Error {
+        pub fn builder() -> builder::Error {
+            Default::default()
+        }
+    }
+    #[doc = "`ExistsError`"]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct ExistsError {
+        pub message: ::std::string::String,
+    }
+    impl ExistsError {
+        pub fn builder() -> builder::ExistsError {
+            Default::default()
+        }
+    }
+    #[doc = "The unique ID of the AWS Cloud Account integration"]
     #[derive(
+        :: serde :: Deserialize,
         :: serde :: Serialize,
         Clone,
         Debug,
@@ -591,24 +241,54 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars :: JsonSchema,
     )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(transparent)]
-    pub struct AwsCloudAccountApiModifyAwsCloudAccountIntegrationLabel(::std::string::String);
-    impl ::std::ops::Deref for AwsCloudAccountApiModifyAwsCloudAccountIntegrationLabel {
+    pub struct IntegrationId(pub ::std::string::String);
+    impl ::std::ops::Deref for IntegrationId {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
-    impl ::std::convert::From<AwsCloudAccountApiModifyAwsCloudAccountIntegrationLabel>
-        for ::std::string::String
-    {
-        fn from(value: AwsCloudAccountApiModifyAwsCloudAccountIntegrationLabel) -> Self {
+    impl ::std::convert::From<IntegrationId> for ::std::string::String {
+        fn from(value: IntegrationId) -> Self {
             value.0
         }
     }
-    impl ::std::str::FromStr for AwsCloudAccountApiModifyAwsCloudAccountIntegrationLabel {
+    impl ::std::convert::From<::std::string::String> for IntegrationId {
+        fn from(value: ::std::string::String) -> Self {
+            Self(value)
+        }
+    }
+    impl ::std::fmt::Display for IntegrationId {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            self.0.fmt(f)
+        }
+    }
+    impl ::std::str::FromStr for IntegrationId {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self(value.to_string()))
+        }
+    }
+    #[doc = "The display name for the AWS Cloud Account integration"]
+    #[derive(:: serde :: Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[serde(transparent)]
+    pub struct IntegrationLabel(::std::string::String);
+    impl ::std::ops::Deref for IntegrationLabel {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<IntegrationLabel> for ::std::string::String {
+        fn from(value: IntegrationLabel) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for IntegrationLabel {
         type Err = self::error::ConversionError;
         fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             if value.chars().count() > 36usize {
@@ -622,15 +302,13 @@ pub mod types {
             Ok(Self(value.to_string()))
         }
     }
-    impl ::std::convert::TryFrom<&str> for AwsCloudAccountApiModifyAwsCloudAccountIntegrationLabel {
+    impl ::std::convert::TryFrom<&str> for IntegrationLabel {
         type Error = self::error::ConversionError;
         fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
-    impl ::std::convert::TryFrom<::std::string::String>
-        for AwsCloudAccountApiModifyAwsCloudAccountIntegrationLabel
-    {
+    impl ::std::convert::TryFrom<::std::string::String> for IntegrationLabel {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -638,7 +316,7 @@ pub mod types {
             value.parse()
         }
     }
-    impl<'de> ::serde::Deserialize<'de> for AwsCloudAccountApiModifyAwsCloudAccountIntegrationLabel {
+    impl<'de> ::serde::Deserialize<'de> for IntegrationLabel {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
@@ -650,34 +328,329 @@ pub mod types {
                 })
         }
     }
-    #[doc = "`AwsCloudAccountApiModifyAwsCloudAccountRegionIgnoreListItem`"]
+    #[doc = "`ListResp`"]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct ListResp {
+        #[doc = "Pagination token for the next page of results"]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub next: ::std::option::Option<::std::string::String>,
+        pub results: ::std::vec::Vec<Role>,
+    }
+    impl ListResp {
+        pub fn builder() -> builder::ListResp {
+            Default::default()
+        }
+    }
+    #[doc = "Defines the role's access to log types. This field is required and has effect only if the datalake RBAC feature is enabled."]
     #[derive(
+        :: serde :: Deserialize,
         :: serde :: Serialize,
         Clone,
+        Copy,
         Debug,
         Eq,
         Hash,
         Ord,
         PartialEq,
         PartialOrd,
-        schemars :: JsonSchema,
     )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub enum LogTypeAccessKind {
+        #[serde(rename = "ALLOW")]
+        Allow,
+        #[serde(rename = "ALLOW_ALL")]
+        AllowAll,
+        #[serde(rename = "DENY")]
+        Deny,
+        #[serde(rename = "DENY_ALL")]
+        DenyAll,
+    }
+    impl ::std::fmt::Display for LogTypeAccessKind {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Allow => f.write_str("ALLOW"),
+                Self::AllowAll => f.write_str("ALLOW_ALL"),
+                Self::Deny => f.write_str("DENY"),
+                Self::DenyAll => f.write_str("DENY_ALL"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for LogTypeAccessKind {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "ALLOW" => Ok(Self::Allow),
+                "ALLOW_ALL" => Ok(Self::AllowAll),
+                "DENY" => Ok(Self::Deny),
+                "DENY_ALL" => Ok(Self::DenyAll),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for LogTypeAccessKind {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for LogTypeAccessKind {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    #[doc = "`ModifyAwsCloudAccount`"]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct ModifyAwsCloudAccount {
+        #[serde(rename = "awsScanConfig")]
+        pub aws_scan_config: AwsScanConfig,
+        #[serde(rename = "integrationLabel")]
+        pub integration_label: IntegrationLabel,
+        #[doc = "Regions to exclude from scanning"]
+        #[serde(
+            rename = "regionIgnoreList",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty"
+        )]
+        pub region_ignore_list: ::std::vec::Vec<RegionIgnoreListItem>,
+        #[doc = "Regex patterns matching resource ARNs to exclude from scanning"]
+        #[serde(
+            rename = "resourceRegexIgnoreList",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty"
+        )]
+        pub resource_regex_ignore_list: ::std::vec::Vec<::std::string::String>,
+        #[doc = "Resource types to exclude from scanning (e.g. AWS.S3.Bucket)"]
+        #[serde(
+            rename = "resourceTypeIgnoreList",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty"
+        )]
+        pub resource_type_ignore_list: ::std::vec::Vec<::std::string::String>,
+    }
+    impl ModifyAwsCloudAccount {
+        pub fn builder() -> builder::ModifyAwsCloudAccount {
+            Default::default()
+        }
+    }
+    #[doc = "`ModifyRole`"]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct ModifyRole {
+        #[doc = "The log types that the role can or cannot access, according to the `logTypeAccessKind` field. This field should be omitted if `logTypeAccessKind` has a value of `ALLOW_ALL` or `DENY_ALL`"]
+        #[serde(
+            rename = "logTypeAccess",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty"
+        )]
+        pub log_type_access: ::std::vec::Vec<::std::string::String>,
+        #[serde(
+            rename = "logTypeAccessKind",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub log_type_access_kind:
+            ::std::option::Option<::cloud_apis_runtime::Open<crate::types::LogTypeAccessKind>>,
+        #[doc = "The name of the role"]
+        pub name: ::std::string::String,
+        pub permissions: ::std::vec::Vec<::cloud_apis_runtime::Open<crate::types::Permission>>,
+    }
+    impl ModifyRole {
+        pub fn builder() -> builder::ModifyRole {
+            Default::default()
+        }
+    }
+    #[doc = "`NotFoundError`"]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct NotFoundError {
+        pub message: ::std::string::String,
+    }
+    impl NotFoundError {
+        pub fn builder() -> builder::NotFoundError {
+            Default::default()
+        }
+    }
+    #[doc = "`Permission`"]
+    #[derive(
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+    )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub enum Permission {
+        #[serde(rename = "AIRunAsModify")]
+        AiRunAsModify,
+        AlertModify,
+        AlertRead,
+        BulkUpload,
+        BulkUploadValidate,
+        CloudsecSourceModify,
+        CloudsecSourceRead,
+        DataAnalyticsModify,
+        DataAnalyticsRead,
+        DestinationModify,
+        DestinationRead,
+        GeneralSettingsModify,
+        GeneralSettingsRead,
+        LogSourceModify,
+        LogSourceRawDataRead,
+        LogSourceRead,
+        LookupModify,
+        LookupRead,
+        #[serde(rename = "ManageAIResponses")]
+        ManageAiResponses,
+        #[serde(rename = "ManageAISkills")]
+        ManageAiSkills,
+        McpServerModify,
+        McpServerRead,
+        #[serde(rename = "OrganizationAPITokenModify")]
+        OrganizationApiTokenModify,
+        #[serde(rename = "OrganizationAPITokenRead")]
+        OrganizationApiTokenRead,
+        PolicyModify,
+        PolicyRead,
+        ResourceModify,
+        ResourceRead,
+        RuleModify,
+        RuleRead,
+        #[serde(rename = "RunPantherAI")]
+        RunPantherAi,
+        SummaryRead,
+        UserModify,
+        UserRead,
+        #[serde(rename = "ViewAIPrivateResponses")]
+        ViewAiPrivateResponses,
+        #[serde(rename = "ViewAISkills")]
+        ViewAiSkills,
+    }
+    impl ::std::fmt::Display for Permission {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::AiRunAsModify => f.write_str("AIRunAsModify"),
+                Self::AlertModify => f.write_str("AlertModify"),
+                Self::AlertRead => f.write_str("AlertRead"),
+                Self::BulkUpload => f.write_str("BulkUpload"),
+                Self::BulkUploadValidate => f.write_str("BulkUploadValidate"),
+                Self::CloudsecSourceModify => f.write_str("CloudsecSourceModify"),
+                Self::CloudsecSourceRead => f.write_str("CloudsecSourceRead"),
+                Self::DataAnalyticsModify => f.write_str("DataAnalyticsModify"),
+                Self::DataAnalyticsRead => f.write_str("DataAnalyticsRead"),
+                Self::DestinationModify => f.write_str("DestinationModify"),
+                Self::DestinationRead => f.write_str("DestinationRead"),
+                Self::GeneralSettingsModify => f.write_str("GeneralSettingsModify"),
+                Self::GeneralSettingsRead => f.write_str("GeneralSettingsRead"),
+                Self::LogSourceModify => f.write_str("LogSourceModify"),
+                Self::LogSourceRawDataRead => f.write_str("LogSourceRawDataRead"),
+                Self::LogSourceRead => f.write_str("LogSourceRead"),
+                Self::LookupModify => f.write_str("LookupModify"),
+                Self::LookupRead => f.write_str("LookupRead"),
+                Self::ManageAiResponses => f.write_str("ManageAIResponses"),
+                Self::ManageAiSkills => f.write_str("ManageAISkills"),
+                Self::McpServerModify => f.write_str("McpServerModify"),
+                Self::McpServerRead => f.write_str("McpServerRead"),
+                Self::OrganizationApiTokenModify => f.write_str("OrganizationAPITokenModify"),
+                Self::OrganizationApiTokenRead => f.write_str("OrganizationAPITokenRead"),
+                Self::PolicyModify => f.write_str("PolicyModify"),
+                Self::PolicyRead => f.write_str("PolicyRead"),
+                Self::ResourceModify => f.write_str("ResourceModify"),
+                Self::ResourceRead => f.write_str("ResourceRead"),
+                Self::RuleModify => f.write_str("RuleModify"),
+                Self::RuleRead => f.write_str("RuleRead"),
+                Self::RunPantherAi => f.write_str("RunPantherAI"),
+                Self::SummaryRead => f.write_str("SummaryRead"),
+                Self::UserModify => f.write_str("UserModify"),
+                Self::UserRead => f.write_str("UserRead"),
+                Self::ViewAiPrivateResponses => f.write_str("ViewAIPrivateResponses"),
+                Self::ViewAiSkills => f.write_str("ViewAISkills"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for Permission {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "AIRunAsModify" => Ok(Self::AiRunAsModify),
+                "AlertModify" => Ok(Self::AlertModify),
+                "AlertRead" => Ok(Self::AlertRead),
+                "BulkUpload" => Ok(Self::BulkUpload),
+                "BulkUploadValidate" => Ok(Self::BulkUploadValidate),
+                "CloudsecSourceModify" => Ok(Self::CloudsecSourceModify),
+                "CloudsecSourceRead" => Ok(Self::CloudsecSourceRead),
+                "DataAnalyticsModify" => Ok(Self::DataAnalyticsModify),
+                "DataAnalyticsRead" => Ok(Self::DataAnalyticsRead),
+                "DestinationModify" => Ok(Self::DestinationModify),
+                "DestinationRead" => Ok(Self::DestinationRead),
+                "GeneralSettingsModify" => Ok(Self::GeneralSettingsModify),
+                "GeneralSettingsRead" => Ok(Self::GeneralSettingsRead),
+                "LogSourceModify" => Ok(Self::LogSourceModify),
+                "LogSourceRawDataRead" => Ok(Self::LogSourceRawDataRead),
+                "LogSourceRead" => Ok(Self::LogSourceRead),
+                "LookupModify" => Ok(Self::LookupModify),
+                "LookupRead" => Ok(Self::LookupRead),
+                "ManageAIResponses" => Ok(Self::ManageAiResponses),
+                "ManageAISkills" => Ok(Self::ManageAiSkills),
+                "McpServerModify" => Ok(Self::McpServerModify),
+                "McpServerRead" => Ok(Self::McpServerRead),
+                "OrganizationAPITokenModify" => Ok(Self::OrganizationApiTokenModify),
+                "OrganizationAPITokenRead" => Ok(Self::OrganizationApiTokenRead),
+                "PolicyModify" => Ok(Self::PolicyModify),
+                "PolicyRead" => Ok(Self::PolicyRead),
+                "ResourceModify" => Ok(Self::ResourceModify),
+                "ResourceRead" => Ok(Self::ResourceRead),
+                "RuleModify" => Ok(Self::RuleModify),
+                "RuleRead" => Ok(Self::RuleRead),
+                "RunPantherAI" => Ok(Self::RunPantherAi),
+                "SummaryRead" => Ok(Self::SummaryRead),
+                "UserModify" => Ok(Self::UserModify),
+                "UserRead" => Ok(Self::UserRead),
+                "ViewAIPrivateResponses" => Ok(Self::ViewAiPrivateResponses),
+                "ViewAISkills" => Ok(Self::ViewAiSkills),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for Permission {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for Permission {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    #[doc = "`RegionIgnoreListItem`"]
+    #[derive(:: serde :: Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(transparent)]
-    pub struct AwsCloudAccountApiModifyAwsCloudAccountRegionIgnoreListItem(::std::string::String);
-    impl ::std::ops::Deref for AwsCloudAccountApiModifyAwsCloudAccountRegionIgnoreListItem {
+    pub struct RegionIgnoreListItem(::std::string::String);
+    impl ::std::ops::Deref for RegionIgnoreListItem {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
-    impl ::std::convert::From<AwsCloudAccountApiModifyAwsCloudAccountRegionIgnoreListItem>
-        for ::std::string::String
-    {
-        fn from(value: AwsCloudAccountApiModifyAwsCloudAccountRegionIgnoreListItem) -> Self {
+    impl ::std::convert::From<RegionIgnoreListItem> for ::std::string::String {
+        fn from(value: RegionIgnoreListItem) -> Self {
             value.0
         }
     }
-    impl ::std::str::FromStr for AwsCloudAccountApiModifyAwsCloudAccountRegionIgnoreListItem {
+    impl ::std::str::FromStr for RegionIgnoreListItem {
         type Err = self::error::ConversionError;
         fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             static PATTERN: ::std::sync::LazyLock<::regress::Regex> =
@@ -690,15 +663,13 @@ pub mod types {
             Ok(Self(value.to_string()))
         }
     }
-    impl ::std::convert::TryFrom<&str> for AwsCloudAccountApiModifyAwsCloudAccountRegionIgnoreListItem {
+    impl ::std::convert::TryFrom<&str> for RegionIgnoreListItem {
         type Error = self::error::ConversionError;
         fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
-    impl ::std::convert::TryFrom<::std::string::String>
-        for AwsCloudAccountApiModifyAwsCloudAccountRegionIgnoreListItem
-    {
+    impl ::std::convert::TryFrom<::std::string::String> for RegionIgnoreListItem {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -706,9 +677,7 @@ pub mod types {
             value.parse()
         }
     }
-    impl<'de> ::serde::Deserialize<'de>
-        for AwsCloudAccountApiModifyAwsCloudAccountRegionIgnoreListItem
-    {
+    impl<'de> ::serde::Deserialize<'de> for RegionIgnoreListItem {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
@@ -720,415 +689,17 @@ pub mod types {
                 })
         }
     }
-    #[doc = "`AwsCloudAccountApiNotFoundError`"]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars :: JsonSchema,
-    )]
-    pub struct AwsCloudAccountApiNotFoundError {
-        pub message: ::std::string::String,
-    }
-    impl AwsCloudAccountApiNotFoundError {
-        pub fn builder() -> builder::AwsCloudAccountApiNotFoundError {
-            Default::default()
-        }
-    }
-    #[doc = "`AwsCloudAccountApiServiceError`"]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars :: JsonSchema,
-    )]
-    pub struct AwsCloudAccountApiServiceError {
-        pub message: ::std::string::String,
-    }
-    impl AwsCloudAccountApiServiceError {
-        pub fn builder() -> builder::AwsCloudAccountApiServiceError {
-            Default::default()
-        }
-    }
-    #[doc = "The API token is missing, unknown or revoked."]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars :: JsonSchema,
-    )]
-    pub struct AwsCloudAccountApiUnauthorizedError {
-        pub message: ::std::string::String,
-    }
-    impl AwsCloudAccountApiUnauthorizedError {
-        pub fn builder() -> builder::AwsCloudAccountApiUnauthorizedError {
-            Default::default()
-        }
-    }
-    #[doc = "`RoleApiBadRequestError`"]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars :: JsonSchema,
-    )]
-    pub struct RoleApiBadRequestError {
-        pub message: ::std::string::String,
-    }
-    impl RoleApiBadRequestError {
-        pub fn builder() -> builder::RoleApiBadRequestError {
-            Default::default()
-        }
-    }
-    #[doc = "Error body shared by every error response of this API (generated by the unify_error_bodies transform)."]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars :: JsonSchema,
-    )]
-    pub struct RoleApiError {
-        pub message: ::std::string::String,
-    }
-    impl RoleApiError {
-        pub fn builder() -> builder::RoleApiError {
-            Default::default()
-        }
-    }
-    #[doc = "A role with this name already exists."]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars :: JsonSchema,
-    )]
-    pub struct RoleApiExistsError {
-        pub message: ::std::string::String,
-    }
-    impl RoleApiExistsError {
-        pub fn builder() -> builder::RoleApiExistsError {
-            Default::default()
-        }
-    }
-    #[doc = "`RoleApiListResp`"]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars :: JsonSchema,
-    )]
-    pub struct RoleApiListResp {
-        #[doc = "Pagination token for the next page of results"]
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub next: ::std::option::Option<::std::string::String>,
-        pub results: ::std::vec::Vec<RoleApiRole>,
-    }
-    impl RoleApiListResp {
-        pub fn builder() -> builder::RoleApiListResp {
-            Default::default()
-        }
-    }
-    #[doc = "`RoleApiModifyRole`"]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars :: JsonSchema,
-    )]
-    pub struct RoleApiModifyRole {
-        #[doc = "The log types that the role can or cannot access, according to the `logTypeAccessKind` field. This field should be omitted if `logTypeAccessKind` has a value of `ALLOW_ALL` or `DENY_ALL`"]
-        #[serde(
-            rename = "logTypeAccess",
-            default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
-        )]
-        pub log_type_access: ::std::vec::Vec<::std::string::String>,
-        #[doc = "Defines the role's access to log types. This field is required and has effect only if the datalake RBAC feature is enabled."]
-        #[serde(
-            rename = "logTypeAccessKind",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub log_type_access_kind: ::std::option::Option<RoleApiModifyRoleLogTypeAccessKind>,
-        #[doc = "The name of the role"]
-        pub name: ::std::string::String,
-        pub permissions: ::std::vec::Vec<RoleApiModifyRolePermissionsItem>,
-    }
-    impl RoleApiModifyRole {
-        pub fn builder() -> builder::RoleApiModifyRole {
-            Default::default()
-        }
-    }
-    #[doc = "Defines the role's access to log types. This field is required and has effect only if the datalake RBAC feature is enabled."]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars :: JsonSchema,
-    )]
-    pub enum RoleApiModifyRoleLogTypeAccessKind {
-        #[serde(rename = "ALLOW")]
-        Allow,
-        #[serde(rename = "ALLOW_ALL")]
-        AllowAll,
-        #[serde(rename = "DENY")]
-        Deny,
-        #[serde(rename = "DENY_ALL")]
-        DenyAll,
-    }
-    impl ::std::fmt::Display for RoleApiModifyRoleLogTypeAccessKind {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Allow => f.write_str("ALLOW"),
-                Self::AllowAll => f.write_str("ALLOW_ALL"),
-                Self::Deny => f.write_str("DENY"),
-                Self::DenyAll => f.write_str("DENY_ALL"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for RoleApiModifyRoleLogTypeAccessKind {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "ALLOW" => Ok(Self::Allow),
-                "ALLOW_ALL" => Ok(Self::AllowAll),
-                "DENY" => Ok(Self::Deny),
-                "DENY_ALL" => Ok(Self::DenyAll),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for RoleApiModifyRoleLogTypeAccessKind {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for RoleApiModifyRoleLogTypeAccessKind {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    #[doc = "`RoleApiModifyRolePermissionsItem`"]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars :: JsonSchema,
-    )]
-    pub enum RoleApiModifyRolePermissionsItem {
-        #[serde(rename = "AIRunAsModify")]
-        AiRunAsModify,
-        AlertModify,
-        AlertRead,
-        BulkUpload,
-        BulkUploadValidate,
-        CloudsecSourceModify,
-        CloudsecSourceRead,
-        DataAnalyticsModify,
-        DataAnalyticsRead,
-        DestinationModify,
-        DestinationRead,
-        GeneralSettingsModify,
-        GeneralSettingsRead,
-        LogSourceModify,
-        LogSourceRawDataRead,
-        LogSourceRead,
-        LookupModify,
-        LookupRead,
-        #[serde(rename = "ManageAIResponses")]
-        ManageAiResponses,
-        #[serde(rename = "ManageAISkills")]
-        ManageAiSkills,
-        McpServerModify,
-        McpServerRead,
-        #[serde(rename = "OrganizationAPITokenModify")]
-        OrganizationApiTokenModify,
-        #[serde(rename = "OrganizationAPITokenRead")]
-        OrganizationApiTokenRead,
-        PolicyModify,
-        PolicyRead,
-        ResourceModify,
-        ResourceRead,
-        RuleModify,
-        RuleRead,
-        #[serde(rename = "RunPantherAI")]
-        RunPantherAi,
-        SummaryRead,
-        UserModify,
-        UserRead,
-        #[serde(rename = "ViewAIPrivateResponses")]
-        ViewAiPrivateResponses,
-        #[serde(rename = "ViewAISkills")]
-        ViewAiSkills,
-    }
-    impl ::std::fmt::Display for RoleApiModifyRolePermissionsItem {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::AiRunAsModify => f.write_str("AIRunAsModify"),
-                Self::AlertModify => f.write_str("AlertModify"),
-                Self::AlertRead => f.write_str("AlertRead"),
-                Self::BulkUpload => f.write_str("BulkUpload"),
-                Self::BulkUploadValidate => f.write_str("BulkUploadValidate"),
-                Self::CloudsecSourceModify => f.write_str("CloudsecSourceModify"),
-                Self::CloudsecSourceRead => f.write_str("CloudsecSourceRead"),
-                Self::DataAnalyticsModify => f.write_str("DataAnalyticsModify"),
-                Self::DataAnalyticsRead => f.write_str("DataAnalyticsRead"),
-                Self::DestinationModify => f.write_str("DestinationModify"),
-                Self::DestinationRead => f.write_str("DestinationRead"),
-                Self::GeneralSettingsModify => f.write_str("GeneralSettingsModify"),
-                Self::GeneralSettingsRead => f.write_str("GeneralSettingsRead"),
-                Self::LogSourceModify => f.write_str("LogSourceModify"),
-                Self::LogSourceRawDataRead => f.write_str("LogSourceRawDataRead"),
-                Self::LogSourceRead => f.write_str("LogSourceRead"),
-                Self::LookupModify => f.write_str("LookupModify"),
-                Self::LookupRead => f.write_str("LookupRead"),
-                Self::ManageAiResponses => f.write_str("ManageAIResponses"),
-                Self::ManageAiSkills => f.write_str("ManageAISkills"),
-                Self::McpServerModify => f.write_str("McpServerModify"),
-                Self::McpServerRead => f.write_str("McpServerRead"),
-                Self::OrganizationApiTokenModify => f.write_str("OrganizationAPITokenModify"),
-                Self::OrganizationApiTokenRead => f.write_str("OrganizationAPITokenRead"),
-                Self::PolicyModify => f.write_str("PolicyModify"),
-                Self::PolicyRead => f.write_str("PolicyRead"),
-                Self::ResourceModify => f.write_str("ResourceModify"),
-                Self::ResourceRead => f.write_str("ResourceRead"),
-                Self::RuleModify => f.write_str("RuleModify"),
-                Self::RuleRead => f.write_str("RuleRead"),
-                Self::RunPantherAi => f.write_str("RunPantherAI"),
-                Self::SummaryRead => f.write_str("SummaryRead"),
-                Self::UserModify => f.write_str("UserModify"),
-                Self::UserRead => f.write_str("UserRead"),
-                Self::ViewAiPrivateResponses => f.write_str("ViewAIPrivateResponses"),
-                Self::ViewAiSkills => f.write_str("ViewAISkills"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for RoleApiModifyRolePermissionsItem {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "AIRunAsModify" => Ok(Self::AiRunAsModify),
-                "AlertModify" => Ok(Self::AlertModify),
-                "AlertRead" => Ok(Self::AlertRead),
-                "BulkUpload" => Ok(Self::BulkUpload),
-                "BulkUploadValidate" => Ok(Self::BulkUploadValidate),
-                "CloudsecSourceModify" => Ok(Self::CloudsecSourceModify),
-                "CloudsecSourceRead" => Ok(Self::CloudsecSourceRead),
-                "DataAnalyticsModify" => Ok(Self::DataAnalyticsModify),
-                "DataAnalyticsRead" => Ok(Self::DataAnalyticsRead),
-                "DestinationModify" => Ok(Self::DestinationModify),
-                "DestinationRead" => Ok(Self::DestinationRead),
-                "GeneralSettingsModify" => Ok(Self::GeneralSettingsModify),
-                "GeneralSettingsRead" => Ok(Self::GeneralSettingsRead),
-                "LogSourceModify" => Ok(Self::LogSourceModify),
-                "LogSourceRawDataRead" => Ok(Self::LogSourceRawDataRead),
-                "LogSourceRead" => Ok(Self::LogSourceRead),
-                "LookupModify" => Ok(Self::LookupModify),
-                "LookupRead" => Ok(Self::LookupRead),
-                "ManageAIResponses" => Ok(Self::ManageAiResponses),
-                "ManageAISkills" => Ok(Self::ManageAiSkills),
-                "McpServerModify" => Ok(Self::McpServerModify),
-                "McpServerRead" => Ok(Self::McpServerRead),
-                "OrganizationAPITokenModify" => Ok(Self::OrganizationApiTokenModify),
-                "OrganizationAPITokenRead" => Ok(Self::OrganizationApiTokenRead),
-                "PolicyModify" => Ok(Self::PolicyModify),
-                "PolicyRead" => Ok(Self::PolicyRead),
-                "ResourceModify" => Ok(Self::ResourceModify),
-                "ResourceRead" => Ok(Self::ResourceRead),
-                "RuleModify" => Ok(Self::RuleModify),
-                "RuleRead" => Ok(Self::RuleRead),
-                "RunPantherAI" => Ok(Self::RunPantherAi),
-                "SummaryRead" => Ok(Self::SummaryRead),
-                "UserModify" => Ok(Self::UserModify),
-                "UserRead" => Ok(Self::UserRead),
-                "ViewAIPrivateResponses" => Ok(Self::ViewAiPrivateResponses),
-                "ViewAISkills" => Ok(Self::ViewAiSkills),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for RoleApiModifyRolePermissionsItem {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for RoleApiModifyRolePermissionsItem {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    #[doc = "`RoleApiNotFoundError`"]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars :: JsonSchema,
-    )]
-    pub struct RoleApiNotFoundError {
-        pub message: ::std::string::String,
-    }
-    impl RoleApiNotFoundError {
-        pub fn builder() -> builder::RoleApiNotFoundError {
-            Default::default()
-        }
-    }
-    #[doc = "`RoleApiRole`"]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars :: JsonSchema,
-    )]
-    pub struct RoleApiRole {
+    #[doc = "`Role`"]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct Role {
         #[serde(
             rename = "createdAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub created_at: ::std::option::Option<::std::string::String>,
-        #[doc = "ID of the role"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
+        pub id: ::std::option::Option<RoleId>,
         #[doc = "The log types that the role can or cannot access, according to the `logTypeAccessKind` field. This field should be omitted if `logTypeAccessKind` has a value of `ALLOW_ALL` or `DENY_ALL`"]
         #[serde(
             rename = "logTypeAccess",
@@ -1136,311 +707,72 @@ pub mod types {
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub log_type_access: ::std::vec::Vec<::std::string::String>,
-        #[doc = "Defines the role's access to log types. This field is required and has effect only if the datalake RBAC feature is enabled."]
         #[serde(rename = "logTypeAccessKind")]
-        pub log_type_access_kind: RoleApiRoleLogTypeAccessKind,
+        pub log_type_access_kind: ::cloud_apis_runtime::Open<crate::types::LogTypeAccessKind>,
         #[doc = "The name of the role"]
         pub name: ::std::string::String,
-        pub permissions: ::std::vec::Vec<RoleApiRolePermissionsItem>,
+        pub permissions: ::std::vec::Vec<::cloud_apis_runtime::Open<crate::types::Permission>>,
         #[serde(
             rename = "updatedAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub updated_at: ::std::option::Option<::std::string::String>,
     }
-    impl RoleApiRole {
-        pub fn builder() -> builder::RoleApiRole {
+    impl Role {
+        pub fn builder() -> builder::Role {
             Default::default()
         }
     }
-    #[doc = "Defines the role's access to log types. This field is required and has effect only if the datalake RBAC feature is enabled."]
+    #[doc = "ID of the role"]
     #[derive(
         :: serde :: Deserialize,
         :: serde :: Serialize,
         Clone,
-        Debug,
-        PartialEq,
-        schemars :: JsonSchema,
-    )]
-    #[serde(untagged)]
-    pub enum RoleApiRoleLogTypeAccessKind {
-        RoleApiRoleLogTypeAccessKindKnown(RoleApiRoleLogTypeAccessKindKnown),
-        Unknown(::std::string::String),
-    }
-    impl ::std::fmt::Display for RoleApiRoleLogTypeAccessKind {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::RoleApiRoleLogTypeAccessKindKnown(x) => x.fmt(f),
-                Self::Unknown(x) => x.fmt(f),
-            }
-        }
-    }
-    impl ::std::convert::From<RoleApiRoleLogTypeAccessKindKnown> for RoleApiRoleLogTypeAccessKind {
-        fn from(value: RoleApiRoleLogTypeAccessKindKnown) -> Self {
-            Self::RoleApiRoleLogTypeAccessKindKnown(value)
-        }
-    }
-    #[doc = "`RoleApiRoleLogTypeAccessKindKnown`"]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
         Ord,
         PartialEq,
         PartialOrd,
-        schemars :: JsonSchema,
     )]
-    pub enum RoleApiRoleLogTypeAccessKindKnown {
-        #[serde(rename = "ALLOW")]
-        Allow,
-        #[serde(rename = "ALLOW_ALL")]
-        AllowAll,
-        #[serde(rename = "DENY")]
-        Deny,
-        #[serde(rename = "DENY_ALL")]
-        DenyAll,
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[serde(transparent)]
+    pub struct RoleId(pub ::std::string::String);
+    impl ::std::ops::Deref for RoleId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
     }
-    impl ::std::fmt::Display for RoleApiRoleLogTypeAccessKindKnown {
+    impl ::std::convert::From<RoleId> for ::std::string::String {
+        fn from(value: RoleId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for RoleId {
+        fn from(value: ::std::string::String) -> Self {
+            Self(value)
+        }
+    }
+    impl ::std::fmt::Display for RoleId {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Allow => f.write_str("ALLOW"),
-                Self::AllowAll => f.write_str("ALLOW_ALL"),
-                Self::Deny => f.write_str("DENY"),
-                Self::DenyAll => f.write_str("DENY_ALL"),
-            }
+            self.0.fmt(f)
         }
     }
-    impl ::std::str::FromStr for RoleApiRoleLogTypeAccessKindKnown {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "ALLOW" => Ok(Self::Allow),
-                "ALLOW_ALL" => Ok(Self::AllowAll),
-                "DENY" => Ok(Self::Deny),
-                "DENY_ALL" => Ok(Self::DenyAll),
-                _ => Err("invalid value".into()),
-            }
+    impl ::std::str::FromStr for RoleId {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self(value.to_string()))
         }
     }
-    impl ::std::convert::TryFrom<&str> for RoleApiRoleLogTypeAccessKindKnown {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for RoleApiRoleLogTypeAccessKindKnown {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    #[doc = "`RoleApiRolePermissionsItem`"]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars :: JsonSchema,
-    )]
-    #[serde(untagged)]
-    pub enum RoleApiRolePermissionsItem {
-        RoleApiRolePermissionsKnown(RoleApiRolePermissionsKnown),
-        Unknown(::std::string::String),
-    }
-    impl ::std::fmt::Display for RoleApiRolePermissionsItem {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::RoleApiRolePermissionsKnown(x) => x.fmt(f),
-                Self::Unknown(x) => x.fmt(f),
-            }
-        }
-    }
-    impl ::std::convert::From<RoleApiRolePermissionsKnown> for RoleApiRolePermissionsItem {
-        fn from(value: RoleApiRolePermissionsKnown) -> Self {
-            Self::RoleApiRolePermissionsKnown(value)
-        }
-    }
-    #[doc = "`RoleApiRolePermissionsKnown`"]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars :: JsonSchema,
-    )]
-    pub enum RoleApiRolePermissionsKnown {
-        #[serde(rename = "AIRunAsModify")]
-        AiRunAsModify,
-        AlertModify,
-        AlertRead,
-        BulkUpload,
-        BulkUploadValidate,
-        CloudsecSourceModify,
-        CloudsecSourceRead,
-        DataAnalyticsModify,
-        DataAnalyticsRead,
-        DestinationModify,
-        DestinationRead,
-        GeneralSettingsModify,
-        GeneralSettingsRead,
-        LogSourceModify,
-        LogSourceRawDataRead,
-        LogSourceRead,
-        LookupModify,
-        LookupRead,
-        #[serde(rename = "ManageAIResponses")]
-        ManageAiResponses,
-        #[serde(rename = "ManageAISkills")]
-        ManageAiSkills,
-        McpServerModify,
-        McpServerRead,
-        #[serde(rename = "OrganizationAPITokenModify")]
-        OrganizationApiTokenModify,
-        #[serde(rename = "OrganizationAPITokenRead")]
-        OrganizationApiTokenRead,
-        PolicyModify,
-        PolicyRead,
-        ResourceModify,
-        ResourceRead,
-        RuleModify,
-        RuleRead,
-        #[serde(rename = "RunPantherAI")]
-        RunPantherAi,
-        SummaryRead,
-        UserModify,
-        UserRead,
-        #[serde(rename = "ViewAIPrivateResponses")]
-        ViewAiPrivateResponses,
-        #[serde(rename = "ViewAISkills")]
-        ViewAiSkills,
-    }
-    impl ::std::fmt::Display for RoleApiRolePermissionsKnown {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::AiRunAsModify => f.write_str("AIRunAsModify"),
-                Self::AlertModify => f.write_str("AlertModify"),
-                Self::AlertRead => f.write_str("AlertRead"),
-                Self::BulkUpload => f.write_str("BulkUpload"),
-                Self::BulkUploadValidate => f.write_str("BulkUploadValidate"),
-                Self::CloudsecSourceModify => f.write_str("CloudsecSourceModify"),
-                Self::CloudsecSourceRead => f.write_str("CloudsecSourceRead"),
-                Self::DataAnalyticsModify => f.write_str("DataAnalyticsModify"),
-                Self::DataAnalyticsRead => f.write_str("DataAnalyticsRead"),
-                Self::DestinationModify => f.write_str("DestinationModify"),
-                Self::DestinationRead => f.write_str("DestinationRead"),
-                Self::GeneralSettingsModify => f.write_str("GeneralSettingsModify"),
-                Self::GeneralSettingsRead => f.write_str("GeneralSettingsRead"),
-                Self::LogSourceModify => f.write_str("LogSourceModify"),
-                Self::LogSourceRawDataRead => f.write_str("LogSourceRawDataRead"),
-                Self::LogSourceRead => f.write_str("LogSourceRead"),
-                Self::LookupModify => f.write_str("LookupModify"),
-                Self::LookupRead => f.write_str("LookupRead"),
-                Self::ManageAiResponses => f.write_str("ManageAIResponses"),
-                Self::ManageAiSkills => f.write_str("ManageAISkills"),
-                Self::McpServerModify => f.write_str("McpServerModify"),
-                Self::McpServerRead => f.write_str("McpServerRead"),
-                Self::OrganizationApiTokenModify => f.write_str("OrganizationAPITokenModify"),
-                Self::OrganizationApiTokenRead => f.write_str("OrganizationAPITokenRead"),
-                Self::PolicyModify => f.write_str("PolicyModify"),
-                Self::PolicyRead => f.write_str("PolicyRead"),
-                Self::ResourceModify => f.write_str("ResourceModify"),
-                Self::ResourceRead => f.write_str("ResourceRead"),
-                Self::RuleModify => f.write_str("RuleModify"),
-                Self::RuleRead => f.write_str("RuleRead"),
-                Self::RunPantherAi => f.write_str("RunPantherAI"),
-                Self::SummaryRead => f.write_str("SummaryRead"),
-                Self::UserModify => f.write_str("UserModify"),
-                Self::UserRead => f.write_str("UserRead"),
-                Self::ViewAiPrivateResponses => f.write_str("ViewAIPrivateResponses"),
-                Self::ViewAiSkills => f.write_str("ViewAISkills"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for RoleApiRolePermissionsKnown {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "AIRunAsModify" => Ok(Self::AiRunAsModify),
-                "AlertModify" => Ok(Self::AlertModify),
-                "AlertRead" => Ok(Self::AlertRead),
-                "BulkUpload" => Ok(Self::BulkUpload),
-                "BulkUploadValidate" => Ok(Self::BulkUploadValidate),
-                "CloudsecSourceModify" => Ok(Self::CloudsecSourceModify),
-                "CloudsecSourceRead" => Ok(Self::CloudsecSourceRead),
-                "DataAnalyticsModify" => Ok(Self::DataAnalyticsModify),
-                "DataAnalyticsRead" => Ok(Self::DataAnalyticsRead),
-                "DestinationModify" => Ok(Self::DestinationModify),
-                "DestinationRead" => Ok(Self::DestinationRead),
-                "GeneralSettingsModify" => Ok(Self::GeneralSettingsModify),
-                "GeneralSettingsRead" => Ok(Self::GeneralSettingsRead),
-                "LogSourceModify" => Ok(Self::LogSourceModify),
-                "LogSourceRawDataRead" => Ok(Self::LogSourceRawDataRead),
-                "LogSourceRead" => Ok(Self::LogSourceRead),
-                "LookupModify" => Ok(Self::LookupModify),
-                "LookupRead" => Ok(Self::LookupRead),
-                "ManageAIResponses" => Ok(Self::ManageAiResponses),
-                "ManageAISkills" => Ok(Self::ManageAiSkills),
-                "McpServerModify" => Ok(Self::McpServerModify),
-                "McpServerRead" => Ok(Self::McpServerRead),
-                "OrganizationAPITokenModify" => Ok(Self::OrganizationApiTokenModify),
-                "OrganizationAPITokenRead" => Ok(Self::OrganizationApiTokenRead),
-                "PolicyModify" => Ok(Self::PolicyModify),
-                "PolicyRead" => Ok(Self::PolicyRead),
-                "ResourceModify" => Ok(Self::ResourceModify),
-                "ResourceRead" => Ok(Self::ResourceRead),
-                "RuleModify" => Ok(Self::RuleModify),
-                "RuleRead" => Ok(Self::RuleRead),
-                "RunPantherAI" => Ok(Self::RunPantherAi),
-                "SummaryRead" => Ok(Self::SummaryRead),
-                "UserModify" => Ok(Self::UserModify),
-                "UserRead" => Ok(Self::UserRead),
-                "ViewAIPrivateResponses" => Ok(Self::ViewAiPrivateResponses),
-                "ViewAISkills" => Ok(Self::ViewAiSkills),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for RoleApiRolePermissionsKnown {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for RoleApiRolePermissionsKnown {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    #[doc = "The API token is missing, unknown or revoked."]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars :: JsonSchema,
-    )]
-    pub struct RoleApiUnauthorizedError {
+    #[doc = "`ServiceError`"]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct ServiceError {
         pub message: ::std::string::String,
     }
-    impl RoleApiUnauthorizedError {
-        pub fn builder() -> builder::RoleApiUnauthorizedError {
+    impl ServiceError {
+        pub fn builder() -> builder::ServiceError {
             Default::default()
         }
     }
@@ -1456,15 +788,15 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars :: JsonSchema,
     )]
-    pub enum RoleListSortDir {
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub enum SortDir {
         #[serde(rename = "asc")]
         Asc,
         #[serde(rename = "desc")]
         Desc,
     }
-    impl ::std::fmt::Display for RoleListSortDir {
+    impl ::std::fmt::Display for SortDir {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::Asc => f.write_str("asc"),
@@ -1472,7 +804,7 @@ pub mod types {
             }
         }
     }
-    impl ::std::str::FromStr for RoleListSortDir {
+    impl ::std::str::FromStr for SortDir {
         type Err = self::error::ConversionError;
         fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
@@ -1482,13 +814,13 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for RoleListSortDir {
+    impl ::std::convert::TryFrom<&str> for SortDir {
         type Error = self::error::ConversionError;
         fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
-    impl ::std::convert::TryFrom<::std::string::String> for RoleListSortDir {
+    impl ::std::convert::TryFrom<::std::string::String> for SortDir {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -1496,33 +828,39 @@ pub mod types {
             value.parse()
         }
     }
-    impl ::std::default::Default for RoleListSortDir {
-        fn default() -> Self {
-            RoleListSortDir::Asc
+    #[doc = "The API token is missing, unknown or revoked."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct UnauthorizedError {
+        pub message: ::std::string::String,
+    }
+    impl UnauthorizedError {
+        pub fn builder() -> builder::UnauthorizedError {
+            Default::default()
         }
     }
     #[doc = " Types for composing complex structures."]
     pub mod builder {
         #[derive(Clone, Debug)]
-        pub struct AwsCloudAccountApiAwsCloudAccount {
+        pub struct AwsCloudAccount {
             aws_account_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             aws_scan_config: ::std::result::Result<
-                ::std::option::Option<super::AwsCloudAccountApiAwsScanConfig>,
+                ::std::option::Option<super::AwsScanConfig>,
                 ::std::string::String,
             >,
             integration_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<super::IntegrationId>,
                 ::std::string::String,
             >,
             integration_label: ::std::result::Result<
-                ::std::option::Option<super::AwsCloudAccountApiAwsCloudAccountIntegrationLabel>,
+                ::std::option::Option<super::IntegrationLabel>,
                 ::std::string::String,
             >,
             region_ignore_list: ::std::result::Result<
-                ::std::vec::Vec<super::AwsCloudAccountApiAwsCloudAccountRegionIgnoreListItem>,
+                ::std::vec::Vec<super::RegionIgnoreListItem>,
                 ::std::string::String,
             >,
             resource_regex_ignore_list: ::std::result::Result<
@@ -1534,7 +872,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for AwsCloudAccountApiAwsCloudAccount {
+        impl ::std::default::Default for AwsCloudAccount {
             fn default() -> Self {
                 Self {
                     aws_account_id: Ok(Default::default()),
@@ -1551,7 +889,7 @@ pub mod types {
                 }
             }
         }
-        impl AwsCloudAccountApiAwsCloudAccount {
+        impl AwsCloudAccount {
             pub fn aws_account_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1564,9 +902,7 @@ pub mod types {
             }
             pub fn aws_scan_config<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::AwsCloudAccountApiAwsScanConfig>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::AwsScanConfig>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.aws_scan_config = value.try_into().map_err(|e| {
@@ -1576,7 +912,7 @@ pub mod types {
             }
             pub fn integration_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<super::IntegrationId>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.integration_id = value.try_into().map_err(|e| {
@@ -1586,9 +922,7 @@ pub mod types {
             }
             pub fn integration_label<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::AwsCloudAccountApiAwsCloudAccountIntegrationLabel>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::IntegrationLabel>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.integration_label = value.try_into().map_err(|e| {
@@ -1598,9 +932,7 @@ pub mod types {
             }
             pub fn region_ignore_list<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::vec::Vec<super::AwsCloudAccountApiAwsCloudAccountRegionIgnoreListItem>,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::RegionIgnoreListItem>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.region_ignore_list = value.try_into().map_err(|e| {
@@ -1629,12 +961,10 @@ pub mod types {
                 self
             }
         }
-        impl ::std::convert::TryFrom<AwsCloudAccountApiAwsCloudAccount>
-            for super::AwsCloudAccountApiAwsCloudAccount
-        {
+        impl ::std::convert::TryFrom<AwsCloudAccount> for super::AwsCloudAccount {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: AwsCloudAccountApiAwsCloudAccount,
+                value: AwsCloudAccount,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     aws_account_id: value.aws_account_id?,
@@ -1647,10 +977,8 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::AwsCloudAccountApiAwsCloudAccount>
-            for AwsCloudAccountApiAwsCloudAccount
-        {
-            fn from(value: super::AwsCloudAccountApiAwsCloudAccount) -> Self {
+        impl ::std::convert::From<super::AwsCloudAccount> for AwsCloudAccount {
+            fn from(value: super::AwsCloudAccount) -> Self {
                 Self {
                     aws_account_id: Ok(value.aws_account_id),
                     aws_scan_config: Ok(value.aws_scan_config),
@@ -1663,20 +991,20 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct AwsCloudAccountApiAwsScanConfig {
+        pub struct AwsScanConfig {
             audit_role: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for AwsCloudAccountApiAwsScanConfig {
+        impl ::std::default::Default for AwsScanConfig {
             fn default() -> Self {
                 Self {
                     audit_role: Ok(Default::default()),
                 }
             }
         }
-        impl AwsCloudAccountApiAwsScanConfig {
+        impl AwsScanConfig {
             pub fn audit_role<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1688,39 +1016,35 @@ pub mod types {
                 self
             }
         }
-        impl ::std::convert::TryFrom<AwsCloudAccountApiAwsScanConfig>
-            for super::AwsCloudAccountApiAwsScanConfig
-        {
+        impl ::std::convert::TryFrom<AwsScanConfig> for super::AwsScanConfig {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: AwsCloudAccountApiAwsScanConfig,
+                value: AwsScanConfig,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     audit_role: value.audit_role?,
                 })
             }
         }
-        impl ::std::convert::From<super::AwsCloudAccountApiAwsScanConfig>
-            for AwsCloudAccountApiAwsScanConfig
-        {
-            fn from(value: super::AwsCloudAccountApiAwsScanConfig) -> Self {
+        impl ::std::convert::From<super::AwsScanConfig> for AwsScanConfig {
+            fn from(value: super::AwsScanConfig) -> Self {
                 Self {
                     audit_role: Ok(value.audit_role),
                 }
             }
         }
         #[derive(Clone, Debug)]
-        pub struct AwsCloudAccountApiBadRequestError {
+        pub struct BadRequestError {
             message: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
-        impl ::std::default::Default for AwsCloudAccountApiBadRequestError {
+        impl ::std::default::Default for BadRequestError {
             fn default() -> Self {
                 Self {
                     message: Err("no value supplied for message".to_string()),
                 }
             }
         }
-        impl AwsCloudAccountApiBadRequestError {
+        impl BadRequestError {
             pub fn message<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -1732,43 +1056,31 @@ pub mod types {
                 self
             }
         }
-        impl ::std::convert::TryFrom<AwsCloudAccountApiBadRequestError>
-            for super::AwsCloudAccountApiBadRequestError
-        {
+        impl ::std::convert::TryFrom<BadRequestError> for super::BadRequestError {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: AwsCloudAccountApiBadRequestError,
+                value: BadRequestError,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     message: value.message?,
                 })
             }
         }
-        impl ::std::convert::From<super::AwsCloudAccountApiBadRequestError>
-            for AwsCloudAccountApiBadRequestError
-        {
-            fn from(value: super::AwsCloudAccountApiBadRequestError) -> Self {
+        impl ::std::convert::From<super::BadRequestError> for BadRequestError {
+            fn from(value: super::BadRequestError) -> Self {
                 Self {
                     message: Ok(value.message),
                 }
             }
         }
         #[derive(Clone, Debug)]
-        pub struct AwsCloudAccountApiCreateAwsCloudAccount {
-            aws_account_id: ::std::result::Result<
-                super::AwsCloudAccountApiCreateAwsCloudAccountAwsAccountId,
-                ::std::string::String,
-            >,
-            aws_scan_config: ::std::result::Result<
-                super::AwsCloudAccountApiAwsScanConfig,
-                ::std::string::String,
-            >,
-            integration_label: ::std::result::Result<
-                super::AwsCloudAccountApiCreateAwsCloudAccountIntegrationLabel,
-                ::std::string::String,
-            >,
+        pub struct CreateAwsCloudAccount {
+            aws_account_id: ::std::result::Result<super::AwsAccountId, ::std::string::String>,
+            aws_scan_config: ::std::result::Result<super::AwsScanConfig, ::std::string::String>,
+            integration_label:
+                ::std::result::Result<super::IntegrationLabel, ::std::string::String>,
             region_ignore_list: ::std::result::Result<
-                ::std::vec::Vec<super::AwsCloudAccountApiCreateAwsCloudAccountRegionIgnoreListItem>,
+                ::std::vec::Vec<super::RegionIgnoreListItem>,
                 ::std::string::String,
             >,
             resource_regex_ignore_list: ::std::result::Result<
@@ -1780,7 +1092,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for AwsCloudAccountApiCreateAwsCloudAccount {
+        impl ::std::default::Default for CreateAwsCloudAccount {
             fn default() -> Self {
                 Self {
                     aws_account_id: Err("no value supplied for aws_account_id".to_string()),
@@ -1792,12 +1104,10 @@ pub mod types {
                 }
             }
         }
-        impl AwsCloudAccountApiCreateAwsCloudAccount {
+        impl CreateAwsCloudAccount {
             pub fn aws_account_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    super::AwsCloudAccountApiCreateAwsCloudAccountAwsAccountId,
-                >,
+                T: ::std::convert::TryInto<super::AwsAccountId>,
                 T::Error: ::std::fmt::Display,
             {
                 self.aws_account_id = value.try_into().map_err(|e| {
@@ -1807,7 +1117,7 @@ pub mod types {
             }
             pub fn aws_scan_config<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::AwsCloudAccountApiAwsScanConfig>,
+                T: ::std::convert::TryInto<super::AwsScanConfig>,
                 T::Error: ::std::fmt::Display,
             {
                 self.aws_scan_config = value.try_into().map_err(|e| {
@@ -1817,9 +1127,7 @@ pub mod types {
             }
             pub fn integration_label<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    super::AwsCloudAccountApiCreateAwsCloudAccountIntegrationLabel,
-                >,
+                T: ::std::convert::TryInto<super::IntegrationLabel>,
                 T::Error: ::std::fmt::Display,
             {
                 self.integration_label = value.try_into().map_err(|e| {
@@ -1829,11 +1137,7 @@ pub mod types {
             }
             pub fn region_ignore_list<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::vec::Vec<
-                        super::AwsCloudAccountApiCreateAwsCloudAccountRegionIgnoreListItem,
-                    >,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::RegionIgnoreListItem>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.region_ignore_list = value.try_into().map_err(|e| {
@@ -1862,12 +1166,10 @@ pub mod types {
                 self
             }
         }
-        impl ::std::convert::TryFrom<AwsCloudAccountApiCreateAwsCloudAccount>
-            for super::AwsCloudAccountApiCreateAwsCloudAccount
-        {
+        impl ::std::convert::TryFrom<CreateAwsCloudAccount> for super::CreateAwsCloudAccount {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: AwsCloudAccountApiCreateAwsCloudAccount,
+                value: CreateAwsCloudAccount,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     aws_account_id: value.aws_account_id?,
@@ -1879,10 +1181,8 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::AwsCloudAccountApiCreateAwsCloudAccount>
-            for AwsCloudAccountApiCreateAwsCloudAccount
-        {
-            fn from(value: super::AwsCloudAccountApiCreateAwsCloudAccount) -> Self {
+        impl ::std::convert::From<super::CreateAwsCloudAccount> for CreateAwsCloudAccount {
+            fn from(value: super::CreateAwsCloudAccount) -> Self {
                 Self {
                     aws_account_id: Ok(value.aws_account_id),
                     aws_scan_config: Ok(value.aws_scan_config),
@@ -1894,17 +1194,17 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct AwsCloudAccountApiError {
+        pub struct Error {
             message: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
-        impl ::std::default::Default for AwsCloudAccountApiError {
+        impl ::std::default::Default for Error {
             fn default() -> Self {
                 Self {
                     message: Err("no value supplied for message".to_string()),
                 }
             }
         }
-        impl AwsCloudAccountApiError {
+        impl Error {
             pub fn message<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -1916,35 +1216,35 @@ pub mod types {
                 self
             }
         }
-        impl ::std::convert::TryFrom<AwsCloudAccountApiError> for super::AwsCloudAccountApiError {
+        impl ::std::convert::TryFrom<Error> for super::Error {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: AwsCloudAccountApiError,
+                value: Error,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     message: value.message?,
                 })
             }
         }
-        impl ::std::convert::From<super::AwsCloudAccountApiError> for AwsCloudAccountApiError {
-            fn from(value: super::AwsCloudAccountApiError) -> Self {
+        impl ::std::convert::From<super::Error> for Error {
+            fn from(value: super::Error) -> Self {
                 Self {
                     message: Ok(value.message),
                 }
             }
         }
         #[derive(Clone, Debug)]
-        pub struct AwsCloudAccountApiExistsError {
+        pub struct ExistsError {
             message: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
-        impl ::std::default::Default for AwsCloudAccountApiExistsError {
+        impl ::std::default::Default for ExistsError {
             fn default() -> Self {
                 Self {
                     message: Err("no value supplied for message".to_string()),
                 }
             }
         }
-        impl AwsCloudAccountApiExistsError {
+        impl ExistsError {
             pub fn message<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -1956,408 +1256,32 @@ pub mod types {
                 self
             }
         }
-        impl ::std::convert::TryFrom<AwsCloudAccountApiExistsError>
-            for super::AwsCloudAccountApiExistsError
-        {
+        impl ::std::convert::TryFrom<ExistsError> for super::ExistsError {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: AwsCloudAccountApiExistsError,
+                value: ExistsError,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     message: value.message?,
                 })
             }
         }
-        impl ::std::convert::From<super::AwsCloudAccountApiExistsError> for AwsCloudAccountApiExistsError {
-            fn from(value: super::AwsCloudAccountApiExistsError) -> Self {
+        impl ::std::convert::From<super::ExistsError> for ExistsError {
+            fn from(value: super::ExistsError) -> Self {
                 Self {
                     message: Ok(value.message),
                 }
             }
         }
         #[derive(Clone, Debug)]
-        pub struct AwsCloudAccountApiModifyAwsCloudAccount {
-            aws_scan_config: ::std::result::Result<
-                super::AwsCloudAccountApiAwsScanConfig,
-                ::std::string::String,
-            >,
-            integration_label: ::std::result::Result<
-                super::AwsCloudAccountApiModifyAwsCloudAccountIntegrationLabel,
-                ::std::string::String,
-            >,
-            region_ignore_list: ::std::result::Result<
-                ::std::vec::Vec<super::AwsCloudAccountApiModifyAwsCloudAccountRegionIgnoreListItem>,
-                ::std::string::String,
-            >,
-            resource_regex_ignore_list: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
-                ::std::string::String,
-            >,
-            resource_type_ignore_list: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for AwsCloudAccountApiModifyAwsCloudAccount {
-            fn default() -> Self {
-                Self {
-                    aws_scan_config: Err("no value supplied for aws_scan_config".to_string()),
-                    integration_label: Err("no value supplied for integration_label".to_string()),
-                    region_ignore_list: Ok(Default::default()),
-                    resource_regex_ignore_list: Ok(Default::default()),
-                    resource_type_ignore_list: Ok(Default::default()),
-                }
-            }
-        }
-        impl AwsCloudAccountApiModifyAwsCloudAccount {
-            pub fn aws_scan_config<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::AwsCloudAccountApiAwsScanConfig>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.aws_scan_config = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for aws_scan_config: {e}")
-                });
-                self
-            }
-            pub fn integration_label<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    super::AwsCloudAccountApiModifyAwsCloudAccountIntegrationLabel,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.integration_label = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for integration_label: {e}")
-                });
-                self
-            }
-            pub fn region_ignore_list<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::vec::Vec<
-                        super::AwsCloudAccountApiModifyAwsCloudAccountRegionIgnoreListItem,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.region_ignore_list = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for region_ignore_list: {e}")
-                });
-                self
-            }
-            pub fn resource_regex_ignore_list<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.resource_regex_ignore_list = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for resource_regex_ignore_list: {e}")
-                });
-                self
-            }
-            pub fn resource_type_ignore_list<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.resource_type_ignore_list = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for resource_type_ignore_list: {e}")
-                });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<AwsCloudAccountApiModifyAwsCloudAccount>
-            for super::AwsCloudAccountApiModifyAwsCloudAccount
-        {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: AwsCloudAccountApiModifyAwsCloudAccount,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    aws_scan_config: value.aws_scan_config?,
-                    integration_label: value.integration_label?,
-                    region_ignore_list: value.region_ignore_list?,
-                    resource_regex_ignore_list: value.resource_regex_ignore_list?,
-                    resource_type_ignore_list: value.resource_type_ignore_list?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::AwsCloudAccountApiModifyAwsCloudAccount>
-            for AwsCloudAccountApiModifyAwsCloudAccount
-        {
-            fn from(value: super::AwsCloudAccountApiModifyAwsCloudAccount) -> Self {
-                Self {
-                    aws_scan_config: Ok(value.aws_scan_config),
-                    integration_label: Ok(value.integration_label),
-                    region_ignore_list: Ok(value.region_ignore_list),
-                    resource_regex_ignore_list: Ok(value.resource_regex_ignore_list),
-                    resource_type_ignore_list: Ok(value.resource_type_ignore_list),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct AwsCloudAccountApiNotFoundError {
-            message: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        impl ::std::default::Default for AwsCloudAccountApiNotFoundError {
-            fn default() -> Self {
-                Self {
-                    message: Err("no value supplied for message".to_string()),
-                }
-            }
-        }
-        impl AwsCloudAccountApiNotFoundError {
-            pub fn message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.message = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for message: {e}"));
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<AwsCloudAccountApiNotFoundError>
-            for super::AwsCloudAccountApiNotFoundError
-        {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: AwsCloudAccountApiNotFoundError,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    message: value.message?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::AwsCloudAccountApiNotFoundError>
-            for AwsCloudAccountApiNotFoundError
-        {
-            fn from(value: super::AwsCloudAccountApiNotFoundError) -> Self {
-                Self {
-                    message: Ok(value.message),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct AwsCloudAccountApiServiceError {
-            message: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        impl ::std::default::Default for AwsCloudAccountApiServiceError {
-            fn default() -> Self {
-                Self {
-                    message: Err("no value supplied for message".to_string()),
-                }
-            }
-        }
-        impl AwsCloudAccountApiServiceError {
-            pub fn message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.message = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for message: {e}"));
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<AwsCloudAccountApiServiceError>
-            for super::AwsCloudAccountApiServiceError
-        {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: AwsCloudAccountApiServiceError,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    message: value.message?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::AwsCloudAccountApiServiceError>
-            for AwsCloudAccountApiServiceError
-        {
-            fn from(value: super::AwsCloudAccountApiServiceError) -> Self {
-                Self {
-                    message: Ok(value.message),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct AwsCloudAccountApiUnauthorizedError {
-            message: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        impl ::std::default::Default for AwsCloudAccountApiUnauthorizedError {
-            fn default() -> Self {
-                Self {
-                    message: Err("no value supplied for message".to_string()),
-                }
-            }
-        }
-        impl AwsCloudAccountApiUnauthorizedError {
-            pub fn message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.message = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for message: {e}"));
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<AwsCloudAccountApiUnauthorizedError>
-            for super::AwsCloudAccountApiUnauthorizedError
-        {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: AwsCloudAccountApiUnauthorizedError,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    message: value.message?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::AwsCloudAccountApiUnauthorizedError>
-            for AwsCloudAccountApiUnauthorizedError
-        {
-            fn from(value: super::AwsCloudAccountApiUnauthorizedError) -> Self {
-                Self {
-                    message: Ok(value.message),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct RoleApiBadRequestError {
-            message: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        impl ::std::default::Default for RoleApiBadRequestError {
-            fn default() -> Self {
-                Self {
-                    message: Err("no value supplied for message".to_string()),
-                }
-            }
-        }
-        impl RoleApiBadRequestError {
-            pub fn message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.message = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for message: {e}"));
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<RoleApiBadRequestError> for super::RoleApiBadRequestError {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: RoleApiBadRequestError,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    message: value.message?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::RoleApiBadRequestError> for RoleApiBadRequestError {
-            fn from(value: super::RoleApiBadRequestError) -> Self {
-                Self {
-                    message: Ok(value.message),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct RoleApiError {
-            message: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        impl ::std::default::Default for RoleApiError {
-            fn default() -> Self {
-                Self {
-                    message: Err("no value supplied for message".to_string()),
-                }
-            }
-        }
-        impl RoleApiError {
-            pub fn message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.message = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for message: {e}"));
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<RoleApiError> for super::RoleApiError {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: RoleApiError,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    message: value.message?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::RoleApiError> for RoleApiError {
-            fn from(value: super::RoleApiError) -> Self {
-                Self {
-                    message: Ok(value.message),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct RoleApiExistsError {
-            message: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        impl ::std::default::Default for RoleApiExistsError {
-            fn default() -> Self {
-                Self {
-                    message: Err("no value supplied for message".to_string()),
-                }
-            }
-        }
-        impl RoleApiExistsError {
-            pub fn message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.message = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for message: {e}"));
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<RoleApiExistsError> for super::RoleApiExistsError {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: RoleApiExistsError,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    message: value.message?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::RoleApiExistsError> for RoleApiExistsError {
-            fn from(value: super::RoleApiExistsError) -> Self {
-                Self {
-                    message: Ok(value.message),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct RoleApiListResp {
+        pub struct ListResp {
             next: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            results:
-                ::std::result::Result<::std::vec::Vec<super::RoleApiRole>, ::std::string::String>,
+            results: ::std::result::Result<::std::vec::Vec<super::Role>, ::std::string::String>,
         }
-        impl ::std::default::Default for RoleApiListResp {
+        impl ::std::default::Default for ListResp {
             fn default() -> Self {
                 Self {
                     next: Ok(Default::default()),
@@ -2365,7 +1289,7 @@ pub mod types {
                 }
             }
         }
-        impl RoleApiListResp {
+        impl ListResp {
             pub fn next<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -2378,7 +1302,7 @@ pub mod types {
             }
             pub fn results<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::RoleApiRole>>,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Role>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.results = value
@@ -2387,10 +1311,10 @@ pub mod types {
                 self
             }
         }
-        impl ::std::convert::TryFrom<RoleApiListResp> for super::RoleApiListResp {
+        impl ::std::convert::TryFrom<ListResp> for super::ListResp {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: RoleApiListResp,
+                value: ListResp,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     next: value.next?,
@@ -2398,8 +1322,8 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::RoleApiListResp> for RoleApiListResp {
-            fn from(value: super::RoleApiListResp) -> Self {
+        impl ::std::convert::From<super::ListResp> for ListResp {
+            fn from(value: super::ListResp) -> Self {
                 Self {
                     next: Ok(value.next),
                     results: Ok(value.results),
@@ -2407,22 +1331,128 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct RoleApiModifyRole {
+        pub struct ModifyAwsCloudAccount {
+            aws_scan_config: ::std::result::Result<super::AwsScanConfig, ::std::string::String>,
+            integration_label:
+                ::std::result::Result<super::IntegrationLabel, ::std::string::String>,
+            region_ignore_list: ::std::result::Result<
+                ::std::vec::Vec<super::RegionIgnoreListItem>,
+                ::std::string::String,
+            >,
+            resource_regex_ignore_list: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            resource_type_ignore_list: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ModifyAwsCloudAccount {
+            fn default() -> Self {
+                Self {
+                    aws_scan_config: Err("no value supplied for aws_scan_config".to_string()),
+                    integration_label: Err("no value supplied for integration_label".to_string()),
+                    region_ignore_list: Ok(Default::default()),
+                    resource_regex_ignore_list: Ok(Default::default()),
+                    resource_type_ignore_list: Ok(Default::default()),
+                }
+            }
+        }
+        impl ModifyAwsCloudAccount {
+            pub fn aws_scan_config<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::AwsScanConfig>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.aws_scan_config = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for aws_scan_config: {e}")
+                });
+                self
+            }
+            pub fn integration_label<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::IntegrationLabel>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.integration_label = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for integration_label: {e}")
+                });
+                self
+            }
+            pub fn region_ignore_list<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::RegionIgnoreListItem>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.region_ignore_list = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for region_ignore_list: {e}")
+                });
+                self
+            }
+            pub fn resource_regex_ignore_list<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.resource_regex_ignore_list = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for resource_regex_ignore_list: {e}")
+                });
+                self
+            }
+            pub fn resource_type_ignore_list<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.resource_type_ignore_list = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for resource_type_ignore_list: {e}")
+                });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ModifyAwsCloudAccount> for super::ModifyAwsCloudAccount {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ModifyAwsCloudAccount,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    aws_scan_config: value.aws_scan_config?,
+                    integration_label: value.integration_label?,
+                    region_ignore_list: value.region_ignore_list?,
+                    resource_regex_ignore_list: value.resource_regex_ignore_list?,
+                    resource_type_ignore_list: value.resource_type_ignore_list?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ModifyAwsCloudAccount> for ModifyAwsCloudAccount {
+            fn from(value: super::ModifyAwsCloudAccount) -> Self {
+                Self {
+                    aws_scan_config: Ok(value.aws_scan_config),
+                    integration_label: Ok(value.integration_label),
+                    region_ignore_list: Ok(value.region_ignore_list),
+                    resource_regex_ignore_list: Ok(value.resource_regex_ignore_list),
+                    resource_type_ignore_list: Ok(value.resource_type_ignore_list),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ModifyRole {
             log_type_access: ::std::result::Result<
                 ::std::vec::Vec<::std::string::String>,
                 ::std::string::String,
             >,
             log_type_access_kind: ::std::result::Result<
-                ::std::option::Option<super::RoleApiModifyRoleLogTypeAccessKind>,
+                ::std::option::Option<::cloud_apis_runtime::Open<crate::types::LogTypeAccessKind>>,
                 ::std::string::String,
             >,
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
             permissions: ::std::result::Result<
-                ::std::vec::Vec<super::RoleApiModifyRolePermissionsItem>,
+                ::std::vec::Vec<::cloud_apis_runtime::Open<crate::types::Permission>>,
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for RoleApiModifyRole {
+        impl ::std::default::Default for ModifyRole {
             fn default() -> Self {
                 Self {
                     log_type_access: Ok(Default::default()),
@@ -2432,7 +1462,7 @@ pub mod types {
                 }
             }
         }
-        impl RoleApiModifyRole {
+        impl ModifyRole {
             pub fn log_type_access<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -2446,7 +1476,9 @@ pub mod types {
             pub fn log_type_access_kind<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::RoleApiModifyRoleLogTypeAccessKind>,
+                    ::std::option::Option<
+                        ::cloud_apis_runtime::Open<crate::types::LogTypeAccessKind>,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -2468,7 +1500,7 @@ pub mod types {
             pub fn permissions<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::vec::Vec<super::RoleApiModifyRolePermissionsItem>,
+                    ::std::vec::Vec<::cloud_apis_runtime::Open<crate::types::Permission>>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -2478,10 +1510,10 @@ pub mod types {
                 self
             }
         }
-        impl ::std::convert::TryFrom<RoleApiModifyRole> for super::RoleApiModifyRole {
+        impl ::std::convert::TryFrom<ModifyRole> for super::ModifyRole {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: RoleApiModifyRole,
+                value: ModifyRole,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     log_type_access: value.log_type_access?,
@@ -2491,8 +1523,8 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::RoleApiModifyRole> for RoleApiModifyRole {
-            fn from(value: super::RoleApiModifyRole) -> Self {
+        impl ::std::convert::From<super::ModifyRole> for ModifyRole {
+            fn from(value: super::ModifyRole) -> Self {
                 Self {
                     log_type_access: Ok(value.log_type_access),
                     log_type_access_kind: Ok(value.log_type_access_kind),
@@ -2502,17 +1534,17 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct RoleApiNotFoundError {
+        pub struct NotFoundError {
             message: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
-        impl ::std::default::Default for RoleApiNotFoundError {
+        impl ::std::default::Default for NotFoundError {
             fn default() -> Self {
                 Self {
                     message: Err("no value supplied for message".to_string()),
                 }
             }
         }
-        impl RoleApiNotFoundError {
+        impl NotFoundError {
             pub fn message<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -2524,42 +1556,41 @@ pub mod types {
                 self
             }
         }
-        impl ::std::convert::TryFrom<RoleApiNotFoundError> for super::RoleApiNotFoundError {
+        impl ::std::convert::TryFrom<NotFoundError> for super::NotFoundError {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: RoleApiNotFoundError,
+                value: NotFoundError,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     message: value.message?,
                 })
             }
         }
-        impl ::std::convert::From<super::RoleApiNotFoundError> for RoleApiNotFoundError {
-            fn from(value: super::RoleApiNotFoundError) -> Self {
+        impl ::std::convert::From<super::NotFoundError> for NotFoundError {
+            fn from(value: super::NotFoundError) -> Self {
                 Self {
                     message: Ok(value.message),
                 }
             }
         }
         #[derive(Clone, Debug)]
-        pub struct RoleApiRole {
+        pub struct Role {
             created_at: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            id: ::std::result::Result<::std::option::Option<super::RoleId>, ::std::string::String>,
             log_type_access: ::std::result::Result<
                 ::std::vec::Vec<::std::string::String>,
                 ::std::string::String,
             >,
-            log_type_access_kind:
-                ::std::result::Result<super::RoleApiRoleLogTypeAccessKind, ::std::string::String>,
+            log_type_access_kind: ::std::result::Result<
+                ::cloud_apis_runtime::Open<crate::types::LogTypeAccessKind>,
+                ::std::string::String,
+            >,
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
             permissions: ::std::result::Result<
-                ::std::vec::Vec<super::RoleApiRolePermissionsItem>,
+                ::std::vec::Vec<::cloud_apis_runtime::Open<crate::types::Permission>>,
                 ::std::string::String,
             >,
             updated_at: ::std::result::Result<
@@ -2567,7 +1598,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for RoleApiRole {
+        impl ::std::default::Default for Role {
             fn default() -> Self {
                 Self {
                     created_at: Ok(Default::default()),
@@ -2582,7 +1613,7 @@ pub mod types {
                 }
             }
         }
-        impl RoleApiRole {
+        impl Role {
             pub fn created_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -2595,7 +1626,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<super::RoleId>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -2615,7 +1646,9 @@ pub mod types {
             }
             pub fn log_type_access_kind<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::RoleApiRoleLogTypeAccessKind>,
+                T: ::std::convert::TryInto<
+                    ::cloud_apis_runtime::Open<crate::types::LogTypeAccessKind>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.log_type_access_kind = value.try_into().map_err(|e| {
@@ -2635,7 +1668,9 @@ pub mod types {
             }
             pub fn permissions<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::RoleApiRolePermissionsItem>>,
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<::cloud_apis_runtime::Open<crate::types::Permission>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.permissions = value
@@ -2654,11 +1689,9 @@ pub mod types {
                 self
             }
         }
-        impl ::std::convert::TryFrom<RoleApiRole> for super::RoleApiRole {
+        impl ::std::convert::TryFrom<Role> for super::Role {
             type Error = super::error::ConversionError;
-            fn try_from(
-                value: RoleApiRole,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            fn try_from(value: Role) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     created_at: value.created_at?,
                     id: value.id?,
@@ -2670,8 +1703,8 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::RoleApiRole> for RoleApiRole {
-            fn from(value: super::RoleApiRole) -> Self {
+        impl ::std::convert::From<super::Role> for Role {
+            fn from(value: super::Role) -> Self {
                 Self {
                     created_at: Ok(value.created_at),
                     id: Ok(value.id),
@@ -2684,17 +1717,17 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct RoleApiUnauthorizedError {
+        pub struct ServiceError {
             message: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
-        impl ::std::default::Default for RoleApiUnauthorizedError {
+        impl ::std::default::Default for ServiceError {
             fn default() -> Self {
                 Self {
                     message: Err("no value supplied for message".to_string()),
                 }
             }
         }
-        impl RoleApiUnauthorizedError {
+        impl ServiceError {
             pub fn message<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -2706,18 +1739,58 @@ pub mod types {
                 self
             }
         }
-        impl ::std::convert::TryFrom<RoleApiUnauthorizedError> for super::RoleApiUnauthorizedError {
+        impl ::std::convert::TryFrom<ServiceError> for super::ServiceError {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: RoleApiUnauthorizedError,
+                value: ServiceError,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     message: value.message?,
                 })
             }
         }
-        impl ::std::convert::From<super::RoleApiUnauthorizedError> for RoleApiUnauthorizedError {
-            fn from(value: super::RoleApiUnauthorizedError) -> Self {
+        impl ::std::convert::From<super::ServiceError> for ServiceError {
+            fn from(value: super::ServiceError) -> Self {
+                Self {
+                    message: Ok(value.message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UnauthorizedError {
+            message: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for UnauthorizedError {
+            fn default() -> Self {
+                Self {
+                    message: Err("no value supplied for message".to_string()),
+                }
+            }
+        }
+        impl UnauthorizedError {
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for message: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UnauthorizedError> for super::UnauthorizedError {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UnauthorizedError,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UnauthorizedError> for UnauthorizedError {
+            fn from(value: super::UnauthorizedError) -> Self {
                 Self {
                     message: Ok(value.message),
                 }
@@ -2867,7 +1940,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct AwsCloudAccountCreate<'a> {
         client: &'a super::Client,
-        body: Result<types::builder::AwsCloudAccountApiCreateAwsCloudAccount, String>,
+        body: Result<types::builder::CreateAwsCloudAccount, String>,
     }
     impl<'a> AwsCloudAccountCreate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -2878,13 +1951,12 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::AwsCloudAccountApiCreateAwsCloudAccount>,
-            <V as std::convert::TryInto<types::AwsCloudAccountApiCreateAwsCloudAccount>>::Error:
-                std::fmt::Display,
+            V: std::convert::TryInto<types::CreateAwsCloudAccount>,
+            <V as std::convert::TryInto<types::CreateAwsCloudAccount>>::Error: std::fmt::Display,
         {
             self.body = value.try_into().map(From::from).map_err(|s| {
                 format!(
-                    "conversion to `AwsCloudAccountApiCreateAwsCloudAccount` for body failed: {}",
+                    "conversion to `CreateAwsCloudAccount` for body failed: {}",
                     s
                 )
             });
@@ -2893,9 +1965,8 @@ pub mod builder {
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::AwsCloudAccountApiCreateAwsCloudAccount,
-            )
-                -> types::builder::AwsCloudAccountApiCreateAwsCloudAccount,
+                types::builder::CreateAwsCloudAccount,
+            ) -> types::builder::CreateAwsCloudAccount,
         {
             self.body = self.body.map(f);
             self
@@ -2903,10 +1974,7 @@ pub mod builder {
         #[doc = "Sends a `POST` request to `/cloud-accounts/aws`"]
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::AwsCloudAccountApiAwsCloudAccount>,
-            cloud_apis_runtime::Error,
-        > {
+        ) -> Result<ResponseValue<types::AwsCloudAccount>, cloud_apis_runtime::Error> {
             cloud_apis_runtime::record_call(
                 &super::API,
                 "aws cloud account#create",
@@ -2917,16 +1985,10 @@ pub mod builder {
         }
         async fn exchange(
             self,
-        ) -> Result<
-            ResponseValue<types::AwsCloudAccountApiAwsCloudAccount>,
-            Error<types::AwsCloudAccountApiError>,
-        > {
+        ) -> Result<ResponseValue<types::AwsCloudAccount>, Error<types::Error>> {
             let Self { client, body } = self;
             let body = body
-                .and_then(|v| {
-                    types::AwsCloudAccountApiCreateAwsCloudAccount::try_from(v)
-                        .map_err(|e| e.to_string())
-                })
+                .and_then(|v| types::CreateAwsCloudAccount::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/cloud-accounts/aws", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
@@ -2974,7 +2036,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct AwsCloudAccountGet<'a> {
         client: &'a super::Client,
-        id: Result<::std::string::String, String>,
+        id: Result<types::IntegrationId, String>,
     }
     impl<'a> AwsCloudAccountGet<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -2985,20 +2047,17 @@ pub mod builder {
         }
         pub fn id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::IntegrationId>,
         {
-            self.id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for id failed".to_string()
-            });
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `IntegrationId` for id failed".to_string());
             self
         }
         #[doc = "Sends a `GET` request to `/cloud-accounts/aws/{id}`"]
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::AwsCloudAccountApiAwsCloudAccount>,
-            cloud_apis_runtime::Error,
-        > {
+        ) -> Result<ResponseValue<types::AwsCloudAccount>, cloud_apis_runtime::Error> {
             cloud_apis_runtime::record_call(
                 &super::API,
                 "aws cloud account#get",
@@ -3009,10 +2068,7 @@ pub mod builder {
         }
         async fn exchange(
             self,
-        ) -> Result<
-            ResponseValue<types::AwsCloudAccountApiAwsCloudAccount>,
-            Error<types::AwsCloudAccountApiError>,
-        > {
+        ) -> Result<ResponseValue<types::AwsCloudAccount>, Error<types::Error>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -3064,8 +2120,8 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct AwsCloudAccountPut<'a> {
         client: &'a super::Client,
-        id: Result<::std::string::String, String>,
-        body: Result<types::builder::AwsCloudAccountApiModifyAwsCloudAccount, String>,
+        id: Result<types::IntegrationId, String>,
+        body: Result<types::builder::ModifyAwsCloudAccount, String>,
     }
     impl<'a> AwsCloudAccountPut<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -3077,22 +2133,21 @@ pub mod builder {
         }
         pub fn id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::IntegrationId>,
         {
-            self.id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for id failed".to_string()
-            });
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `IntegrationId` for id failed".to_string());
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::AwsCloudAccountApiModifyAwsCloudAccount>,
-            <V as std::convert::TryInto<types::AwsCloudAccountApiModifyAwsCloudAccount>>::Error:
-                std::fmt::Display,
+            V: std::convert::TryInto<types::ModifyAwsCloudAccount>,
+            <V as std::convert::TryInto<types::ModifyAwsCloudAccount>>::Error: std::fmt::Display,
         {
             self.body = value.try_into().map(From::from).map_err(|s| {
                 format!(
-                    "conversion to `AwsCloudAccountApiModifyAwsCloudAccount` for body failed: {}",
+                    "conversion to `ModifyAwsCloudAccount` for body failed: {}",
                     s
                 )
             });
@@ -3101,9 +2156,8 @@ pub mod builder {
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::AwsCloudAccountApiModifyAwsCloudAccount,
-            )
-                -> types::builder::AwsCloudAccountApiModifyAwsCloudAccount,
+                types::builder::ModifyAwsCloudAccount,
+            ) -> types::builder::ModifyAwsCloudAccount,
         {
             self.body = self.body.map(f);
             self
@@ -3111,10 +2165,7 @@ pub mod builder {
         #[doc = "Sends a `PUT` request to `/cloud-accounts/aws/{id}`"]
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::AwsCloudAccountApiAwsCloudAccount>,
-            cloud_apis_runtime::Error,
-        > {
+        ) -> Result<ResponseValue<types::AwsCloudAccount>, cloud_apis_runtime::Error> {
             cloud_apis_runtime::record_call(
                 &super::API,
                 "aws cloud account#put",
@@ -3125,17 +2176,11 @@ pub mod builder {
         }
         async fn exchange(
             self,
-        ) -> Result<
-            ResponseValue<types::AwsCloudAccountApiAwsCloudAccount>,
-            Error<types::AwsCloudAccountApiError>,
-        > {
+        ) -> Result<ResponseValue<types::AwsCloudAccount>, Error<types::Error>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
-                .and_then(|v| {
-                    types::AwsCloudAccountApiModifyAwsCloudAccount::try_from(v)
-                        .map_err(|e| e.to_string())
-                })
+                .and_then(|v| types::ModifyAwsCloudAccount::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/cloud-accounts/aws/{}",
@@ -3187,7 +2232,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct AwsCloudAccountDelete<'a> {
         client: &'a super::Client,
-        id: Result<::std::string::String, String>,
+        id: Result<types::IntegrationId, String>,
     }
     impl<'a> AwsCloudAccountDelete<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -3198,11 +2243,11 @@ pub mod builder {
         }
         pub fn id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::IntegrationId>,
         {
-            self.id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for id failed".to_string()
-            });
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `IntegrationId` for id failed".to_string());
             self
         }
         #[doc = "Sends a `DELETE` request to `/cloud-accounts/aws/{id}`"]
@@ -3215,9 +2260,7 @@ pub mod builder {
             )
             .await
         }
-        async fn exchange(
-            self,
-        ) -> Result<ResponseValue<()>, Error<types::AwsCloudAccountApiError>> {
+        async fn exchange(self) -> Result<ResponseValue<()>, Error<types::Error>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -3273,7 +2316,7 @@ pub mod builder {
         ids: Result<Option<::std::string::String>, String>,
         name: Result<Option<::std::string::String>, String>,
         name_contains: Result<Option<::std::string::String>, String>,
-        sort_dir: Result<Option<types::RoleListSortDir>, String>,
+        sort_dir: Result<Option<types::SortDir>, String>,
     }
     impl<'a> RoleList<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -3322,23 +2365,21 @@ pub mod builder {
         }
         pub fn sort_dir<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::RoleListSortDir>,
+            V: std::convert::TryInto<types::SortDir>,
         {
             self.sort_dir = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `RoleListSortDir` for sort_dir failed".to_string());
+                .map_err(|_| "conversion to `SortDir` for sort_dir failed".to_string());
             self
         }
         #[doc = "Sends a `GET` request to `/roles`"]
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::RoleApiListResp>, cloud_apis_runtime::Error> {
+        ) -> Result<ResponseValue<types::ListResp>, cloud_apis_runtime::Error> {
             cloud_apis_runtime::record_call(&super::API, "role#list", "GET", self.exchange()).await
         }
-        async fn exchange(
-            self,
-        ) -> Result<ResponseValue<types::RoleApiListResp>, Error<types::RoleApiError>> {
+        async fn exchange(self) -> Result<ResponseValue<types::ListResp>, Error<types::Error>> {
             let Self {
                 client,
                 id,
@@ -3399,7 +2440,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct RoleCreate<'a> {
         client: &'a super::Client,
-        body: Result<types::builder::RoleApiModifyRole, String>,
+        body: Result<types::builder::ModifyRole, String>,
     }
     impl<'a> RoleCreate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -3410,37 +2451,31 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::RoleApiModifyRole>,
-            <V as std::convert::TryInto<types::RoleApiModifyRole>>::Error: std::fmt::Display,
+            V: std::convert::TryInto<types::ModifyRole>,
+            <V as std::convert::TryInto<types::ModifyRole>>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
                 .map(From::from)
-                .map_err(|s| format!("conversion to `RoleApiModifyRole` for body failed: {}", s));
+                .map_err(|s| format!("conversion to `ModifyRole` for body failed: {}", s));
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
-            F: std::ops::FnOnce(
-                types::builder::RoleApiModifyRole,
-            ) -> types::builder::RoleApiModifyRole,
+            F: std::ops::FnOnce(types::builder::ModifyRole) -> types::builder::ModifyRole,
         {
             self.body = self.body.map(f);
             self
         }
         #[doc = "Sends a `POST` request to `/roles`"]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::RoleApiRole>, cloud_apis_runtime::Error> {
+        pub async fn send(self) -> Result<ResponseValue<types::Role>, cloud_apis_runtime::Error> {
             cloud_apis_runtime::record_call(&super::API, "role#create", "POST", self.exchange())
                 .await
         }
-        async fn exchange(
-            self,
-        ) -> Result<ResponseValue<types::RoleApiRole>, Error<types::RoleApiError>> {
+        async fn exchange(self) -> Result<ResponseValue<types::Role>, Error<types::Error>> {
             let Self { client, body } = self;
             let body = body
-                .and_then(|v| types::RoleApiModifyRole::try_from(v).map_err(|e| e.to_string()))
+                .and_then(|v| types::ModifyRole::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/roles", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
@@ -3485,7 +2520,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct RoleGet<'a> {
         client: &'a super::Client,
-        id: Result<::std::string::String, String>,
+        id: Result<types::RoleId, String>,
     }
     impl<'a> RoleGet<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -3496,22 +2531,18 @@ pub mod builder {
         }
         pub fn id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::RoleId>,
         {
-            self.id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for id failed".to_string()
-            });
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `RoleId` for id failed".to_string());
             self
         }
         #[doc = "Sends a `GET` request to `/roles/{id}`"]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::RoleApiRole>, cloud_apis_runtime::Error> {
+        pub async fn send(self) -> Result<ResponseValue<types::Role>, cloud_apis_runtime::Error> {
             cloud_apis_runtime::record_call(&super::API, "role#get", "GET", self.exchange()).await
         }
-        async fn exchange(
-            self,
-        ) -> Result<ResponseValue<types::RoleApiRole>, Error<types::RoleApiError>> {
+        async fn exchange(self) -> Result<ResponseValue<types::Role>, Error<types::Error>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -3560,8 +2591,8 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct RoleUpdate<'a> {
         client: &'a super::Client,
-        id: Result<::std::string::String, String>,
-        body: Result<types::builder::RoleApiModifyRole, String>,
+        id: Result<types::RoleId, String>,
+        body: Result<types::builder::ModifyRole, String>,
     }
     impl<'a> RoleUpdate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -3573,47 +2604,41 @@ pub mod builder {
         }
         pub fn id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::RoleId>,
         {
-            self.id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for id failed".to_string()
-            });
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `RoleId` for id failed".to_string());
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::RoleApiModifyRole>,
-            <V as std::convert::TryInto<types::RoleApiModifyRole>>::Error: std::fmt::Display,
+            V: std::convert::TryInto<types::ModifyRole>,
+            <V as std::convert::TryInto<types::ModifyRole>>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
                 .map(From::from)
-                .map_err(|s| format!("conversion to `RoleApiModifyRole` for body failed: {}", s));
+                .map_err(|s| format!("conversion to `ModifyRole` for body failed: {}", s));
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
-            F: std::ops::FnOnce(
-                types::builder::RoleApiModifyRole,
-            ) -> types::builder::RoleApiModifyRole,
+            F: std::ops::FnOnce(types::builder::ModifyRole) -> types::builder::ModifyRole,
         {
             self.body = self.body.map(f);
             self
         }
         #[doc = "Sends a `POST` request to `/roles/{id}`"]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::RoleApiRole>, cloud_apis_runtime::Error> {
+        pub async fn send(self) -> Result<ResponseValue<types::Role>, cloud_apis_runtime::Error> {
             cloud_apis_runtime::record_call(&super::API, "role#update", "POST", self.exchange())
                 .await
         }
-        async fn exchange(
-            self,
-        ) -> Result<ResponseValue<types::RoleApiRole>, Error<types::RoleApiError>> {
+        async fn exchange(self) -> Result<ResponseValue<types::Role>, Error<types::Error>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
-                .and_then(|v| types::RoleApiModifyRole::try_from(v).map_err(|e| e.to_string()))
+                .and_then(|v| types::ModifyRole::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/roles/{}",
@@ -3665,7 +2690,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct RoleDelete<'a> {
         client: &'a super::Client,
-        id: Result<::std::string::String, String>,
+        id: Result<types::RoleId, String>,
     }
     impl<'a> RoleDelete<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -3676,11 +2701,11 @@ pub mod builder {
         }
         pub fn id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::RoleId>,
         {
-            self.id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for id failed".to_string()
-            });
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `RoleId` for id failed".to_string());
             self
         }
         #[doc = "Sends a `DELETE` request to `/roles/{id}`"]
@@ -3688,7 +2713,7 @@ pub mod builder {
             cloud_apis_runtime::record_call(&super::API, "role#delete", "DELETE", self.exchange())
                 .await
         }
-        async fn exchange(self) -> Result<ResponseValue<()>, Error<types::RoleApiError>> {
+        async fn exchange(self) -> Result<ResponseValue<()>, Error<types::Error>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -3738,10 +2763,84 @@ pub mod builder {
 pub mod prelude {
     pub use self::super::Client;
 }
-impl cloud_apis_runtime::pagination::CursorPage for types::RoleApiListResp {
-    type Item = types::RoleApiRole;
+impl cloud_apis_runtime::pagination::CursorPage for types::ListResp {
+    type Item = types::Role;
     fn into_parts(self) -> (Vec<Self::Item>, Option<String>) {
         (self.results, self.next)
+    }
+}
+impl ::std::convert::From<&str> for types::IntegrationId {
+    fn from(value: &str) -> Self {
+        Self(value.to_string())
+    }
+}
+impl ::std::cmp::PartialEq<str> for types::IntegrationId {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+impl ::std::cmp::PartialEq<&str> for types::IntegrationId {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+impl ::std::convert::From<&types::IntegrationId> for types::IntegrationId {
+    fn from(value: &types::IntegrationId) -> Self {
+        value.clone()
+    }
+}
+#[doc = r" An id read from an optional response field goes straight into the next call; a missing one fails that"]
+#[doc = r" call before anything is sent."]
+impl ::std::convert::TryFrom<::std::option::Option<types::IntegrationId>> for types::IntegrationId {
+    type Error = &'static str;
+    fn try_from(value: ::std::option::Option<types::IntegrationId>) -> Result<Self, &'static str> {
+        value.ok_or("the response carried no IntegrationId to pass on")
+    }
+}
+impl ::std::convert::TryFrom<&::std::option::Option<types::IntegrationId>>
+    for types::IntegrationId
+{
+    type Error = &'static str;
+    fn try_from(value: &::std::option::Option<types::IntegrationId>) -> Result<Self, &'static str> {
+        value
+            .clone()
+            .ok_or("the response carried no IntegrationId to pass on")
+    }
+}
+impl ::std::convert::From<&str> for types::RoleId {
+    fn from(value: &str) -> Self {
+        Self(value.to_string())
+    }
+}
+impl ::std::cmp::PartialEq<str> for types::RoleId {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+impl ::std::cmp::PartialEq<&str> for types::RoleId {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+impl ::std::convert::From<&types::RoleId> for types::RoleId {
+    fn from(value: &types::RoleId) -> Self {
+        value.clone()
+    }
+}
+#[doc = r" An id read from an optional response field goes straight into the next call; a missing one fails that"]
+#[doc = r" call before anything is sent."]
+impl ::std::convert::TryFrom<::std::option::Option<types::RoleId>> for types::RoleId {
+    type Error = &'static str;
+    fn try_from(value: ::std::option::Option<types::RoleId>) -> Result<Self, &'static str> {
+        value.ok_or("the response carried no RoleId to pass on")
+    }
+}
+impl ::std::convert::TryFrom<&::std::option::Option<types::RoleId>> for types::RoleId {
+    type Error = &'static str;
+    fn try_from(value: &::std::option::Option<types::RoleId>) -> Result<Self, &'static str> {
+        value
+            .clone()
+            .ok_or("the response carried no RoleId to pass on")
     }
 }
 #[doc = r" What the runtime needs to know about this API; see [`cloud_apis_runtime::Api`]."]

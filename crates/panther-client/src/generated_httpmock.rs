@@ -2,8 +2,32 @@
 // DO NOT EDIT. Change the spec (or the xtask) and run `cargo xtask regen`.
 //
 // Spec transforms applied in memory before generation (see xtask/src/transforms/):
-// - open_response_enums: RoleAPI.Role.logTypeAccessKind
-// - open_response_enums: RoleAPI.Role.permissions
+// - short_type_names: AWSCloudAccountAPI.AWSCloudAccount -> AWSCloudAccount
+// - short_type_names: AWSCloudAccountAPI.AWSScanConfig -> AWSScanConfig
+// - short_type_names: AWSCloudAccountAPI.BadRequestError -> BadRequestError
+// - short_type_names: RoleAPI.BadRequestError -> BadRequestError
+// - short_type_names: AWSCloudAccountAPI.CreateAWSCloudAccount -> CreateAWSCloudAccount
+// - short_type_names: AWSCloudAccountAPI.ExistsError -> ExistsError
+// - short_type_names: RoleAPI.ExistsError -> ExistsError
+// - short_type_names: RoleAPI.ListResp -> ListResp
+// - short_type_names: AWSCloudAccountAPI.ModifyAWSCloudAccount -> ModifyAWSCloudAccount
+// - short_type_names: RoleAPI.ModifyRole -> ModifyRole
+// - short_type_names: AWSCloudAccountAPI.NotFoundError -> NotFoundError
+// - short_type_names: RoleAPI.NotFoundError -> NotFoundError
+// - short_type_names: RoleAPI.Role -> Role
+// - short_type_names: AWSCloudAccountAPI.ServiceError -> ServiceError
+// - short_type_names: AWSCloudAccountAPI.UnauthorizedError -> UnauthorizedError
+// - short_type_names: RoleAPI.UnauthorizedError -> UnauthorizedError
+// - id_types: IntegrationId at /components/schemas/AWSCloudAccount/properties/integrationId, /paths/~1cloud-accounts~1aws~1{id}/delete/parameters/0/schema, /paths/~1cloud-accounts~1aws~1{id}/get/parameters/0/schema, /paths/~1cloud-accounts~1aws~1{id}/put/parameters/0/schema
+// - id_types: RoleId at /components/schemas/Role/properties/id, /paths/~1roles~1{id}/delete/parameters/0/schema, /paths/~1roles~1{id}/get/parameters/0/schema, /paths/~1roles~1{id}/post/parameters/0/schema
+// - named_types: AwsAccountId (CreateAwsCloudAccount)
+// - named_types: IntegrationLabel (AwsCloudAccount, CreateAwsCloudAccount, ModifyAwsCloudAccount)
+// - named_types: LogTypeAccessKind (ModifyRole, Role)
+// - named_types: Permission (ModifyRole, Role)
+// - named_types: RegionIgnoreListItem (AwsCloudAccount, CreateAwsCloudAccount, ModifyAwsCloudAccount)
+// - named_types: SortDir (RoleList)
+// - named_types: LogTypeAccessKind is open: uses point at OpenLogTypeAccessKind (cloud_apis_runtime::Open<LogTypeAccessKind>)
+// - named_types: Permission is open: uses point at OpenPermission (cloud_apis_runtime::Open<Permission>)
 // - mock_untyped_array_query: role#list: query `id` not matched by the generated mock
 
 #![allow(clippy::all, clippy::pedantic, missing_docs, unused_imports, dead_code)]
@@ -26,7 +50,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn body(self, value: &types::AwsCloudAccountApiCreateAwsCloudAccount) -> Self {
+        pub fn body(self, value: &types::CreateAwsCloudAccount) -> Self {
             Self(self.0.json_body_obj(value))
         }
     }
@@ -38,7 +62,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn created(self, value: &types::AwsCloudAccountApiAwsCloudAccount) -> Self {
+        pub fn created(self, value: &types::AwsCloudAccount) -> Self {
             Self(
                 self.0
                     .status(201u16)
@@ -46,7 +70,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
-        pub fn bad_request(self, value: &types::AwsCloudAccountApiBadRequestError) -> Self {
+        pub fn bad_request(self, value: &types::BadRequestError) -> Self {
             Self(
                 self.0
                     .status(400u16)
@@ -54,7 +78,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
-        pub fn unauthorized(self, value: &types::AwsCloudAccountApiUnauthorizedError) -> Self {
+        pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
             Self(
                 self.0
                     .status(401u16)
@@ -62,7 +86,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
-        pub fn conflict(self, value: &types::AwsCloudAccountApiExistsError) -> Self {
+        pub fn conflict(self, value: &types::ExistsError) -> Self {
             Self(
                 self.0
                     .status(409u16)
@@ -70,7 +94,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
-        pub fn internal_server_error(self, value: &types::AwsCloudAccountApiServiceError) -> Self {
+        pub fn internal_server_error(self, value: &types::ServiceError) -> Self {
             Self(
                 self.0
                     .status(500u16)
@@ -91,7 +115,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn id(self, value: &str) -> Self {
+        pub fn id(self, value: &types::IntegrationId) -> Self {
             let re =
                 regex::Regex::new(&format!("^/cloud-accounts/aws/{}$", value.to_string())).unwrap();
             Self(self.0.path_matches(re))
@@ -105,7 +129,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::AwsCloudAccountApiAwsCloudAccount) -> Self {
+        pub fn ok(self, value: &types::AwsCloudAccount) -> Self {
             Self(
                 self.0
                     .status(200u16)
@@ -113,7 +137,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
-        pub fn bad_request(self, value: &types::AwsCloudAccountApiBadRequestError) -> Self {
+        pub fn bad_request(self, value: &types::BadRequestError) -> Self {
             Self(
                 self.0
                     .status(400u16)
@@ -121,7 +145,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
-        pub fn unauthorized(self, value: &types::AwsCloudAccountApiUnauthorizedError) -> Self {
+        pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
             Self(
                 self.0
                     .status(401u16)
@@ -129,7 +153,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
-        pub fn not_found(self, value: &types::AwsCloudAccountApiNotFoundError) -> Self {
+        pub fn not_found(self, value: &types::NotFoundError) -> Self {
             Self(
                 self.0
                     .status(404u16)
@@ -137,7 +161,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
-        pub fn internal_server_error(self, value: &types::AwsCloudAccountApiServiceError) -> Self {
+        pub fn internal_server_error(self, value: &types::ServiceError) -> Self {
             Self(
                 self.0
                     .status(500u16)
@@ -158,12 +182,12 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn id(self, value: &str) -> Self {
+        pub fn id(self, value: &types::IntegrationId) -> Self {
             let re =
                 regex::Regex::new(&format!("^/cloud-accounts/aws/{}$", value.to_string())).unwrap();
             Self(self.0.path_matches(re))
         }
-        pub fn body(self, value: &types::AwsCloudAccountApiModifyAwsCloudAccount) -> Self {
+        pub fn body(self, value: &types::ModifyAwsCloudAccount) -> Self {
             Self(self.0.json_body_obj(value))
         }
     }
@@ -175,7 +199,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::AwsCloudAccountApiAwsCloudAccount) -> Self {
+        pub fn ok(self, value: &types::AwsCloudAccount) -> Self {
             Self(
                 self.0
                     .status(200u16)
@@ -183,7 +207,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
-        pub fn bad_request(self, value: &types::AwsCloudAccountApiBadRequestError) -> Self {
+        pub fn bad_request(self, value: &types::BadRequestError) -> Self {
             Self(
                 self.0
                     .status(400u16)
@@ -191,7 +215,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
-        pub fn unauthorized(self, value: &types::AwsCloudAccountApiUnauthorizedError) -> Self {
+        pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
             Self(
                 self.0
                     .status(401u16)
@@ -199,7 +223,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
-        pub fn not_found(self, value: &types::AwsCloudAccountApiNotFoundError) -> Self {
+        pub fn not_found(self, value: &types::NotFoundError) -> Self {
             Self(
                 self.0
                     .status(404u16)
@@ -207,7 +231,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
-        pub fn internal_server_error(self, value: &types::AwsCloudAccountApiServiceError) -> Self {
+        pub fn internal_server_error(self, value: &types::ServiceError) -> Self {
             Self(
                 self.0
                     .status(500u16)
@@ -228,7 +252,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn id(self, value: &str) -> Self {
+        pub fn id(self, value: &types::IntegrationId) -> Self {
             let re =
                 regex::Regex::new(&format!("^/cloud-accounts/aws/{}$", value.to_string())).unwrap();
             Self(self.0.path_matches(re))
@@ -245,7 +269,7 @@ pub mod operations {
         pub fn no_content(self) -> Self {
             Self(self.0.status(204u16))
         }
-        pub fn bad_request(self, value: &types::AwsCloudAccountApiBadRequestError) -> Self {
+        pub fn bad_request(self, value: &types::BadRequestError) -> Self {
             Self(
                 self.0
                     .status(400u16)
@@ -253,7 +277,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
-        pub fn unauthorized(self, value: &types::AwsCloudAccountApiUnauthorizedError) -> Self {
+        pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
             Self(
                 self.0
                     .status(401u16)
@@ -261,7 +285,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
-        pub fn not_found(self, value: &types::AwsCloudAccountApiNotFoundError) -> Self {
+        pub fn not_found(self, value: &types::NotFoundError) -> Self {
             Self(
                 self.0
                     .status(404u16)
@@ -269,7 +293,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
-        pub fn internal_server_error(self, value: &types::AwsCloudAccountApiServiceError) -> Self {
+        pub fn internal_server_error(self, value: &types::ServiceError) -> Self {
             Self(
                 self.0
                     .status(500u16)
@@ -322,7 +346,7 @@ pub mod operations {
         }
         pub fn sort_dir<T>(self, value: T) -> Self
         where
-            T: Into<Option<types::RoleListSortDir>>,
+            T: Into<Option<types::SortDir>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("sort-dir", value.to_string()))
@@ -339,7 +363,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::RoleApiListResp) -> Self {
+        pub fn ok(self, value: &types::ListResp) -> Self {
             Self(
                 self.0
                     .status(200u16)
@@ -347,7 +371,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
-        pub fn bad_request(self, value: &types::RoleApiBadRequestError) -> Self {
+        pub fn bad_request(self, value: &types::BadRequestError) -> Self {
             Self(
                 self.0
                     .status(400u16)
@@ -355,7 +379,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
-        pub fn unauthorized(self, value: &types::RoleApiUnauthorizedError) -> Self {
+        pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
             Self(
                 self.0
                     .status(401u16)
@@ -376,7 +400,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn body(self, value: &types::RoleApiModifyRole) -> Self {
+        pub fn body(self, value: &types::ModifyRole) -> Self {
             Self(self.0.json_body_obj(value))
         }
     }
@@ -388,7 +412,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::RoleApiRole) -> Self {
+        pub fn ok(self, value: &types::Role) -> Self {
             Self(
                 self.0
                     .status(200u16)
@@ -396,7 +420,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
-        pub fn bad_request(self, value: &types::RoleApiBadRequestError) -> Self {
+        pub fn bad_request(self, value: &types::BadRequestError) -> Self {
             Self(
                 self.0
                     .status(400u16)
@@ -404,7 +428,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
-        pub fn unauthorized(self, value: &types::RoleApiUnauthorizedError) -> Self {
+        pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
             Self(
                 self.0
                     .status(401u16)
@@ -412,7 +436,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
-        pub fn conflict(self, value: &types::RoleApiExistsError) -> Self {
+        pub fn conflict(self, value: &types::ExistsError) -> Self {
             Self(
                 self.0
                     .status(409u16)
@@ -433,7 +457,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn id(self, value: &str) -> Self {
+        pub fn id(self, value: &types::RoleId) -> Self {
             let re = regex::Regex::new(&format!("^/roles/{}$", value.to_string())).unwrap();
             Self(self.0.path_matches(re))
         }
@@ -446,7 +470,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::RoleApiRole) -> Self {
+        pub fn ok(self, value: &types::Role) -> Self {
             Self(
                 self.0
                     .status(200u16)
@@ -454,7 +478,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
-        pub fn bad_request(self, value: &types::RoleApiBadRequestError) -> Self {
+        pub fn bad_request(self, value: &types::BadRequestError) -> Self {
             Self(
                 self.0
                     .status(400u16)
@@ -462,7 +486,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
-        pub fn unauthorized(self, value: &types::RoleApiUnauthorizedError) -> Self {
+        pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
             Self(
                 self.0
                     .status(401u16)
@@ -470,7 +494,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
-        pub fn not_found(self, value: &types::RoleApiNotFoundError) -> Self {
+        pub fn not_found(self, value: &types::NotFoundError) -> Self {
             Self(
                 self.0
                     .status(404u16)
@@ -491,11 +515,11 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn id(self, value: &str) -> Self {
+        pub fn id(self, value: &types::RoleId) -> Self {
             let re = regex::Regex::new(&format!("^/roles/{}$", value.to_string())).unwrap();
             Self(self.0.path_matches(re))
         }
-        pub fn body(self, value: &types::RoleApiModifyRole) -> Self {
+        pub fn body(self, value: &types::ModifyRole) -> Self {
             Self(self.0.json_body_obj(value))
         }
     }
@@ -507,7 +531,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::RoleApiRole) -> Self {
+        pub fn ok(self, value: &types::Role) -> Self {
             Self(
                 self.0
                     .status(200u16)
@@ -515,7 +539,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
-        pub fn bad_request(self, value: &types::RoleApiBadRequestError) -> Self {
+        pub fn bad_request(self, value: &types::BadRequestError) -> Self {
             Self(
                 self.0
                     .status(400u16)
@@ -523,7 +547,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
-        pub fn unauthorized(self, value: &types::RoleApiUnauthorizedError) -> Self {
+        pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
             Self(
                 self.0
                     .status(401u16)
@@ -531,7 +555,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
-        pub fn not_found(self, value: &types::RoleApiNotFoundError) -> Self {
+        pub fn not_found(self, value: &types::NotFoundError) -> Self {
             Self(
                 self.0
                     .status(404u16)
@@ -539,7 +563,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
-        pub fn conflict(self, value: &types::RoleApiExistsError) -> Self {
+        pub fn conflict(self, value: &types::ExistsError) -> Self {
             Self(
                 self.0
                     .status(409u16)
@@ -560,7 +584,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn id(self, value: &str) -> Self {
+        pub fn id(self, value: &types::RoleId) -> Self {
             let re = regex::Regex::new(&format!("^/roles/{}$", value.to_string())).unwrap();
             Self(self.0.path_matches(re))
         }
@@ -576,7 +600,7 @@ pub mod operations {
         pub fn ok(self) -> Self {
             Self(self.0.status(200u16))
         }
-        pub fn bad_request(self, value: &types::RoleApiBadRequestError) -> Self {
+        pub fn bad_request(self, value: &types::BadRequestError) -> Self {
             Self(
                 self.0
                     .status(400u16)
@@ -584,7 +608,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
-        pub fn unauthorized(self, value: &types::RoleApiUnauthorizedError) -> Self {
+        pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
             Self(
                 self.0
                     .status(401u16)
@@ -592,7 +616,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
-        pub fn not_found(self, value: &types::RoleApiNotFoundError) -> Self {
+        pub fn not_found(self, value: &types::NotFoundError) -> Self {
             Self(
                 self.0
                     .status(404u16)

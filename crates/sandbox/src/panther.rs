@@ -128,7 +128,7 @@ fn account_from(body: &Value, id: &str, aws_account_id: &str) -> Value {
 }
 
 async fn create_account(State(state): State<Shared>, body: Bytes) -> Response {
-    let request: types::AwsCloudAccountApiCreateAwsCloudAccount = match decode(P, &body) {
+    let request: types::CreateAwsCloudAccount = match decode(P, &body) {
         Ok(r) => r,
         Err(response) => return response,
     };

@@ -10,15 +10,21 @@ mod any_of_as_untagged_enum;
 mod binary_success_bodies;
 mod delimited_query_arrays;
 mod email_format_pattern;
+mod id_types;
 mod mock_untyped_array_query;
-mod open_response_enums;
+mod named_types;
 mod pin_single_value_headers;
 mod shared_parameter_types;
+mod short_type_names;
 mod unify_error_bodies;
 
 use serde_json::Value;
 
+pub use named_types::OpenEnum;
 pub use pin_single_value_headers::PinnedHeader;
+
+/// Where component schemas live, as a `$ref` prefix.
+pub(crate) const SCHEMA_PREFIX: &str = "#/components/schemas/";
 
 /// What one transform changed in one place.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,6 +44,10 @@ pub struct Prepared {
     pub changes: Vec<Change>,
     /// Headers removed from the operations because the spec pins them to one value.
     pub pinned_headers: Vec<PinnedHeader>,
+    /// Enums generated as `cloud_apis_runtime::Open<_>` (`named_types`).
+    pub open_enums: Vec<OpenEnum>,
+    /// Identifier types shared between responses and the next call's parameters (`id_types`).
+    pub id_types: Vec<String>,
 }
 
 /// Prepares a spec for client generation.
@@ -67,10 +77,12 @@ fn prepare(spec: &Value, purpose: Purpose) -> Result<Prepared, String> {
     // Request shape: shared by the client and its mocks.
     let pinned_headers = pin_single_value_headers::apply(&mut doc, &mut changes)?;
     shared_parameter_types::apply(&mut doc, &mut changes)?;
+    short_type_names::apply(&mut doc, &mut changes);
+    let id_types = id_types::apply(&mut doc, &mut changes)?;
     email_format_pattern::apply(&mut doc, &mut changes);
     delimited_query_arrays::apply(&mut doc, &mut changes);
     any_of_as_untagged_enum::apply(&mut doc, &mut changes);
-    open_response_enums::apply(&mut doc, &mut changes);
+    let open_enums = named_types::apply(&mut doc, &mut changes);
     match purpose {
         Purpose::Client => {
             unify_error_bodies::apply(&mut doc, &mut changes)?;
@@ -83,6 +95,8 @@ fn prepare(spec: &Value, purpose: Purpose) -> Result<Prepared, String> {
         doc,
         changes,
         pinned_headers,
+        open_enums,
+        id_types,
     })
 }
 
@@ -172,6 +186,70 @@ pub(crate) fn operations_mut(doc: &mut Value) -> Vec<OperationMut<'_>> {
         }
     }
     out
+}
+
+/// A JSON pointer token for `token` (`/` and `~` escaped).
+pub(crate) fn escape(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}
+
+/// A schema without its documentation (`description`, `title`, `example`, `x-*`), for comparing shapes.
+pub(crate) fn shape(schema: &Value) -> Value {
+    match schema {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .filter(|(k, _)| {
+                    !matches!(k.as_str(), "description" | "title" | "example" | "examples")
+                        && !k.starts_with("x-")
+                })
+                .map(|(k, v)| (k.clone(), shape(v)))
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(shape).collect()),
+        other => other.clone(),
+    }
+}
+
+/// Keywords that describe one use of a schema rather than its type: they stay where the schema is used.
+pub(crate) const PER_USE: &[&str] = &["description", "example", "examples", "nullable", "default"];
+
+/// A reference to component schema `name` in place of `inline`, keeping what `inline` said about this use
+/// (`nullable`, `default`) through an `allOf`, since OpenAPI 3.0 ignores the siblings of a `$ref`.
+pub(crate) fn reference_for_use(inline: &Value, name: &str) -> Value {
+    let reference = serde_json::json!({ "$ref": format!("{SCHEMA_PREFIX}{name}") });
+    let kept: serde_json::Map<String, Value> = ["nullable", "default"]
+        .iter()
+        .filter_map(|k| inline.get(*k).map(|v| (k.to_string(), v.clone())))
+        .collect();
+    if kept.is_empty() {
+        return reference;
+    }
+    let mut wrapped = serde_json::json!({ "allOf": [reference] });
+    wrapped.as_object_mut().expect("object").extend(kept);
+    wrapped
+}
+
+/// Points every `$ref` to component schema `from` at `to` instead.
+pub(crate) fn rename_schema_refs(node: &mut Value, from: &str, to: &str) {
+    let (old, new) = (
+        format!("{SCHEMA_PREFIX}{from}"),
+        format!("{SCHEMA_PREFIX}{to}"),
+    );
+    fn walk(node: &mut Value, old: &str, new: &str) {
+        match node {
+            Value::Object(map) => {
+                for (key, child) in map.iter_mut() {
+                    match child {
+                        Value::String(s) if key == "$ref" && s == old => *s = new.to_string(),
+                        _ => walk(child, old, new),
+                    }
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(|i| walk(i, old, new)),
+            _ => {}
+        }
+    }
+    walk(node, &old, &new);
 }
 
 /// Follows a local `$ref` (`#/components/...`) to its target; other values are returned as they are.

@@ -13,7 +13,7 @@
 
 use serde_json::{json, Value};
 
-use super::{operations_mut, resolve, Change};
+use super::{operations_mut, resolve, shape, Change};
 
 const NAME: &str = "unify_error_bodies";
 const JSON: &str = "application/json";
@@ -28,23 +28,6 @@ fn unified_name(reference: &str) -> String {
     match name.rsplit_once('.') {
         Some((namespace, _)) => format!("{namespace}.Error"),
         None => "Error".to_string(),
-    }
-}
-
-/// A schema without its documentation, for comparing shapes.
-fn shape(schema: &Value) -> Value {
-    match schema {
-        Value::Object(map) => Value::Object(
-            map.iter()
-                .filter(|(k, _)| {
-                    !matches!(k.as_str(), "description" | "title" | "example")
-                        && !k.starts_with("x-")
-                })
-                .map(|(k, v)| (k.clone(), shape(v)))
-                .collect(),
-        ),
-        Value::Array(items) => Value::Array(items.iter().map(shape).collect()),
-        other => other.clone(),
     }
 }
 

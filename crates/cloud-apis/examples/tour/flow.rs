@@ -74,10 +74,10 @@ pub async fn run(t: &Targets, out_dir: &Path) -> Result<Outcome> {
             .panther
             .aws_cloud_account_create()
             .body(
-                pt::AwsCloudAccountApiCreateAwsCloudAccount::builder()
+                pt::CreateAwsCloudAccount::builder()
                     .aws_account_id("444455556666")
                     .integration_label("tour-production")
-                    .aws_scan_config(pt::AwsCloudAccountApiAwsScanConfig {
+                    .aws_scan_config(pt::AwsScanConfig {
                         audit_role: Some("arn:aws:iam::444455556666:role/PantherAuditRole".into()),
                     }),
             )
@@ -88,28 +88,51 @@ pub async fn run(t: &Targets, out_dir: &Path) -> Result<Outcome> {
             "registered AWS account {:?} as integration {:?}",
             account.aws_account_id, account.integration_id
         );
-        outcome.panther_account = account.integration_id;
+        outcome.panther_account = account.integration_id.as_ref().map(|id| id.to_string());
         let role = t
             .panther
             .role_create()
             .body(
-                pt::RoleApiModifyRole::builder()
+                pt::ModifyRole::builder()
                     .name("Tour Analyst")
                     .permissions(vec![
-                        pt::RoleApiModifyRolePermissionsItem::AlertRead,
-                        pt::RoleApiModifyRolePermissionsItem::CloudsecSourceRead,
+                        pt::Permission::AlertRead.into(),
+                        pt::Permission::CloudsecSourceRead.into(),
                     ]),
             )
             .send()
             .await?
             .into_inner();
         println!("created role {} ({:?})", role.name, role.id);
+        // Read, modify, write: the role's own values (ids, permissions, even ones this client does not know)
+        // go straight back into the update.
+        let mut current = t.panther.role_get().id(&role.id).send().await?.into_inner();
+        current.permissions.push(pt::Permission::UserRead.into());
+        let updated = t
+            .panther
+            .role_update()
+            .id(&role.id)
+            .body(
+                pt::ModifyRole::builder()
+                    .name(current.name)
+                    .permissions(current.permissions)
+                    .log_type_access_kind(current.log_type_access_kind),
+            )
+            .send()
+            .await?
+            .into_inner();
+        println!(
+            "role {} now has {} permissions",
+            updated.name,
+            updated.permissions.len()
+        );
     }
     let roles = t.panther.role_list().send().await?.into_inner();
     outcome.roles = roles.results.iter().map(|r| r.name.clone()).collect();
     println!("roles: {}", outcome.roles.join(", "));
 
     println!("\n== Cloudcraft");
+    let mut created_account = None;
     if cloudcraft_writes {
         let account = t
             .cloudcraft
@@ -123,7 +146,8 @@ pub async fn run(t: &Targets, out_dir: &Path) -> Result<Outcome> {
             .await?
             .into_inner();
         println!("registered AWS account {} as {}", account.name, account.id);
-        outcome.cloudcraft_account = Some(account.id);
+        outcome.cloudcraft_account = Some(account.id.to_string());
+        created_account = Some(account.id);
     }
     let accounts = t.cloudcraft.list_aws_accounts().send().await?.into_inner();
     println!(
@@ -135,12 +159,9 @@ pub async fn run(t: &Targets, out_dir: &Path) -> Result<Outcome> {
             .collect::<Vec<_>>()
             .join(", ")
     );
-    let target = outcome
-        .cloudcraft_account
-        .clone()
-        .or_else(|| accounts.accounts.first().map(|a| a.id.clone()));
-    if let Some(id) = target.and_then(|id| id.parse().ok()) {
-        let png = SnapshotRequest::new(id, "us-east-1", SnapshotAwsAccountFormat::Png)
+    let target = created_account.or_else(|| accounts.accounts.first().map(|a| a.id.clone()));
+    if let Some(id) = target {
+        let png = SnapshotRequest::new(&id, "us-east-1", SnapshotAwsAccountFormat::Png)
             .options(|b| b.width(1200).height(800).theme("dark"))
             .poll_interval(std::time::Duration::from_millis(200));
         if let Snapshot::Document(document) = t.cloudcraft.snapshot(&png).await? {
@@ -152,7 +173,7 @@ pub async fn run(t: &Targets, out_dir: &Path) -> Result<Outcome> {
             );
             outcome.snapshot_png = Some(path);
         }
-        let json = SnapshotRequest::new(id, "us-east-1", SnapshotAwsAccountFormat::Json)
+        let json = SnapshotRequest::new(&id, "us-east-1", SnapshotAwsAccountFormat::Json)
             .poll_interval(std::time::Duration::from_millis(200));
         if let Snapshot::Blueprint(blueprint) = t.cloudcraft.snapshot(&json).await? {
             let path = out_dir.join("inventory.json");
@@ -185,16 +206,17 @@ pub async fn run(t: &Targets, out_dir: &Path) -> Result<Outcome> {
     #[allow(deprecated)]
     let v10 = t.scp.cloudcontrol_v1_0()?;
     if scp_writes {
-        let request = v1_1::types::LandingZoneCreateRequestV1Dot1::builder()
-            .agree_yn("Y")
-            .sso_type("ID_CENTER")
+        use v1_1::types as scp;
+        let request = scp::LandingZoneCreateRequest::builder()
+            .agree_yn(scp::AgreeYn::Y)
+            .sso_type(scp::SsoType::IdCenter)
             .audit_account_name("AUDIT")
             .audit_login_id("audit@example.com")
             .log_archive_account_name("LOG_ARCHIVE")
             .log_archive_login_id("log-archive@example.com")
             .basic_ou_name("Security")
             .additional_ou_name("Sandbox")
-            .detective_guardrail_status("ENABLED");
+            .detective_guardrail_status(scp::DetectiveGuardrailStatus::Enabled);
         let created = v11
             .create_landing_zone()
             .body(request)
@@ -205,21 +227,21 @@ pub async fn run(t: &Targets, out_dir: &Path) -> Result<Outcome> {
             "landing zone {} being created (job {})",
             created.landing_zone_id, created.job_id
         );
-        outcome.landing_zone = Some(created.landing_zone_id.clone());
+        outcome.landing_zone = Some(created.landing_zone_id.to_string());
 
         let guardrails: Vec<_> = cloud_apis::pagination::numbered(2, |page, size| {
             v11.list_guardrails().page(page).size(size).send()
         })
         .try_collect()
         .await?;
-        let ids: Vec<String> = guardrails.iter().take(2).map(|g| g.id.clone()).collect();
+        let ids: Vec<scp::GuardrailId> = guardrails.iter().take(2).map(|g| g.id.clone()).collect();
         let enabled = v11
             .enable_guardrail_bindings()
             .body(
-                v1_1::types::GuardrailEnableRequest::builder()
-                    .guardrail_ids(ids.clone())
-                    .unit_ids(vec!["ou-tour-workloads".to_string()])
-                    .landing_zone_id(Some(created.landing_zone_id.clone())),
+                scp::GuardrailEnableRequest::builder()
+                    .guardrail_ids(ids)
+                    .unit_ids(vec![scp::UnitId::from("ou-tour-workloads")])
+                    .landing_zone_id(created.landing_zone_id.clone()),
             )
             .send()
             .await?
@@ -234,16 +256,15 @@ pub async fn run(t: &Targets, out_dir: &Path) -> Result<Outcome> {
         let added = v11
             .add_baseline_assignment()
             .assignment_id("ou-tour-workloads")
-            .body(serde_json::from_value::<
-                v1_1::types::BaselineAssignmentAddRequest,
-            >(serde_json::json!({
-                "agree_yn": "Y",
-                "landing_zone_id": created.landing_zone_id,
-                "parent_unit_id": "ou-root",
-                "resource_type": "OU",
-                "sso_user_name": "tour-user",
-                "sso_user_real_name": "Tour User"
-            }))?)
+            .body(
+                scp::BaselineAssignmentAddRequest::builder()
+                    .agree_yn(scp::AgreeYn::Y)
+                    .landing_zone_id(&created.landing_zone_id)
+                    .parent_unit_id(scp::UnitId::from("ou-root"))
+                    .resource_type(scp::BaselineAssignmentAddRequestResourceType::Ou)
+                    .sso_user_name("tour-user".to_string())
+                    .sso_user_real_name("Tour User".to_string()),
+            )
             .send()
             .await?
             .into_inner();
@@ -256,14 +277,14 @@ pub async fn run(t: &Targets, out_dir: &Path) -> Result<Outcome> {
     let new = v11.list_baseline_assignments().send().await?.into_inner();
     println!("baseline assignments, 1.0 and 1.1 side by side:");
     for a in &old.baseline_assignments {
-        outcome.assignments_v1_0.push(a.id.clone());
+        outcome.assignments_v1_0.push(a.id.to_string());
         println!("  1.0  {} {:?}", a.id, a.status);
     }
     for a in &new.baseline_assignments {
         let detective = a.detective_guardrail_status.as_ref().map(|s| s.to_string());
         outcome
             .assignments_v1_1
-            .push((a.id.clone(), detective.clone()));
+            .push((a.id.to_string(), detective.clone()));
         println!(
             "  1.1  {} {:?} detective guardrails: {:?}",
             a.id, a.status, detective

@@ -7,10 +7,12 @@
 //! or any `AsyncWrite` without holding it in memory.
 //!
 //! ```no_run
-//! # async fn run(cloudcraft: cloud_apis::cloudcraft::Client, account: uuid::Uuid) -> Result<(), cloud_apis::Error> {
+//! # async fn run(cloudcraft: cloud_apis::cloudcraft::Client) -> Result<(), cloud_apis::Error> {
 //! use cloud_apis::cloudcraft::{types::SnapshotAwsAccountFormat, ClientSnapshotExt, Snapshot, SnapshotRequest};
 //!
-//! let request = SnapshotRequest::new(account, "us-east-1", SnapshotAwsAccountFormat::Png)
+//! let accounts = cloudcraft.list_aws_accounts().send().await?.into_inner();
+//! let account = &accounts.accounts[0];
+//! let request = SnapshotRequest::new(&account.id, "us-east-1", SnapshotAwsAccountFormat::Png)
 //!     .exclude(["ec2", "sg"])
 //!     .options(|b| b.width(1920).height(1080).grid(true));
 //! if let Snapshot::Document(png) = cloudcraft.snapshot(&request).await? {
@@ -27,7 +29,6 @@ use std::time::{Duration, Instant};
 use cloud_apis_runtime::{Failure, Transport};
 use futures::StreamExt;
 use tokio::io::{AsyncWrite, AsyncWriteExt};
-use uuid::Uuid;
 
 use super::{builder, types, ByteStream, Client, ClientInfo};
 use crate::{Error, ErrorKind};
@@ -45,7 +46,7 @@ type Options = Box<
 
 /// One snapshot to render: account, region, format, rendering options, and how long to wait for it.
 pub struct SnapshotRequest {
-    account_id: Uuid,
+    account_id: types::AwsAccountId,
     region: String,
     format: types::SnapshotAwsAccountFormat,
     exclude: Vec<String>,
@@ -69,14 +70,15 @@ impl fmt::Debug for SnapshotRequest {
 }
 
 impl SnapshotRequest {
-    /// A snapshot of `account_id` (the Cloudcraft account id) in `region`, rendered as `format`.
+    /// A snapshot of `account_id` (an [`AwsAccount`](types::AwsAccount)'s `id`, or its text) in `region`,
+    /// rendered as `format`.
     pub fn new(
-        account_id: Uuid,
+        account_id: impl Into<types::AwsAccountId>,
         region: impl Into<String>,
         format: types::SnapshotAwsAccountFormat,
     ) -> Self {
         Self {
-            account_id,
+            account_id: account_id.into(),
             region: region.into(),
             format,
             exclude: Vec::new(),
@@ -123,7 +125,7 @@ impl SnapshotRequest {
     fn build<'c>(&self, client: &'c Client) -> builder::SnapshotAwsAccount<'c> {
         let mut b = client
             .snapshot_aws_account()
-            .account_id(self.account_id)
+            .account_id(&self.account_id)
             .region(self.region.as_str())
             .format(self.format);
         if !self.exclude.is_empty() {

@@ -23,7 +23,7 @@
 //!
 //! ```
 //! # use cloud_apis::scp::cloudcontrol::v1_1;
-//! fn create(client: &v1_1::Client, body: v1_1::types::LandingZoneCreateRequestV1Dot1) {
+//! fn create(client: &v1_1::Client, body: v1_1::types::LandingZoneCreateRequest) {
 //!     let _ = client.create_landing_zone().body(body);
 //! }
 //! ```

@@ -59,7 +59,7 @@ impl Environment {
 }
 
 impl FromStr for Environment {
-    type Err = String;
+    type Err = UnknownEnvironment;
 
     /// Accepts the codes `s`, `g`, `e` and the names `samsung`, `sovereign`, `enterprise`, in any case.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -67,32 +67,30 @@ impl FromStr for Environment {
             "s" | "samsung" => Ok(Environment::Samsung),
             "g" | "sovereign" => Ok(Environment::Sovereign),
             "e" | "enterprise" => Ok(Environment::Enterprise),
-            other => Err(format!(
-                "expected s (Samsung), g (Sovereign) or e (Enterprise), got {other:?}"
-            )),
+            _ => Err(UnknownEnvironment(s.to_string())),
         }
     }
 }
 
-/// The language of the service's messages, sent as `Accept-Language` unless a call sets its own.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum AcceptLanguage {
-    /// `en-US` (default).
-    #[default]
-    English,
-    /// `ko-KR`.
-    Korean,
-}
+/// The language of the service's messages, sent as `Accept-Language` unless a call sets its own: the generated
+/// enum of the current Cloud Control version (`EnUs`, the default, or `KoKr`).
+pub use crate::scp::cloudcontrol::v1_1::types::AcceptLanguage;
 
-impl AcceptLanguage {
-    /// The header value.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AcceptLanguage::English => "en-US",
-            AcceptLanguage::Korean => "ko-KR",
-        }
+/// Text that names no SCP environment (the [`FromStr`] error of [`Environment`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownEnvironment(String);
+
+impl fmt::Display for UnknownEnvironment {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "expected s (Samsung), g (Sovereign) or e (Enterprise), got {:?}",
+            self.0
+        )
     }
 }
+
+impl std::error::Error for UnknownEnvironment {}
 
 #[derive(Debug, Clone)]
 enum Endpoint {
@@ -137,7 +135,7 @@ impl ScpConfig {
             secret_key: SecretString::from(secret_key.into()),
             account_id: String::new(),
             endpoint: Endpoint::Environment(environment),
-            accept_language: AcceptLanguage::default(),
+            accept_language: AcceptLanguage::EnUs,
             http: HttpOptions::default(),
             clock: None,
         }
@@ -156,7 +154,7 @@ impl ScpConfig {
             .get(ENV_ENVIRONMENT)
             .map(|v| {
                 v.parse::<Environment>()
-                    .map_err(|e| ConfigError::invalid(ENV_ENVIRONMENT, e))
+                    .map_err(|e| ConfigError::invalid(ENV_ENVIRONMENT, e.to_string()))
             })
             .transpose()?;
         let base_url = env.get(ENV_BASE_URL);
@@ -248,7 +246,8 @@ impl ScpConfig {
         .auth(auth)
         .default_header(
             HeaderName::from_static("accept-language"),
-            HeaderValue::from_static(self.accept_language.as_str()),
+            HeaderValue::from_str(&self.accept_language.to_string())
+                .expect("documented language tags are ASCII"),
         );
         if let Some(clock) = self.clock {
             builder = builder.clock(clock);
@@ -267,7 +266,10 @@ mod tests {
         assert_eq!("s".parse(), Ok(Environment::Samsung));
         assert_eq!("G".parse(), Ok(Environment::Sovereign));
         assert_eq!("enterprise".parse(), Ok(Environment::Enterprise));
-        assert!("x".parse::<Environment>().is_err());
+        assert_eq!(
+            "x".parse::<Environment>().unwrap_err().to_string(),
+            "expected s (Samsung), g (Sovereign) or e (Enterprise), got \"x\""
+        );
     }
 
     #[test]

@@ -23,5 +23,5 @@ pub mod cloudcontrol;
 mod config;
 mod version_check;
 
-pub use config::{AcceptLanguage, Environment, ScpConfig};
+pub use config::{AcceptLanguage, Environment, ScpConfig, UnknownEnvironment};
 pub use version_check::{VersionReport, VersionStatus};

@@ -4,13 +4,30 @@
 // Spec transforms applied in memory before generation (see xtask/src/transforms/):
 // - pin_single_value_headers: Scp-Api-Version: "cloudcontrol 1.0" removed from all 13 operations, sent by the runtime
 // - shared_parameter_types: parameter AcceptLanguage: enum schema shared as types::AcceptLanguage
+// - id_types: GuardrailId at /components/schemas/Guardrail/properties/id, /components/schemas/GuardrailAssignmentDetail/properties/guardrail_id, /components/schemas/GuardrailAssignmentFailCaused/properties/guardrail_id, /components/schemas/GuardrailDisableRequest/properties/guardrail_ids/items, /components/schemas/GuardrailEnableRequest/properties/guardrail_ids/items, /components/schemas/GuardrailSummary/properties/id, /components/schemas/GuardrailsForTargetSummary/properties/id, /paths/~1v1~1guardrail-bindings~1targets/get/parameters/5/schema, /paths/~1v1~1guardrails~1{guardrail_id}/get/parameters/1/schema
+// - id_types: LandingZoneId at /components/schemas/AccountFactoryCreateRequest/properties/landing_zone_id, /components/schemas/BaselineAssignmentAddRequest/properties/landing_zone_id, /components/schemas/BaselineAssignmentUpdateRequest/properties/landing_zone_id, /components/schemas/GuardrailDisableRequest/properties/landing_zone_id, /components/schemas/GuardrailEnableRequest/properties/landing_zone_id, /components/schemas/LandingZone/properties/id, /components/schemas/LandingZoneCreateResponse/properties/landing_zone_id, /paths/~1v1~1baseline-assignments/get/parameters/1/schema, /paths/~1v1~1guardrail-bindings~1guardrails/get/parameters/1/schema, /paths/~1v1~1guardrail-bindings~1targets/get/parameters/1/schema, /paths/~1v1~1guardrails/get/parameters/1/schema, /paths/~1v1~1guardrails~1{guardrail_id}/get/parameters/2/schema, /paths/~1v1~1landing-zones~1{landing_zone_id}/delete/parameters/1/schema, /paths/~1v1~1landing-zones~1{landing_zone_id}/get/parameters/1/schema
+// - id_types: UnitId at /components/schemas/AccountFactoryCreateRequest/properties/parent_unit_id, /components/schemas/AccountsForGuardrail/properties/id, /components/schemas/AccountsForGuardrail/properties/parent_unit_id, /components/schemas/BaselineAssignment/properties/id, /components/schemas/BaselineAssignmentAddRequest/properties/parent_unit_id, /components/schemas/BaselineAssignmentAddResponse/properties/resource_id, /components/schemas/GuardrailAssignmentDetail/properties/unit_id, /components/schemas/GuardrailAssignmentFailCaused/properties/unit_id, /components/schemas/GuardrailBindingOu/properties/id, /components/schemas/GuardrailDisableRequest/properties/unit_ids/items, /components/schemas/GuardrailEnableRequest/properties/unit_ids/items, /components/schemas/GuardrailLinkInfo/properties/target_id, /components/schemas/OrganizationUnitsForGuardrail/properties/id, /components/schemas/OrganizationUnitsForGuardrail/properties/parent_unit_id, /paths/~1v1~1baseline-assignments/get/parameters/3/schema, /paths/~1v1~1baseline-assignments~1{assignment_id}/post/parameters/1/schema, /paths/~1v1~1baseline-assignments~1{assignment_id}/put/parameters/1/schema, /paths/~1v1~1guardrail-bindings~1guardrails/get/parameters/5/schema, /paths/~1v1~1guardrails/get/parameters/6/schema
 // - email_format_pattern: 2 `format: email` field(s) validated with ^[^\s@]+@[^\s@]+\.[^\s@]+$
 // - any_of_as_untagged_enum: Guardrail.binding_ous
 // - any_of_as_untagged_enum: GuardrailSummary.binding_ous
 // - any_of_as_untagged_enum: ListTargetsForGuardrailResponse.targets
-// - open_response_enums: ApiVersion.status
+// - named_types: AdditionalOuName (LandingZoneCreateRequest)
+// - named_types: AgreeYn (BaselineAssignmentAddRequest, BaselineAssignmentUpdateRequest, LandingZoneCreateRequest)
+// - named_types: AuditAccountName (LandingZoneCreateRequest)
+// - named_types: AuditLoginId (LandingZoneCreateRequest)
+// - named_types: BasicOuName (LandingZoneCreateRequest)
+// - named_types: LogArchiveAccountName (LandingZoneCreateRequest)
+// - named_types: LogArchiveLoginId (LandingZoneCreateRequest)
+// - named_types: BaselineAssignmentAddRequestResourceType (BaselineAssignmentAddRequest)
+// - named_types: ListBaselineAssignmentsResourceType (ListBaselineAssignments)
+// - named_types: SsoType (LandingZoneCreateRequest)
+// - named_types: ApiVersionStatus (ApiVersion)
+// - named_types: ListBaselineAssignmentsStatus (ListBaselineAssignments)
+// - named_types: TargetType (ListTargetsForGuardrail)
+// - named_types: ApiVersionStatus is open: uses point at OpenApiVersionStatus (cloud_apis_runtime::Open<ApiVersionStatus>)
 // - checked_path_params: path parameters assignment_id, guardrail_id, landing_zone_id refuse `.`/`..` and are fully percent-encoded
 // - no_redirect_client: Client::new builds a reqwest client that never follows redirects
+// - optional_json_schema: 49 types derive schemars::JsonSchema only with the `schemars` feature
 // - recorded_calls: 14 operations return cloud_apis_runtime::Error through record_call
 
 #![allow(clippy::all, clippy::pedantic, missing_docs, unused_imports, dead_code)]
@@ -34,8 +51,8 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars :: JsonSchema,
     )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum AcceptLanguage {
         #[serde(rename = "ko-KR")]
         KoKr,
@@ -75,24 +92,16 @@ pub mod types {
         }
     }
     #[doc = "Request body for creating an account with the account factory."]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars :: JsonSchema,
-    )]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct AccountFactoryCreateRequest {
         #[doc = "Account email"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email: ::std::option::Option<::std::string::String>,
-        #[doc = "Landing zone ID"]
-        pub landing_zone_id: ::std::string::String,
+        pub landing_zone_id: LandingZoneId,
         #[doc = "Account name"]
         pub name: ::std::string::String,
-        #[doc = "Parent organizational unit ID"]
-        pub parent_unit_id: ::std::string::String,
+        pub parent_unit_id: UnitId,
         #[doc = "Email of the ID Center user"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sso_user_email: ::std::option::Option<::std::string::String>,
@@ -109,14 +118,8 @@ pub mod types {
         }
     }
     #[doc = "Result of an account factory account creation."]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars :: JsonSchema,
-    )]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct AccountFactoryCreateResponse {
         #[doc = "Organization account ID"]
         pub account_id: ::std::string::String,
@@ -129,25 +132,17 @@ pub mod types {
         }
     }
     #[doc = "An account linked to a guardrail."]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars :: JsonSchema,
-    )]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct AccountsForGuardrail {
         #[doc = "Account email"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email: ::std::option::Option<::std::string::String>,
-        #[doc = "Organization account ID"]
-        pub id: ::std::string::String,
+        pub id: UnitId,
         #[doc = "Account name"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
-        #[doc = "ID of the ROOT or the parent organizational unit"]
-        pub parent_unit_id: ::std::string::String,
+        pub parent_unit_id: UnitId,
         #[doc = "Name of the ROOT or the parent organizational unit"]
         pub parent_unit_name: ::std::string::String,
     }
@@ -156,15 +151,113 @@ pub mod types {
             Default::default()
         }
     }
-    #[doc = "One API version of the service and where it stands in its lifecycle."]
+    #[doc = "Name of the additional organizational unit"]
+    #[derive(:: serde :: Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[serde(transparent)]
+    pub struct AdditionalOuName(::std::string::String);
+    impl ::std::ops::Deref for AdditionalOuName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<AdditionalOuName> for ::std::string::String {
+        fn from(value: AdditionalOuName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for AdditionalOuName {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 128usize {
+                return Err("longer than 128 characters".into());
+            }
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for AdditionalOuName {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for AdditionalOuName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for AdditionalOuName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    #[doc = "Whether the terms are agreed to (Y/N)"]
     #[derive(
         :: serde :: Deserialize,
         :: serde :: Serialize,
         Clone,
+        Copy,
         Debug,
+        Eq,
+        Hash,
+        Ord,
         PartialEq,
-        schemars :: JsonSchema,
+        PartialOrd,
     )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub enum AgreeYn {
+        Y,
+        N,
+    }
+    impl ::std::fmt::Display for AgreeYn {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Y => f.write_str("Y"),
+                Self::N => f.write_str("N"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for AgreeYn {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "Y" => Ok(Self::Y),
+                "N" => Ok(Self::N),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for AgreeYn {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for AgreeYn {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    #[doc = "One API version of the service and where it stands in its lifecycle."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ApiVersion {
         #[doc = "The version, `v` and its number, e.g. `v1.1`."]
         pub id: ::std::string::String,
@@ -174,8 +267,7 @@ pub mod types {
         #[doc = "For a DEPRECATED version, the date (YYYY-MM-DD) after which it may no longer be served."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub not_before: ::std::option::Option<::std::string::String>,
-        #[doc = "Lifecycle status. A request without `Scp-Api-Version` is served by the CURRENT version; a DEPRECATED one stops being served after `not_before`."]
-        pub status: ApiVersionStatus,
+        pub status: ::cloud_apis_runtime::Open<crate::v1_0::types::ApiVersionStatus>,
     }
     impl ApiVersion {
         pub fn builder() -> builder::ApiVersion {
@@ -183,14 +275,8 @@ pub mod types {
         }
     }
     #[doc = "The API versions the service serves."]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars :: JsonSchema,
-    )]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ApiVersionList {
         pub versions: ::std::vec::Vec<ApiVersion>,
     }
@@ -204,33 +290,6 @@ pub mod types {
         :: serde :: Deserialize,
         :: serde :: Serialize,
         Clone,
-        Debug,
-        PartialEq,
-        schemars :: JsonSchema,
-    )]
-    #[serde(untagged)]
-    pub enum ApiVersionStatus {
-        ApiVersionStatusKnown(ApiVersionStatusKnown),
-        Unknown(::std::string::String),
-    }
-    impl ::std::fmt::Display for ApiVersionStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::ApiVersionStatusKnown(x) => x.fmt(f),
-                Self::Unknown(x) => x.fmt(f),
-            }
-        }
-    }
-    impl ::std::convert::From<ApiVersionStatusKnown> for ApiVersionStatus {
-        fn from(value: ApiVersionStatusKnown) -> Self {
-            Self::ApiVersionStatusKnown(value)
-        }
-    }
-    #[doc = "`ApiVersionStatusKnown`"]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
         Copy,
         Debug,
         Eq,
@@ -238,9 +297,9 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars :: JsonSchema,
     )]
-    pub enum ApiVersionStatusKnown {
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub enum ApiVersionStatus {
         #[serde(rename = "CURRENT")]
         Current,
         #[serde(rename = "SUPPORTED")]
@@ -250,7 +309,7 @@ pub mod types {
         #[serde(rename = "DEPRECATED")]
         Deprecated,
     }
-    impl ::std::fmt::Display for ApiVersionStatusKnown {
+    impl ::std::fmt::Display for ApiVersionStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::Current => f.write_str("CURRENT"),
@@ -260,7 +319,7 @@ pub mod types {
             }
         }
     }
-    impl ::std::str::FromStr for ApiVersionStatusKnown {
+    impl ::std::str::FromStr for ApiVersionStatus {
         type Err = self::error::ConversionError;
         fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
@@ -272,13 +331,13 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for ApiVersionStatusKnown {
+    impl ::std::convert::TryFrom<&str> for ApiVersionStatus {
         type Error = self::error::ConversionError;
         fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
-    impl ::std::convert::TryFrom<::std::string::String> for ApiVersionStatusKnown {
+    impl ::std::convert::TryFrom<::std::string::String> for ApiVersionStatus {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -286,15 +345,129 @@ pub mod types {
             value.parse()
         }
     }
+    #[doc = "Name of the audit account"]
+    #[derive(:: serde :: Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[serde(transparent)]
+    pub struct AuditAccountName(::std::string::String);
+    impl ::std::ops::Deref for AuditAccountName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<AuditAccountName> for ::std::string::String {
+        fn from(value: AuditAccountName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for AuditAccountName {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 30usize {
+                return Err("longer than 30 characters".into());
+            }
+            if value.chars().count() < 3usize {
+                return Err("shorter than 3 characters".into());
+            }
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> =
+                ::std::sync::LazyLock::new(|| {
+                    ::regress::Regex::new("^[a-zA-Z0-9ㄱ-ㅎㅏ-ㅣ가-힣 \\+=_\\-@\\[\\]\\(\\)\\.,]*$")
+                        .unwrap()
+                });
+            if PATTERN.find(value).is_none() {
+                return Err ("doesn't match pattern \"^[a-zA-Z0-9ㄱ-ㅎㅏ-ㅣ가-힣 \\+=_\\-@\\[\\]\\(\\)\\.,]*$\"" . into ()) ;
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for AuditAccountName {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for AuditAccountName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for AuditAccountName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    #[doc = "Login ID (email) of the audit account"]
+    #[derive(:: serde :: Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[serde(transparent)]
+    pub struct AuditLoginId(::std::string::String);
+    impl ::std::ops::Deref for AuditLoginId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<AuditLoginId> for ::std::string::String {
+        fn from(value: AuditLoginId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for AuditLoginId {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 60usize {
+                return Err("longer than 60 characters".into());
+            }
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> =
+                ::std::sync::LazyLock::new(|| {
+                    ::regress::Regex::new("^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$").unwrap()
+                });
+            if PATTERN.find(value).is_none() {
+                return Err("doesn't match pattern \"^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$\"".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for AuditLoginId {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for AuditLoginId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for AuditLoginId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
     #[doc = "A baseline assignment (activation) on the root, an organizational unit or an account."]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars :: JsonSchema,
-    )]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct BaselineAssignment {
         #[doc = "Number of registered accounts"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -302,8 +475,7 @@ pub mod types {
         #[doc = "Total number of accounts"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub account_count: ::std::option::Option<i64>,
-        #[doc = "Root, organizational unit or account ID"]
-        pub id: ::std::string::String,
+        pub id: UnitId,
         #[doc = "Number of registered organizational units"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ou_assigned_count: ::std::option::Option<i64>,
@@ -329,24 +501,14 @@ pub mod types {
         }
     }
     #[doc = "Request body for enabling a baseline."]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars :: JsonSchema,
-    )]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct BaselineAssignmentAddRequest {
-        #[doc = "Whether the terms are agreed to (Y/N)"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub agree_yn: ::std::option::Option<BaselineAssignmentAddRequestAgreeYn>,
-        #[doc = "Landing zone ID"]
-        pub landing_zone_id: ::std::string::String,
-        #[doc = "ID of the ROOT or the parent organizational unit"]
+        pub agree_yn: ::std::option::Option<AgreeYn>,
+        pub landing_zone_id: LandingZoneId,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub parent_unit_id: ::std::option::Option<::std::string::String>,
-        #[doc = "Resource type: organizational unit (OU) or account (ACCOUNT)"]
+        pub parent_unit_id: ::std::option::Option<UnitId>,
         pub resource_type: BaselineAssignmentAddRequestResourceType,
         #[doc = "ID Center user name"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -358,56 +520,6 @@ pub mod types {
     impl BaselineAssignmentAddRequest {
         pub fn builder() -> builder::BaselineAssignmentAddRequest {
             Default::default()
-        }
-    }
-    #[doc = "Whether the terms are agreed to (Y/N)"]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars :: JsonSchema,
-    )]
-    pub enum BaselineAssignmentAddRequestAgreeYn {
-        Y,
-        N,
-    }
-    impl ::std::fmt::Display for BaselineAssignmentAddRequestAgreeYn {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Y => f.write_str("Y"),
-                Self::N => f.write_str("N"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for BaselineAssignmentAddRequestAgreeYn {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "Y" => Ok(Self::Y),
-                "N" => Ok(Self::N),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for BaselineAssignmentAddRequestAgreeYn {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for BaselineAssignmentAddRequestAgreeYn {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     #[doc = "Resource type: organizational unit (OU) or account (ACCOUNT)"]
@@ -422,8 +534,8 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars :: JsonSchema,
     )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum BaselineAssignmentAddRequestResourceType {
         #[serde(rename = "ACCOUNT")]
         Account,
@@ -463,19 +575,12 @@ pub mod types {
         }
     }
     #[doc = "Result of enabling or re-enabling a baseline."]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars :: JsonSchema,
-    )]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct BaselineAssignmentAddResponse {
         #[doc = "ID of the asynchronous job (the reference labels it \"ID\")"]
         pub job_id: ::std::string::String,
-        #[doc = "Root, organizational unit or account ID"]
-        pub resource_id: ::std::string::String,
+        pub resource_id: UnitId,
         #[doc = "Resource type: organizational unit (OU) or account (ACCOUNT)"]
         pub resource_type: ::std::string::String,
     }
@@ -485,14 +590,8 @@ pub mod types {
         }
     }
     #[doc = "List of baseline assignments."]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars :: JsonSchema,
-    )]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct BaselineAssignmentListResponse {
         #[doc = "Baseline assignments"]
         pub baseline_assignments: ::std::vec::Vec<BaselineAssignment>,
@@ -503,69 +602,53 @@ pub mod types {
         }
     }
     #[doc = "Request body for re-enabling a baseline."]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars :: JsonSchema,
-    )]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct BaselineAssignmentUpdateRequest {
-        #[doc = "Whether the terms are agreed to (Y/N)"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub agree_yn: ::std::option::Option<BaselineAssignmentUpdateRequestAgreeYn>,
-        #[doc = "Landing zone ID"]
-        pub landing_zone_id: ::std::string::String,
+        pub agree_yn: ::std::option::Option<AgreeYn>,
+        pub landing_zone_id: LandingZoneId,
     }
     impl BaselineAssignmentUpdateRequest {
         pub fn builder() -> builder::BaselineAssignmentUpdateRequest {
             Default::default()
         }
     }
-    #[doc = "Whether the terms are agreed to (Y/N)"]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars :: JsonSchema,
-    )]
-    pub enum BaselineAssignmentUpdateRequestAgreeYn {
-        Y,
-        N,
-    }
-    impl ::std::fmt::Display for BaselineAssignmentUpdateRequestAgreeYn {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Y => f.write_str("Y"),
-                Self::N => f.write_str("N"),
-            }
+    #[doc = "Name of the basic organizational unit"]
+    #[derive(:: serde :: Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[serde(transparent)]
+    pub struct BasicOuName(::std::string::String);
+    impl ::std::ops::Deref for BasicOuName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
         }
     }
-    impl ::std::str::FromStr for BaselineAssignmentUpdateRequestAgreeYn {
+    impl ::std::convert::From<BasicOuName> for ::std::string::String {
+        fn from(value: BasicOuName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for BasicOuName {
         type Err = self::error::ConversionError;
         fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "Y" => Ok(Self::Y),
-                "N" => Ok(Self::N),
-                _ => Err("invalid value".into()),
+            if value.chars().count() > 128usize {
+                return Err("longer than 128 characters".into());
             }
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
         }
     }
-    impl ::std::convert::TryFrom<&str> for BaselineAssignmentUpdateRequestAgreeYn {
+    impl ::std::convert::TryFrom<&str> for BasicOuName {
         type Error = self::error::ConversionError;
         fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
-    impl ::std::convert::TryFrom<::std::string::String> for BaselineAssignmentUpdateRequestAgreeYn {
+    impl ::std::convert::TryFrom<::std::string::String> for BasicOuName {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -573,15 +656,21 @@ pub mod types {
             value.parse()
         }
     }
+    impl<'de> ::serde::Deserialize<'de> for BasicOuName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
     #[doc = "Guardrail details."]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars :: JsonSchema,
-    )]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct Guardrail {
         #[doc = "Organizational units the guardrail is bound to"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -595,8 +684,7 @@ pub mod types {
         pub description: ::std::option::Option<::std::string::String>,
         #[doc = "Policy guidance"]
         pub guidance: ::std::string::String,
-        #[doc = "Guardrail ID"]
-        pub id: ::std::string::String,
+        pub id: GuardrailId,
         #[doc = "Last modification time"]
         pub modified_at: ::chrono::DateTime<::chrono::offset::Utc>,
         #[doc = "Last modifier (user ID)"]
@@ -621,19 +709,11 @@ pub mod types {
         }
     }
     #[doc = "A guardrail/target pair that was processed successfully."]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars :: JsonSchema,
-    )]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct GuardrailAssignmentDetail {
-        #[doc = "Guardrail ID"]
-        pub guardrail_id: ::std::string::String,
-        #[doc = "Target ID"]
-        pub unit_id: ::std::string::String,
+        pub guardrail_id: GuardrailId,
+        pub unit_id: UnitId,
     }
     impl GuardrailAssignmentDetail {
         pub fn builder() -> builder::GuardrailAssignmentDetail {
@@ -641,27 +721,19 @@ pub mod types {
         }
     }
     #[doc = "A guardrail/target pair that failed, with the cause."]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars :: JsonSchema,
-    )]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct GuardrailAssignmentFailCaused {
         #[doc = "Error code"]
         pub error_code: ::std::string::String,
         #[doc = "Cause of the failure"]
         pub failed_caused: ::std::string::String,
-        #[doc = "Guardrail ID"]
-        pub guardrail_id: ::std::string::String,
+        pub guardrail_id: GuardrailId,
         #[doc = "Additional response details for the failure"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub response:
             ::std::option::Option<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-        #[doc = "Target ID"]
-        pub unit_id: ::std::string::String,
+        pub unit_id: UnitId,
     }
     impl GuardrailAssignmentFailCaused {
         pub fn builder() -> builder::GuardrailAssignmentFailCaused {
@@ -669,14 +741,8 @@ pub mod types {
         }
     }
     #[doc = "Result of enabling or disabling guardrails."]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars :: JsonSchema,
-    )]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct GuardrailAssignmentResponse {
         #[doc = "Guardrail/target pairs that failed, with the cause"]
         pub failed_ids: ::std::vec::Vec<GuardrailAssignmentFailCaused>,
@@ -689,17 +755,10 @@ pub mod types {
         }
     }
     #[doc = "An organizational unit a guardrail is bound to."]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars :: JsonSchema,
-    )]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct GuardrailBindingOu {
-        #[doc = "Organizational unit ID"]
-        pub id: ::std::string::String,
+        pub id: UnitId,
         #[doc = "Organizational unit name"]
         pub name: ::std::string::String,
     }
@@ -709,14 +768,8 @@ pub mod types {
         }
     }
     #[doc = "`GuardrailBindingOus`"]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars :: JsonSchema,
-    )]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(untagged)]
     pub enum GuardrailBindingOus {
         Variant0(::std::vec::Vec<GuardrailBindingOu>),
@@ -739,22 +792,15 @@ pub mod types {
         }
     }
     #[doc = "Request body for disabling guardrails on targets."]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars :: JsonSchema,
-    )]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct GuardrailDisableRequest {
         #[doc = "IDs of the guardrails"]
-        pub guardrail_ids: ::std::vec::Vec<::std::string::String>,
-        #[doc = "Landing zone ID"]
+        pub guardrail_ids: ::std::vec::Vec<GuardrailId>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub landing_zone_id: ::std::option::Option<::std::string::String>,
+        pub landing_zone_id: ::std::option::Option<LandingZoneId>,
         #[doc = "Target unit IDs"]
-        pub unit_ids: ::std::vec::Vec<::std::string::String>,
+        pub unit_ids: ::std::vec::Vec<UnitId>,
     }
     impl GuardrailDisableRequest {
         pub fn builder() -> builder::GuardrailDisableRequest {
@@ -762,40 +808,68 @@ pub mod types {
         }
     }
     #[doc = "Request body for enabling guardrails on targets."]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars :: JsonSchema,
-    )]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct GuardrailEnableRequest {
         #[doc = "IDs of the guardrails"]
-        pub guardrail_ids: ::std::vec::Vec<::std::string::String>,
-        #[doc = "Landing zone ID"]
+        pub guardrail_ids: ::std::vec::Vec<GuardrailId>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub landing_zone_id: ::std::option::Option<::std::string::String>,
+        pub landing_zone_id: ::std::option::Option<LandingZoneId>,
         #[doc = "Target unit IDs"]
-        pub unit_ids: ::std::vec::Vec<::std::string::String>,
+        pub unit_ids: ::std::vec::Vec<UnitId>,
     }
     impl GuardrailEnableRequest {
         pub fn builder() -> builder::GuardrailEnableRequest {
             Default::default()
         }
     }
-    #[doc = "A target linked to a guardrail."]
+    #[doc = "Guardrail ID"]
     #[derive(
         :: serde :: Deserialize,
         :: serde :: Serialize,
         Clone,
         Debug,
+        Eq,
+        Hash,
+        Ord,
         PartialEq,
-        schemars :: JsonSchema,
+        PartialOrd,
     )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[serde(transparent)]
+    pub struct GuardrailId(pub ::std::string::String);
+    impl ::std::ops::Deref for GuardrailId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<GuardrailId> for ::std::string::String {
+        fn from(value: GuardrailId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for GuardrailId {
+        fn from(value: ::std::string::String) -> Self {
+            Self(value)
+        }
+    }
+    impl ::std::fmt::Display for GuardrailId {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            self.0.fmt(f)
+        }
+    }
+    impl ::std::str::FromStr for GuardrailId {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self(value.to_string()))
+        }
+    }
+    #[doc = "A target linked to a guardrail."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct GuardrailLinkInfo {
-        #[doc = "Target ID"]
-        pub target_id: ::std::string::String,
+        pub target_id: UnitId,
         #[doc = "Target name"]
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub target_name: ::std::option::Option<::std::string::String>,
@@ -806,14 +880,8 @@ pub mod types {
         }
     }
     #[doc = "A page of guardrails."]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars :: JsonSchema,
-    )]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct GuardrailPageResponse {
         #[doc = "Count"]
         pub count: i64,
@@ -833,14 +901,8 @@ pub mod types {
         }
     }
     #[doc = "Guardrail detail response."]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars :: JsonSchema,
-    )]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct GuardrailShowResponse {
         pub guardrail: Guardrail,
     }
@@ -850,14 +912,8 @@ pub mod types {
         }
     }
     #[doc = "Guardrail summary."]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars :: JsonSchema,
-    )]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct GuardrailSummary {
         #[doc = "Organizational units the guardrail is bound to"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -871,8 +927,7 @@ pub mod types {
         pub description: ::std::option::Option<::std::string::String>,
         #[doc = "Policy guidance"]
         pub guidance: ::std::string::String,
-        #[doc = "Guardrail ID"]
-        pub id: ::std::string::String,
+        pub id: GuardrailId,
         #[doc = "Last modification time"]
         pub modified_at: ::chrono::DateTime<::chrono::offset::Utc>,
         #[doc = "Last modifier (user ID)"]
@@ -897,14 +952,8 @@ pub mod types {
         }
     }
     #[doc = "`GuardrailSummaryBindingOus`"]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars :: JsonSchema,
-    )]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(untagged)]
     pub enum GuardrailSummaryBindingOus {
         Variant0(::std::vec::Vec<GuardrailBindingOu>),
@@ -927,14 +976,8 @@ pub mod types {
         }
     }
     #[doc = "Summary of a guardrail linked to a target."]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars :: JsonSchema,
-    )]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct GuardrailsForTargetSummary {
         #[doc = "Creation time"]
         pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
@@ -942,8 +985,7 @@ pub mod types {
         pub created_by: ::std::string::String,
         #[doc = "Policy guidance"]
         pub guidance: ::std::string::String,
-        #[doc = "ID (of the guardrail)"]
-        pub id: ::std::string::String,
+        pub id: GuardrailId,
         #[doc = "Linked targets grouped by link type (e.g. `directed`, `inherited`)"]
         pub link_types:
             ::std::collections::HashMap<::std::string::String, ::std::vec::Vec<GuardrailLinkInfo>>,
@@ -965,14 +1007,8 @@ pub mod types {
         }
     }
     #[doc = "Landing zone details (API version 1.0)."]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars :: JsonSchema,
-    )]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct LandingZone {
         #[doc = "Whether the terms are agreed to (Y/N)"]
         pub agree_yn: ::std::string::String,
@@ -983,8 +1019,7 @@ pub mod types {
         #[doc = "Creator name"]
         #[serde(default = "defaults::landing_zone_creator_name")]
         pub creator_name: ::std::string::String,
-        #[doc = "Landing zone ID"]
-        pub id: ::std::string::String,
+        pub id: LandingZoneId,
         #[doc = "Identity Center ID"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub identity_center_id: ::std::option::Option<::std::string::String>,
@@ -1016,572 +1051,81 @@ pub mod types {
         }
     }
     #[doc = "Request body for creating a landing zone (API version 1.0)."]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars :: JsonSchema,
-    )]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct LandingZoneCreateRequest {
-        #[doc = "Name of the additional organizational unit"]
-        pub additional_ou_name: LandingZoneCreateRequestAdditionalOuName,
-        #[doc = "Whether the terms are agreed to (Y/N)"]
-        pub agree_yn: LandingZoneCreateRequestAgreeYn,
-        #[doc = "Name of the audit account"]
-        pub audit_account_name: LandingZoneCreateRequestAuditAccountName,
-        #[doc = "Login ID (email) of the audit account"]
-        pub audit_login_id: LandingZoneCreateRequestAuditLoginId,
-        #[doc = "Name of the basic organizational unit"]
-        pub basic_ou_name: LandingZoneCreateRequestBasicOuName,
-        #[doc = "Name of the log archive account"]
-        pub log_archive_account_name: LandingZoneCreateRequestLogArchiveAccountName,
-        #[doc = "Login ID (email) of the log archive account"]
-        pub log_archive_login_id: LandingZoneCreateRequestLogArchiveLoginId,
-        #[doc = "Account access configuration (how users sign in to the accounts)"]
-        pub sso_type: LandingZoneCreateRequestSsoType,
+        pub additional_ou_name: AdditionalOuName,
+        pub agree_yn: AgreeYn,
+        pub audit_account_name: AuditAccountName,
+        pub audit_login_id: AuditLoginId,
+        pub basic_ou_name: BasicOuName,
+        pub log_archive_account_name: LogArchiveAccountName,
+        pub log_archive_login_id: LogArchiveLoginId,
+        pub sso_type: SsoType,
     }
     impl LandingZoneCreateRequest {
         pub fn builder() -> builder::LandingZoneCreateRequest {
             Default::default()
         }
     }
-    #[doc = "Name of the additional organizational unit"]
-    #[derive(
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars :: JsonSchema,
-    )]
-    #[serde(transparent)]
-    pub struct LandingZoneCreateRequestAdditionalOuName(::std::string::String);
-    impl ::std::ops::Deref for LandingZoneCreateRequestAdditionalOuName {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<LandingZoneCreateRequestAdditionalOuName> for ::std::string::String {
-        fn from(value: LandingZoneCreateRequestAdditionalOuName) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for LandingZoneCreateRequestAdditionalOuName {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 128usize {
-                return Err("longer than 128 characters".into());
-            }
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for LandingZoneCreateRequestAdditionalOuName {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for LandingZoneCreateRequestAdditionalOuName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for LandingZoneCreateRequestAdditionalOuName {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    #[doc = "Whether the terms are agreed to (Y/N)"]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars :: JsonSchema,
-    )]
-    pub enum LandingZoneCreateRequestAgreeYn {
-        Y,
-        N,
-    }
-    impl ::std::fmt::Display for LandingZoneCreateRequestAgreeYn {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Y => f.write_str("Y"),
-                Self::N => f.write_str("N"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for LandingZoneCreateRequestAgreeYn {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "Y" => Ok(Self::Y),
-                "N" => Ok(Self::N),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for LandingZoneCreateRequestAgreeYn {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for LandingZoneCreateRequestAgreeYn {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    #[doc = "Name of the audit account"]
-    #[derive(
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars :: JsonSchema,
-    )]
-    #[serde(transparent)]
-    pub struct LandingZoneCreateRequestAuditAccountName(::std::string::String);
-    impl ::std::ops::Deref for LandingZoneCreateRequestAuditAccountName {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<LandingZoneCreateRequestAuditAccountName> for ::std::string::String {
-        fn from(value: LandingZoneCreateRequestAuditAccountName) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for LandingZoneCreateRequestAuditAccountName {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 30usize {
-                return Err("longer than 30 characters".into());
-            }
-            if value.chars().count() < 3usize {
-                return Err("shorter than 3 characters".into());
-            }
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> =
-                ::std::sync::LazyLock::new(|| {
-                    ::regress::Regex::new("^[a-zA-Z0-9ㄱ-ㅎㅏ-ㅣ가-힣 \\+=_\\-@\\[\\]\\(\\)\\.,]*$")
-                        .unwrap()
-                });
-            if PATTERN.find(value).is_none() {
-                return Err ("doesn't match pattern \"^[a-zA-Z0-9ㄱ-ㅎㅏ-ㅣ가-힣 \\+=_\\-@\\[\\]\\(\\)\\.,]*$\"" . into ()) ;
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for LandingZoneCreateRequestAuditAccountName {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for LandingZoneCreateRequestAuditAccountName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for LandingZoneCreateRequestAuditAccountName {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    #[doc = "Login ID (email) of the audit account"]
-    #[derive(
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars :: JsonSchema,
-    )]
-    #[serde(transparent)]
-    pub struct LandingZoneCreateRequestAuditLoginId(::std::string::String);
-    impl ::std::ops::Deref for LandingZoneCreateRequestAuditLoginId {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<LandingZoneCreateRequestAuditLoginId> for ::std::string::String {
-        fn from(value: LandingZoneCreateRequestAuditLoginId) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for LandingZoneCreateRequestAuditLoginId {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 60usize {
-                return Err("longer than 60 characters".into());
-            }
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> =
-                ::std::sync::LazyLock::new(|| {
-                    ::regress::Regex::new("^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$").unwrap()
-                });
-            if PATTERN.find(value).is_none() {
-                return Err("doesn't match pattern \"^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$\"".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for LandingZoneCreateRequestAuditLoginId {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for LandingZoneCreateRequestAuditLoginId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for LandingZoneCreateRequestAuditLoginId {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    #[doc = "Name of the basic organizational unit"]
-    #[derive(
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars :: JsonSchema,
-    )]
-    #[serde(transparent)]
-    pub struct LandingZoneCreateRequestBasicOuName(::std::string::String);
-    impl ::std::ops::Deref for LandingZoneCreateRequestBasicOuName {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<LandingZoneCreateRequestBasicOuName> for ::std::string::String {
-        fn from(value: LandingZoneCreateRequestBasicOuName) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for LandingZoneCreateRequestBasicOuName {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 128usize {
-                return Err("longer than 128 characters".into());
-            }
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for LandingZoneCreateRequestBasicOuName {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for LandingZoneCreateRequestBasicOuName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for LandingZoneCreateRequestBasicOuName {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    #[doc = "Name of the log archive account"]
-    #[derive(
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars :: JsonSchema,
-    )]
-    #[serde(transparent)]
-    pub struct LandingZoneCreateRequestLogArchiveAccountName(::std::string::String);
-    impl ::std::ops::Deref for LandingZoneCreateRequestLogArchiveAccountName {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<LandingZoneCreateRequestLogArchiveAccountName> for ::std::string::String {
-        fn from(value: LandingZoneCreateRequestLogArchiveAccountName) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for LandingZoneCreateRequestLogArchiveAccountName {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 30usize {
-                return Err("longer than 30 characters".into());
-            }
-            if value.chars().count() < 3usize {
-                return Err("shorter than 3 characters".into());
-            }
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> =
-                ::std::sync::LazyLock::new(|| {
-                    ::regress::Regex::new("^[a-zA-Z0-9ㄱ-ㅎㅏ-ㅣ가-힣 \\+=_\\-@\\[\\]\\(\\)\\.,]*$")
-                        .unwrap()
-                });
-            if PATTERN.find(value).is_none() {
-                return Err ("doesn't match pattern \"^[a-zA-Z0-9ㄱ-ㅎㅏ-ㅣ가-힣 \\+=_\\-@\\[\\]\\(\\)\\.,]*$\"" . into ()) ;
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for LandingZoneCreateRequestLogArchiveAccountName {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-        for LandingZoneCreateRequestLogArchiveAccountName
-    {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for LandingZoneCreateRequestLogArchiveAccountName {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    #[doc = "Login ID (email) of the log archive account"]
-    #[derive(
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars :: JsonSchema,
-    )]
-    #[serde(transparent)]
-    pub struct LandingZoneCreateRequestLogArchiveLoginId(::std::string::String);
-    impl ::std::ops::Deref for LandingZoneCreateRequestLogArchiveLoginId {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<LandingZoneCreateRequestLogArchiveLoginId> for ::std::string::String {
-        fn from(value: LandingZoneCreateRequestLogArchiveLoginId) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for LandingZoneCreateRequestLogArchiveLoginId {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 60usize {
-                return Err("longer than 60 characters".into());
-            }
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> =
-                ::std::sync::LazyLock::new(|| {
-                    ::regress::Regex::new("^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$").unwrap()
-                });
-            if PATTERN.find(value).is_none() {
-                return Err("doesn't match pattern \"^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$\"".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for LandingZoneCreateRequestLogArchiveLoginId {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for LandingZoneCreateRequestLogArchiveLoginId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for LandingZoneCreateRequestLogArchiveLoginId {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    #[doc = "Account access configuration (how users sign in to the accounts)"]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars :: JsonSchema,
-    )]
-    pub enum LandingZoneCreateRequestSsoType {
-        #[serde(rename = "ID_CENTER")]
-        IdCenter,
-        #[serde(rename = "SELF")]
-        Self_,
-    }
-    impl ::std::fmt::Display for LandingZoneCreateRequestSsoType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::IdCenter => f.write_str("ID_CENTER"),
-                Self::Self_ => f.write_str("SELF"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for LandingZoneCreateRequestSsoType {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "ID_CENTER" => Ok(Self::IdCenter),
-                "SELF" => Ok(Self::Self_),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for LandingZoneCreateRequestSsoType {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for LandingZoneCreateRequestSsoType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     #[doc = "Result of creating or deleting a landing zone."]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars :: JsonSchema,
-    )]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct LandingZoneCreateResponse {
         #[doc = "ID of the asynchronous job (the reference labels it \"ID\")"]
         pub job_id: ::std::string::String,
-        #[doc = "Landing zone ID"]
-        pub landing_zone_id: ::std::string::String,
+        pub landing_zone_id: LandingZoneId,
     }
     impl LandingZoneCreateResponse {
         pub fn builder() -> builder::LandingZoneCreateResponse {
             Default::default()
         }
     }
-    #[doc = "Landing zone detail response (API version 1.0)."]
+    #[doc = "Landing zone ID"]
     #[derive(
         :: serde :: Deserialize,
         :: serde :: Serialize,
         Clone,
         Debug,
+        Eq,
+        Hash,
+        Ord,
         PartialEq,
-        schemars :: JsonSchema,
+        PartialOrd,
     )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[serde(transparent)]
+    pub struct LandingZoneId(pub ::std::string::String);
+    impl ::std::ops::Deref for LandingZoneId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<LandingZoneId> for ::std::string::String {
+        fn from(value: LandingZoneId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for LandingZoneId {
+        fn from(value: ::std::string::String) -> Self {
+            Self(value)
+        }
+    }
+    impl ::std::fmt::Display for LandingZoneId {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            self.0.fmt(f)
+        }
+    }
+    impl ::std::str::FromStr for LandingZoneId {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self(value.to_string()))
+        }
+    }
+    #[doc = "Landing zone detail response (API version 1.0)."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct LandingZoneShowResponse {
         pub landing_zone: LandingZone,
     }
@@ -1602,8 +1146,8 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars :: JsonSchema,
     )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum ListBaselineAssignmentsResourceType {
         #[serde(rename = "OU")]
         Ou,
@@ -1654,8 +1198,8 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars :: JsonSchema,
     )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum ListBaselineAssignmentsStatus {
         #[serde(rename = "REGISTERED")]
         Registered,
@@ -1703,14 +1247,8 @@ pub mod types {
         }
     }
     #[doc = "A page of guardrails linked to a target."]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars :: JsonSchema,
-    )]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ListGuardrailsForTargetResponse {
         #[doc = "Count"]
         pub count: i64,
@@ -1730,14 +1268,8 @@ pub mod types {
         }
     }
     #[doc = "A page of targets linked to a guardrail."]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars :: JsonSchema,
-    )]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ListTargetsForGuardrailResponse {
         #[doc = "Count"]
         pub count: i64,
@@ -1757,14 +1289,8 @@ pub mod types {
         }
     }
     #[doc = "Targets linked to the guardrail: accounts or organizational units, depending on `target_type`"]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars :: JsonSchema,
-    )]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(untagged)]
     pub enum ListTargetsForGuardrailResponseTargets {
         Variant0(::std::vec::Vec<AccountsForGuardrail>),
@@ -1784,7 +1310,145 @@ pub mod types {
             Self::Variant1(value)
         }
     }
-    #[doc = "`ListTargetsForGuardrailTargetType`"]
+    #[doc = "Name of the log archive account"]
+    #[derive(:: serde :: Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[serde(transparent)]
+    pub struct LogArchiveAccountName(::std::string::String);
+    impl ::std::ops::Deref for LogArchiveAccountName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<LogArchiveAccountName> for ::std::string::String {
+        fn from(value: LogArchiveAccountName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for LogArchiveAccountName {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 30usize {
+                return Err("longer than 30 characters".into());
+            }
+            if value.chars().count() < 3usize {
+                return Err("shorter than 3 characters".into());
+            }
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> =
+                ::std::sync::LazyLock::new(|| {
+                    ::regress::Regex::new("^[a-zA-Z0-9ㄱ-ㅎㅏ-ㅣ가-힣 \\+=_\\-@\\[\\]\\(\\)\\.,]*$")
+                        .unwrap()
+                });
+            if PATTERN.find(value).is_none() {
+                return Err ("doesn't match pattern \"^[a-zA-Z0-9ㄱ-ㅎㅏ-ㅣ가-힣 \\+=_\\-@\\[\\]\\(\\)\\.,]*$\"" . into ()) ;
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for LogArchiveAccountName {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for LogArchiveAccountName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for LogArchiveAccountName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    #[doc = "Login ID (email) of the log archive account"]
+    #[derive(:: serde :: Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[serde(transparent)]
+    pub struct LogArchiveLoginId(::std::string::String);
+    impl ::std::ops::Deref for LogArchiveLoginId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<LogArchiveLoginId> for ::std::string::String {
+        fn from(value: LogArchiveLoginId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for LogArchiveLoginId {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 60usize {
+                return Err("longer than 60 characters".into());
+            }
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> =
+                ::std::sync::LazyLock::new(|| {
+                    ::regress::Regex::new("^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$").unwrap()
+                });
+            if PATTERN.find(value).is_none() {
+                return Err("doesn't match pattern \"^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$\"".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for LogArchiveLoginId {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for LogArchiveLoginId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for LogArchiveLoginId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    #[doc = "An organizational unit linked to a guardrail."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct OrganizationUnitsForGuardrail {
+        pub id: UnitId,
+        #[doc = "Organizational unit name"]
+        pub name: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub parent_unit_id: ::std::option::Option<UnitId>,
+        #[doc = "Name of the ROOT or the parent organizational unit"]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub parent_unit_name: ::std::option::Option<::std::string::String>,
+    }
+    impl OrganizationUnitsForGuardrail {
+        pub fn builder() -> builder::OrganizationUnitsForGuardrail {
+            Default::default()
+        }
+    }
+    #[doc = "Account access configuration (how users sign in to the accounts)"]
     #[derive(
         :: serde :: Deserialize,
         :: serde :: Serialize,
@@ -1796,15 +1460,67 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars :: JsonSchema,
     )]
-    pub enum ListTargetsForGuardrailTargetType {
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub enum SsoType {
+        #[serde(rename = "ID_CENTER")]
+        IdCenter,
+        #[serde(rename = "SELF")]
+        Self_,
+    }
+    impl ::std::fmt::Display for SsoType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::IdCenter => f.write_str("ID_CENTER"),
+                Self::Self_ => f.write_str("SELF"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SsoType {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "ID_CENTER" => Ok(Self::IdCenter),
+                "SELF" => Ok(Self::Self_),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SsoType {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for SsoType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    #[doc = "`TargetType`"]
+    #[derive(
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+    )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub enum TargetType {
         #[serde(rename = "ACCOUNT")]
         Account,
         #[serde(rename = "OU")]
         Ou,
     }
-    impl ::std::fmt::Display for ListTargetsForGuardrailTargetType {
+    impl ::std::fmt::Display for TargetType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::Account => f.write_str("ACCOUNT"),
@@ -1812,7 +1528,7 @@ pub mod types {
             }
         }
     }
-    impl ::std::str::FromStr for ListTargetsForGuardrailTargetType {
+    impl ::std::str::FromStr for TargetType {
         type Err = self::error::ConversionError;
         fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
@@ -1822,13 +1538,13 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for ListTargetsForGuardrailTargetType {
+    impl ::std::convert::TryFrom<&str> for TargetType {
         type Error = self::error::ConversionError;
         fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
-    impl ::std::convert::TryFrom<::std::string::String> for ListTargetsForGuardrailTargetType {
+    impl ::std::convert::TryFrom<::std::string::String> for TargetType {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -1836,30 +1552,46 @@ pub mod types {
             value.parse()
         }
     }
-    #[doc = "An organizational unit linked to a guardrail."]
+    #[doc = "Parent organizational unit ID"]
     #[derive(
         :: serde :: Deserialize,
         :: serde :: Serialize,
         Clone,
         Debug,
+        Eq,
+        Hash,
+        Ord,
         PartialEq,
-        schemars :: JsonSchema,
+        PartialOrd,
     )]
-    pub struct OrganizationUnitsForGuardrail {
-        #[doc = "Organizational unit ID"]
-        pub id: ::std::string::String,
-        #[doc = "Organizational unit name"]
-        pub name: ::std::string::String,
-        #[doc = "ID of the ROOT or the parent organizational unit"]
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub parent_unit_id: ::std::option::Option<::std::string::String>,
-        #[doc = "Name of the ROOT or the parent organizational unit"]
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub parent_unit_name: ::std::option::Option<::std::string::String>,
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[serde(transparent)]
+    pub struct UnitId(pub ::std::string::String);
+    impl ::std::ops::Deref for UnitId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
     }
-    impl OrganizationUnitsForGuardrail {
-        pub fn builder() -> builder::OrganizationUnitsForGuardrail {
-            Default::default()
+    impl ::std::convert::From<UnitId> for ::std::string::String {
+        fn from(value: UnitId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for UnitId {
+        fn from(value: ::std::string::String) -> Self {
+            Self(value)
+        }
+    }
+    impl ::std::fmt::Display for UnitId {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            self.0.fmt(f)
+        }
+    }
+    impl ::std::str::FromStr for UnitId {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self(value.to_string()))
         }
     }
     #[doc = " Types for composing complex structures."]
@@ -1870,9 +1602,9 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            landing_zone_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            landing_zone_id: ::std::result::Result<super::LandingZoneId, ::std::string::String>,
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
-            parent_unit_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            parent_unit_id: ::std::result::Result<super::UnitId, ::std::string::String>,
             sso_user_email: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -1912,7 +1644,7 @@ pub mod types {
             }
             pub fn landing_zone_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<super::LandingZoneId>,
                 T::Error: ::std::fmt::Display,
             {
                 self.landing_zone_id = value.try_into().map_err(|e| {
@@ -1932,7 +1664,7 @@ pub mod types {
             }
             pub fn parent_unit_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<super::UnitId>,
                 T::Error: ::std::fmt::Display,
             {
                 self.parent_unit_id = value.try_into().map_err(|e| {
@@ -2060,12 +1792,12 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            id: ::std::result::Result<super::UnitId, ::std::string::String>,
             name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            parent_unit_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            parent_unit_id: ::std::result::Result<super::UnitId, ::std::string::String>,
             parent_unit_name: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
         impl ::std::default::Default for AccountsForGuardrail {
@@ -2092,7 +1824,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<super::UnitId>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -2112,7 +1844,7 @@ pub mod types {
             }
             pub fn parent_unit_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<super::UnitId>,
                 T::Error: ::std::fmt::Display,
             {
                 self.parent_unit_id = value.try_into().map_err(|e| {
@@ -2167,7 +1899,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            status: ::std::result::Result<super::ApiVersionStatus, ::std::string::String>,
+            status: ::std::result::Result<
+                ::cloud_apis_runtime::Open<crate::v1_0::types::ApiVersionStatus>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for ApiVersion {
             fn default() -> Self {
@@ -2214,7 +1949,9 @@ pub mod types {
             }
             pub fn status<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::ApiVersionStatus>,
+                T: ::std::convert::TryInto<
+                    ::cloud_apis_runtime::Open<crate::v1_0::types::ApiVersionStatus>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.status = value
@@ -2292,7 +2029,7 @@ pub mod types {
             account_assigned_count:
                 ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
             account_count: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            id: ::std::result::Result<super::UnitId, ::std::string::String>,
             ou_assigned_count:
                 ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
             ou_count: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
@@ -2346,7 +2083,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<super::UnitId>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -2451,15 +2188,11 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct BaselineAssignmentAddRequest {
-            agree_yn: ::std::result::Result<
-                ::std::option::Option<super::BaselineAssignmentAddRequestAgreeYn>,
-                ::std::string::String,
-            >,
-            landing_zone_id: ::std::result::Result<::std::string::String, ::std::string::String>,
-            parent_unit_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            agree_yn:
+                ::std::result::Result<::std::option::Option<super::AgreeYn>, ::std::string::String>,
+            landing_zone_id: ::std::result::Result<super::LandingZoneId, ::std::string::String>,
+            parent_unit_id:
+                ::std::result::Result<::std::option::Option<super::UnitId>, ::std::string::String>,
             resource_type: ::std::result::Result<
                 super::BaselineAssignmentAddRequestResourceType,
                 ::std::string::String,
@@ -2488,9 +2221,7 @@ pub mod types {
         impl BaselineAssignmentAddRequest {
             pub fn agree_yn<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::BaselineAssignmentAddRequestAgreeYn>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::AgreeYn>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.agree_yn = value
@@ -2500,7 +2231,7 @@ pub mod types {
             }
             pub fn landing_zone_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<super::LandingZoneId>,
                 T::Error: ::std::fmt::Display,
             {
                 self.landing_zone_id = value.try_into().map_err(|e| {
@@ -2510,7 +2241,7 @@ pub mod types {
             }
             pub fn parent_unit_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<super::UnitId>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.parent_unit_id = value.try_into().map_err(|e| {
@@ -2579,7 +2310,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct BaselineAssignmentAddResponse {
             job_id: ::std::result::Result<::std::string::String, ::std::string::String>,
-            resource_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            resource_id: ::std::result::Result<super::UnitId, ::std::string::String>,
             resource_type: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
         impl ::std::default::Default for BaselineAssignmentAddResponse {
@@ -2604,7 +2335,7 @@ pub mod types {
             }
             pub fn resource_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<super::UnitId>,
                 T::Error: ::std::fmt::Display,
             {
                 self.resource_id = value
@@ -2697,11 +2428,9 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct BaselineAssignmentUpdateRequest {
-            agree_yn: ::std::result::Result<
-                ::std::option::Option<super::BaselineAssignmentUpdateRequestAgreeYn>,
-                ::std::string::String,
-            >,
-            landing_zone_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            agree_yn:
+                ::std::result::Result<::std::option::Option<super::AgreeYn>, ::std::string::String>,
+            landing_zone_id: ::std::result::Result<super::LandingZoneId, ::std::string::String>,
         }
         impl ::std::default::Default for BaselineAssignmentUpdateRequest {
             fn default() -> Self {
@@ -2714,9 +2443,7 @@ pub mod types {
         impl BaselineAssignmentUpdateRequest {
             pub fn agree_yn<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::BaselineAssignmentUpdateRequestAgreeYn>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::AgreeYn>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.agree_yn = value
@@ -2726,7 +2453,7 @@ pub mod types {
             }
             pub fn landing_zone_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<super::LandingZoneId>,
                 T::Error: ::std::fmt::Display,
             {
                 self.landing_zone_id = value.try_into().map_err(|e| {
@@ -2774,7 +2501,7 @@ pub mod types {
                 ::std::string::String,
             >,
             guidance: ::std::result::Result<::std::string::String, ::std::string::String>,
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            id: ::std::result::Result<super::GuardrailId, ::std::string::String>,
             modified_at: ::std::result::Result<
                 ::chrono::DateTime<::chrono::offset::Utc>,
                 ::std::string::String,
@@ -2861,7 +2588,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<super::GuardrailId>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -2983,8 +2710,8 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct GuardrailAssignmentDetail {
-            guardrail_id: ::std::result::Result<::std::string::String, ::std::string::String>,
-            unit_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            guardrail_id: ::std::result::Result<super::GuardrailId, ::std::string::String>,
+            unit_id: ::std::result::Result<super::UnitId, ::std::string::String>,
         }
         impl ::std::default::Default for GuardrailAssignmentDetail {
             fn default() -> Self {
@@ -2997,7 +2724,7 @@ pub mod types {
         impl GuardrailAssignmentDetail {
             pub fn guardrail_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<super::GuardrailId>,
                 T::Error: ::std::fmt::Display,
             {
                 self.guardrail_id = value
@@ -3007,7 +2734,7 @@ pub mod types {
             }
             pub fn unit_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<super::UnitId>,
                 T::Error: ::std::fmt::Display,
             {
                 self.unit_id = value
@@ -3039,14 +2766,14 @@ pub mod types {
         pub struct GuardrailAssignmentFailCaused {
             error_code: ::std::result::Result<::std::string::String, ::std::string::String>,
             failed_caused: ::std::result::Result<::std::string::String, ::std::string::String>,
-            guardrail_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            guardrail_id: ::std::result::Result<super::GuardrailId, ::std::string::String>,
             response: ::std::result::Result<
                 ::std::option::Option<
                     ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                 >,
                 ::std::string::String,
             >,
-            unit_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            unit_id: ::std::result::Result<super::UnitId, ::std::string::String>,
         }
         impl ::std::default::Default for GuardrailAssignmentFailCaused {
             fn default() -> Self {
@@ -3082,7 +2809,7 @@ pub mod types {
             }
             pub fn guardrail_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<super::GuardrailId>,
                 T::Error: ::std::fmt::Display,
             {
                 self.guardrail_id = value
@@ -3106,7 +2833,7 @@ pub mod types {
             }
             pub fn unit_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<super::UnitId>,
                 T::Error: ::std::fmt::Display,
             {
                 self.unit_id = value
@@ -3204,7 +2931,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct GuardrailBindingOu {
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            id: ::std::result::Result<super::UnitId, ::std::string::String>,
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
         impl ::std::default::Default for GuardrailBindingOu {
@@ -3218,7 +2945,7 @@ pub mod types {
         impl GuardrailBindingOu {
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<super::UnitId>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -3258,18 +2985,13 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct GuardrailDisableRequest {
-            guardrail_ids: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
-                ::std::string::String,
-            >,
+            guardrail_ids:
+                ::std::result::Result<::std::vec::Vec<super::GuardrailId>, ::std::string::String>,
             landing_zone_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<super::LandingZoneId>,
                 ::std::string::String,
             >,
-            unit_ids: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
-                ::std::string::String,
-            >,
+            unit_ids: ::std::result::Result<::std::vec::Vec<super::UnitId>, ::std::string::String>,
         }
         impl ::std::default::Default for GuardrailDisableRequest {
             fn default() -> Self {
@@ -3283,7 +3005,7 @@ pub mod types {
         impl GuardrailDisableRequest {
             pub fn guardrail_ids<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::GuardrailId>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.guardrail_ids = value
@@ -3293,7 +3015,7 @@ pub mod types {
             }
             pub fn landing_zone_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<super::LandingZoneId>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.landing_zone_id = value.try_into().map_err(|e| {
@@ -3303,7 +3025,7 @@ pub mod types {
             }
             pub fn unit_ids<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::UnitId>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.unit_ids = value
@@ -3335,18 +3057,13 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct GuardrailEnableRequest {
-            guardrail_ids: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
-                ::std::string::String,
-            >,
+            guardrail_ids:
+                ::std::result::Result<::std::vec::Vec<super::GuardrailId>, ::std::string::String>,
             landing_zone_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<super::LandingZoneId>,
                 ::std::string::String,
             >,
-            unit_ids: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
-                ::std::string::String,
-            >,
+            unit_ids: ::std::result::Result<::std::vec::Vec<super::UnitId>, ::std::string::String>,
         }
         impl ::std::default::Default for GuardrailEnableRequest {
             fn default() -> Self {
@@ -3360,7 +3077,7 @@ pub mod types {
         impl GuardrailEnableRequest {
             pub fn guardrail_ids<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::GuardrailId>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.guardrail_ids = value
@@ -3370,7 +3087,7 @@ pub mod types {
             }
             pub fn landing_zone_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<super::LandingZoneId>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.landing_zone_id = value.try_into().map_err(|e| {
@@ -3380,7 +3097,7 @@ pub mod types {
             }
             pub fn unit_ids<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::UnitId>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.unit_ids = value
@@ -3412,7 +3129,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct GuardrailLinkInfo {
-            target_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            target_id: ::std::result::Result<super::UnitId, ::std::string::String>,
             target_name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -3429,7 +3146,7 @@ pub mod types {
         impl GuardrailLinkInfo {
             pub fn target_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<super::UnitId>,
                 T::Error: ::std::fmt::Display,
             {
                 self.target_id = value
@@ -3627,7 +3344,7 @@ pub mod types {
                 ::std::string::String,
             >,
             guidance: ::std::result::Result<::std::string::String, ::std::string::String>,
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            id: ::std::result::Result<super::GuardrailId, ::std::string::String>,
             modified_at: ::std::result::Result<
                 ::chrono::DateTime<::chrono::offset::Utc>,
                 ::std::string::String,
@@ -3716,7 +3433,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<super::GuardrailId>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -3844,7 +3561,7 @@ pub mod types {
             >,
             created_by: ::std::result::Result<::std::string::String, ::std::string::String>,
             guidance: ::std::result::Result<::std::string::String, ::std::string::String>,
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            id: ::std::result::Result<super::GuardrailId, ::std::string::String>,
             link_types: ::std::result::Result<
                 ::std::collections::HashMap<
                     ::std::string::String,
@@ -3910,7 +3627,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<super::GuardrailId>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -4028,7 +3745,7 @@ pub mod types {
             >,
             created_by: ::std::result::Result<::std::string::String, ::std::string::String>,
             creator_name: ::std::result::Result<::std::string::String, ::std::string::String>,
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            id: ::std::result::Result<super::LandingZoneId, ::std::string::String>,
             identity_center_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -4112,7 +3829,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<super::LandingZoneId>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -4280,38 +3997,18 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct LandingZoneCreateRequest {
-            additional_ou_name: ::std::result::Result<
-                super::LandingZoneCreateRequestAdditionalOuName,
-                ::std::string::String,
-            >,
-            agree_yn: ::std::result::Result<
-                super::LandingZoneCreateRequestAgreeYn,
-                ::std::string::String,
-            >,
-            audit_account_name: ::std::result::Result<
-                super::LandingZoneCreateRequestAuditAccountName,
-                ::std::string::String,
-            >,
-            audit_login_id: ::std::result::Result<
-                super::LandingZoneCreateRequestAuditLoginId,
-                ::std::string::String,
-            >,
-            basic_ou_name: ::std::result::Result<
-                super::LandingZoneCreateRequestBasicOuName,
-                ::std::string::String,
-            >,
-            log_archive_account_name: ::std::result::Result<
-                super::LandingZoneCreateRequestLogArchiveAccountName,
-                ::std::string::String,
-            >,
-            log_archive_login_id: ::std::result::Result<
-                super::LandingZoneCreateRequestLogArchiveLoginId,
-                ::std::string::String,
-            >,
-            sso_type: ::std::result::Result<
-                super::LandingZoneCreateRequestSsoType,
-                ::std::string::String,
-            >,
+            additional_ou_name:
+                ::std::result::Result<super::AdditionalOuName, ::std::string::String>,
+            agree_yn: ::std::result::Result<super::AgreeYn, ::std::string::String>,
+            audit_account_name:
+                ::std::result::Result<super::AuditAccountName, ::std::string::String>,
+            audit_login_id: ::std::result::Result<super::AuditLoginId, ::std::string::String>,
+            basic_ou_name: ::std::result::Result<super::BasicOuName, ::std::string::String>,
+            log_archive_account_name:
+                ::std::result::Result<super::LogArchiveAccountName, ::std::string::String>,
+            log_archive_login_id:
+                ::std::result::Result<super::LogArchiveLoginId, ::std::string::String>,
+            sso_type: ::std::result::Result<super::SsoType, ::std::string::String>,
         }
         impl ::std::default::Default for LandingZoneCreateRequest {
             fn default() -> Self {
@@ -4334,7 +4031,7 @@ pub mod types {
         impl LandingZoneCreateRequest {
             pub fn additional_ou_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::LandingZoneCreateRequestAdditionalOuName>,
+                T: ::std::convert::TryInto<super::AdditionalOuName>,
                 T::Error: ::std::fmt::Display,
             {
                 self.additional_ou_name = value.try_into().map_err(|e| {
@@ -4344,7 +4041,7 @@ pub mod types {
             }
             pub fn agree_yn<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::LandingZoneCreateRequestAgreeYn>,
+                T: ::std::convert::TryInto<super::AgreeYn>,
                 T::Error: ::std::fmt::Display,
             {
                 self.agree_yn = value
@@ -4354,7 +4051,7 @@ pub mod types {
             }
             pub fn audit_account_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::LandingZoneCreateRequestAuditAccountName>,
+                T: ::std::convert::TryInto<super::AuditAccountName>,
                 T::Error: ::std::fmt::Display,
             {
                 self.audit_account_name = value.try_into().map_err(|e| {
@@ -4364,7 +4061,7 @@ pub mod types {
             }
             pub fn audit_login_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::LandingZoneCreateRequestAuditLoginId>,
+                T: ::std::convert::TryInto<super::AuditLoginId>,
                 T::Error: ::std::fmt::Display,
             {
                 self.audit_login_id = value.try_into().map_err(|e| {
@@ -4374,7 +4071,7 @@ pub mod types {
             }
             pub fn basic_ou_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::LandingZoneCreateRequestBasicOuName>,
+                T: ::std::convert::TryInto<super::BasicOuName>,
                 T::Error: ::std::fmt::Display,
             {
                 self.basic_ou_name = value
@@ -4384,7 +4081,7 @@ pub mod types {
             }
             pub fn log_archive_account_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::LandingZoneCreateRequestLogArchiveAccountName>,
+                T: ::std::convert::TryInto<super::LogArchiveAccountName>,
                 T::Error: ::std::fmt::Display,
             {
                 self.log_archive_account_name = value.try_into().map_err(|e| {
@@ -4394,7 +4091,7 @@ pub mod types {
             }
             pub fn log_archive_login_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::LandingZoneCreateRequestLogArchiveLoginId>,
+                T: ::std::convert::TryInto<super::LogArchiveLoginId>,
                 T::Error: ::std::fmt::Display,
             {
                 self.log_archive_login_id = value.try_into().map_err(|e| {
@@ -4404,7 +4101,7 @@ pub mod types {
             }
             pub fn sso_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::LandingZoneCreateRequestSsoType>,
+                T: ::std::convert::TryInto<super::SsoType>,
                 T::Error: ::std::fmt::Display,
             {
                 self.sso_type = value
@@ -4447,7 +4144,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct LandingZoneCreateResponse {
             job_id: ::std::result::Result<::std::string::String, ::std::string::String>,
-            landing_zone_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            landing_zone_id: ::std::result::Result<super::LandingZoneId, ::std::string::String>,
         }
         impl ::std::default::Default for LandingZoneCreateResponse {
             fn default() -> Self {
@@ -4470,7 +4167,7 @@ pub mod types {
             }
             pub fn landing_zone_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<super::LandingZoneId>,
                 T::Error: ::std::fmt::Display,
             {
                 self.landing_zone_id = value.try_into().map_err(|e| {
@@ -4756,12 +4453,10 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct OrganizationUnitsForGuardrail {
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            id: ::std::result::Result<super::UnitId, ::std::string::String>,
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
-            parent_unit_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            parent_unit_id:
+                ::std::result::Result<::std::option::Option<super::UnitId>, ::std::string::String>,
             parent_unit_name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -4780,7 +4475,7 @@ pub mod types {
         impl OrganizationUnitsForGuardrail {
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<super::UnitId>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -4800,7 +4495,7 @@ pub mod types {
             }
             pub fn parent_unit_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<super::UnitId>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.parent_unit_id = value.try_into().map_err(|e| {
@@ -5182,8 +4877,8 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ListBaselineAssignments<'a> {
         client: &'a super::Client,
-        assignment_id: Result<Option<::std::string::String>, String>,
-        landing_zone_id: Result<Option<::std::string::String>, String>,
+        assignment_id: Result<Option<types::UnitId>, String>,
+        landing_zone_id: Result<Option<types::LandingZoneId>, String>,
         resource_type: Result<Option<types::ListBaselineAssignmentsResourceType>, String>,
         status: Result<Option<types::ListBaselineAssignmentsStatus>, String>,
         accept_language: Result<Option<types::AcceptLanguage>, String>,
@@ -5201,19 +4896,20 @@ pub mod builder {
         }
         pub fn assignment_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::UnitId>,
         {
-            self.assignment_id = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for assignment_id failed".to_string()
-            });
+            self.assignment_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `UnitId` for assignment_id failed".to_string());
             self
         }
         pub fn landing_zone_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::LandingZoneId>,
         {
             self.landing_zone_id = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for landing_zone_id failed".to_string()
+                "conversion to `LandingZoneId` for landing_zone_id failed".to_string()
             });
             self
         }
@@ -5327,7 +5023,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct UpdateBaselineAssignment<'a> {
         client: &'a super::Client,
-        assignment_id: Result<::std::string::String, String>,
+        assignment_id: Result<types::UnitId, String>,
         accept_language: Result<Option<types::AcceptLanguage>, String>,
         body: Result<types::builder::BaselineAssignmentUpdateRequest, String>,
     }
@@ -5342,11 +5038,11 @@ pub mod builder {
         }
         pub fn assignment_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::UnitId>,
         {
-            self.assignment_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for assignment_id failed".to_string()
-            });
+            self.assignment_id = value
+                .try_into()
+                .map_err(|_| "conversion to `UnitId` for assignment_id failed".to_string());
             self
         }
         pub fn accept_language<V>(mut self, value: V) -> Self
@@ -5455,7 +5151,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct AddBaselineAssignment<'a> {
         client: &'a super::Client,
-        assignment_id: Result<::std::string::String, String>,
+        assignment_id: Result<types::UnitId, String>,
         accept_language: Result<Option<types::AcceptLanguage>, String>,
         body: Result<types::builder::BaselineAssignmentAddRequest, String>,
     }
@@ -5470,11 +5166,11 @@ pub mod builder {
         }
         pub fn assignment_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::UnitId>,
         {
-            self.assignment_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for assignment_id failed".to_string()
-            });
+            self.assignment_id = value
+                .try_into()
+                .map_err(|_| "conversion to `UnitId` for assignment_id failed".to_string());
             self
         }
         pub fn accept_language<V>(mut self, value: V) -> Self
@@ -5802,12 +5498,12 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ListGuardrailsForTarget<'a> {
         client: &'a super::Client,
-        landing_zone_id: Result<Option<::std::string::String>, String>,
+        landing_zone_id: Result<Option<types::LandingZoneId>, String>,
         name: Result<Option<::std::string::String>, String>,
         page: Result<Option<u64>, String>,
         size: Result<Option<::std::num::NonZeroU64>, String>,
         sort: Result<Option<::std::string::String>, String>,
-        target_id: Result<::std::string::String, String>,
+        target_id: Result<types::UnitId, String>,
         accept_language: Result<Option<types::AcceptLanguage>, String>,
     }
     impl<'a> ListGuardrailsForTarget<'a> {
@@ -5825,10 +5521,10 @@ pub mod builder {
         }
         pub fn landing_zone_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::LandingZoneId>,
         {
             self.landing_zone_id = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for landing_zone_id failed".to_string()
+                "conversion to `LandingZoneId` for landing_zone_id failed".to_string()
             });
             self
         }
@@ -5871,11 +5567,11 @@ pub mod builder {
         }
         pub fn target_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::UnitId>,
         {
-            self.target_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for target_id failed".to_string()
-            });
+            self.target_id = value
+                .try_into()
+                .map_err(|_| "conversion to `UnitId` for target_id failed".to_string());
             self
         }
         pub fn accept_language<V>(mut self, value: V) -> Self
@@ -5969,13 +5665,13 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ListTargetsForGuardrail<'a> {
         client: &'a super::Client,
-        guardrail_id: Result<::std::string::String, String>,
-        landing_zone_id: Result<Option<::std::string::String>, String>,
+        guardrail_id: Result<types::GuardrailId, String>,
+        landing_zone_id: Result<Option<types::LandingZoneId>, String>,
         name: Result<Option<::std::string::String>, String>,
         page: Result<Option<u64>, String>,
         size: Result<Option<::std::num::NonZeroU64>, String>,
         sort: Result<Option<::std::string::String>, String>,
-        target_type: Result<types::ListTargetsForGuardrailTargetType, String>,
+        target_type: Result<types::TargetType, String>,
         accept_language: Result<Option<types::AcceptLanguage>, String>,
     }
     impl<'a> ListTargetsForGuardrail<'a> {
@@ -5994,19 +5690,19 @@ pub mod builder {
         }
         pub fn guardrail_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::GuardrailId>,
         {
-            self.guardrail_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for guardrail_id failed".to_string()
-            });
+            self.guardrail_id = value
+                .try_into()
+                .map_err(|_| "conversion to `GuardrailId` for guardrail_id failed".to_string());
             self
         }
         pub fn landing_zone_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::LandingZoneId>,
         {
             self.landing_zone_id = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for landing_zone_id failed".to_string()
+                "conversion to `LandingZoneId` for landing_zone_id failed".to_string()
             });
             self
         }
@@ -6049,12 +5745,11 @@ pub mod builder {
         }
         pub fn target_type<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::ListTargetsForGuardrailTargetType>,
+            V: std::convert::TryInto<types::TargetType>,
         {
-            self.target_type = value.try_into().map_err(|_| {
-                "conversion to `ListTargetsForGuardrailTargetType` for target_type failed"
-                    .to_string()
-            });
+            self.target_type = value
+                .try_into()
+                .map_err(|_| "conversion to `TargetType` for target_type failed".to_string());
             self
         }
         pub fn accept_language<V>(mut self, value: V) -> Self
@@ -6157,9 +5852,9 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ListGuardrails<'a> {
         client: &'a super::Client,
-        exclude_unit_id: Result<Option<::std::string::String>, String>,
+        exclude_unit_id: Result<Option<types::UnitId>, String>,
         guidance: Result<Option<::std::string::String>, String>,
-        landing_zone_id: Result<Option<::std::string::String>, String>,
+        landing_zone_id: Result<Option<types::LandingZoneId>, String>,
         name: Result<Option<::std::string::String>, String>,
         page: Result<Option<u64>, String>,
         service_name: Result<Option<::std::string::String>, String>,
@@ -6186,11 +5881,12 @@ pub mod builder {
         }
         pub fn exclude_unit_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::UnitId>,
         {
-            self.exclude_unit_id = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for exclude_unit_id failed".to_string()
-            });
+            self.exclude_unit_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `UnitId` for exclude_unit_id failed".to_string());
             self
         }
         pub fn guidance<V>(mut self, value: V) -> Self
@@ -6204,10 +5900,10 @@ pub mod builder {
         }
         pub fn landing_zone_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::LandingZoneId>,
         {
             self.landing_zone_id = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for landing_zone_id failed".to_string()
+                "conversion to `LandingZoneId` for landing_zone_id failed".to_string()
             });
             self
         }
@@ -6365,8 +6061,8 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ShowGuardrail<'a> {
         client: &'a super::Client,
-        guardrail_id: Result<::std::string::String, String>,
-        landing_zone_id: Result<Option<::std::string::String>, String>,
+        guardrail_id: Result<types::GuardrailId, String>,
+        landing_zone_id: Result<Option<types::LandingZoneId>, String>,
         accept_language: Result<Option<types::AcceptLanguage>, String>,
     }
     impl<'a> ShowGuardrail<'a> {
@@ -6380,19 +6076,19 @@ pub mod builder {
         }
         pub fn guardrail_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::GuardrailId>,
         {
-            self.guardrail_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for guardrail_id failed".to_string()
-            });
+            self.guardrail_id = value
+                .try_into()
+                .map_err(|_| "conversion to `GuardrailId` for guardrail_id failed".to_string());
             self
         }
         pub fn landing_zone_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::LandingZoneId>,
         {
             self.landing_zone_id = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for landing_zone_id failed".to_string()
+                "conversion to `LandingZoneId` for landing_zone_id failed".to_string()
             });
             self
         }
@@ -6581,7 +6277,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ShowLandingZone<'a> {
         client: &'a super::Client,
-        landing_zone_id: Result<::std::string::String, String>,
+        landing_zone_id: Result<types::LandingZoneId, String>,
         accept_language: Result<Option<types::AcceptLanguage>, String>,
     }
     impl<'a> ShowLandingZone<'a> {
@@ -6594,10 +6290,10 @@ pub mod builder {
         }
         pub fn landing_zone_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::LandingZoneId>,
         {
             self.landing_zone_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for landing_zone_id failed".to_string()
+                "conversion to `LandingZoneId` for landing_zone_id failed".to_string()
             });
             self
         }
@@ -6672,7 +6368,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DeleteLandingZone<'a> {
         client: &'a super::Client,
-        landing_zone_id: Result<::std::string::String, String>,
+        landing_zone_id: Result<types::LandingZoneId, String>,
         accept_language: Result<Option<types::AcceptLanguage>, String>,
     }
     impl<'a> DeleteLandingZone<'a> {
@@ -6685,10 +6381,10 @@ pub mod builder {
         }
         pub fn landing_zone_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::LandingZoneId>,
         {
             self.landing_zone_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for landing_zone_id failed".to_string()
+                "conversion to `LandingZoneId` for landing_zone_id failed".to_string()
             });
             self
         }
@@ -6779,6 +6475,116 @@ impl cloud_apis_runtime::pagination::NumberedPage for types::ListGuardrailsForTa
     type Item = types::GuardrailsForTargetSummary;
     fn into_parts(self) -> (Vec<Self::Item>, i64) {
         (self.guardrails, self.count)
+    }
+}
+impl ::std::convert::From<&str> for types::GuardrailId {
+    fn from(value: &str) -> Self {
+        Self(value.to_string())
+    }
+}
+impl ::std::cmp::PartialEq<str> for types::GuardrailId {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+impl ::std::cmp::PartialEq<&str> for types::GuardrailId {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+impl ::std::convert::From<&types::GuardrailId> for types::GuardrailId {
+    fn from(value: &types::GuardrailId) -> Self {
+        value.clone()
+    }
+}
+#[doc = r" An id read from an optional response field goes straight into the next call; a missing one fails that"]
+#[doc = r" call before anything is sent."]
+impl ::std::convert::TryFrom<::std::option::Option<types::GuardrailId>> for types::GuardrailId {
+    type Error = &'static str;
+    fn try_from(value: ::std::option::Option<types::GuardrailId>) -> Result<Self, &'static str> {
+        value.ok_or("the response carried no GuardrailId to pass on")
+    }
+}
+impl ::std::convert::TryFrom<&::std::option::Option<types::GuardrailId>> for types::GuardrailId {
+    type Error = &'static str;
+    fn try_from(value: &::std::option::Option<types::GuardrailId>) -> Result<Self, &'static str> {
+        value
+            .clone()
+            .ok_or("the response carried no GuardrailId to pass on")
+    }
+}
+impl ::std::convert::From<&str> for types::LandingZoneId {
+    fn from(value: &str) -> Self {
+        Self(value.to_string())
+    }
+}
+impl ::std::cmp::PartialEq<str> for types::LandingZoneId {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+impl ::std::cmp::PartialEq<&str> for types::LandingZoneId {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+impl ::std::convert::From<&types::LandingZoneId> for types::LandingZoneId {
+    fn from(value: &types::LandingZoneId) -> Self {
+        value.clone()
+    }
+}
+#[doc = r" An id read from an optional response field goes straight into the next call; a missing one fails that"]
+#[doc = r" call before anything is sent."]
+impl ::std::convert::TryFrom<::std::option::Option<types::LandingZoneId>> for types::LandingZoneId {
+    type Error = &'static str;
+    fn try_from(value: ::std::option::Option<types::LandingZoneId>) -> Result<Self, &'static str> {
+        value.ok_or("the response carried no LandingZoneId to pass on")
+    }
+}
+impl ::std::convert::TryFrom<&::std::option::Option<types::LandingZoneId>>
+    for types::LandingZoneId
+{
+    type Error = &'static str;
+    fn try_from(value: &::std::option::Option<types::LandingZoneId>) -> Result<Self, &'static str> {
+        value
+            .clone()
+            .ok_or("the response carried no LandingZoneId to pass on")
+    }
+}
+impl ::std::convert::From<&str> for types::UnitId {
+    fn from(value: &str) -> Self {
+        Self(value.to_string())
+    }
+}
+impl ::std::cmp::PartialEq<str> for types::UnitId {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+impl ::std::cmp::PartialEq<&str> for types::UnitId {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+impl ::std::convert::From<&types::UnitId> for types::UnitId {
+    fn from(value: &types::UnitId) -> Self {
+        value.clone()
+    }
+}
+#[doc = r" An id read from an optional response field goes straight into the next call; a missing one fails that"]
+#[doc = r" call before anything is sent."]
+impl ::std::convert::TryFrom<::std::option::Option<types::UnitId>> for types::UnitId {
+    type Error = &'static str;
+    fn try_from(value: ::std::option::Option<types::UnitId>) -> Result<Self, &'static str> {
+        value.ok_or("the response carried no UnitId to pass on")
+    }
+}
+impl ::std::convert::TryFrom<&::std::option::Option<types::UnitId>> for types::UnitId {
+    type Error = &'static str;
+    fn try_from(value: &::std::option::Option<types::UnitId>) -> Result<Self, &'static str> {
+        value
+            .clone()
+            .ok_or("the response carried no UnitId to pass on")
     }
 }
 #[doc = r" What the runtime needs to know about this API; see [`cloud_apis_runtime::Api`]."]

@@ -4,11 +4,27 @@
 // Spec transforms applied in memory before generation (see xtask/src/transforms/):
 // - pin_single_value_headers: Scp-Api-Version: "cloudcontrol 1.0" removed from all 13 operations, sent by the runtime
 // - shared_parameter_types: parameter AcceptLanguage: enum schema shared as types::AcceptLanguage
+// - id_types: GuardrailId at /components/schemas/Guardrail/properties/id, /components/schemas/GuardrailAssignmentDetail/properties/guardrail_id, /components/schemas/GuardrailAssignmentFailCaused/properties/guardrail_id, /components/schemas/GuardrailDisableRequest/properties/guardrail_ids/items, /components/schemas/GuardrailEnableRequest/properties/guardrail_ids/items, /components/schemas/GuardrailSummary/properties/id, /components/schemas/GuardrailsForTargetSummary/properties/id, /paths/~1v1~1guardrail-bindings~1targets/get/parameters/5/schema, /paths/~1v1~1guardrails~1{guardrail_id}/get/parameters/1/schema
+// - id_types: LandingZoneId at /components/schemas/AccountFactoryCreateRequest/properties/landing_zone_id, /components/schemas/BaselineAssignmentAddRequest/properties/landing_zone_id, /components/schemas/BaselineAssignmentUpdateRequest/properties/landing_zone_id, /components/schemas/GuardrailDisableRequest/properties/landing_zone_id, /components/schemas/GuardrailEnableRequest/properties/landing_zone_id, /components/schemas/LandingZone/properties/id, /components/schemas/LandingZoneCreateResponse/properties/landing_zone_id, /paths/~1v1~1baseline-assignments/get/parameters/1/schema, /paths/~1v1~1guardrail-bindings~1guardrails/get/parameters/1/schema, /paths/~1v1~1guardrail-bindings~1targets/get/parameters/1/schema, /paths/~1v1~1guardrails/get/parameters/1/schema, /paths/~1v1~1guardrails~1{guardrail_id}/get/parameters/2/schema, /paths/~1v1~1landing-zones~1{landing_zone_id}/delete/parameters/1/schema, /paths/~1v1~1landing-zones~1{landing_zone_id}/get/parameters/1/schema
+// - id_types: UnitId at /components/schemas/AccountFactoryCreateRequest/properties/parent_unit_id, /components/schemas/AccountsForGuardrail/properties/id, /components/schemas/AccountsForGuardrail/properties/parent_unit_id, /components/schemas/BaselineAssignment/properties/id, /components/schemas/BaselineAssignmentAddRequest/properties/parent_unit_id, /components/schemas/BaselineAssignmentAddResponse/properties/resource_id, /components/schemas/GuardrailAssignmentDetail/properties/unit_id, /components/schemas/GuardrailAssignmentFailCaused/properties/unit_id, /components/schemas/GuardrailBindingOu/properties/id, /components/schemas/GuardrailDisableRequest/properties/unit_ids/items, /components/schemas/GuardrailEnableRequest/properties/unit_ids/items, /components/schemas/GuardrailLinkInfo/properties/target_id, /components/schemas/OrganizationUnitsForGuardrail/properties/id, /components/schemas/OrganizationUnitsForGuardrail/properties/parent_unit_id, /paths/~1v1~1baseline-assignments/get/parameters/3/schema, /paths/~1v1~1baseline-assignments~1{assignment_id}/post/parameters/1/schema, /paths/~1v1~1baseline-assignments~1{assignment_id}/put/parameters/1/schema, /paths/~1v1~1guardrail-bindings~1guardrails/get/parameters/5/schema, /paths/~1v1~1guardrails/get/parameters/6/schema
 // - email_format_pattern: 2 `format: email` field(s) validated with ^[^\s@]+@[^\s@]+\.[^\s@]+$
 // - any_of_as_untagged_enum: Guardrail.binding_ous
 // - any_of_as_untagged_enum: GuardrailSummary.binding_ous
 // - any_of_as_untagged_enum: ListTargetsForGuardrailResponse.targets
-// - open_response_enums: ApiVersion.status
+// - named_types: AdditionalOuName (LandingZoneCreateRequest)
+// - named_types: AgreeYn (BaselineAssignmentAddRequest, BaselineAssignmentUpdateRequest, LandingZoneCreateRequest)
+// - named_types: AuditAccountName (LandingZoneCreateRequest)
+// - named_types: AuditLoginId (LandingZoneCreateRequest)
+// - named_types: BasicOuName (LandingZoneCreateRequest)
+// - named_types: LogArchiveAccountName (LandingZoneCreateRequest)
+// - named_types: LogArchiveLoginId (LandingZoneCreateRequest)
+// - named_types: BaselineAssignmentAddRequestResourceType (BaselineAssignmentAddRequest)
+// - named_types: ListBaselineAssignmentsResourceType (ListBaselineAssignments)
+// - named_types: SsoType (LandingZoneCreateRequest)
+// - named_types: ApiVersionStatus (ApiVersion)
+// - named_types: ListBaselineAssignmentsStatus (ListBaselineAssignments)
+// - named_types: TargetType (ListTargetsForGuardrail)
+// - named_types: ApiVersionStatus is open: uses point at OpenApiVersionStatus (cloud_apis_runtime::Open<ApiVersionStatus>)
 
 #![allow(clippy::all, clippy::pedantic, missing_docs, unused_imports, dead_code)]
 
@@ -120,7 +136,7 @@ pub mod operations {
         }
         pub fn assignment_id<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a str>>,
+            T: Into<Option<&'a types::UnitId>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("assignment_id", value.to_string()))
@@ -130,7 +146,7 @@ pub mod operations {
         }
         pub fn landing_zone_id<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a str>>,
+            T: Into<Option<&'a types::LandingZoneId>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("landing_zone_id", value.to_string()))
@@ -210,7 +226,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn assignment_id(self, value: &str) -> Self {
+        pub fn assignment_id(self, value: &types::UnitId) -> Self {
             let re =
                 regex::Regex::new(&format!("^/v1/baseline-assignments/{}$", value.to_string()))
                     .unwrap();
@@ -271,7 +287,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn assignment_id(self, value: &str) -> Self {
+        pub fn assignment_id(self, value: &types::UnitId) -> Self {
             let re =
                 regex::Regex::new(&format!("^/v1/baseline-assignments/{}$", value.to_string()))
                     .unwrap();
@@ -447,7 +463,7 @@ pub mod operations {
         }
         pub fn landing_zone_id<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a str>>,
+            T: Into<Option<&'a types::LandingZoneId>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("landing_zone_id", value.to_string()))
@@ -495,7 +511,7 @@ pub mod operations {
                 Self(self.0.query_param_missing("sort"))
             }
         }
-        pub fn target_id(self, value: &str) -> Self {
+        pub fn target_id(self, value: &types::UnitId) -> Self {
             Self(self.0.query_param("target_id", value.to_string()))
         }
         pub fn accept_language<T>(self, value: T) -> Self
@@ -550,12 +566,12 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn guardrail_id(self, value: &str) -> Self {
+        pub fn guardrail_id(self, value: &types::GuardrailId) -> Self {
             Self(self.0.query_param("guardrail_id", value.to_string()))
         }
         pub fn landing_zone_id<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a str>>,
+            T: Into<Option<&'a types::LandingZoneId>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("landing_zone_id", value.to_string()))
@@ -603,7 +619,7 @@ pub mod operations {
                 Self(self.0.query_param_missing("sort"))
             }
         }
-        pub fn target_type(self, value: types::ListTargetsForGuardrailTargetType) -> Self {
+        pub fn target_type(self, value: types::TargetType) -> Self {
             Self(self.0.query_param("target_type", value.to_string()))
         }
         pub fn accept_language<T>(self, value: T) -> Self
@@ -660,7 +676,7 @@ pub mod operations {
         }
         pub fn exclude_unit_id<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a str>>,
+            T: Into<Option<&'a types::UnitId>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("exclude_unit_id", value.to_string()))
@@ -680,7 +696,7 @@ pub mod operations {
         }
         pub fn landing_zone_id<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a str>>,
+            T: Into<Option<&'a types::LandingZoneId>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("landing_zone_id", value.to_string()))
@@ -800,13 +816,13 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn guardrail_id(self, value: &str) -> Self {
+        pub fn guardrail_id(self, value: &types::GuardrailId) -> Self {
             let re = regex::Regex::new(&format!("^/v1/guardrails/{}$", value.to_string())).unwrap();
             Self(self.0.path_matches(re))
         }
         pub fn landing_zone_id<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a str>>,
+            T: Into<Option<&'a types::LandingZoneId>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("landing_zone_id", value.to_string()))
@@ -921,7 +937,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn landing_zone_id(self, value: &str) -> Self {
+        pub fn landing_zone_id(self, value: &types::LandingZoneId) -> Self {
             let re =
                 regex::Regex::new(&format!("^/v1/landing-zones/{}$", value.to_string())).unwrap();
             Self(self.0.path_matches(re))
@@ -978,7 +994,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn landing_zone_id(self, value: &str) -> Self {
+        pub fn landing_zone_id(self, value: &types::LandingZoneId) -> Self {
             let re =
                 regex::Regex::new(&format!("^/v1/landing-zones/{}$", value.to_string())).unwrap();
             Self(self.0.path_matches(re))

@@ -4,14 +4,37 @@
 // Spec transforms applied in memory before generation (see xtask/src/transforms/):
 // - pin_single_value_headers: Scp-Api-Version: "cloudcontrol 1.1" removed from all 15 operations, sent by the runtime
 // - shared_parameter_types: parameter AcceptLanguage: enum schema shared as types::AcceptLanguage
+// - short_type_names: BaselineAssignmentV1Dot1 -> BaselineAssignment
+// - short_type_names: BaselineAssignmentListResponseV1Dot1 -> BaselineAssignmentListResponse
+// - short_type_names: LandingZoneV1Dot1 -> LandingZone
+// - short_type_names: LandingZoneCreateRequestV1Dot1 -> LandingZoneCreateRequest
+// - short_type_names: LandingZoneShowResponseV1Dot1 -> LandingZoneShowResponse
+// - id_types: GuardrailId at /components/schemas/Guardrail/properties/id, /components/schemas/GuardrailAssignmentDetail/properties/guardrail_id, /components/schemas/GuardrailAssignmentFailCaused/properties/guardrail_id, /components/schemas/GuardrailDisableRequest/properties/guardrail_ids/items, /components/schemas/GuardrailEnableRequest/properties/guardrail_ids/items, /components/schemas/GuardrailSummary/properties/id, /components/schemas/GuardrailsForTargetSummary/properties/id, /paths/~1v1~1guardrail-bindings~1targets/get/parameters/5/schema, /paths/~1v1~1guardrails~1{guardrail_id}/get/parameters/1/schema
+// - id_types: LandingZoneId at /components/schemas/AccountFactoryCreateRequest/properties/landing_zone_id, /components/schemas/BaselineAssignmentAddRequest/properties/landing_zone_id, /components/schemas/BaselineAssignmentRemoveRequest/properties/landing_zone_id, /components/schemas/BaselineAssignmentUpdateRequest/properties/landing_zone_id, /components/schemas/GuardrailDisableRequest/properties/landing_zone_id, /components/schemas/GuardrailEnableRequest/properties/landing_zone_id, /components/schemas/LandingZone/properties/id, /components/schemas/LandingZoneCreateResponse/properties/landing_zone_id, /paths/~1v1~1baseline-assignments/get/parameters/1/schema, /paths/~1v1~1guardrail-bindings~1guardrails/get/parameters/1/schema, /paths/~1v1~1guardrail-bindings~1targets/get/parameters/1/schema, /paths/~1v1~1guardrails/get/parameters/1/schema, /paths/~1v1~1guardrails~1{guardrail_id}/get/parameters/2/schema, /paths/~1v1~1landing-zones~1{landing_zone_id}/delete/parameters/1/schema, /paths/~1v1~1landing-zones~1{landing_zone_id}/get/parameters/1/schema, /paths/~1v1~1landing-zones~1{landing_zone_id}/put/parameters/1/schema
+// - id_types: UnitId at /components/schemas/AccountFactoryCreateRequest/properties/parent_unit_id, /components/schemas/AccountsForGuardrail/properties/id, /components/schemas/AccountsForGuardrail/properties/parent_unit_id, /components/schemas/BaselineAssignment/properties/id, /components/schemas/BaselineAssignmentAddRequest/properties/parent_unit_id, /components/schemas/BaselineAssignmentAddResponse/properties/resource_id, /components/schemas/BaselineAssignmentRemoveResponse/properties/resource_id, /components/schemas/GuardrailAssignmentDetail/properties/unit_id, /components/schemas/GuardrailAssignmentFailCaused/properties/unit_id, /components/schemas/GuardrailBindingOu/properties/id, /components/schemas/GuardrailDisableRequest/properties/unit_ids/items, /components/schemas/GuardrailEnableRequest/properties/unit_ids/items, /components/schemas/GuardrailLinkInfo/properties/target_id, /components/schemas/OrganizationUnitsForGuardrail/properties/id, /components/schemas/OrganizationUnitsForGuardrail/properties/parent_unit_id, /paths/~1v1~1baseline-assignments/get/parameters/3/schema, /paths/~1v1~1baseline-assignments~1{assignment_id}/delete/parameters/1/schema, /paths/~1v1~1baseline-assignments~1{assignment_id}/post/parameters/1/schema, /paths/~1v1~1baseline-assignments~1{assignment_id}/put/parameters/1/schema, /paths/~1v1~1guardrail-bindings~1guardrails/get/parameters/5/schema, /paths/~1v1~1guardrails/get/parameters/6/schema
 // - email_format_pattern: 2 `format: email` field(s) validated with ^[^\s@]+@[^\s@]+\.[^\s@]+$
 // - any_of_as_untagged_enum: Guardrail.binding_ous
 // - any_of_as_untagged_enum: GuardrailSummary.binding_ous
 // - any_of_as_untagged_enum: ListTargetsForGuardrailResponse.targets
-// - open_response_enums: ApiVersion.status
-// - open_response_enums: LandingZoneV1Dot1.detective_guardrail_status
+// - named_types: AdditionalOuName (LandingZoneCreateRequest)
+// - named_types: AgreeYn (BaselineAssignmentAddRequest, BaselineAssignmentUpdateRequest, LandingZoneCreateRequest)
+// - named_types: AuditAccountName (LandingZoneCreateRequest)
+// - named_types: AuditLoginId (LandingZoneCreateRequest)
+// - named_types: BasicOuName (LandingZoneCreateRequest)
+// - named_types: DetectiveGuardrailStatus (LandingZone, LandingZoneCreateRequest)
+// - named_types: LogArchiveAccountName (LandingZoneCreateRequest)
+// - named_types: LogArchiveLoginId (LandingZoneCreateRequest)
+// - named_types: BaselineAssignmentAddRequestResourceType (BaselineAssignmentAddRequest, BaselineAssignmentRemoveRequest)
+// - named_types: ListBaselineAssignmentsResourceType (ListBaselineAssignments)
+// - named_types: SsoType (LandingZoneCreateRequest)
+// - named_types: ApiVersionStatus (ApiVersion)
+// - named_types: ListBaselineAssignmentsStatus (ListBaselineAssignments)
+// - named_types: TargetType (ListTargetsForGuardrail)
+// - named_types: DetectiveGuardrailStatus is open: uses point at OpenDetectiveGuardrailStatus (cloud_apis_runtime::Open<DetectiveGuardrailStatus>)
+// - named_types: ApiVersionStatus is open: uses point at OpenApiVersionStatus (cloud_apis_runtime::Open<ApiVersionStatus>)
 // - checked_path_params: path parameters assignment_id, guardrail_id, landing_zone_id refuse `.`/`..` and are fully percent-encoded
 // - no_redirect_client: Client::new builds a reqwest client that never follows redirects
+// - optional_json_schema: 53 types derive schemars::JsonSchema only with the `schemars` feature
 // - recorded_calls: 16 operations return cloud_apis_runtime::Error through record_call
 
 #![allow(clippy::all, clippy::pedantic, missing_docs, unused_imports, dead_code)]
@@ -35,8 +58,8 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars :: JsonSchema,
     )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum AcceptLanguage {
         #[serde(rename = "ko-KR")]
         KoKr,
@@ -76,24 +99,16 @@ pub mod types {
         }
     }
     #[doc = "Request body for creating an account with the account factory."]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars :: JsonSchema,
-    )]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct AccountFactoryCreateRequest {
         #[doc = "Account email"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email: ::std::option::Option<::std::string::String>,
-        #[doc = "Landing zone ID"]
-        pub landing_zone_id: ::std::string::String,
+        pub landing_zone_id: LandingZoneId,
         #[doc = "Account name"]
         pub name: ::std::string::String,
-        #[doc = "Parent organizational unit ID"]
-        pub parent_unit_id: ::std::string::String,
+        pub parent_unit_id: UnitId,
         #[doc = "Email of the ID Center user"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sso_user_email: ::std::option::Option<::std::string::String>,
@@ -110,14 +125,8 @@ pub mod types {
         }
     }
     #[doc = "Result of an account factory account creation."]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars :: JsonSchema,
-    )]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct AccountFactoryCreateResponse {
         #[doc = "Organization account ID"]
         pub account_id: ::std::string::String,
@@ -130,25 +139,17 @@ pub mod types {
         }
     }
     #[doc = "An account linked to a guardrail."]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars :: JsonSchema,
-    )]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct AccountsForGuardrail {
         #[doc = "Account email"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email: ::std::option::Option<::std::string::String>,
-        #[doc = "Organization account ID"]
-        pub id: ::std::string::String,
+        pub id: UnitId,
         #[doc = "Account name"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
-        #[doc = "ID of the ROOT or the parent organizational unit"]
-        pub parent_unit_id: ::std::string::String,
+        pub parent_unit_id: UnitId,
         #[doc = "Name of the ROOT or the parent organizational unit"]
         pub parent_unit_name: ::std::string::String,
     }
@@ -157,129 +158,41 @@ pub mod types {
             Default::default()
         }
     }
-    #[doc = "One API version of the service and where it stands in its lifecycle."]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars :: JsonSchema,
-    )]
-    pub struct ApiVersion {
-        #[doc = "The version, `v` and its number, e.g. `v1.1`."]
-        pub id: ::std::string::String,
-        #[doc = "Links to the version's documentation."]
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub links: ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-        #[doc = "For a DEPRECATED version, the date (YYYY-MM-DD) after which it may no longer be served."]
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub not_before: ::std::option::Option<::std::string::String>,
-        #[doc = "Lifecycle status. A request without `Scp-Api-Version` is served by the CURRENT version; a DEPRECATED one stops being served after `not_before`."]
-        pub status: ApiVersionStatus,
-    }
-    impl ApiVersion {
-        pub fn builder() -> builder::ApiVersion {
-            Default::default()
+    #[doc = "Name of the additional organizational unit"]
+    #[derive(:: serde :: Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[serde(transparent)]
+    pub struct AdditionalOuName(::std::string::String);
+    impl ::std::ops::Deref for AdditionalOuName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
         }
     }
-    #[doc = "The API versions the service serves."]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars :: JsonSchema,
-    )]
-    pub struct ApiVersionList {
-        pub versions: ::std::vec::Vec<ApiVersion>,
-    }
-    impl ApiVersionList {
-        pub fn builder() -> builder::ApiVersionList {
-            Default::default()
+    impl ::std::convert::From<AdditionalOuName> for ::std::string::String {
+        fn from(value: AdditionalOuName) -> Self {
+            value.0
         }
     }
-    #[doc = "Lifecycle status. A request without `Scp-Api-Version` is served by the CURRENT version; a DEPRECATED one stops being served after `not_before`."]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars :: JsonSchema,
-    )]
-    #[serde(untagged)]
-    pub enum ApiVersionStatus {
-        ApiVersionStatusKnown(ApiVersionStatusKnown),
-        Unknown(::std::string::String),
-    }
-    impl ::std::fmt::Display for ApiVersionStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::ApiVersionStatusKnown(x) => x.fmt(f),
-                Self::Unknown(x) => x.fmt(f),
-            }
-        }
-    }
-    impl ::std::convert::From<ApiVersionStatusKnown> for ApiVersionStatus {
-        fn from(value: ApiVersionStatusKnown) -> Self {
-            Self::ApiVersionStatusKnown(value)
-        }
-    }
-    #[doc = "`ApiVersionStatusKnown`"]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars :: JsonSchema,
-    )]
-    pub enum ApiVersionStatusKnown {
-        #[serde(rename = "CURRENT")]
-        Current,
-        #[serde(rename = "SUPPORTED")]
-        Supported,
-        #[serde(rename = "PLANNED")]
-        Planned,
-        #[serde(rename = "DEPRECATED")]
-        Deprecated,
-    }
-    impl ::std::fmt::Display for ApiVersionStatusKnown {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Current => f.write_str("CURRENT"),
-                Self::Supported => f.write_str("SUPPORTED"),
-                Self::Planned => f.write_str("PLANNED"),
-                Self::Deprecated => f.write_str("DEPRECATED"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ApiVersionStatusKnown {
+    impl ::std::str::FromStr for AdditionalOuName {
         type Err = self::error::ConversionError;
         fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "CURRENT" => Ok(Self::Current),
-                "SUPPORTED" => Ok(Self::Supported),
-                "PLANNED" => Ok(Self::Planned),
-                "DEPRECATED" => Ok(Self::Deprecated),
-                _ => Err("invalid value".into()),
+            if value.chars().count() > 128usize {
+                return Err("longer than 128 characters".into());
             }
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
         }
     }
-    impl ::std::convert::TryFrom<&str> for ApiVersionStatusKnown {
+    impl ::std::convert::TryFrom<&str> for AdditionalOuName {
         type Error = self::error::ConversionError;
         fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
-    impl ::std::convert::TryFrom<::std::string::String> for ApiVersionStatusKnown {
+    impl ::std::convert::TryFrom<::std::string::String> for AdditionalOuName {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -287,36 +200,16 @@ pub mod types {
             value.parse()
         }
     }
-    #[doc = "Request body for enabling a baseline."]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars :: JsonSchema,
-    )]
-    pub struct BaselineAssignmentAddRequest {
-        #[doc = "Whether the terms are agreed to (Y/N)"]
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub agree_yn: ::std::option::Option<BaselineAssignmentAddRequestAgreeYn>,
-        #[doc = "Landing zone ID"]
-        pub landing_zone_id: ::std::string::String,
-        #[doc = "ID of the ROOT or the parent organizational unit"]
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub parent_unit_id: ::std::option::Option<::std::string::String>,
-        #[doc = "Resource type: organizational unit (OU) or account (ACCOUNT)"]
-        pub resource_type: BaselineAssignmentAddRequestResourceType,
-        #[doc = "ID Center user name"]
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub sso_user_name: ::std::option::Option<::std::string::String>,
-        #[doc = "Real name of the ID Center user"]
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub sso_user_real_name: ::std::option::Option<::std::string::String>,
-    }
-    impl BaselineAssignmentAddRequest {
-        pub fn builder() -> builder::BaselineAssignmentAddRequest {
-            Default::default()
+    impl<'de> ::serde::Deserialize<'de> for AdditionalOuName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
         }
     }
     #[doc = "Whether the terms are agreed to (Y/N)"]
@@ -331,13 +224,13 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars :: JsonSchema,
     )]
-    pub enum BaselineAssignmentAddRequestAgreeYn {
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub enum AgreeYn {
         Y,
         N,
     }
-    impl ::std::fmt::Display for BaselineAssignmentAddRequestAgreeYn {
+    impl ::std::fmt::Display for AgreeYn {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::Y => f.write_str("Y"),
@@ -345,7 +238,7 @@ pub mod types {
             }
         }
     }
-    impl ::std::str::FromStr for BaselineAssignmentAddRequestAgreeYn {
+    impl ::std::str::FromStr for AgreeYn {
         type Err = self::error::ConversionError;
         fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
@@ -355,18 +248,291 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for BaselineAssignmentAddRequestAgreeYn {
+    impl ::std::convert::TryFrom<&str> for AgreeYn {
         type Error = self::error::ConversionError;
         fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
-    impl ::std::convert::TryFrom<::std::string::String> for BaselineAssignmentAddRequestAgreeYn {
+    impl ::std::convert::TryFrom<::std::string::String> for AgreeYn {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
+        }
+    }
+    #[doc = "One API version of the service and where it stands in its lifecycle."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct ApiVersion {
+        #[doc = "The version, `v` and its number, e.g. `v1.1`."]
+        pub id: ::std::string::String,
+        #[doc = "Links to the version's documentation."]
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub links: ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+        #[doc = "For a DEPRECATED version, the date (YYYY-MM-DD) after which it may no longer be served."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub not_before: ::std::option::Option<::std::string::String>,
+        pub status: ::cloud_apis_runtime::Open<crate::v1_1::types::ApiVersionStatus>,
+    }
+    impl ApiVersion {
+        pub fn builder() -> builder::ApiVersion {
+            Default::default()
+        }
+    }
+    #[doc = "The API versions the service serves."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct ApiVersionList {
+        pub versions: ::std::vec::Vec<ApiVersion>,
+    }
+    impl ApiVersionList {
+        pub fn builder() -> builder::ApiVersionList {
+            Default::default()
+        }
+    }
+    #[doc = "Lifecycle status. A request without `Scp-Api-Version` is served by the CURRENT version; a DEPRECATED one stops being served after `not_before`."]
+    #[derive(
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+    )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub enum ApiVersionStatus {
+        #[serde(rename = "CURRENT")]
+        Current,
+        #[serde(rename = "SUPPORTED")]
+        Supported,
+        #[serde(rename = "PLANNED")]
+        Planned,
+        #[serde(rename = "DEPRECATED")]
+        Deprecated,
+    }
+    impl ::std::fmt::Display for ApiVersionStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Current => f.write_str("CURRENT"),
+                Self::Supported => f.write_str("SUPPORTED"),
+                Self::Planned => f.write_str("PLANNED"),
+                Self::Deprecated => f.write_str("DEPRECATED"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ApiVersionStatus {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "CURRENT" => Ok(Self::Current),
+                "SUPPORTED" => Ok(Self::Supported),
+                "PLANNED" => Ok(Self::Planned),
+                "DEPRECATED" => Ok(Self::Deprecated),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ApiVersionStatus {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ApiVersionStatus {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    #[doc = "Name of the audit account"]
+    #[derive(:: serde :: Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[serde(transparent)]
+    pub struct AuditAccountName(::std::string::String);
+    impl ::std::ops::Deref for AuditAccountName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<AuditAccountName> for ::std::string::String {
+        fn from(value: AuditAccountName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for AuditAccountName {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 30usize {
+                return Err("longer than 30 characters".into());
+            }
+            if value.chars().count() < 3usize {
+                return Err("shorter than 3 characters".into());
+            }
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> =
+                ::std::sync::LazyLock::new(|| {
+                    ::regress::Regex::new("^[a-zA-Z0-9ㄱ-ㅎㅏ-ㅣ가-힣 \\+=_\\-@\\[\\]\\(\\)\\.,]*$")
+                        .unwrap()
+                });
+            if PATTERN.find(value).is_none() {
+                return Err ("doesn't match pattern \"^[a-zA-Z0-9ㄱ-ㅎㅏ-ㅣ가-힣 \\+=_\\-@\\[\\]\\(\\)\\.,]*$\"" . into ()) ;
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for AuditAccountName {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for AuditAccountName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for AuditAccountName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    #[doc = "Login ID (email) of the audit account"]
+    #[derive(:: serde :: Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[serde(transparent)]
+    pub struct AuditLoginId(::std::string::String);
+    impl ::std::ops::Deref for AuditLoginId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<AuditLoginId> for ::std::string::String {
+        fn from(value: AuditLoginId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for AuditLoginId {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 60usize {
+                return Err("longer than 60 characters".into());
+            }
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> =
+                ::std::sync::LazyLock::new(|| {
+                    ::regress::Regex::new("^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$").unwrap()
+                });
+            if PATTERN.find(value).is_none() {
+                return Err("doesn't match pattern \"^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$\"".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for AuditLoginId {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for AuditLoginId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for AuditLoginId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    #[doc = "A baseline assignment (activation) on the root, an organizational unit or an account (API version 1.1, with the detective guardrail fields)."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct BaselineAssignment {
+        #[doc = "Number of registered accounts"]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub account_assigned_count: ::std::option::Option<i64>,
+        #[doc = "Total number of accounts"]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub account_count: ::std::option::Option<i64>,
+        #[doc = "Detective guardrail status"]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub detective_guardrail_status: ::std::option::Option<::std::string::String>,
+        #[doc = "Detective guardrail type"]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub detective_guardrail_type: ::std::option::Option<::std::string::String>,
+        pub id: UnitId,
+        #[doc = "Number of registered organizational units"]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub ou_assigned_count: ::std::option::Option<i64>,
+        #[doc = "Total number of organizational units"]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub ou_count: ::std::option::Option<i64>,
+        #[doc = "Number of activated preventive guardrails"]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub preventive_guardrail_activated_count: ::std::option::Option<i64>,
+        #[doc = "ID Center user name"]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub sso_user_name: ::std::option::Option<::std::string::String>,
+        #[doc = "Status"]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<::std::string::String>,
+        #[doc = "Resource type: organizational unit (OU) or account (ACCOUNT)"]
+        #[serde(rename = "type")]
+        pub type_: ::std::string::String,
+    }
+    impl BaselineAssignment {
+        pub fn builder() -> builder::BaselineAssignment {
+            Default::default()
+        }
+    }
+    #[doc = "Request body for enabling a baseline."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct BaselineAssignmentAddRequest {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub agree_yn: ::std::option::Option<AgreeYn>,
+        pub landing_zone_id: LandingZoneId,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub parent_unit_id: ::std::option::Option<UnitId>,
+        pub resource_type: BaselineAssignmentAddRequestResourceType,
+        #[doc = "ID Center user name"]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub sso_user_name: ::std::option::Option<::std::string::String>,
+        #[doc = "Real name of the ID Center user"]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub sso_user_real_name: ::std::option::Option<::std::string::String>,
+    }
+    impl BaselineAssignmentAddRequest {
+        pub fn builder() -> builder::BaselineAssignmentAddRequest {
+            Default::default()
         }
     }
     #[doc = "Resource type: organizational unit (OU) or account (ACCOUNT)"]
@@ -381,8 +547,8 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars :: JsonSchema,
     )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum BaselineAssignmentAddRequestResourceType {
         #[serde(rename = "ACCOUNT")]
         Account,
@@ -422,19 +588,12 @@ pub mod types {
         }
     }
     #[doc = "Result of enabling or re-enabling a baseline."]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars :: JsonSchema,
-    )]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct BaselineAssignmentAddResponse {
         #[doc = "ID of the asynchronous job (the reference labels it \"ID\")"]
         pub job_id: ::std::string::String,
-        #[doc = "Root, organizational unit or account ID"]
-        pub resource_id: ::std::string::String,
+        pub resource_id: UnitId,
         #[doc = "Resource type: organizational unit (OU) or account (ACCOUNT)"]
         pub resource_type: ::std::string::String,
     }
@@ -444,111 +603,36 @@ pub mod types {
         }
     }
     #[doc = "List of baseline assignments (API version 1.1)."]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars :: JsonSchema,
-    )]
-    pub struct BaselineAssignmentListResponseV1Dot1 {
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct BaselineAssignmentListResponse {
         #[doc = "Baseline assignments"]
-        pub baseline_assignments: ::std::vec::Vec<BaselineAssignmentV1Dot1>,
+        pub baseline_assignments: ::std::vec::Vec<BaselineAssignment>,
     }
-    impl BaselineAssignmentListResponseV1Dot1 {
-        pub fn builder() -> builder::BaselineAssignmentListResponseV1Dot1 {
+    impl BaselineAssignmentListResponse {
+        pub fn builder() -> builder::BaselineAssignmentListResponse {
             Default::default()
         }
     }
     #[doc = "Request body for deregistering (removing) a baseline assignment."]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars :: JsonSchema,
-    )]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct BaselineAssignmentRemoveRequest {
-        #[doc = "Landing zone ID"]
-        pub landing_zone_id: ::std::string::String,
-        #[doc = "Resource type: organizational unit (OU) or account (ACCOUNT)"]
-        pub resource_type: BaselineAssignmentRemoveRequestResourceType,
+        pub landing_zone_id: LandingZoneId,
+        pub resource_type: BaselineAssignmentAddRequestResourceType,
     }
     impl BaselineAssignmentRemoveRequest {
         pub fn builder() -> builder::BaselineAssignmentRemoveRequest {
             Default::default()
         }
     }
-    #[doc = "Resource type: organizational unit (OU) or account (ACCOUNT)"]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars :: JsonSchema,
-    )]
-    pub enum BaselineAssignmentRemoveRequestResourceType {
-        #[serde(rename = "ACCOUNT")]
-        Account,
-        #[serde(rename = "OU")]
-        Ou,
-    }
-    impl ::std::fmt::Display for BaselineAssignmentRemoveRequestResourceType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Account => f.write_str("ACCOUNT"),
-                Self::Ou => f.write_str("OU"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for BaselineAssignmentRemoveRequestResourceType {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "ACCOUNT" => Ok(Self::Account),
-                "OU" => Ok(Self::Ou),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for BaselineAssignmentRemoveRequestResourceType {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-        for BaselineAssignmentRemoveRequestResourceType
-    {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     #[doc = "Result of deregistering (removing) a baseline assignment."]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars :: JsonSchema,
-    )]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct BaselineAssignmentRemoveResponse {
         #[doc = "ID of the asynchronous job (the reference labels it \"ID\")"]
         pub job_id: ::std::string::String,
-        #[doc = "Root, organizational unit or account ID"]
-        pub resource_id: ::std::string::String,
+        pub resource_id: UnitId,
         #[doc = "Resource type: organizational unit (OU) or account (ACCOUNT)"]
         pub resource_type: ::std::string::String,
     }
@@ -558,27 +642,73 @@ pub mod types {
         }
     }
     #[doc = "Request body for re-enabling a baseline."]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars :: JsonSchema,
-    )]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct BaselineAssignmentUpdateRequest {
-        #[doc = "Whether the terms are agreed to (Y/N)"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub agree_yn: ::std::option::Option<BaselineAssignmentUpdateRequestAgreeYn>,
-        #[doc = "Landing zone ID"]
-        pub landing_zone_id: ::std::string::String,
+        pub agree_yn: ::std::option::Option<AgreeYn>,
+        pub landing_zone_id: LandingZoneId,
     }
     impl BaselineAssignmentUpdateRequest {
         pub fn builder() -> builder::BaselineAssignmentUpdateRequest {
             Default::default()
         }
     }
-    #[doc = "Whether the terms are agreed to (Y/N)"]
+    #[doc = "Name of the basic organizational unit"]
+    #[derive(:: serde :: Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[serde(transparent)]
+    pub struct BasicOuName(::std::string::String);
+    impl ::std::ops::Deref for BasicOuName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<BasicOuName> for ::std::string::String {
+        fn from(value: BasicOuName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for BasicOuName {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 128usize {
+                return Err("longer than 128 characters".into());
+            }
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for BasicOuName {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for BasicOuName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for BasicOuName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    #[doc = "Detective guardrail status"]
     #[derive(
         :: serde :: Deserialize,
         :: serde :: Serialize,
@@ -590,37 +720,47 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars :: JsonSchema,
     )]
-    pub enum BaselineAssignmentUpdateRequestAgreeYn {
-        Y,
-        N,
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub enum DetectiveGuardrailStatus {
+        #[serde(rename = "ENABLED")]
+        Enabled,
+        #[serde(rename = "DISABLED")]
+        Disabled,
+        #[serde(rename = "ENABLING")]
+        Enabling,
+        #[serde(rename = "DISABLING")]
+        Disabling,
     }
-    impl ::std::fmt::Display for BaselineAssignmentUpdateRequestAgreeYn {
+    impl ::std::fmt::Display for DetectiveGuardrailStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
-                Self::Y => f.write_str("Y"),
-                Self::N => f.write_str("N"),
+                Self::Enabled => f.write_str("ENABLED"),
+                Self::Disabled => f.write_str("DISABLED"),
+                Self::Enabling => f.write_str("ENABLING"),
+                Self::Disabling => f.write_str("DISABLING"),
             }
         }
     }
-    impl ::std::str::FromStr for BaselineAssignmentUpdateRequestAgreeYn {
+    impl ::std::str::FromStr for DetectiveGuardrailStatus {
         type Err = self::error::ConversionError;
         fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
-                "Y" => Ok(Self::Y),
-                "N" => Ok(Self::N),
+                "ENABLED" => Ok(Self::Enabled),
+                "DISABLED" => Ok(Self::Disabled),
+                "ENABLING" => Ok(Self::Enabling),
+                "DISABLING" => Ok(Self::Disabling),
                 _ => Err("invalid value".into()),
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for BaselineAssignmentUpdateRequestAgreeYn {
+    impl ::std::convert::TryFrom<&str> for DetectiveGuardrailStatus {
         type Error = self::error::ConversionError;
         fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
-    impl ::std::convert::TryFrom<::std::string::String> for BaselineAssignmentUpdateRequestAgreeYn {
+    impl ::std::convert::TryFrom<::std::string::String> for DetectiveGuardrailStatus {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -628,63 +768,9 @@ pub mod types {
             value.parse()
         }
     }
-    #[doc = "A baseline assignment (activation) on the root, an organizational unit or an account (API version 1.1, with the detective guardrail fields)."]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars :: JsonSchema,
-    )]
-    pub struct BaselineAssignmentV1Dot1 {
-        #[doc = "Number of registered accounts"]
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub account_assigned_count: ::std::option::Option<i64>,
-        #[doc = "Total number of accounts"]
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub account_count: ::std::option::Option<i64>,
-        #[doc = "Detective guardrail status"]
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub detective_guardrail_status: ::std::option::Option<::std::string::String>,
-        #[doc = "Detective guardrail type"]
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub detective_guardrail_type: ::std::option::Option<::std::string::String>,
-        #[doc = "Root, organizational unit or account ID"]
-        pub id: ::std::string::String,
-        #[doc = "Number of registered organizational units"]
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub ou_assigned_count: ::std::option::Option<i64>,
-        #[doc = "Total number of organizational units"]
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub ou_count: ::std::option::Option<i64>,
-        #[doc = "Number of activated preventive guardrails"]
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub preventive_guardrail_activated_count: ::std::option::Option<i64>,
-        #[doc = "ID Center user name"]
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub sso_user_name: ::std::option::Option<::std::string::String>,
-        #[doc = "Status"]
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status: ::std::option::Option<::std::string::String>,
-        #[doc = "Resource type: organizational unit (OU) or account (ACCOUNT)"]
-        #[serde(rename = "type")]
-        pub type_: ::std::string::String,
-    }
-    impl BaselineAssignmentV1Dot1 {
-        pub fn builder() -> builder::BaselineAssignmentV1Dot1 {
-            Default::default()
-        }
-    }
     #[doc = "Guardrail details."]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars :: JsonSchema,
-    )]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct Guardrail {
         #[doc = "Organizational units the guardrail is bound to"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -698,8 +784,7 @@ pub mod types {
         pub description: ::std::option::Option<::std::string::String>,
         #[doc = "Policy guidance"]
         pub guidance: ::std::string::String,
-        #[doc = "Guardrail ID"]
-        pub id: ::std::string::String,
+        pub id: GuardrailId,
         #[doc = "Last modification time"]
         pub modified_at: ::chrono::DateTime<::chrono::offset::Utc>,
         #[doc = "Last modifier (user ID)"]
@@ -724,19 +809,11 @@ pub mod types {
         }
     }
     #[doc = "A guardrail/target pair that was processed successfully."]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars :: JsonSchema,
-    )]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct GuardrailAssignmentDetail {
-        #[doc = "Guardrail ID"]
-        pub guardrail_id: ::std::string::String,
-        #[doc = "Target ID"]
-        pub unit_id: ::std::string::String,
+        pub guardrail_id: GuardrailId,
+        pub unit_id: UnitId,
     }
     impl GuardrailAssignmentDetail {
         pub fn builder() -> builder::GuardrailAssignmentDetail {
@@ -744,27 +821,19 @@ pub mod types {
         }
     }
     #[doc = "A guardrail/target pair that failed, with the cause."]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars :: JsonSchema,
-    )]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct GuardrailAssignmentFailCaused {
         #[doc = "Error code"]
         pub error_code: ::std::string::String,
         #[doc = "Cause of the failure"]
         pub failed_caused: ::std::string::String,
-        #[doc = "Guardrail ID"]
-        pub guardrail_id: ::std::string::String,
+        pub guardrail_id: GuardrailId,
         #[doc = "Additional response details for the failure"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub response:
             ::std::option::Option<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-        #[doc = "Target ID"]
-        pub unit_id: ::std::string::String,
+        pub unit_id: UnitId,
     }
     impl GuardrailAssignmentFailCaused {
         pub fn builder() -> builder::GuardrailAssignmentFailCaused {
@@ -772,14 +841,8 @@ pub mod types {
         }
     }
     #[doc = "Result of enabling or disabling guardrails."]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars :: JsonSchema,
-    )]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct GuardrailAssignmentResponse {
         #[doc = "Guardrail/target pairs that failed, with the cause"]
         pub failed_ids: ::std::vec::Vec<GuardrailAssignmentFailCaused>,
@@ -792,17 +855,10 @@ pub mod types {
         }
     }
     #[doc = "An organizational unit a guardrail is bound to."]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars :: JsonSchema,
-    )]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct GuardrailBindingOu {
-        #[doc = "Organizational unit ID"]
-        pub id: ::std::string::String,
+        pub id: UnitId,
         #[doc = "Organizational unit name"]
         pub name: ::std::string::String,
     }
@@ -812,14 +868,8 @@ pub mod types {
         }
     }
     #[doc = "`GuardrailBindingOus`"]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars :: JsonSchema,
-    )]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(untagged)]
     pub enum GuardrailBindingOus {
         Variant0(::std::vec::Vec<GuardrailBindingOu>),
@@ -842,22 +892,15 @@ pub mod types {
         }
     }
     #[doc = "Request body for disabling guardrails on targets."]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars :: JsonSchema,
-    )]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct GuardrailDisableRequest {
         #[doc = "IDs of the guardrails"]
-        pub guardrail_ids: ::std::vec::Vec<::std::string::String>,
-        #[doc = "Landing zone ID"]
+        pub guardrail_ids: ::std::vec::Vec<GuardrailId>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub landing_zone_id: ::std::option::Option<::std::string::String>,
+        pub landing_zone_id: ::std::option::Option<LandingZoneId>,
         #[doc = "Target unit IDs"]
-        pub unit_ids: ::std::vec::Vec<::std::string::String>,
+        pub unit_ids: ::std::vec::Vec<UnitId>,
     }
     impl GuardrailDisableRequest {
         pub fn builder() -> builder::GuardrailDisableRequest {
@@ -865,40 +908,68 @@ pub mod types {
         }
     }
     #[doc = "Request body for enabling guardrails on targets."]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars :: JsonSchema,
-    )]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct GuardrailEnableRequest {
         #[doc = "IDs of the guardrails"]
-        pub guardrail_ids: ::std::vec::Vec<::std::string::String>,
-        #[doc = "Landing zone ID"]
+        pub guardrail_ids: ::std::vec::Vec<GuardrailId>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub landing_zone_id: ::std::option::Option<::std::string::String>,
+        pub landing_zone_id: ::std::option::Option<LandingZoneId>,
         #[doc = "Target unit IDs"]
-        pub unit_ids: ::std::vec::Vec<::std::string::String>,
+        pub unit_ids: ::std::vec::Vec<UnitId>,
     }
     impl GuardrailEnableRequest {
         pub fn builder() -> builder::GuardrailEnableRequest {
             Default::default()
         }
     }
-    #[doc = "A target linked to a guardrail."]
+    #[doc = "Guardrail ID"]
     #[derive(
         :: serde :: Deserialize,
         :: serde :: Serialize,
         Clone,
         Debug,
+        Eq,
+        Hash,
+        Ord,
         PartialEq,
-        schemars :: JsonSchema,
+        PartialOrd,
     )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[serde(transparent)]
+    pub struct GuardrailId(pub ::std::string::String);
+    impl ::std::ops::Deref for GuardrailId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<GuardrailId> for ::std::string::String {
+        fn from(value: GuardrailId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for GuardrailId {
+        fn from(value: ::std::string::String) -> Self {
+            Self(value)
+        }
+    }
+    impl ::std::fmt::Display for GuardrailId {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            self.0.fmt(f)
+        }
+    }
+    impl ::std::str::FromStr for GuardrailId {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self(value.to_string()))
+        }
+    }
+    #[doc = "A target linked to a guardrail."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct GuardrailLinkInfo {
-        #[doc = "Target ID"]
-        pub target_id: ::std::string::String,
+        pub target_id: UnitId,
         #[doc = "Target name"]
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub target_name: ::std::option::Option<::std::string::String>,
@@ -909,14 +980,8 @@ pub mod types {
         }
     }
     #[doc = "A page of guardrails."]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars :: JsonSchema,
-    )]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct GuardrailPageResponse {
         #[doc = "Count"]
         pub count: i64,
@@ -936,14 +1001,8 @@ pub mod types {
         }
     }
     #[doc = "Guardrail detail response."]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars :: JsonSchema,
-    )]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct GuardrailShowResponse {
         pub guardrail: Guardrail,
     }
@@ -953,14 +1012,8 @@ pub mod types {
         }
     }
     #[doc = "Guardrail summary."]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars :: JsonSchema,
-    )]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct GuardrailSummary {
         #[doc = "Organizational units the guardrail is bound to"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -974,8 +1027,7 @@ pub mod types {
         pub description: ::std::option::Option<::std::string::String>,
         #[doc = "Policy guidance"]
         pub guidance: ::std::string::String,
-        #[doc = "Guardrail ID"]
-        pub id: ::std::string::String,
+        pub id: GuardrailId,
         #[doc = "Last modification time"]
         pub modified_at: ::chrono::DateTime<::chrono::offset::Utc>,
         #[doc = "Last modifier (user ID)"]
@@ -1000,14 +1052,8 @@ pub mod types {
         }
     }
     #[doc = "`GuardrailSummaryBindingOus`"]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars :: JsonSchema,
-    )]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(untagged)]
     pub enum GuardrailSummaryBindingOus {
         Variant0(::std::vec::Vec<GuardrailBindingOu>),
@@ -1030,14 +1076,8 @@ pub mod types {
         }
     }
     #[doc = "Summary of a guardrail linked to a target."]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars :: JsonSchema,
-    )]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct GuardrailsForTargetSummary {
         #[doc = "Creation time"]
         pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
@@ -1045,8 +1085,7 @@ pub mod types {
         pub created_by: ::std::string::String,
         #[doc = "Policy guidance"]
         pub guidance: ::std::string::String,
-        #[doc = "ID (of the guardrail)"]
-        pub id: ::std::string::String,
+        pub id: GuardrailId,
         #[doc = "Linked targets grouped by link type (e.g. `directed`, `inherited`)"]
         pub link_types:
             ::std::collections::HashMap<::std::string::String, ::std::vec::Vec<GuardrailLinkInfo>>,
@@ -1067,687 +1106,10 @@ pub mod types {
             Default::default()
         }
     }
-    #[doc = "Request body for creating a landing zone (API version 1.1)."]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars :: JsonSchema,
-    )]
-    pub struct LandingZoneCreateRequestV1Dot1 {
-        #[doc = "Name of the additional organizational unit"]
-        pub additional_ou_name: LandingZoneCreateRequestV1Dot1AdditionalOuName,
-        #[doc = "Whether the terms are agreed to (Y/N)"]
-        pub agree_yn: LandingZoneCreateRequestV1Dot1AgreeYn,
-        #[doc = "Name of the audit account"]
-        pub audit_account_name: LandingZoneCreateRequestV1Dot1AuditAccountName,
-        #[doc = "Login ID (email) of the audit account"]
-        pub audit_login_id: LandingZoneCreateRequestV1Dot1AuditLoginId,
-        #[doc = "Name of the basic organizational unit"]
-        pub basic_ou_name: LandingZoneCreateRequestV1Dot1BasicOuName,
-        #[doc = "Detective guardrail status"]
-        pub detective_guardrail_status: LandingZoneCreateRequestV1Dot1DetectiveGuardrailStatus,
-        #[doc = "Name of the log archive account"]
-        pub log_archive_account_name: LandingZoneCreateRequestV1Dot1LogArchiveAccountName,
-        #[doc = "Login ID (email) of the log archive account"]
-        pub log_archive_login_id: LandingZoneCreateRequestV1Dot1LogArchiveLoginId,
-        #[doc = "Account access configuration (how users sign in to the accounts)"]
-        pub sso_type: LandingZoneCreateRequestV1Dot1SsoType,
-    }
-    impl LandingZoneCreateRequestV1Dot1 {
-        pub fn builder() -> builder::LandingZoneCreateRequestV1Dot1 {
-            Default::default()
-        }
-    }
-    #[doc = "Name of the additional organizational unit"]
-    #[derive(
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars :: JsonSchema,
-    )]
-    #[serde(transparent)]
-    pub struct LandingZoneCreateRequestV1Dot1AdditionalOuName(::std::string::String);
-    impl ::std::ops::Deref for LandingZoneCreateRequestV1Dot1AdditionalOuName {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<LandingZoneCreateRequestV1Dot1AdditionalOuName>
-        for ::std::string::String
-    {
-        fn from(value: LandingZoneCreateRequestV1Dot1AdditionalOuName) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for LandingZoneCreateRequestV1Dot1AdditionalOuName {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 128usize {
-                return Err("longer than 128 characters".into());
-            }
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for LandingZoneCreateRequestV1Dot1AdditionalOuName {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-        for LandingZoneCreateRequestV1Dot1AdditionalOuName
-    {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for LandingZoneCreateRequestV1Dot1AdditionalOuName {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    #[doc = "Whether the terms are agreed to (Y/N)"]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars :: JsonSchema,
-    )]
-    pub enum LandingZoneCreateRequestV1Dot1AgreeYn {
-        Y,
-        N,
-    }
-    impl ::std::fmt::Display for LandingZoneCreateRequestV1Dot1AgreeYn {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Y => f.write_str("Y"),
-                Self::N => f.write_str("N"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for LandingZoneCreateRequestV1Dot1AgreeYn {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "Y" => Ok(Self::Y),
-                "N" => Ok(Self::N),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for LandingZoneCreateRequestV1Dot1AgreeYn {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for LandingZoneCreateRequestV1Dot1AgreeYn {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    #[doc = "Name of the audit account"]
-    #[derive(
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars :: JsonSchema,
-    )]
-    #[serde(transparent)]
-    pub struct LandingZoneCreateRequestV1Dot1AuditAccountName(::std::string::String);
-    impl ::std::ops::Deref for LandingZoneCreateRequestV1Dot1AuditAccountName {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<LandingZoneCreateRequestV1Dot1AuditAccountName>
-        for ::std::string::String
-    {
-        fn from(value: LandingZoneCreateRequestV1Dot1AuditAccountName) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for LandingZoneCreateRequestV1Dot1AuditAccountName {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 30usize {
-                return Err("longer than 30 characters".into());
-            }
-            if value.chars().count() < 3usize {
-                return Err("shorter than 3 characters".into());
-            }
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> =
-                ::std::sync::LazyLock::new(|| {
-                    ::regress::Regex::new("^[a-zA-Z0-9ㄱ-ㅎㅏ-ㅣ가-힣 \\+=_\\-@\\[\\]\\(\\)\\.,]*$")
-                        .unwrap()
-                });
-            if PATTERN.find(value).is_none() {
-                return Err ("doesn't match pattern \"^[a-zA-Z0-9ㄱ-ㅎㅏ-ㅣ가-힣 \\+=_\\-@\\[\\]\\(\\)\\.,]*$\"" . into ()) ;
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for LandingZoneCreateRequestV1Dot1AuditAccountName {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-        for LandingZoneCreateRequestV1Dot1AuditAccountName
-    {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for LandingZoneCreateRequestV1Dot1AuditAccountName {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    #[doc = "Login ID (email) of the audit account"]
-    #[derive(
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars :: JsonSchema,
-    )]
-    #[serde(transparent)]
-    pub struct LandingZoneCreateRequestV1Dot1AuditLoginId(::std::string::String);
-    impl ::std::ops::Deref for LandingZoneCreateRequestV1Dot1AuditLoginId {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<LandingZoneCreateRequestV1Dot1AuditLoginId> for ::std::string::String {
-        fn from(value: LandingZoneCreateRequestV1Dot1AuditLoginId) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for LandingZoneCreateRequestV1Dot1AuditLoginId {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 60usize {
-                return Err("longer than 60 characters".into());
-            }
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> =
-                ::std::sync::LazyLock::new(|| {
-                    ::regress::Regex::new("^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$").unwrap()
-                });
-            if PATTERN.find(value).is_none() {
-                return Err("doesn't match pattern \"^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$\"".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for LandingZoneCreateRequestV1Dot1AuditLoginId {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for LandingZoneCreateRequestV1Dot1AuditLoginId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for LandingZoneCreateRequestV1Dot1AuditLoginId {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    #[doc = "Name of the basic organizational unit"]
-    #[derive(
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars :: JsonSchema,
-    )]
-    #[serde(transparent)]
-    pub struct LandingZoneCreateRequestV1Dot1BasicOuName(::std::string::String);
-    impl ::std::ops::Deref for LandingZoneCreateRequestV1Dot1BasicOuName {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<LandingZoneCreateRequestV1Dot1BasicOuName> for ::std::string::String {
-        fn from(value: LandingZoneCreateRequestV1Dot1BasicOuName) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for LandingZoneCreateRequestV1Dot1BasicOuName {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 128usize {
-                return Err("longer than 128 characters".into());
-            }
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for LandingZoneCreateRequestV1Dot1BasicOuName {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for LandingZoneCreateRequestV1Dot1BasicOuName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for LandingZoneCreateRequestV1Dot1BasicOuName {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    #[doc = "Detective guardrail status"]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars :: JsonSchema,
-    )]
-    pub enum LandingZoneCreateRequestV1Dot1DetectiveGuardrailStatus {
-        #[serde(rename = "ENABLED")]
-        Enabled,
-        #[serde(rename = "DISABLED")]
-        Disabled,
-        #[serde(rename = "ENABLING")]
-        Enabling,
-        #[serde(rename = "DISABLING")]
-        Disabling,
-    }
-    impl ::std::fmt::Display for LandingZoneCreateRequestV1Dot1DetectiveGuardrailStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Enabled => f.write_str("ENABLED"),
-                Self::Disabled => f.write_str("DISABLED"),
-                Self::Enabling => f.write_str("ENABLING"),
-                Self::Disabling => f.write_str("DISABLING"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for LandingZoneCreateRequestV1Dot1DetectiveGuardrailStatus {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "ENABLED" => Ok(Self::Enabled),
-                "DISABLED" => Ok(Self::Disabled),
-                "ENABLING" => Ok(Self::Enabling),
-                "DISABLING" => Ok(Self::Disabling),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for LandingZoneCreateRequestV1Dot1DetectiveGuardrailStatus {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-        for LandingZoneCreateRequestV1Dot1DetectiveGuardrailStatus
-    {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    #[doc = "Name of the log archive account"]
-    #[derive(
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars :: JsonSchema,
-    )]
-    #[serde(transparent)]
-    pub struct LandingZoneCreateRequestV1Dot1LogArchiveAccountName(::std::string::String);
-    impl ::std::ops::Deref for LandingZoneCreateRequestV1Dot1LogArchiveAccountName {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<LandingZoneCreateRequestV1Dot1LogArchiveAccountName>
-        for ::std::string::String
-    {
-        fn from(value: LandingZoneCreateRequestV1Dot1LogArchiveAccountName) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for LandingZoneCreateRequestV1Dot1LogArchiveAccountName {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 30usize {
-                return Err("longer than 30 characters".into());
-            }
-            if value.chars().count() < 3usize {
-                return Err("shorter than 3 characters".into());
-            }
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> =
-                ::std::sync::LazyLock::new(|| {
-                    ::regress::Regex::new("^[a-zA-Z0-9ㄱ-ㅎㅏ-ㅣ가-힣 \\+=_\\-@\\[\\]\\(\\)\\.,]*$")
-                        .unwrap()
-                });
-            if PATTERN.find(value).is_none() {
-                return Err ("doesn't match pattern \"^[a-zA-Z0-9ㄱ-ㅎㅏ-ㅣ가-힣 \\+=_\\-@\\[\\]\\(\\)\\.,]*$\"" . into ()) ;
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for LandingZoneCreateRequestV1Dot1LogArchiveAccountName {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-        for LandingZoneCreateRequestV1Dot1LogArchiveAccountName
-    {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for LandingZoneCreateRequestV1Dot1LogArchiveAccountName {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    #[doc = "Login ID (email) of the log archive account"]
-    #[derive(
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars :: JsonSchema,
-    )]
-    #[serde(transparent)]
-    pub struct LandingZoneCreateRequestV1Dot1LogArchiveLoginId(::std::string::String);
-    impl ::std::ops::Deref for LandingZoneCreateRequestV1Dot1LogArchiveLoginId {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<LandingZoneCreateRequestV1Dot1LogArchiveLoginId>
-        for ::std::string::String
-    {
-        fn from(value: LandingZoneCreateRequestV1Dot1LogArchiveLoginId) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for LandingZoneCreateRequestV1Dot1LogArchiveLoginId {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 60usize {
-                return Err("longer than 60 characters".into());
-            }
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> =
-                ::std::sync::LazyLock::new(|| {
-                    ::regress::Regex::new("^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$").unwrap()
-                });
-            if PATTERN.find(value).is_none() {
-                return Err("doesn't match pattern \"^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$\"".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for LandingZoneCreateRequestV1Dot1LogArchiveLoginId {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-        for LandingZoneCreateRequestV1Dot1LogArchiveLoginId
-    {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for LandingZoneCreateRequestV1Dot1LogArchiveLoginId {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    #[doc = "Account access configuration (how users sign in to the accounts)"]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars :: JsonSchema,
-    )]
-    pub enum LandingZoneCreateRequestV1Dot1SsoType {
-        #[serde(rename = "ID_CENTER")]
-        IdCenter,
-        #[serde(rename = "SELF")]
-        Self_,
-    }
-    impl ::std::fmt::Display for LandingZoneCreateRequestV1Dot1SsoType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::IdCenter => f.write_str("ID_CENTER"),
-                Self::Self_ => f.write_str("SELF"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for LandingZoneCreateRequestV1Dot1SsoType {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "ID_CENTER" => Ok(Self::IdCenter),
-                "SELF" => Ok(Self::Self_),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for LandingZoneCreateRequestV1Dot1SsoType {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for LandingZoneCreateRequestV1Dot1SsoType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    #[doc = "Result of creating, updating or deleting a landing zone."]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars :: JsonSchema,
-    )]
-    pub struct LandingZoneCreateResponse {
-        #[doc = "ID of the asynchronous job (the reference labels it \"ID\")"]
-        pub job_id: ::std::string::String,
-        #[doc = "Landing zone ID"]
-        pub landing_zone_id: ::std::string::String,
-    }
-    impl LandingZoneCreateResponse {
-        pub fn builder() -> builder::LandingZoneCreateResponse {
-            Default::default()
-        }
-    }
-    #[doc = "Landing zone detail response (API version 1.1)."]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars :: JsonSchema,
-    )]
-    pub struct LandingZoneShowResponseV1Dot1 {
-        pub landing_zone: LandingZoneV1Dot1,
-    }
-    impl LandingZoneShowResponseV1Dot1 {
-        pub fn builder() -> builder::LandingZoneShowResponseV1Dot1 {
-            Default::default()
-        }
-    }
-    #[doc = "Request body for updating a landing zone."]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars :: JsonSchema,
-    )]
-    pub struct LandingZoneUpdateRequest {
-        #[doc = "Detective guardrail status"]
-        pub detective_guardrail_status: ::std::string::String,
-    }
-    impl LandingZoneUpdateRequest {
-        pub fn builder() -> builder::LandingZoneUpdateRequest {
-            Default::default()
-        }
-    }
     #[doc = "Landing zone details (API version 1.1)."]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars :: JsonSchema,
-    )]
-    pub struct LandingZoneV1Dot1 {
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct LandingZone {
         #[doc = "Whether the terms are agreed to (Y/N)"]
         pub agree_yn: ::std::string::String,
         #[doc = "Creation time"]
@@ -1755,12 +1117,11 @@ pub mod types {
         #[doc = "Creator (user ID)"]
         pub created_by: ::std::string::String,
         #[doc = "Creator name"]
-        #[serde(default = "defaults::landing_zone_v1_dot1_creator_name")]
+        #[serde(default = "defaults::landing_zone_creator_name")]
         pub creator_name: ::std::string::String,
-        #[doc = "Detective guardrail status"]
-        pub detective_guardrail_status: LandingZoneV1Dot1DetectiveGuardrailStatus,
-        #[doc = "Landing zone ID"]
-        pub id: ::std::string::String,
+        pub detective_guardrail_status:
+            ::cloud_apis_runtime::Open<crate::v1_1::types::DetectiveGuardrailStatus>,
+        pub id: LandingZoneId,
         #[doc = "Identity Center ID"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub identity_center_id: ::std::option::Option<::std::string::String>,
@@ -1769,7 +1130,7 @@ pub mod types {
         #[doc = "Last modifier (user ID)"]
         pub modified_by: ::std::string::String,
         #[doc = "Last modifier name"]
-        #[serde(default = "defaults::landing_zone_v1_dot1_modifier_name")]
+        #[serde(default = "defaults::landing_zone_modifier_name")]
         pub modifier_name: ::std::string::String,
         #[doc = "Organization ID"]
         pub organization_id: ::std::string::String,
@@ -1786,102 +1147,107 @@ pub mod types {
         #[doc = "Landing zone version"]
         pub version_id: ::std::string::String,
     }
-    impl LandingZoneV1Dot1 {
-        pub fn builder() -> builder::LandingZoneV1Dot1 {
+    impl LandingZone {
+        pub fn builder() -> builder::LandingZone {
             Default::default()
         }
     }
-    #[doc = "Detective guardrail status"]
+    #[doc = "Request body for creating a landing zone (API version 1.1)."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct LandingZoneCreateRequest {
+        pub additional_ou_name: AdditionalOuName,
+        pub agree_yn: AgreeYn,
+        pub audit_account_name: AuditAccountName,
+        pub audit_login_id: AuditLoginId,
+        pub basic_ou_name: BasicOuName,
+        pub detective_guardrail_status:
+            ::cloud_apis_runtime::Open<crate::v1_1::types::DetectiveGuardrailStatus>,
+        pub log_archive_account_name: LogArchiveAccountName,
+        pub log_archive_login_id: LogArchiveLoginId,
+        pub sso_type: SsoType,
+    }
+    impl LandingZoneCreateRequest {
+        pub fn builder() -> builder::LandingZoneCreateRequest {
+            Default::default()
+        }
+    }
+    #[doc = "Result of creating, updating or deleting a landing zone."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct LandingZoneCreateResponse {
+        #[doc = "ID of the asynchronous job (the reference labels it \"ID\")"]
+        pub job_id: ::std::string::String,
+        pub landing_zone_id: LandingZoneId,
+    }
+    impl LandingZoneCreateResponse {
+        pub fn builder() -> builder::LandingZoneCreateResponse {
+            Default::default()
+        }
+    }
+    #[doc = "Landing zone ID"]
     #[derive(
         :: serde :: Deserialize,
         :: serde :: Serialize,
         Clone,
-        Debug,
-        PartialEq,
-        schemars :: JsonSchema,
-    )]
-    #[serde(untagged)]
-    pub enum LandingZoneV1Dot1DetectiveGuardrailStatus {
-        LandingZoneV1Dot1DetectiveGuardrailStatusKnown(
-            LandingZoneV1Dot1DetectiveGuardrailStatusKnown,
-        ),
-        Unknown(::std::string::String),
-    }
-    impl ::std::fmt::Display for LandingZoneV1Dot1DetectiveGuardrailStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::LandingZoneV1Dot1DetectiveGuardrailStatusKnown(x) => x.fmt(f),
-                Self::Unknown(x) => x.fmt(f),
-            }
-        }
-    }
-    impl ::std::convert::From<LandingZoneV1Dot1DetectiveGuardrailStatusKnown>
-        for LandingZoneV1Dot1DetectiveGuardrailStatus
-    {
-        fn from(value: LandingZoneV1Dot1DetectiveGuardrailStatusKnown) -> Self {
-            Self::LandingZoneV1Dot1DetectiveGuardrailStatusKnown(value)
-        }
-    }
-    #[doc = "`LandingZoneV1Dot1DetectiveGuardrailStatusKnown`"]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
         Ord,
         PartialEq,
         PartialOrd,
-        schemars :: JsonSchema,
     )]
-    pub enum LandingZoneV1Dot1DetectiveGuardrailStatusKnown {
-        #[serde(rename = "ENABLED")]
-        Enabled,
-        #[serde(rename = "DISABLED")]
-        Disabled,
-        #[serde(rename = "ENABLING")]
-        Enabling,
-        #[serde(rename = "DISABLING")]
-        Disabling,
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[serde(transparent)]
+    pub struct LandingZoneId(pub ::std::string::String);
+    impl ::std::ops::Deref for LandingZoneId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
     }
-    impl ::std::fmt::Display for LandingZoneV1Dot1DetectiveGuardrailStatusKnown {
+    impl ::std::convert::From<LandingZoneId> for ::std::string::String {
+        fn from(value: LandingZoneId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for LandingZoneId {
+        fn from(value: ::std::string::String) -> Self {
+            Self(value)
+        }
+    }
+    impl ::std::fmt::Display for LandingZoneId {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Enabled => f.write_str("ENABLED"),
-                Self::Disabled => f.write_str("DISABLED"),
-                Self::Enabling => f.write_str("ENABLING"),
-                Self::Disabling => f.write_str("DISABLING"),
-            }
+            self.0.fmt(f)
         }
     }
-    impl ::std::str::FromStr for LandingZoneV1Dot1DetectiveGuardrailStatusKnown {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "ENABLED" => Ok(Self::Enabled),
-                "DISABLED" => Ok(Self::Disabled),
-                "ENABLING" => Ok(Self::Enabling),
-                "DISABLING" => Ok(Self::Disabling),
-                _ => Err("invalid value".into()),
-            }
+    impl ::std::str::FromStr for LandingZoneId {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self(value.to_string()))
         }
     }
-    impl ::std::convert::TryFrom<&str> for LandingZoneV1Dot1DetectiveGuardrailStatusKnown {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
+    #[doc = "Landing zone detail response (API version 1.1)."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct LandingZoneShowResponse {
+        pub landing_zone: LandingZone,
+    }
+    impl LandingZoneShowResponse {
+        pub fn builder() -> builder::LandingZoneShowResponse {
+            Default::default()
         }
     }
-    impl ::std::convert::TryFrom<::std::string::String>
-        for LandingZoneV1Dot1DetectiveGuardrailStatusKnown
-    {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
+    #[doc = "Request body for updating a landing zone."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct LandingZoneUpdateRequest {
+        #[doc = "Detective guardrail status"]
+        pub detective_guardrail_status: ::std::string::String,
+    }
+    impl LandingZoneUpdateRequest {
+        pub fn builder() -> builder::LandingZoneUpdateRequest {
+            Default::default()
         }
     }
     #[doc = "`ListBaselineAssignmentsResourceType`"]
@@ -1896,8 +1262,8 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars :: JsonSchema,
     )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum ListBaselineAssignmentsResourceType {
         #[serde(rename = "OU")]
         Ou,
@@ -1948,8 +1314,8 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars :: JsonSchema,
     )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum ListBaselineAssignmentsStatus {
         #[serde(rename = "REGISTERED")]
         Registered,
@@ -1997,14 +1363,8 @@ pub mod types {
         }
     }
     #[doc = "A page of guardrails linked to a target."]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars :: JsonSchema,
-    )]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ListGuardrailsForTargetResponse {
         #[doc = "Count"]
         pub count: i64,
@@ -2024,14 +1384,8 @@ pub mod types {
         }
     }
     #[doc = "A page of targets linked to a guardrail."]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars :: JsonSchema,
-    )]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ListTargetsForGuardrailResponse {
         #[doc = "Count"]
         pub count: i64,
@@ -2051,14 +1405,8 @@ pub mod types {
         }
     }
     #[doc = "Targets linked to the guardrail: accounts or organizational units, depending on `target_type`"]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars :: JsonSchema,
-    )]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(untagged)]
     pub enum ListTargetsForGuardrailResponseTargets {
         Variant0(::std::vec::Vec<AccountsForGuardrail>),
@@ -2078,7 +1426,145 @@ pub mod types {
             Self::Variant1(value)
         }
     }
-    #[doc = "`ListTargetsForGuardrailTargetType`"]
+    #[doc = "Name of the log archive account"]
+    #[derive(:: serde :: Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[serde(transparent)]
+    pub struct LogArchiveAccountName(::std::string::String);
+    impl ::std::ops::Deref for LogArchiveAccountName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<LogArchiveAccountName> for ::std::string::String {
+        fn from(value: LogArchiveAccountName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for LogArchiveAccountName {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 30usize {
+                return Err("longer than 30 characters".into());
+            }
+            if value.chars().count() < 3usize {
+                return Err("shorter than 3 characters".into());
+            }
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> =
+                ::std::sync::LazyLock::new(|| {
+                    ::regress::Regex::new("^[a-zA-Z0-9ㄱ-ㅎㅏ-ㅣ가-힣 \\+=_\\-@\\[\\]\\(\\)\\.,]*$")
+                        .unwrap()
+                });
+            if PATTERN.find(value).is_none() {
+                return Err ("doesn't match pattern \"^[a-zA-Z0-9ㄱ-ㅎㅏ-ㅣ가-힣 \\+=_\\-@\\[\\]\\(\\)\\.,]*$\"" . into ()) ;
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for LogArchiveAccountName {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for LogArchiveAccountName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for LogArchiveAccountName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    #[doc = "Login ID (email) of the log archive account"]
+    #[derive(:: serde :: Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[serde(transparent)]
+    pub struct LogArchiveLoginId(::std::string::String);
+    impl ::std::ops::Deref for LogArchiveLoginId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<LogArchiveLoginId> for ::std::string::String {
+        fn from(value: LogArchiveLoginId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for LogArchiveLoginId {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 60usize {
+                return Err("longer than 60 characters".into());
+            }
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> =
+                ::std::sync::LazyLock::new(|| {
+                    ::regress::Regex::new("^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$").unwrap()
+                });
+            if PATTERN.find(value).is_none() {
+                return Err("doesn't match pattern \"^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$\"".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for LogArchiveLoginId {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for LogArchiveLoginId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for LogArchiveLoginId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    #[doc = "An organizational unit linked to a guardrail."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct OrganizationUnitsForGuardrail {
+        pub id: UnitId,
+        #[doc = "Organizational unit name"]
+        pub name: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub parent_unit_id: ::std::option::Option<UnitId>,
+        #[doc = "Name of the ROOT or the parent organizational unit"]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub parent_unit_name: ::std::option::Option<::std::string::String>,
+    }
+    impl OrganizationUnitsForGuardrail {
+        pub fn builder() -> builder::OrganizationUnitsForGuardrail {
+            Default::default()
+        }
+    }
+    #[doc = "Account access configuration (how users sign in to the accounts)"]
     #[derive(
         :: serde :: Deserialize,
         :: serde :: Serialize,
@@ -2090,15 +1576,67 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars :: JsonSchema,
     )]
-    pub enum ListTargetsForGuardrailTargetType {
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub enum SsoType {
+        #[serde(rename = "ID_CENTER")]
+        IdCenter,
+        #[serde(rename = "SELF")]
+        Self_,
+    }
+    impl ::std::fmt::Display for SsoType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::IdCenter => f.write_str("ID_CENTER"),
+                Self::Self_ => f.write_str("SELF"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SsoType {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "ID_CENTER" => Ok(Self::IdCenter),
+                "SELF" => Ok(Self::Self_),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SsoType {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for SsoType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    #[doc = "`TargetType`"]
+    #[derive(
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+    )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub enum TargetType {
         #[serde(rename = "ACCOUNT")]
         Account,
         #[serde(rename = "OU")]
         Ou,
     }
-    impl ::std::fmt::Display for ListTargetsForGuardrailTargetType {
+    impl ::std::fmt::Display for TargetType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::Account => f.write_str("ACCOUNT"),
@@ -2106,7 +1644,7 @@ pub mod types {
             }
         }
     }
-    impl ::std::str::FromStr for ListTargetsForGuardrailTargetType {
+    impl ::std::str::FromStr for TargetType {
         type Err = self::error::ConversionError;
         fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
@@ -2116,13 +1654,13 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for ListTargetsForGuardrailTargetType {
+    impl ::std::convert::TryFrom<&str> for TargetType {
         type Error = self::error::ConversionError;
         fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
-    impl ::std::convert::TryFrom<::std::string::String> for ListTargetsForGuardrailTargetType {
+    impl ::std::convert::TryFrom<::std::string::String> for TargetType {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -2130,30 +1668,46 @@ pub mod types {
             value.parse()
         }
     }
-    #[doc = "An organizational unit linked to a guardrail."]
+    #[doc = "Parent organizational unit ID"]
     #[derive(
         :: serde :: Deserialize,
         :: serde :: Serialize,
         Clone,
         Debug,
+        Eq,
+        Hash,
+        Ord,
         PartialEq,
-        schemars :: JsonSchema,
+        PartialOrd,
     )]
-    pub struct OrganizationUnitsForGuardrail {
-        #[doc = "Organizational unit ID"]
-        pub id: ::std::string::String,
-        #[doc = "Organizational unit name"]
-        pub name: ::std::string::String,
-        #[doc = "ID of the ROOT or the parent organizational unit"]
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub parent_unit_id: ::std::option::Option<::std::string::String>,
-        #[doc = "Name of the ROOT or the parent organizational unit"]
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub parent_unit_name: ::std::option::Option<::std::string::String>,
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[serde(transparent)]
+    pub struct UnitId(pub ::std::string::String);
+    impl ::std::ops::Deref for UnitId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
     }
-    impl OrganizationUnitsForGuardrail {
-        pub fn builder() -> builder::OrganizationUnitsForGuardrail {
-            Default::default()
+    impl ::std::convert::From<UnitId> for ::std::string::String {
+        fn from(value: UnitId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for UnitId {
+        fn from(value: ::std::string::String) -> Self {
+            Self(value)
+        }
+    }
+    impl ::std::fmt::Display for UnitId {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            self.0.fmt(f)
+        }
+    }
+    impl ::std::str::FromStr for UnitId {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self(value.to_string()))
         }
     }
     #[doc = " Types for composing complex structures."]
@@ -2164,9 +1718,9 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            landing_zone_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            landing_zone_id: ::std::result::Result<super::LandingZoneId, ::std::string::String>,
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
-            parent_unit_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            parent_unit_id: ::std::result::Result<super::UnitId, ::std::string::String>,
             sso_user_email: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -2206,7 +1760,7 @@ pub mod types {
             }
             pub fn landing_zone_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<super::LandingZoneId>,
                 T::Error: ::std::fmt::Display,
             {
                 self.landing_zone_id = value.try_into().map_err(|e| {
@@ -2226,7 +1780,7 @@ pub mod types {
             }
             pub fn parent_unit_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<super::UnitId>,
                 T::Error: ::std::fmt::Display,
             {
                 self.parent_unit_id = value.try_into().map_err(|e| {
@@ -2354,12 +1908,12 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            id: ::std::result::Result<super::UnitId, ::std::string::String>,
             name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            parent_unit_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            parent_unit_id: ::std::result::Result<super::UnitId, ::std::string::String>,
             parent_unit_name: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
         impl ::std::default::Default for AccountsForGuardrail {
@@ -2386,7 +1940,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<super::UnitId>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -2406,7 +1960,7 @@ pub mod types {
             }
             pub fn parent_unit_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<super::UnitId>,
                 T::Error: ::std::fmt::Display,
             {
                 self.parent_unit_id = value.try_into().map_err(|e| {
@@ -2461,7 +2015,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            status: ::std::result::Result<super::ApiVersionStatus, ::std::string::String>,
+            status: ::std::result::Result<
+                ::cloud_apis_runtime::Open<crate::v1_1::types::ApiVersionStatus>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for ApiVersion {
             fn default() -> Self {
@@ -2508,7 +2065,9 @@ pub mod types {
             }
             pub fn status<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::ApiVersionStatus>,
+                T: ::std::convert::TryInto<
+                    ::cloud_apis_runtime::Open<crate::v1_1::types::ApiVersionStatus>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.status = value
@@ -2582,16 +2141,208 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct BaselineAssignmentAddRequest {
-            agree_yn: ::std::result::Result<
-                ::std::option::Option<super::BaselineAssignmentAddRequestAgreeYn>,
-                ::std::string::String,
-            >,
-            landing_zone_id: ::std::result::Result<::std::string::String, ::std::string::String>,
-            parent_unit_id: ::std::result::Result<
+        pub struct BaselineAssignment {
+            account_assigned_count:
+                ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            account_count: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            detective_guardrail_status: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            detective_guardrail_type: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<super::UnitId, ::std::string::String>,
+            ou_assigned_count:
+                ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            ou_count: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            preventive_guardrail_activated_count:
+                ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            sso_user_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for BaselineAssignment {
+            fn default() -> Self {
+                Self {
+                    account_assigned_count: Ok(Default::default()),
+                    account_count: Ok(Default::default()),
+                    detective_guardrail_status: Ok(Default::default()),
+                    detective_guardrail_type: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
+                    ou_assigned_count: Ok(Default::default()),
+                    ou_count: Ok(Default::default()),
+                    preventive_guardrail_activated_count: Ok(Default::default()),
+                    sso_user_name: Ok(Default::default()),
+                    status: Ok(Default::default()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl BaselineAssignment {
+            pub fn account_assigned_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.account_assigned_count = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for account_assigned_count: {e}")
+                });
+                self
+            }
+            pub fn account_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.account_count = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for account_count: {e}"));
+                self
+            }
+            pub fn detective_guardrail_status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.detective_guardrail_status = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for detective_guardrail_status: {e}")
+                });
+                self
+            }
+            pub fn detective_guardrail_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.detective_guardrail_type = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for detective_guardrail_type: {e}")
+                });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::UnitId>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn ou_assigned_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.ou_assigned_count = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for ou_assigned_count: {e}")
+                });
+                self
+            }
+            pub fn ou_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.ou_count = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for ou_count: {e}"));
+                self
+            }
+            pub fn preventive_guardrail_activated_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self . preventive_guardrail_activated_count = value . try_into () . map_err (| e | format ! ("error converting supplied value for preventive_guardrail_activated_count: {e}")) ;
+                self
+            }
+            pub fn sso_user_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sso_user_name = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for sso_user_name: {e}"));
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for status: {e}"));
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<BaselineAssignment> for super::BaselineAssignment {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: BaselineAssignment,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    account_assigned_count: value.account_assigned_count?,
+                    account_count: value.account_count?,
+                    detective_guardrail_status: value.detective_guardrail_status?,
+                    detective_guardrail_type: value.detective_guardrail_type?,
+                    id: value.id?,
+                    ou_assigned_count: value.ou_assigned_count?,
+                    ou_count: value.ou_count?,
+                    preventive_guardrail_activated_count: value
+                        .preventive_guardrail_activated_count?,
+                    sso_user_name: value.sso_user_name?,
+                    status: value.status?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::BaselineAssignment> for BaselineAssignment {
+            fn from(value: super::BaselineAssignment) -> Self {
+                Self {
+                    account_assigned_count: Ok(value.account_assigned_count),
+                    account_count: Ok(value.account_count),
+                    detective_guardrail_status: Ok(value.detective_guardrail_status),
+                    detective_guardrail_type: Ok(value.detective_guardrail_type),
+                    id: Ok(value.id),
+                    ou_assigned_count: Ok(value.ou_assigned_count),
+                    ou_count: Ok(value.ou_count),
+                    preventive_guardrail_activated_count: Ok(
+                        value.preventive_guardrail_activated_count
+                    ),
+                    sso_user_name: Ok(value.sso_user_name),
+                    status: Ok(value.status),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct BaselineAssignmentAddRequest {
+            agree_yn:
+                ::std::result::Result<::std::option::Option<super::AgreeYn>, ::std::string::String>,
+            landing_zone_id: ::std::result::Result<super::LandingZoneId, ::std::string::String>,
+            parent_unit_id:
+                ::std::result::Result<::std::option::Option<super::UnitId>, ::std::string::String>,
             resource_type: ::std::result::Result<
                 super::BaselineAssignmentAddRequestResourceType,
                 ::std::string::String,
@@ -2620,9 +2371,7 @@ pub mod types {
         impl BaselineAssignmentAddRequest {
             pub fn agree_yn<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::BaselineAssignmentAddRequestAgreeYn>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::AgreeYn>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.agree_yn = value
@@ -2632,7 +2381,7 @@ pub mod types {
             }
             pub fn landing_zone_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<super::LandingZoneId>,
                 T::Error: ::std::fmt::Display,
             {
                 self.landing_zone_id = value.try_into().map_err(|e| {
@@ -2642,7 +2391,7 @@ pub mod types {
             }
             pub fn parent_unit_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<super::UnitId>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.parent_unit_id = value.try_into().map_err(|e| {
@@ -2711,7 +2460,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct BaselineAssignmentAddResponse {
             job_id: ::std::result::Result<::std::string::String, ::std::string::String>,
-            resource_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            resource_id: ::std::result::Result<super::UnitId, ::std::string::String>,
             resource_type: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
         impl ::std::default::Default for BaselineAssignmentAddResponse {
@@ -2736,7 +2485,7 @@ pub mod types {
             }
             pub fn resource_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<super::UnitId>,
                 T::Error: ::std::fmt::Display,
             {
                 self.resource_id = value
@@ -2779,13 +2528,13 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct BaselineAssignmentListResponseV1Dot1 {
+        pub struct BaselineAssignmentListResponse {
             baseline_assignments: ::std::result::Result<
-                ::std::vec::Vec<super::BaselineAssignmentV1Dot1>,
+                ::std::vec::Vec<super::BaselineAssignment>,
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for BaselineAssignmentListResponseV1Dot1 {
+        impl ::std::default::Default for BaselineAssignmentListResponse {
             fn default() -> Self {
                 Self {
                     baseline_assignments: Err(
@@ -2794,10 +2543,10 @@ pub mod types {
                 }
             }
         }
-        impl BaselineAssignmentListResponseV1Dot1 {
+        impl BaselineAssignmentListResponse {
             pub fn baseline_assignments<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::BaselineAssignmentV1Dot1>>,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::BaselineAssignment>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.baseline_assignments = value.try_into().map_err(|e| {
@@ -2806,22 +2555,22 @@ pub mod types {
                 self
             }
         }
-        impl ::std::convert::TryFrom<BaselineAssignmentListResponseV1Dot1>
-            for super::BaselineAssignmentListResponseV1Dot1
+        impl ::std::convert::TryFrom<BaselineAssignmentListResponse>
+            for super::BaselineAssignmentListResponse
         {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: BaselineAssignmentListResponseV1Dot1,
+                value: BaselineAssignmentListResponse,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     baseline_assignments: value.baseline_assignments?,
                 })
             }
         }
-        impl ::std::convert::From<super::BaselineAssignmentListResponseV1Dot1>
-            for BaselineAssignmentListResponseV1Dot1
+        impl ::std::convert::From<super::BaselineAssignmentListResponse>
+            for BaselineAssignmentListResponse
         {
-            fn from(value: super::BaselineAssignmentListResponseV1Dot1) -> Self {
+            fn from(value: super::BaselineAssignmentListResponse) -> Self {
                 Self {
                     baseline_assignments: Ok(value.baseline_assignments),
                 }
@@ -2829,9 +2578,9 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct BaselineAssignmentRemoveRequest {
-            landing_zone_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            landing_zone_id: ::std::result::Result<super::LandingZoneId, ::std::string::String>,
             resource_type: ::std::result::Result<
-                super::BaselineAssignmentRemoveRequestResourceType,
+                super::BaselineAssignmentAddRequestResourceType,
                 ::std::string::String,
             >,
         }
@@ -2846,7 +2595,7 @@ pub mod types {
         impl BaselineAssignmentRemoveRequest {
             pub fn landing_zone_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<super::LandingZoneId>,
                 T::Error: ::std::fmt::Display,
             {
                 self.landing_zone_id = value.try_into().map_err(|e| {
@@ -2856,7 +2605,7 @@ pub mod types {
             }
             pub fn resource_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::BaselineAssignmentRemoveRequestResourceType>,
+                T: ::std::convert::TryInto<super::BaselineAssignmentAddRequestResourceType>,
                 T::Error: ::std::fmt::Display,
             {
                 self.resource_type = value
@@ -2891,7 +2640,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct BaselineAssignmentRemoveResponse {
             job_id: ::std::result::Result<::std::string::String, ::std::string::String>,
-            resource_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            resource_id: ::std::result::Result<super::UnitId, ::std::string::String>,
             resource_type: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
         impl ::std::default::Default for BaselineAssignmentRemoveResponse {
@@ -2916,7 +2665,7 @@ pub mod types {
             }
             pub fn resource_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<super::UnitId>,
                 T::Error: ::std::fmt::Display,
             {
                 self.resource_id = value
@@ -2962,11 +2711,9 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct BaselineAssignmentUpdateRequest {
-            agree_yn: ::std::result::Result<
-                ::std::option::Option<super::BaselineAssignmentUpdateRequestAgreeYn>,
-                ::std::string::String,
-            >,
-            landing_zone_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            agree_yn:
+                ::std::result::Result<::std::option::Option<super::AgreeYn>, ::std::string::String>,
+            landing_zone_id: ::std::result::Result<super::LandingZoneId, ::std::string::String>,
         }
         impl ::std::default::Default for BaselineAssignmentUpdateRequest {
             fn default() -> Self {
@@ -2979,9 +2726,7 @@ pub mod types {
         impl BaselineAssignmentUpdateRequest {
             pub fn agree_yn<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::BaselineAssignmentUpdateRequestAgreeYn>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::AgreeYn>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.agree_yn = value
@@ -2991,7 +2736,7 @@ pub mod types {
             }
             pub fn landing_zone_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<super::LandingZoneId>,
                 T::Error: ::std::fmt::Display,
             {
                 self.landing_zone_id = value.try_into().map_err(|e| {
@@ -3024,202 +2769,6 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct BaselineAssignmentV1Dot1 {
-            account_assigned_count:
-                ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            account_count: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            detective_guardrail_status: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            detective_guardrail_type: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
-            ou_assigned_count:
-                ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            ou_count: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            preventive_guardrail_activated_count:
-                ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            sso_user_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            status: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            type_: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        impl ::std::default::Default for BaselineAssignmentV1Dot1 {
-            fn default() -> Self {
-                Self {
-                    account_assigned_count: Ok(Default::default()),
-                    account_count: Ok(Default::default()),
-                    detective_guardrail_status: Ok(Default::default()),
-                    detective_guardrail_type: Ok(Default::default()),
-                    id: Err("no value supplied for id".to_string()),
-                    ou_assigned_count: Ok(Default::default()),
-                    ou_count: Ok(Default::default()),
-                    preventive_guardrail_activated_count: Ok(Default::default()),
-                    sso_user_name: Ok(Default::default()),
-                    status: Ok(Default::default()),
-                    type_: Err("no value supplied for type_".to_string()),
-                }
-            }
-        }
-        impl BaselineAssignmentV1Dot1 {
-            pub fn account_assigned_count<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.account_assigned_count = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for account_assigned_count: {e}")
-                });
-                self
-            }
-            pub fn account_count<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.account_count = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for account_count: {e}"));
-                self
-            }
-            pub fn detective_guardrail_status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.detective_guardrail_status = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for detective_guardrail_status: {e}")
-                });
-                self
-            }
-            pub fn detective_guardrail_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.detective_guardrail_type = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for detective_guardrail_type: {e}")
-                });
-                self
-            }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn ou_assigned_count<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.ou_assigned_count = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for ou_assigned_count: {e}")
-                });
-                self
-            }
-            pub fn ou_count<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.ou_count = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for ou_count: {e}"));
-                self
-            }
-            pub fn preventive_guardrail_activated_count<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self . preventive_guardrail_activated_count = value . try_into () . map_err (| e | format ! ("error converting supplied value for preventive_guardrail_activated_count: {e}")) ;
-                self
-            }
-            pub fn sso_user_name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.sso_user_name = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for sso_user_name: {e}"));
-                self
-            }
-            pub fn status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for status: {e}"));
-                self
-            }
-            pub fn type_<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.type_ = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<BaselineAssignmentV1Dot1> for super::BaselineAssignmentV1Dot1 {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: BaselineAssignmentV1Dot1,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    account_assigned_count: value.account_assigned_count?,
-                    account_count: value.account_count?,
-                    detective_guardrail_status: value.detective_guardrail_status?,
-                    detective_guardrail_type: value.detective_guardrail_type?,
-                    id: value.id?,
-                    ou_assigned_count: value.ou_assigned_count?,
-                    ou_count: value.ou_count?,
-                    preventive_guardrail_activated_count: value
-                        .preventive_guardrail_activated_count?,
-                    sso_user_name: value.sso_user_name?,
-                    status: value.status?,
-                    type_: value.type_?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::BaselineAssignmentV1Dot1> for BaselineAssignmentV1Dot1 {
-            fn from(value: super::BaselineAssignmentV1Dot1) -> Self {
-                Self {
-                    account_assigned_count: Ok(value.account_assigned_count),
-                    account_count: Ok(value.account_count),
-                    detective_guardrail_status: Ok(value.detective_guardrail_status),
-                    detective_guardrail_type: Ok(value.detective_guardrail_type),
-                    id: Ok(value.id),
-                    ou_assigned_count: Ok(value.ou_assigned_count),
-                    ou_count: Ok(value.ou_count),
-                    preventive_guardrail_activated_count: Ok(
-                        value.preventive_guardrail_activated_count
-                    ),
-                    sso_user_name: Ok(value.sso_user_name),
-                    status: Ok(value.status),
-                    type_: Ok(value.type_),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct Guardrail {
             binding_ous: ::std::result::Result<
                 ::std::option::Option<super::GuardrailBindingOus>,
@@ -3235,7 +2784,7 @@ pub mod types {
                 ::std::string::String,
             >,
             guidance: ::std::result::Result<::std::string::String, ::std::string::String>,
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            id: ::std::result::Result<super::GuardrailId, ::std::string::String>,
             modified_at: ::std::result::Result<
                 ::chrono::DateTime<::chrono::offset::Utc>,
                 ::std::string::String,
@@ -3322,7 +2871,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<super::GuardrailId>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -3444,8 +2993,8 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct GuardrailAssignmentDetail {
-            guardrail_id: ::std::result::Result<::std::string::String, ::std::string::String>,
-            unit_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            guardrail_id: ::std::result::Result<super::GuardrailId, ::std::string::String>,
+            unit_id: ::std::result::Result<super::UnitId, ::std::string::String>,
         }
         impl ::std::default::Default for GuardrailAssignmentDetail {
             fn default() -> Self {
@@ -3458,7 +3007,7 @@ pub mod types {
         impl GuardrailAssignmentDetail {
             pub fn guardrail_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<super::GuardrailId>,
                 T::Error: ::std::fmt::Display,
             {
                 self.guardrail_id = value
@@ -3468,7 +3017,7 @@ pub mod types {
             }
             pub fn unit_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<super::UnitId>,
                 T::Error: ::std::fmt::Display,
             {
                 self.unit_id = value
@@ -3500,14 +3049,14 @@ pub mod types {
         pub struct GuardrailAssignmentFailCaused {
             error_code: ::std::result::Result<::std::string::String, ::std::string::String>,
             failed_caused: ::std::result::Result<::std::string::String, ::std::string::String>,
-            guardrail_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            guardrail_id: ::std::result::Result<super::GuardrailId, ::std::string::String>,
             response: ::std::result::Result<
                 ::std::option::Option<
                     ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                 >,
                 ::std::string::String,
             >,
-            unit_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            unit_id: ::std::result::Result<super::UnitId, ::std::string::String>,
         }
         impl ::std::default::Default for GuardrailAssignmentFailCaused {
             fn default() -> Self {
@@ -3543,7 +3092,7 @@ pub mod types {
             }
             pub fn guardrail_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<super::GuardrailId>,
                 T::Error: ::std::fmt::Display,
             {
                 self.guardrail_id = value
@@ -3567,7 +3116,7 @@ pub mod types {
             }
             pub fn unit_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<super::UnitId>,
                 T::Error: ::std::fmt::Display,
             {
                 self.unit_id = value
@@ -3665,7 +3214,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct GuardrailBindingOu {
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            id: ::std::result::Result<super::UnitId, ::std::string::String>,
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
         impl ::std::default::Default for GuardrailBindingOu {
@@ -3679,7 +3228,7 @@ pub mod types {
         impl GuardrailBindingOu {
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<super::UnitId>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -3719,18 +3268,13 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct GuardrailDisableRequest {
-            guardrail_ids: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
-                ::std::string::String,
-            >,
+            guardrail_ids:
+                ::std::result::Result<::std::vec::Vec<super::GuardrailId>, ::std::string::String>,
             landing_zone_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<super::LandingZoneId>,
                 ::std::string::String,
             >,
-            unit_ids: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
-                ::std::string::String,
-            >,
+            unit_ids: ::std::result::Result<::std::vec::Vec<super::UnitId>, ::std::string::String>,
         }
         impl ::std::default::Default for GuardrailDisableRequest {
             fn default() -> Self {
@@ -3744,7 +3288,7 @@ pub mod types {
         impl GuardrailDisableRequest {
             pub fn guardrail_ids<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::GuardrailId>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.guardrail_ids = value
@@ -3754,7 +3298,7 @@ pub mod types {
             }
             pub fn landing_zone_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<super::LandingZoneId>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.landing_zone_id = value.try_into().map_err(|e| {
@@ -3764,7 +3308,7 @@ pub mod types {
             }
             pub fn unit_ids<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::UnitId>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.unit_ids = value
@@ -3796,18 +3340,13 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct GuardrailEnableRequest {
-            guardrail_ids: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
-                ::std::string::String,
-            >,
+            guardrail_ids:
+                ::std::result::Result<::std::vec::Vec<super::GuardrailId>, ::std::string::String>,
             landing_zone_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<super::LandingZoneId>,
                 ::std::string::String,
             >,
-            unit_ids: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
-                ::std::string::String,
-            >,
+            unit_ids: ::std::result::Result<::std::vec::Vec<super::UnitId>, ::std::string::String>,
         }
         impl ::std::default::Default for GuardrailEnableRequest {
             fn default() -> Self {
@@ -3821,7 +3360,7 @@ pub mod types {
         impl GuardrailEnableRequest {
             pub fn guardrail_ids<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::GuardrailId>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.guardrail_ids = value
@@ -3831,7 +3370,7 @@ pub mod types {
             }
             pub fn landing_zone_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<super::LandingZoneId>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.landing_zone_id = value.try_into().map_err(|e| {
@@ -3841,7 +3380,7 @@ pub mod types {
             }
             pub fn unit_ids<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::UnitId>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.unit_ids = value
@@ -3873,7 +3412,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct GuardrailLinkInfo {
-            target_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            target_id: ::std::result::Result<super::UnitId, ::std::string::String>,
             target_name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -3890,7 +3429,7 @@ pub mod types {
         impl GuardrailLinkInfo {
             pub fn target_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<super::UnitId>,
                 T::Error: ::std::fmt::Display,
             {
                 self.target_id = value
@@ -4088,7 +3627,7 @@ pub mod types {
                 ::std::string::String,
             >,
             guidance: ::std::result::Result<::std::string::String, ::std::string::String>,
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            id: ::std::result::Result<super::GuardrailId, ::std::string::String>,
             modified_at: ::std::result::Result<
                 ::chrono::DateTime<::chrono::offset::Utc>,
                 ::std::string::String,
@@ -4177,7 +3716,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<super::GuardrailId>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -4305,7 +3844,7 @@ pub mod types {
             >,
             created_by: ::std::result::Result<::std::string::String, ::std::string::String>,
             guidance: ::std::result::Result<::std::string::String, ::std::string::String>,
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            id: ::std::result::Result<super::GuardrailId, ::std::string::String>,
             link_types: ::std::result::Result<
                 ::std::collections::HashMap<
                     ::std::string::String,
@@ -4371,7 +3910,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<super::GuardrailId>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -4481,339 +4020,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct LandingZoneCreateRequestV1Dot1 {
-            additional_ou_name: ::std::result::Result<
-                super::LandingZoneCreateRequestV1Dot1AdditionalOuName,
-                ::std::string::String,
-            >,
-            agree_yn: ::std::result::Result<
-                super::LandingZoneCreateRequestV1Dot1AgreeYn,
-                ::std::string::String,
-            >,
-            audit_account_name: ::std::result::Result<
-                super::LandingZoneCreateRequestV1Dot1AuditAccountName,
-                ::std::string::String,
-            >,
-            audit_login_id: ::std::result::Result<
-                super::LandingZoneCreateRequestV1Dot1AuditLoginId,
-                ::std::string::String,
-            >,
-            basic_ou_name: ::std::result::Result<
-                super::LandingZoneCreateRequestV1Dot1BasicOuName,
-                ::std::string::String,
-            >,
-            detective_guardrail_status: ::std::result::Result<
-                super::LandingZoneCreateRequestV1Dot1DetectiveGuardrailStatus,
-                ::std::string::String,
-            >,
-            log_archive_account_name: ::std::result::Result<
-                super::LandingZoneCreateRequestV1Dot1LogArchiveAccountName,
-                ::std::string::String,
-            >,
-            log_archive_login_id: ::std::result::Result<
-                super::LandingZoneCreateRequestV1Dot1LogArchiveLoginId,
-                ::std::string::String,
-            >,
-            sso_type: ::std::result::Result<
-                super::LandingZoneCreateRequestV1Dot1SsoType,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for LandingZoneCreateRequestV1Dot1 {
-            fn default() -> Self {
-                Self {
-                    additional_ou_name: Err("no value supplied for additional_ou_name".to_string()),
-                    agree_yn: Err("no value supplied for agree_yn".to_string()),
-                    audit_account_name: Err("no value supplied for audit_account_name".to_string()),
-                    audit_login_id: Err("no value supplied for audit_login_id".to_string()),
-                    basic_ou_name: Err("no value supplied for basic_ou_name".to_string()),
-                    detective_guardrail_status: Err(
-                        "no value supplied for detective_guardrail_status".to_string(),
-                    ),
-                    log_archive_account_name: Err(
-                        "no value supplied for log_archive_account_name".to_string()
-                    ),
-                    log_archive_login_id: Err(
-                        "no value supplied for log_archive_login_id".to_string()
-                    ),
-                    sso_type: Err("no value supplied for sso_type".to_string()),
-                }
-            }
-        }
-        impl LandingZoneCreateRequestV1Dot1 {
-            pub fn additional_ou_name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::LandingZoneCreateRequestV1Dot1AdditionalOuName>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.additional_ou_name = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for additional_ou_name: {e}")
-                });
-                self
-            }
-            pub fn agree_yn<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::LandingZoneCreateRequestV1Dot1AgreeYn>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.agree_yn = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for agree_yn: {e}"));
-                self
-            }
-            pub fn audit_account_name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::LandingZoneCreateRequestV1Dot1AuditAccountName>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.audit_account_name = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for audit_account_name: {e}")
-                });
-                self
-            }
-            pub fn audit_login_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::LandingZoneCreateRequestV1Dot1AuditLoginId>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.audit_login_id = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for audit_login_id: {e}")
-                });
-                self
-            }
-            pub fn basic_ou_name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::LandingZoneCreateRequestV1Dot1BasicOuName>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.basic_ou_name = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for basic_ou_name: {e}"));
-                self
-            }
-            pub fn detective_guardrail_status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    super::LandingZoneCreateRequestV1Dot1DetectiveGuardrailStatus,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.detective_guardrail_status = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for detective_guardrail_status: {e}")
-                });
-                self
-            }
-            pub fn log_archive_account_name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    super::LandingZoneCreateRequestV1Dot1LogArchiveAccountName,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.log_archive_account_name = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for log_archive_account_name: {e}")
-                });
-                self
-            }
-            pub fn log_archive_login_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::LandingZoneCreateRequestV1Dot1LogArchiveLoginId>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.log_archive_login_id = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for log_archive_login_id: {e}")
-                });
-                self
-            }
-            pub fn sso_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::LandingZoneCreateRequestV1Dot1SsoType>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.sso_type = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for sso_type: {e}"));
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<LandingZoneCreateRequestV1Dot1>
-            for super::LandingZoneCreateRequestV1Dot1
-        {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: LandingZoneCreateRequestV1Dot1,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    additional_ou_name: value.additional_ou_name?,
-                    agree_yn: value.agree_yn?,
-                    audit_account_name: value.audit_account_name?,
-                    audit_login_id: value.audit_login_id?,
-                    basic_ou_name: value.basic_ou_name?,
-                    detective_guardrail_status: value.detective_guardrail_status?,
-                    log_archive_account_name: value.log_archive_account_name?,
-                    log_archive_login_id: value.log_archive_login_id?,
-                    sso_type: value.sso_type?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::LandingZoneCreateRequestV1Dot1>
-            for LandingZoneCreateRequestV1Dot1
-        {
-            fn from(value: super::LandingZoneCreateRequestV1Dot1) -> Self {
-                Self {
-                    additional_ou_name: Ok(value.additional_ou_name),
-                    agree_yn: Ok(value.agree_yn),
-                    audit_account_name: Ok(value.audit_account_name),
-                    audit_login_id: Ok(value.audit_login_id),
-                    basic_ou_name: Ok(value.basic_ou_name),
-                    detective_guardrail_status: Ok(value.detective_guardrail_status),
-                    log_archive_account_name: Ok(value.log_archive_account_name),
-                    log_archive_login_id: Ok(value.log_archive_login_id),
-                    sso_type: Ok(value.sso_type),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct LandingZoneCreateResponse {
-            job_id: ::std::result::Result<::std::string::String, ::std::string::String>,
-            landing_zone_id: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        impl ::std::default::Default for LandingZoneCreateResponse {
-            fn default() -> Self {
-                Self {
-                    job_id: Err("no value supplied for job_id".to_string()),
-                    landing_zone_id: Err("no value supplied for landing_zone_id".to_string()),
-                }
-            }
-        }
-        impl LandingZoneCreateResponse {
-            pub fn job_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.job_id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for job_id: {e}"));
-                self
-            }
-            pub fn landing_zone_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.landing_zone_id = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for landing_zone_id: {e}")
-                });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<LandingZoneCreateResponse> for super::LandingZoneCreateResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: LandingZoneCreateResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    job_id: value.job_id?,
-                    landing_zone_id: value.landing_zone_id?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::LandingZoneCreateResponse> for LandingZoneCreateResponse {
-            fn from(value: super::LandingZoneCreateResponse) -> Self {
-                Self {
-                    job_id: Ok(value.job_id),
-                    landing_zone_id: Ok(value.landing_zone_id),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct LandingZoneShowResponseV1Dot1 {
-            landing_zone: ::std::result::Result<super::LandingZoneV1Dot1, ::std::string::String>,
-        }
-        impl ::std::default::Default for LandingZoneShowResponseV1Dot1 {
-            fn default() -> Self {
-                Self {
-                    landing_zone: Err("no value supplied for landing_zone".to_string()),
-                }
-            }
-        }
-        impl LandingZoneShowResponseV1Dot1 {
-            pub fn landing_zone<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::LandingZoneV1Dot1>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.landing_zone = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for landing_zone: {e}"));
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<LandingZoneShowResponseV1Dot1>
-            for super::LandingZoneShowResponseV1Dot1
-        {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: LandingZoneShowResponseV1Dot1,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    landing_zone: value.landing_zone?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::LandingZoneShowResponseV1Dot1> for LandingZoneShowResponseV1Dot1 {
-            fn from(value: super::LandingZoneShowResponseV1Dot1) -> Self {
-                Self {
-                    landing_zone: Ok(value.landing_zone),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct LandingZoneUpdateRequest {
-            detective_guardrail_status:
-                ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        impl ::std::default::Default for LandingZoneUpdateRequest {
-            fn default() -> Self {
-                Self {
-                    detective_guardrail_status: Err(
-                        "no value supplied for detective_guardrail_status".to_string(),
-                    ),
-                }
-            }
-        }
-        impl LandingZoneUpdateRequest {
-            pub fn detective_guardrail_status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.detective_guardrail_status = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for detective_guardrail_status: {e}")
-                });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<LandingZoneUpdateRequest> for super::LandingZoneUpdateRequest {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: LandingZoneUpdateRequest,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    detective_guardrail_status: value.detective_guardrail_status?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::LandingZoneUpdateRequest> for LandingZoneUpdateRequest {
-            fn from(value: super::LandingZoneUpdateRequest) -> Self {
-                Self {
-                    detective_guardrail_status: Ok(value.detective_guardrail_status),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct LandingZoneV1Dot1 {
+        pub struct LandingZone {
             agree_yn: ::std::result::Result<::std::string::String, ::std::string::String>,
             created_at: ::std::result::Result<
                 ::chrono::DateTime<::chrono::offset::Utc>,
@@ -4822,10 +4029,10 @@ pub mod types {
             created_by: ::std::result::Result<::std::string::String, ::std::string::String>,
             creator_name: ::std::result::Result<::std::string::String, ::std::string::String>,
             detective_guardrail_status: ::std::result::Result<
-                super::LandingZoneV1Dot1DetectiveGuardrailStatus,
+                ::cloud_apis_runtime::Open<crate::v1_1::types::DetectiveGuardrailStatus>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            id: ::std::result::Result<super::LandingZoneId, ::std::string::String>,
             identity_center_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -4844,13 +4051,13 @@ pub mod types {
             status: ::std::result::Result<::std::string::String, ::std::string::String>,
             version_id: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
-        impl ::std::default::Default for LandingZoneV1Dot1 {
+        impl ::std::default::Default for LandingZone {
             fn default() -> Self {
                 Self {
                     agree_yn: Err("no value supplied for agree_yn".to_string()),
                     created_at: Err("no value supplied for created_at".to_string()),
                     created_by: Err("no value supplied for created_by".to_string()),
-                    creator_name: Ok(super::defaults::landing_zone_v1_dot1_creator_name()),
+                    creator_name: Ok(super::defaults::landing_zone_creator_name()),
                     detective_guardrail_status: Err(
                         "no value supplied for detective_guardrail_status".to_string(),
                     ),
@@ -4858,7 +4065,7 @@ pub mod types {
                     identity_center_id: Ok(Default::default()),
                     modified_at: Err("no value supplied for modified_at".to_string()),
                     modified_by: Err("no value supplied for modified_by".to_string()),
-                    modifier_name: Ok(super::defaults::landing_zone_v1_dot1_modifier_name()),
+                    modifier_name: Ok(super::defaults::landing_zone_modifier_name()),
                     organization_id: Err("no value supplied for organization_id".to_string()),
                     region: Err("no value supplied for region".to_string()),
                     service_name: Err("no value supplied for service_name".to_string()),
@@ -4869,7 +4076,7 @@ pub mod types {
                 }
             }
         }
-        impl LandingZoneV1Dot1 {
+        impl LandingZone {
             pub fn agree_yn<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -4912,7 +4119,9 @@ pub mod types {
             }
             pub fn detective_guardrail_status<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::LandingZoneV1Dot1DetectiveGuardrailStatus>,
+                T: ::std::convert::TryInto<
+                    ::cloud_apis_runtime::Open<crate::v1_1::types::DetectiveGuardrailStatus>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.detective_guardrail_status = value.try_into().map_err(|e| {
@@ -4922,7 +4131,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<super::LandingZoneId>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -5041,10 +4250,10 @@ pub mod types {
                 self
             }
         }
-        impl ::std::convert::TryFrom<LandingZoneV1Dot1> for super::LandingZoneV1Dot1 {
+        impl ::std::convert::TryFrom<LandingZone> for super::LandingZone {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: LandingZoneV1Dot1,
+                value: LandingZone,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     agree_yn: value.agree_yn?,
@@ -5067,8 +4276,8 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::LandingZoneV1Dot1> for LandingZoneV1Dot1 {
-            fn from(value: super::LandingZoneV1Dot1) -> Self {
+        impl ::std::convert::From<super::LandingZone> for LandingZone {
+            fn from(value: super::LandingZone) -> Self {
                 Self {
                     agree_yn: Ok(value.agree_yn),
                     created_at: Ok(value.created_at),
@@ -5087,6 +4296,310 @@ pub mod types {
                     sso_type: Ok(value.sso_type),
                     status: Ok(value.status),
                     version_id: Ok(value.version_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct LandingZoneCreateRequest {
+            additional_ou_name:
+                ::std::result::Result<super::AdditionalOuName, ::std::string::String>,
+            agree_yn: ::std::result::Result<super::AgreeYn, ::std::string::String>,
+            audit_account_name:
+                ::std::result::Result<super::AuditAccountName, ::std::string::String>,
+            audit_login_id: ::std::result::Result<super::AuditLoginId, ::std::string::String>,
+            basic_ou_name: ::std::result::Result<super::BasicOuName, ::std::string::String>,
+            detective_guardrail_status: ::std::result::Result<
+                ::cloud_apis_runtime::Open<crate::v1_1::types::DetectiveGuardrailStatus>,
+                ::std::string::String,
+            >,
+            log_archive_account_name:
+                ::std::result::Result<super::LogArchiveAccountName, ::std::string::String>,
+            log_archive_login_id:
+                ::std::result::Result<super::LogArchiveLoginId, ::std::string::String>,
+            sso_type: ::std::result::Result<super::SsoType, ::std::string::String>,
+        }
+        impl ::std::default::Default for LandingZoneCreateRequest {
+            fn default() -> Self {
+                Self {
+                    additional_ou_name: Err("no value supplied for additional_ou_name".to_string()),
+                    agree_yn: Err("no value supplied for agree_yn".to_string()),
+                    audit_account_name: Err("no value supplied for audit_account_name".to_string()),
+                    audit_login_id: Err("no value supplied for audit_login_id".to_string()),
+                    basic_ou_name: Err("no value supplied for basic_ou_name".to_string()),
+                    detective_guardrail_status: Err(
+                        "no value supplied for detective_guardrail_status".to_string(),
+                    ),
+                    log_archive_account_name: Err(
+                        "no value supplied for log_archive_account_name".to_string()
+                    ),
+                    log_archive_login_id: Err(
+                        "no value supplied for log_archive_login_id".to_string()
+                    ),
+                    sso_type: Err("no value supplied for sso_type".to_string()),
+                }
+            }
+        }
+        impl LandingZoneCreateRequest {
+            pub fn additional_ou_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::AdditionalOuName>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.additional_ou_name = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for additional_ou_name: {e}")
+                });
+                self
+            }
+            pub fn agree_yn<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::AgreeYn>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.agree_yn = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for agree_yn: {e}"));
+                self
+            }
+            pub fn audit_account_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::AuditAccountName>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.audit_account_name = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for audit_account_name: {e}")
+                });
+                self
+            }
+            pub fn audit_login_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::AuditLoginId>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.audit_login_id = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for audit_login_id: {e}")
+                });
+                self
+            }
+            pub fn basic_ou_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::BasicOuName>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.basic_ou_name = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for basic_ou_name: {e}"));
+                self
+            }
+            pub fn detective_guardrail_status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::cloud_apis_runtime::Open<crate::v1_1::types::DetectiveGuardrailStatus>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.detective_guardrail_status = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for detective_guardrail_status: {e}")
+                });
+                self
+            }
+            pub fn log_archive_account_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::LogArchiveAccountName>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.log_archive_account_name = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for log_archive_account_name: {e}")
+                });
+                self
+            }
+            pub fn log_archive_login_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::LogArchiveLoginId>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.log_archive_login_id = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for log_archive_login_id: {e}")
+                });
+                self
+            }
+            pub fn sso_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::SsoType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sso_type = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for sso_type: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<LandingZoneCreateRequest> for super::LandingZoneCreateRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: LandingZoneCreateRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    additional_ou_name: value.additional_ou_name?,
+                    agree_yn: value.agree_yn?,
+                    audit_account_name: value.audit_account_name?,
+                    audit_login_id: value.audit_login_id?,
+                    basic_ou_name: value.basic_ou_name?,
+                    detective_guardrail_status: value.detective_guardrail_status?,
+                    log_archive_account_name: value.log_archive_account_name?,
+                    log_archive_login_id: value.log_archive_login_id?,
+                    sso_type: value.sso_type?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::LandingZoneCreateRequest> for LandingZoneCreateRequest {
+            fn from(value: super::LandingZoneCreateRequest) -> Self {
+                Self {
+                    additional_ou_name: Ok(value.additional_ou_name),
+                    agree_yn: Ok(value.agree_yn),
+                    audit_account_name: Ok(value.audit_account_name),
+                    audit_login_id: Ok(value.audit_login_id),
+                    basic_ou_name: Ok(value.basic_ou_name),
+                    detective_guardrail_status: Ok(value.detective_guardrail_status),
+                    log_archive_account_name: Ok(value.log_archive_account_name),
+                    log_archive_login_id: Ok(value.log_archive_login_id),
+                    sso_type: Ok(value.sso_type),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct LandingZoneCreateResponse {
+            job_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            landing_zone_id: ::std::result::Result<super::LandingZoneId, ::std::string::String>,
+        }
+        impl ::std::default::Default for LandingZoneCreateResponse {
+            fn default() -> Self {
+                Self {
+                    job_id: Err("no value supplied for job_id".to_string()),
+                    landing_zone_id: Err("no value supplied for landing_zone_id".to_string()),
+                }
+            }
+        }
+        impl LandingZoneCreateResponse {
+            pub fn job_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.job_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for job_id: {e}"));
+                self
+            }
+            pub fn landing_zone_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::LandingZoneId>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.landing_zone_id = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for landing_zone_id: {e}")
+                });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<LandingZoneCreateResponse> for super::LandingZoneCreateResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: LandingZoneCreateResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    job_id: value.job_id?,
+                    landing_zone_id: value.landing_zone_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::LandingZoneCreateResponse> for LandingZoneCreateResponse {
+            fn from(value: super::LandingZoneCreateResponse) -> Self {
+                Self {
+                    job_id: Ok(value.job_id),
+                    landing_zone_id: Ok(value.landing_zone_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct LandingZoneShowResponse {
+            landing_zone: ::std::result::Result<super::LandingZone, ::std::string::String>,
+        }
+        impl ::std::default::Default for LandingZoneShowResponse {
+            fn default() -> Self {
+                Self {
+                    landing_zone: Err("no value supplied for landing_zone".to_string()),
+                }
+            }
+        }
+        impl LandingZoneShowResponse {
+            pub fn landing_zone<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::LandingZone>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.landing_zone = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for landing_zone: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<LandingZoneShowResponse> for super::LandingZoneShowResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: LandingZoneShowResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    landing_zone: value.landing_zone?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::LandingZoneShowResponse> for LandingZoneShowResponse {
+            fn from(value: super::LandingZoneShowResponse) -> Self {
+                Self {
+                    landing_zone: Ok(value.landing_zone),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct LandingZoneUpdateRequest {
+            detective_guardrail_status:
+                ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for LandingZoneUpdateRequest {
+            fn default() -> Self {
+                Self {
+                    detective_guardrail_status: Err(
+                        "no value supplied for detective_guardrail_status".to_string(),
+                    ),
+                }
+            }
+        }
+        impl LandingZoneUpdateRequest {
+            pub fn detective_guardrail_status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.detective_guardrail_status = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for detective_guardrail_status: {e}")
+                });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<LandingZoneUpdateRequest> for super::LandingZoneUpdateRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: LandingZoneUpdateRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    detective_guardrail_status: value.detective_guardrail_status?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::LandingZoneUpdateRequest> for LandingZoneUpdateRequest {
+            fn from(value: super::LandingZoneUpdateRequest) -> Self {
+                Self {
+                    detective_guardrail_status: Ok(value.detective_guardrail_status),
                 }
             }
         }
@@ -5308,12 +4821,10 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct OrganizationUnitsForGuardrail {
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            id: ::std::result::Result<super::UnitId, ::std::string::String>,
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
-            parent_unit_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            parent_unit_id:
+                ::std::result::Result<::std::option::Option<super::UnitId>, ::std::string::String>,
             parent_unit_name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -5332,7 +4843,7 @@ pub mod types {
         impl OrganizationUnitsForGuardrail {
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<super::UnitId>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -5352,7 +4863,7 @@ pub mod types {
             }
             pub fn parent_unit_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<super::UnitId>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.parent_unit_id = value.try_into().map_err(|e| {
@@ -5405,10 +4916,10 @@ pub mod types {
         pub(super) fn guardrail_summary_status() -> ::std::string::String {
             "DISABLED".to_string()
         }
-        pub(super) fn landing_zone_v1_dot1_creator_name() -> ::std::string::String {
+        pub(super) fn landing_zone_creator_name() -> ::std::string::String {
             "-".to_string()
         }
-        pub(super) fn landing_zone_v1_dot1_modifier_name() -> ::std::string::String {
+        pub(super) fn landing_zone_modifier_name() -> ::std::string::String {
             "-".to_string()
         }
     }
@@ -5742,8 +5253,8 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ListBaselineAssignments<'a> {
         client: &'a super::Client,
-        assignment_id: Result<Option<::std::string::String>, String>,
-        landing_zone_id: Result<Option<::std::string::String>, String>,
+        assignment_id: Result<Option<types::UnitId>, String>,
+        landing_zone_id: Result<Option<types::LandingZoneId>, String>,
         resource_type: Result<Option<types::ListBaselineAssignmentsResourceType>, String>,
         status: Result<Option<types::ListBaselineAssignmentsStatus>, String>,
         accept_language: Result<Option<types::AcceptLanguage>, String>,
@@ -5761,19 +5272,20 @@ pub mod builder {
         }
         pub fn assignment_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::UnitId>,
         {
-            self.assignment_id = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for assignment_id failed".to_string()
-            });
+            self.assignment_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `UnitId` for assignment_id failed".to_string());
             self
         }
         pub fn landing_zone_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::LandingZoneId>,
         {
             self.landing_zone_id = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for landing_zone_id failed".to_string()
+                "conversion to `LandingZoneId` for landing_zone_id failed".to_string()
             });
             self
         }
@@ -5808,10 +5320,8 @@ pub mod builder {
         #[doc = "Sends a `GET` request to `/v1/baseline-assignments`"]
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::BaselineAssignmentListResponseV1Dot1>,
-            cloud_apis_runtime::Error,
-        > {
+        ) -> Result<ResponseValue<types::BaselineAssignmentListResponse>, cloud_apis_runtime::Error>
+        {
             cloud_apis_runtime::record_call(
                 &super::API,
                 "ListBaselineAssignments",
@@ -5822,7 +5332,7 @@ pub mod builder {
         }
         async fn exchange(
             self,
-        ) -> Result<ResponseValue<types::BaselineAssignmentListResponseV1Dot1>, Error<()>> {
+        ) -> Result<ResponseValue<types::BaselineAssignmentListResponse>, Error<()>> {
             let Self {
                 client,
                 assignment_id,
@@ -5889,7 +5399,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct UpdateBaselineAssignment<'a> {
         client: &'a super::Client,
-        assignment_id: Result<::std::string::String, String>,
+        assignment_id: Result<types::UnitId, String>,
         accept_language: Result<Option<types::AcceptLanguage>, String>,
         body: Result<types::builder::BaselineAssignmentUpdateRequest, String>,
     }
@@ -5904,11 +5414,11 @@ pub mod builder {
         }
         pub fn assignment_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::UnitId>,
         {
-            self.assignment_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for assignment_id failed".to_string()
-            });
+            self.assignment_id = value
+                .try_into()
+                .map_err(|_| "conversion to `UnitId` for assignment_id failed".to_string());
             self
         }
         pub fn accept_language<V>(mut self, value: V) -> Self
@@ -6017,7 +5527,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct AddBaselineAssignment<'a> {
         client: &'a super::Client,
-        assignment_id: Result<::std::string::String, String>,
+        assignment_id: Result<types::UnitId, String>,
         accept_language: Result<Option<types::AcceptLanguage>, String>,
         body: Result<types::builder::BaselineAssignmentAddRequest, String>,
     }
@@ -6032,11 +5542,11 @@ pub mod builder {
         }
         pub fn assignment_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::UnitId>,
         {
-            self.assignment_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for assignment_id failed".to_string()
-            });
+            self.assignment_id = value
+                .try_into()
+                .map_err(|_| "conversion to `UnitId` for assignment_id failed".to_string());
             self
         }
         pub fn accept_language<V>(mut self, value: V) -> Self
@@ -6146,7 +5656,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct RemoveBaselineAssignment<'a> {
         client: &'a super::Client,
-        assignment_id: Result<::std::string::String, String>,
+        assignment_id: Result<types::UnitId, String>,
         accept_language: Result<Option<types::AcceptLanguage>, String>,
         body: Result<types::builder::BaselineAssignmentRemoveRequest, String>,
     }
@@ -6161,11 +5671,11 @@ pub mod builder {
         }
         pub fn assignment_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::UnitId>,
         {
-            self.assignment_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for assignment_id failed".to_string()
-            });
+            self.assignment_id = value
+                .try_into()
+                .map_err(|_| "conversion to `UnitId` for assignment_id failed".to_string());
             self
         }
         pub fn accept_language<V>(mut self, value: V) -> Self
@@ -6492,12 +6002,12 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ListGuardrailsForTarget<'a> {
         client: &'a super::Client,
-        landing_zone_id: Result<Option<::std::string::String>, String>,
+        landing_zone_id: Result<Option<types::LandingZoneId>, String>,
         name: Result<Option<::std::string::String>, String>,
         page: Result<Option<u64>, String>,
         size: Result<Option<::std::num::NonZeroU64>, String>,
         sort: Result<Option<::std::string::String>, String>,
-        target_id: Result<::std::string::String, String>,
+        target_id: Result<types::UnitId, String>,
         accept_language: Result<Option<types::AcceptLanguage>, String>,
     }
     impl<'a> ListGuardrailsForTarget<'a> {
@@ -6515,10 +6025,10 @@ pub mod builder {
         }
         pub fn landing_zone_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::LandingZoneId>,
         {
             self.landing_zone_id = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for landing_zone_id failed".to_string()
+                "conversion to `LandingZoneId` for landing_zone_id failed".to_string()
             });
             self
         }
@@ -6561,11 +6071,11 @@ pub mod builder {
         }
         pub fn target_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::UnitId>,
         {
-            self.target_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for target_id failed".to_string()
-            });
+            self.target_id = value
+                .try_into()
+                .map_err(|_| "conversion to `UnitId` for target_id failed".to_string());
             self
         }
         pub fn accept_language<V>(mut self, value: V) -> Self
@@ -6659,13 +6169,13 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ListTargetsForGuardrail<'a> {
         client: &'a super::Client,
-        guardrail_id: Result<::std::string::String, String>,
-        landing_zone_id: Result<Option<::std::string::String>, String>,
+        guardrail_id: Result<types::GuardrailId, String>,
+        landing_zone_id: Result<Option<types::LandingZoneId>, String>,
         name: Result<Option<::std::string::String>, String>,
         page: Result<Option<u64>, String>,
         size: Result<Option<::std::num::NonZeroU64>, String>,
         sort: Result<Option<::std::string::String>, String>,
-        target_type: Result<types::ListTargetsForGuardrailTargetType, String>,
+        target_type: Result<types::TargetType, String>,
         accept_language: Result<Option<types::AcceptLanguage>, String>,
     }
     impl<'a> ListTargetsForGuardrail<'a> {
@@ -6684,19 +6194,19 @@ pub mod builder {
         }
         pub fn guardrail_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::GuardrailId>,
         {
-            self.guardrail_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for guardrail_id failed".to_string()
-            });
+            self.guardrail_id = value
+                .try_into()
+                .map_err(|_| "conversion to `GuardrailId` for guardrail_id failed".to_string());
             self
         }
         pub fn landing_zone_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::LandingZoneId>,
         {
             self.landing_zone_id = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for landing_zone_id failed".to_string()
+                "conversion to `LandingZoneId` for landing_zone_id failed".to_string()
             });
             self
         }
@@ -6739,12 +6249,11 @@ pub mod builder {
         }
         pub fn target_type<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::ListTargetsForGuardrailTargetType>,
+            V: std::convert::TryInto<types::TargetType>,
         {
-            self.target_type = value.try_into().map_err(|_| {
-                "conversion to `ListTargetsForGuardrailTargetType` for target_type failed"
-                    .to_string()
-            });
+            self.target_type = value
+                .try_into()
+                .map_err(|_| "conversion to `TargetType` for target_type failed".to_string());
             self
         }
         pub fn accept_language<V>(mut self, value: V) -> Self
@@ -6847,9 +6356,9 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ListGuardrails<'a> {
         client: &'a super::Client,
-        exclude_unit_id: Result<Option<::std::string::String>, String>,
+        exclude_unit_id: Result<Option<types::UnitId>, String>,
         guidance: Result<Option<::std::string::String>, String>,
-        landing_zone_id: Result<Option<::std::string::String>, String>,
+        landing_zone_id: Result<Option<types::LandingZoneId>, String>,
         name: Result<Option<::std::string::String>, String>,
         page: Result<Option<u64>, String>,
         service_name: Result<Option<::std::string::String>, String>,
@@ -6876,11 +6385,12 @@ pub mod builder {
         }
         pub fn exclude_unit_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::UnitId>,
         {
-            self.exclude_unit_id = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for exclude_unit_id failed".to_string()
-            });
+            self.exclude_unit_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `UnitId` for exclude_unit_id failed".to_string());
             self
         }
         pub fn guidance<V>(mut self, value: V) -> Self
@@ -6894,10 +6404,10 @@ pub mod builder {
         }
         pub fn landing_zone_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::LandingZoneId>,
         {
             self.landing_zone_id = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for landing_zone_id failed".to_string()
+                "conversion to `LandingZoneId` for landing_zone_id failed".to_string()
             });
             self
         }
@@ -7055,8 +6565,8 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ShowGuardrail<'a> {
         client: &'a super::Client,
-        guardrail_id: Result<::std::string::String, String>,
-        landing_zone_id: Result<Option<::std::string::String>, String>,
+        guardrail_id: Result<types::GuardrailId, String>,
+        landing_zone_id: Result<Option<types::LandingZoneId>, String>,
         accept_language: Result<Option<types::AcceptLanguage>, String>,
     }
     impl<'a> ShowGuardrail<'a> {
@@ -7070,19 +6580,19 @@ pub mod builder {
         }
         pub fn guardrail_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::GuardrailId>,
         {
-            self.guardrail_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for guardrail_id failed".to_string()
-            });
+            self.guardrail_id = value
+                .try_into()
+                .map_err(|_| "conversion to `GuardrailId` for guardrail_id failed".to_string());
             self
         }
         pub fn landing_zone_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::LandingZoneId>,
         {
             self.landing_zone_id = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for landing_zone_id failed".to_string()
+                "conversion to `LandingZoneId` for landing_zone_id failed".to_string()
             });
             self
         }
@@ -7162,7 +6672,7 @@ pub mod builder {
     pub struct CreateLandingZone<'a> {
         client: &'a super::Client,
         accept_language: Result<Option<types::AcceptLanguage>, String>,
-        body: Result<types::builder::LandingZoneCreateRequestV1Dot1, String>,
+        body: Result<types::builder::LandingZoneCreateRequest, String>,
     }
     impl<'a> CreateLandingZone<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -7183,13 +6693,12 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::LandingZoneCreateRequestV1Dot1>,
-            <V as std::convert::TryInto<types::LandingZoneCreateRequestV1Dot1>>::Error:
-                std::fmt::Display,
+            V: std::convert::TryInto<types::LandingZoneCreateRequest>,
+            <V as std::convert::TryInto<types::LandingZoneCreateRequest>>::Error: std::fmt::Display,
         {
             self.body = value.try_into().map(From::from).map_err(|s| {
                 format!(
-                    "conversion to `LandingZoneCreateRequestV1Dot1` for body failed: {}",
+                    "conversion to `LandingZoneCreateRequest` for body failed: {}",
                     s
                 )
             });
@@ -7198,8 +6707,8 @@ pub mod builder {
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::LandingZoneCreateRequestV1Dot1,
-            ) -> types::builder::LandingZoneCreateRequestV1Dot1,
+                types::builder::LandingZoneCreateRequest,
+            ) -> types::builder::LandingZoneCreateRequest,
         {
             self.body = self.body.map(f);
             self
@@ -7228,7 +6737,7 @@ pub mod builder {
             let accept_language = accept_language.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
-                    types::LandingZoneCreateRequestV1Dot1::try_from(v).map_err(|e| e.to_string())
+                    types::LandingZoneCreateRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/v1/landing-zones", client.baseurl,);
@@ -7272,7 +6781,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ShowLandingZone<'a> {
         client: &'a super::Client,
-        landing_zone_id: Result<::std::string::String, String>,
+        landing_zone_id: Result<types::LandingZoneId, String>,
         accept_language: Result<Option<types::AcceptLanguage>, String>,
     }
     impl<'a> ShowLandingZone<'a> {
@@ -7285,10 +6794,10 @@ pub mod builder {
         }
         pub fn landing_zone_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::LandingZoneId>,
         {
             self.landing_zone_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for landing_zone_id failed".to_string()
+                "conversion to `LandingZoneId` for landing_zone_id failed".to_string()
             });
             self
         }
@@ -7304,14 +6813,14 @@ pub mod builder {
         #[doc = "Sends a `GET` request to `/v1/landing-zones/{landing_zone_id}`"]
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::LandingZoneShowResponseV1Dot1>, cloud_apis_runtime::Error>
+        ) -> Result<ResponseValue<types::LandingZoneShowResponse>, cloud_apis_runtime::Error>
         {
             cloud_apis_runtime::record_call(&super::API, "ShowLandingZone", "GET", self.exchange())
                 .await
         }
         async fn exchange(
             self,
-        ) -> Result<ResponseValue<types::LandingZoneShowResponseV1Dot1>, Error<()>> {
+        ) -> Result<ResponseValue<types::LandingZoneShowResponse>, Error<()>> {
             let Self {
                 client,
                 landing_zone_id,
@@ -7363,7 +6872,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct SetLandingZone<'a> {
         client: &'a super::Client,
-        landing_zone_id: Result<::std::string::String, String>,
+        landing_zone_id: Result<types::LandingZoneId, String>,
         accept_language: Result<Option<types::AcceptLanguage>, String>,
         body: Result<types::builder::LandingZoneUpdateRequest, String>,
     }
@@ -7378,10 +6887,10 @@ pub mod builder {
         }
         pub fn landing_zone_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::LandingZoneId>,
         {
             self.landing_zone_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for landing_zone_id failed".to_string()
+                "conversion to `LandingZoneId` for landing_zone_id failed".to_string()
             });
             self
         }
@@ -7485,7 +6994,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DeleteLandingZone<'a> {
         client: &'a super::Client,
-        landing_zone_id: Result<::std::string::String, String>,
+        landing_zone_id: Result<types::LandingZoneId, String>,
         accept_language: Result<Option<types::AcceptLanguage>, String>,
     }
     impl<'a> DeleteLandingZone<'a> {
@@ -7498,10 +7007,10 @@ pub mod builder {
         }
         pub fn landing_zone_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::LandingZoneId>,
         {
             self.landing_zone_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for landing_zone_id failed".to_string()
+                "conversion to `LandingZoneId` for landing_zone_id failed".to_string()
             });
             self
         }
@@ -7592,6 +7101,116 @@ impl cloud_apis_runtime::pagination::NumberedPage for types::ListGuardrailsForTa
     type Item = types::GuardrailsForTargetSummary;
     fn into_parts(self) -> (Vec<Self::Item>, i64) {
         (self.guardrails, self.count)
+    }
+}
+impl ::std::convert::From<&str> for types::GuardrailId {
+    fn from(value: &str) -> Self {
+        Self(value.to_string())
+    }
+}
+impl ::std::cmp::PartialEq<str> for types::GuardrailId {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+impl ::std::cmp::PartialEq<&str> for types::GuardrailId {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+impl ::std::convert::From<&types::GuardrailId> for types::GuardrailId {
+    fn from(value: &types::GuardrailId) -> Self {
+        value.clone()
+    }
+}
+#[doc = r" An id read from an optional response field goes straight into the next call; a missing one fails that"]
+#[doc = r" call before anything is sent."]
+impl ::std::convert::TryFrom<::std::option::Option<types::GuardrailId>> for types::GuardrailId {
+    type Error = &'static str;
+    fn try_from(value: ::std::option::Option<types::GuardrailId>) -> Result<Self, &'static str> {
+        value.ok_or("the response carried no GuardrailId to pass on")
+    }
+}
+impl ::std::convert::TryFrom<&::std::option::Option<types::GuardrailId>> for types::GuardrailId {
+    type Error = &'static str;
+    fn try_from(value: &::std::option::Option<types::GuardrailId>) -> Result<Self, &'static str> {
+        value
+            .clone()
+            .ok_or("the response carried no GuardrailId to pass on")
+    }
+}
+impl ::std::convert::From<&str> for types::LandingZoneId {
+    fn from(value: &str) -> Self {
+        Self(value.to_string())
+    }
+}
+impl ::std::cmp::PartialEq<str> for types::LandingZoneId {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+impl ::std::cmp::PartialEq<&str> for types::LandingZoneId {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+impl ::std::convert::From<&types::LandingZoneId> for types::LandingZoneId {
+    fn from(value: &types::LandingZoneId) -> Self {
+        value.clone()
+    }
+}
+#[doc = r" An id read from an optional response field goes straight into the next call; a missing one fails that"]
+#[doc = r" call before anything is sent."]
+impl ::std::convert::TryFrom<::std::option::Option<types::LandingZoneId>> for types::LandingZoneId {
+    type Error = &'static str;
+    fn try_from(value: ::std::option::Option<types::LandingZoneId>) -> Result<Self, &'static str> {
+        value.ok_or("the response carried no LandingZoneId to pass on")
+    }
+}
+impl ::std::convert::TryFrom<&::std::option::Option<types::LandingZoneId>>
+    for types::LandingZoneId
+{
+    type Error = &'static str;
+    fn try_from(value: &::std::option::Option<types::LandingZoneId>) -> Result<Self, &'static str> {
+        value
+            .clone()
+            .ok_or("the response carried no LandingZoneId to pass on")
+    }
+}
+impl ::std::convert::From<&str> for types::UnitId {
+    fn from(value: &str) -> Self {
+        Self(value.to_string())
+    }
+}
+impl ::std::cmp::PartialEq<str> for types::UnitId {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+impl ::std::cmp::PartialEq<&str> for types::UnitId {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+impl ::std::convert::From<&types::UnitId> for types::UnitId {
+    fn from(value: &types::UnitId) -> Self {
+        value.clone()
+    }
+}
+#[doc = r" An id read from an optional response field goes straight into the next call; a missing one fails that"]
+#[doc = r" call before anything is sent."]
+impl ::std::convert::TryFrom<::std::option::Option<types::UnitId>> for types::UnitId {
+    type Error = &'static str;
+    fn try_from(value: ::std::option::Option<types::UnitId>) -> Result<Self, &'static str> {
+        value.ok_or("the response carried no UnitId to pass on")
+    }
+}
+impl ::std::convert::TryFrom<&::std::option::Option<types::UnitId>> for types::UnitId {
+    type Error = &'static str;
+    fn try_from(value: &::std::option::Option<types::UnitId>) -> Result<Self, &'static str> {
+        value
+            .clone()
+            .ok_or("the response carried no UnitId to pass on")
     }
 }
 #[doc = r" What the runtime needs to know about this API; see [`cloud_apis_runtime::Api`]."]

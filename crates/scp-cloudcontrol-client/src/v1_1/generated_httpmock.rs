@@ -4,12 +4,34 @@
 // Spec transforms applied in memory before generation (see xtask/src/transforms/):
 // - pin_single_value_headers: Scp-Api-Version: "cloudcontrol 1.1" removed from all 15 operations, sent by the runtime
 // - shared_parameter_types: parameter AcceptLanguage: enum schema shared as types::AcceptLanguage
+// - short_type_names: BaselineAssignmentV1Dot1 -> BaselineAssignment
+// - short_type_names: BaselineAssignmentListResponseV1Dot1 -> BaselineAssignmentListResponse
+// - short_type_names: LandingZoneV1Dot1 -> LandingZone
+// - short_type_names: LandingZoneCreateRequestV1Dot1 -> LandingZoneCreateRequest
+// - short_type_names: LandingZoneShowResponseV1Dot1 -> LandingZoneShowResponse
+// - id_types: GuardrailId at /components/schemas/Guardrail/properties/id, /components/schemas/GuardrailAssignmentDetail/properties/guardrail_id, /components/schemas/GuardrailAssignmentFailCaused/properties/guardrail_id, /components/schemas/GuardrailDisableRequest/properties/guardrail_ids/items, /components/schemas/GuardrailEnableRequest/properties/guardrail_ids/items, /components/schemas/GuardrailSummary/properties/id, /components/schemas/GuardrailsForTargetSummary/properties/id, /paths/~1v1~1guardrail-bindings~1targets/get/parameters/5/schema, /paths/~1v1~1guardrails~1{guardrail_id}/get/parameters/1/schema
+// - id_types: LandingZoneId at /components/schemas/AccountFactoryCreateRequest/properties/landing_zone_id, /components/schemas/BaselineAssignmentAddRequest/properties/landing_zone_id, /components/schemas/BaselineAssignmentRemoveRequest/properties/landing_zone_id, /components/schemas/BaselineAssignmentUpdateRequest/properties/landing_zone_id, /components/schemas/GuardrailDisableRequest/properties/landing_zone_id, /components/schemas/GuardrailEnableRequest/properties/landing_zone_id, /components/schemas/LandingZone/properties/id, /components/schemas/LandingZoneCreateResponse/properties/landing_zone_id, /paths/~1v1~1baseline-assignments/get/parameters/1/schema, /paths/~1v1~1guardrail-bindings~1guardrails/get/parameters/1/schema, /paths/~1v1~1guardrail-bindings~1targets/get/parameters/1/schema, /paths/~1v1~1guardrails/get/parameters/1/schema, /paths/~1v1~1guardrails~1{guardrail_id}/get/parameters/2/schema, /paths/~1v1~1landing-zones~1{landing_zone_id}/delete/parameters/1/schema, /paths/~1v1~1landing-zones~1{landing_zone_id}/get/parameters/1/schema, /paths/~1v1~1landing-zones~1{landing_zone_id}/put/parameters/1/schema
+// - id_types: UnitId at /components/schemas/AccountFactoryCreateRequest/properties/parent_unit_id, /components/schemas/AccountsForGuardrail/properties/id, /components/schemas/AccountsForGuardrail/properties/parent_unit_id, /components/schemas/BaselineAssignment/properties/id, /components/schemas/BaselineAssignmentAddRequest/properties/parent_unit_id, /components/schemas/BaselineAssignmentAddResponse/properties/resource_id, /components/schemas/BaselineAssignmentRemoveResponse/properties/resource_id, /components/schemas/GuardrailAssignmentDetail/properties/unit_id, /components/schemas/GuardrailAssignmentFailCaused/properties/unit_id, /components/schemas/GuardrailBindingOu/properties/id, /components/schemas/GuardrailDisableRequest/properties/unit_ids/items, /components/schemas/GuardrailEnableRequest/properties/unit_ids/items, /components/schemas/GuardrailLinkInfo/properties/target_id, /components/schemas/OrganizationUnitsForGuardrail/properties/id, /components/schemas/OrganizationUnitsForGuardrail/properties/parent_unit_id, /paths/~1v1~1baseline-assignments/get/parameters/3/schema, /paths/~1v1~1baseline-assignments~1{assignment_id}/delete/parameters/1/schema, /paths/~1v1~1baseline-assignments~1{assignment_id}/post/parameters/1/schema, /paths/~1v1~1baseline-assignments~1{assignment_id}/put/parameters/1/schema, /paths/~1v1~1guardrail-bindings~1guardrails/get/parameters/5/schema, /paths/~1v1~1guardrails/get/parameters/6/schema
 // - email_format_pattern: 2 `format: email` field(s) validated with ^[^\s@]+@[^\s@]+\.[^\s@]+$
 // - any_of_as_untagged_enum: Guardrail.binding_ous
 // - any_of_as_untagged_enum: GuardrailSummary.binding_ous
 // - any_of_as_untagged_enum: ListTargetsForGuardrailResponse.targets
-// - open_response_enums: ApiVersion.status
-// - open_response_enums: LandingZoneV1Dot1.detective_guardrail_status
+// - named_types: AdditionalOuName (LandingZoneCreateRequest)
+// - named_types: AgreeYn (BaselineAssignmentAddRequest, BaselineAssignmentUpdateRequest, LandingZoneCreateRequest)
+// - named_types: AuditAccountName (LandingZoneCreateRequest)
+// - named_types: AuditLoginId (LandingZoneCreateRequest)
+// - named_types: BasicOuName (LandingZoneCreateRequest)
+// - named_types: DetectiveGuardrailStatus (LandingZone, LandingZoneCreateRequest)
+// - named_types: LogArchiveAccountName (LandingZoneCreateRequest)
+// - named_types: LogArchiveLoginId (LandingZoneCreateRequest)
+// - named_types: BaselineAssignmentAddRequestResourceType (BaselineAssignmentAddRequest, BaselineAssignmentRemoveRequest)
+// - named_types: ListBaselineAssignmentsResourceType (ListBaselineAssignments)
+// - named_types: SsoType (LandingZoneCreateRequest)
+// - named_types: ApiVersionStatus (ApiVersion)
+// - named_types: ListBaselineAssignmentsStatus (ListBaselineAssignments)
+// - named_types: TargetType (ListTargetsForGuardrail)
+// - named_types: DetectiveGuardrailStatus is open: uses point at OpenDetectiveGuardrailStatus (cloud_apis_runtime::Open<DetectiveGuardrailStatus>)
+// - named_types: ApiVersionStatus is open: uses point at OpenApiVersionStatus (cloud_apis_runtime::Open<ApiVersionStatus>)
 
 #![allow(clippy::all, clippy::pedantic, missing_docs, unused_imports, dead_code)]
 
@@ -121,7 +143,7 @@ pub mod operations {
         }
         pub fn assignment_id<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a str>>,
+            T: Into<Option<&'a types::UnitId>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("assignment_id", value.to_string()))
@@ -131,7 +153,7 @@ pub mod operations {
         }
         pub fn landing_zone_id<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a str>>,
+            T: Into<Option<&'a types::LandingZoneId>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("landing_zone_id", value.to_string()))
@@ -178,7 +200,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::BaselineAssignmentListResponseV1Dot1) -> Self {
+        pub fn ok(self, value: &types::BaselineAssignmentListResponse) -> Self {
             Self(
                 self.0
                     .status(200u16)
@@ -211,7 +233,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn assignment_id(self, value: &str) -> Self {
+        pub fn assignment_id(self, value: &types::UnitId) -> Self {
             let re =
                 regex::Regex::new(&format!("^/v1/baseline-assignments/{}$", value.to_string()))
                     .unwrap();
@@ -272,7 +294,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn assignment_id(self, value: &str) -> Self {
+        pub fn assignment_id(self, value: &types::UnitId) -> Self {
             let re =
                 regex::Regex::new(&format!("^/v1/baseline-assignments/{}$", value.to_string()))
                     .unwrap();
@@ -336,7 +358,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn assignment_id(self, value: &str) -> Self {
+        pub fn assignment_id(self, value: &types::UnitId) -> Self {
             let re =
                 regex::Regex::new(&format!("^/v1/baseline-assignments/{}$", value.to_string()))
                     .unwrap();
@@ -509,7 +531,7 @@ pub mod operations {
         }
         pub fn landing_zone_id<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a str>>,
+            T: Into<Option<&'a types::LandingZoneId>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("landing_zone_id", value.to_string()))
@@ -557,7 +579,7 @@ pub mod operations {
                 Self(self.0.query_param_missing("sort"))
             }
         }
-        pub fn target_id(self, value: &str) -> Self {
+        pub fn target_id(self, value: &types::UnitId) -> Self {
             Self(self.0.query_param("target_id", value.to_string()))
         }
         pub fn accept_language<T>(self, value: T) -> Self
@@ -612,12 +634,12 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn guardrail_id(self, value: &str) -> Self {
+        pub fn guardrail_id(self, value: &types::GuardrailId) -> Self {
             Self(self.0.query_param("guardrail_id", value.to_string()))
         }
         pub fn landing_zone_id<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a str>>,
+            T: Into<Option<&'a types::LandingZoneId>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("landing_zone_id", value.to_string()))
@@ -665,7 +687,7 @@ pub mod operations {
                 Self(self.0.query_param_missing("sort"))
             }
         }
-        pub fn target_type(self, value: types::ListTargetsForGuardrailTargetType) -> Self {
+        pub fn target_type(self, value: types::TargetType) -> Self {
             Self(self.0.query_param("target_type", value.to_string()))
         }
         pub fn accept_language<T>(self, value: T) -> Self
@@ -722,7 +744,7 @@ pub mod operations {
         }
         pub fn exclude_unit_id<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a str>>,
+            T: Into<Option<&'a types::UnitId>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("exclude_unit_id", value.to_string()))
@@ -742,7 +764,7 @@ pub mod operations {
         }
         pub fn landing_zone_id<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a str>>,
+            T: Into<Option<&'a types::LandingZoneId>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("landing_zone_id", value.to_string()))
@@ -862,13 +884,13 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn guardrail_id(self, value: &str) -> Self {
+        pub fn guardrail_id(self, value: &types::GuardrailId) -> Self {
             let re = regex::Regex::new(&format!("^/v1/guardrails/{}$", value.to_string())).unwrap();
             Self(self.0.path_matches(re))
         }
         pub fn landing_zone_id<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a str>>,
+            T: Into<Option<&'a types::LandingZoneId>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("landing_zone_id", value.to_string()))
@@ -938,7 +960,7 @@ pub mod operations {
                 Self(self.0.header_missing("Accept-Language"))
             }
         }
-        pub fn body(self, value: &types::LandingZoneCreateRequestV1Dot1) -> Self {
+        pub fn body(self, value: &types::LandingZoneCreateRequest) -> Self {
             Self(self.0.json_body_obj(value))
         }
     }
@@ -983,7 +1005,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn landing_zone_id(self, value: &str) -> Self {
+        pub fn landing_zone_id(self, value: &types::LandingZoneId) -> Self {
             let re =
                 regex::Regex::new(&format!("^/v1/landing-zones/{}$", value.to_string())).unwrap();
             Self(self.0.path_matches(re))
@@ -1007,7 +1029,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::LandingZoneShowResponseV1Dot1) -> Self {
+        pub fn ok(self, value: &types::LandingZoneShowResponse) -> Self {
             Self(
                 self.0
                     .status(200u16)
@@ -1040,7 +1062,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn landing_zone_id(self, value: &str) -> Self {
+        pub fn landing_zone_id(self, value: &types::LandingZoneId) -> Self {
             let re =
                 regex::Regex::new(&format!("^/v1/landing-zones/{}$", value.to_string())).unwrap();
             Self(self.0.path_matches(re))
@@ -1100,7 +1122,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn landing_zone_id(self, value: &str) -> Self {
+        pub fn landing_zone_id(self, value: &types::LandingZoneId) -> Self {
             let re =
                 regex::Regex::new(&format!("^/v1/landing-zones/{}$", value.to_string())).unwrap();
             Self(self.0.path_matches(re))
