@@ -13,36 +13,30 @@ pub struct SpecFile {
     pub generated: &'static str,
 }
 
-/// Every document the workspace is generated from.
-pub const SPEC_FILES: &[SpecFile] = &[
-    SpecFile {
-        name: "panther",
-        file: "panther.json",
-        generated: "crates/panther-client/src/generated.rs",
-    },
-    SpecFile {
-        name: "cloudcraft",
-        file: "cloudcraft.json",
-        generated: "crates/cloudcraft-client/src/generated.rs",
-    },
-    SpecFile {
-        name: "scp-cloudcontrol-v1.0",
-        file: "scp-cloudcontrol-v1.0.json",
-        generated: "crates/scp-cloudcontrol-client/src/v1_0/generated.rs",
-    },
-    SpecFile {
-        name: "scp-cloudcontrol-v1.1",
-        file: "scp-cloudcontrol-v1.1.json",
-        generated: "crates/scp-cloudcontrol-client/src/v1_1/generated.rs",
-    },
-];
+/// Every document the workspace is generated from, read from the generated clients' own registry
+/// (`cloud_apis::apis()`), so a new API or version is tested as soon as it is generated.
+pub fn spec_files() -> Vec<SpecFile> {
+    cloud_apis::apis()
+        .into_iter()
+        .map(|api| SpecFile {
+            name: api.name,
+            file: api
+                .spec
+                .strip_prefix("specs/")
+                .expect("every spec lives in specs/"),
+            generated: api.generated,
+        })
+        .collect()
+}
 
 /// Looks a spec up by its short name; panics with the known names when it is not one of them.
 pub fn spec(name: &str) -> SpecFile {
-    *SPEC_FILES
+    let files = spec_files();
+    files
         .iter()
         .find(|s| s.name == name)
-        .unwrap_or_else(|| panic!("no spec named {name:?}; known: {SPEC_FILES:?}"))
+        .copied()
+        .unwrap_or_else(|| panic!("no spec named {name:?}; known: {files:?}"))
 }
 
 /// The workspace root.
@@ -118,54 +112,5 @@ pub fn operations(doc: &openapiv3::OpenAPI) -> Vec<OperationRef> {
     ops
 }
 
-/// The Rust method name progenitor gives an `operationId`: snake case, with every run of other characters
-/// (spaces, `#`) as one underscore, e.g. `aws cloud account#create` → `aws_cloud_account_create`,
-/// `getAwsIamParameters` → `get_aws_iam_parameters`.
-pub fn method_name(operation_id: &str) -> String {
-    let chars: Vec<char> = operation_id.chars().collect();
-    let mut out = String::new();
-    for (i, &c) in chars.iter().enumerate() {
-        if !c.is_ascii_alphanumeric() {
-            if !out.is_empty() && !out.ends_with('_') {
-                out.push('_');
-            }
-            continue;
-        }
-        if c.is_ascii_uppercase() {
-            let prev = i.checked_sub(1).map(|j| chars[j]);
-            let next = chars.get(i + 1);
-            let word_start = prev.is_some_and(|p| p.is_ascii_lowercase() || p.is_ascii_digit())
-                || (prev.is_some_and(|p| p.is_ascii_uppercase())
-                    && next.is_some_and(|n| n.is_ascii_lowercase()));
-            if word_start && !out.is_empty() && !out.ends_with('_') {
-                out.push('_');
-            }
-        }
-        out.push(c.to_ascii_lowercase());
-    }
-    out.trim_end_matches('_').to_string()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::method_name;
-
-    #[test]
-    fn method_names_follow_progenitor() {
-        assert_eq!(
-            method_name("aws cloud account#create"),
-            "aws_cloud_account_create"
-        );
-        assert_eq!(method_name("role#list"), "role_list");
-        assert_eq!(method_name("getAwsIamParameters"), "get_aws_iam_parameters");
-        assert_eq!(
-            method_name("AddBaselineAssignment"),
-            "add_baseline_assignment"
-        );
-        assert_eq!(
-            method_name("ListTargetsForGuardrail"),
-            "list_targets_for_guardrail"
-        );
-        assert_eq!(method_name("IAMRoleV2"), "iam_role_v2");
-    }
-}
+/// The Rust method name progenitor gives an `operationId` (the generator's own naming).
+pub use cloud_apis_spec::naming::snake as method_name;

@@ -105,6 +105,11 @@ fn client_tokens(
         .map_err(|e| format!("{}: {e}", target.spec))?;
     let name = target.name;
     let spec_path = target.spec;
+    let version = spec.info.version.clone();
+    let generated_path = format!("{}/{}", target.module_dir, crate::targets::CLIENT_FILE);
+    // From the generated file's directory back to the workspace root, then to the spec.
+    let depth = target.module_dir.split('/').count();
+    let spec_from_here = format!("{}{}", "../".repeat(depth), target.spec);
     let pinned = prepared.pinned_headers.iter().map(|h| {
         let name = h.name.to_ascii_lowercase();
         let value = &h.value;
@@ -137,10 +142,16 @@ fn client_tokens(
         /// What the runtime needs to know about this API; see [`cloud_apis_runtime::Api`].
         pub const API: cloud_apis_runtime::Api = cloud_apis_runtime::Api {
             name: #name,
+            version: #version,
             spec: #spec_path,
+            generated: #generated_path,
             pinned_headers: &[#(#pinned),*],
             operations: &[#(#operations),*],
         };
+
+        /// The spec this client was generated from, as checked in (for sandboxes and conformance checks; a
+        /// program that does not use it does not carry it).
+        pub const SPEC_JSON: &str = include_str!(#spec_from_here);
 
     };
     Ok((tokens, passes))

@@ -12,6 +12,7 @@
 //!
 //! `--check` does steps 1–5 in memory and fails with a diff when the committed files differ.
 
+mod build_times;
 mod code_passes;
 mod generate;
 mod naming;
@@ -23,10 +24,11 @@ mod transforms;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask regen [--check]
+const USAGE: &str = "usage: cargo xtask regen [--check] | build-times
 
   regen           regenerate every client crate from specs/
-  regen --check   regenerate in memory; exit 1 with a diff if committed files are stale";
+  regen --check   regenerate in memory; exit 1 with a diff if committed files are stale
+  build-times     cold release build time of a program using one provider, and all of them";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -34,6 +36,18 @@ fn main() -> ExitCode {
     let check = match args.as_slice() {
         ["regen"] => false,
         ["regen", "--check"] => true,
+        ["build-times"] => {
+            return match build_times::run(&workspace_root()) {
+                Ok(table) => {
+                    print!("{table}");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::FAILURE
+                }
+            };
+        }
         ["-h" | "--help" | "help"] => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;

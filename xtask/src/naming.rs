@@ -1,21 +1,13 @@
 //! The Rust names progenitor and typify give spec names (their `sanitize`, for the names our specs use).
 
-use heck::{ToPascalCase, ToSnakeCase};
+use cloud_apis_spec::naming::cleaned;
+pub use cloud_apis_spec::naming::snake;
+use heck::ToPascalCase;
 use proc_macro2::{Ident, Span};
-
-fn cleaned(name: &str) -> String {
-    name.replace('\'', "")
-        .replace(|c: char| !c.is_alphanumeric() && c != '_', "-")
-}
 
 /// A type name: `RoleAPI.ListResp` → `RoleApiListResp`.
 pub fn type_ident(name: &str) -> Ident {
     Ident::new(&cleaned(name).to_pascal_case(), Span::call_site())
-}
-
-/// A field or method name: `aws cloud account#create` → `aws_cloud_account_create`.
-pub fn snake(name: &str) -> String {
-    cleaned(name).to_snake_case()
 }
 
 /// [`snake`] as an identifier.

@@ -1,4 +1,5 @@
-//! Generated `CursorPage` / `NumberedPage` impls for every page-shaped schema of a spec.
+//! Generated `CursorPage` / `NumberedPage` impls for every page-shaped schema of a spec, and a `stream()` method on
+//! the builder of every list operation that answers with one.
 //!
 //! Recognised by shape, so new list operations stream without hand-written code:
 //! - cursor page: an object with an array property `results` (items a `$ref`) and a string property `next`;
@@ -38,6 +39,7 @@ fn required(schema: &Value, name: &str) -> bool {
 /// Impl blocks for every page schema in `doc` (the transformed spec the client was generated from).
 pub fn impls(doc: &Value) -> Vec<TokenStream> {
     let mut out = Vec::new();
+    let mut pages: Vec<(String, Kind)> = Vec::new();
     let Some(schemas) = doc
         .pointer("/components/schemas")
         .and_then(Value::as_object)
@@ -57,6 +59,7 @@ pub fn impls(doc: &Value) -> Vec<TokenStream> {
                 } else {
                     quote!(self.next)
                 };
+                pages.push((name.clone(), Kind::Cursor(item.clone())));
                 out.push(quote! {
                     impl cloud_apis_runtime::pagination::CursorPage for types::#ty {
                         type Item = types::#item;
@@ -94,6 +97,7 @@ pub fn impls(doc: &Value) -> Vec<TokenStream> {
             } else {
                 quote!(self.count.unwrap_or_default())
             };
+            pages.push((name.clone(), Kind::Numbered(item.clone())));
             out.push(quote! {
                 impl cloud_apis_runtime::pagination::NumberedPage for types::#ty {
                     type Item = types::#item;
@@ -103,6 +107,93 @@ pub fn impls(doc: &Value) -> Vec<TokenStream> {
                 }
             });
         }
+    }
+    out.extend(streams(doc, &pages));
+    out
+}
+
+/// Which scheme a page schema follows, and its item type.
+enum Kind {
+    Cursor(proc_macro2::Ident),
+    Numbered(proc_macro2::Ident),
+}
+
+/// `stream()` on the builder of every operation whose 200 body is a page and whose query parameters drive it
+/// (`cursor`; `page` and `size`).
+fn streams(doc: &Value, pages: &[(String, Kind)]) -> Vec<TokenStream> {
+    let mut out = Vec::new();
+    let paths = doc.get("paths").and_then(Value::as_object);
+    for item in paths.into_iter().flatten().map(|(_, item)| item) {
+        let Some(op) = item.get("get") else { continue };
+        let Some(id) = op.get("operationId").and_then(Value::as_str) else {
+            continue;
+        };
+        let Some(page) = op
+            .pointer("/responses/200/content/application~1json/schema/$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| r.strip_prefix(SCHEMA_PREFIX))
+        else {
+            continue;
+        };
+        let Some((_, kind)) = pages.iter().find(|(name, _)| name == page) else {
+            continue;
+        };
+        let query = |name: &str| {
+            op.get("parameters")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .find(|p| p["in"] == "query" && p["name"] == name)
+        };
+        let builder = type_ident(id);
+        let stream = match kind {
+            Kind::Cursor(item) if query("cursor").is_some() => quote! {
+                /// Every item of every page, each page fetched as the stream is read, with this builder's other
+                /// parameters and `cursor` set from the previous page's `next`. A server that repeats a cursor
+                /// ends the stream with `ErrorKind::PaginationStalled` (see `cloud_apis_runtime::pagination`).
+                pub fn stream(
+                    self,
+                ) -> impl cloud_apis_runtime::pagination::Stream<
+                    Item = Result<types::#item, cloud_apis_runtime::Error>,
+                > + 'a {
+                    cloud_apis_runtime::pagination::cursor(move |cursor| match cursor {
+                        Some(cursor) => self.clone().cursor(cursor).send(),
+                        None => self.clone().send(),
+                    })
+                }
+            },
+            Kind::Numbered(item) if query("page").is_some() => {
+                let Some(size_param) = query("size") else {
+                    continue;
+                };
+                // The documented default page size, or 20.
+                let size = size_param
+                    .pointer("/schema/default")
+                    .and_then(Value::as_u64)
+                    .unwrap_or(20);
+                quote! {
+                    /// Every item of every page, each page fetched as the stream is read, with this builder's
+                    /// other parameters, `size` the documented default and `page` counting from 0. A server that
+                    /// serves the same page twice ends the stream with `ErrorKind::PaginationStalled` (see
+                    /// `cloud_apis_runtime::pagination`).
+                    pub fn stream(
+                        self,
+                    ) -> impl cloud_apis_runtime::pagination::Stream<
+                        Item = Result<types::#item, cloud_apis_runtime::Error>,
+                    > + 'a {
+                        cloud_apis_runtime::pagination::numbered(#size, move |page, size| {
+                            self.clone().page(page).size(size).send()
+                        })
+                    }
+                }
+            }
+            _ => continue,
+        };
+        out.push(quote! {
+            impl<'a> builder::#builder<'a> {
+                #stream
+            }
+        });
     }
     out
 }

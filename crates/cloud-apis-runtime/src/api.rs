@@ -5,8 +5,12 @@
 pub struct Api {
     /// Short provider name, e.g. `panther` or `scp-cloudcontrol-v1.1`.
     pub name: &'static str,
+    /// The spec's `info.version`, e.g. `1.1`.
+    pub version: &'static str,
     /// The spec file the client was generated from, relative to the workspace root.
     pub spec: &'static str,
+    /// The generated client file, relative to the workspace root.
+    pub generated: &'static str,
     /// Headers the spec requires on every operation with exactly one allowed value, names in lower case (e.g.
     /// `("scp-api-version", "cloudcontrol 1.1")`). The generator removes them from the operations' parameters
     /// and the runtime sets them on every request, replacing any value already present.
@@ -34,6 +38,14 @@ pub struct ApiOperation {
 }
 
 impl Api {
+    /// The value the spec pins header `name` (lower case) to, e.g. `scp-api-version` → `cloudcontrol 1.1`.
+    pub fn pinned_header(&self, name: &str) -> Option<&'static str> {
+        self.pinned_headers
+            .iter()
+            .find(|(pinned, _)| *pinned == name)
+            .map(|(_, value)| *value)
+    }
+
     /// The operation progenitor calls `rust_name`.
     pub fn operation(&self, rust_name: &str) -> Option<&ApiOperation> {
         self.operations.iter().find(|op| op.rust_name == rust_name)

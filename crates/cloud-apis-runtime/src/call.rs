@@ -129,7 +129,9 @@ mod tests {
 
     const API: Api = Api {
         name: "panther",
+        version: "1.0",
         spec: "specs/panther.json",
+        generated: "crates/panther-client/src/generated.rs",
         pinned_headers: &[],
         operations: &[],
     };

@@ -17,6 +17,7 @@ pub(crate) trait Env {
     }
 
     /// The variable parsed, `None` when unset, an error naming it when unparseable.
+    #[cfg_attr(not(feature = "cloudcraft"), allow(dead_code))]
     fn parse<T: std::str::FromStr>(
         &self,
         name: &'static str,

@@ -9,6 +9,9 @@
 //! | [`cloudcraft`] | Cloudcraft (AWS accounts, snapshots) | `Authorization: Bearer` |
 //! | [`scp::cloudcontrol`] | SCP Cloud Control 1.1 and 1.0 | HMAC request signature |
 //!
+//! Each provider is a Cargo feature (`panther`, `cloudcraft`, `scp`; all on by default), so a program that uses one
+//! compiles only that provider's generated client; `schemars` adds `JsonSchema` to every generated type.
+//!
 //! Every operation of every client passes through one pipeline (`cloud-apis-runtime`): credentials are attached
 //! (SCP requests are signed over the exact URL sent), headers the spec pins are set (SCP's `Scp-Api-Version`),
 //! and secrets never appear in `Debug` output or errors.
@@ -22,21 +25,58 @@
 //! # Ok(()) }
 //! ```
 
+// With no provider feature, nothing uses the shared configuration helpers.
+#![cfg_attr(
+    not(any(feature = "panther", feature = "cloudcraft", feature = "scp")),
+    allow(dead_code)
+)]
+
 mod env;
 mod error;
 mod http;
 
+#[cfg(feature = "cloudcraft")]
 pub mod cloudcraft;
 pub mod pagination;
+#[cfg(feature = "panther")]
 pub mod panther;
+#[cfg(feature = "scp")]
 pub mod scp;
 
-pub use cloud_apis_runtime::{Error, ErrorKind, Open, RetryPolicy, UnknownValue, MESSAGE_CHARS};
+pub use cloud_apis_runtime::{
+    Api, Error, ErrorKind, Open, RetryPolicy, UnknownValue, MESSAGE_CHARS,
+};
 pub(crate) use error::ConfigError;
 pub use http::{HttpOptions, DEFAULT_CONNECT_TIMEOUT};
 
 use cloud_apis_runtime::{Runtime, RuntimeBuilder};
 use reqwest::header::HeaderValue;
+
+/// Every API this build has a client for, one per enabled provider feature and per Cloud Control version: name,
+/// spec version, spec file, pinned headers and operations, as the generator recorded them. Tests and tools read
+/// this list instead of keeping their own.
+///
+/// ```
+/// let names: Vec<&str> = cloud_apis::apis().iter().map(|api| api.name).collect();
+/// assert!(names.contains(&"panther") && names.contains(&"scp-cloudcontrol-v1.1"));
+/// ```
+// Which pushes exist depends on the enabled features.
+#[allow(clippy::vec_init_then_push)]
+pub fn apis() -> Vec<&'static Api> {
+    #[allow(unused_mut)]
+    let mut apis: Vec<&'static Api> = Vec::new();
+    #[cfg(feature = "panther")]
+    apis.push(&panther_client::API);
+    #[cfg(feature = "cloudcraft")]
+    apis.push(&cloudcraft_client::API);
+    #[cfg(feature = "scp")]
+    apis.extend(
+        scp_cloudcontrol_client::VERSIONS
+            .iter()
+            .map(|(api, _)| *api),
+    );
+    apis
+}
 
 /// The `User-Agent` every request carries: `cloud-apis/<version> (<provider>)`.
 pub fn user_agent(provider: &str) -> String {

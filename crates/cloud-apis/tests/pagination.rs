@@ -289,3 +289,40 @@ async fn scp_pages_are_walked_over_the_wire() {
         assert_eq!(mock.calls_async().await, 1);
     }
 }
+
+#[tokio::test]
+async fn a_list_builder_streams_every_page_keeping_its_own_parameters() {
+    let server = MockServer::start_async().await;
+    // 45 guardrails at the documented default page size (20): pages 0, 1 and 2, each with the caller's filter.
+    let mocks: Vec<_> = [(0, 20), (1, 20), (2, 5)]
+        .into_iter()
+        .map(|(page, n)| {
+            let items: Vec<_> = (0..n).map(|i| guardrail(&format!("g{page}-{i}"))).collect();
+            server.mock(|when, then| {
+                when.path("/v1/guardrails")
+                    .query_param("name", "mfa")
+                    .query_param("page", page.to_string())
+                    .query_param("size", "20");
+                then.status(200)
+                    .json_body(json!({"count": 45, "page": page, "size": 20, "guardrails": items}));
+            })
+        })
+        .collect();
+    let client = ScpConfig::new("AK", "SK", Environment::Samsung)
+        .base_url(server.base_url())
+        .cloudcontrol_v1_1()
+        .unwrap();
+    let all: Vec<_> = client
+        .list_guardrails()
+        .name("mfa")
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 45);
+    assert_eq!(all[0].id, "g0-0");
+    assert_eq!(all[44].id, "g2-4");
+    for mock in &mocks {
+        assert_eq!(mock.calls_async().await, 1);
+    }
+}

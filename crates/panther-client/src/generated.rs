@@ -2846,7 +2846,9 @@ impl ::std::convert::TryFrom<&::std::option::Option<types::RoleId>> for types::R
 #[doc = r" What the runtime needs to know about this API; see [`cloud_apis_runtime::Api`]."]
 pub const API: cloud_apis_runtime::Api = cloud_apis_runtime::Api {
     name: "panther",
+    version: "1.0",
     spec: "specs/panther.json",
+    generated: "crates/panther-client/src/generated.rs",
     pinned_headers: &[],
     operations: &[
         cloud_apis_runtime::ApiOperation {
@@ -2914,3 +2916,6 @@ pub const API: cloud_apis_runtime::Api = cloud_apis_runtime::Api {
         },
     ],
 };
+#[doc = r" The spec this client was generated from, as checked in (for sandboxes and conformance checks; a"]
+#[doc = r" program that does not use it does not carry it)."]
+pub const SPEC_JSON: &str = include_str!("../../../specs/panther.json");

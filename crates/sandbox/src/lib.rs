@@ -99,30 +99,23 @@ impl Sandbox {
         let checked = |router: Router, specs: Arc<Specs>| {
             router.layer(axum::middleware::from_fn_with_state(specs, conform))
         };
+        // The specs the generated clients were built from; SCP's versions are told apart by the
+        // `Scp-Api-Version` each one pins.
         let panther_specs = Specs::new(
             Provider::Panther,
-            vec![(None, include_str!("../../../specs/panther.json"))],
+            vec![(None, panther_client::SPEC_JSON)],
             audit.clone(),
         );
         let cloudcraft_specs = Specs::new(
             Provider::Cloudcraft,
-            vec![(None, include_str!("../../../specs/cloudcraft.json"))],
+            vec![(None, cloudcraft_client::SPEC_JSON)],
             audit.clone(),
         );
-        let scp_specs = Specs::new(
-            Provider::Scp,
-            vec![
-                (
-                    Some("cloudcontrol 1.0"),
-                    include_str!("../../../specs/scp-cloudcontrol-v1.0.json"),
-                ),
-                (
-                    Some("cloudcontrol 1.1"),
-                    include_str!("../../../specs/scp-cloudcontrol-v1.1.json"),
-                ),
-            ],
-            audit.clone(),
-        );
+        let scp_versions = scp_cloudcontrol_client::VERSIONS
+            .iter()
+            .map(|(api, spec)| (api.pinned_header("scp-api-version"), *spec))
+            .collect();
+        let scp_specs = Specs::new(Provider::Scp, scp_versions, audit.clone());
         let panther = serve(
             addrs[0],
             checked(panther::router(state.clone()), panther_specs),

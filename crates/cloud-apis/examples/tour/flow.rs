@@ -229,11 +229,7 @@ pub async fn run(t: &Targets, out_dir: &Path) -> Result<Outcome> {
         );
         outcome.landing_zone = Some(created.landing_zone_id.to_string());
 
-        let guardrails: Vec<_> = cloud_apis::pagination::numbered(2, |page, size| {
-            v11.list_guardrails().page(page).size(size).send()
-        })
-        .try_collect()
-        .await?;
+        let guardrails: Vec<_> = v11.list_guardrails().stream().try_collect().await?;
         let ids: Vec<scp::GuardrailId> = guardrails.iter().take(2).map(|g| g.id.clone()).collect();
         let enabled = v11
             .enable_guardrail_bindings()

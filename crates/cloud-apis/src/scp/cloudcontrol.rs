@@ -72,10 +72,7 @@ impl CloudControlVersion {
             CloudControlVersion::V1_0 => &v1_0::API,
             CloudControlVersion::V1_1 => &v1_1::API,
         };
-        api.pinned_headers
-            .iter()
-            .find(|(name, _)| *name == "scp-api-version")
-            .map(|(_, value)| *value)
+        api.pinned_header("scp-api-version")
             .expect("the Cloud Control specs pin Scp-Api-Version")
     }
 

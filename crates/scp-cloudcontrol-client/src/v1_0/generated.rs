@@ -6477,6 +6477,36 @@ impl cloud_apis_runtime::pagination::NumberedPage for types::ListGuardrailsForTa
         (self.guardrails, self.count)
     }
 }
+impl<'a> builder::ListGuardrailsForTarget<'a> {
+    #[doc = r" Every item of every page, each page fetched as the stream is read, with this builder's"]
+    #[doc = r" other parameters, `size` the documented default and `page` counting from 0. A server that"]
+    #[doc = r" serves the same page twice ends the stream with `ErrorKind::PaginationStalled` (see"]
+    #[doc = r" `cloud_apis_runtime::pagination`)."]
+    pub fn stream(
+        self,
+    ) -> impl cloud_apis_runtime::pagination::Stream<
+        Item = Result<types::GuardrailsForTargetSummary, cloud_apis_runtime::Error>,
+    > + 'a {
+        cloud_apis_runtime::pagination::numbered(20u64, move |page, size| {
+            self.clone().page(page).size(size).send()
+        })
+    }
+}
+impl<'a> builder::ListGuardrails<'a> {
+    #[doc = r" Every item of every page, each page fetched as the stream is read, with this builder's"]
+    #[doc = r" other parameters, `size` the documented default and `page` counting from 0. A server that"]
+    #[doc = r" serves the same page twice ends the stream with `ErrorKind::PaginationStalled` (see"]
+    #[doc = r" `cloud_apis_runtime::pagination`)."]
+    pub fn stream(
+        self,
+    ) -> impl cloud_apis_runtime::pagination::Stream<
+        Item = Result<types::GuardrailSummary, cloud_apis_runtime::Error>,
+    > + 'a {
+        cloud_apis_runtime::pagination::numbered(20u64, move |page, size| {
+            self.clone().page(page).size(size).send()
+        })
+    }
+}
 impl ::std::convert::From<&str> for types::GuardrailId {
     fn from(value: &str) -> Self {
         Self(value.to_string())
@@ -6590,7 +6620,9 @@ impl ::std::convert::TryFrom<&::std::option::Option<types::UnitId>> for types::U
 #[doc = r" What the runtime needs to know about this API; see [`cloud_apis_runtime::Api`]."]
 pub const API: cloud_apis_runtime::Api = cloud_apis_runtime::Api {
     name: "scp-cloudcontrol-v1.0",
+    version: "1.0",
     spec: "specs/scp-cloudcontrol-v1.0.json",
+    generated: "crates/scp-cloudcontrol-client/src/v1_0/generated.rs",
     pinned_headers: &[("scp-api-version", "cloudcontrol 1.0")],
     operations: &[
         cloud_apis_runtime::ApiOperation {
@@ -6693,3 +6725,6 @@ pub const API: cloud_apis_runtime::Api = cloud_apis_runtime::Api {
         },
     ],
 };
+#[doc = r" The spec this client was generated from, as checked in (for sandboxes and conformance checks; a"]
+#[doc = r" program that does not use it does not carry it)."]
+pub const SPEC_JSON: &str = include_str!("../../../../specs/scp-cloudcontrol-v1.0.json");
