@@ -17,10 +17,10 @@ use cloud_apis::cloudcraft::CloudcraftConfig;
 use cloud_apis::panther::PantherConfig;
 use cloud_apis::scp::{Environment, ScpConfig};
 use cloud_apis::{HttpOptions, RetryPolicy};
-use cloud_apis_runtime::scp_signature::{sign, SignatureInput};
 use futures::StreamExt;
 use httpmock::{HttpMockRequest, MockServer};
 use progenitor_client::{ByteStream, ResponseValue};
+use scp_cloudcontrol_client::signature::{sign, SignatureInput};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -502,6 +502,7 @@ pub async fn run(contract: &Contract) -> Report {
         check_outcome(
             &mut report,
             &what,
+            contract.spec,
             &doc,
             &validator,
             status,
@@ -659,6 +660,7 @@ fn check_request(
 fn check_outcome(
     report: &mut Report,
     what: &str,
+    spec_name: &str,
     doc: &Value,
     validator: &DocumentValidator,
     status: u16,
@@ -705,7 +707,13 @@ fn check_outcome(
             report.check(error.status().map(|s| s.as_u16()) == Some(status), || {
                 format!("{what}: error status {:?} != {status}", error.status())
             });
-            let (message, code) = cloud_apis_runtime::failure::provider_message(sent);
+            // The provider's own reading of its error body, as the registry carries it.
+            let api = cloud_apis::apis()
+                .into_iter()
+                .find(|api| api.name == spec_name)
+                .expect("every contract's spec is a registered API");
+            let (message, code) =
+                cloud_apis_runtime::failure::provider_message(sent, api.error_message);
             report.check(
                 error.message() == message.as_deref() && error.code() == code.as_deref(),
                 || {

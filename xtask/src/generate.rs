@@ -147,6 +147,9 @@ fn client_tokens(
             generated: #generated_path,
             pinned_headers: &[#(#pinned),*],
             operations: &[#(#operations),*],
+            // Each client crate says where its provider's error bodies keep the message (`error_message` at the
+            // crate root): provider knowledge stays with the provider.
+            error_message: crate::error_message,
         };
 
         /// The spec this client was generated from, as checked in (for sandboxes and conformance checks; a

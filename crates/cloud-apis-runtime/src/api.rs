@@ -1,7 +1,7 @@
 //! Static facts about a generated API, emitted by the code generator.
 
 /// What the generator knows about one generated client: emitted as a `const API` beside each client.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct Api {
     /// Short provider name, e.g. `panther` or `scp-cloudcontrol-v1.1`.
     pub name: &'static str,
@@ -17,6 +17,8 @@ pub struct Api {
     pub pinned_headers: &'static [(&'static str, &'static str)],
     /// Every operation of the spec.
     pub operations: &'static [ApiOperation],
+    /// Reads the provider's message and code from an error body: the client crate's own `error_message`.
+    pub error_message: crate::failure::ErrorMessage,
 }
 
 /// One operation of a generated client.

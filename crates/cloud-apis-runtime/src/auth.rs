@@ -1,12 +1,11 @@
 //! Request authentication: the one place credentials touch a request.
 
 use std::fmt;
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::sync::Arc;
+use std::time::SystemTime;
 
 use reqwest::header::{HeaderName, HeaderValue, AUTHORIZATION};
 use secrecy::{ExposeSecret, SecretString};
-
-use crate::scp_signature::{self, SignatureInput};
 
 /// A credential was unusable (it cannot be sent in an HTTP header). The message never contains the credential.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,18 +41,16 @@ pub enum Auth {
     },
     /// `Authorization: Bearer <token>` (Cloudcraft).
     Bearer(HeaderValue),
-    /// Samsung Cloud Platform's HMAC-SHA256 request signature.
-    ScpSignature(ScpCredentials),
+    /// A signature over the request itself (method, URL, time), computed by the provider that defines it:
+    /// SCP's lives in `scp-cloudcontrol-client`.
+    Signed(Arc<dyn RequestSigner>),
 }
 
-/// Access key, secret key and account id of an SCP signature.
-#[derive(Clone)]
-pub struct ScpCredentials {
-    access_key: String,
-    access_key_header: HeaderValue,
-    secret_key: SecretString,
-    account_id: String,
-    account_id_header: HeaderValue,
+/// Authentication that depends on the request it authenticates. The runtime calls [`RequestSigner::sign`] last,
+/// once per attempt, on the request exactly as it goes on the wire.
+pub trait RequestSigner: Send + Sync + fmt::Debug {
+    /// Adds the signature headers to `request`, signed as of `now`. `Debug` must never show a secret.
+    fn sign(&self, request: &mut reqwest::Request, now: SystemTime);
 }
 
 impl fmt::Debug for Auth {
@@ -62,22 +59,14 @@ impl fmt::Debug for Auth {
             Auth::None => f.write_str("None"),
             Auth::ApiKeyHeader { header, .. } => write!(f, "ApiKeyHeader({header}: [REDACTED])"),
             Auth::Bearer(_) => f.write_str("Bearer([REDACTED])"),
-            Auth::ScpSignature(c) => c.fmt(f),
+            Auth::Signed(signer) => signer.fmt(f),
         }
     }
 }
 
-impl fmt::Debug for ScpCredentials {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ScpCredentials")
-            .field("access_key", &self.access_key)
-            .field("secret_key", &"[REDACTED]")
-            .field("account_id", &self.account_id)
-            .finish()
-    }
-}
-
-fn sensitive(what: &'static str, value: &str) -> Result<HeaderValue, InvalidCredential> {
+/// `value` as a header value marked sensitive (kept out of hyper's and reqwest's debug output); refused, without
+/// echoing it, when empty or not sendable in a header. `what` names the credential in the error.
+pub fn sensitive_header(what: &'static str, value: &str) -> Result<HeaderValue, InvalidCredential> {
     if value.is_empty() {
         return Err(InvalidCredential {
             what,
@@ -100,51 +89,20 @@ impl Auth {
     ) -> Result<Self, InvalidCredential> {
         Ok(Auth::ApiKeyHeader {
             header,
-            value: sensitive("API key", key.expose_secret())?,
+            value: sensitive_header("API key", key.expose_secret())?,
         })
     }
 
     /// `Authorization: Bearer <token>` on every request.
     pub fn bearer(token: &SecretString) -> Result<Self, InvalidCredential> {
-        sensitive("API key", token.expose_secret())?;
+        sensitive_header("API key", token.expose_secret())?;
         let value = format!("Bearer {}", token.expose_secret());
-        Ok(Auth::Bearer(sensitive("API key", &value)?))
+        Ok(Auth::Bearer(sensitive_header("API key", &value)?))
     }
 
-    /// SCP's signature with these keys; `account_id` may be empty.
-    pub fn scp_signature(
-        access_key: &str,
-        secret_key: SecretString,
-        account_id: &str,
-    ) -> Result<Self, InvalidCredential> {
-        if secret_key.expose_secret().is_empty() {
-            return Err(InvalidCredential {
-                what: "SCP secret key",
-                reason: "it is empty",
-            });
-        }
-        // Header values may carry bytes above 0x7f, but the signature and the service expect ASCII.
-        let printable = |s: &str| s.bytes().all(|b| b.is_ascii_graphic());
-        if !printable(account_id) {
-            return Err(InvalidCredential {
-                what: "SCP account id",
-                reason: "it must be printable ASCII without spaces",
-            });
-        }
-        if !printable(access_key) {
-            return Err(InvalidCredential {
-                what: "SCP access key",
-                reason: "it must be printable ASCII without spaces",
-            });
-        }
-        let account_id_header = HeaderValue::from_str(account_id).expect("printable ASCII");
-        Ok(Auth::ScpSignature(ScpCredentials {
-            access_key: access_key.to_string(),
-            access_key_header: sensitive("SCP access key", access_key)?,
-            secret_key,
-            account_id: account_id.to_string(),
-            account_id_header,
-        }))
+    /// Authentication by a request signature (see [`RequestSigner`]).
+    pub fn signed(signer: impl RequestSigner + 'static) -> Self {
+        Auth::Signed(Arc::new(signer))
     }
 
     /// Adds this authentication to `request`, signing it as it is now (call it last, once per attempt).
@@ -157,69 +115,14 @@ impl Auth {
             Auth::Bearer(value) => {
                 request.headers_mut().insert(AUTHORIZATION, value.clone());
             }
-            Auth::ScpSignature(credentials) => credentials.sign(request, now),
+            Auth::Signed(signer) => signer.sign(request, now),
         }
-    }
-}
-
-/// The headers of an SCP signature, in the spelling the reference uses.
-pub mod scp_headers {
-    /// The access key.
-    pub const ACCESS_KEY: &str = "scp-accesskey";
-    /// The base64 HMAC-SHA256 signature.
-    pub const SIGNATURE: &str = "scp-signature";
-    /// Unix time in milliseconds.
-    pub const TIMESTAMP: &str = "scp-timestamp";
-    /// Always `Openapi`.
-    pub const CLIENT_TYPE: &str = "scp-clienttype";
-    /// The account id used in the signature (may be empty).
-    pub const ACCOUNT_ID: &str = "scp-accountid";
-}
-
-impl ScpCredentials {
-    fn sign(&self, request: &mut reqwest::Request, now: SystemTime) {
-        let timestamp_ms = now
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_millis())
-            .unwrap_or_default();
-        let signature = scp_signature::sign(
-            &SignatureInput {
-                method: request.method().as_str(),
-                url: request.url().as_str(),
-                timestamp_ms,
-                access_key: &self.access_key,
-                account_id: &self.account_id,
-            },
-            self.secret_key.expose_secret().as_bytes(),
-        );
-        let headers = request.headers_mut();
-        let mut signature =
-            HeaderValue::from_str(&signature).expect("base64 is a valid header value");
-        signature.set_sensitive(true);
-        headers.insert(HeaderName::from_static(scp_headers::SIGNATURE), signature);
-        headers.insert(
-            HeaderName::from_static(scp_headers::TIMESTAMP),
-            HeaderValue::from(timestamp_ms as u64),
-        );
-        headers.insert(
-            HeaderName::from_static(scp_headers::ACCESS_KEY),
-            self.access_key_header.clone(),
-        );
-        headers.insert(
-            HeaderName::from_static(scp_headers::CLIENT_TYPE),
-            HeaderValue::from_static(scp_signature::CLIENT_TYPE),
-        );
-        headers.insert(
-            HeaderName::from_static(scp_headers::ACCOUNT_ID),
-            self.account_id_header.clone(),
-        );
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::Duration;
 
     fn request(url: &str) -> reqwest::Request {
         reqwest::Request::new(reqwest::Method::GET, url.parse().unwrap())
@@ -231,7 +134,6 @@ mod tests {
         let auths = [
             Auth::api_key_header(HeaderName::from_static("x-api-key"), &secret).unwrap(),
             Auth::bearer(&secret).unwrap(),
-            Auth::scp_signature("AK", secret.clone(), "acct").unwrap(),
         ];
         for auth in auths {
             let shown = format!("{auth:?} {auth:#?}");
@@ -247,40 +149,6 @@ mod tests {
         assert_eq!(err.what, "API key");
         assert!(!err.to_string().contains("break-secret"));
         assert!(Auth::bearer(&SecretString::from("")).is_err());
-        assert!(Auth::scp_signature("", SecretString::from("s"), "").is_err());
-        assert!(Auth::scp_signature("AK", SecretString::from(""), "").is_err());
-        let err = Auth::scp_signature("AK", SecretString::from("s"), "계정-1").unwrap_err();
-        assert_eq!(
-            (err.what, err.reason),
-            (
-                "SCP account id",
-                "it must be printable ASCII without spaces"
-            )
-        );
-        let err = Auth::scp_signature("ÄK", SecretString::from("s"), "").unwrap_err();
-        assert_eq!(err.what, "SCP access key");
-    }
-
-    #[test]
-    fn scp_signature_headers_match_the_algorithm() {
-        let auth = Auth::scp_signature("AK", SecretString::from("SK"), "1234").unwrap();
-        let url = "https://cloudcontrol.s.samsungsdscloud.com/v1/landing-zones";
-        let mut req = reqwest::Request::new(reqwest::Method::POST, url.parse().unwrap());
-        auth.apply(
-            &mut req,
-            UNIX_EPOCH + Duration::from_millis(1_700_000_000_000),
-        );
-        let h = req.headers();
-        assert_eq!(h["scp-timestamp"], "1700000000000");
-        assert_eq!(h["scp-accesskey"], "AK");
-        assert_eq!(h["scp-clienttype"], "Openapi");
-        assert_eq!(h["scp-accountid"], "1234");
-        // Same vector as scp_signature::tests::fixed_vectors.
-        assert_eq!(
-            h["scp-signature"],
-            "eIJjM6qd1TGU7I1I8ZWOFlqTG+X8zYpawUgRFVekwXM="
-        );
-        assert!(h["scp-signature"].is_sensitive());
     }
 
     #[test]

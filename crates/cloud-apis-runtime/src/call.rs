@@ -134,6 +134,7 @@ mod tests {
         generated: "crates/panther-client/src/generated.rs",
         pinned_headers: &[],
         operations: &[],
+        error_message: |_| (None, None),
     };
 
     #[tokio::test]

@@ -106,82 +106,31 @@ pub fn one_line(text: &str, max: usize) -> String {
     out
 }
 
-/// The provider message (and code) from an error body, whichever documented shape it has:
-/// Panther `{"message"}`, Cloudcraft `{"error"}`, SCP `{"errors": [{"code", "detail", "title"}]}` (`detail` a string
-/// or a list of strings), or validation lists `[{"loc", "msg", "type"}]`.
-pub fn provider_message(body: &[u8]) -> (Option<String>, Option<String>) {
-    let (message, code) = parse_provider_message(body);
+/// Where a provider's error body keeps its message and code: `(message, code)` from the parsed JSON body. Each
+/// client crate defines its own (`error_message` at its root), and the generated `API` value carries it, so the
+/// knowledge of a provider's error shape lives with that provider.
+pub type ErrorMessage = fn(&Value) -> (Option<String>, Option<String>);
+
+/// The provider's message and code from an error body, read by the provider's `parse`, each one capped line.
+pub fn provider_message(body: &[u8], parse: ErrorMessage) -> (Option<String>, Option<String>) {
+    let Ok(value) = serde_json::from_slice::<Value>(body) else {
+        return (None, None);
+    };
+    let (message, code) = parse(&value);
     let clean = |t: String| Some(crate::error::server_text(&t)).filter(|t| !t.is_empty());
     (message.and_then(clean), code.and_then(clean))
 }
 
-fn parse_provider_message(body: &[u8]) -> (Option<String>, Option<String>) {
-    let Ok(value) = serde_json::from_slice::<Value>(body) else {
-        return (None, None);
-    };
-    let text = |v: &Value| -> Option<String> {
-        match v {
-            Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
-            Value::Array(items) => {
-                let parts: Vec<String> = items
-                    .iter()
-                    .filter_map(|i| i.as_str().map(str::to_string))
-                    .collect();
-                (!parts.is_empty()).then(|| parts.join("; "))
-            }
-            _ => None,
+/// The text of a message field: a non-blank string, or the strings of a list joined with `; `.
+pub fn message_text(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
+        Value::Array(items) => {
+            let parts: Vec<&str> = items.iter().filter_map(Value::as_str).collect();
+            (!parts.is_empty()).then(|| parts.join("; "))
         }
-    };
-    if let Some(errors) = value.get("errors").and_then(Value::as_array) {
-        let messages: Vec<String> = errors
-            .iter()
-            .filter_map(|e| {
-                e.get("detail")
-                    .and_then(text)
-                    .or_else(|| e.get("title").and_then(text))
-                    .or_else(|| e.get("message").and_then(text))
-            })
-            .collect();
-        let code = errors
-            .iter()
-            .find_map(|e| e.get("code").and_then(Value::as_str).map(str::to_string));
-        if !messages.is_empty() || code.is_some() {
-            return ((!messages.is_empty()).then(|| messages.join("; ")), code);
-        }
+        _ => None,
     }
-    if let Some(items) = value.as_array() {
-        let messages: Vec<String> = items
-            .iter()
-            .filter_map(|i| {
-                let msg = i.get("msg").and_then(text)?;
-                let loc = i.get("loc").and_then(Value::as_array).map(|l| {
-                    l.iter()
-                        .map(|p| {
-                            p.as_str()
-                                .map(str::to_string)
-                                .unwrap_or_else(|| p.to_string())
-                        })
-                        .collect::<Vec<_>>()
-                        .join(".")
-                });
-                Some(match loc {
-                    Some(loc) if !loc.is_empty() => format!("{loc}: {msg}"),
-                    _ => msg,
-                })
-            })
-            .collect();
-        if !messages.is_empty() {
-            return (Some(messages.join("; ")), None);
-        }
-    }
-    let message = ["message", "error", "detail", "title"]
-        .iter()
-        .find_map(|k| value.get(*k).and_then(text));
-    let code = value
-        .get("code")
-        .and_then(Value::as_str)
-        .map(str::to_string);
-    (message, code)
 }
 
 /// The first [`EXCERPT_CHARS`] characters of a body, as text.
@@ -194,36 +143,32 @@ pub fn excerpt(body: &[u8]) -> Option<String> {
 mod tests {
     use super::*;
 
+    /// A provider whose error body is `{"message": ...}`.
+    fn by_message(body: &Value) -> (Option<String>, Option<String>) {
+        (body.get("message").and_then(message_text), None)
+    }
+
     #[test]
-    fn each_provider_shape_yields_its_message() {
+    fn the_providers_reader_names_the_message() {
         assert_eq!(
-            provider_message(br#"{"message": "role not found"}"#),
+            provider_message(br#"{"message": "role not found"}"#, by_message),
             (Some("role not found".into()), None)
         );
         assert_eq!(
-            provider_message(br#"{"error": "Forbidden, insufficient privileges"}"#),
-            (Some("Forbidden, insufficient privileges".into()), None)
+            provider_message(br#"{"message": ["a", 1, "b"]}"#, by_message),
+            (Some("a; b".into()), None)
         );
         assert_eq!(
-            provider_message(
-                br#"{"errors": [{"code": "CloudControl.NotFound", "detail": "landing zone not found", "status": 404, "title": "NotFound"}]}"#
-            ),
-            (Some("landing zone not found".into()), Some("CloudControl.NotFound".into()))
+            provider_message(br#"{"error": "elsewhere"}"#, by_message),
+            (None, None)
         );
-        assert_eq!(
-            provider_message(br#"{"errors": [{"code": "BadRequest", "detail": ["name is required", "size too big"]}]}"#),
-            (Some("name is required; size too big".into()), Some("BadRequest".into()))
-        );
-        assert_eq!(
-            provider_message(br#"[{"loc": ["body", "name"], "msg": "field required", "type": "value_error.missing"}]"#),
-            (Some("body.name: field required".into()), None)
-        );
+        assert_eq!(message_text(&serde_json::json!("   ")), None);
     }
 
     #[test]
     fn unparseable_bodies_keep_an_excerpt() {
         assert_eq!(
-            provider_message(b"<html>502 Bad Gateway</html>"),
+            provider_message(b"<html>502 Bad Gateway</html>", by_message),
             (None, None)
         );
         assert_eq!(
@@ -244,12 +189,14 @@ mod tests {
     #[test]
     fn messages_are_one_capped_line() {
         let long = format!("{{\"message\": \"{}\"}}", "y".repeat(10 * 1024 * 1024));
-        let (message, _) = provider_message(long.as_bytes());
+        let (message, _) = provider_message(long.as_bytes(), by_message);
         let message = message.unwrap();
         assert_eq!(message.chars().count(), crate::error::MESSAGE_CHARS + 1);
         assert!(message.ends_with('…'));
-        let (message, _) =
-            provider_message(br#"{"message": "line one\nline two\r\n\u001b[2Jcleared"}"#);
+        let (message, _) = provider_message(
+            br#"{"message": "line one\nline two\r\n\u001b[2Jcleared"}"#,
+            by_message,
+        );
         assert_eq!(message.as_deref(), Some("line one line two [2Jcleared"));
         assert_eq!(one_line("  a \t b  ", 10), "a b");
         assert_eq!(one_line("abcdef", 3), "abc…");

@@ -5,7 +5,7 @@
 //! Every
 //! generated `send()` runs inside [`record_call`] and returns this crate's [`Error`]; path parameters pass
 //! through [`path_param`], and `Client::new` builds its HTTP client with [`http_client_builder`] (no redirects). Runtime concerns
-//! (authentication and request signing, pinned headers, user agent) therefore live here once, for every operation
+//! (authentication, a provider's request signer, pinned headers, user agent) therefore live here once, for every operation
 //! of every provider, instead of being re-implemented per operation.
 //!
 //! The code generator also emits, next to each client, an [`Api`] value describing what the spec says every request
@@ -21,11 +21,10 @@ pub mod pagination;
 mod path;
 mod retry;
 mod runtime;
-pub mod scp_signature;
 mod tls;
 
 pub use api::{Api, ApiOperation};
-pub use auth::{scp_headers, Auth, InvalidCredential, ScpCredentials};
+pub use auth::{sensitive_header, Auth, InvalidCredential, RequestSigner};
 pub use call::record_call;
 pub use error::{Error, ErrorKind, MESSAGE_CHARS};
 pub use failure::{Failure, Transport};

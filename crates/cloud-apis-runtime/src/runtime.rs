@@ -168,7 +168,7 @@ impl Runtime {
                     note(|call| call.status = Some(response.status().as_u16()));
                     return Ok(response);
                 }
-                Outcome::Failed(response) => return self.read_failure(response, &url).await,
+                Outcome::Failed(response) => return self.read_failure(api, response, &url).await,
                 Outcome::Transport(error) => {
                     note(|call| {
                         call.transport = Some(Transport::of(&error));
@@ -303,13 +303,18 @@ impl Runtime {
     /// Records a final error response (status, the provider's message read from at most [`ERROR_BODY_LIMIT`]
     /// bytes of its body, `Retry-After`, a redirect's `Location`) and hands it on with the bytes read as its body,
     /// for the generated code to decode the documented error type.
-    async fn read_failure(&self, response: Response, sent_to: &str) -> reqwest::Result<Response> {
+    async fn read_failure(
+        &self,
+        api: &Api,
+        response: Response,
+        sent_to: &str,
+    ) -> reqwest::Result<Response> {
         let status = response.status();
         let retry_after = self.retry_after(response.headers()).map(|d| d.as_secs());
         let location = redirect_target(&response, sent_to);
         let (parts, body) = http::Response::from(response).into_parts();
         let body = read_at_most(body, ERROR_BODY_LIMIT).await;
-        let (message, code) = failure::provider_message(&body);
+        let (message, code) = failure::provider_message(&body, api.error_message);
         note(|call| {
             call.status = Some(status.as_u16());
             call.retry_after_secs = retry_after;

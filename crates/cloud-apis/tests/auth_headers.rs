@@ -6,8 +6,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use cloud_apis::cloudcraft::CloudcraftConfig;
 use cloud_apis::panther::PantherConfig;
 use cloud_apis::scp::{Environment, ScpConfig};
-use cloud_apis_runtime::scp_signature::{sign, SignatureInput};
 use httpmock::{Method, MockServer};
+use scp_cloudcontrol_client::signature::{sign, SignatureInput};
 use serde_json::json;
 
 const PANTHER_TOKEN: &str = "panther-token-123";

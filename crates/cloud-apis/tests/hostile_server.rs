@@ -10,7 +10,7 @@ use cloud_apis::cloudcraft::types::SnapshotAwsAccountFormat;
 use cloud_apis::cloudcraft::{ClientSnapshotExt, Snapshot, SnapshotRequest};
 use cloud_apis::panther::types::ModifyRole;
 use cloud_apis::{ErrorKind, HttpOptions, RetryPolicy};
-use cloud_apis_runtime::scp_signature::{sign, SignatureInput};
+use scp_cloudcontrol_client::signature::{sign, SignatureInput};
 use serde_json::json;
 use support::clients::{
     cloudcraft, cloudcraft_with, panther, panther_with, quick, scp, ACCOUNT, SCP_ACCESS_KEY,

@@ -16,6 +16,23 @@ pub use cloud_apis_runtime::{Error, ErrorKind};
 cloud_apis_runtime::route_through_runtime!(generated::Client, generated::API);
 pub use generated::*;
 
+/// Where Cloudcraft's error bodies keep the message: `{"error": "..."}` (the documented `Error` schema). The
+/// generated `API` hands this to the runtime, which puts the message in every `Error`.
+///
+/// ```
+/// let body = serde_json::json!({"error": "Forbidden, insufficient privileges"});
+/// assert_eq!(
+///     cloudcraft_client::error_message(&body),
+///     (Some("Forbidden, insufficient privileges".into()), None)
+/// );
+/// ```
+pub fn error_message(body: &serde_json::Value) -> (Option<String>, Option<String>) {
+    let message = body
+        .get("error")
+        .and_then(cloud_apis_runtime::failure::message_text);
+    (message, None)
+}
+
 #[cfg(feature = "httpmock")]
 #[path = "generated_httpmock.rs"]
 pub mod mock;

@@ -16,6 +16,20 @@ pub use cloud_apis_runtime::{Error, ErrorKind};
 cloud_apis_runtime::route_through_runtime!(generated::Client, generated::API);
 pub use generated::*;
 
+/// Where Panther's error bodies keep the message: `{"message": "..."}` (every documented error schema). The
+/// generated `API` hands this to the runtime, which puts the message in every `Error`.
+///
+/// ```
+/// let body = serde_json::json!({"message": "role not found"});
+/// assert_eq!(panther_client::error_message(&body), (Some("role not found".into()), None));
+/// ```
+pub fn error_message(body: &serde_json::Value) -> (Option<String>, Option<String>) {
+    let message = body
+        .get("message")
+        .and_then(cloud_apis_runtime::failure::message_text);
+    (message, None)
+}
+
 #[cfg(feature = "httpmock")]
 #[path = "generated_httpmock.rs"]
 pub mod mock;

@@ -10,7 +10,7 @@ use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Extension, Router};
-use cloud_apis_runtime::scp_signature::{sign, SignatureInput};
+use scp_cloudcontrol_client::signature::{sign, SignatureInput};
 use serde_json::{json, Value};
 
 use crate::reply::{body_json, error, json_reply, new_id, now, Provider};

@@ -1,5 +1,6 @@
 //! The sandbox behaves as the services are documented, and everything it answers validates against the specs.
 
+use scp_cloudcontrol_client::signature::ScpCredentials;
 use std::time::SystemTime;
 
 use cloud_apis_runtime::{Auth, SecretString};
@@ -84,9 +85,10 @@ impl Client {
             )
             .unwrap(),
             "cloudcraft" => Auth::bearer(&SecretString::from(CLOUDCRAFT_API_KEY)).unwrap(),
-            "scp" => {
-                Auth::scp_signature(SCP_ACCESS_KEY, SecretString::from(SCP_SECRET_KEY), "").unwrap()
-            }
+            "scp" => Auth::signed(
+                ScpCredentials::new(SCP_ACCESS_KEY, SecretString::from(SCP_SECRET_KEY), "")
+                    .unwrap(),
+            ),
             _ => Auth::None,
         };
         if !headers.iter().any(|(n, _)| *n == "x-no-auth") {
@@ -184,9 +186,10 @@ async fn scp_refuses_a_bad_signature_and_an_unknown_version() {
         .header("scp-api-version", "cloudcontrol 1.1")
         .build()
         .unwrap();
-    Auth::scp_signature(SCP_ACCESS_KEY, SecretString::from(SCP_SECRET_KEY), "")
-        .unwrap()
-        .apply(&mut request, SystemTime::now());
+    Auth::signed(
+        ScpCredentials::new(SCP_ACCESS_KEY, SecretString::from(SCP_SECRET_KEY), "").unwrap(),
+    )
+    .apply(&mut request, SystemTime::now());
     *request.url_mut() = format!("{}/v1/guardrails?page=1", c.sandbox.scp_url())
         .parse()
         .unwrap();
@@ -202,9 +205,10 @@ async fn scp_refuses_a_bad_signature_and_an_unknown_version() {
         .header("scp-api-version", "cloudcontrol 1.1")
         .build()
         .unwrap();
-    Auth::scp_signature(SCP_ACCESS_KEY, SecretString::from("not-the-secret"), "")
-        .unwrap()
-        .apply(&mut request, SystemTime::now());
+    Auth::signed(
+        ScpCredentials::new(SCP_ACCESS_KEY, SecretString::from("not-the-secret"), "").unwrap(),
+    )
+    .apply(&mut request, SystemTime::now());
     assert_eq!(
         c.http.execute(request).await.unwrap().status(),
         StatusCode::UNAUTHORIZED
@@ -218,9 +222,10 @@ async fn scp_refuses_a_bad_signature_and_an_unknown_version() {
         .build()
         .unwrap();
     let an_hour_ago = SystemTime::now() - std::time::Duration::from_secs(3600);
-    Auth::scp_signature(SCP_ACCESS_KEY, SecretString::from(SCP_SECRET_KEY), "")
-        .unwrap()
-        .apply(&mut request, an_hour_ago);
+    Auth::signed(
+        ScpCredentials::new(SCP_ACCESS_KEY, SecretString::from(SCP_SECRET_KEY), "").unwrap(),
+    )
+    .apply(&mut request, an_hour_ago);
     assert_eq!(
         c.http.execute(request).await.unwrap().status(),
         StatusCode::UNAUTHORIZED

@@ -6,9 +6,71 @@
 //!
 //! Each module's client always sends its own `Scp-Api-Version` header (see `API.pinned_headers`), and its request
 //! and response types are distinct Rust types, so a 1.0 body cannot be sent to the 1.1 client.
-//! Most users want the `cloud-apis` facade, which signs every request.
+//! Requests are authenticated with SCP's HMAC signature ([`signature::ScpCredentials`], the runtime's request
+//! signer for SCP). Most users want the `cloud-apis` facade, which configures it.
 //!
 //! With the `httpmock` feature, each version's `mock` module offers typed helpers for mocking its operations.
+
+pub mod signature;
+
+use cloud_apis_runtime::failure::message_text;
+use serde_json::Value;
+
+/// Where Cloud Control's error bodies keep the message and code (the specs document no error body; these are the
+/// shapes Samsung's own code and fixtures show): `{"errors": [{"code", "detail", "title", "status"}]}` with
+/// `detail` a string or a list of strings, and validation failures as `[{"loc": [...], "msg", "type"}]`. The
+/// generated `API` of every version hands this to the runtime, which puts the message in every `Error`.
+///
+/// ```
+/// use serde_json::json;
+/// use scp_cloudcontrol_client::error_message;
+///
+/// let not_found = json!({"errors": [{"code": "CloudControl.NotFound", "detail": "landing zone not found"}]});
+/// assert_eq!(
+///     error_message(&not_found),
+///     (Some("landing zone not found".into()), Some("CloudControl.NotFound".into()))
+/// );
+/// let invalid = json!([{"loc": ["body", "name"], "msg": "field required", "type": "value_error.missing"}]);
+/// assert_eq!(error_message(&invalid), (Some("body.name: field required".into()), None));
+/// ```
+pub fn error_message(body: &Value) -> (Option<String>, Option<String>) {
+    if let Some(errors) = body.get("errors").and_then(Value::as_array) {
+        let messages: Vec<String> = errors
+            .iter()
+            .filter_map(|e| {
+                e.get("detail")
+                    .and_then(message_text)
+                    .or_else(|| e.get("title").and_then(message_text))
+            })
+            .collect();
+        let code = errors
+            .iter()
+            .find_map(|e| e.get("code").and_then(Value::as_str).map(str::to_string));
+        return ((!messages.is_empty()).then(|| messages.join("; ")), code);
+    }
+    let Some(items) = body.as_array() else {
+        return (None, None);
+    };
+    let messages: Vec<String> = items
+        .iter()
+        .filter_map(|item| {
+            let msg = item.get("msg").and_then(message_text)?;
+            let loc: Vec<String> = item
+                .get("loc")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .map(|p| p.as_str().map_or_else(|| p.to_string(), str::to_string))
+                .collect();
+            Some(if loc.is_empty() {
+                msg
+            } else {
+                format!("{}: {msg}", loc.join("."))
+            })
+        })
+        .collect();
+    ((!messages.is_empty()).then(|| messages.join("; ")), None)
+}
 
 /// Declares one module per Cloud Control version (its generated client, types and mocks, routed through the
 /// runtime) and [`VERSIONS`], the list the facade, the sandbox and the tests read. Adding a version is one line.

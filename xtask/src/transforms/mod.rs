@@ -8,6 +8,7 @@
 
 mod any_of_as_untagged_enum;
 mod binary_success_bodies;
+mod client_notes;
 mod delimited_query_arrays;
 mod email_format_pattern;
 mod id_types;
@@ -78,6 +79,7 @@ fn prepare(spec: &Value, purpose: Purpose) -> Result<Prepared, String> {
     let pinned_headers = pin_single_value_headers::apply(&mut doc, &mut changes)?;
     shared_parameter_types::apply(&mut doc, &mut changes)?;
     short_type_names::apply(&mut doc, &mut changes);
+    client_notes::apply(&mut doc, &mut changes);
     let id_types = id_types::apply(&mut doc, &mut changes)?;
     email_format_pattern::apply(&mut doc, &mut changes);
     delimited_query_arrays::apply(&mut doc, &mut changes);

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use cloud_apis_runtime::{Auth, RuntimeBuilder, SecretString};
 use reqwest::header::{HeaderName, HeaderValue};
+use scp_cloudcontrol_client::signature::ScpCredentials;
 
 use crate::env::{Env, ProcessEnv};
 use crate::{ConfigError, HttpOptions};
@@ -229,15 +230,17 @@ impl ScpConfig {
                 name: ENV_ACCESS_KEY,
             });
         }
-        let auth = Auth::scp_signature(&self.access_key, self.secret_key.clone(), &self.account_id)
-            .map_err(|e| {
-                let name = match e.what {
-                    "SCP secret key" => ENV_SECRET_KEY,
-                    "SCP account id" => ENV_ACCOUNT_ID,
-                    _ => ENV_ACCESS_KEY,
-                };
-                ConfigError::credential(name, e)
-            })?;
+        let credentials =
+            ScpCredentials::new(&self.access_key, self.secret_key.clone(), &self.account_id)
+                .map_err(|e| {
+                    let name = match e.what {
+                        "SCP secret key" => ENV_SECRET_KEY,
+                        "SCP account id" => ENV_ACCOUNT_ID,
+                        _ => ENV_ACCESS_KEY,
+                    };
+                    ConfigError::credential(name, e)
+                })?;
+        let auth = Auth::signed(credentials);
         let mut builder = crate::runtime_builder(
             &format!("scp-{service}"),
             &self.http,

@@ -7364,6 +7364,7 @@ pub const API: cloud_apis_runtime::Api = cloud_apis_runtime::Api {
             authenticated: true,
         },
     ],
+    error_message: crate::error_message,
 };
 #[doc = r" The spec this client was generated from, as checked in (for sandboxes and conformance checks; a"]
 #[doc = r" program that does not use it does not carry it)."]
