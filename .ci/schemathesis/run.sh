@@ -23,8 +23,9 @@ status=0
 run panther.json "http://127.0.0.1:$port" -H "X-API-Key: sandbox-panther-token" || status=1
 run cloudcraft.json "http://127.0.0.1:$((port + 1))" \
   -H "Authorization: Bearer c2FuZGJveC1jbG91ZGNyYWZ0LWFwaS1rZXktMDAwMDA=" || status=1
-for version in 1.0 1.1; do
+# Every Cloud Control version the specs describe (the sandbox serves each by its `Scp-Api-Version`).
+for spec in specs/scp-cloudcontrol-v*.json; do
   SCP_ACCESS_KEY=sandbox-access-key SCP_SECRET_KEY=sandbox-secret-key SCHEMATHESIS_HOOKS=hooks PYTHONPATH="$here" \
-    run "scp-cloudcontrol-v$version.json" "http://127.0.0.1:$((port + 2))" || status=1
+    run "$(basename "$spec")" "http://127.0.0.1:$((port + 2))" || status=1
 done
 exit $status

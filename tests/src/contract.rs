@@ -57,6 +57,7 @@ pub struct Clients {
     pub scp_v1_0: scp_cloudcontrol_client::v1_0::Client,
     /// SCP Cloud Control 1.1.
     pub scp_v1_1: scp_cloudcontrol_client::v1_1::Client,
+    pub scp_v1_2: scp_cloudcontrol_client::v1_2::Client,
 }
 
 impl Clients {
@@ -69,7 +70,10 @@ impl Clients {
             .clock(fixed_clock)
             .http(http.clone());
         #[allow(deprecated)]
-        let scp_v1_0 = scp.cloudcontrol_v1_0().unwrap();
+        let (scp_v1_0, scp_v1_1) = (
+            scp.cloudcontrol_v1_0().unwrap(),
+            scp.cloudcontrol_v1_1().unwrap(),
+        );
         Self {
             panther: PantherConfig::new(server.base_url(), PANTHER_TOKEN)
                 .http(http.clone())
@@ -83,7 +87,8 @@ impl Clients {
                 .build()
                 .unwrap(),
             scp_v1_0,
-            scp_v1_1: scp.cloudcontrol_v1_1().unwrap(),
+            scp_v1_1,
+            scp_v1_2: scp.cloudcontrol_v1_2().unwrap(),
         }
     }
 }
@@ -192,6 +197,14 @@ spec_bodies!(
     scp_cloudcontrol_client::v1_1::types::GuardrailEnableRequest,
     scp_cloudcontrol_client::v1_1::types::LandingZoneCreateRequest,
     scp_cloudcontrol_client::v1_1::types::LandingZoneUpdateRequest,
+    scp_cloudcontrol_client::v1_2::types::AccountFactoryCreateRequest,
+    scp_cloudcontrol_client::v1_2::types::BaselineAssignmentAddRequest,
+    scp_cloudcontrol_client::v1_2::types::BaselineAssignmentRemoveRequest,
+    scp_cloudcontrol_client::v1_2::types::BaselineAssignmentUpdateRequest,
+    scp_cloudcontrol_client::v1_2::types::GuardrailDisableRequest,
+    scp_cloudcontrol_client::v1_2::types::GuardrailEnableRequest,
+    scp_cloudcontrol_client::v1_2::types::LandingZoneCreateRequest,
+    scp_cloudcontrol_client::v1_2::types::LandingZoneUpdateRequest,
 );
 
 /// What the client made of a response.

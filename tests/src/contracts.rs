@@ -29,6 +29,27 @@ macro_rules! contract {
     };
 }
 
+/// The operations Cloud Control added in 1.1 (and keeps in 1.2), for one version's client and types.
+macro_rules! scp_since_1_1_contracts {
+    ($spec:literal, $client:ident, $types:path) => {{
+        use $types as t;
+        vec![
+            contract!($spec, "RemoveBaselineAssignment", json, |k, c| k
+                .$client
+                .remove_baseline_assignment()
+                .accept_language(c.str("Accept-Language"))
+                .assignment_id(c.str("assignment_id"))
+                .body(c.body::<t::BaselineAssignmentRemoveRequest>())),
+            contract!($spec, "SetLandingZone", json, |k, c| k
+                .$client
+                .set_landing_zone()
+                .accept_language(c.str("Accept-Language"))
+                .landing_zone_id(c.str("landing_zone_id"))
+                .body(c.body::<t::LandingZoneUpdateRequest>())),
+        ]
+    }};
+}
+
 /// The 14 operations both Cloud Control versions share; they differ in client, types and the landing zone
 /// request type.
 macro_rules! scp_shared_contracts {
@@ -232,19 +253,22 @@ pub fn contracts() -> Vec<Contract> {
         scp_cloudcontrol_client::v1_1::types,
         LandingZoneCreateRequest
     ));
-    contracts.extend(vec![
-        contract!("scp-cloudcontrol-v1.1", "RemoveBaselineAssignment", json, |k, c| k.scp_v1_1
-                .remove_baseline_assignment()
-                .accept_language(c.str("Accept-Language"))
-                .assignment_id(c.str("assignment_id"))
-                .body(c.body::<scp_cloudcontrol_client::v1_1::types::BaselineAssignmentRemoveRequest>())),
-
-        contract!("scp-cloudcontrol-v1.1", "SetLandingZone", json, |k, c| k.scp_v1_1
-                .set_landing_zone()
-                .accept_language(c.str("Accept-Language"))
-                .landing_zone_id(c.str("landing_zone_id"))
-                .body(c.body::<scp_cloudcontrol_client::v1_1::types::LandingZoneUpdateRequest>())),
-
-    ]);
+    contracts.extend(scp_since_1_1_contracts!(
+        "scp-cloudcontrol-v1.1",
+        scp_v1_1,
+        scp_cloudcontrol_client::v1_1::types
+    ));
+    // 1.2 keeps every 1.1 operation and schema.
+    contracts.extend(scp_shared_contracts!(
+        "scp-cloudcontrol-v1.2",
+        scp_v1_2,
+        scp_cloudcontrol_client::v1_2::types,
+        LandingZoneCreateRequest
+    ));
+    contracts.extend(scp_since_1_1_contracts!(
+        "scp-cloudcontrol-v1.2",
+        scp_v1_2,
+        scp_cloudcontrol_client::v1_2::types
+    ));
     contracts
 }

@@ -91,7 +91,7 @@ async fn every_operation_honours_its_contract() {
     );
     assert_eq!(
         per_spec.values().map(|(ops, _)| ops).sum::<usize>(),
-        6 + 9 + 14 + 16
+        6 + 9 + 14 + 16 + 16
     );
 }
 

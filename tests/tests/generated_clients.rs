@@ -233,6 +233,7 @@ mod scp {
         for (spec_name, version) in [
             ("scp-cloudcontrol-v1.0", "cloudcontrol 1.0"),
             ("scp-cloudcontrol-v1.1", "cloudcontrol 1.1"),
+            ("scp-cloudcontrol-v1.2", "cloudcontrol 1.2"),
         ] {
             let (path, method, location) = LIST_GUARDRAILS;
             let page = example(spec_name, path, method, location);
@@ -258,8 +259,22 @@ mod scp {
                         .into_inner()
                         .count
                 }
-                _ => {
+                "scp-cloudcontrol-v1.1" => {
                     let client = scp_cloudcontrol_client::v1_1::Client::new(
+                        &server.base_url(),
+                        Runtime::new(),
+                    );
+                    client
+                        .list_guardrails()
+                        .size(20)
+                        .send()
+                        .await
+                        .unwrap()
+                        .into_inner()
+                        .count
+                }
+                _ => {
+                    let client = scp_cloudcontrol_client::v1_2::Client::new(
                         &server.base_url(),
                         Runtime::new(),
                     );

@@ -36,6 +36,7 @@ fn each_client_describes_its_operations_to_the_runtime() {
         ("cloudcraft", &cloudcraft_client::API),
         ("scp-cloudcontrol-v1.0", &scp_cloudcontrol_client::v1_0::API),
         ("scp-cloudcontrol-v1.1", &scp_cloudcontrol_client::v1_1::API),
+        ("scp-cloudcontrol-v1.2", &scp_cloudcontrol_client::v1_2::API),
     ];
     for (name, api) in apis {
         let file = cloud_apis_tests::specs::spec(name);

@@ -87,8 +87,8 @@ async fn no_path_parameter_value_escapes_its_segment() {
         }
     }
     println!("{probed} values probed over {parameters} path parameters");
-    // Panther's 6 item operations, Cloudcraft's snapshot region, 5 SCP 1.0 and 7 SCP 1.1 operations.
-    assert_eq!(parameters, 19, "string path parameters found");
+    // Panther's 6 item operations, Cloudcraft's snapshot region, 5 SCP 1.0, 7 SCP 1.1 and 7 SCP 1.2 operations.
+    assert_eq!(parameters, 26, "string path parameters found");
     assert!(
         failures.is_empty(),
         "{} escapes:\n{}",

@@ -134,6 +134,43 @@ fn registry() -> Vec<(&'static str, Vec<(&'static str, RoundTrip)>)> {
             "OrganizationUnitsForGuardrail" => OrganizationUnitsForGuardrail,
             ),
         ),
+        (
+            "scp-cloudcontrol-v1.2",
+            types!(scp_cloudcontrol_client::v1_2::types;
+            "AccountFactoryCreateRequest" => AccountFactoryCreateRequest,
+            "ApiVersion" => ApiVersion,
+            "ApiVersionList" => ApiVersionList,
+            "AccountFactoryCreateResponse" => AccountFactoryCreateResponse,
+            "AccountsForGuardrail" => AccountsForGuardrail,
+            "BaselineAssignmentAddRequest" => BaselineAssignmentAddRequest,
+            "BaselineAssignmentAddResponse" => BaselineAssignmentAddResponse,
+            "BaselineAssignmentListResponseV1Dot1" => BaselineAssignmentListResponse,
+            "BaselineAssignmentRemoveRequest" => BaselineAssignmentRemoveRequest,
+            "BaselineAssignmentRemoveResponse" => BaselineAssignmentRemoveResponse,
+            "BaselineAssignmentUpdateRequest" => BaselineAssignmentUpdateRequest,
+            "BaselineAssignmentV1Dot1" => BaselineAssignment,
+            "Guardrail" => Guardrail,
+            "GuardrailAssignmentDetail" => GuardrailAssignmentDetail,
+            "GuardrailAssignmentFailCaused" => GuardrailAssignmentFailCaused,
+            "GuardrailAssignmentResponse" => GuardrailAssignmentResponse,
+            "GuardrailBindingOu" => GuardrailBindingOu,
+            "GuardrailDisableRequest" => GuardrailDisableRequest,
+            "GuardrailEnableRequest" => GuardrailEnableRequest,
+            "GuardrailLinkInfo" => GuardrailLinkInfo,
+            "GuardrailPageResponse" => GuardrailPageResponse,
+            "GuardrailsForTargetSummary" => GuardrailsForTargetSummary,
+            "GuardrailShowResponse" => GuardrailShowResponse,
+            "GuardrailSummary" => GuardrailSummary,
+            "LandingZoneCreateRequestV1Dot1" => LandingZoneCreateRequest,
+            "LandingZoneCreateResponse" => LandingZoneCreateResponse,
+            "LandingZoneShowResponseV1Dot1" => LandingZoneShowResponse,
+            "LandingZoneUpdateRequest" => LandingZoneUpdateRequest,
+            "LandingZoneV1Dot1" => LandingZone,
+            "ListGuardrailsForTargetResponse" => ListGuardrailsForTargetResponse,
+            "ListTargetsForGuardrailResponse" => ListTargetsForGuardrailResponse,
+            "OrganizationUnitsForGuardrail" => OrganizationUnitsForGuardrail,
+            ),
+        ),
     ]
 }
 
@@ -189,5 +226,5 @@ fn random_instances_round_trip_through_the_generated_types() {
             }
         }
     }
-    assert_eq!(checked, (16 + 8 + 29 + 32) * CASES as usize);
+    assert_eq!(checked, (16 + 8 + 29 + 32 + 32) * CASES as usize);
 }

@@ -92,7 +92,7 @@ fn expected_operations(name: &str) -> Vec<OperationRef> {
             ),
         ],
         "scp-cloudcontrol-v1.0" => scp_common.to_vec(),
-        "scp-cloudcontrol-v1.1" => [scp_common, scp_v1_1_only].concat(),
+        "scp-cloudcontrol-v1.1" | "scp-cloudcontrol-v1.2" => [scp_common, scp_v1_1_only].concat(),
         other => panic!("no expectation for {other}"),
     };
     let mut ops: Vec<OperationRef> = list
@@ -171,6 +171,7 @@ fn reconstructed_specs_attach_examples_to_json_bodies() {
         "cloudcraft",
         "scp-cloudcontrol-v1.0",
         "scp-cloudcontrol-v1.1",
+        "scp-cloudcontrol-v1.2",
     ] {
         let raw = spec(name).raw();
         let mut missing = Vec::new();
@@ -231,6 +232,7 @@ fn scp_documents_pin_their_own_version_header() {
     for (name, version) in [
         ("scp-cloudcontrol-v1.0", "cloudcontrol 1.0"),
         ("scp-cloudcontrol-v1.1", "cloudcontrol 1.1"),
+        ("scp-cloudcontrol-v1.2", "cloudcontrol 1.2"),
     ] {
         let raw = spec(name).raw();
         let header = &raw["components"]["parameters"]["ScpApiVersion"];

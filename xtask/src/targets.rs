@@ -42,6 +42,12 @@ pub const TARGETS: &[Target] = &[
         module_dir: "crates/scp-cloudcontrol-client/src/v1_1",
         module_path: "crate::v1_1",
     },
+    Target {
+        name: "scp-cloudcontrol-v1.2",
+        spec: "specs/scp-cloudcontrol-v1.2.json",
+        module_dir: "crates/scp-cloudcontrol-client/src/v1_2",
+        module_path: "crate::v1_2",
+    },
 ];
 
 /// File name of the generated client inside `module_dir`.

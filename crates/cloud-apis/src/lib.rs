@@ -7,7 +7,7 @@
 //! |---|---|---|
 //! | [`panther`] | Panther REST API (AWS cloud accounts, roles) | `X-API-Key` |
 //! | [`cloudcraft`] | Cloudcraft (AWS accounts, snapshots) | `Authorization: Bearer` |
-//! | [`scp::cloudcontrol`] | SCP Cloud Control 1.1 and 1.0 | HMAC request signature |
+//! | [`scp::cloudcontrol`] | SCP Cloud Control 1.2 (and the deprecated 1.1 and 1.0) | HMAC request signature |
 //!
 //! Each provider is a Cargo feature (`panther`, `cloudcraft`, `scp`; all on by default), so a program that uses one
 //! compiles only that provider's generated client; `schemars` adds `JsonSchema` to every generated type.
@@ -19,7 +19,7 @@
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! let scp = cloud_apis::scp::ScpConfig::from_env()?;
-//! let cloudcontrol = scp.cloudcontrol_v1_1()?; // always sends `Scp-Api-Version: cloudcontrol 1.1`
+//! let cloudcontrol = scp.cloudcontrol_v1_2()?; // always sends `Scp-Api-Version: cloudcontrol 1.2`
 //! let page = cloudcontrol.list_guardrails().size(20u64).send().await?.into_inner();
 //! println!("{} guardrails", page.count);
 //! # Ok(()) }
@@ -58,7 +58,7 @@ use reqwest::header::HeaderValue;
 ///
 /// ```
 /// let names: Vec<&str> = cloud_apis::apis().iter().map(|api| api.name).collect();
-/// assert!(names.contains(&"panther") && names.contains(&"scp-cloudcontrol-v1.1"));
+/// assert!(names.contains(&"panther") && names.contains(&"scp-cloudcontrol-v1.2"));
 /// ```
 // Which pushes exist depends on the enabled features.
 #[allow(clippy::vec_init_then_push)]

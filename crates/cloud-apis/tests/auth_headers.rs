@@ -195,7 +195,7 @@ async fn cloudcraft_sends_the_bearer_key_on_every_method() {
     }
 }
 
-const V1_1: &str = "scp-cloudcontrol-v1.1.json";
+const V1_2: &str = "scp-cloudcontrol-v1.2.json";
 const ACCESS_KEY: &str = "2sd2gg=2agbdSD26svcD";
 const SECRET_KEY: &str = "scp-secret-key";
 const ACCOUNT_ID: &str = "acct-7";
@@ -228,12 +228,12 @@ fn expected_signature(method: &str, url: &str) -> String {
 
 #[tokio::test]
 async fn scp_requests_are_signed_over_the_wire_url_and_pinned_to_their_version() {
-    use cloud_apis::scp::cloudcontrol::v1_1::types;
+    use cloud_apis::scp::cloudcontrol::v1_2::types;
 
     let server = MockServer::start_async().await;
-    let client = scp(&server).cloudcontrol_v1_1().unwrap();
-    let example = |path: &str, method: &str| spec_example(V1_1, path, method, "responses/200");
-    let request = |path: &str, method: &str| spec_example(V1_1, path, method, "requestBody");
+    let client = scp(&server).cloudcontrol_v1_2().unwrap();
+    let example = |path: &str, method: &str| spec_example(V1_2, path, method, "responses/200");
+    let request = |path: &str, method: &str| spec_example(V1_2, path, method, "requestBody");
     let routes = [
         (
             (Method::GET, "GET"),
@@ -270,7 +270,7 @@ async fn scp_requests_are_signed_over_the_wire_url_and_pinned_to_their_version()
             ("scp-clienttype", "Openapi".to_string()),
             ("scp-accountid", ACCOUNT_ID.to_string()),
             ("accept-language", "en-US".to_string()),
-            ("scp-api-version", "cloudcontrol 1.1".to_string()),
+            ("scp-api-version", "cloudcontrol 1.2".to_string()),
             ("user-agent", user_agent("scp-cloudcontrol")),
         ];
         mocks.push(expect(&server, method, path, &headers, 200, body));
@@ -357,9 +357,9 @@ async fn a_call_may_override_the_default_language_and_v1_0_pins_its_own_version(
 }
 
 #[tokio::test]
-async fn version_check_is_unsigned_and_reports_the_pinned_version() {
+async fn version_check_is_unsigned_and_follows_the_lifecycle() {
     use cloud_apis::scp::cloudcontrol::CloudControlVersion;
-    use cloud_apis::scp::VersionStatus;
+    use cloud_apis::scp::{VersionPolicy, VersionStatus};
 
     let server = MockServer::start_async().await;
     let mock = server.mock(|when, then| {
@@ -368,19 +368,21 @@ async fn version_check_is_unsigned_and_reports_the_pinned_version() {
             .header_missing("scp-signature")
             .header_missing("scp-accesskey");
         then.status(200).json_body(json!({"versions": [
-            {"id": "v1.0", "status": "DEPRECATED", "not_before": "2025-12-31", "links": []},
-            {"id": "v1.1", "status": "CURRENT", "not_before": null, "links": []}
+            {"id": "v1.2", "status": "CURRENT", "not_before": null, "links": []},
+            {"id": "v1.1", "status": "DEPRECATED", "not_before": "2026-06-30", "links": []}
         ]}));
     });
     let config = scp(&server);
     let current = config
-        .check_cloudcontrol_version(CloudControlVersion::V1_1)
+        .check_cloudcontrol_version_with(CloudControlVersion::latest(), VersionPolicy::Strict)
         .await
         .unwrap();
     assert_eq!(current.status, Some(VersionStatus::Current));
     assert!(current.warnings.is_empty());
+
+    // Deprecated and past its not-before date (today is after 2026-06-30): a warning by default ...
     let old = config
-        .check_cloudcontrol_version(CloudControlVersion::V1_0)
+        .check_cloudcontrol_version(CloudControlVersion::V1_1)
         .await
         .unwrap();
     assert_eq!(old.status, Some(VersionStatus::Deprecated));
@@ -389,5 +391,57 @@ async fn version_check_is_unsigned_and_reports_the_pinned_version() {
         "{:?}",
         old.warnings
     );
-    assert_eq!(mock.calls_async().await, 2);
+    // ... and an error in strict mode.
+    let strict = config
+        .check_cloudcontrol_version_with(CloudControlVersion::V1_1, VersionPolicy::Strict)
+        .await
+        .unwrap_err();
+    assert_eq!(strict.kind(), cloud_apis::ErrorKind::Config);
+    assert!(
+        strict
+            .to_string()
+            .contains("cloudcontrol 1.1 is DEPRECATED"),
+        "{strict}"
+    );
+
+    // A version the service does not list is an error whatever the policy.
+    let unlisted = config
+        .check_cloudcontrol_version(CloudControlVersion::V1_0)
+        .await
+        .unwrap_err();
+    assert!(
+        unlisted
+            .to_string()
+            .contains("not among the versions the service lists (v1.2, v1.1)"),
+        "{unlisted}"
+    );
+    assert_eq!(mock.calls_async().await, 4);
+}
+
+#[tokio::test]
+async fn an_unreachable_version_list_warns_unless_strict() {
+    use cloud_apis::scp::cloudcontrol::CloudControlVersion;
+    use cloud_apis::scp::VersionPolicy;
+
+    let server = MockServer::start_async().await;
+    server.mock(|when, then| {
+        when.method(Method::GET).path("/");
+        then.status(404).body("not here");
+    });
+    let config = scp(&server);
+    let report = config
+        .check_cloudcontrol_version(CloudControlVersion::latest())
+        .await
+        .unwrap();
+    assert_eq!(report.status, None);
+    assert!(
+        report.warnings[0].starts_with("could not read the cloudcontrol version list"),
+        "{:?}",
+        report.warnings
+    );
+    let err = config
+        .check_cloudcontrol_version_with(CloudControlVersion::latest(), VersionPolicy::Strict)
+        .await
+        .unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(404));
 }

@@ -7,7 +7,7 @@ use std::cell::Cell;
 
 use cloud_apis::pagination::{cursor, cursor_with, numbered, numbered_with, PageLimits};
 use cloud_apis::panther::types::ListResp;
-use cloud_apis::scp::cloudcontrol::v1_1::types::GuardrailPageResponse;
+use cloud_apis::scp::cloudcontrol::v1_2::types::GuardrailPageResponse;
 use cloud_apis::scp::{Environment, ScpConfig};
 use cloud_apis::{Error, ErrorKind};
 use futures::TryStreamExt;
@@ -275,7 +275,7 @@ async fn scp_pages_are_walked_over_the_wire() {
     .collect();
     let client = ScpConfig::new("AK", "SK", Environment::Samsung)
         .base_url(server.base_url())
-        .cloudcontrol_v1_1()
+        .cloudcontrol_v1_2()
         .unwrap();
     let all: Vec<_> = numbered(2, |page, size| {
         client.list_guardrails().page(page).size(size).send()
@@ -310,7 +310,7 @@ async fn a_list_builder_streams_every_page_keeping_its_own_parameters() {
         .collect();
     let client = ScpConfig::new("AK", "SK", Environment::Samsung)
         .base_url(server.base_url())
-        .cloudcontrol_v1_1()
+        .cloudcontrol_v1_2()
         .unwrap();
     let all: Vec<_> = client
         .list_guardrails()

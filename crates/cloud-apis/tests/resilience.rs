@@ -122,7 +122,7 @@ async fn scp_retries_are_signed_afresh() {
     .await;
     let client = ScpConfig::new("AK", "SK", Environment::Samsung)
         .base_url(&server.base_url)
-        .cloudcontrol_v1_1()
+        .cloudcontrol_v1_2()
         .unwrap();
     client.list_guardrails().send().await.unwrap();
     let seen = server.seen();
@@ -192,7 +192,7 @@ async fn each_providers_error_body_is_parsed() {
 
     let s = ScpConfig::new("AK", "SK", Environment::Samsung)
         .base_url(server.base_url())
-        .cloudcontrol_v1_1()
+        .cloudcontrol_v1_2()
         .unwrap();
     let e = s
         .show_landing_zone()
@@ -206,7 +206,7 @@ async fn each_providers_error_body_is_parsed() {
         e.message(),
         Some("landing_zone_id is malformed; see the reference")
     );
-    assert_eq!(e.provider(), "scp-cloudcontrol-v1.1");
+    assert_eq!(e.provider(), "scp-cloudcontrol-v1.2");
 
     let e = p.role_get().id("proxy").send().await.unwrap_err();
     assert_eq!(e.message(), None);
@@ -356,7 +356,7 @@ async fn a_binary_snapshot_streams_to_a_file() {
 fn unknown_enum_values_and_extra_fields_still_decode() {
     use cloud_apis::cloudcraft::types::SnapshotProcessing;
     use cloud_apis::panther::types::{ModifyRole, Permission, Role};
-    use cloud_apis::scp::cloudcontrol::v1_1::types::{DetectiveGuardrailStatus, LandingZone};
+    use cloud_apis::scp::cloudcontrol::v1_2::types::{DetectiveGuardrailStatus, LandingZone};
     use cloud_apis::Open;
 
     let role: Role = serde_json::from_value(json!({
@@ -402,10 +402,10 @@ fn unknown_enum_values_and_extra_fields_still_decode() {
     );
 }
 
-/// The spec's own example landing zone (1.1).
+/// The spec's own example landing zone (1.2).
 fn example_landing_zone() -> serde_json::Value {
     let spec = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../specs/scp-cloudcontrol-v1.1.json");
+        .join("../../specs/scp-cloudcontrol-v1.2.json");
     let doc: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(spec).unwrap()).unwrap();
     doc.pointer("/paths/~1v1~1landing-zones~1{landing_zone_id}/get/responses/200/content/application~1json/example/landing_zone")

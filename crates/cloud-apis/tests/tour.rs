@@ -21,7 +21,14 @@ async fn the_tour_walks_all_three_providers_against_the_sandbox() {
     assert_eq!(outcome.guardrails_enabled, 2);
     assert_eq!(outcome.assignments_v1_0, ["ou-tour-workloads"]);
     assert_eq!(
-        outcome.assignments_v1_1,
+        outcome.scp_version,
+        Some((
+            "1.2".to_string(),
+            Some(cloud_apis::scp::VersionStatus::Current)
+        ))
+    );
+    assert_eq!(
+        outcome.assignments_v1_2,
         [("ou-tour-workloads".to_string(), Some("ENABLED".to_string()))]
     );
 

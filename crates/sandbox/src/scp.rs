@@ -230,14 +230,23 @@ pub fn router(state: Shared) -> Router {
         .with_state(state)
 }
 
+/// The version list, from the lifecycle each served spec records (`info.x-cloud-apis-lifecycle`), newest first.
 async fn versions() -> Response {
-    json_reply(
-        StatusCode::OK,
-        json!({"versions": [
-            {"id": "v1.0", "status": "DEPRECATED", "not_before": "2025-12-31", "links": []},
-            {"id": "v1.1", "status": "CURRENT", "not_before": null, "links": []}
-        ]}),
-    )
+    let versions: Vec<Value> = scp_cloudcontrol_client::VERSIONS
+        .iter()
+        .rev()
+        .map(|(api, spec)| {
+            let doc: Value = serde_json::from_str(spec).expect("the specs are JSON");
+            let lifecycle = &doc["info"]["x-cloud-apis-lifecycle"];
+            json!({
+                "id": format!("v{}", api.version),
+                "status": lifecycle["status"],
+                "not_before": lifecycle["not_before"],
+                "links": []
+            })
+        })
+        .collect();
+    json_reply(StatusCode::OK, json!({ "versions": versions }))
 }
 
 fn not_found(what: &str, id: &str) -> Response {

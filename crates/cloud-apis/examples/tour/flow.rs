@@ -8,7 +8,7 @@ use cloud_apis::cloudcraft::{
 };
 use cloud_apis::panther::PantherConfig;
 use cloud_apis::panther::{self, types as pt};
-use cloud_apis::scp::cloudcontrol::{v1_1, CloudControlVersion};
+use cloud_apis::scp::cloudcontrol::{v1_2, CloudControlVersion};
 use cloud_apis::scp::{Environment, ScpConfig};
 use cloud_apis_sandbox::Sandbox;
 use futures::TryStreamExt;
@@ -57,7 +57,9 @@ pub struct Outcome {
     pub landing_zone: Option<String>,
     pub guardrails_enabled: usize,
     pub assignments_v1_0: Vec<String>,
-    pub assignments_v1_1: Vec<(String, Option<String>)>,
+    pub assignments_v1_2: Vec<(String, Option<String>)>,
+    /// The Cloud Control version the tour pinned, with the status the service reported for it.
+    pub scp_version: Option<(String, Option<cloud_apis::scp::VersionStatus>)>,
 }
 
 pub type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
@@ -193,20 +195,23 @@ pub async fn run(t: &Targets, out_dir: &Path) -> Result<Outcome> {
     println!("\n== SCP Cloud Control");
     let report = t
         .scp
-        .check_cloudcontrol_version(CloudControlVersion::V1_1)
+        .check_cloudcontrol_version(CloudControlVersion::latest())
         .await;
     match report {
-        Ok(report) => println!(
-            "cloudcontrol {}: {:?} {:?}",
-            report.version, report.status, report.warnings
-        ),
-        Err(e) => println!("version check unavailable: {e}"),
+        Ok(report) => {
+            println!(
+                "cloudcontrol {}: {:?} {:?}",
+                report.version, report.status, report.warnings
+            );
+            outcome.scp_version = Some((report.version, report.status));
+        }
+        Err(e) => println!("version check failed: {e}"),
     }
-    let v11 = t.scp.cloudcontrol_v1_1()?;
+    let v12 = t.scp.cloudcontrol_v1_2()?;
     #[allow(deprecated)]
     let v10 = t.scp.cloudcontrol_v1_0()?;
     if scp_writes {
-        use v1_1::types as scp;
+        use v1_2::types as scp;
         let request = scp::LandingZoneCreateRequest::builder()
             .agree_yn(scp::AgreeYn::Y)
             .sso_type(scp::SsoType::IdCenter)
@@ -217,7 +222,7 @@ pub async fn run(t: &Targets, out_dir: &Path) -> Result<Outcome> {
             .basic_ou_name("Security")
             .additional_ou_name("Sandbox")
             .detective_guardrail_status(scp::DetectiveGuardrailStatus::Enabled);
-        let created = v11
+        let created = v12
             .create_landing_zone()
             .body(request)
             .send()
@@ -229,9 +234,9 @@ pub async fn run(t: &Targets, out_dir: &Path) -> Result<Outcome> {
         );
         outcome.landing_zone = Some(created.landing_zone_id.to_string());
 
-        let guardrails: Vec<_> = v11.list_guardrails().stream().try_collect().await?;
+        let guardrails: Vec<_> = v12.list_guardrails().stream().try_collect().await?;
         let ids: Vec<scp::GuardrailId> = guardrails.iter().take(2).map(|g| g.id.clone()).collect();
-        let enabled = v11
+        let enabled = v12
             .enable_guardrail_bindings()
             .body(
                 scp::GuardrailEnableRequest::builder()
@@ -249,7 +254,7 @@ pub async fn run(t: &Targets, out_dir: &Path) -> Result<Outcome> {
             outcome.guardrails_enabled
         );
 
-        let added = v11
+        let added = v12
             .add_baseline_assignment()
             .assignment_id("ou-tour-workloads")
             .body(
@@ -270,8 +275,8 @@ pub async fn run(t: &Targets, out_dir: &Path) -> Result<Outcome> {
         );
     }
     let old = v10.list_baseline_assignments().send().await?.into_inner();
-    let new = v11.list_baseline_assignments().send().await?.into_inner();
-    println!("baseline assignments, 1.0 and 1.1 side by side:");
+    let new = v12.list_baseline_assignments().send().await?.into_inner();
+    println!("baseline assignments, 1.0 and 1.2 side by side:");
     for a in &old.baseline_assignments {
         outcome.assignments_v1_0.push(a.id.to_string());
         println!("  1.0  {} {:?}", a.id, a.status);
@@ -279,10 +284,10 @@ pub async fn run(t: &Targets, out_dir: &Path) -> Result<Outcome> {
     for a in &new.baseline_assignments {
         let detective = a.detective_guardrail_status.as_ref().map(|s| s.to_string());
         outcome
-            .assignments_v1_1
+            .assignments_v1_2
             .push((a.id.to_string(), detective.clone()));
         println!(
-            "  1.1  {} {:?} detective guardrails: {:?}",
+            "  1.2  {} {:?} detective guardrails: {:?}",
             a.id, a.status, detective
         );
     }

@@ -1,8 +1,11 @@
 //! SCP Cloud Control: landing zones, account factory, guardrails, baseline assignments.
 //!
-//! Two API versions, each its own module with its own generated types:
+//! Three API versions, each its own module with its own generated types:
 //!
-//! - [`v1_1`] — current. Its client always sends `Scp-Api-Version: cloudcontrol 1.1`.
+//! - [`v1_2`] — current ([`CloudControlVersion::latest`]). Its client always sends
+//!   `Scp-Api-Version: cloudcontrol 1.2`.
+//! - [`v1_1`] — deprecated by Samsung (not before 2026-06-30); 1.2 keeps its operations and schemas. Its client
+//!   always sends `Scp-Api-Version: cloudcontrol 1.1`.
 //! - [`v1_0`] — deprecated by Samsung, support guaranteed until 2025-12-31. Its client always sends
 //!   `Scp-Api-Version: cloudcontrol 1.0`.
 //!
@@ -11,19 +14,19 @@
 //! distinct, so a 1.0 body cannot travel under the 1.1 header:
 //!
 //! ```compile_fail
-//! # use cloud_apis::scp::cloudcontrol::v1_1;
+//! # use cloud_apis::scp::cloudcontrol::v1_2;
 //! # #[allow(deprecated)]
 //! # use cloud_apis::scp::cloudcontrol::v1_0;
-//! fn create(client: &v1_1::Client, body: v1_0::types::LandingZoneCreateRequest) {
-//!     let _ = client.create_landing_zone().body(body); // error: a 1.0 type for a 1.1 operation
+//! fn create(client: &v1_2::Client, body: v1_0::types::LandingZoneCreateRequest) {
+//!     let _ = client.create_landing_zone().body(body); // error: a 1.0 type for a 1.2 operation
 //! }
 //! ```
 //!
-//! while the same call with the 1.1 type compiles:
+//! while the same call with the 1.2 type compiles:
 //!
 //! ```
-//! # use cloud_apis::scp::cloudcontrol::v1_1;
-//! fn create(client: &v1_1::Client, body: v1_1::types::LandingZoneCreateRequest) {
+//! # use cloud_apis::scp::cloudcontrol::v1_2;
+//! fn create(client: &v1_2::Client, body: v1_2::types::LandingZoneCreateRequest) {
 //!     let _ = client.create_landing_zone().body(body);
 //! }
 //! ```
@@ -36,7 +39,17 @@ use crate::ConfigError;
 /// The service name in host names and in `Scp-Api-Version`.
 pub const SERVICE: &str = "cloudcontrol";
 
-/// Cloud Control 1.1 (current).
+/// Cloud Control 1.2 (current).
+pub mod v1_2 {
+    pub use scp_cloudcontrol_client::v1_2::*;
+}
+
+/// Cloud Control 1.1.
+#[deprecated(
+    since = "0.2.0",
+    note = "SCP Cloud Control 1.1 is DEPRECATED and may stop being served from 2026-06-30. Use v1_2, which keeps \
+            its operations and schemas."
+)]
 pub mod v1_1 {
     pub use scp_cloudcontrol_client::v1_1::*;
 }
@@ -44,7 +57,7 @@ pub mod v1_1 {
 /// Cloud Control 1.0.
 #[deprecated(
     since = "0.1.0",
-    note = "SCP Cloud Control 1.0 is deprecated; Samsung guarantees support only until 2025-12-31. Use v1_1."
+    note = "SCP Cloud Control 1.0 is deprecated; Samsung guaranteed support only until 2025-12-31. Use v1_2."
 )]
 pub mod v1_0 {
     pub use scp_cloudcontrol_client::v1_0::*;
@@ -53,24 +66,38 @@ pub mod v1_0 {
 /// A Cloud Control API version this crate has a client for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CloudControlVersion {
-    /// 1.0 (deprecated).
+    /// 1.0 (deprecated; support guaranteed until 2025-12-31).
     V1_0,
-    /// 1.1 (current).
+    /// 1.1 (deprecated; not before 2026-06-30).
     V1_1,
+    /// 1.2 (current).
+    V1_2,
 }
 
 impl CloudControlVersion {
+    /// The version the provider marks CURRENT, which new code should pin.
+    ///
+    /// ```
+    /// use cloud_apis::scp::cloudcontrol::CloudControlVersion;
+    /// assert_eq!(CloudControlVersion::latest().header_value(), "cloudcontrol 1.2");
+    /// ```
+    pub fn latest() -> Self {
+        CloudControlVersion::V1_2
+    }
+
     /// The `Scp-Api-Version` value the version's client sends, as its spec pins it.
     ///
     /// ```
     /// use cloud_apis::scp::cloudcontrol::CloudControlVersion;
     /// assert_eq!(CloudControlVersion::V1_1.header_value(), "cloudcontrol 1.1");
+    /// assert_eq!(CloudControlVersion::V1_2.header_value(), "cloudcontrol 1.2");
     /// ```
     pub fn header_value(self) -> &'static str {
         #[allow(deprecated)]
         let api = match self {
             CloudControlVersion::V1_0 => &v1_0::API,
             CloudControlVersion::V1_1 => &v1_1::API,
+            CloudControlVersion::V1_2 => &v1_2::API,
         };
         api.pinned_header("scp-api-version")
             .expect("the Cloud Control specs pin Scp-Api-Version")
@@ -85,7 +112,19 @@ impl CloudControlVersion {
 }
 
 impl ScpConfig {
+    /// A Cloud Control 1.2 client (the current version): every request signed and sent with
+    /// `Scp-Api-Version: cloudcontrol 1.2`.
+    pub fn cloudcontrol_v1_2(&self) -> Result<v1_2::Client, crate::Error> {
+        Ok(self.cloudcontrol(v1_2::Client::new_with_client)?)
+    }
+
     /// A Cloud Control 1.1 client: every request signed and sent with `Scp-Api-Version: cloudcontrol 1.1`.
+    #[deprecated(
+        since = "0.2.0",
+        note = "SCP Cloud Control 1.1 is DEPRECATED and may stop being served from 2026-06-30. Use \
+                cloudcontrol_v1_2, which keeps its operations and schemas."
+    )]
+    #[allow(deprecated)]
     pub fn cloudcontrol_v1_1(&self) -> Result<v1_1::Client, crate::Error> {
         Ok(self.cloudcontrol(v1_1::Client::new_with_client)?)
     }
@@ -93,8 +132,8 @@ impl ScpConfig {
     /// A Cloud Control 1.0 client: every request signed and sent with `Scp-Api-Version: cloudcontrol 1.0`.
     #[deprecated(
         since = "0.1.0",
-        note = "SCP Cloud Control 1.0 is deprecated; Samsung guarantees support only until 2025-12-31. Use \
-                cloudcontrol_v1_1."
+        note = "SCP Cloud Control 1.0 is deprecated; Samsung guaranteed support only until 2025-12-31. Use \
+                cloudcontrol_v1_2."
     )]
     #[allow(deprecated)]
     pub fn cloudcontrol_v1_0(&self) -> Result<v1_0::Client, crate::Error> {

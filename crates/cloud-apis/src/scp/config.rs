@@ -75,7 +75,7 @@ impl FromStr for Environment {
 
 /// The language of the service's messages, sent as `Accept-Language` unless a call sets its own: the generated
 /// enum of the current Cloud Control version (`EnUs`, the default, or `KoKr`).
-pub use crate::scp::cloudcontrol::v1_1::types::AcceptLanguage;
+pub use crate::scp::cloudcontrol::v1_2::types::AcceptLanguage;
 
 /// Text that names no SCP environment (the [`FromStr`] error of [`Environment`]).
 #[derive(Debug, Clone, PartialEq, Eq)]

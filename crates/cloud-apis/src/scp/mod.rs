@@ -8,7 +8,7 @@
 //! use cloud_apis::scp::{Environment, ScpConfig};
 //!
 //! let scp = ScpConfig::new("my-access-key", "my-secret-key", Environment::Enterprise);
-//! let cloudcontrol = scp.cloudcontrol_v1_1()?;
+//! let cloudcontrol = scp.cloudcontrol_v1_2()?;
 //! let zone = cloudcontrol
 //!     .show_landing_zone()
 //!     .landing_zone_id("2c8a138f8d78e1fc29a449dbfa8681")
@@ -24,4 +24,4 @@ mod config;
 mod version_check;
 
 pub use config::{AcceptLanguage, Environment, ScpConfig, UnknownEnvironment};
-pub use version_check::{VersionReport, VersionStatus};
+pub use version_check::{VersionPolicy, VersionReport, VersionStatus};

@@ -1,8 +1,13 @@
 //! Asking an SCP service which API versions it serves, and how the pinned one stands.
 //!
 //! `GET https://{service}.{environment}.samsungsdscloud.com/` (unsigned; the generated `list_versions` operation)
-//! answers `{"versions": [{"id": "v1.1", "status": "CURRENT", "not_before": "2026-02-23", ...}]}`. A deprecated version
-//! stops being served once its `not_before` date has arrived.
+//! answers `{"versions": [{"id": "v1.2", "status": "CURRENT", "not_before": null, ...}]}`. A deprecated version
+//! may stop being served once its `not_before` date has arrived.
+//!
+//! The check never stands in the way of a call: it is a separate request, made when the caller asks. By default
+//! ([`VersionPolicy::Warn`]) a deprecated version, one past or near its `not_before` date, or an unreachable list is
+//! a warning; with [`VersionPolicy::Strict`] each of them is an error. A version the service does not list is an
+//! error either way: no request pinned to it can succeed.
 
 use chrono::{NaiveDate, Utc};
 use serde::Deserialize;
@@ -12,6 +17,18 @@ use super::ScpConfig;
 
 /// How far ahead of a version's `not_before` date the check starts warning.
 pub const WARNING_DAYS: i64 = 60;
+
+/// How [`ScpConfig::check_cloudcontrol_version_with`] treats a version on its way out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum VersionPolicy {
+    /// Deprecation, a near or passed `not_before` date and an unreachable version list are warnings (logged and
+    /// returned in the report).
+    #[default]
+    Warn,
+    /// Each of those is an error (`ErrorKind::Config`), for CI jobs and start-up checks that must not run on a
+    /// version the provider is retiring.
+    Strict,
+}
 
 /// A version's lifecycle status as the service reports it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -123,22 +140,58 @@ fn evaluate(document: &VersionsDocument, version: &str, today: NaiveDate) -> Ver
 
 impl ScpConfig {
     /// Asks Cloud Control which versions it serves and reports on `version` (what the corresponding client is
-    /// pinned to). Warnings are logged with `tracing::warn!` and returned in the report.
+    /// pinned to), with [`VersionPolicy::Warn`]: warnings are logged with `tracing::warn!` and returned in the
+    /// report; only a version the service does not list is an error.
+    ///
+    /// ```no_run
+    /// # async fn run(scp: cloud_apis::scp::ScpConfig) -> Result<(), cloud_apis::Error> {
+    /// use cloud_apis::scp::cloudcontrol::CloudControlVersion;
+    /// let report = scp.check_cloudcontrol_version(CloudControlVersion::latest()).await?;
+    /// for warning in &report.warnings {
+    ///     eprintln!("{warning}");
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub async fn check_cloudcontrol_version(
         &self,
         version: CloudControlVersion,
     ) -> Result<VersionReport, crate::Error> {
-        self.check_cloudcontrol_version_on(version, Utc::now().date_naive())
+        self.check_cloudcontrol_version_with(version, VersionPolicy::Warn)
+            .await
+    }
+
+    /// [`check_cloudcontrol_version`](Self::check_cloudcontrol_version) with a chosen policy;
+    /// [`VersionPolicy::Strict`] turns every warning into an error.
+    pub async fn check_cloudcontrol_version_with(
+        &self,
+        version: CloudControlVersion,
+        policy: VersionPolicy,
+    ) -> Result<VersionReport, crate::Error> {
+        self.check_cloudcontrol_version_on(version, policy, Utc::now().date_naive())
             .await
     }
 
     pub(crate) async fn check_cloudcontrol_version_on(
         &self,
         version: CloudControlVersion,
+        policy: VersionPolicy,
         today: NaiveDate,
     ) -> Result<VersionReport, crate::Error> {
         // The version list is the same whichever version a client pins; it is unsigned (`security: []`).
-        let listed = self.cloudcontrol_v1_1()?.list_versions().send().await?;
+        let listed = match self.cloudcontrol_v1_2()?.list_versions().send().await {
+            Ok(listed) => listed,
+            Err(error) if policy == VersionPolicy::Warn => {
+                let warning = format!("could not read the {SERVICE} version list: {error}");
+                tracing::warn!(service = SERVICE, "{warning}");
+                return Ok(VersionReport {
+                    version: version.number().to_string(),
+                    status: None,
+                    not_before: None,
+                    warnings: vec![warning],
+                });
+            }
+            Err(error) => return Err(error),
+        };
         let document = VersionsDocument {
             versions: listed
                 .into_inner()
@@ -152,6 +205,18 @@ impl ScpConfig {
                 .collect(),
         };
         let report = evaluate(&document, version.number(), today);
+        let refuse = |detail: String| {
+            crate::Error::new(crate::ErrorKind::Config, Default::default(), detail)
+        };
+        if report.status.is_none() {
+            return Err(refuse(report.warnings.join("; ")));
+        }
+        if policy == VersionPolicy::Strict && !report.warnings.is_empty() {
+            return Err(refuse(format!(
+                "{} (strict version check)",
+                report.warnings.join("; ")
+            )));
+        }
         for warning in &report.warnings {
             tracing::warn!(service = SERVICE, version = %report.version, "{warning}");
         }

@@ -49,11 +49,11 @@ pub fn cloudcraft(base_url: &str) -> cloud_apis::cloudcraft::Client {
     cloudcraft_with(base_url, quick(RetryPolicy::default()))
 }
 
-pub fn scp(base_url: &str) -> cloud_apis::scp::cloudcontrol::v1_1::Client {
+pub fn scp(base_url: &str) -> cloud_apis::scp::cloudcontrol::v1_2::Client {
     ScpConfig::new(SCP_ACCESS_KEY, SCP_SECRET_KEY, Environment::Samsung)
         .account_id(SCP_ACCOUNT_ID)
         .base_url(base_url)
         .http(quick(RetryPolicy::default()))
-        .cloudcontrol_v1_1()
+        .cloudcontrol_v1_2()
         .unwrap()
 }
