@@ -260,9 +260,11 @@ mod scp {
                         .count
                 }
                 "scp-cloudcontrol-v1.1" => {
-                    let client = scp_cloudcontrol_client::v1_1::Client::new(
+                    // The 1.2 client speaking 1.1: the same operations and schemas, its own header.
+                    let client = scp_cloudcontrol_client::v1_1::client(
                         &server.base_url(),
-                        Runtime::new(),
+                        cloud_apis_runtime::http_client_builder().build().unwrap(),
+                        Runtime::builder(),
                     );
                     client
                         .list_guardrails()

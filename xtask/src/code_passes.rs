@@ -10,7 +10,7 @@
 //! | `checked_path_params` | `encode_path(&x.to_string())` → `cloud_apis_runtime::path_param("x", &x.to_string())?` | progenitor leaves `.`, `..` and `\` in a path parameter, and the URL parser resolves them: `role_delete("..")` would send `DELETE /`. The runtime refuses dot segments and encodes everything but unreserved characters |
 //! | `no_redirect_client` | `reqwest::ClientBuilder::new()` in `Client::new` → `cloud_apis_runtime::http_client_builder()` | reqwest follows redirects by default, re-sending `X-API-Key` and every `Scp-*` header (and a 307's body) to whatever origin a server names |
 //! | `optional_json_schema` | `#[derive(.., schemars::JsonSchema)]` → `#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]` | only users who ask for JSON Schemas of the types should compile schemars and its derive; the client crates' `schemars` feature turns it on |
-//! | `recorded_calls` | each builder's `send()` becomes `record_call(&API, operationId, method, self.exchange())`, progenitor's body kept as the private `exchange()` | progenitor's `Error<E>` cannot say which call failed, how often it was tried, or the status of a documented error whose body was not JSON; `record_call` returns `cloud_apis_runtime::Error`, built from the runtime's own record of the call |
+//! | `recorded_calls` | each builder's `send()` becomes `record_call(api, operationId, method, self.exchange())` (`api`: the runtime's `speaks` version, else the client's own `API`), progenitor's body kept as the private `exchange()` | progenitor's `Error<E>` cannot say which call failed, how often it was tried, or the status of a documented error whose body was not JSON; `record_call` returns `cloud_apis_runtime::Error`, built from the runtime's own record of the call |
 
 use std::collections::BTreeMap;
 
@@ -291,7 +291,8 @@ fn wrap_send(block: &mut syn::ItemImpl, operations: &Operations) -> Result<usize
     let send: syn::ImplItemFn = syn::parse2(quote! {
         #(#attrs)*
         pub async fn send(self) -> Result<ResponseValue<#success>, cloud_apis_runtime::Error> {
-            cloud_apis_runtime::record_call(&super::API, #operation_id, #method, self.exchange()).await
+            let api = self.client.inner.api_or(&super::API);
+            cloud_apis_runtime::record_call(api, #operation_id, #method, self.exchange()).await
         }
     })
     .map_err(|e| format!("recorded_calls: {e}"))?;
@@ -423,7 +424,7 @@ mod tests {
         let out = squash(&recorded_calls(generated(), &operations(), &mut changes).unwrap());
         assert!(
             out.contains(
-                r#"pubasyncfnsend(self)->Result<ResponseValue<types::Role>,cloud_apis_runtime::Error>{cloud_apis_runtime::record_call(&super::API,"role#get","GET",self.exchange()).await}"#
+                r#"pubasyncfnsend(self)->Result<ResponseValue<types::Role>,cloud_apis_runtime::Error>{letapi=self.client.inner.api_or(&super::API);cloud_apis_runtime::record_call(api,"role#get","GET",self.exchange()).await}"#
             ),
             "{out}"
         );

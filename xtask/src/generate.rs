@@ -103,10 +103,36 @@ fn client_tokens(
         .collect();
     let (generated, passes) = crate::code_passes::apply(generated, &known)
         .map_err(|e| format!("{}: {e}", target.spec))?;
+    let api = api_tokens(target, prepared, &spec, target.module_dir);
+    let page_impls = crate::page_impls::impls(&prepared.doc);
+    let id_impls = prepared
+        .id_types
+        .iter()
+        .map(|name| id_impls(&crate::naming::type_ident(name)));
+    let tokens = quote! {
+        #generated
+
+        #(#page_impls)*
+
+        #(#id_impls)*
+
+        #api
+    };
+    Ok((tokens, passes))
+}
+
+/// The `API` value and `SPEC_JSON` of one target: what the runtime, the sandbox and the tests know of it.
+/// `code_dir` is where the client code lives (the shared target's for a version that shares it).
+fn api_tokens(
+    target: &Target,
+    prepared: &Prepared,
+    spec: &openapiv3::OpenAPI,
+    code_dir: &str,
+) -> proc_macro2::TokenStream {
     let name = target.name;
     let spec_path = target.spec;
     let version = spec.info.version.clone();
-    let generated_path = format!("{}/{}", target.module_dir, crate::targets::CLIENT_FILE);
+    let generated_path = format!("{code_dir}/{}", crate::targets::CLIENT_FILE);
     // From the generated file's directory back to the workspace root, then to the spec.
     let depth = target.module_dir.split('/').count();
     let spec_from_here = format!("{}{}", "../".repeat(depth), target.spec);
@@ -127,18 +153,7 @@ fn client_tokens(
             authenticated: #authenticated
         })
     });
-    let page_impls = crate::page_impls::impls(&prepared.doc);
-    let id_impls = prepared
-        .id_types
-        .iter()
-        .map(|name| id_impls(&crate::naming::type_ident(name)));
-    let tokens = quote! {
-        #generated
-
-        #(#page_impls)*
-
-        #(#id_impls)*
-
+    quote! {
         /// What the runtime needs to know about this API; see [`cloud_apis_runtime::Api`].
         pub const API: cloud_apis_runtime::Api = cloud_apis_runtime::Api {
             name: #name,
@@ -155,9 +170,62 @@ fn client_tokens(
         /// The spec this client was generated from, as checked in (for sandboxes and conformance checks; a
         /// program that does not use it does not carry it).
         pub const SPEC_JSON: &str = include_str!(#spec_from_here);
+    }
+}
 
+/// A version that shares another target's generated client (`Target::shares_code_with`): only its own `API`
+/// value and `SPEC_JSON`, after checking that the two prepared specs differ in nothing but `info` and the pinned
+/// header's allowed value, i.e. that the shared client really is this version's client.
+pub fn api_only(
+    target: &Target,
+    spec: &Value,
+    shared: &Target,
+    shared_spec: &Value,
+) -> Result<String, String> {
+    let own = transforms::for_client(spec)?;
+    let theirs = transforms::for_client(shared_spec)?;
+    let comparable = |prepared: &Prepared| {
+        let mut doc = prepared.doc.clone();
+        if let Some(map) = doc.as_object_mut() {
+            map.remove("info");
+        }
+        if let Some(params) = doc
+            .pointer_mut("/components/parameters")
+            .and_then(Value::as_object_mut)
+        {
+            let pinned: Vec<String> = prepared
+                .pinned_headers
+                .iter()
+                .map(|h| h.name.to_ascii_lowercase())
+                .collect();
+            params.retain(|_, p| {
+                let name = p
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_ascii_lowercase();
+                !pinned.contains(&name)
+            });
+        }
+        doc
     };
-    Ok((tokens, passes))
+    if comparable(&own) != comparable(&theirs) {
+        return Err(format!(
+            "{} differs from {} in more than its version, so it cannot share its generated client; remove \
+             `shares_code_with` from its target",
+            target.spec, shared.spec
+        ));
+    }
+    let parsed = parse(target, &own)?;
+    let tokens = api_tokens(target, &own, &parsed, shared.module_dir);
+    let change = Change {
+        transform: "shares_code_with",
+        detail: format!(
+            "operations and schemas equal to {}'s, whose generated client and types this version uses",
+            shared.spec
+        ),
+    };
+    file(target, "runtime description", &[change], tokens)
 }
 
 /// What an `id_types` identifier needs beyond typify's string newtype to flow from one call into the next.

@@ -53,12 +53,27 @@ pub(crate) fn run_targets(root: &Path, targets: &[Target], check: bool) -> Resul
         let text = std::fs::read_to_string(&spec_path)
             .map_err(|e| format!("reading {}: {e}", spec_path.display()))?;
         let spec = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", target.spec))?;
-        let generated = generate::target(target, &spec)?;
+        let files: Vec<(&str, String)> = match target.shares_code_with {
+            Some(shared) => {
+                let shared = TARGETS.iter().find(|t| t.name == shared).ok_or_else(|| {
+                    format!("{}: shares code with unknown target {shared}", target.name)
+                })?;
+                let shared_text = std::fs::read_to_string(root.join(shared.spec))
+                    .map_err(|e| format!("reading {}: {e}", shared.spec))?;
+                let shared_spec = serde_json::from_str(&shared_text)
+                    .map_err(|e| format!("{}: {e}", shared.spec))?;
+                vec![(
+                    CLIENT_FILE,
+                    generate::api_only(target, &spec, shared, &shared_spec)?,
+                )]
+            }
+            None => {
+                let generated = generate::target(target, &spec)?;
+                vec![(CLIENT_FILE, generated.client), (MOCK_FILE, generated.mock)]
+            }
+        };
         let dir = root.join(target.module_dir);
-        for (file, content) in [
-            (CLIENT_FILE, &generated.client),
-            (MOCK_FILE, &generated.mock),
-        ] {
+        for (file, content) in &files {
             let path = dir.join(file);
             let shown = relative(root, &path);
             if check {
@@ -218,5 +233,35 @@ mod tests {
         assert!(report
             .to_string()
             .contains("STALE       crates/panther-client/src/generated_httpmock.rs"));
+    }
+
+    #[test]
+    fn a_version_shares_code_only_when_its_spec_differs_in_nothing_but_the_version() {
+        let root = crate::workspace_root();
+        let target = |name: &str| *TARGETS.iter().find(|t| t.name == name).unwrap();
+        let spec = |t: &Target| -> serde_json::Value {
+            serde_json::from_str(&std::fs::read_to_string(root.join(t.spec)).unwrap()).unwrap()
+        };
+        let (v1_0, v1_1, v1_2) = (
+            target("scp-cloudcontrol-v1.0"),
+            target("scp-cloudcontrol-v1.1"),
+            target("scp-cloudcontrol-v1.2"),
+        );
+        assert_eq!(v1_1.shares_code_with, Some("scp-cloudcontrol-v1.2"));
+        let file = generate::api_only(&v1_1, &spec(&v1_1), &v1_2, &spec(&v1_2)).unwrap();
+        assert!(
+            file.contains("(\"scp-api-version\", \"cloudcontrol 1.1\")"),
+            "{file}"
+        );
+        assert!(
+            !file.contains("pub mod types"),
+            "only the API value is generated"
+        );
+        // 1.0 lacks two operations and the detective guardrail fields: it cannot share 1.2's client.
+        let err = generate::api_only(&v1_1, &spec(&v1_0), &v1_2, &spec(&v1_2)).unwrap_err();
+        assert!(
+            err.contains("differs from specs/scp-cloudcontrol-v1.2.json"),
+            "{err}"
+        );
     }
 }

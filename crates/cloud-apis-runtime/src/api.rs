@@ -9,7 +9,8 @@ pub struct Api {
     pub version: &'static str,
     /// The spec file the client was generated from, relative to the workspace root.
     pub spec: &'static str,
-    /// The generated client file, relative to the workspace root.
+    /// The generated client file, relative to the workspace root (for a version that shares another's client,
+    /// that client's file).
     pub generated: &'static str,
     /// Headers the spec requires on every operation with exactly one allowed value, names in lower case (e.g.
     /// `("scp-api-version", "cloudcontrol 1.1")`). The generator removes them from the operations' parameters

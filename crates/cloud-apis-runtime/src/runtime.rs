@@ -43,6 +43,8 @@ pub struct Runtime {
 }
 
 struct Shared {
+    /// The API version this runtime speaks when it is not the client's own (see [`RuntimeBuilder::speaks`]).
+    speaks: Option<&'static Api>,
     auth: Auth,
     user_agent: Option<HeaderValue>,
     default_headers: HeaderMap,
@@ -72,6 +74,7 @@ impl Default for Runtime {
 /// Configures a [`Runtime`].
 #[derive(Debug)]
 pub struct RuntimeBuilder {
+    speaks: Option<&'static Api>,
     auth: Auth,
     user_agent: Option<HeaderValue>,
     default_headers: HeaderMap,
@@ -104,9 +107,18 @@ impl Runtime {
         Self::default()
     }
 
+    /// The API this runtime speaks: the one set with [`RuntimeBuilder::speaks`], else the client's own `api`.
+    pub fn api_or<'a>(&self, api: &'a Api) -> &'a Api {
+        match self.shared.speaks {
+            Some(speaks) => speaks,
+            None => api,
+        }
+    }
+
     /// Starts configuring a pipeline.
     pub fn builder() -> RuntimeBuilder {
         RuntimeBuilder {
+            speaks: None,
             auth: Auth::None,
             user_agent: None,
             default_headers: HeaderMap::new(),
@@ -131,6 +143,7 @@ impl Runtime {
         mut request: reqwest::Request,
         operation: &OperationInfo,
     ) -> reqwest::Result<Response> {
+        let api = self.api_or(api);
         let known = api.operation(operation.operation_id);
         let authenticated = known.is_none_or(|op| op.authenticated);
         let streams_body = known.is_some_and(|op| op.streams_body);
@@ -359,6 +372,15 @@ async fn read_at_most(body: reqwest::Body, limit: usize) -> bytes::Bytes {
 }
 
 impl RuntimeBuilder {
+    /// Speak `api`'s version with a client generated for another version of the same API with identical
+    /// operations and schemas (SCP Cloud Control 1.1 and 1.2 share one generated client): `api`'s pinned headers
+    /// (`Scp-Api-Version: cloudcontrol 1.1`), name and operations replace the client's own in every request and
+    /// error.
+    pub fn speaks(mut self, api: &'static Api) -> Self {
+        self.speaks = Some(api);
+        self
+    }
+
     /// How requests are authenticated (default: not at all).
     pub fn auth(mut self, auth: Auth) -> Self {
         self.auth = auth;
@@ -403,6 +425,7 @@ impl RuntimeBuilder {
         crate::ensure_crypto_provider();
         Runtime {
             shared: Arc::new(Shared {
+                speaks: self.speaks,
                 auth: self.auth,
                 user_agent: self.user_agent,
                 default_headers: self.default_headers,

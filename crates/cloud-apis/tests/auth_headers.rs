@@ -445,3 +445,33 @@ async fn an_unreachable_version_list_warns_unless_strict() {
         .unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(404));
 }
+
+/// 1.1 uses the 1.2 client and types; its own header and name still reach the wire and the errors.
+#[tokio::test]
+#[allow(deprecated)]
+async fn the_shared_client_speaks_1_1_when_built_for_1_1() {
+    let server = MockServer::start_async().await;
+    let mock = server.mock(|when, then| {
+        when.method(Method::GET)
+            .path("/v1/landing-zones/lz-1")
+            .header("scp-api-version", "cloudcontrol 1.1")
+            .header_exists("scp-signature");
+        then.status(404).json_body(
+            json!({"errors": [{"code": "CloudControl.NotFound", "detail": "landing zone lz-1 not found"}]}),
+        );
+    });
+    let client: cloud_apis::scp::cloudcontrol::v1_2::Client =
+        scp(&server).cloudcontrol_v1_1().unwrap();
+    let err = client
+        .show_landing_zone()
+        .landing_zone_id("lz-1")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(err.provider(), "scp-cloudcontrol-v1.1");
+    assert!(
+        err.to_string().contains("landing zone lz-1 not found"),
+        "{err}"
+    );
+    mock.assert_async().await;
+}

@@ -1173,8 +1173,8 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::AwsAccountList>, cloud_apis_runtime::Error> {
-            cloud_apis_runtime::record_call(&super::API, "listAwsAccounts", "GET", self.exchange())
-                .await
+            let api = self.client.inner.api_or(&super::API);
+            cloud_apis_runtime::record_call(api, "listAwsAccounts", "GET", self.exchange()).await
         }
         async fn exchange(
             self,
@@ -1254,13 +1254,8 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::AwsAccount>, cloud_apis_runtime::Error> {
-            cloud_apis_runtime::record_call(
-                &super::API,
-                "createAwsAccount",
-                "POST",
-                self.exchange(),
-            )
-            .await
+            let api = self.client.inner.api_or(&super::API);
+            cloud_apis_runtime::record_call(api, "createAwsAccount", "POST", self.exchange()).await
         }
         async fn exchange(self) -> Result<ResponseValue<types::AwsAccount>, Error<types::Error>> {
             let Self { client, body } = self;
@@ -1327,13 +1322,9 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::AwsIamParameters>, cloud_apis_runtime::Error> {
-            cloud_apis_runtime::record_call(
-                &super::API,
-                "getAwsIamParameters",
-                "GET",
-                self.exchange(),
-            )
-            .await
+            let api = self.client.inner.api_or(&super::API);
+            cloud_apis_runtime::record_call(api, "getAwsIamParameters", "GET", self.exchange())
+                .await
         }
         async fn exchange(
             self,
@@ -1424,8 +1415,8 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::AwsAccount>, cloud_apis_runtime::Error> {
-            cloud_apis_runtime::record_call(&super::API, "updateAwsAccount", "PUT", self.exchange())
-                .await
+            let api = self.client.inner.api_or(&super::API);
+            cloud_apis_runtime::record_call(api, "updateAwsAccount", "PUT", self.exchange()).await
         }
         async fn exchange(self) -> Result<ResponseValue<types::AwsAccount>, Error<types::Error>> {
             let Self {
@@ -1512,13 +1503,9 @@ pub mod builder {
         }
         #[doc = "Sends a `DELETE` request to `/aws/account/{account_id}`"]
         pub async fn send(self) -> Result<ResponseValue<()>, cloud_apis_runtime::Error> {
-            cloud_apis_runtime::record_call(
-                &super::API,
-                "deleteAwsAccount",
-                "DELETE",
-                self.exchange(),
-            )
-            .await
+            let api = self.client.inner.api_or(&super::API);
+            cloud_apis_runtime::record_call(api, "deleteAwsAccount", "DELETE", self.exchange())
+                .await
         }
         async fn exchange(self) -> Result<ResponseValue<()>, Error<types::Error>> {
             let Self { client, account_id } = self;
@@ -1769,13 +1756,8 @@ pub mod builder {
         }
         #[doc = "Sends a `GET` request to `/aws/account/{account_id}/{region}/{format}`"]
         pub async fn send(self) -> Result<ResponseValue<ByteStream>, cloud_apis_runtime::Error> {
-            cloud_apis_runtime::record_call(
-                &super::API,
-                "snapshotAwsAccount",
-                "GET",
-                self.exchange(),
-            )
-            .await
+            let api = self.client.inner.api_or(&super::API);
+            cloud_apis_runtime::record_call(api, "snapshotAwsAccount", "GET", self.exchange()).await
         }
         async fn exchange(self) -> Result<ResponseValue<ByteStream>, Error<types::Error>> {
             let Self {

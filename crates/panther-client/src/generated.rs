@@ -1975,8 +1975,9 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::AwsCloudAccount>, cloud_apis_runtime::Error> {
+            let api = self.client.inner.api_or(&super::API);
             cloud_apis_runtime::record_call(
-                &super::API,
+                api,
                 "aws cloud account#create",
                 "POST",
                 self.exchange(),
@@ -2058,13 +2059,9 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::AwsCloudAccount>, cloud_apis_runtime::Error> {
-            cloud_apis_runtime::record_call(
-                &super::API,
-                "aws cloud account#get",
-                "GET",
-                self.exchange(),
-            )
-            .await
+            let api = self.client.inner.api_or(&super::API);
+            cloud_apis_runtime::record_call(api, "aws cloud account#get", "GET", self.exchange())
+                .await
         }
         async fn exchange(
             self,
@@ -2166,13 +2163,9 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::AwsCloudAccount>, cloud_apis_runtime::Error> {
-            cloud_apis_runtime::record_call(
-                &super::API,
-                "aws cloud account#put",
-                "PUT",
-                self.exchange(),
-            )
-            .await
+            let api = self.client.inner.api_or(&super::API);
+            cloud_apis_runtime::record_call(api, "aws cloud account#put", "PUT", self.exchange())
+                .await
         }
         async fn exchange(
             self,
@@ -2252,8 +2245,9 @@ pub mod builder {
         }
         #[doc = "Sends a `DELETE` request to `/cloud-accounts/aws/{id}`"]
         pub async fn send(self) -> Result<ResponseValue<()>, cloud_apis_runtime::Error> {
+            let api = self.client.inner.api_or(&super::API);
             cloud_apis_runtime::record_call(
-                &super::API,
+                api,
                 "aws cloud account#delete",
                 "DELETE",
                 self.exchange(),
@@ -2377,7 +2371,8 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ListResp>, cloud_apis_runtime::Error> {
-            cloud_apis_runtime::record_call(&super::API, "role#list", "GET", self.exchange()).await
+            let api = self.client.inner.api_or(&super::API);
+            cloud_apis_runtime::record_call(api, "role#list", "GET", self.exchange()).await
         }
         async fn exchange(self) -> Result<ResponseValue<types::ListResp>, Error<types::Error>> {
             let Self {
@@ -2469,8 +2464,8 @@ pub mod builder {
         }
         #[doc = "Sends a `POST` request to `/roles`"]
         pub async fn send(self) -> Result<ResponseValue<types::Role>, cloud_apis_runtime::Error> {
-            cloud_apis_runtime::record_call(&super::API, "role#create", "POST", self.exchange())
-                .await
+            let api = self.client.inner.api_or(&super::API);
+            cloud_apis_runtime::record_call(api, "role#create", "POST", self.exchange()).await
         }
         async fn exchange(self) -> Result<ResponseValue<types::Role>, Error<types::Error>> {
             let Self { client, body } = self;
@@ -2540,7 +2535,8 @@ pub mod builder {
         }
         #[doc = "Sends a `GET` request to `/roles/{id}`"]
         pub async fn send(self) -> Result<ResponseValue<types::Role>, cloud_apis_runtime::Error> {
-            cloud_apis_runtime::record_call(&super::API, "role#get", "GET", self.exchange()).await
+            let api = self.client.inner.api_or(&super::API);
+            cloud_apis_runtime::record_call(api, "role#get", "GET", self.exchange()).await
         }
         async fn exchange(self) -> Result<ResponseValue<types::Role>, Error<types::Error>> {
             let Self { client, id } = self;
@@ -2631,8 +2627,8 @@ pub mod builder {
         }
         #[doc = "Sends a `POST` request to `/roles/{id}`"]
         pub async fn send(self) -> Result<ResponseValue<types::Role>, cloud_apis_runtime::Error> {
-            cloud_apis_runtime::record_call(&super::API, "role#update", "POST", self.exchange())
-                .await
+            let api = self.client.inner.api_or(&super::API);
+            cloud_apis_runtime::record_call(api, "role#update", "POST", self.exchange()).await
         }
         async fn exchange(self) -> Result<ResponseValue<types::Role>, Error<types::Error>> {
             let Self { client, id, body } = self;
@@ -2710,8 +2706,8 @@ pub mod builder {
         }
         #[doc = "Sends a `DELETE` request to `/roles/{id}`"]
         pub async fn send(self) -> Result<ResponseValue<()>, cloud_apis_runtime::Error> {
-            cloud_apis_runtime::record_call(&super::API, "role#delete", "DELETE", self.exchange())
-                .await
+            let api = self.client.inner.api_or(&super::API);
+            cloud_apis_runtime::record_call(api, "role#delete", "DELETE", self.exchange()).await
         }
         async fn exchange(self) -> Result<ResponseValue<()>, Error<types::Error>> {
             let Self { client, id } = self;

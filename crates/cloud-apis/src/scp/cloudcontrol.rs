@@ -31,7 +31,7 @@
 //! }
 //! ```
 
-use cloud_apis_runtime::Runtime;
+use cloud_apis_runtime::RuntimeBuilder;
 
 use super::ScpConfig;
 use crate::ConfigError;
@@ -115,7 +115,9 @@ impl ScpConfig {
     /// A Cloud Control 1.2 client (the current version): every request signed and sent with
     /// `Scp-Api-Version: cloudcontrol 1.2`.
     pub fn cloudcontrol_v1_2(&self) -> Result<v1_2::Client, crate::Error> {
-        Ok(self.cloudcontrol(v1_2::Client::new_with_client)?)
+        Ok(self.cloudcontrol(|url, http, runtime| {
+            v1_2::Client::new_with_client(url, http, runtime.build())
+        })?)
     }
 
     /// A Cloud Control 1.1 client: every request signed and sent with `Scp-Api-Version: cloudcontrol 1.1`.
@@ -126,7 +128,8 @@ impl ScpConfig {
     )]
     #[allow(deprecated)]
     pub fn cloudcontrol_v1_1(&self) -> Result<v1_1::Client, crate::Error> {
-        Ok(self.cloudcontrol(v1_1::Client::new_with_client)?)
+        // 1.1 shares 1.2's operations and schemas: the 1.2 client, speaking 1.1.
+        Ok(self.cloudcontrol(v1_1::client)?)
     }
 
     /// A Cloud Control 1.0 client: every request signed and sent with `Scp-Api-Version: cloudcontrol 1.0`.
@@ -137,15 +140,17 @@ impl ScpConfig {
     )]
     #[allow(deprecated)]
     pub fn cloudcontrol_v1_0(&self) -> Result<v1_0::Client, crate::Error> {
-        Ok(self.cloudcontrol(v1_0::Client::new_with_client)?)
+        Ok(self.cloudcontrol(|url, http, runtime| {
+            v1_0::Client::new_with_client(url, http, runtime.build())
+        })?)
     }
 
     fn cloudcontrol<C>(
         &self,
-        new: fn(&str, reqwest::Client, Runtime) -> C,
+        new: impl FnOnce(&str, reqwest::Client, RuntimeBuilder) -> C,
     ) -> Result<C, ConfigError> {
         let base_url = self.service_base_url(SERVICE)?;
-        let runtime = self.signing_runtime(SERVICE)?.build();
+        let runtime = self.signing_runtime(SERVICE)?;
         Ok(new(&base_url, self.http_client()?, runtime))
     }
 }

@@ -4727,8 +4727,8 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ApiVersionList>, cloud_apis_runtime::Error> {
-            cloud_apis_runtime::record_call(&super::API, "ListVersions", "GET", self.exchange())
-                .await
+            let api = self.client.inner.api_or(&super::API);
+            cloud_apis_runtime::record_call(api, "ListVersions", "GET", self.exchange()).await
         }
         async fn exchange(self) -> Result<ResponseValue<types::ApiVersionList>, Error<()>> {
             let Self { client } = self;
@@ -4813,8 +4813,9 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::AccountFactoryCreateResponse>, cloud_apis_runtime::Error>
         {
+            let api = self.client.inner.api_or(&super::API);
             cloud_apis_runtime::record_call(
-                &super::API,
+                api,
                 "CreateAccountFactoryAccount",
                 "POST",
                 self.exchange(),
@@ -4946,13 +4947,9 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::BaselineAssignmentListResponse>, cloud_apis_runtime::Error>
         {
-            cloud_apis_runtime::record_call(
-                &super::API,
-                "ListBaselineAssignments",
-                "GET",
-                self.exchange(),
-            )
-            .await
+            let api = self.client.inner.api_or(&super::API);
+            cloud_apis_runtime::record_call(api, "ListBaselineAssignments", "GET", self.exchange())
+                .await
         }
         async fn exchange(
             self,
@@ -5082,13 +5079,9 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::BaselineAssignmentAddResponse>, cloud_apis_runtime::Error>
         {
-            cloud_apis_runtime::record_call(
-                &super::API,
-                "UpdateBaselineAssignment",
-                "PUT",
-                self.exchange(),
-            )
-            .await
+            let api = self.client.inner.api_or(&super::API);
+            cloud_apis_runtime::record_call(api, "UpdateBaselineAssignment", "PUT", self.exchange())
+                .await
         }
         async fn exchange(
             self,
@@ -5210,13 +5203,9 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::BaselineAssignmentAddResponse>, cloud_apis_runtime::Error>
         {
-            cloud_apis_runtime::record_call(
-                &super::API,
-                "AddBaselineAssignment",
-                "POST",
-                self.exchange(),
-            )
-            .await
+            let api = self.client.inner.api_or(&super::API);
+            cloud_apis_runtime::record_call(api, "AddBaselineAssignment", "POST", self.exchange())
+                .await
         }
         async fn exchange(
             self,
@@ -5327,13 +5316,9 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::GuardrailAssignmentResponse>, cloud_apis_runtime::Error>
         {
-            cloud_apis_runtime::record_call(
-                &super::API,
-                "EnableGuardrailBindings",
-                "POST",
-                self.exchange(),
-            )
-            .await
+            let api = self.client.inner.api_or(&super::API);
+            cloud_apis_runtime::record_call(api, "EnableGuardrailBindings", "POST", self.exchange())
+                .await
         }
         async fn exchange(
             self,
@@ -5435,8 +5420,9 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::GuardrailAssignmentResponse>, cloud_apis_runtime::Error>
         {
+            let api = self.client.inner.api_or(&super::API);
             cloud_apis_runtime::record_call(
-                &super::API,
+                api,
                 "DisableGuardrailBindings",
                 "DELETE",
                 self.exchange(),
@@ -5588,13 +5574,9 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::ListGuardrailsForTargetResponse>, cloud_apis_runtime::Error>
         {
-            cloud_apis_runtime::record_call(
-                &super::API,
-                "ListGuardrailsForTarget",
-                "GET",
-                self.exchange(),
-            )
-            .await
+            let api = self.client.inner.api_or(&super::API);
+            cloud_apis_runtime::record_call(api, "ListGuardrailsForTarget", "GET", self.exchange())
+                .await
         }
         async fn exchange(
             self,
@@ -5766,13 +5748,9 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::ListTargetsForGuardrailResponse>, cloud_apis_runtime::Error>
         {
-            cloud_apis_runtime::record_call(
-                &super::API,
-                "ListTargetsForGuardrail",
-                "GET",
-                self.exchange(),
-            )
-            .await
+            let api = self.client.inner.api_or(&super::API);
+            cloud_apis_runtime::record_call(api, "ListTargetsForGuardrail", "GET", self.exchange())
+                .await
         }
         async fn exchange(
             self,
@@ -5976,8 +5954,8 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::GuardrailPageResponse>, cloud_apis_runtime::Error>
         {
-            cloud_apis_runtime::record_call(&super::API, "ListGuardrails", "GET", self.exchange())
-                .await
+            let api = self.client.inner.api_or(&super::API);
+            cloud_apis_runtime::record_call(api, "ListGuardrails", "GET", self.exchange()).await
         }
         async fn exchange(self) -> Result<ResponseValue<types::GuardrailPageResponse>, Error<()>> {
             let Self {
@@ -6106,8 +6084,8 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::GuardrailShowResponse>, cloud_apis_runtime::Error>
         {
-            cloud_apis_runtime::record_call(&super::API, "ShowGuardrail", "GET", self.exchange())
-                .await
+            let api = self.client.inner.api_or(&super::API);
+            cloud_apis_runtime::record_call(api, "ShowGuardrail", "GET", self.exchange()).await
         }
         async fn exchange(self) -> Result<ResponseValue<types::GuardrailShowResponse>, Error<()>> {
             let Self {
@@ -6214,13 +6192,8 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::LandingZoneCreateResponse>, cloud_apis_runtime::Error>
         {
-            cloud_apis_runtime::record_call(
-                &super::API,
-                "CreateLandingZone",
-                "POST",
-                self.exchange(),
-            )
-            .await
+            let api = self.client.inner.api_or(&super::API);
+            cloud_apis_runtime::record_call(api, "CreateLandingZone", "POST", self.exchange()).await
         }
         async fn exchange(
             self,
@@ -6311,8 +6284,8 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::LandingZoneShowResponse>, cloud_apis_runtime::Error>
         {
-            cloud_apis_runtime::record_call(&super::API, "ShowLandingZone", "GET", self.exchange())
-                .await
+            let api = self.client.inner.api_or(&super::API);
+            cloud_apis_runtime::record_call(api, "ShowLandingZone", "GET", self.exchange()).await
         }
         async fn exchange(
             self,
@@ -6402,13 +6375,9 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::LandingZoneCreateResponse>, cloud_apis_runtime::Error>
         {
-            cloud_apis_runtime::record_call(
-                &super::API,
-                "DeleteLandingZone",
-                "DELETE",
-                self.exchange(),
-            )
-            .await
+            let api = self.client.inner.api_or(&super::API);
+            cloud_apis_runtime::record_call(api, "DeleteLandingZone", "DELETE", self.exchange())
+                .await
         }
         async fn exchange(
             self,

@@ -5103,8 +5103,8 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ApiVersionList>, cloud_apis_runtime::Error> {
-            cloud_apis_runtime::record_call(&super::API, "ListVersions", "GET", self.exchange())
-                .await
+            let api = self.client.inner.api_or(&super::API);
+            cloud_apis_runtime::record_call(api, "ListVersions", "GET", self.exchange()).await
         }
         async fn exchange(self) -> Result<ResponseValue<types::ApiVersionList>, Error<()>> {
             let Self { client } = self;
@@ -5189,8 +5189,9 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::AccountFactoryCreateResponse>, cloud_apis_runtime::Error>
         {
+            let api = self.client.inner.api_or(&super::API);
             cloud_apis_runtime::record_call(
-                &super::API,
+                api,
                 "CreateAccountFactoryAccount",
                 "POST",
                 self.exchange(),
@@ -5322,13 +5323,9 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::BaselineAssignmentListResponse>, cloud_apis_runtime::Error>
         {
-            cloud_apis_runtime::record_call(
-                &super::API,
-                "ListBaselineAssignments",
-                "GET",
-                self.exchange(),
-            )
-            .await
+            let api = self.client.inner.api_or(&super::API);
+            cloud_apis_runtime::record_call(api, "ListBaselineAssignments", "GET", self.exchange())
+                .await
         }
         async fn exchange(
             self,
@@ -5458,13 +5455,9 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::BaselineAssignmentAddResponse>, cloud_apis_runtime::Error>
         {
-            cloud_apis_runtime::record_call(
-                &super::API,
-                "UpdateBaselineAssignment",
-                "PUT",
-                self.exchange(),
-            )
-            .await
+            let api = self.client.inner.api_or(&super::API);
+            cloud_apis_runtime::record_call(api, "UpdateBaselineAssignment", "PUT", self.exchange())
+                .await
         }
         async fn exchange(
             self,
@@ -5586,13 +5579,9 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::BaselineAssignmentAddResponse>, cloud_apis_runtime::Error>
         {
-            cloud_apis_runtime::record_call(
-                &super::API,
-                "AddBaselineAssignment",
-                "POST",
-                self.exchange(),
-            )
-            .await
+            let api = self.client.inner.api_or(&super::API);
+            cloud_apis_runtime::record_call(api, "AddBaselineAssignment", "POST", self.exchange())
+                .await
         }
         async fn exchange(
             self,
@@ -5715,8 +5704,9 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::BaselineAssignmentRemoveResponse>, cloud_apis_runtime::Error>
         {
+            let api = self.client.inner.api_or(&super::API);
             cloud_apis_runtime::record_call(
-                &super::API,
+                api,
                 "RemoveBaselineAssignment",
                 "DELETE",
                 self.exchange(),
@@ -5831,13 +5821,9 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::GuardrailAssignmentResponse>, cloud_apis_runtime::Error>
         {
-            cloud_apis_runtime::record_call(
-                &super::API,
-                "EnableGuardrailBindings",
-                "POST",
-                self.exchange(),
-            )
-            .await
+            let api = self.client.inner.api_or(&super::API);
+            cloud_apis_runtime::record_call(api, "EnableGuardrailBindings", "POST", self.exchange())
+                .await
         }
         async fn exchange(
             self,
@@ -5939,8 +5925,9 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::GuardrailAssignmentResponse>, cloud_apis_runtime::Error>
         {
+            let api = self.client.inner.api_or(&super::API);
             cloud_apis_runtime::record_call(
-                &super::API,
+                api,
                 "DisableGuardrailBindings",
                 "DELETE",
                 self.exchange(),
@@ -6092,13 +6079,9 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::ListGuardrailsForTargetResponse>, cloud_apis_runtime::Error>
         {
-            cloud_apis_runtime::record_call(
-                &super::API,
-                "ListGuardrailsForTarget",
-                "GET",
-                self.exchange(),
-            )
-            .await
+            let api = self.client.inner.api_or(&super::API);
+            cloud_apis_runtime::record_call(api, "ListGuardrailsForTarget", "GET", self.exchange())
+                .await
         }
         async fn exchange(
             self,
@@ -6270,13 +6253,9 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::ListTargetsForGuardrailResponse>, cloud_apis_runtime::Error>
         {
-            cloud_apis_runtime::record_call(
-                &super::API,
-                "ListTargetsForGuardrail",
-                "GET",
-                self.exchange(),
-            )
-            .await
+            let api = self.client.inner.api_or(&super::API);
+            cloud_apis_runtime::record_call(api, "ListTargetsForGuardrail", "GET", self.exchange())
+                .await
         }
         async fn exchange(
             self,
@@ -6480,8 +6459,8 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::GuardrailPageResponse>, cloud_apis_runtime::Error>
         {
-            cloud_apis_runtime::record_call(&super::API, "ListGuardrails", "GET", self.exchange())
-                .await
+            let api = self.client.inner.api_or(&super::API);
+            cloud_apis_runtime::record_call(api, "ListGuardrails", "GET", self.exchange()).await
         }
         async fn exchange(self) -> Result<ResponseValue<types::GuardrailPageResponse>, Error<()>> {
             let Self {
@@ -6610,8 +6589,8 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::GuardrailShowResponse>, cloud_apis_runtime::Error>
         {
-            cloud_apis_runtime::record_call(&super::API, "ShowGuardrail", "GET", self.exchange())
-                .await
+            let api = self.client.inner.api_or(&super::API);
+            cloud_apis_runtime::record_call(api, "ShowGuardrail", "GET", self.exchange()).await
         }
         async fn exchange(self) -> Result<ResponseValue<types::GuardrailShowResponse>, Error<()>> {
             let Self {
@@ -6718,13 +6697,8 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::LandingZoneCreateResponse>, cloud_apis_runtime::Error>
         {
-            cloud_apis_runtime::record_call(
-                &super::API,
-                "CreateLandingZone",
-                "POST",
-                self.exchange(),
-            )
-            .await
+            let api = self.client.inner.api_or(&super::API);
+            cloud_apis_runtime::record_call(api, "CreateLandingZone", "POST", self.exchange()).await
         }
         async fn exchange(
             self,
@@ -6815,8 +6789,8 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::LandingZoneShowResponse>, cloud_apis_runtime::Error>
         {
-            cloud_apis_runtime::record_call(&super::API, "ShowLandingZone", "GET", self.exchange())
-                .await
+            let api = self.client.inner.api_or(&super::API);
+            cloud_apis_runtime::record_call(api, "ShowLandingZone", "GET", self.exchange()).await
         }
         async fn exchange(
             self,
@@ -6930,8 +6904,8 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::LandingZoneCreateResponse>, cloud_apis_runtime::Error>
         {
-            cloud_apis_runtime::record_call(&super::API, "SetLandingZone", "PUT", self.exchange())
-                .await
+            let api = self.client.inner.api_or(&super::API);
+            cloud_apis_runtime::record_call(api, "SetLandingZone", "PUT", self.exchange()).await
         }
         async fn exchange(
             self,
@@ -7028,13 +7002,9 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::LandingZoneCreateResponse>, cloud_apis_runtime::Error>
         {
-            cloud_apis_runtime::record_call(
-                &super::API,
-                "DeleteLandingZone",
-                "DELETE",
-                self.exchange(),
-            )
-            .await
+            let api = self.client.inner.api_or(&super::API);
+            cloud_apis_runtime::record_call(api, "DeleteLandingZone", "DELETE", self.exchange())
+                .await
         }
         async fn exchange(
             self,
