@@ -419,6 +419,41 @@ async fn version_check_is_unsigned_and_follows_the_lifecycle() {
 }
 
 #[tokio::test]
+async fn a_deprecated_version_before_its_date_warns_unless_strict() {
+    use cloud_apis::scp::cloudcontrol::CloudControlVersion;
+    use cloud_apis::scp::{VersionPolicy, VersionStatus};
+
+    let server = MockServer::start_async().await;
+    server.mock(|when, then| {
+        when.method(Method::GET).path("/");
+        then.status(200).json_body(json!({"versions": [
+            {"id": "v1.2", "status": "CURRENT", "not_before": null, "links": []},
+            {"id": "v1.1", "status": "DEPRECATED", "not_before": "2099-12-31", "links": []}
+        ]}));
+    });
+    let config = scp(&server);
+    let report = config
+        .check_cloudcontrol_version(CloudControlVersion::V1_1)
+        .await
+        .unwrap();
+    assert_eq!(report.status, Some(VersionStatus::Deprecated));
+    assert_eq!(
+        report.not_before.map(|d| d.to_string()).as_deref(),
+        Some("2099-12-31")
+    );
+    // Far from its date: the one warning is the deprecation itself.
+    assert_eq!(report.warnings, ["cloudcontrol 1.1 is DEPRECATED"]);
+    let strict = config
+        .check_cloudcontrol_version_with(CloudControlVersion::V1_1, VersionPolicy::Strict)
+        .await
+        .unwrap_err();
+    assert!(
+        strict.to_string().contains("(strict version check)"),
+        "{strict}"
+    );
+}
+
+#[tokio::test]
 async fn an_unreachable_version_list_warns_unless_strict() {
     use cloud_apis::scp::cloudcontrol::CloudControlVersion;
     use cloud_apis::scp::VersionPolicy;
