@@ -259,26 +259,17 @@ mod scp {
                         .into_inner()
                         .count
                 }
-                "scp-cloudcontrol-v1.1" => {
-                    // The 1.2 client speaking 1.1: the same operations and schemas, its own header.
-                    let client = scp_cloudcontrol_client::v1_1::client(
-                        &server.base_url(),
-                        cloud_apis_runtime::http_client_builder().build().unwrap(),
-                        Runtime::builder(),
-                    );
-                    client
-                        .list_guardrails()
-                        .size(20)
-                        .send()
-                        .await
-                        .unwrap()
-                        .into_inner()
-                        .count
-                }
-                _ => {
+                since_1_1 => {
+                    // 1.1 is the 1.2 client speaking 1.1: the same operations and schemas, its own header.
+                    let runtime = match since_1_1 {
+                        "scp-cloudcontrol-v1.1" => {
+                            Runtime::builder().speaks(&scp_cloudcontrol_client::v1_1::API)
+                        }
+                        _ => Runtime::builder(),
+                    };
                     let client = scp_cloudcontrol_client::v1_2::Client::new(
                         &server.base_url(),
-                        Runtime::new(),
+                        runtime.build(),
                     );
                     client
                         .list_guardrails()

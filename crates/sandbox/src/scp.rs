@@ -25,21 +25,32 @@ pub enum Version {
     V1_1,
 }
 
-/// The specs, for the examples the responses are modelled on and the 1.0 schemas records are projected onto.
+/// Every served version's number (`1.0`, ...) and parsed spec, oldest first, parsed once: for the version list,
+/// the examples the responses are modelled on, and the schemas records are projected onto.
+fn served() -> &'static [(&'static str, Value)] {
+    static SERVED: OnceLock<Vec<(&'static str, Value)>> = OnceLock::new();
+    SERVED.get_or_init(|| {
+        scp_cloudcontrol_client::VERSIONS
+            .iter()
+            .map(|(api, text)| {
+                let doc = serde_json::from_str(text).expect("the specs are JSON");
+                (api.version, doc)
+            })
+            .collect()
+    })
+}
+
+/// The spec whose records a request of `version` reads and writes (1.2 keeps the 1.1 schemas).
 fn spec(version: Version) -> &'static Value {
-    static V1_0: OnceLock<Value> = OnceLock::new();
-    static V1_1: OnceLock<Value> = OnceLock::new();
-    let (cell, text) = match version {
-        Version::V1_0 => (
-            &V1_0,
-            include_str!("../../../specs/scp-cloudcontrol-v1.0.json"),
-        ),
-        Version::V1_1 => (
-            &V1_1,
-            include_str!("../../../specs/scp-cloudcontrol-v1.1.json"),
-        ),
+    let number = match version {
+        Version::V1_0 => "1.0",
+        Version::V1_1 => "1.1",
     };
-    cell.get_or_init(|| serde_json::from_str(text).expect("the specs are JSON"))
+    served()
+        .iter()
+        .find(|(served, _)| *served == number)
+        .map(|(_, doc)| doc)
+        .expect("the sandbox serves every version it models")
 }
 
 /// The example of an operation's success response.
@@ -232,14 +243,13 @@ pub fn router(state: Shared) -> Router {
 
 /// The version list, from the lifecycle each served spec records (`info.x-cloud-apis-lifecycle`), newest first.
 async fn versions() -> Response {
-    let versions: Vec<Value> = scp_cloudcontrol_client::VERSIONS
+    let versions: Vec<Value> = served()
         .iter()
         .rev()
-        .map(|(api, spec)| {
-            let doc: Value = serde_json::from_str(spec).expect("the specs are JSON");
+        .map(|(number, doc)| {
             let lifecycle = &doc["info"]["x-cloud-apis-lifecycle"];
             json!({
-                "id": format!("v{}", api.version),
+                "id": format!("v{number}"),
                 "status": lifecycle["status"],
                 "not_before": lifecycle["not_before"],
                 "links": []

@@ -143,7 +143,7 @@ fn check_unique_titles(doc: &Value) -> Result<(), String> {
     }
 }
 
-const HTTP_METHODS: &[&str] = &[
+pub(crate) const HTTP_METHODS: &[&str] = &[
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
 
@@ -212,14 +212,15 @@ pub(crate) fn shape(schema: &Value) -> Value {
     }
 }
 
-/// Keywords that describe one use of a schema rather than its type: they stay where the schema is used.
-pub(crate) const PER_USE: &[&str] = &["description", "example", "examples", "nullable", "default"];
+/// Keywords that describe one use of a schema rather than its type (documentation aside, which [`shape`] already
+/// ignores): they stay where the schema is used.
+pub(crate) const PER_USE: &[&str] = &["nullable", "default"];
 
 /// A reference to component schema `name` in place of `inline`, keeping what `inline` said about this use
 /// (`nullable`, `default`) through an `allOf`, since OpenAPI 3.0 ignores the siblings of a `$ref`.
 pub(crate) fn reference_for_use(inline: &Value, name: &str) -> Value {
     let reference = serde_json::json!({ "$ref": format!("{SCHEMA_PREFIX}{name}") });
-    let kept: serde_json::Map<String, Value> = ["nullable", "default"]
+    let kept: serde_json::Map<String, Value> = PER_USE
         .iter()
         .filter_map(|k| inline.get(*k).map(|v| (k.to_string(), v.clone())))
         .collect();

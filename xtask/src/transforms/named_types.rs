@@ -116,7 +116,10 @@ fn sites(doc: &Value) -> Vec<Site> {
     // An operation's own enum parameters (shared `components.parameters` already have a name).
     let paths = doc.get("paths").and_then(Value::as_object);
     for (path, item) in paths.into_iter().flatten() {
-        for (method, op) in item.as_object().into_iter().flatten() {
+        let operations = item.as_object().into_iter().flatten();
+        for (method, op) in
+            operations.filter(|(key, _)| super::HTTP_METHODS.contains(&key.as_str()))
+        {
             let owner = op
                 .get("operationId")
                 .and_then(Value::as_str)
