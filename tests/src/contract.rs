@@ -115,29 +115,27 @@ impl Case {
         }
     }
 
-    /// An integer parameter.
-    pub fn i64(&self, name: &str) -> i64 {
-        self.param(name)
-            .as_i64()
-            .unwrap_or_else(|| panic!("{name} is not an integer"))
-    }
-
-    /// A number parameter.
-    pub fn f64(&self, name: &str) -> f64 {
-        self.param(name)
-            .as_f64()
-            .unwrap_or_else(|| panic!("{name} is not a number"))
-    }
-
-    /// A boolean parameter.
-    pub fn bool(&self, name: &str) -> bool {
-        self.param(name)
-            .as_bool()
-            .unwrap_or_else(|| panic!("{name} is not a boolean"))
-    }
-
     /// An array-of-strings parameter.
     pub fn strings(&self, name: &str) -> Vec<String> {
+        serde_json::from_value(self.param(name).clone()).unwrap_or_else(|e| panic!("{name}: {e}"))
+    }
+
+    /// An array parameter whose items the client parses (`Vec<T>` of enums or constrained strings).
+    pub fn list<T>(&self, name: &str) -> SpecList<T> {
+        let items = match self.param(name) {
+            Value::Array(items) => items.iter().map(rendered).collect(),
+            other => vec![rendered(other)],
+        };
+        SpecList(items, PhantomData)
+    }
+
+    /// A string parameter for an open enum.
+    pub fn text<T>(&self, name: &str) -> SpecStr<T> {
+        SpecStr(self.str(name), PhantomData)
+    }
+
+    /// A parameter decoded into the setter's own type (numbers, booleans, UUIDs).
+    pub fn value<T: DeserializeOwned>(&self, name: &str) -> T {
         serde_json::from_value(self.param(name).clone()).unwrap_or_else(|e| panic!("{name}: {e}"))
     }
 
@@ -165,40 +163,64 @@ fn decode<T: DeserializeOwned>(value: Value) -> Result<T, String> {
     })
 }
 
-/// `TryFrom<SpecBody<T>> for T` for every request body type (the orphan rule wants them one by one).
+/// `TryFrom<SpecBody<T>> for T` for every request body type (the orphan rule wants them one by one); the
+/// generated cases list them.
 macro_rules! spec_bodies {
-    ($($ty:path),* $(,)?) => {
-        $(impl TryFrom<SpecBody<$ty>> for $ty {
+    ($($ty:ty),* $(,)?) => {
+        $(impl TryFrom<$crate::contract::SpecBody<$ty>> for $ty {
             type Error = String;
-            fn try_from(body: SpecBody<$ty>) -> Result<Self, String> {
-                decode(body.0)
+            fn try_from(body: $crate::contract::SpecBody<$ty>) -> Result<Self, String> {
+                $crate::contract::decode_body(body)
             }
         })*
     };
 }
+pub(crate) use spec_bodies;
 
-spec_bodies!(
-    cloudcraft_client::types::AwsAccountCreateRequest,
-    cloudcraft_client::types::AwsAccountUpdateRequest,
-    panther_client::types::CreateAwsCloudAccount,
-    panther_client::types::ModifyAwsCloudAccount,
-    panther_client::types::ModifyRole,
-    scp_cloudcontrol_client::v1_0::types::AccountFactoryCreateRequest,
-    scp_cloudcontrol_client::v1_0::types::BaselineAssignmentAddRequest,
-    scp_cloudcontrol_client::v1_0::types::BaselineAssignmentUpdateRequest,
-    scp_cloudcontrol_client::v1_0::types::GuardrailDisableRequest,
-    scp_cloudcontrol_client::v1_0::types::GuardrailEnableRequest,
-    scp_cloudcontrol_client::v1_0::types::LandingZoneCreateRequest,
-    // 1.1 uses the 1.2 types (the same operations and schemas), so these serve both.
-    scp_cloudcontrol_client::v1_2::types::AccountFactoryCreateRequest,
-    scp_cloudcontrol_client::v1_2::types::BaselineAssignmentAddRequest,
-    scp_cloudcontrol_client::v1_2::types::BaselineAssignmentRemoveRequest,
-    scp_cloudcontrol_client::v1_2::types::BaselineAssignmentUpdateRequest,
-    scp_cloudcontrol_client::v1_2::types::GuardrailDisableRequest,
-    scp_cloudcontrol_client::v1_2::types::GuardrailEnableRequest,
-    scp_cloudcontrol_client::v1_2::types::LandingZoneCreateRequest,
-    scp_cloudcontrol_client::v1_2::types::LandingZoneUpdateRequest,
-);
+/// Decodes a spec body into its typed request, naming the field at fault.
+pub fn decode_body<T: DeserializeOwned>(body: SpecBody<T>) -> Result<T, String> {
+    decode(body.0)
+}
+
+/// An array parameter's items as strings, convertible into the setter's `Vec<T>` item by item (each parsed as
+/// the client would parse it, so an undocumented value is refused by the client, before sending).
+pub struct SpecList<T>(Vec<String>, PhantomData<T>);
+
+impl<T: std::str::FromStr> TryFrom<SpecList<T>> for Vec<T>
+where
+    T::Err: std::fmt::Display,
+{
+    type Error = String;
+    fn try_from(list: SpecList<T>) -> Result<Self, String> {
+        list.0
+            .iter()
+            .map(|item| item.parse().map_err(|e| format!("{item:?}: {e}")))
+            .collect()
+    }
+}
+
+/// A string parameter for an open enum (`cloud_apis::Open<T>`), parsed as the client parses it: documented values
+/// only, so an undocumented one is refused before sending.
+pub struct SpecStr<T>(String, PhantomData<T>);
+
+impl<T: std::str::FromStr> TryFrom<SpecStr<T>> for cloud_apis::Open<T>
+where
+    T::Err: std::fmt::Display,
+{
+    type Error = String;
+    fn try_from(text: SpecStr<T>) -> Result<Self, String> {
+        text.0.parse().map_err(|e| format!("{:?}: {e}", text.0))
+    }
+}
+
+/// A round trip of JSON through one generated type.
+pub type RoundTrip = fn(Value) -> Result<Value, String>;
+
+/// JSON → `T` → JSON.
+pub fn roundtrip<T: DeserializeOwned + Serialize>(value: Value) -> Result<Value, String> {
+    let typed: T = serde_json::from_value(value).map_err(|e| format!("decode: {e}"))?;
+    serde_json::to_value(typed).map_err(|e| format!("encode: {e}"))
+}
 
 /// What the client made of a response.
 #[derive(Debug)]
@@ -428,7 +450,7 @@ fn responses(doc: &Value, op: &Value) -> Vec<Served> {
             None => out.push((code, None, Vec::new(), None)),
             Some(content) => {
                 for (media, media_obj) in content {
-                    if media.contains("json") {
+                    if cloud_apis_spec::media::is_json(media) {
                         let value = media_obj.get("example").cloned().unwrap_or_else(|| {
                             Generator::new(doc, Mode::Examples, u64::from(code))
                                 .instance(&media_obj["schema"])
@@ -773,7 +795,7 @@ fn bad_strings(schema: &Value) -> Vec<(&'static str, Value)> {
 }
 
 /// Every constraint of the operation's request body (top-level properties and their array items) and of its
-/// enum-typed parameters, each broken once.
+/// enum-typed and bounded parameters, each broken once.
 pub fn violations(contract: &Contract) -> Vec<Violation> {
     let doc = spec(contract.spec).raw();
     let validator = DocumentValidator::new(&doc);
@@ -846,13 +868,23 @@ pub fn violations(contract: &Contract) -> Vec<Violation> {
     }
     for param in parameters(&doc, op) {
         let name = param["name"].as_str().unwrap();
-        let is_enum = param.pointer("/schema/enum").is_some()
-            || resolve(&doc, &param["schema"]).get("enum").is_some();
-        if is_enum && base.params.contains_key(name) {
+        let schema = resolve(&doc, &param["schema"]);
+        let items = schema.get("items").map(|i| resolve(&doc, i));
+        // A value above a documented maximum (below a minimum may not fit the parameter's Rust type at all:
+        // `NonZeroU64`, `u64`).
+        let (rule, bad) = if schema.get("enum").is_some() {
+            ("enum", json!("NOT_A_DOCUMENTED_VALUE"))
+        } else if items.is_some_and(|i| i.get("enum").is_some()) {
+            ("enum", json!(["NOT_A_DOCUMENTED_VALUE"]))
+        } else if let Some(max) = schema.get("maximum").and_then(Value::as_i64) {
+            ("maximum", json!(max + 1))
+        } else {
+            continue;
+        };
+        if base.params.contains_key(name) {
             let mut case = base.clone();
-            case.params
-                .insert(name.to_string(), json!("NOT_A_DOCUMENTED_VALUE"));
-            push(name, "enum", case, &mut out);
+            case.params.insert(name.to_string(), bad);
+            push(name, rule, case, &mut out);
         }
     }
     out

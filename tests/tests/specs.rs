@@ -64,21 +64,16 @@ fn expected_operations(name: &str) -> Vec<OperationRef> {
         ),
     ];
     let list: Vec<(&str, &str, &str)> = match name {
-        "panther" => vec![
-            ("POST", "/cloud-accounts/aws", "aws cloud account#create"),
-            ("GET", "/cloud-accounts/aws/{id}", "aws cloud account#get"),
-            ("PUT", "/cloud-accounts/aws/{id}", "aws cloud account#put"),
-            (
-                "DELETE",
-                "/cloud-accounts/aws/{id}",
-                "aws cloud account#delete",
-            ),
-            ("POST", "/roles", "role#create"),
-            ("GET", "/roles", "role#list"),
-            ("GET", "/roles/{id}", "role#get"),
-            ("POST", "/roles/{id}", "role#update"),
-            ("DELETE", "/roles/{id}", "role#delete"),
-        ],
+        // All 96 operations of Panther's published document (method, path, operationId), as listed there.
+        "panther" => include_str!("../fixtures/panther-operations.txt")
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .map(|l| {
+                let mut parts = l.splitn(3, ' ');
+                let mut next = || parts.next().expect("METHOD PATH operationId");
+                (next(), next(), next())
+            })
+            .collect(),
         "cloudcraft" => vec![
             ("GET", "/aws/account", "listAwsAccounts"),
             ("POST", "/aws/account", "createAwsAccount"),

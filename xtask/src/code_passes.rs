@@ -10,6 +10,8 @@
 //! | `checked_path_params` | `encode_path(&x.to_string())` → `cloud_apis_runtime::path_param("x", &x.to_string())?` | progenitor leaves `.`, `..` and `\` in a path parameter, and the URL parser resolves them: `role_delete("..")` would send `DELETE /`. The runtime refuses dot segments and encodes everything but unreserved characters |
 //! | `no_redirect_client` | `reqwest::ClientBuilder::new()` in `Client::new` → `cloud_apis_runtime::http_client_builder()` | reqwest follows redirects by default, re-sending `X-API-Key` and every `Scp-*` header (and a 307's body) to whatever origin a server names |
 //! | `optional_json_schema` | `#[derive(.., schemars::JsonSchema)]` → `#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]` | only users who ask for JSON Schemas of the types should compile schemars and its derive; the client crates' `schemars` feature turns it on |
+//! | `optional_bodies` | for each operation `optional_success_bodies` reported: `send()` returns `ResponseValue<Option<T>>` and answers `None` for the body-less success statuses | progenitor has no "this schema or nothing" success type |
+//! | `bounded_params` | after each integer parameter with a documented `minimum`/`maximum` is unpacked: `cloud_apis_runtime::in_range("limit", &limit, min, max)?` | progenitor types integers by format only, so `limit(500)` on a list documented as at most 50 would reach the server |
 //! | `recorded_calls` | each builder's `send()` becomes `record_call(api, operationId, method, self.exchange())` (`api`: the runtime's `speaks` version, else the client's own `API`), progenitor's body kept as the private `exchange()` | progenitor's `Error<E>` cannot say which call failed, how often it was tried, or the status of a documented error whose body was not JSON; `record_call` returns `cloud_apis_runtime::Error`, built from the runtime's own record of the call |
 
 use std::collections::BTreeMap;
@@ -22,15 +24,71 @@ use crate::transforms::Change;
 /// What `recorded_calls` needs to know of each operation: progenitor's method name → (operationId, HTTP method).
 pub type Operations = BTreeMap<String, (String, String)>;
 
+/// What `optional_bodies` needs to know: progenitor's method name → the success statuses without a body.
+pub type OptionalBodies = BTreeMap<String, Vec<u16>>;
+
+/// One integer parameter with a documented range.
+#[derive(Debug, Clone)]
+pub struct Bounded {
+    /// As the spec names it (for the error).
+    pub name: String,
+    pub min: Option<i64>,
+    pub max: Option<i64>,
+}
+
+/// What `bounded_params` needs to know: progenitor's method name → its bounded integer parameters.
+pub type BoundedParams = BTreeMap<String, Vec<Bounded>>;
+
+/// The bounded integer parameters of every operation of a prepared spec.
+pub fn bounded_params(doc: &serde_json::Value) -> BoundedParams {
+    use serde_json::Value;
+    let mut out = BoundedParams::new();
+    for (_, item) in doc["paths"].as_object().into_iter().flatten() {
+        for (method, op) in item.as_object().into_iter().flatten() {
+            if !crate::transforms::HTTP_METHODS.contains(&method.as_str()) {
+                continue;
+            }
+            let params: Vec<Bounded> = op
+                .get("parameters")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .map(|p| cloud_apis_spec::resolve(doc, p))
+                .filter_map(|p| {
+                    let schema = cloud_apis_spec::resolve(doc, &p["schema"]);
+                    let min = schema.get("minimum").and_then(Value::as_i64);
+                    let max = schema.get("maximum").and_then(Value::as_i64);
+                    (schema["type"] == "integer" && (min.is_some() || max.is_some())).then(|| {
+                        Bounded {
+                            name: p["name"].as_str().unwrap_or_default().to_string(),
+                            min,
+                            max,
+                        }
+                    })
+                })
+                .collect();
+            if !params.is_empty() {
+                let id = op["operationId"].as_str().unwrap_or_default();
+                out.insert(crate::naming::snake(id), params);
+            }
+        }
+    }
+    out
+}
+
 /// Applies every pass to a generated client, in order; returns the rewritten code and what changed.
 pub fn apply(
     tokens: TokenStream,
     operations: &Operations,
+    optional: &OptionalBodies,
+    bounded: &BoundedParams,
 ) -> Result<(TokenStream, Vec<Change>), String> {
     let mut changes = Vec::new();
     let tokens = checked_path_params(tokens, &mut changes);
     let tokens = no_redirect_client(tokens, &mut changes);
     let tokens = optional_json_schema(tokens, &mut changes);
+    let tokens = optional_bodies(tokens, optional, &mut changes)?;
+    let tokens = bounded_params_pass(tokens, bounded, &mut changes)?;
     let tokens = recorded_calls(tokens, operations, &mut changes)?;
     Ok((tokens, changes))
 }
@@ -229,6 +287,178 @@ fn no_redirect_client(tokens: TokenStream, changes: &mut Vec<Change>) -> TokenSt
     tokens
 }
 
+/// The `send()` of every builder in the generated `builder` module.
+fn builder_sends(file: &mut syn::File) -> Vec<&mut syn::ImplItemFn> {
+    let mut out = Vec::new();
+    for item in &mut file.items {
+        let syn::Item::Mod(module) = item else {
+            continue;
+        };
+        if module.ident != "builder" {
+            continue;
+        }
+        let Some((_, items)) = &mut module.content else {
+            continue;
+        };
+        for item in items {
+            let syn::Item::Impl(block) = item else {
+                continue;
+            };
+            for member in &mut block.items {
+                match member {
+                    syn::ImplItem::Fn(f) if f.sig.ident == "send" && f.sig.asyncness.is_some() => {
+                        out.push(f)
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Parses the generated code and calls `edit` with each builder's `send()` and its operation's method name.
+fn edit_sends(
+    tokens: TokenStream,
+    pass: &str,
+    mut edit: impl FnMut(&str, &mut syn::ImplItemFn) -> Result<(), String>,
+) -> Result<TokenStream, String> {
+    let mut file: syn::File =
+        syn::parse2(tokens).map_err(|e| format!("{pass}: generated code does not parse: {e}"))?;
+    for send in builder_sends(&mut file) {
+        let body: TokenStream = send.block.stmts.iter().map(|s| quote!(#s)).collect();
+        if let Some(rust_name) = operation_literal(body) {
+            edit(&rust_name, send)?;
+        }
+    }
+    Ok(quote!(#file))
+}
+
+/// `ResponseValue<T>` → `ResponseValue<Option<T>>` in the return type, and an arm answering `None` for each
+/// body-less success status.
+fn optional_bodies(
+    tokens: TokenStream,
+    optional: &OptionalBodies,
+    changes: &mut Vec<Change>,
+) -> Result<TokenStream, String> {
+    if optional.is_empty() {
+        return Ok(tokens);
+    }
+    let mut done = Vec::new();
+    let tokens = edit_sends(tokens, "optional_bodies", |rust_name, send| {
+        let Some(statuses) = optional.get(rust_name) else {
+            return Ok(());
+        };
+        let what = |e: &str| format!("optional_bodies: {rust_name}: {e}");
+        let success = success_type(&send.sig.output).ok_or_else(|| what("no ResponseValue<_>"))?;
+        let output = &mut send.sig.output;
+        let rewritten = quote!(#output).to_string().replacen(
+            &quote!(ResponseValue<#success>).to_string(),
+            &quote!(ResponseValue<Option<#success>>).to_string(),
+            1,
+        );
+        *output = syn::parse_str(&rewritten).map_err(|e| what(&e.to_string()))?;
+        let Some(syn::Stmt::Expr(syn::Expr::Match(matched), _)) = send.block.stmts.last_mut()
+        else {
+            return Err(what("send() does not end in a match on the status"));
+        };
+        let fallback = matched
+            .arms
+            .len()
+            .checked_sub(1)
+            .ok_or_else(|| what("no arms"))?;
+        for status in statuses.iter().rev() {
+            let code = Literal::u16_suffixed(*status);
+            let arm: syn::Arm =
+                syn::parse2(quote!(#code => ResponseValue::empty(response).map(|()| None),))
+                    .map_err(|e| what(&e.to_string()))?;
+            matched.arms.insert(fallback, arm);
+        }
+        done.push(rust_name.to_string());
+        Ok(())
+    })?;
+    if done.len() != optional.len() {
+        return Err(format!(
+            "optional_bodies: rewrote {done:?}, but the spec names {:?}",
+            optional.keys().collect::<Vec<_>>()
+        ));
+    }
+    changes.push(change(
+        "optional_bodies",
+        format!("{} return ResponseValue<Option<_>>", done.join(", ")),
+    ));
+    Ok(tokens)
+}
+
+/// Inserts `cloud_apis_runtime::in_range(..)?` after each bounded parameter is unpacked in `send()`.
+fn bounded_params_pass(
+    tokens: TokenStream,
+    bounded: &BoundedParams,
+    changes: &mut Vec<Change>,
+) -> Result<TokenStream, String> {
+    if bounded.is_empty() {
+        return Ok(tokens);
+    }
+    let mut checked = Vec::new();
+    let tokens = edit_sends(tokens, "bounded_params", |rust_name, send| {
+        for param in bounded.get(rust_name).into_iter().flatten() {
+            let snake = crate::naming::snake(&param.name);
+            let position = send.block.stmts.iter().position(|stmt| {
+                let syn::Stmt::Local(local) = stmt else {
+                    return false;
+                };
+                let syn::Pat::Ident(binding) = &local.pat else {
+                    return false;
+                };
+                binding.ident == snake || binding.ident == format!("{snake}_")
+            });
+            let Some(position) = position else {
+                return Err(format!(
+                    "bounded_params: {rust_name}: `{}` is never unpacked",
+                    param.name
+                ));
+            };
+            let syn::Stmt::Local(local) = &send.block.stmts[position] else {
+                unreachable!()
+            };
+            let syn::Pat::Ident(binding) = &local.pat else {
+                unreachable!()
+            };
+            let ident = &binding.ident;
+            let name = &param.name;
+            let bound = |b: Option<i64>| match b {
+                Some(b) => {
+                    let b = Literal::i128_suffixed(i128::from(b));
+                    quote!(Some(#b))
+                }
+                None => quote!(None),
+            };
+            let (min, max) = (bound(param.min), bound(param.max));
+            let check: syn::Stmt = syn::parse2(quote! {
+                cloud_apis_runtime::in_range(#name, &#ident, #min, #max)?;
+            })
+            .map_err(|e| format!("bounded_params: {e}"))?;
+            send.block.stmts.insert(position + 1, check);
+            checked.push(format!("{rust_name}.{name}"));
+        }
+        Ok(())
+    })?;
+    let expected: usize = bounded.values().map(Vec::len).sum();
+    if checked.len() != expected {
+        return Err(format!(
+            "bounded_params: checked {checked:?}, but the spec has {expected} bounded parameters"
+        ));
+    }
+    changes.push(change(
+        "bounded_params",
+        format!(
+            "{} are checked against their documented range before sending",
+            checked.join(", ")
+        ),
+    ));
+    Ok(tokens)
+}
+
 /// Wraps each builder's `send()` in `cloud_apis_runtime::record_call`.
 fn recorded_calls(
     tokens: TokenStream,
@@ -302,7 +532,7 @@ fn wrap_send(block: &mut syn::ItemImpl, operations: &Operations) -> Result<usize
 }
 
 /// The string after `operation_id :` anywhere in the statements.
-fn operation_literal(stream: TokenStream) -> Option<String> {
+pub(crate) fn operation_literal(stream: TokenStream) -> Option<String> {
     let trees: Vec<TokenTree> = stream.into_iter().collect();
     for (i, tree) in trees.iter().enumerate() {
         match tree {

@@ -10,10 +10,15 @@ use serde_json::Value;
 use crate::targets::Target;
 use crate::transforms::{self, Change, Prepared};
 
-/// The generated client file and httpmock helpers for one target, formatted.
+/// The generated client file and httpmock helpers for one target, formatted, and what the generated test cases
+/// need to know of them.
 pub struct Generated {
     pub client: String,
     pub mock: String,
+    /// The operation builders, by progenitor's method name.
+    pub builders: std::collections::BTreeMap<String, crate::test_cases::Builder>,
+    /// Spec schema name → generated type name.
+    pub type_names: std::collections::BTreeMap<String, String>,
 }
 
 /// Generates both files of one target from its spec.
@@ -22,11 +27,36 @@ pub fn target(target: &Target, spec: &Value) -> Result<Generated, String> {
     let mock = transforms::for_mock(spec)?;
     let (client_tokens, passes) = client_tokens(target, &client)?;
     let mock_tokens = mock_tokens(target, &mock)?;
+    let builders = crate::test_cases::builders(&client_tokens)?;
+    let type_names = type_names(spec, &client.changes);
     let client_changes: Vec<Change> = client.changes.iter().cloned().chain(passes).collect();
     Ok(Generated {
         client: file(target, "client", &client_changes, client_tokens)?,
         mock: file(target, "httpmock helpers", &mock.changes, mock_tokens)?,
+        builders,
+        type_names,
     })
+}
+
+/// Every component schema of the spec → the name of its generated type, following `short_type_names`.
+fn type_names(spec: &Value, changes: &[Change]) -> std::collections::BTreeMap<String, String> {
+    let renamed: std::collections::BTreeMap<&str, &str> = changes
+        .iter()
+        .filter(|c| c.transform == transforms::SHORT_TYPE_NAMES)
+        .filter_map(|c| c.detail.split_once(" -> "))
+        .collect();
+    spec.pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .map(|(name, _)| {
+            let generated = renamed.get(name.as_str()).copied().unwrap_or(name);
+            (
+                name.clone(),
+                crate::naming::type_ident(generated).to_string(),
+            )
+        })
+        .collect()
 }
 
 fn settings(target: &Target, prepared: &Prepared) -> GenerationSettings {
@@ -101,7 +131,18 @@ fn client_tokens(
             (crate::naming::snake(&id), (id, method.to_ascii_uppercase()))
         })
         .collect();
-    let (generated, passes) = crate::code_passes::apply(generated, &known)
+    let optional: crate::code_passes::OptionalBodies = prepared
+        .optional_bodies
+        .iter()
+        .map(|o| {
+            (
+                crate::naming::snake(&o.operation_id),
+                o.empty_statuses.clone(),
+            )
+        })
+        .collect();
+    let bounded = crate::code_passes::bounded_params(&prepared.doc);
+    let (generated, passes) = crate::code_passes::apply(generated, &known, &optional, &bounded)
         .map_err(|e| format!("{}: {e}", target.spec))?;
     let api = api_tokens(target, prepared, &spec, target.module_dir);
     let page_impls = crate::page_impls::impls(&prepared.doc);
@@ -307,7 +348,7 @@ fn file(
 }
 
 /// Formats with the toolchain's rustfmt so that `cargo fmt --check` agrees with the committed files.
-fn rustfmt(code: &str) -> Result<String, String> {
+pub(crate) fn rustfmt(code: &str) -> Result<String, String> {
     let mut child = Command::new(std::env::var("RUSTFMT").unwrap_or_else(|_| "rustfmt".into()))
         .args(["--edition", "2021", "--emit", "stdout", "--quiet"])
         .stdin(Stdio::piped())

@@ -19,6 +19,7 @@ mod naming;
 mod page_impls;
 mod regen;
 mod targets;
+mod test_cases;
 mod transforms;
 
 use std::path::PathBuf;

@@ -2,7 +2,8 @@
 //! the builder of every list operation that answers with one.
 //!
 //! Recognised by shape, so new list operations stream without hand-written code:
-//! - cursor page: an object with an array property `results` (items a `$ref`) and a string property `next`;
+//! - cursor page: an object with an array property `results` (items a `$ref`, or free-form JSON) and a string
+//!   property `next`;
 //! - numbered page: an object with integer properties `count`, `page` and `size` and exactly one array property
 //!   whose items are a `$ref`.
 
@@ -52,8 +53,18 @@ pub fn impls(doc: &Value) -> Vec<TokenStream> {
             prop(schema, "results"),
             is_type(prop(schema, "next"), "string"),
         ) {
-            if let (true, Some(item)) = (is_type(Some(results), "array"), item_ref(results)) {
-                let item = type_ident(item);
+            // Items of a named schema, or free-form JSON (`items: {}`, e.g. Panther's alert events).
+            let item = match item_ref(results) {
+                Some(item) => {
+                    let item = type_ident(item);
+                    Some(quote!(types::#item))
+                }
+                None if results.get("items") == Some(&serde_json::json!({})) => {
+                    Some(quote!(::serde_json::Value))
+                }
+                None => None,
+            };
+            if let (true, Some(item)) = (is_type(Some(results), "array"), item) {
                 let next = if required(schema, "next") {
                     quote!(Some(self.next))
                 } else {
@@ -62,7 +73,7 @@ pub fn impls(doc: &Value) -> Vec<TokenStream> {
                 pages.push((name.clone(), Kind::Cursor(item.clone())));
                 out.push(quote! {
                     impl cloud_apis_runtime::pagination::CursorPage for types::#ty {
-                        type Item = types::#item;
+                        type Item = #item;
                         fn into_parts(self) -> (Vec<Self::Item>, Option<String>) {
                             (self.results, #next)
                         }
@@ -114,7 +125,7 @@ pub fn impls(doc: &Value) -> Vec<TokenStream> {
 
 /// Which scheme a page schema follows, and its item type.
 enum Kind {
-    Cursor(proc_macro2::Ident),
+    Cursor(TokenStream),
     Numbered(proc_macro2::Ident),
 }
 
@@ -154,7 +165,7 @@ fn streams(doc: &Value, pages: &[(String, Kind)]) -> Vec<TokenStream> {
                 pub fn stream(
                     self,
                 ) -> impl cloud_apis_runtime::pagination::Stream<
-                    Item = Result<types::#item, cloud_apis_runtime::Error>,
+                    Item = Result<#item, cloud_apis_runtime::Error>,
                 > + 'a {
                     cloud_apis_runtime::pagination::cursor(move |cursor| match cursor {
                         Some(cursor) => self.clone().cursor(cursor).send(),

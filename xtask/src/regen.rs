@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 
 use similar::TextDiff;
 
-use crate::generate;
 use crate::targets::{Target, CLIENT_FILE, MOCK_FILE, TARGETS};
+use crate::{generate, test_cases};
 
 /// How many diff lines a stale file shows before the rest is summarised.
 const DIFF_LINES: usize = 80;
@@ -41,18 +41,64 @@ impl fmt::Display for Report {
     }
 }
 
-/// Generates every target under `root`; with `check`, compares instead of writing.
+/// Generates every target under `root`, and the test cases of all of them; with `check`, compares instead of
+/// writing.
 pub fn run(root: &Path, check: bool) -> Result<Report, String> {
-    run_targets(root, TARGETS, check)
+    let (mut report, outputs) = generate_targets(root, TARGETS, check)?;
+    let cases: Vec<test_cases::TargetCases<'_>> = outputs
+        .iter()
+        .map(|output| {
+            let owner = output.target.shares_code_with.unwrap_or(output.target.name);
+            let (owner_target, generated) = outputs
+                .iter()
+                .find(|o| o.target.name == owner)
+                .and_then(|o| o.generated.as_ref().map(|g| (o.target, g)))
+                .ok_or_else(|| format!("{}: no generated client to share", output.target.name))?;
+            Ok(test_cases::TargetCases {
+                target: output.target,
+                spec: &output.spec,
+                builders: &generated.builders,
+                types: format!("{}::types", test_cases::module_path(owner_target)),
+                type_names: generated.type_names.clone(),
+            })
+        })
+        .collect::<Result<_, String>>()?;
+    let fresh = test_cases::file(&cases)?;
+    let path = root.join(test_cases::FILE);
+    if check {
+        compare(&path, test_cases::FILE, &fresh, &mut report);
+    } else {
+        write_if_changed(&path, test_cases::FILE, &fresh, &mut report)?;
+    }
+    Ok(report)
 }
 
+/// One target's spec and, unless it shares another's client, what was generated from it.
+pub(crate) struct Output<'a> {
+    pub target: &'a Target,
+    pub spec: serde_json::Value,
+    pub generated: Option<generate::Generated>,
+}
+
+#[cfg(test)]
 pub(crate) fn run_targets(root: &Path, targets: &[Target], check: bool) -> Result<Report, String> {
+    generate_targets(root, targets, check).map(|(report, _)| report)
+}
+
+fn generate_targets<'a>(
+    root: &Path,
+    targets: &'a [Target],
+    check: bool,
+) -> Result<(Report, Vec<Output<'a>>), String> {
     let mut report = Report::default();
+    let mut outputs = Vec::new();
     for target in targets {
         let spec_path = root.join(target.spec);
         let text = std::fs::read_to_string(&spec_path)
             .map_err(|e| format!("reading {}: {e}", spec_path.display()))?;
-        let spec = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", target.spec))?;
+        let spec: serde_json::Value =
+            serde_json::from_str(&text).map_err(|e| format!("{}: {e}", target.spec))?;
+        let mut generated = None;
         let files: Vec<(&str, String)> = match target.shares_code_with {
             Some(shared) => {
                 let shared = TARGETS.iter().find(|t| t.name == shared).ok_or_else(|| {
@@ -68,8 +114,13 @@ pub(crate) fn run_targets(root: &Path, targets: &[Target], check: bool) -> Resul
                 )]
             }
             None => {
-                let generated = generate::target(target, &spec)?;
-                vec![(CLIENT_FILE, generated.client), (MOCK_FILE, generated.mock)]
+                let output = generate::target(target, &spec)?;
+                let files = vec![
+                    (CLIENT_FILE, output.client.clone()),
+                    (MOCK_FILE, output.mock.clone()),
+                ];
+                generated = Some(output);
+                files
             }
         };
         let dir = root.join(target.module_dir);
@@ -82,8 +133,13 @@ pub(crate) fn run_targets(root: &Path, targets: &[Target], check: bool) -> Resul
                 write_if_changed(&path, &shown, content, &mut report)?;
             }
         }
+        outputs.push(Output {
+            target,
+            spec,
+            generated,
+        });
     }
-    Ok(report)
+    Ok((report, outputs))
 }
 
 fn relative(root: &Path, path: &Path) -> String {

@@ -249,7 +249,7 @@ impl Spec {
                 "{status}: media type {media:?} is not documented ({known:?})"
             ));
         };
-        if !media.contains("json") {
+        if !crate::media::is_json(&media) {
             return Ok(());
         }
         let value: Value = serde_json::from_slice(body)

