@@ -287,8 +287,8 @@ fn no_redirect_client(tokens: TokenStream, changes: &mut Vec<Change>) -> TokenSt
     tokens
 }
 
-/// The `send()` of every builder in the generated `builder` module.
-fn builder_sends(file: &mut syn::File) -> Vec<&mut syn::ImplItemFn> {
+/// Every impl block of the generated `builder` module (one per operation builder).
+pub(crate) fn builder_impls(file: &mut syn::File) -> Vec<&mut syn::ItemImpl> {
     let mut out = Vec::new();
     for item in &mut file.items {
         let syn::Item::Mod(module) = item else {
@@ -300,21 +300,24 @@ fn builder_sends(file: &mut syn::File) -> Vec<&mut syn::ImplItemFn> {
         let Some((_, items)) = &mut module.content else {
             continue;
         };
-        for item in items {
-            let syn::Item::Impl(block) = item else {
-                continue;
-            };
-            for member in &mut block.items {
-                match member {
-                    syn::ImplItem::Fn(f) if f.sig.ident == "send" && f.sig.asyncness.is_some() => {
-                        out.push(f)
-                    }
-                    _ => {}
-                }
-            }
-        }
+        out.extend(items.iter_mut().filter_map(|item| match item {
+            syn::Item::Impl(block) => Some(block),
+            _ => None,
+        }));
     }
     out
+}
+
+/// The `send()` of every builder in the generated `builder` module.
+fn builder_sends(file: &mut syn::File) -> Vec<&mut syn::ImplItemFn> {
+    builder_impls(file)
+        .into_iter()
+        .flat_map(|block| block.items.iter_mut())
+        .filter_map(|member| match member {
+            syn::ImplItem::Fn(f) if f.sig.ident == "send" && f.sig.asyncness.is_some() => Some(f),
+            _ => None,
+        })
+        .collect()
 }
 
 /// Parses the generated code and calls `edit` with each builder's `send()` and its operation's method name.
@@ -468,22 +471,8 @@ fn recorded_calls(
     let mut file: syn::File = syn::parse2(tokens)
         .map_err(|e| format!("recorded_calls: generated code does not parse: {e}"))?;
     let mut wrapped = 0;
-    for item in &mut file.items {
-        let syn::Item::Mod(module) = item else {
-            continue;
-        };
-        if module.ident != "builder" {
-            continue;
-        }
-        let Some((_, items)) = &mut module.content else {
-            continue;
-        };
-        for item in items {
-            let syn::Item::Impl(block) = item else {
-                continue;
-            };
-            wrapped += wrap_send(block, operations)?;
-        }
+    for block in builder_impls(&mut file) {
+        wrapped += wrap_send(block, operations)?;
     }
     if wrapped != operations.len() {
         return Err(format!(
@@ -558,7 +547,7 @@ pub(crate) fn operation_literal(stream: TokenStream) -> Option<String> {
 }
 
 /// `T` in `-> Result<ResponseValue<T>, Error<E>>`.
-fn success_type(output: &syn::ReturnType) -> Option<syn::Type> {
+pub(crate) fn success_type(output: &syn::ReturnType) -> Option<syn::Type> {
     let syn::ReturnType::Type(_, ty) = output else {
         return None;
     };

@@ -59,7 +59,7 @@ pub fn run(root: &Path, check: bool) -> Result<Report, String> {
                 spec: &output.spec,
                 builders: &generated.builders,
                 types: format!("{}::types", test_cases::module_path(owner_target)),
-                type_names: generated.type_names.clone(),
+                type_names: &generated.type_names,
             })
         })
         .collect::<Result<_, String>>()?;

@@ -30,42 +30,32 @@ pub struct Builder {
 
 /// Every operation builder of a generated client, by progenitor's method name.
 pub fn builders(client: &TokenStream) -> Result<BTreeMap<String, Builder>, String> {
-    let file: syn::File = syn::parse2(client.clone())
+    let mut file: syn::File = syn::parse2(client.clone())
         .map_err(|e| format!("test cases: the client does not parse: {e}"))?;
     let mut out = BTreeMap::new();
-    for item in &file.items {
-        let syn::Item::Mod(module) = item else {
-            continue;
-        };
-        if module.ident != "builder" {
-            continue;
-        }
-        for item in module.content.iter().flat_map(|(_, items)| items) {
-            let syn::Item::Impl(block) = item else {
+    for block in crate::code_passes::builder_impls(&mut file) {
+        let mut builder = Builder::default();
+        let mut operation = None;
+        for member in &block.items {
+            let syn::ImplItem::Fn(f) = member else {
                 continue;
             };
-            let mut builder = Builder::default();
-            let mut operation = None;
-            for member in &block.items {
-                let syn::ImplItem::Fn(f) = member else {
-                    continue;
-                };
-                if f.sig.ident == "exchange" {
-                    let body: TokenStream = f.block.stmts.iter().map(|s| quote!(#s)).collect();
-                    operation = crate::code_passes::operation_literal(body);
-                    builder.bytes = quote!(#f).to_string().contains("ByteStream");
-                    continue;
-                }
-                if let Some(ty) = setter_type(f) {
-                    builder.setters.push(Setter {
-                        name: f.sig.ident.to_string(),
-                        ty,
-                    });
-                }
+            if f.sig.ident == "exchange" {
+                let body: TokenStream = f.block.stmts.iter().map(|s| quote!(#s)).collect();
+                operation = crate::code_passes::operation_literal(body);
+                builder.bytes = crate::code_passes::success_type(&f.sig.output)
+                    .is_some_and(|t| quote!(#t).to_string() == "ByteStream");
+                continue;
             }
-            if let Some(operation) = operation {
-                out.insert(operation, builder);
+            if let Some(ty) = setter_type(f) {
+                builder.setters.push(Setter {
+                    name: f.sig.ident.to_string(),
+                    ty,
+                });
             }
+        }
+        if let Some(operation) = operation {
+            out.insert(operation, builder);
         }
     }
     Ok(out)
@@ -104,7 +94,7 @@ pub struct TargetCases<'a> {
     /// Rust path of the types module this target uses.
     pub types: String,
     /// Spec schema name → generated type name.
-    pub type_names: BTreeMap<String, String>,
+    pub type_names: &'a BTreeMap<String, String>,
 }
 
 /// The crate-qualified path of a target's module (`crate::v1_0` in `scp-cloudcontrol-client` →
@@ -188,6 +178,7 @@ fn argument(name: &str, schema: &Value, ty: &syn::Type) -> TokenStream {
     quote!(c.value::<#ty>(#name))
 }
 
+/// One operation's contract, and the request body type it converts a spec body into (if any).
 fn contract(
     target: &Target,
     types: &str,
@@ -195,7 +186,7 @@ fn contract(
     op: &Value,
     doc: &Value,
     builder: &Builder,
-) -> Result<TokenStream, String> {
+) -> Result<(TokenStream, Option<syn::Type>), String> {
     let spec_name = target.name;
     let client = client_field(target);
     let method = crate::naming::snake_ident(op_id);
@@ -222,6 +213,7 @@ fn contract(
         let arg = argument(name, schema, &qualified(&setter.ty, types));
         calls.push(quote!(.#setter_ident(#arg)));
     }
+    let mut body = None;
     if op.get("requestBody").is_some() {
         let setter = builder
             .setters
@@ -230,13 +222,14 @@ fn contract(
             .ok_or_else(|| format!("test cases: {op_id} has a body but its builder no `body`"))?;
         let ty = qualified(&setter.ty, types);
         calls.push(quote!(.body(c.body::<#ty>())));
+        body = Some(ty);
     }
     let outcome = if builder.bytes {
         quote!(bytes(call.send().await).await)
     } else {
         quote!(json(call.send().await))
     };
-    Ok(quote! {
+    let contract = quote! {
         Contract {
             spec: #spec_name,
             operation_id: #op_id,
@@ -248,7 +241,8 @@ fn contract(
                 })
             },
         }
-    })
+    };
+    Ok((contract, body))
 }
 
 /// The whole file.
@@ -270,17 +264,10 @@ pub fn file(targets: &[TargetCases<'_>]) -> Result<String, String> {
                     .ok_or_else(|| {
                         format!("test cases: {}: no builder for {op_id}", cases.target.name)
                     })?;
-                contracts.push(contract(
-                    cases.target,
-                    &cases.types,
-                    op_id,
-                    op,
-                    doc,
-                    builder,
-                )?);
-                if let Some(body) = builder.setters.iter().find(|s| s.name == "body") {
-                    let ty = qualified(&body.ty, &cases.types);
-                    bodies.insert(quote!(#ty).to_string());
+                let (call, body) = contract(cases.target, &cases.types, op_id, op, doc, builder)?;
+                contracts.push(call);
+                if let Some(body) = body {
+                    bodies.insert(quote!(#body).to_string());
                 }
             }
         }

@@ -14,16 +14,20 @@ pub const JSON_VENDOR_TYPES: &[&str] = &["application/vnd.goa.error"];
 /// assert!(is_json("application/json; charset=utf-8"));
 /// assert!(is_json("application/problem+json"));
 /// assert!(is_json("application/vnd.goa.error"));
+/// assert!(is_json("Application/JSON"));
 /// assert!(!is_json("image/svg+xml"));
 /// ```
 pub fn is_json(media: &str) -> bool {
-    let essence = media
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase();
-    essence == "application/json"
-        || essence.ends_with("+json")
-        || JSON_VENDOR_TYPES.contains(&essence.as_str())
+    // Case-insensitive without allocating: the sandbox asks for every response it audits.
+    let essence = media.split(';').next().unwrap_or_default().trim();
+    let ends_with = |suffix: &str| {
+        essence.len() >= suffix.len()
+            && essence.as_bytes()[essence.len() - suffix.len()..]
+                .eq_ignore_ascii_case(suffix.as_bytes())
+    };
+    essence.eq_ignore_ascii_case("application/json")
+        || ends_with("+json")
+        || JSON_VENDOR_TYPES
+            .iter()
+            .any(|t| essence.eq_ignore_ascii_case(t))
 }

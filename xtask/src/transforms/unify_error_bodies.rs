@@ -35,18 +35,11 @@ fn unified_name(reference: &str) -> String {
     }
 }
 
-fn names(list: &Value, key: &str) -> Vec<String> {
-    list.get(key)
-        .and_then(Value::as_object)
-        .map(|m| m.keys().cloned().collect())
-        .or_else(|| {
-            list.get(key).and_then(Value::as_array).map(|a| {
-                a.iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_string)
-                    .collect()
-            })
-        })
+fn required(schema: &Value) -> Vec<&str> {
+    schema
+        .get("required")
+        .and_then(Value::as_array)
+        .map(|r| r.iter().filter_map(Value::as_str).collect())
         .unwrap_or_default()
 }
 
@@ -58,11 +51,11 @@ fn holds(big: &Value, small: &Value) -> bool {
     let (Some(big_props), Some(small_props)) = (big_props, small_props) else {
         return false;
     };
-    let required = names(small, "required");
+    let small_required = required(small);
     small_props
         .iter()
         .all(|(name, schema)| big_props.get(name) == Some(schema))
-        && names(big, "required").iter().all(|r| required.contains(r))
+        && required(big).iter().all(|r| small_required.contains(r))
 }
 
 pub(super) fn apply(doc: &mut Value, changes: &mut Vec<Change>) -> Result<(), String> {
@@ -133,8 +126,11 @@ pub(super) fn apply(doc: &mut Value, changes: &mut Vec<Change>) -> Result<(), St
             big.clone()
         } else {
             // Most required fields first: an untagged enum takes the first variant a body fits.
-            representatives.sort_by_key(|(_, s)| std::cmp::Reverse(names(s, "required").len()));
-            let union = format!("{}ErrorBody", heck_pascal(&tag));
+            representatives.sort_by_key(|(_, s)| std::cmp::Reverse(required(s).len()));
+            let union = format!(
+                "{}ErrorBody",
+                heck::ToPascalCase::to_pascal_case(tag.as_str())
+            );
             let variants: Vec<Value> = representatives
                 .iter()
                 .map(|(r, _)| json!({ "$ref": r }))
@@ -194,11 +190,6 @@ fn add_schema(
             Ok(())
         }
     }
-}
-
-/// `log source alarm` → `LogSourceAlarm`.
-fn heck_pascal(text: &str) -> String {
-    heck::ToPascalCase::to_pascal_case(text)
 }
 
 #[cfg(test)]
