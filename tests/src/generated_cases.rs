@@ -2293,6 +2293,10 @@ pub fn round_trips() -> Vec<(&'static str, Vec<(&'static str, RoundTrip)>)> {
                     roundtrip::<panther_client::types::UnauthorizedError> as RoundTrip,
                 ),
                 (
+                    "CorrelationRuleAPI.BadRequestError",
+                    roundtrip::<panther_client::types::BadRequestError> as RoundTrip,
+                ),
+                (
                     "CorrelationRuleAPI.CorrelationBadRequestErr",
                     roundtrip::<panther_client::types::CorrelationBadRequestErr> as RoundTrip,
                 ),
@@ -2537,6 +2541,10 @@ pub fn round_trips() -> Vec<(&'static str, Vec<(&'static str, RoundTrip)>)> {
                     roundtrip::<panther_client::types::UnauthorizedError> as RoundTrip,
                 ),
                 (
+                    "PolicyAPI.BadRequestError",
+                    roundtrip::<panther_client::types::BadRequestError> as RoundTrip,
+                ),
+                (
                     "PolicyAPI.BadRequestWithTestResultsErr",
                     roundtrip::<panther_client::types::BadRequestWithTestResultsErr> as RoundTrip,
                 ),
@@ -2685,6 +2693,10 @@ pub fn round_trips() -> Vec<(&'static str, Vec<(&'static str, RoundTrip)>)> {
                     roundtrip::<panther_client::types::UnauthorizedError> as RoundTrip,
                 ),
                 (
+                    "RuleAPI.BadRequestError",
+                    roundtrip::<panther_client::types::BadRequestError> as RoundTrip,
+                ),
+                (
                     "RuleAPI.BadRequestWithTestResultsErr",
                     roundtrip::<panther_client::types::BadRequestWithTestResultsErr> as RoundTrip,
                 ),
@@ -2777,6 +2789,10 @@ pub fn round_trips() -> Vec<(&'static str, Vec<(&'static str, RoundTrip)>)> {
                     roundtrip::<panther_client::types::UnauthorizedError> as RoundTrip,
                 ),
                 (
+                    "ScheduledRuleAPI.BadRequestError",
+                    roundtrip::<panther_client::types::BadRequestError> as RoundTrip,
+                ),
+                (
                     "ScheduledRuleAPI.BadRequestWithTestResultsErr",
                     roundtrip::<panther_client::types::BadRequestWithTestResultsErr> as RoundTrip,
                 ),
@@ -2827,6 +2843,10 @@ pub fn round_trips() -> Vec<(&'static str, Vec<(&'static str, RoundTrip)>)> {
                 (
                     "ScheduledRuleAPI.UnitTestMock",
                     roundtrip::<panther_client::types::UnitTestMock> as RoundTrip,
+                ),
+                (
+                    "SimpleRuleAPI.BadRequestError",
+                    roundtrip::<panther_client::types::BadRequestError> as RoundTrip,
                 ),
                 (
                     "SimpleRuleAPI.BadRequestWithTestResultsErr",

@@ -25,11 +25,12 @@ mod transforms;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask regen [--check] | build-times
+const USAGE: &str = "usage: cargo xtask regen [--check] | build-times [WORKSPACE]
 
   regen           regenerate every client crate from specs/
   regen --check   regenerate in memory; exit 1 with a diff if committed files are stale
-  build-times     cold release build time of a program using one provider, and all of them";
+  build-times     cold release build time of a program using one provider, and all of them
+                  (of another checkout of this workspace when WORKSPACE is given, for a before/after)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -37,8 +38,9 @@ fn main() -> ExitCode {
     let check = match args.as_slice() {
         ["regen"] => false,
         ["regen", "--check"] => true,
-        ["build-times"] => {
-            return match build_times::run(&workspace_root()) {
+        ["build-times", rest @ ..] if rest.len() <= 1 => {
+            let root = rest.first().map_or_else(workspace_root, PathBuf::from);
+            return match build_times::run(&root) {
                 Ok(table) => {
                     print!("{table}");
                     ExitCode::SUCCESS

@@ -104,6 +104,11 @@ impl Spec {
         &self.doc
     }
 
+    /// Whether `value` validates against `schema` (inline, or a `$ref` into this document).
+    pub fn is_valid(&self, schema: &Value, value: &Value) -> bool {
+        self.validator.is_valid(schema, value)
+    }
+
     /// The operation `method` (any case) on `path` (as sent, percent-encoded) is.
     pub fn lookup(&self, method: &str, path: &str) -> Lookup<'_> {
         let method = method.to_ascii_lowercase();
@@ -171,9 +176,16 @@ impl Spec {
                 _ => continue,
             };
             let what = format!("{location} parameter `{name}`");
-            // `allowEmptyValue`: `?name=` means the parameter was not given.
+            // `allowEmptyValue`: `?name=` means an optional parameter was not given (a required one is given,
+            // empty).
             let raw = match raw.as_slice() {
-                [only] if only.is_empty() && param["allowEmptyValue"] == true => Vec::new(),
+                [only]
+                    if only.is_empty()
+                        && param["allowEmptyValue"] == true
+                        && param["required"] != true =>
+                {
+                    Vec::new()
+                }
                 _ => raw,
             };
             if raw.is_empty() {
@@ -209,6 +221,11 @@ impl Spec {
         }
         let value: Value = serde_json::from_slice(body)
             .map_err(|e| format!("the request body is not JSON: {e}"))?;
+        if let Some(at) = beyond_64_bits(&self.doc, schema, &value, String::new()) {
+            return Err(format!(
+                "request body: {at}: an integer beyond 64 bits (no spec documents one)"
+            ));
+        }
         self.validator
             .validate(schema, &value)
             .map_err(|errors| format!("request body: {}", errors.join("; ")))
@@ -307,6 +324,39 @@ impl PathTemplate {
     }
 }
 
+/// Where `value` holds, at a place its schema types `integer`, a whole number too large for 64 bits. JSON parsing
+/// keeps such a literal only as a rounded float (`-9223372036854775809` becomes `-9.223372036854776e18`), which a
+/// range check can no longer tell from the smallest 64-bit integer, and which would be echoed back as a float.
+fn beyond_64_bits(doc: &Value, schema: &Value, value: &Value, at: String) -> Option<String> {
+    const TWO_TO_63: f64 = 9_223_372_036_854_775_808.0;
+    let schema = resolve(doc, schema);
+    let branches = ["allOf", "anyOf", "oneOf"]
+        .iter()
+        .flat_map(|k| schema[*k].as_array().into_iter().flatten());
+    if let Some(found) = branches
+        .into_iter()
+        .find_map(|branch| beyond_64_bits(doc, branch, value, at.clone()))
+    {
+        return Some(found);
+    }
+    match value {
+        Value::Number(n) if schema["type"] == "integer" && n.is_f64() => n
+            .as_f64()
+            .filter(|f| f.fract() == 0.0 && f.abs() >= TWO_TO_63)
+            .map(|_| if at.is_empty() { "/".to_string() } else { at }),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, item)| beyond_64_bits(doc, &schema["items"], item, format!("{at}/{i}"))),
+        Value::Object(fields) => fields.iter().find_map(|(name, field)| {
+            let declared = schema["properties"].get(name);
+            let field_schema = declared.unwrap_or(&schema["additionalProperties"]);
+            beyond_64_bits(doc, field_schema, field, format!("{at}/{name}"))
+        }),
+        _ => None,
+    }
+}
+
 /// Parameter text read as the schema's type; an error says why it cannot be.
 fn typed(schema: &Value, raw: &[String], explode: bool) -> Result<Value, String> {
     if schema["type"] == "array" {
@@ -369,7 +419,8 @@ mod tests {
                 {"name": "Scp-Api-Version", "in": "header", "required": true, "schema": {"type": "string", "enum": ["cloudcontrol 1.1"]}}
             ], "responses": {"200": {"description": "ok"}}}}
         }, "components": {"schemas": {"Update": {"type": "object", "required": ["name"], "properties": {
-            "name": {"type": "string"}, "role": {"type": "string"}}}}}}))
+            "name": {"type": "string"}, "role": {"type": "string"},
+            "sizes": {"type": "array", "items": {"type": "integer", "format": "int64"}}}}}}}))
     }
 
     fn version(name: &str) -> Option<String> {
@@ -458,11 +509,20 @@ mod tests {
             spec.check_request(&op, None, &|_| None, br#"{"name": "a"}"#),
             Ok(())
         );
+        // A huge number is fine where the schema does not ask for an integer.
+        assert_eq!(
+            spec.check_request(&op, None, &|_| None, br#"{"name": "a", "extra": 1e30}"#),
+            Ok(())
+        );
         for (body, expected) in [
             (&b""[..], "the request body is required"),
             (b"{", "the request body is not JSON"),
             (br#"{"role": "x"}"#, "request body: "),
             (br#"{"name": null}"#, "request body: /name: "),
+            (
+                br#"{"name": "a", "sizes": [-9223372036854775809]}"#,
+                "request body: /sizes/0: an integer beyond 64 bits",
+            ),
         ] {
             let err = spec.check_request(&op, None, &|_| None, body).unwrap_err();
             assert!(err.starts_with(expected), "{err}");

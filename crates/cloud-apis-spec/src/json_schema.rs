@@ -55,6 +55,16 @@ pub fn to_json_schema(schema: &Value) -> Value {
         };
         out.insert(key.clone(), converted);
     }
+    // OpenAPI's integer formats are ranges: a value outside them cannot be the documented type.
+    let range = match out.get("format").and_then(Value::as_str) {
+        Some("int32") => Some((json!(i32::MIN), json!(i32::MAX))),
+        Some("int64") => Some((json!(i64::MIN), json!(i64::MAX))),
+        _ => None,
+    };
+    if let (Some((min, max)), true) = (range, out.get("type") == Some(&json!("integer"))) {
+        out.entry("minimum").or_insert(min);
+        out.entry("maximum").or_insert(max);
+    }
     if nullable {
         let description = out.remove("description");
         let mut wrapper = Map::new();
@@ -123,6 +133,13 @@ impl DocumentValidator {
         Ok(validator)
     }
 
+    /// Whether `instance` validates against an OpenAPI schema object of this document (a schema that does not
+    /// compile validates nothing).
+    pub fn is_valid(&self, schema: &Value, instance: &Value) -> bool {
+        self.compile(schema)
+            .is_ok_and(|validator| validator.is_valid(instance))
+    }
+
     /// Validates `instance` against an OpenAPI schema object of this document (inline or a `$ref`).
     ///
     /// Returns every violation as `"<instance path>: <message>"`.
@@ -187,6 +204,19 @@ mod tests {
         assert!(v
             .validate(&schema, &json!({"kind": "OU", "email": "not-an-email"}))
             .is_err());
+    }
+
+    #[test]
+    fn integer_formats_are_ranges_unless_the_schema_bounds_them() {
+        let v = DocumentValidator::new(&doc());
+        let int64 = json!({"type": "integer", "format": "int64"});
+        assert!(v.is_valid(&int64, &json!(i64::MAX)));
+        assert!(!v.is_valid(&int64, &json!(9223372036854775808u64)));
+        let int32 = json!({"type": "integer", "format": "int32"});
+        assert!(v.is_valid(&int32, &json!(-2147483648i64)));
+        assert!(!v.is_valid(&int32, &json!(2147483648u64)));
+        let bounded = json!({"type": "integer", "format": "int32", "maximum": 50});
+        assert!(!v.is_valid(&bounded, &json!(51)));
     }
 
     #[test]

@@ -16,6 +16,21 @@ async fn the_tour_walks_all_three_providers_against_the_sandbox() {
         "{:?}",
         outcome.roles
     );
+    // Alert triage: the three seeded open alerts came through the stream (pages of two), the first carries the
+    // tour's comment, and the bulk update left none open.
+    assert_eq!(
+        outcome.open_alerts,
+        [
+            "alert-okta-bruteforce",
+            "alert-okta-bruteforce-2",
+            "alert-root-login"
+        ]
+    );
+    assert_eq!(
+        outcome.first_alert_comments,
+        ["Looked at by the cloud-apis tour: expected activity, triaging."]
+    );
+    assert_eq!(outcome.open_after_triage, Some(0));
     assert!(outcome.cloudcraft_account.is_some());
     assert!(outcome.landing_zone.is_some());
     assert_eq!(outcome.guardrails_enabled, 2);

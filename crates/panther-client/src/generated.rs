@@ -10,16 +10,21 @@
 // - short_type_names: AWSCloudAccountAPI.BadRequestError -> BadRequestError
 // - short_type_names: AlertAPI.BadRequestError -> BadRequestError
 // - short_type_names: CommentAPI.BadRequestError -> BadRequestError
+// - short_type_names: CorrelationRuleAPI.BadRequestError -> BadRequestError
 // - short_type_names: DataModelAPI.BadRequestError -> BadRequestError
 // - short_type_names: GcsSourceAPI.BadRequestError -> BadRequestError
 // - short_type_names: GlobalAPI.BadRequestError -> BadRequestError
 // - short_type_names: HttpSourceAPI.BadRequestError -> BadRequestError
 // - short_type_names: LogForwarderSourceAPI.BadRequestError -> BadRequestError
 // - short_type_names: LogSourceAlarmAPI.BadRequestError -> BadRequestError
+// - short_type_names: PolicyAPI.BadRequestError -> BadRequestError
 // - short_type_names: PubSubSourceAPI.BadRequestError -> BadRequestError
 // - short_type_names: QueryAPI.BadRequestError -> BadRequestError
 // - short_type_names: RoleAPI.BadRequestError -> BadRequestError
+// - short_type_names: RuleAPI.BadRequestError -> BadRequestError
 // - short_type_names: S3SourceAPI.BadRequestError -> BadRequestError
+// - short_type_names: ScheduledRuleAPI.BadRequestError -> BadRequestError
+// - short_type_names: SimpleRuleAPI.BadRequestError -> BadRequestError
 // - short_type_names: UserAPI.BadRequestError -> BadRequestError
 // - short_type_names: contexttagAPI.BadRequestError -> BadRequestError
 // - short_type_names: AlertAPI.BulkPatchAlertReq2 -> BulkPatchAlertReq2
@@ -272,14 +277,17 @@
 // - unify_error_bodies: aws cloud account#delete: 400, 401, 404, 500 -> Error
 // - unify_error_bodies: aws cloud account#get: 400, 401, 404, 500 -> Error
 // - unify_error_bodies: aws cloud account#put: 400, 401, 404, 500 -> Error
+// - unify_error_bodies: correlation rule#list: 400, 401 -> Error
 // - unify_error_bodies: correlation rule#create: 400, 401, 409 -> CorrelationBadRequestErr
 // - unify_error_bodies: correlation rule#delete: 400, 401, 404 -> CorrelationBadRequestErr
 // - unify_error_bodies: correlation rule#get: 401, 404 -> Error
 // - unify_error_bodies: correlation rule#put: 400, 401 -> CorrelationBadRequestErr
+// - unify_error_bodies: data model#list: 400, 401 -> Error
 // - unify_error_bodies: data model#create: 400, 401, 409 -> Error
 // - unify_error_bodies: data model#delete: 400, 401, 404 -> Error
 // - unify_error_bodies: data model#get: 401, 404 -> Error
 // - unify_error_bodies: data model#put: 400, 401 -> Error
+// - unify_error_bodies: global#list: 400, 401 -> Error
 // - unify_error_bodies: global#create: 400, 401, 409 -> Error
 // - unify_error_bodies: global#delete: 400, 401, 404 -> Error
 // - unify_error_bodies: global#get: 401, 404 -> Error
@@ -307,10 +315,12 @@
 // - unify_error_bodies: s3 source#delete: 400, 401, 500 -> Error
 // - unify_error_bodies: s3 source#get: 400, 401, 404, 500 -> Error
 // - unify_error_bodies: s3 source#put: 400, 401, 404, 409, 500 -> Error
+// - unify_error_bodies: policy#list: 400, 401 -> Error
 // - unify_error_bodies: policy#create: 400, 401, 409 -> BadRequestWithTestResultsErr
 // - unify_error_bodies: policy#delete: 400, 401, 404 -> BadRequestWithTestResultsErr
 // - unify_error_bodies: policy#get: 401, 404 -> Error
 // - unify_error_bodies: policy#put: 400, 401 -> BadRequestWithTestResultsErr
+// - unify_error_bodies: query#list: 400, 401 -> Error
 // - unify_error_bodies: query#create: 400, 401, 409 -> Error
 // - unify_error_bodies: query#delete: 400, 401, 404 -> Error
 // - unify_error_bodies: query#get: 401, 404 -> Error
@@ -320,18 +330,22 @@
 // - unify_error_bodies: role#delete: 400, 401, 404 -> Error
 // - unify_error_bodies: role#get: 400, 401, 404 -> Error
 // - unify_error_bodies: role#update: 400, 401, 404, 409 -> Error
+// - unify_error_bodies: rule#list: 400, 401 -> Error
 // - unify_error_bodies: rule#create: 400, 401, 409 -> BadRequestWithTestResultsErr
 // - unify_error_bodies: rule#delete: 400, 401, 404 -> BadRequestWithTestResultsErr
 // - unify_error_bodies: rule#get: 401, 404 -> Error
 // - unify_error_bodies: rule#put: 400, 401 -> BadRequestWithTestResultsErr
+// - unify_error_bodies: scheduled rule#list: 400, 401 -> Error
 // - unify_error_bodies: scheduled rule#create: 400, 401, 409 -> BadRequestWithTestResultsErr
 // - unify_error_bodies: scheduled rule#delete: 400, 401, 404 -> BadRequestWithTestResultsErr
 // - unify_error_bodies: scheduled rule#get: 401, 404 -> Error
 // - unify_error_bodies: scheduled rule#put: 400, 401 -> BadRequestWithTestResultsErr
+// - unify_error_bodies: simple rule#list: 400, 401 -> Error
 // - unify_error_bodies: simple rule#create: 400, 401, 409 -> BadRequestWithTestResultsErr
 // - unify_error_bodies: simple rule#delete: 400, 401, 404 -> BadRequestWithTestResultsErr
-// - unify_error_bodies: simple rule#get: 401, 404 -> Error
+// - unify_error_bodies: simple rule#get: 400, 401, 404 -> Error
 // - unify_error_bodies: simple rule#put: 400, 401 -> BadRequestWithTestResultsErr
+// - unify_error_bodies: user#list: 400, 401 -> Error
 // - unify_error_bodies: user#create: 400, 401 -> Error
 // - unify_error_bodies: user#delete: 400, 401, 404 -> Error
 // - unify_error_bodies: user#get: 400, 401, 404 -> Error
@@ -21639,8 +21653,7 @@ pub mod builder {
         }
         async fn exchange(
             self,
-        ) -> Result<ResponseValue<types::ListCorrelationRuleResp>, Error<types::UnauthorizedError>>
-        {
+        ) -> Result<ResponseValue<types::ListCorrelationRuleResp>, Error<types::Error>> {
             let Self {
                 client,
                 created_by,
@@ -21702,6 +21715,9 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 401u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -22187,8 +22203,7 @@ pub mod builder {
         }
         async fn exchange(
             self,
-        ) -> Result<ResponseValue<types::DataModelListResp>, Error<types::UnauthorizedError>>
-        {
+        ) -> Result<ResponseValue<types::DataModelListResp>, Error<types::Error>> {
             let Self {
                 client,
                 cursor,
@@ -22223,6 +22238,9 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 401u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -22628,7 +22646,7 @@ pub mod builder {
         }
         async fn exchange(
             self,
-        ) -> Result<ResponseValue<types::GlobalListResp>, Error<types::UnauthorizedError>> {
+        ) -> Result<ResponseValue<types::GlobalListResp>, Error<types::Error>> {
             let Self {
                 client,
                 created_by,
@@ -22681,6 +22699,9 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 401u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -25197,7 +25218,7 @@ pub mod builder {
         }
         async fn exchange(
             self,
-        ) -> Result<ResponseValue<types::PolicyListResp>, Error<types::UnauthorizedError>> {
+        ) -> Result<ResponseValue<types::PolicyListResp>, Error<types::Error>> {
             let Self {
                 client,
                 compliance_status,
@@ -25271,6 +25292,9 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 401u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -25729,7 +25753,7 @@ pub mod builder {
         }
         async fn exchange(
             self,
-        ) -> Result<ResponseValue<types::QueryListResp>, Error<types::UnauthorizedError>> {
+        ) -> Result<ResponseValue<types::QueryListResp>, Error<types::Error>> {
             let Self {
                 client,
                 cursor,
@@ -25764,6 +25788,9 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 401u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -26652,9 +26679,7 @@ pub mod builder {
             let api = self.client.inner.api_or(&super::API);
             cloud_apis_runtime::record_call(api, "rule#list", "GET", self.exchange()).await
         }
-        async fn exchange(
-            self,
-        ) -> Result<ResponseValue<types::RuleListResp>, Error<types::UnauthorizedError>> {
+        async fn exchange(self) -> Result<ResponseValue<types::RuleListResp>, Error<types::Error>> {
             let Self {
                 client,
                 created_by,
@@ -26719,6 +26744,9 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 401u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -27250,8 +27278,7 @@ pub mod builder {
         }
         async fn exchange(
             self,
-        ) -> Result<ResponseValue<types::ScheduledRuleListResp>, Error<types::UnauthorizedError>>
-        {
+        ) -> Result<ResponseValue<types::ScheduledRuleListResp>, Error<types::Error>> {
             let Self {
                 client,
                 created_by,
@@ -27319,6 +27346,9 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 401u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -27884,8 +27914,7 @@ pub mod builder {
         }
         async fn exchange(
             self,
-        ) -> Result<ResponseValue<types::SimpleRuleListResp>, Error<types::UnauthorizedError>>
-        {
+        ) -> Result<ResponseValue<types::SimpleRuleListResp>, Error<types::Error>> {
             let Self {
                 client,
                 created_by,
@@ -27956,6 +27985,9 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 401u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -28177,6 +28209,9 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 401u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -28513,9 +28548,7 @@ pub mod builder {
             let api = self.client.inner.api_or(&super::API);
             cloud_apis_runtime::record_call(api, "user#list", "GET", self.exchange()).await
         }
-        async fn exchange(
-            self,
-        ) -> Result<ResponseValue<types::UserListResp>, Error<types::UnauthorizedError>> {
+        async fn exchange(self) -> Result<ResponseValue<types::UserListResp>, Error<types::Error>> {
             let Self {
                 client,
                 contains,
@@ -28572,6 +28605,9 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 401u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),

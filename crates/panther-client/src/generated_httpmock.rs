@@ -10,16 +10,21 @@
 // - short_type_names: AWSCloudAccountAPI.BadRequestError -> BadRequestError
 // - short_type_names: AlertAPI.BadRequestError -> BadRequestError
 // - short_type_names: CommentAPI.BadRequestError -> BadRequestError
+// - short_type_names: CorrelationRuleAPI.BadRequestError -> BadRequestError
 // - short_type_names: DataModelAPI.BadRequestError -> BadRequestError
 // - short_type_names: GcsSourceAPI.BadRequestError -> BadRequestError
 // - short_type_names: GlobalAPI.BadRequestError -> BadRequestError
 // - short_type_names: HttpSourceAPI.BadRequestError -> BadRequestError
 // - short_type_names: LogForwarderSourceAPI.BadRequestError -> BadRequestError
 // - short_type_names: LogSourceAlarmAPI.BadRequestError -> BadRequestError
+// - short_type_names: PolicyAPI.BadRequestError -> BadRequestError
 // - short_type_names: PubSubSourceAPI.BadRequestError -> BadRequestError
 // - short_type_names: QueryAPI.BadRequestError -> BadRequestError
 // - short_type_names: RoleAPI.BadRequestError -> BadRequestError
+// - short_type_names: RuleAPI.BadRequestError -> BadRequestError
 // - short_type_names: S3SourceAPI.BadRequestError -> BadRequestError
+// - short_type_names: ScheduledRuleAPI.BadRequestError -> BadRequestError
+// - short_type_names: SimpleRuleAPI.BadRequestError -> BadRequestError
 // - short_type_names: UserAPI.BadRequestError -> BadRequestError
 // - short_type_names: contexttagAPI.BadRequestError -> BadRequestError
 // - short_type_names: AlertAPI.BulkPatchAlertReq2 -> BulkPatchAlertReq2
@@ -1839,6 +1844,14 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        pub fn bad_request(self, value: &types::BadRequestError) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
         pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
             Self(
                 self.0
@@ -2167,6 +2180,14 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        pub fn bad_request(self, value: &types::BadRequestError) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
         pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
             Self(
                 self.0
@@ -2472,6 +2493,14 @@ pub mod operations {
             Self(
                 self.0
                     .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::BadRequestError) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
@@ -4373,6 +4402,14 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        pub fn bad_request(self, value: &types::BadRequestError) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
         pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
             Self(
                 self.0
@@ -4694,6 +4731,14 @@ pub mod operations {
             Self(
                 self.0
                     .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::BadRequestError) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
@@ -5340,6 +5385,14 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        pub fn bad_request(self, value: &types::BadRequestError) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
         pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
             Self(
                 self.0
@@ -5701,6 +5754,14 @@ pub mod operations {
             Self(
                 self.0
                     .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::BadRequestError) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
@@ -6083,6 +6144,14 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        pub fn bad_request(self, value: &types::BadRequestError) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
         pub fn unauthorized(self, value: &types::UnauthorizedError) -> Self {
             Self(
                 self.0
@@ -6211,6 +6280,14 @@ pub mod operations {
             Self(
                 self.0
                     .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::BadRequestError) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
@@ -6464,6 +6541,14 @@ pub mod operations {
             Self(
                 self.0
                     .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::BadRequestError) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )

@@ -43,23 +43,23 @@ impl Audit {
 pub(crate) struct Specs {
     provider: Provider,
     /// `(Scp-Api-Version value, spec)`; a request without a known value gets the last one (the latest).
-    versions: Vec<(Option<&'static str>, Spec)>,
+    versions: Vec<(Option<&'static str>, Arc<Spec>)>,
     audit: Audit,
+}
+
+/// A spec the clients were generated from, ready to check requests against.
+pub(crate) fn parse(text: &str) -> Arc<Spec> {
+    Arc::new(Spec::new(
+        serde_json::from_str(text).expect("the specs are JSON"),
+    ))
 }
 
 impl Specs {
     pub(crate) fn new(
         provider: Provider,
-        versions: Vec<(Option<&'static str>, &'static str)>,
+        versions: Vec<(Option<&'static str>, Arc<Spec>)>,
         audit: Audit,
     ) -> Arc<Self> {
-        let versions = versions
-            .into_iter()
-            .map(|(version, text)| {
-                let doc = serde_json::from_str(text).expect("the specs are JSON");
-                (version, Spec::new(doc))
-            })
-            .collect();
         Arc::new(Self {
             provider,
             versions,

@@ -5,7 +5,8 @@
 //! recomputed with the same algorithm inside a timestamp window), routes SCP requests by `Scp-Api-Version`
 //! (missing = latest, unknown = 400), validates request bodies against the spec-generated types (400 in the
 //! provider's error shape), answers 404 for unknown ids and 409 for duplicates, and renders Cloudcraft snapshots
-//! after a `202 STILL_PROCESSING` first poll.
+//! after a `202 STILL_PROCESSING` first poll. Panther's 96 operations are served by a resource engine derived from
+//! its spec (`resources`): no Panther operation has a handler of its own.
 //!
 //! ```no_run
 //! # async fn run() {
@@ -22,13 +23,14 @@ mod conformance;
 mod panther;
 mod render;
 mod reply;
+mod resources;
 mod scp;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use axum::Router;
-use conformance::{conform, Audit, Specs};
+use conformance::{conform, parse, Audit, Specs};
 use reply::Provider;
 use tokio::net::TcpListener;
 
@@ -64,9 +66,8 @@ impl std::fmt::Debug for Sandbox {
 }
 
 /// Everything the sandbox remembers.
-#[derive(Default)]
 pub(crate) struct State {
-    pub panther: panther::Store,
+    pub panther: resources::Store,
     pub cloudcraft: cloudcraft::Store,
     pub scp: scp::Store,
 }
@@ -94,31 +95,37 @@ impl Sandbox {
     /// Starts the sandbox's Panther, Cloudcraft and SCP servers on these addresses (port 0 picks a free one).
     /// Loopback addresses only: the sandbox has well-known credentials.
     pub async fn start_on(addrs: [SocketAddr; 3]) -> std::io::Result<Self> {
-        let state: Shared = Arc::new(Mutex::new(State::seeded()));
+        let panther_spec = parse(panther_client::SPEC_JSON);
+        let panther_engine = panther::engine(panther_spec.clone());
+        let state: Shared = Arc::new(Mutex::new(State {
+            panther: panther::seeded(&panther_engine),
+            cloudcraft: cloudcraft::Store::seeded(),
+            scp: scp::Store::seeded(),
+        }));
         let audit = Audit::default();
         let checked = |router: Router, specs: Arc<Specs>| {
             router.layer(axum::middleware::from_fn_with_state(specs, conform))
         };
         // The specs the generated clients were built from; SCP's versions are told apart by the
         // `Scp-Api-Version` each one pins.
-        let panther_specs = Specs::new(
-            Provider::Panther,
-            vec![(None, panther_client::SPEC_JSON)],
-            audit.clone(),
-        );
+        let panther_specs =
+            Specs::new(Provider::Panther, vec![(None, panther_spec)], audit.clone());
         let cloudcraft_specs = Specs::new(
             Provider::Cloudcraft,
-            vec![(None, cloudcraft_client::SPEC_JSON)],
+            vec![(None, parse(cloudcraft_client::SPEC_JSON))],
             audit.clone(),
         );
         let scp_versions = scp_cloudcontrol_client::VERSIONS
             .iter()
-            .map(|(api, spec)| (api.pinned_header("scp-api-version"), *spec))
+            .map(|(api, spec)| (api.pinned_header("scp-api-version"), parse(spec)))
             .collect();
         let scp_specs = Specs::new(Provider::Scp, scp_versions, audit.clone());
         let panther = serve(
             addrs[0],
-            checked(panther::router(state.clone()), panther_specs),
+            checked(
+                panther::router(state.clone(), panther_engine),
+                panther_specs,
+            ),
         )
         .await?;
         let cloudcraft = serve(
@@ -169,14 +176,4 @@ async fn serve(addr: SocketAddr, app: Router) -> std::io::Result<SocketAddr> {
         let _ = axum::serve(listener, app).await;
     });
     Ok(bound)
-}
-
-impl State {
-    fn seeded() -> Self {
-        Self {
-            panther: panther::Store::seeded(),
-            cloudcraft: cloudcraft::Store::seeded(),
-            scp: scp::Store::seeded(),
-        }
-    }
 }

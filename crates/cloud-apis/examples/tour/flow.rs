@@ -51,6 +51,12 @@ pub fn sandbox_targets(sandbox: &Sandbox) -> Targets {
 pub struct Outcome {
     pub panther_account: Option<String>,
     pub roles: Vec<String>,
+    /// The open alerts the triage step found, in the order the stream gave them.
+    pub open_alerts: Vec<String>,
+    /// The comments on the first of them after the tour commented on it.
+    pub first_alert_comments: Vec<String>,
+    /// Open alerts left after the bulk update.
+    pub open_after_triage: Option<usize>,
     pub cloudcraft_account: Option<String>,
     pub snapshot_png: Option<PathBuf>,
     pub inventory_json: Option<PathBuf>,
@@ -63,6 +69,76 @@ pub struct Outcome {
 }
 
 pub type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
+
+/// Alert triage: every open alert as one stream (pages of two, fetched as the stream is read), a comment on the
+/// first, then all of them marked TRIAGED in one bulk update.
+async fn triage_alerts(t: &Targets, writes: bool, outcome: &mut Outcome) -> Result<()> {
+    let open: Vec<pt::Alert> = t
+        .panther
+        .alert_list()
+        .status(vec![pt::AlertListStatusItem::Open])
+        .limit(2)
+        .stream()
+        .try_collect()
+        .await?;
+    outcome.open_alerts = open.iter().map(|a| a.id.to_string()).collect();
+    for alert in &open {
+        println!(
+            "open alert {}: {}",
+            alert.id,
+            alert.title.as_deref().unwrap_or("(untitled)")
+        );
+    }
+    let Some(first) = open.first().filter(|_| writes) else {
+        return Ok(());
+    };
+    t.panther
+        .comment_create()
+        .body(
+            pt::ModifyCommentReq::builder()
+                .alert_id(first.id.clone())
+                .body("Looked at by the cloud-apis tour: expected activity, triaging.")
+                .format(pt::CommentFormat::PlainText),
+        )
+        .send()
+        .await?;
+    let comments = t
+        .panther
+        .comment_list()
+        .alert_id(first.id.to_string())
+        .send()
+        .await?
+        .into_inner();
+    outcome.first_alert_comments = comments
+        .results
+        .iter()
+        .filter_map(|c| c.body.as_ref()?.as_str().map(str::to_string))
+        .collect();
+    println!("commented on {}", first.id);
+    t.panther
+        .alert_bulk_patch()
+        .body(
+            pt::BulkPatchAlertReq2::builder()
+                .ids(open.iter().map(|a| a.id.clone()).collect::<Vec<_>>())
+                .status(Some(pt::AlertStatus::Triaged.into())),
+        )
+        .send()
+        .await?;
+    let still_open = t
+        .panther
+        .alert_list()
+        .status(vec![pt::AlertListStatusItem::Open])
+        .send()
+        .await?
+        .into_inner();
+    outcome.open_after_triage = Some(still_open.results.len());
+    println!(
+        "{} alerts triaged in one bulk update; {} still open",
+        open.len(),
+        still_open.results.len()
+    );
+    Ok(())
+}
 
 /// Walks the flow, printing what happens; files go to `out_dir`.
 pub async fn run(t: &Targets, out_dir: &Path) -> Result<Outcome> {
@@ -132,6 +208,7 @@ pub async fn run(t: &Targets, out_dir: &Path) -> Result<Outcome> {
     let roles = t.panther.role_list().send().await?.into_inner();
     outcome.roles = roles.results.iter().map(|r| r.name.clone()).collect();
     println!("roles: {}", outcome.roles.join(", "));
+    triage_alerts(t, panther_writes, &mut outcome).await?;
 
     println!("\n== Cloudcraft");
     let mut created_account = None;
