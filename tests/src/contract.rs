@@ -60,29 +60,68 @@ pub struct Clients {
     pub scp_v1_2: scp_cloudcontrol_client::v1_2::Client,
 }
 
+/// Where [`Clients`] send their requests, and with which credentials.
+pub struct Target<'a> {
+    /// Panther's base URL.
+    pub panther_url: &'a str,
+    /// Panther's API token.
+    pub panther_token: &'a str,
+    /// Cloudcraft's base URL (`http://host:port`).
+    pub cloudcraft_url: &'a str,
+    /// Cloudcraft's API key.
+    pub cloudcraft_key: &'a str,
+    /// SCP's base URL.
+    pub scp_url: &'a str,
+    /// SCP's access key.
+    pub scp_access_key: &'a str,
+    /// SCP's secret key.
+    pub scp_secret_key: &'a str,
+    /// The clock SCP signatures are timed by.
+    pub clock: fn() -> SystemTime,
+}
+
 impl Clients {
     fn new(server: &MockServer) -> Self {
+        let url = server.base_url();
+        Self::at(&Target {
+            panther_url: &url,
+            panther_token: PANTHER_TOKEN,
+            cloudcraft_url: &url,
+            cloudcraft_key: CLOUDCRAFT_KEY,
+            scp_url: &url,
+            scp_access_key: SCP_ACCESS_KEY,
+            scp_secret_key: SCP_SECRET_KEY,
+            clock: fixed_clock,
+        })
+    }
+
+    /// Clients for `target` (a running sandbox, say), without retries.
+    pub fn at(target: &Target<'_>) -> Self {
         let http = HttpOptions::default().retry(RetryPolicy::disabled());
-        let url = reqwest::Url::parse(&server.base_url()).unwrap();
-        let scp = ScpConfig::new(SCP_ACCESS_KEY, SCP_SECRET_KEY, Environment::Samsung)
-            .account_id(SCP_ACCOUNT_ID)
-            .base_url(server.base_url())
-            .clock(fixed_clock)
-            .http(http.clone());
+        let cloudcraft = reqwest::Url::parse(target.cloudcraft_url).unwrap();
+        let scp = ScpConfig::new(
+            target.scp_access_key,
+            target.scp_secret_key,
+            Environment::Samsung,
+        )
+        .account_id(SCP_ACCOUNT_ID)
+        .base_url(target.scp_url)
+        .clock(target.clock)
+        .http(http.clone());
         #[allow(deprecated)]
         let (scp_v1_0, scp_v1_1) = (
             scp.cloudcontrol_v1_0().unwrap(),
             scp.cloudcontrol_v1_1().unwrap(),
         );
         Self {
-            panther: PantherConfig::new(server.base_url(), PANTHER_TOKEN)
+            panther: PantherConfig::new(target.panther_url, target.panther_token)
                 .http(http.clone())
                 .build()
                 .unwrap(),
-            cloudcraft: CloudcraftConfig::new(CLOUDCRAFT_KEY)
+            cloudcraft: CloudcraftConfig::new(target.cloudcraft_key)
                 .protocol("http")
-                .host(url.host_str().unwrap())
-                .port(url.port().unwrap())
+                .host(cloudcraft.host_str().unwrap())
+                .port(cloudcraft.port().unwrap())
                 .http(http)
                 .build()
                 .unwrap(),
@@ -90,6 +129,25 @@ impl Clients {
             scp_v1_1,
             scp_v1_2: scp.cloudcontrol_v1_2().unwrap(),
         }
+    }
+}
+
+/// Calls `contract` once, with its spec-made case, through `clients` (aimed at a real server such as the sandbox),
+/// and checks what any server must give: a documented status, decoded into the generated types (the success type,
+/// or the documented error type). Returns the status.
+pub async fn call_once(clients: &Clients, contract: &Contract) -> Result<u16, String> {
+    let doc = spec(contract.spec).raw();
+    let (_, _, op) = find_operation(&doc, contract.operation_id);
+    let case = case_for(&doc, op);
+    let documented = |status: u16| op["responses"].get(status.to_string()).is_some();
+    let label = format!("{} {}", contract.spec, contract.operation_id);
+    match (contract.call)(clients, &case).await {
+        Outcome::Json(status, _) | Outcome::Bytes(status, _) if documented(status) => Ok(status),
+        Outcome::Failure { typed: true, error } => match error.status().map(|s| s.as_u16()) {
+            Some(status) if documented(status) => Ok(status),
+            _ => Err(format!("{label}: {error}")),
+        },
+        other => Err(format!("{label}: {other:?}")),
     }
 }
 
