@@ -450,7 +450,9 @@ fn png_request(deadline: Duration) -> SnapshotRequest {
         .poll_interval(Duration::from_millis(50))
 }
 
-/// Runs a PNG snapshot with `deadline` against `script`; it must fail within the deadline plus a second.
+/// Runs a PNG snapshot with `deadline` against `script`; it must fail within the deadline plus some scheduling slack
+/// (generous, for a loaded CI machine: what is checked is that the call ends near the deadline, not after the
+/// 130 s request timeout or never).
 async fn snapshot_past_the_deadline(
     script: Vec<Action>,
     deadline: Duration,
@@ -462,7 +464,7 @@ async fn snapshot_past_the_deadline(
         .await
         .unwrap_err();
     let took = started.elapsed();
-    assert!(took < deadline + Duration::from_secs(1), "took {took:?}");
+    assert!(took < deadline + Duration::from_secs(5), "took {took:?}");
     assert_eq!(err.kind(), ErrorKind::Deadline, "{err}");
     assert!(err.is_timeout());
     (err, api.seen().len())
@@ -484,9 +486,14 @@ async fn a_poll_in_flight_is_bounded_by_the_deadline() {
 async fn slow_polls_never_overrun_the_deadline() {
     // Each poll takes 800 ms to answer 202; with a 1.5 s deadline the second poll is cut.
     let slow = || Action::Delay(Duration::from_millis(800), Reply::json(202, processing()));
-    let (_, polls) =
+    let (err, polls) =
         snapshot_past_the_deadline(vec![slow(), slow(), slow()], Duration::from_millis(1500)).await;
     assert_eq!(polls, 2);
+    // Cut in flight, not left to answer after the deadline.
+    assert!(
+        err.to_string().contains("still waiting for an answer"),
+        "{err}"
+    );
 }
 
 #[tokio::test]
