@@ -1416,6 +1416,17 @@ pub fn contracts() -> Vec<Contract> {
         },
         Contract {
             spec: "cloudcraft",
+            operation_id: "getAwsIamPolicyMinimal",
+            call: |k, c| {
+                let _ = &c;
+                Box::pin(async move {
+                    let call = k.cloudcraft.get_aws_iam_policy_minimal();
+                    json(call.send().await)
+                })
+            },
+        },
+        Contract {
+            spec: "cloudcraft",
             operation_id: "deleteAwsAccount",
             call: |k, c| {
                 let _ = &c;
@@ -1469,6 +1480,220 @@ pub fn contracts() -> Vec<Contract> {
                         .projection(c.str("projection"))
                         .theme(c.str("theme"));
                     bytes(call.send().await).await
+                })
+            },
+        },
+        Contract {
+            spec: "cloudcraft",
+            operation_id: "listAzureAccounts",
+            call: |k, c| {
+                let _ = &c;
+                Box::pin(async move {
+                    let call = k.cloudcraft.list_azure_accounts();
+                    json(call.send().await)
+                })
+            },
+        },
+        Contract {
+            spec: "cloudcraft",
+            operation_id: "createAzureAccount",
+            call: |k, c| {
+                let _ = &c;
+                Box::pin(async move {
+                    let call = k
+                        .cloudcraft
+                        .create_azure_account()
+                        .body(c.body::<cloudcraft_client::types::AzureAccountCreateRequest>());
+                    json(call.send().await)
+                })
+            },
+        },
+        Contract {
+            spec: "cloudcraft",
+            operation_id: "deleteAzureAccount",
+            call: |k, c| {
+                let _ = &c;
+                Box::pin(async move {
+                    let call = k
+                        .cloudcraft
+                        .delete_azure_account()
+                        .account_id(c.str("account_id"));
+                    json(call.send().await)
+                })
+            },
+        },
+        Contract {
+            spec: "cloudcraft",
+            operation_id: "updateAzureAccount",
+            call: |k, c| {
+                let _ = &c;
+                Box::pin(async move {
+                    let call = k
+                        .cloudcraft
+                        .update_azure_account()
+                        .account_id(c.str("account_id"))
+                        .body(c.body::<cloudcraft_client::types::AzureAccountUpdateRequest>());
+                    json(call.send().await)
+                })
+            },
+        },
+        Contract {
+            spec: "cloudcraft",
+            operation_id: "snapshotAzureAccount",
+            call: |k, c| {
+                let _ = &c;
+                Box::pin(async move {
+                    let call = k
+                        .cloudcraft
+                        .snapshot_azure_account()
+                        .account_id(c.str("account_id"))
+                        .region(c.str("region"))
+                        .format(c.str("format"))
+                        .filter(c.str("filter"))
+                        .exclude(c.strings("exclude").join(","))
+                        .label(c.value::<bool>("label"))
+                        .autoconnect(c.value::<bool>("autoconnect"))
+                        .scale(c.value::<f32>("scale"))
+                        .width(c.value::<i64>("width"))
+                        .height(c.value::<i64>("height"))
+                        .grid(c.value::<bool>("grid"))
+                        .transparent(c.value::<bool>("transparent"))
+                        .landscape(c.value::<bool>("landscape"))
+                        .paper_size(c.str("paperSize"))
+                        .projection(c.str("projection"))
+                        .theme(c.str("theme"));
+                    bytes(call.send().await).await
+                })
+            },
+        },
+        Contract {
+            spec: "cloudcraft",
+            operation_id: "listBlueprints",
+            call: |k, c| {
+                let _ = &c;
+                Box::pin(async move {
+                    let call = k.cloudcraft.list_blueprints();
+                    json(call.send().await)
+                })
+            },
+        },
+        Contract {
+            spec: "cloudcraft",
+            operation_id: "createBlueprint",
+            call: |k, c| {
+                let _ = &c;
+                Box::pin(async move {
+                    let call = k
+                        .cloudcraft
+                        .create_blueprint()
+                        .body(c.body::<cloudcraft_client::types::BlueprintCreateRequest>());
+                    json(call.send().await)
+                })
+            },
+        },
+        Contract {
+            spec: "cloudcraft",
+            operation_id: "deleteBlueprint",
+            call: |k, c| {
+                let _ = &c;
+                Box::pin(async move {
+                    let call = k
+                        .cloudcraft
+                        .delete_blueprint()
+                        .blueprint_id(c.str("blueprint_id"));
+                    json(call.send().await)
+                })
+            },
+        },
+        Contract {
+            spec: "cloudcraft",
+            operation_id: "getBlueprint",
+            call: |k, c| {
+                let _ = &c;
+                Box::pin(async move {
+                    let call = k
+                        .cloudcraft
+                        .get_blueprint()
+                        .blueprint_id(c.str("blueprint_id"));
+                    json(call.send().await)
+                })
+            },
+        },
+        Contract {
+            spec: "cloudcraft",
+            operation_id: "updateBlueprint",
+            call: |k, c| {
+                let _ = &c;
+                Box::pin(async move {
+                    let call = k
+                        .cloudcraft
+                        .update_blueprint()
+                        .blueprint_id(c.str("blueprint_id"))
+                        .if_match(c.str("If-Match"))
+                        .body(c.body::<cloudcraft_client::types::BlueprintUpdateRequest>());
+                    json(call.send().await)
+                })
+            },
+        },
+        Contract {
+            spec: "cloudcraft",
+            operation_id: "exportBlueprintBudget",
+            call: |k, c| {
+                let _ = &c;
+                Box::pin(async move {
+                    let call = k
+                        .cloudcraft
+                        .export_blueprint_budget()
+                        .blueprint_id(c.str("blueprint_id"))
+                        .format(c.str("format"))
+                        .currency(c.str("currency"))
+                        .period(c.str("period"))
+                        .rate(c.str("rate"));
+                    bytes(call.send().await).await
+                })
+            },
+        },
+        Contract {
+            spec: "cloudcraft",
+            operation_id: "exportBlueprintImage",
+            call: |k, c| {
+                let _ = &c;
+                Box::pin(async move {
+                    let call = k
+                        .cloudcraft
+                        .export_blueprint_image()
+                        .blueprint_id(c.str("blueprint_id"))
+                        .format(c.str("format"))
+                        .scale(c.value::<f32>("scale"))
+                        .width(c.value::<i64>("width"))
+                        .height(c.value::<i64>("height"))
+                        .grid(c.value::<bool>("grid"))
+                        .transparent(c.value::<bool>("transparent"))
+                        .landscape(c.value::<bool>("landscape"))
+                        .paper_size(c.str("paperSize"));
+                    bytes(call.send().await).await
+                })
+            },
+        },
+        Contract {
+            spec: "cloudcraft",
+            operation_id: "listTeams",
+            call: |k, c| {
+                let _ = &c;
+                Box::pin(async move {
+                    let call = k.cloudcraft.list_teams();
+                    json(call.send().await)
+                })
+            },
+        },
+        Contract {
+            spec: "cloudcraft",
+            operation_id: "getCurrentUser",
+            call: |k, c| {
+                let _ = &c;
+                Box::pin(async move {
+                    let call = k.cloudcraft.get_current_user();
+                    json(call.send().await)
                 })
             },
         },
@@ -2966,6 +3191,10 @@ pub fn round_trips() -> Vec<(&'static str, Vec<(&'static str, RoundTrip)>)> {
             "cloudcraft",
             vec![
                 (
+                    "AccessGrant",
+                    roundtrip::<cloudcraft_client::types::AccessGrant> as RoundTrip,
+                ),
+                (
                     "AwsAccount",
                     roundtrip::<cloudcraft_client::types::AwsAccount> as RoundTrip,
                 ),
@@ -2986,16 +3215,68 @@ pub fn round_trips() -> Vec<(&'static str, Vec<(&'static str, RoundTrip)>)> {
                     roundtrip::<cloudcraft_client::types::AwsIamParameters> as RoundTrip,
                 ),
                 (
+                    "AwsIamPolicy",
+                    roundtrip::<cloudcraft_client::types::AwsIamPolicy> as RoundTrip,
+                ),
+                (
+                    "AzureAccount",
+                    roundtrip::<cloudcraft_client::types::AzureAccount> as RoundTrip,
+                ),
+                (
+                    "AzureAccountCreateRequest",
+                    roundtrip::<cloudcraft_client::types::AzureAccountCreateRequest> as RoundTrip,
+                ),
+                (
+                    "AzureAccountList",
+                    roundtrip::<cloudcraft_client::types::AzureAccountList> as RoundTrip,
+                ),
+                (
+                    "AzureAccountUpdateRequest",
+                    roundtrip::<cloudcraft_client::types::AzureAccountUpdateRequest> as RoundTrip,
+                ),
+                (
                     "Blueprint",
                     roundtrip::<cloudcraft_client::types::Blueprint> as RoundTrip,
+                ),
+                (
+                    "BlueprintCreateRequest",
+                    roundtrip::<cloudcraft_client::types::BlueprintCreateRequest> as RoundTrip,
+                ),
+                (
+                    "BlueprintData",
+                    roundtrip::<cloudcraft_client::types::BlueprintData> as RoundTrip,
+                ),
+                (
+                    "BlueprintList",
+                    roundtrip::<cloudcraft_client::types::BlueprintList> as RoundTrip,
+                ),
+                (
+                    "BlueprintSummary",
+                    roundtrip::<cloudcraft_client::types::BlueprintSummary> as RoundTrip,
+                ),
+                (
+                    "BlueprintUpdateRequest",
+                    roundtrip::<cloudcraft_client::types::BlueprintUpdateRequest> as RoundTrip,
                 ),
                 (
                     "Error",
                     roundtrip::<cloudcraft_client::types::Error> as RoundTrip,
                 ),
                 (
+                    "SnapshotFormat",
+                    roundtrip::<cloudcraft_client::types::SnapshotFormat> as RoundTrip,
+                ),
+                (
                     "SnapshotProcessing",
                     roundtrip::<cloudcraft_client::types::SnapshotProcessing> as RoundTrip,
+                ),
+                (
+                    "Team",
+                    roundtrip::<cloudcraft_client::types::Team> as RoundTrip,
+                ),
+                (
+                    "User",
+                    roundtrip::<cloudcraft_client::types::User> as RoundTrip,
                 ),
             ],
         ),
@@ -3474,6 +3755,10 @@ pub fn round_trips() -> Vec<(&'static str, Vec<(&'static str, RoundTrip)>)> {
 spec_bodies!(
     cloudcraft_client::types::AwsAccountCreateRequest,
     cloudcraft_client::types::AwsAccountUpdateRequest,
+    cloudcraft_client::types::AzureAccountCreateRequest,
+    cloudcraft_client::types::AzureAccountUpdateRequest,
+    cloudcraft_client::types::BlueprintCreateRequest,
+    cloudcraft_client::types::BlueprintUpdateRequest,
     panther_client::types::BulkPatchAlertReq2,
     panther_client::types::CreateAwsCloudAccount,
     panther_client::types::CreateContextTagReq,

@@ -169,7 +169,7 @@ mod cloudcraft {
         let mock = server.snapshot_aws_account(|when, then| {
             when.account_id(&ACCOUNT.into())
                 .region("us-east-1")
-                .format(types::SnapshotAwsAccountFormat::Png)
+                .format(types::SnapshotFormat::Png)
                 .exclude("ec2,sg")
                 .width(1920);
             then.into_inner()
@@ -182,7 +182,7 @@ mod cloudcraft {
             .snapshot_aws_account()
             .account_id(ACCOUNT)
             .region("us-east-1")
-            .format(types::SnapshotAwsAccountFormat::Png)
+            .format(types::SnapshotFormat::Png)
             .exclude("ec2,sg")
             .width(1920)
             .send()
@@ -204,7 +204,7 @@ mod cloudcraft {
         );
         let typed: types::SnapshotProcessing = serde_json::from_value(processing.clone()).unwrap();
         server.snapshot_aws_account(|when, then| {
-            when.format(types::SnapshotAwsAccountFormat::Json);
+            when.format(types::SnapshotFormat::Json);
             then.accepted(&typed);
         });
         let client = Client::new(&server.base_url(), Runtime::new());
@@ -212,7 +212,7 @@ mod cloudcraft {
             .snapshot_aws_account()
             .account_id(ACCOUNT)
             .region("us-east-1")
-            .format(types::SnapshotAwsAccountFormat::Json)
+            .format(types::SnapshotFormat::Json)
             .send()
             .await
             .unwrap();

@@ -5,6 +5,33 @@ use cloud_apis_tests::json_schema::DocumentValidator;
 use cloud_apis_tests::specs::{operations, spec, spec_files, OperationRef};
 use serde_json::{json, Value};
 
+/// A fixture's operations: `METHOD PATH operationId` per line (the operationId may hold spaces), optionally followed
+/// by ` <- ` and the provider's own operationId; `#` starts a comment line.
+fn fixture(text: &'static str) -> Vec<(&'static str, &'static str, &'static str)> {
+    fixture_lines(text)
+        .map(|(m, p, id, _)| (m, p, id))
+        .collect()
+}
+
+type FixtureLine = (
+    &'static str,
+    &'static str,
+    &'static str,
+    Option<&'static str>,
+);
+
+fn fixture_lines(text: &'static str) -> impl Iterator<Item = FixtureLine> {
+    text.lines().filter(|l| !l.starts_with('#')).map(|l| {
+        let mut parts = l.splitn(3, ' ');
+        let mut next = || parts.next().unwrap_or_else(|| panic!("fixture line {l:?}"));
+        let (method, path, rest) = (next(), next(), next());
+        match rest.split_once(" <- ") {
+            Some((id, published)) => (method, path, id, Some(published)),
+            None => (method, path, rest, None),
+        }
+    })
+}
+
 /// The operation set each document must contain, exactly: (method, path, operationId).
 fn expected_operations(name: &str) -> Vec<OperationRef> {
     let scp_common: &[(&str, &str, &str)] = &[
@@ -65,27 +92,9 @@ fn expected_operations(name: &str) -> Vec<OperationRef> {
     ];
     let list: Vec<(&str, &str, &str)> = match name {
         // All 96 operations of Panther's published document (method, path, operationId), as listed there.
-        "panther" => include_str!("../fixtures/panther-operations.txt")
-            .lines()
-            .filter(|l| !l.starts_with('#'))
-            .map(|l| {
-                let mut parts = l.splitn(3, ' ');
-                let mut next = || parts.next().expect("METHOD PATH operationId");
-                (next(), next(), next())
-            })
-            .collect(),
-        "cloudcraft" => vec![
-            ("GET", "/aws/account", "listAwsAccounts"),
-            ("POST", "/aws/account", "createAwsAccount"),
-            ("GET", "/aws/account/iamParameters", "getAwsIamParameters"),
-            ("PUT", "/aws/account/{account_id}", "updateAwsAccount"),
-            ("DELETE", "/aws/account/{account_id}", "deleteAwsAccount"),
-            (
-                "GET",
-                "/aws/account/{account_id}/{region}/{format}",
-                "snapshotAwsAccount",
-            ),
-        ],
+        "panther" => fixture(include_str!("../fixtures/panther-operations.txt")),
+        // Every operation of Cloudcraft's reference document, plus the one only its Go SDK calls.
+        "cloudcraft" => fixture(include_str!("../fixtures/cloudcraft-operations.txt")),
         "scp-cloudcontrol-v1.0" => scp_common.to_vec(),
         "scp-cloudcontrol-v1.1" | "scp-cloudcontrol-v1.2" => [scp_common, scp_v1_1_only].concat(),
         other => panic!("no expectation for {other}"),
@@ -118,6 +127,25 @@ fn every_spec_is_openapi_3_0_with_exactly_the_documented_operations() {
             "{}: operation set",
             file.name
         );
+    }
+}
+
+/// Where the spec names an operation differently from Cloudcraft's reference, the operation says so (and names the
+/// reference's operationId) in an `x-cloud-apis-source` note.
+#[test]
+fn cloudcraft_operations_renamed_from_the_reference_carry_a_note() {
+    let raw = spec("cloudcraft").raw();
+    for (method, path, id, published) in
+        fixture_lines(include_str!("../fixtures/cloudcraft-operations.txt"))
+    {
+        let op = &raw["paths"][path][method.to_lowercase()];
+        assert_eq!(op["operationId"], id, "{method} {path}");
+        let note = op["x-cloud-apis-source"].as_str().unwrap_or_default();
+        match published {
+            Some("-") => assert!(note.contains("Go SDK"), "{id}: {note:?}"),
+            Some(published) => assert!(note.contains(&format!("`{published}`")), "{id}: {note:?}"),
+            None => {}
+        }
     }
 }
 

@@ -12,7 +12,7 @@
 //! | `optional_json_schema` | `#[derive(.., schemars::JsonSchema)]` → `#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]` | only users who ask for JSON Schemas of the types should compile schemars and its derive; the client crates' `schemars` feature turns it on |
 //! | `optional_bodies` | for each operation `optional_success_bodies` reported: `send()` returns `ResponseValue<Option<T>>` and answers `None` for the body-less success statuses | progenitor has no "this schema or nothing" success type |
 //! | `bounded_params` | after each integer parameter with a documented `minimum`/`maximum` is unpacked: `cloud_apis_runtime::in_range("limit", &limit, min, max)?` | progenitor types integers by format only, so `limit(500)` on a list documented as at most 50 would reach the server |
-//! | `recorded_calls` | each builder's `send()` becomes `record_call(api, operationId, method, self.exchange())` (`api`: the runtime's `speaks` version, else the client's own `API`), progenitor's body kept as the private `exchange()` | progenitor's `Error<E>` cannot say which call failed, how often it was tried, or the status of a documented error whose body was not JSON; `record_call` returns `cloud_apis_runtime::Error`, built from the runtime's own record of the call |
+//! | `recorded_calls` | each builder's `send()` becomes `record_call(api, operationId, method, self.exchange())` (`api`: the runtime's `speaks` version, else the client's own `API`), progenitor's body kept as the private `exchange()`; a builder whose success is a `ByteStream` also gets `download()`, the same call through `record_download` | progenitor's `Error<E>` cannot say which call failed, how often it was tried, or the status of a documented error whose body was not JSON; `record_call` returns `cloud_apis_runtime::Error`, built from the runtime's own record of the call; a download keeps that record so a body that breaks off while streaming is still reported as a failure of that call |
 
 use std::collections::BTreeMap;
 
@@ -516,8 +516,25 @@ fn wrap_send(block: &mut syn::ItemImpl, operations: &Operations) -> Result<usize
     })
     .map_err(|e| format!("recorded_calls: {e}"))?;
     block.items.insert(index, syn::ImplItem::Fn(exchange));
+    if is_byte_stream(&success) {
+        let download: syn::ImplItemFn = syn::parse2(quote! {
+            /// Sends the request like `send()` and gives the body unread, as a
+            /// [`cloud_apis_runtime::Download`] to stream into a file or any `AsyncWrite` with flat memory.
+            pub async fn download(self) -> Result<cloud_apis_runtime::Download, cloud_apis_runtime::Error> {
+                let api = self.client.inner.api_or(&super::API);
+                cloud_apis_runtime::record_download(api, #operation_id, #method, self.exchange()).await
+            }
+        })
+        .map_err(|e| format!("recorded_calls: {e}"))?;
+        block.items.insert(index, syn::ImplItem::Fn(download));
+    }
     block.items.insert(index, syn::ImplItem::Fn(send));
     Ok(1)
+}
+
+/// Whether a success type is progenitor's untyped body (`ByteStream`): a binary document.
+pub(crate) fn is_byte_stream(ty: &syn::Type) -> bool {
+    quote!(#ty).to_string() == "ByteStream"
 }
 
 /// The string after `operation_id :` anywhere in the statements.
@@ -658,6 +675,30 @@ mod tests {
         let send_at = out.find("pubasyncfnsend").unwrap();
         let doc_at = out.find("Sendsa`GET`request").unwrap();
         assert!(doc_at < send_at);
+    }
+
+    #[test]
+    fn a_binary_operation_also_gets_download_and_a_json_one_does_not() {
+        let code = quote! {
+            pub mod builder {
+                impl<'a> Export<'a> {
+                    pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<types::Error>> {
+                        let info = OperationInfo { operation_id: "export" };
+                        client.exec(request, &info).await
+                    }
+                }
+            }
+        };
+        let ops = Operations::from([("export".into(), ("exportImage".into(), "GET".into()))]);
+        let out = squash(&recorded_calls(code, &ops, &mut Vec::new()).unwrap());
+        assert!(
+            out.contains(
+                r#"pubasyncfndownload(self)->Result<cloud_apis_runtime::Download,cloud_apis_runtime::Error>{letapi=self.client.inner.api_or(&super::API);cloud_apis_runtime::record_download(api,"exportImage","GET",self.exchange()).await}"#
+            ),
+            "{out}"
+        );
+        let json = squash(&recorded_calls(generated(), &operations(), &mut Vec::new()).unwrap());
+        assert!(!json.contains("fndownload"), "{json}");
     }
 
     #[test]

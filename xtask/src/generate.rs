@@ -3,7 +3,9 @@
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
+use progenitor::{
+    CrateVers, GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl,
+};
 use quote::quote;
 use serde_json::Value;
 
@@ -67,7 +69,9 @@ fn settings(target: &Target, prepared: &Prepared) -> GenerationSettings {
         .with_derive("schemars::JsonSchema")
         .with_derive("PartialEq")
         .with_inner_type(quote!(cloud_apis_runtime::Runtime))
-        .with_hooks(HooksMode::Expected);
+        .with_hooks(HooksMode::Expected)
+        // `secret_strings`: the `x-rust-type` it adds names the runtime crate, which every client depends on.
+        .with_crate(transforms::RUNTIME_CRATE, CrateVers::Any, None);
     // `named_types`: each open enum's wrapper schema is the runtime's generic `Open<_>` around the closed enum.
     for open in &prepared.open_enums {
         let known = crate::naming::type_ident(&open.known);

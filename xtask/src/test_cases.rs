@@ -44,7 +44,7 @@ pub fn builders(client: &TokenStream) -> Result<BTreeMap<String, Builder>, Strin
                 let body: TokenStream = f.block.stmts.iter().map(|s| quote!(#s)).collect();
                 operation = crate::code_passes::operation_literal(body);
                 builder.bytes = crate::code_passes::success_type(&f.sig.output)
-                    .is_some_and(|t| quote!(#t).to_string() == "ByteStream");
+                    .is_some_and(|t| crate::code_passes::is_byte_stream(&t));
                 continue;
             }
             if let Some(ty) = setter_type(f) {

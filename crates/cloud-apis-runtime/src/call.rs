@@ -10,8 +10,9 @@
 use std::cell::RefCell;
 use std::future::Future;
 
-use progenitor_client::ResponseValue;
+use progenitor_client::{ByteStream, ResponseValue};
 
+use crate::download::Download;
 use crate::error::server_text;
 use crate::failure::{excerpt, Failure, Transport};
 use crate::{Api, Error, ErrorKind};
@@ -38,14 +39,49 @@ where
     F: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>>,
     E: Send + Sync + 'static,
 {
-    let record = RefCell::new(Failure::call(api.name, operation, method, ""));
-    let (result, record) = CALL
-        .scope(record, async {
-            let result = exchange.await;
-            (result, CALL.with(RefCell::take))
-        })
-        .await;
+    let (result, record) = recorded(api, operation, method, exchange).await;
     result.map_err(|error| from_exchange(error, record))
+}
+
+/// [`record_call`] for an operation whose success body is a byte stream: the body comes back unread, as a
+/// [`Download`] that keeps the call's record for whatever goes wrong while it is read.
+///
+/// Called by every generated `download()`.
+pub async fn record_download<E, F>(
+    api: &Api,
+    operation: &str,
+    method: &str,
+    exchange: F,
+) -> Result<Download, Error>
+where
+    F: Future<Output = Result<ResponseValue<ByteStream>, progenitor_client::Error<E>>>,
+    E: Send + Sync + 'static,
+{
+    match recorded(api, operation, method, exchange).await {
+        (Ok(response), record) => Ok(Download::new(response, record)),
+        (Err(error), record) => Err(from_exchange(error, record)),
+    }
+}
+
+/// The exchange's outcome and what the runtime recorded about it.
+async fn recorded<T, E, F>(
+    api: &Api,
+    operation: &str,
+    method: &str,
+    exchange: F,
+) -> (
+    Result<ResponseValue<T>, progenitor_client::Error<E>>,
+    Failure,
+)
+where
+    F: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>>,
+{
+    let record = RefCell::new(Failure::call(api.name, operation, method, ""));
+    CALL.scope(record, async {
+        let result = exchange.await;
+        (result, CALL.with(RefCell::take))
+    })
+    .await
 }
 
 /// One progenitor error, read with what the runtime recorded about the call.
@@ -126,6 +162,8 @@ pub(crate) fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use futures::stream;
+    use reqwest::header::{HeaderMap, HeaderValue, CONTENT_TYPE};
 
     const API: Api = Api {
         name: "panther",
@@ -177,6 +215,56 @@ mod tests {
         assert_eq!(
             error.to_string(),
             "invalid request, nothing was sent: panther `role#get`: id was not initialized"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_download_keeps_the_call_it_came_from() {
+        let download = record_download(&API, "export", "GET", async {
+            note(|r| {
+                r.url = "https://example.com/export.png".into();
+                r.attempts = 1;
+            });
+            let chunks = vec![
+                Ok(bytes::Bytes::from_static(b"\x89PNG")),
+                Ok(bytes::Bytes::from_static(b"rest")),
+            ];
+            let body = ByteStream::new(Box::pin(stream::iter(chunks)));
+            let mut headers = HeaderMap::new();
+            headers.insert(CONTENT_TYPE, HeaderValue::from_static("image/png"));
+            Ok::<_, progenitor_client::Error<()>>(ResponseValue::new(
+                body,
+                reqwest::StatusCode::OK,
+                headers,
+            ))
+        })
+        .await
+        .unwrap();
+        assert_eq!(download.content_type(), Some("image/png"));
+        assert_eq!(download.call().url, "https://example.com/export.png");
+        assert_eq!(download.call().status, Some(200));
+        let mut out = Vec::new();
+        assert_eq!(download.write_to(&mut out).await.unwrap(), 8);
+        assert_eq!(out, b"\x89PNGrest");
+    }
+
+    #[tokio::test]
+    async fn a_download_read_into_memory_is_bounded() {
+        let download = Download::new(
+            ResponseValue::new(
+                ByteStream::new(Box::pin(stream::iter(vec![Ok(bytes::Bytes::from(
+                    vec![0u8; 64],
+                ))]))),
+                reqwest::StatusCode::OK,
+                HeaderMap::new(),
+            ),
+            Failure::call("cloudcraft", "export", "GET", "https://example.com/x"),
+        );
+        let error = download.bytes(10).await.unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::Decode);
+        assert!(
+            error.to_string().contains("longer than the 10 bytes"),
+            "{error}"
         );
     }
 }

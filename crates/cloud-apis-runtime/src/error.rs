@@ -207,6 +207,12 @@ impl Error {
         self.inner.call.status == Some(409)
     }
 
+    /// HTTP 412: the record changed since the version named in `If-Match` was read (a Cloudcraft blueprint
+    /// updated by someone else); read it again, reapply the change, and write with the new entity tag.
+    pub fn is_precondition_failed(&self) -> bool {
+        self.inner.call.status == Some(412)
+    }
+
     /// HTTP 401: missing, wrong or expired credentials (or, for SCP, a signature that does not verify).
     pub fn is_unauthorized(&self) -> bool {
         self.inner.call.status == Some(401)
@@ -365,6 +371,14 @@ mod tests {
              role not found"
         );
         assert!(e.is_not_found() && !e.is_conflict() && !e.is_rate_limited());
+    }
+
+    #[test]
+    fn a_stale_entity_tag_is_told_apart() {
+        let stale = Error::new(ErrorKind::Status, failure(412, Some("changed")), "");
+        assert!(stale.is_precondition_failed() && !stale.is_conflict());
+        let missing = Error::new(ErrorKind::Status, failure(404, None), "");
+        assert!(!missing.is_precondition_failed());
     }
 
     #[test]

@@ -14,6 +14,7 @@
 mod api;
 mod auth;
 pub mod call;
+mod download;
 mod error;
 pub mod failure;
 mod open;
@@ -22,11 +23,13 @@ mod path;
 mod range;
 mod retry;
 mod runtime;
+mod secret;
 mod tls;
 
 pub use api::{Api, ApiOperation};
 pub use auth::{sensitive_header, Auth, InvalidCredential, RequestSigner};
-pub use call::record_call;
+pub use call::{record_call, record_download};
+pub use download::Download;
 pub use error::{Error, ErrorKind, MESSAGE_CHARS};
 pub use failure::{Failure, Transport};
 pub use open::{Open, UnknownValue};
@@ -34,6 +37,7 @@ pub use path::path_param;
 pub use range::{in_range, RangeValue};
 pub use retry::{parse_retry_after, RetryPolicy};
 pub use runtime::{http_client_builder, Runtime, RuntimeBuilder, ERROR_BODY_LIMIT};
+pub use secret::Secret;
 pub use tls::ensure_crypto_provider;
 
 /// Re-exported so generated code can name the hook types through this crate.

@@ -6,7 +6,7 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use cloud_apis::cloudcraft::types::SnapshotAwsAccountFormat;
+use cloud_apis::cloudcraft::types::SnapshotFormat;
 use cloud_apis::cloudcraft::{ClientSnapshotExt, Snapshot, SnapshotRequest};
 use cloud_apis::panther::types::ModifyRole;
 use cloud_apis::{ErrorKind, HttpOptions, RetryPolicy};
@@ -445,7 +445,7 @@ async fn a_retry_after_beyond_the_cap_is_not_retried_early() {
 // ---- 9. snapshot deadline and long downloads ------------------------------------------------------------------
 
 fn png_request(deadline: Duration) -> SnapshotRequest {
-    SnapshotRequest::new(ACCOUNT, "us-east-1", SnapshotAwsAccountFormat::Png)
+    SnapshotRequest::new(ACCOUNT, "us-east-1", SnapshotFormat::Png)
         .deadline(deadline)
         .poll_interval(Duration::from_millis(50))
 }
@@ -546,7 +546,7 @@ async fn a_stalled_download_fails_naming_the_snapshot() {
     assert_eq!(err.operation(), "snapshotAwsAccount");
     assert!(
         err.to_string()
-            .contains("reading the document after 1000 bytes"),
+            .contains("reading the body after 1000 bytes"),
         "{err}"
     );
 }

@@ -262,7 +262,7 @@ async fn snapshot_polls_through_202s_to_the_blueprint() {
     let request = SnapshotRequest::new(
         ACCOUNT,
         "us-east-1",
-        cloud_apis::cloudcraft::types::SnapshotAwsAccountFormat::Json,
+        cloud_apis::cloudcraft::types::SnapshotFormat::Json,
     )
     .exclude(["ec2", "sg"])
     .options(|b| b.label(false))
@@ -274,7 +274,7 @@ async fn snapshot_polls_through_202s_to_the_blueprint() {
     else {
         panic!("expected a blueprint");
     };
-    assert_eq!(blueprint["nodes"][0]["type"], "ec2");
+    assert_eq!(blueprint.nodes[0]["type"], "ec2");
     let seen = server.seen();
     assert_eq!(seen.len(), 3);
     for s in &seen {
@@ -297,7 +297,7 @@ async fn snapshot_gives_up_at_the_deadline_saying_the_render_is_still_running() 
     let request = SnapshotRequest::new(
         ACCOUNT,
         "eu-west-1",
-        cloud_apis::cloudcraft::types::SnapshotAwsAccountFormat::Png,
+        cloud_apis::cloudcraft::types::SnapshotFormat::Png,
     )
     // Wide margins: the second answer arrives ~1.2 s in, and the next poll would land after the 2 s deadline,
     // so the call ends on a 202 rather than mid-request even on a loaded machine.
@@ -332,7 +332,7 @@ async fn a_binary_snapshot_streams_to_a_file() {
     let request = SnapshotRequest::new(
         ACCOUNT,
         "us-east-1",
-        cloud_apis::cloudcraft::types::SnapshotAwsAccountFormat::Png,
+        cloud_apis::cloudcraft::types::SnapshotFormat::Png,
     )
     .poll_interval(Duration::from_millis(5));
     let Snapshot::Document(doc) = cloudcraft(&server.base_url)

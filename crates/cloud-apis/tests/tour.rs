@@ -57,6 +57,31 @@ async fn the_tour_walks_all_three_providers_against_the_sandbox() {
     let inventory: serde_json::Value =
         serde_json::from_slice(&std::fs::read(outcome.inventory_json.unwrap()).unwrap()).unwrap();
     assert_eq!(inventory["nodes"].as_array().map(Vec::len), Some(5));
+    // The blueprint: exported as an 800x600 PNG and a CSV budget of its four components, edited safely, and the
+    // write made with the version read before that edit refused.
+    let png = std::fs::read(outcome.blueprint_png.unwrap()).unwrap();
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+    assert_eq!(u32::from_be_bytes(png[16..20].try_into().unwrap()), 800);
+    let csv = std::fs::read_to_string(outcome.budget_csv.unwrap()).unwrap();
+    let rows: Vec<&str> = csv.lines().collect();
+    assert!(
+        rows[0].starts_with("category,type,region,count,unitPrice,cost"),
+        "{csv}"
+    );
+    assert!(
+        rows.iter()
+            .any(|r| r.starts_with("Compute,ec2,us-east-1,2,")),
+        "{csv}"
+    );
+    assert_eq!(rows.len(), 4, "{csv}");
+    assert_eq!(outcome.blueprint_tags, ["tour", "reviewed"]);
+    let refused = outcome
+        .stale_update_refused
+        .expect("the stale update is refused");
+    assert!(
+        refused.contains("updateBlueprint") && refused.contains("412"),
+        "{refused}"
+    );
     std::fs::remove_dir_all(&out).unwrap();
     // Every answer the sandbox gave the tour is one its spec documents.
     assert_eq!(sandbox.violations(), Vec::<String>::new());

@@ -4,19 +4,37 @@
 // Spec transforms applied in memory before generation (see xtask/src/transforms/):
 // - short_type_names: Error keeps its name: Error is taken by another shape
 // - client_notes: snapshotAwsAccount: note added to the method's documentation
+// - client_notes: snapshotAzureAccount: note added to the method's documentation
 // - id_types: AwsAccountId at /components/schemas/AwsAccount/properties/id, /paths/~1aws~1account~1{account_id}/delete/parameters/0/schema, /paths/~1aws~1account~1{account_id}/put/parameters/0/schema, /paths/~1aws~1account~1{account_id}~1{region}~1{format}/get/parameters/0/schema
+// - id_types: AzureAccountId at /components/schemas/AzureAccount/properties/id, /paths/~1azure~1account~1{account_id}/delete/parameters/0/schema, /paths/~1azure~1account~1{account_id}/put/parameters/0/schema, /paths/~1azure~1account~1{account_id}~1{region}~1{format}/get/parameters/0/schema
+// - id_types: BlueprintId at /components/schemas/Blueprint/properties/id, /components/schemas/BlueprintSummary/properties/id, /paths/~1blueprint~1{blueprint_id}/delete/parameters/0/schema, /paths/~1blueprint~1{blueprint_id}/get/parameters/0/schema, /paths/~1blueprint~1{blueprint_id}/put/parameters/0/schema, /paths/~1blueprint~1{blueprint_id}~1budget~1{format}/get/parameters/0/schema, /paths/~1blueprint~1{blueprint_id}~1{format}/get/parameters/0/schema
+// - id_types: TeamId at /components/schemas/Team/properties/id
+// - id_types: UserId at /components/schemas/AzureAccount/properties/CreatorId, /components/schemas/Blueprint/properties/CreatorId, /components/schemas/Blueprint/properties/LastUserId, /components/schemas/BlueprintSummary/properties/CreatorId, /components/schemas/BlueprintSummary/properties/LastUserId, /components/schemas/User/properties/id
+// - email_format_pattern: 1 `format: email` field(s) validated with ^[^\s@]+@[^\s@]+\.[^\s@]+$
+// - secret_strings: 3 `format: password` field(s) typed cloud_apis_runtime::Secret
 // - delimited_query_arrays: snapshotAwsAccount: query `exclude` sent as one comma-separated value
+// - delimited_query_arrays: snapshotAzureAccount: query `exclude` sent as one comma-separated value
+// - named_types: Base (BlueprintDataTheme)
 // - named_types: SnapshotProcessingCode (SnapshotProcessing)
-// - named_types: SnapshotAwsAccountFormat (SnapshotAwsAccount)
-// - named_types: PaperSize (SnapshotAwsAccount)
-// - named_types: Projection (SnapshotAwsAccount)
-// - named_types: Theme (SnapshotAwsAccount)
+// - named_types: Currency (ExportBlueprintBudget)
+// - named_types: Email (User)
+// - named_types: ExportBlueprintBudgetFormat (ExportBlueprintBudget)
+// - named_types: ExportBlueprintImageFormat (ExportBlueprintImage)
+// - named_types: PaperSize (SnapshotAwsAccount, SnapshotAzureAccount, ExportBlueprintImage)
+// - named_types: Period (ExportBlueprintBudget)
+// - named_types: Projection (SnapshotAwsAccount, SnapshotAzureAccount)
+// - named_types: Rate (ExportBlueprintBudget)
+// - named_types: Theme (SnapshotAwsAccount, SnapshotAzureAccount)
+// - named_types: Base is open: uses point at OpenBase (cloud_apis_runtime::Open<Base>)
 // - named_types: SnapshotProcessingCode is open: uses point at OpenSnapshotProcessingCode (cloud_apis_runtime::Open<SnapshotProcessingCode>)
 // - binary_success_bodies: snapshotAwsAccount: 200, 202 -> application/octet-stream
-// - checked_path_params: path parameters account_id, format, region refuse `.`/`..` and are fully percent-encoded
+// - binary_success_bodies: snapshotAzureAccount: 200, 202 -> application/octet-stream
+// - binary_success_bodies: exportBlueprintBudget: 200 -> application/octet-stream
+// - binary_success_bodies: exportBlueprintImage: 200 -> application/octet-stream
+// - checked_path_params: path parameters account_id, blueprint_id, format, region refuse `.`/`..` and are fully percent-encoded
 // - no_redirect_client: Client::new builds a reqwest client that never follows redirects
-// - optional_json_schema: 14 types derive schemars::JsonSchema only with the `schemars` feature
-// - recorded_calls: 6 operations return cloud_apis_runtime::Error through record_call
+// - optional_json_schema: 44 types derive schemars::JsonSchema only with the `schemars` feature
+// - recorded_calls: 21 operations return cloud_apis_runtime::Error through record_call
 
 #![allow(clippy::all, clippy::pedantic, missing_docs, unused_imports, dead_code)]
 
@@ -27,6 +45,61 @@ pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 #[doc = r" Types used as operation parameters and responses."]
 #[allow(clippy::all)]
 pub mod types {
+    #[doc = "One access grant: `team/<team ID>` gives a team access, `customer/<customer ID>` a whole customer (organization)."]
+    #[derive(:: serde :: Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[serde(transparent)]
+    pub struct AccessGrant(::std::string::String);
+    impl ::std::ops::Deref for AccessGrant {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<AccessGrant> for ::std::string::String {
+        fn from(value: AccessGrant) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for AccessGrant {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> =
+                ::std::sync::LazyLock::new(|| {
+                    ::regress::Regex::new("^(team|customer)/[^/]+$").unwrap()
+                });
+            if PATTERN.find(value).is_none() {
+                return Err("doesn't match pattern \"^(team|customer)/[^/]+$\"".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for AccessGrant {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for AccessGrant {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for AccessGrant {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
     #[doc = "An AWS account registered with (linked to) Cloudcraft: its ID and name, the IAM role Cloudcraft assumes, access control and user information."]
     #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -43,26 +116,24 @@ pub mod types {
         pub id: AwsAccountId,
         #[doc = "A human-readable name for the AWS account."]
         pub name: ::std::string::String,
-        #[doc = "Access control: the teams or customers allowed to read the AWS account, each as a `team/ID` or `customer/ID` string. Not present in the documented examples."]
+        #[doc = "Access control: the teams and customers allowed to read the AWS account, each a `team/<ID>` or `customer/<ID>` grant. Sending `[]` unshares it; `null` or absent means no grants were set."]
         #[serde(
             rename = "readAccess",
-            default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
+            skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub read_access: ::std::vec::Vec<::std::string::String>,
+        pub read_access: ::std::option::Option<::std::vec::Vec<AccessGrant>>,
         #[doc = "The ARN of the IAM role created in AWS for Cloudcraft."]
         #[serde(rename = "roleArn")]
         pub role_arn: ::std::string::String,
         #[doc = "The date and time the AWS account was last updated."]
         #[serde(rename = "updatedAt")]
         pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        #[doc = "Access control: the teams or customers allowed to modify the AWS account, each as a `team/ID` or `customer/ID` string. Not present in the documented examples."]
+        #[doc = "Access control: the teams and customers allowed to modify the AWS account, each a `team/<ID>` or `customer/<ID>` grant. Sending `[]` unshares it; `null` or absent means no grants were set."]
         #[serde(
             rename = "writeAccess",
-            default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
+            skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub write_access: ::std::vec::Vec<::std::string::String>,
+        pub write_access: ::std::option::Option<::std::vec::Vec<AccessGrant>>,
     }
     impl AwsAccount {
         pub fn builder() -> builder::AwsAccount {
@@ -75,12 +146,24 @@ pub mod types {
     pub struct AwsAccountCreateRequest {
         #[doc = "A human-readable name for the AWS account. For example, \"Production\" or \"Staging\"."]
         pub name: ::std::string::String,
+        #[doc = "Access control: the teams and customers allowed to read the AWS account, each a `team/<ID>` or `customer/<ID>` grant. Sending `[]` unshares it; `null` or absent means no grants were set."]
+        #[serde(
+            rename = "readAccess",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub read_access: ::std::option::Option<::std::vec::Vec<AccessGrant>>,
         #[doc = "Optional AWS region to be used for account validation. By default, the account is validated in the us-east-1 region."]
         #[serde(default = "defaults::aws_account_create_request_region")]
         pub region: ::std::string::String,
         #[doc = "The ARN of the read-only IAM role you've created in your AWS account for Cloudcraft. The IAM role must be created with the unique external ID value of the person who generated the API key being used (see `GET /aws/account/iamParameters`)."]
         #[serde(rename = "roleArn")]
         pub role_arn: ::std::string::String,
+        #[doc = "Access control: the teams and customers allowed to modify the AWS account, each a `team/<ID>` or `customer/<ID>` grant. Sending `[]` unshares it; `null` or absent means no grants were set."]
+        #[serde(
+            rename = "writeAccess",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub write_access: ::std::option::Option<::std::vec::Vec<AccessGrant>>,
     }
     impl AwsAccountCreateRequest {
         pub fn builder() -> builder::AwsAccountCreateRequest {
@@ -147,9 +230,21 @@ pub mod types {
     pub struct AwsAccountUpdateRequest {
         #[doc = "A human-readable name for the AWS account. For example, \"Production\" or \"Staging\"."]
         pub name: ::std::string::String,
+        #[doc = "Access control: the teams and customers allowed to read the AWS account, each a `team/<ID>` or `customer/<ID>` grant. Sending `[]` unshares it; `null` or absent means no grants were set."]
+        #[serde(
+            rename = "readAccess",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub read_access: ::std::option::Option<::std::vec::Vec<AccessGrant>>,
         #[doc = "The ARN of the read-only IAM role you've created in your AWS account for Cloudcraft. The IAM role must be created with the unique external ID value of the person who generated the API key being used (see `GET /aws/account/iamParameters`)."]
         #[serde(rename = "roleArn")]
         pub role_arn: ::std::string::String,
+        #[doc = "Access control: the teams and customers allowed to modify the AWS account, each a `team/<ID>` or `customer/<ID>` grant. Sending `[]` unshares it; `null` or absent means no grants were set."]
+        #[serde(
+            rename = "writeAccess",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub write_access: ::std::option::Option<::std::vec::Vec<AccessGrant>>,
     }
     impl AwsAccountUpdateRequest {
         pub fn builder() -> builder::AwsAccountUpdateRequest {
@@ -175,29 +270,859 @@ pub mod types {
             Default::default()
         }
     }
-    #[doc = "A snapshot rendered as a Cloudcraft blueprint in JSON (format `json`): the scanned resources of one region of the AWS account laid out as a diagram. Blueprint components carry a `type` field naming the AWS service (e.g. `ec2`, `sg`), the values accepted by the snapshot's `exclude` option. The document's full structure is not specified here, so the object is left open."]
+    #[doc = "An AWS IAM policy document: the smallest set of permissions Cloudcraft needs in the IAM role it assumes."]
     #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct AwsIamPolicy {
+        #[doc = "The policy's statements."]
+        #[serde(rename = "Statement")]
+        pub statement: ::std::vec::Vec<AwsIamPolicyStatementItem>,
+        #[doc = "The IAM policy language version."]
+        #[serde(rename = "Version")]
+        pub version: ::std::string::String,
+    }
+    impl AwsIamPolicy {
+        pub fn builder() -> builder::AwsIamPolicy {
+            Default::default()
+        }
+    }
+    #[doc = "`AwsIamPolicyStatementItem`"]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct AwsIamPolicyStatementItem {
+        #[doc = "The action or actions the statement covers, as one string or an array of strings (e.g. `ec2:Describe*`)."]
+        #[serde(
+            rename = "Action",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub action: ::std::option::Option<AwsIamPolicyStatementItemAction>,
+        #[doc = "`Allow` or `Deny`."]
+        #[serde(rename = "Effect")]
+        pub effect: ::std::string::String,
+        #[doc = "The resource or resources the statement covers, as one string or an array of strings (e.g. `*`)."]
+        #[serde(
+            rename = "Resource",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub resource: ::std::option::Option<AwsIamPolicyStatementItemResource>,
+    }
+    impl AwsIamPolicyStatementItem {
+        pub fn builder() -> builder::AwsIamPolicyStatementItem {
+            Default::default()
+        }
+    }
+    #[doc = "The action or actions the statement covers, as one string or an array of strings (e.g. `ec2:Describe*`)."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[serde(untagged)]
+    pub enum AwsIamPolicyStatementItemAction {
+        String(::std::string::String),
+        Array(::std::vec::Vec<::std::string::String>),
+    }
+    impl ::std::convert::From<::std::vec::Vec<::std::string::String>>
+        for AwsIamPolicyStatementItemAction
+    {
+        fn from(value: ::std::vec::Vec<::std::string::String>) -> Self {
+            Self::Array(value)
+        }
+    }
+    #[doc = "The resource or resources the statement covers, as one string or an array of strings (e.g. `*`)."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[serde(untagged)]
+    pub enum AwsIamPolicyStatementItemResource {
+        String(::std::string::String),
+        Array(::std::vec::Vec<::std::string::String>),
+    }
+    impl ::std::convert::From<::std::vec::Vec<::std::string::String>>
+        for AwsIamPolicyStatementItemResource
+    {
+        fn from(value: ::std::vec::Vec<::std::string::String>) -> Self {
+            Self::Array(value)
+        }
+    }
+    #[doc = "An Azure account registered with (linked to) Cloudcraft: its ID and name, the app registration Cloudcraft signs in with, access control and user information."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct AzureAccount {
+        #[doc = "The application (client) ID of the Azure app registration Cloudcraft signs in as."]
+        #[serde(rename = "applicationId")]
+        pub application_id: ::std::string::String,
+        #[doc = "The app registration's client secret. Treat it as a secret: the create response echoes it, list responses leave it out."]
+        #[serde(
+            rename = "clientSecret",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub client_secret: ::std::option::Option<::cloud_apis_runtime::Secret>,
+        #[doc = "The date and time the Azure account was registered."]
+        #[serde(rename = "createdAt")]
+        pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+        #[serde(
+            rename = "CreatorId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub creator_id: ::std::option::Option<UserId>,
+        #[doc = "The ID of the customer (organization) the Azure account belongs to, if any."]
+        #[serde(
+            rename = "CustomerId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub customer_id: ::std::option::Option<::std::string::String>,
+        #[doc = "The directory (tenant) ID the app registration belongs to."]
+        #[serde(rename = "directoryId")]
+        pub directory_id: ::std::string::String,
+        #[doc = "A short hint Cloudcraft keeps to help recognise the account's credentials (three characters in the SDK fixtures)."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub hint: ::std::option::Option<::std::string::String>,
+        pub id: AzureAccountId,
+        #[doc = "A human-readable name for the Azure account."]
+        pub name: ::std::string::String,
+        #[doc = "Access control: the teams and customers allowed to read the Azure account, each a `team/<ID>` or `customer/<ID>` grant. Sending `[]` unshares it; `null` or absent means no grants were set."]
+        #[serde(
+            rename = "readAccess",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub read_access: ::std::option::Option<::std::vec::Vec<AccessGrant>>,
+        #[doc = "The kind of cloud account; `azure` for these."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub source: ::std::option::Option<::std::string::String>,
+        #[doc = "The ID of the Azure subscription Cloudcraft reads."]
+        #[serde(rename = "subscriptionId")]
+        pub subscription_id: ::std::string::String,
+        #[doc = "The date and time the Azure account was last updated."]
+        #[serde(rename = "updatedAt")]
+        pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
+        #[doc = "Access control: the teams and customers allowed to modify the Azure account, each a `team/<ID>` or `customer/<ID>` grant. Sending `[]` unshares it; `null` or absent means no grants were set."]
+        #[serde(
+            rename = "writeAccess",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub write_access: ::std::option::Option<::std::vec::Vec<AccessGrant>>,
+    }
+    impl AzureAccount {
+        pub fn builder() -> builder::AzureAccount {
+            Default::default()
+        }
+    }
+    #[doc = "Properties of the Azure account to register: a name and the app registration Cloudcraft signs in with."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct AzureAccountCreateRequest {
+        #[doc = "The application (client) ID of the Azure app registration Cloudcraft signs in as."]
+        #[serde(rename = "applicationId")]
+        pub application_id: ::std::string::String,
+        #[doc = "The client secret of the app registration, which Cloudcraft uses to sign in to Azure."]
+        #[serde(rename = "clientSecret")]
+        pub client_secret: ::cloud_apis_runtime::Secret,
+        #[doc = "The directory (tenant) ID the app registration belongs to."]
+        #[serde(rename = "directoryId")]
+        pub directory_id: ::std::string::String,
+        #[doc = "A human-readable name for the Azure account."]
+        pub name: ::std::string::String,
+        #[doc = "Access control: the teams and customers allowed to read the Azure account, each a `team/<ID>` or `customer/<ID>` grant. Sending `[]` unshares it; `null` or absent means no grants were set."]
+        #[serde(
+            rename = "readAccess",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub read_access: ::std::option::Option<::std::vec::Vec<AccessGrant>>,
+        #[doc = "The ID of the Azure subscription Cloudcraft reads."]
+        #[serde(rename = "subscriptionId")]
+        pub subscription_id: ::std::string::String,
+        #[doc = "Access control: the teams and customers allowed to modify the Azure account, each a `team/<ID>` or `customer/<ID>` grant. Sending `[]` unshares it; `null` or absent means no grants were set."]
+        #[serde(
+            rename = "writeAccess",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub write_access: ::std::option::Option<::std::vec::Vec<AccessGrant>>,
+    }
+    impl AzureAccountCreateRequest {
+        pub fn builder() -> builder::AzureAccountCreateRequest {
+            Default::default()
+        }
+    }
+    #[doc = "The unique identifier of the Azure account as registered with Cloudcraft (a UUID). Required by the other Azure endpoints as `account_id`."]
+    #[derive(
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+    )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(transparent)]
-    pub struct Blueprint(pub ::serde_json::Map<::std::string::String, ::serde_json::Value>);
-    impl ::std::ops::Deref for Blueprint {
-        type Target = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
-        fn deref(&self) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+    pub struct AzureAccountId(pub ::std::string::String);
+    impl ::std::ops::Deref for AzureAccountId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
-    impl ::std::convert::From<Blueprint>
-        for ::serde_json::Map<::std::string::String, ::serde_json::Value>
-    {
-        fn from(value: Blueprint) -> Self {
+    impl ::std::convert::From<AzureAccountId> for ::std::string::String {
+        fn from(value: AzureAccountId) -> Self {
             value.0
         }
     }
-    impl ::std::convert::From<::serde_json::Map<::std::string::String, ::serde_json::Value>>
-        for Blueprint
-    {
-        fn from(value: ::serde_json::Map<::std::string::String, ::serde_json::Value>) -> Self {
+    impl ::std::convert::From<::std::string::String> for AzureAccountId {
+        fn from(value: ::std::string::String) -> Self {
             Self(value)
+        }
+    }
+    impl ::std::fmt::Display for AzureAccountId {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            self.0.fmt(f)
+        }
+    }
+    impl ::std::str::FromStr for AzureAccountId {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self(value.to_string()))
+        }
+    }
+    #[doc = "All Azure accounts linked to the Cloudcraft account. Returned in full; there is no pagination."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct AzureAccountList {
+        #[doc = "An array of Azure accounts."]
+        pub accounts: ::std::vec::Vec<AzureAccount>,
+    }
+    impl AzureAccountList {
+        pub fn builder() -> builder::AzureAccountList {
+            Default::default()
+        }
+    }
+    #[doc = "The new properties of the Azure account."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct AzureAccountUpdateRequest {
+        #[doc = "The application (client) ID of the Azure app registration Cloudcraft signs in as."]
+        #[serde(rename = "applicationId")]
+        pub application_id: ::std::string::String,
+        #[doc = "The client secret of the app registration, which Cloudcraft uses to sign in to Azure. Optional on update: leave it out to keep the stored secret."]
+        #[serde(
+            rename = "clientSecret",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub client_secret: ::std::option::Option<::cloud_apis_runtime::Secret>,
+        #[doc = "The directory (tenant) ID the app registration belongs to."]
+        #[serde(rename = "directoryId")]
+        pub directory_id: ::std::string::String,
+        #[doc = "A human-readable name for the Azure account."]
+        pub name: ::std::string::String,
+        #[doc = "Access control: the teams and customers allowed to read the Azure account, each a `team/<ID>` or `customer/<ID>` grant. Sending `[]` unshares it; `null` or absent means no grants were set."]
+        #[serde(
+            rename = "readAccess",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub read_access: ::std::option::Option<::std::vec::Vec<AccessGrant>>,
+        #[doc = "The ID of the Azure subscription Cloudcraft reads."]
+        #[serde(rename = "subscriptionId")]
+        pub subscription_id: ::std::string::String,
+        #[doc = "Access control: the teams and customers allowed to modify the Azure account, each a `team/<ID>` or `customer/<ID>` grant. Sending `[]` unshares it; `null` or absent means no grants were set."]
+        #[serde(
+            rename = "writeAccess",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub write_access: ::std::option::Option<::std::vec::Vec<AccessGrant>>,
+    }
+    impl AzureAccountUpdateRequest {
+        pub fn builder() -> builder::AzureAccountUpdateRequest {
+            Default::default()
+        }
+    }
+    #[doc = "The base theme."]
+    #[derive(
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+    )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub enum Base {
+        #[serde(rename = "light")]
+        Light,
+        #[serde(rename = "dark")]
+        Dark,
+    }
+    impl ::std::fmt::Display for Base {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Light => f.write_str("light"),
+                Self::Dark => f.write_str("dark"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for Base {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "light" => Ok(Self::Light),
+                "dark" => Ok(Self::Dark),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for Base {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for Base {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    #[doc = "A blueprint saved in Cloudcraft: its diagram (`data`) together with the record around it (ID, name, owner, access control, tags, timestamps)."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct Blueprint {
+        #[doc = "The date and time the blueprint was created."]
+        #[serde(
+            rename = "createdAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        #[serde(
+            rename = "CreatorId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub creator_id: ::std::option::Option<UserId>,
+        #[doc = "The ID of the blueprint's current saved version."]
+        #[serde(
+            rename = "CurrentVersionId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub current_version_id: ::std::option::Option<::std::string::String>,
+        #[doc = "The ID of the customer (organization) that owns the blueprint, if any."]
+        #[serde(
+            rename = "CustomerId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub customer_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub data: ::std::option::Option<BlueprintData>,
+        pub id: BlueprintId,
+        #[serde(
+            rename = "LastUserId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub last_user_id: ::std::option::Option<UserId>,
+        #[doc = "The blueprint's name (the name of its diagram)."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[doc = "Access control: the teams and customers allowed to read the blueprint, each a `team/<ID>` or `customer/<ID>` grant. Sending `[]` unshares it; `null` or absent means no grants were set."]
+        #[serde(
+            rename = "readAccess",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub read_access: ::std::option::Option<::std::vec::Vec<AccessGrant>>,
+        #[doc = "Tags given to the blueprint."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        #[doc = "The date and time the blueprint was last changed."]
+        #[serde(
+            rename = "updatedAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        #[doc = "Access control: the teams and customers allowed to modify the blueprint, each a `team/<ID>` or `customer/<ID>` grant. Sending `[]` unshares it; `null` or absent means no grants were set."]
+        #[serde(
+            rename = "writeAccess",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub write_access: ::std::option::Option<::std::vec::Vec<AccessGrant>>,
+    }
+    impl Blueprint {
+        pub fn builder() -> builder::Blueprint {
+            Default::default()
+        }
+    }
+    #[doc = "The blueprint to create: its diagram and, optionally, its tags and access control."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct BlueprintCreateRequest {
+        pub data: BlueprintData,
+        #[doc = "Access control: the teams and customers allowed to read the blueprint, each a `team/<ID>` or `customer/<ID>` grant. Sending `[]` unshares it; `null` or absent means no grants were set."]
+        #[serde(
+            rename = "readAccess",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub read_access: ::std::option::Option<::std::vec::Vec<AccessGrant>>,
+        #[doc = "Tags given to the blueprint."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        #[doc = "Access control: the teams and customers allowed to modify the blueprint, each a `team/<ID>` or `customer/<ID>` grant. Sending `[]` unshares it; `null` or absent means no grants were set."]
+        #[serde(
+            rename = "writeAccess",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub write_access: ::std::option::Option<::std::vec::Vec<AccessGrant>>,
+    }
+    impl BlueprintCreateRequest {
+        pub fn builder() -> builder::BlueprintCreateRequest {
+            Default::default()
+        }
+    }
+    #[doc = "The content of a blueprint: the diagram itself (its name, grid, projection, theme and the components drawn on it). This is the `data` of a saved `Blueprint`, and what an account snapshot in format `json` returns. Components carry a `type` field naming the cloud service (e.g. `ec2`, `sg`), the values accepted by a snapshot's `exclude` option. Only the members below are described; a diagram carries more, so the object stays open."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct BlueprintData {
+        #[doc = "The connectors drawn on the diagram."]
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub connectors:
+            ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+        #[doc = "The layers hidden in the diagram."]
+        #[serde(
+            rename = "disabledLayers",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty"
+        )]
+        pub disabled_layers: ::std::vec::Vec<::std::string::String>,
+        #[doc = "The connections between components."]
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub edges: ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+        #[doc = "The grid the diagram is drawn on; `standard` and `infinite` are the values seen in the SDKs' fixtures."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub grid: ::std::option::Option<::std::string::String>,
+        #[doc = "The groups (e.g. VPCs, subnets) that enclose components."]
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub groups: ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+        #[doc = "The icons placed on the diagram."]
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub icons: ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+        #[doc = "The images placed on the diagram."]
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub images: ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+        #[doc = "Key of the diagram's share link."]
+        #[serde(
+            rename = "linkKey",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub link_key: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "liveAccount",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub live_account: ::std::option::Option<BlueprintDataLiveAccount>,
+        #[serde(
+            rename = "liveOptions",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub live_options: ::std::option::Option<BlueprintDataLiveOptions>,
+        #[doc = "The diagram's name."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[doc = "The components (resources) drawn on the diagram. Each is an object with an `id`, a `type` (e.g. `ec2`), a `mapPos` grid position `[x, y]` and settings that depend on the type, such as `region`, `platform`, `instanceType` and `instanceSize`."]
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub nodes: ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+        #[doc = "The visual style the diagram is drawn in, e.g. `isometric` (or `2d`)."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub projection: ::std::option::Option<::std::string::String>,
+        #[doc = "Whether the diagram's documentation is shared along with it."]
+        #[serde(
+            rename = "shareDocs",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub share_docs: ::std::option::Option<bool>,
+        #[doc = "The surfaces (areas) drawn on the diagram."]
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub surfaces:
+            ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+        #[doc = "The text labels on the diagram: each with an `id`, a `type`, the `text`, a `mapPos`, a `textSize` and a `color`."]
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub text: ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub theme: ::std::option::Option<BlueprintDataTheme>,
+        #[doc = "Version of the diagram format."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub version: ::std::option::Option<i64>,
+    }
+    impl BlueprintData {
+        pub fn builder() -> builder::BlueprintData {
+            Default::default()
+        }
+    }
+    #[doc = "The cloud account the diagram is linked to for live updates."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct BlueprintDataLiveAccount {
+        #[doc = "The linked account's ID as registered with Cloudcraft."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        #[doc = "The kind of the linked account."]
+        #[serde(
+            rename = "type",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub type_: ::std::option::Option<::std::string::String>,
+    }
+    impl BlueprintDataLiveAccount {
+        pub fn builder() -> builder::BlueprintDataLiveAccount {
+            Default::default()
+        }
+    }
+    #[doc = "How live updates from the linked account change the diagram."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct BlueprintDataLiveOptions {
+        #[doc = "Connect new components automatically."]
+        #[serde(
+            rename = "autoConnect",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub auto_connect: ::std::option::Option<bool>,
+        #[doc = "Label new components automatically."]
+        #[serde(
+            rename = "autoLabel",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub auto_label: ::std::option::Option<bool>,
+        #[doc = "Component types left out of live updates."]
+        #[serde(
+            rename = "excludedTypes",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty"
+        )]
+        pub excluded_types: ::std::vec::Vec<::std::string::String>,
+        #[doc = "Update every component when the account is scanned."]
+        #[serde(
+            rename = "updateAllOnScan",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub update_all_on_scan: ::std::option::Option<bool>,
+        #[doc = "Update groups when the account is scanned."]
+        #[serde(
+            rename = "updateGroupsOnScan",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub update_groups_on_scan: ::std::option::Option<bool>,
+        #[doc = "Update a component when it is selected."]
+        #[serde(
+            rename = "updateNodeOnSelect",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub update_node_on_select: ::std::option::Option<bool>,
+        #[doc = "Whether live updates are on."]
+        #[serde(
+            rename = "updatesEnabled",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub updates_enabled: ::std::option::Option<bool>,
+    }
+    impl BlueprintDataLiveOptions {
+        pub fn builder() -> builder::BlueprintDataLiveOptions {
+            Default::default()
+        }
+    }
+    #[doc = "The diagram's color theme."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct BlueprintDataTheme {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub base: ::std::option::Option<::cloud_apis_runtime::Open<crate::types::Base>>,
+    }
+    impl BlueprintDataTheme {
+        pub fn builder() -> builder::BlueprintDataTheme {
+            Default::default()
+        }
+    }
+    #[doc = "The blueprint's unique identifier (a UUID). Used by the other blueprint endpoints as `blueprint_id`."]
+    #[derive(
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+    )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[serde(transparent)]
+    pub struct BlueprintId(pub ::std::string::String);
+    impl ::std::ops::Deref for BlueprintId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<BlueprintId> for ::std::string::String {
+        fn from(value: BlueprintId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for BlueprintId {
+        fn from(value: ::std::string::String) -> Self {
+            Self(value)
+        }
+    }
+    impl ::std::fmt::Display for BlueprintId {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            self.0.fmt(f)
+        }
+    }
+    impl ::std::str::FromStr for BlueprintId {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self(value.to_string()))
+        }
+    }
+    #[doc = "All blueprints the API key's user can see. Returned in full; there is no pagination."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct BlueprintList {
+        #[doc = "The blueprints."]
+        pub blueprints: ::std::vec::Vec<BlueprintSummary>,
+    }
+    impl BlueprintList {
+        pub fn builder() -> builder::BlueprintList {
+            Default::default()
+        }
+    }
+    #[doc = "A blueprint as listed by `GET /blueprint`: its record without the diagram."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct BlueprintSummary {
+        #[doc = "The date and time the blueprint was created."]
+        #[serde(
+            rename = "createdAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        #[serde(
+            rename = "CreatorId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub creator_id: ::std::option::Option<UserId>,
+        #[doc = "The ID of the blueprint's current saved version."]
+        #[serde(
+            rename = "CurrentVersionId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub current_version_id: ::std::option::Option<::std::string::String>,
+        pub id: BlueprintId,
+        #[serde(
+            rename = "LastUserId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub last_user_id: ::std::option::Option<UserId>,
+        #[doc = "The blueprint's name (the name of its diagram)."]
+        pub name: ::std::string::String,
+        #[doc = "Access control: the teams and customers allowed to read the blueprint, each a `team/<ID>` or `customer/<ID>` grant. Sending `[]` unshares it; `null` or absent means no grants were set."]
+        #[serde(
+            rename = "readAccess",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub read_access: ::std::option::Option<::std::vec::Vec<AccessGrant>>,
+        #[doc = "Tags given to the blueprint."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        #[doc = "The date and time the blueprint was last changed."]
+        #[serde(
+            rename = "updatedAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        #[doc = "Access control: the teams and customers allowed to modify the blueprint, each a `team/<ID>` or `customer/<ID>` grant. Sending `[]` unshares it; `null` or absent means no grants were set."]
+        #[serde(
+            rename = "writeAccess",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub write_access: ::std::option::Option<::std::vec::Vec<AccessGrant>>,
+    }
+    impl BlueprintSummary {
+        pub fn builder() -> builder::BlueprintSummary {
+            Default::default()
+        }
+    }
+    #[doc = "The new content of the blueprint. `data` replaces the whole diagram; `name`, `tags`, `readAccess` and `writeAccess` change the record when present."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct BlueprintUpdateRequest {
+        pub data: BlueprintData,
+        #[doc = "The blueprint's name (the name of its diagram)."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[doc = "Access control: the teams and customers allowed to read the blueprint, each a `team/<ID>` or `customer/<ID>` grant. Sending `[]` unshares it; `null` or absent means no grants were set."]
+        #[serde(
+            rename = "readAccess",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub read_access: ::std::option::Option<::std::vec::Vec<AccessGrant>>,
+        #[doc = "Tags given to the blueprint."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        #[doc = "Access control: the teams and customers allowed to modify the blueprint, each a `team/<ID>` or `customer/<ID>` grant. Sending `[]` unshares it; `null` or absent means no grants were set."]
+        #[serde(
+            rename = "writeAccess",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub write_access: ::std::option::Option<::std::vec::Vec<AccessGrant>>,
+    }
+    impl BlueprintUpdateRequest {
+        pub fn builder() -> builder::BlueprintUpdateRequest {
+            Default::default()
+        }
+    }
+    #[doc = "`Currency`"]
+    #[derive(
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+    )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub enum Currency {
+        #[serde(rename = "USD")]
+        Usd,
+        #[serde(rename = "AUD")]
+        Aud,
+        #[serde(rename = "CHF")]
+        Chf,
+        #[serde(rename = "CKK")]
+        Ckk,
+        #[serde(rename = "EUR")]
+        Eur,
+        #[serde(rename = "GBP")]
+        Gbp,
+        #[serde(rename = "HKD")]
+        Hkd,
+        #[serde(rename = "JPY")]
+        Jpy,
+        #[serde(rename = "NOK")]
+        Nok,
+        #[serde(rename = "NZD")]
+        Nzd,
+        #[serde(rename = "SEK")]
+        Sek,
+        #[serde(rename = "ZAR")]
+        Zar,
+    }
+    impl ::std::fmt::Display for Currency {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Usd => f.write_str("USD"),
+                Self::Aud => f.write_str("AUD"),
+                Self::Chf => f.write_str("CHF"),
+                Self::Ckk => f.write_str("CKK"),
+                Self::Eur => f.write_str("EUR"),
+                Self::Gbp => f.write_str("GBP"),
+                Self::Hkd => f.write_str("HKD"),
+                Self::Jpy => f.write_str("JPY"),
+                Self::Nok => f.write_str("NOK"),
+                Self::Nzd => f.write_str("NZD"),
+                Self::Sek => f.write_str("SEK"),
+                Self::Zar => f.write_str("ZAR"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for Currency {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "USD" => Ok(Self::Usd),
+                "AUD" => Ok(Self::Aud),
+                "CHF" => Ok(Self::Chf),
+                "CKK" => Ok(Self::Ckk),
+                "EUR" => Ok(Self::Eur),
+                "GBP" => Ok(Self::Gbp),
+                "HKD" => Ok(Self::Hkd),
+                "JPY" => Ok(Self::Jpy),
+                "NOK" => Ok(Self::Nok),
+                "NZD" => Ok(Self::Nzd),
+                "SEK" => Ok(Self::Sek),
+                "ZAR" => Ok(Self::Zar),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for Currency {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for Currency {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    #[doc = "The user's email address."]
+    #[derive(:: serde :: Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[serde(transparent)]
+    pub struct Email(::std::string::String);
+    impl ::std::ops::Deref for Email {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<Email> for ::std::string::String {
+        fn from(value: Email) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for Email {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> =
+                ::std::sync::LazyLock::new(|| {
+                    ::regress::Regex::new("^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$").unwrap()
+                });
+            if PATTERN.find(value).is_none() {
+                return Err("doesn't match pattern \"^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$\"".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for Email {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for Email {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Email {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
         }
     }
     #[doc = "Error body returned by the API."]
@@ -210,6 +1135,118 @@ pub mod types {
     impl Error {
         pub fn builder() -> builder::Error {
             Default::default()
+        }
+    }
+    #[doc = "`ExportBlueprintBudgetFormat`"]
+    #[derive(
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+    )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub enum ExportBlueprintBudgetFormat {
+        #[serde(rename = "csv")]
+        Csv,
+        #[serde(rename = "xlsx")]
+        Xlsx,
+    }
+    impl ::std::fmt::Display for ExportBlueprintBudgetFormat {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Csv => f.write_str("csv"),
+                Self::Xlsx => f.write_str("xlsx"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ExportBlueprintBudgetFormat {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "csv" => Ok(Self::Csv),
+                "xlsx" => Ok(Self::Xlsx),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ExportBlueprintBudgetFormat {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ExportBlueprintBudgetFormat {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    #[doc = "`ExportBlueprintImageFormat`"]
+    #[derive(
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+    )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub enum ExportBlueprintImageFormat {
+        #[serde(rename = "svg")]
+        Svg,
+        #[serde(rename = "png")]
+        Png,
+        #[serde(rename = "pdf")]
+        Pdf,
+        #[serde(rename = "mxGraph")]
+        MxGraph,
+    }
+    impl ::std::fmt::Display for ExportBlueprintImageFormat {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Svg => f.write_str("svg"),
+                Self::Png => f.write_str("png"),
+                Self::Pdf => f.write_str("pdf"),
+                Self::MxGraph => f.write_str("mxGraph"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ExportBlueprintImageFormat {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "svg" => Ok(Self::Svg),
+                "png" => Ok(Self::Png),
+                "pdf" => Ok(Self::Pdf),
+                "mxGraph" => Ok(Self::MxGraph),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ExportBlueprintImageFormat {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ExportBlueprintImageFormat {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     #[doc = "`PaperSize`"]
@@ -286,6 +1323,70 @@ pub mod types {
             value.parse()
         }
     }
+    #[doc = "`Period`"]
+    #[derive(
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+    )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub enum Period {
+        #[serde(rename = "h")]
+        H,
+        #[serde(rename = "d")]
+        D,
+        #[serde(rename = "w")]
+        W,
+        #[serde(rename = "m")]
+        M,
+        #[serde(rename = "y")]
+        Y,
+    }
+    impl ::std::fmt::Display for Period {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::H => f.write_str("h"),
+                Self::D => f.write_str("d"),
+                Self::W => f.write_str("w"),
+                Self::M => f.write_str("m"),
+                Self::Y => f.write_str("y"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for Period {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "h" => Ok(Self::H),
+                "d" => Ok(Self::D),
+                "w" => Ok(Self::W),
+                "m" => Ok(Self::M),
+                "y" => Ok(Self::Y),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for Period {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for Period {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
     #[doc = "`Projection`"]
     #[derive(
         :: serde :: Deserialize,
@@ -338,7 +1439,7 @@ pub mod types {
             value.parse()
         }
     }
-    #[doc = "`SnapshotAwsAccountFormat`"]
+    #[doc = "`Rate`"]
     #[derive(
         :: serde :: Deserialize,
         :: serde :: Serialize,
@@ -352,7 +1453,59 @@ pub mod types {
         PartialOrd,
     )]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub enum SnapshotAwsAccountFormat {
+    pub enum Rate {
+        #[serde(rename = "effective")]
+        Effective,
+        #[serde(rename = "stated")]
+        Stated,
+    }
+    impl ::std::fmt::Display for Rate {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Effective => f.write_str("effective"),
+                Self::Stated => f.write_str("stated"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for Rate {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "effective" => Ok(Self::Effective),
+                "stated" => Ok(Self::Stated),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for Rate {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for Rate {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    #[doc = "The format a live snapshot (of an AWS or an Azure account) is rendered in: `json` gives the diagram as data, the others a document."]
+    #[derive(
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+    )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub enum SnapshotFormat {
         #[serde(rename = "json")]
         Json,
         #[serde(rename = "svg")]
@@ -364,7 +1517,7 @@ pub mod types {
         #[serde(rename = "mxGraph")]
         MxGraph,
     }
-    impl ::std::fmt::Display for SnapshotAwsAccountFormat {
+    impl ::std::fmt::Display for SnapshotFormat {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::Json => f.write_str("json"),
@@ -375,7 +1528,7 @@ pub mod types {
             }
         }
     }
-    impl ::std::str::FromStr for SnapshotAwsAccountFormat {
+    impl ::std::str::FromStr for SnapshotFormat {
         type Err = self::error::ConversionError;
         fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
@@ -388,13 +1541,13 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for SnapshotAwsAccountFormat {
+    impl ::std::convert::TryFrom<&str> for SnapshotFormat {
         type Error = self::error::ConversionError;
         fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
-    impl ::std::convert::TryFrom<::std::string::String> for SnapshotAwsAccountFormat {
+    impl ::std::convert::TryFrom<::std::string::String> for SnapshotFormat {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -465,6 +1618,103 @@ pub mod types {
             value.parse()
         }
     }
+    #[doc = "A Cloudcraft team: a named group of users within a customer (organization), and the caller's role in it."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct Team {
+        #[doc = "The date and time the team was created."]
+        #[serde(
+            rename = "createdAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        #[doc = "Whether the team may include users from other customers (organizations)."]
+        #[serde(
+            rename = "crossOrganizational",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub cross_organizational: ::std::option::Option<bool>,
+        #[doc = "The ID of the customer (organization) the team belongs to."]
+        #[serde(
+            rename = "customerId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub customer_id: ::std::option::Option<::std::string::String>,
+        #[doc = "Whether the team's members may share content outside the customer."]
+        #[serde(
+            rename = "externalSharing",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub external_sharing: ::std::option::Option<bool>,
+        pub id: TeamId,
+        #[doc = "The team's members, as a map of strings. Cloudcraft's reference shows it as `{key: string}` without saying what the keys and values hold."]
+        #[serde(
+            default,
+            skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
+        )]
+        pub members: ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+        #[doc = "The team's name."]
+        pub name: ::std::string::String,
+        #[doc = "The caller's role in the team."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub role: ::std::option::Option<::std::string::String>,
+        #[doc = "The date and time the team was last changed."]
+        #[serde(
+            rename = "updatedAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        #[doc = "Whether the team is visible to other users of the customer."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub visible: ::std::option::Option<bool>,
+    }
+    impl Team {
+        pub fn builder() -> builder::Team {
+            Default::default()
+        }
+    }
+    #[doc = "The team's unique identifier (a UUID). Used in access grants as `team/<id>`."]
+    #[derive(
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+    )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[serde(transparent)]
+    pub struct TeamId(pub ::std::string::String);
+    impl ::std::ops::Deref for TeamId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<TeamId> for ::std::string::String {
+        fn from(value: TeamId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for TeamId {
+        fn from(value: ::std::string::String) -> Self {
+            Self(value)
+        }
+    }
+    impl ::std::fmt::Display for TeamId {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            self.0.fmt(f)
+        }
+    }
+    impl ::std::str::FromStr for TeamId {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self(value.to_string()))
+        }
+    }
     #[doc = "`Theme`"]
     #[derive(
         :: serde :: Deserialize,
@@ -517,6 +1767,83 @@ pub mod types {
             value.parse()
         }
     }
+    #[doc = "The Cloudcraft user the API key belongs to."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct User {
+        #[doc = "The date and time the user last used Cloudcraft."]
+        #[serde(
+            rename = "accessedAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub accessed_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        #[doc = "The date and time the user signed up."]
+        #[serde(
+            rename = "createdAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        pub email: Email,
+        pub id: UserId,
+        #[doc = "The user's full name."]
+        pub name: ::std::string::String,
+        #[doc = "The user's application settings, a free-form map (e.g. `currency`, `firstTime`)."]
+        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+        pub settings: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        #[doc = "The date and time the user's record last changed."]
+        #[serde(
+            rename = "updatedAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    }
+    impl User {
+        pub fn builder() -> builder::User {
+            Default::default()
+        }
+    }
+    #[doc = "The ID of the user who registered the Azure account."]
+    #[derive(
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+    )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[serde(transparent)]
+    pub struct UserId(pub ::std::string::String);
+    impl ::std::ops::Deref for UserId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<UserId> for ::std::string::String {
+        fn from(value: UserId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for UserId {
+        fn from(value: ::std::string::String) -> Self {
+            Self(value)
+        }
+    }
+    impl ::std::fmt::Display for UserId {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            self.0.fmt(f)
+        }
+    }
+    impl ::std::str::FromStr for UserId {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self(value.to_string()))
+        }
+    }
     #[doc = " Types for composing complex structures."]
     pub mod builder {
         #[derive(Clone, Debug)]
@@ -530,7 +1857,7 @@ pub mod types {
             id: ::std::result::Result<super::AwsAccountId, ::std::string::String>,
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
             read_access: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
+                ::std::option::Option<::std::vec::Vec<super::AccessGrant>>,
                 ::std::string::String,
             >,
             role_arn: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -539,7 +1866,7 @@ pub mod types {
                 ::std::string::String,
             >,
             write_access: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
+                ::std::option::Option<::std::vec::Vec<super::AccessGrant>>,
                 ::std::string::String,
             >,
         }
@@ -611,7 +1938,9 @@ pub mod types {
             }
             pub fn read_access<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::AccessGrant>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.read_access = value
@@ -641,7 +1970,9 @@ pub mod types {
             }
             pub fn write_access<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::AccessGrant>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.write_access = value
@@ -686,15 +2017,25 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct AwsAccountCreateRequest {
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            read_access: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::AccessGrant>>,
+                ::std::string::String,
+            >,
             region: ::std::result::Result<::std::string::String, ::std::string::String>,
             role_arn: ::std::result::Result<::std::string::String, ::std::string::String>,
+            write_access: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::AccessGrant>>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for AwsAccountCreateRequest {
             fn default() -> Self {
                 Self {
                     name: Err("no value supplied for name".to_string()),
+                    read_access: Ok(Default::default()),
                     region: Ok(super::defaults::aws_account_create_request_region()),
                     role_arn: Err("no value supplied for role_arn".to_string()),
+                    write_access: Ok(Default::default()),
                 }
             }
         }
@@ -707,6 +2048,18 @@ pub mod types {
                 self.name = value
                     .try_into()
                     .map_err(|e| format!("error converting supplied value for name: {e}"));
+                self
+            }
+            pub fn read_access<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::AccessGrant>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.read_access = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for read_access: {e}"));
                 self
             }
             pub fn region<T>(mut self, value: T) -> Self
@@ -729,6 +2082,18 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for role_arn: {e}"));
                 self
             }
+            pub fn write_access<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::AccessGrant>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.write_access = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for write_access: {e}"));
+                self
+            }
         }
         impl ::std::convert::TryFrom<AwsAccountCreateRequest> for super::AwsAccountCreateRequest {
             type Error = super::error::ConversionError;
@@ -737,8 +2102,10 @@ pub mod types {
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     name: value.name?,
+                    read_access: value.read_access?,
                     region: value.region?,
                     role_arn: value.role_arn?,
+                    write_access: value.write_access?,
                 })
             }
         }
@@ -746,8 +2113,10 @@ pub mod types {
             fn from(value: super::AwsAccountCreateRequest) -> Self {
                 Self {
                     name: Ok(value.name),
+                    read_access: Ok(value.read_access),
                     region: Ok(value.region),
                     role_arn: Ok(value.role_arn),
+                    write_access: Ok(value.write_access),
                 }
             }
         }
@@ -795,13 +2164,23 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct AwsAccountUpdateRequest {
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            read_access: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::AccessGrant>>,
+                ::std::string::String,
+            >,
             role_arn: ::std::result::Result<::std::string::String, ::std::string::String>,
+            write_access: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::AccessGrant>>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for AwsAccountUpdateRequest {
             fn default() -> Self {
                 Self {
                     name: Err("no value supplied for name".to_string()),
+                    read_access: Ok(Default::default()),
                     role_arn: Err("no value supplied for role_arn".to_string()),
+                    write_access: Ok(Default::default()),
                 }
             }
         }
@@ -816,6 +2195,18 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for name: {e}"));
                 self
             }
+            pub fn read_access<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::AccessGrant>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.read_access = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for read_access: {e}"));
+                self
+            }
             pub fn role_arn<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -826,6 +2217,18 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for role_arn: {e}"));
                 self
             }
+            pub fn write_access<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::AccessGrant>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.write_access = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for write_access: {e}"));
+                self
+            }
         }
         impl ::std::convert::TryFrom<AwsAccountUpdateRequest> for super::AwsAccountUpdateRequest {
             type Error = super::error::ConversionError;
@@ -834,7 +2237,9 @@ pub mod types {
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     name: value.name?,
+                    read_access: value.read_access?,
                     role_arn: value.role_arn?,
+                    write_access: value.write_access?,
                 })
             }
         }
@@ -842,7 +2247,9 @@ pub mod types {
             fn from(value: super::AwsAccountUpdateRequest) -> Self {
                 Self {
                     name: Ok(value.name),
+                    read_access: Ok(value.read_access),
                     role_arn: Ok(value.role_arn),
+                    write_access: Ok(value.write_access),
                 }
             }
         }
@@ -911,6 +2318,1964 @@ pub mod types {
                     account_id: Ok(value.account_id),
                     aws_console_url: Ok(value.aws_console_url),
                     external_id: Ok(value.external_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct AwsIamPolicy {
+            statement: ::std::result::Result<
+                ::std::vec::Vec<super::AwsIamPolicyStatementItem>,
+                ::std::string::String,
+            >,
+            version: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for AwsIamPolicy {
+            fn default() -> Self {
+                Self {
+                    statement: Err("no value supplied for statement".to_string()),
+                    version: Err("no value supplied for version".to_string()),
+                }
+            }
+        }
+        impl AwsIamPolicy {
+            pub fn statement<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::AwsIamPolicyStatementItem>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.statement = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for statement: {e}"));
+                self
+            }
+            pub fn version<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.version = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for version: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AwsIamPolicy> for super::AwsIamPolicy {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AwsIamPolicy,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    statement: value.statement?,
+                    version: value.version?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AwsIamPolicy> for AwsIamPolicy {
+            fn from(value: super::AwsIamPolicy) -> Self {
+                Self {
+                    statement: Ok(value.statement),
+                    version: Ok(value.version),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct AwsIamPolicyStatementItem {
+            action: ::std::result::Result<
+                ::std::option::Option<super::AwsIamPolicyStatementItemAction>,
+                ::std::string::String,
+            >,
+            effect: ::std::result::Result<::std::string::String, ::std::string::String>,
+            resource: ::std::result::Result<
+                ::std::option::Option<super::AwsIamPolicyStatementItemResource>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for AwsIamPolicyStatementItem {
+            fn default() -> Self {
+                Self {
+                    action: Ok(Default::default()),
+                    effect: Err("no value supplied for effect".to_string()),
+                    resource: Ok(Default::default()),
+                }
+            }
+        }
+        impl AwsIamPolicyStatementItem {
+            pub fn action<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::AwsIamPolicyStatementItemAction>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.action = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for action: {e}"));
+                self
+            }
+            pub fn effect<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.effect = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for effect: {e}"));
+                self
+            }
+            pub fn resource<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::AwsIamPolicyStatementItemResource>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.resource = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for resource: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AwsIamPolicyStatementItem> for super::AwsIamPolicyStatementItem {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AwsIamPolicyStatementItem,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    action: value.action?,
+                    effect: value.effect?,
+                    resource: value.resource?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AwsIamPolicyStatementItem> for AwsIamPolicyStatementItem {
+            fn from(value: super::AwsIamPolicyStatementItem) -> Self {
+                Self {
+                    action: Ok(value.action),
+                    effect: Ok(value.effect),
+                    resource: Ok(value.resource),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct AzureAccount {
+            application_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            client_secret: ::std::result::Result<
+                ::std::option::Option<::cloud_apis_runtime::Secret>,
+                ::std::string::String,
+            >,
+            created_at: ::std::result::Result<
+                ::chrono::DateTime<::chrono::offset::Utc>,
+                ::std::string::String,
+            >,
+            creator_id:
+                ::std::result::Result<::std::option::Option<super::UserId>, ::std::string::String>,
+            customer_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            directory_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            hint: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<super::AzureAccountId, ::std::string::String>,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            read_access: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::AccessGrant>>,
+                ::std::string::String,
+            >,
+            source: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            subscription_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            updated_at: ::std::result::Result<
+                ::chrono::DateTime<::chrono::offset::Utc>,
+                ::std::string::String,
+            >,
+            write_access: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::AccessGrant>>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for AzureAccount {
+            fn default() -> Self {
+                Self {
+                    application_id: Err("no value supplied for application_id".to_string()),
+                    client_secret: Ok(Default::default()),
+                    created_at: Err("no value supplied for created_at".to_string()),
+                    creator_id: Ok(Default::default()),
+                    customer_id: Ok(Default::default()),
+                    directory_id: Err("no value supplied for directory_id".to_string()),
+                    hint: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
+                    name: Err("no value supplied for name".to_string()),
+                    read_access: Ok(Default::default()),
+                    source: Ok(Default::default()),
+                    subscription_id: Err("no value supplied for subscription_id".to_string()),
+                    updated_at: Err("no value supplied for updated_at".to_string()),
+                    write_access: Ok(Default::default()),
+                }
+            }
+        }
+        impl AzureAccount {
+            pub fn application_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.application_id = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for application_id: {e}")
+                });
+                self
+            }
+            pub fn client_secret<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::cloud_apis_runtime::Secret>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.client_secret = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for client_secret: {e}"));
+                self
+            }
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for created_at: {e}"));
+                self
+            }
+            pub fn creator_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::UserId>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.creator_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for creator_id: {e}"));
+                self
+            }
+            pub fn customer_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.customer_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for customer_id: {e}"));
+                self
+            }
+            pub fn directory_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.directory_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for directory_id: {e}"));
+                self
+            }
+            pub fn hint<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.hint = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for hint: {e}"));
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::AzureAccountId>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for name: {e}"));
+                self
+            }
+            pub fn read_access<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::AccessGrant>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.read_access = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for read_access: {e}"));
+                self
+            }
+            pub fn source<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.source = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for source: {e}"));
+                self
+            }
+            pub fn subscription_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.subscription_id = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for subscription_id: {e}")
+                });
+                self
+            }
+            pub fn updated_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_at = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for updated_at: {e}"));
+                self
+            }
+            pub fn write_access<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::AccessGrant>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.write_access = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for write_access: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AzureAccount> for super::AzureAccount {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AzureAccount,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    application_id: value.application_id?,
+                    client_secret: value.client_secret?,
+                    created_at: value.created_at?,
+                    creator_id: value.creator_id?,
+                    customer_id: value.customer_id?,
+                    directory_id: value.directory_id?,
+                    hint: value.hint?,
+                    id: value.id?,
+                    name: value.name?,
+                    read_access: value.read_access?,
+                    source: value.source?,
+                    subscription_id: value.subscription_id?,
+                    updated_at: value.updated_at?,
+                    write_access: value.write_access?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AzureAccount> for AzureAccount {
+            fn from(value: super::AzureAccount) -> Self {
+                Self {
+                    application_id: Ok(value.application_id),
+                    client_secret: Ok(value.client_secret),
+                    created_at: Ok(value.created_at),
+                    creator_id: Ok(value.creator_id),
+                    customer_id: Ok(value.customer_id),
+                    directory_id: Ok(value.directory_id),
+                    hint: Ok(value.hint),
+                    id: Ok(value.id),
+                    name: Ok(value.name),
+                    read_access: Ok(value.read_access),
+                    source: Ok(value.source),
+                    subscription_id: Ok(value.subscription_id),
+                    updated_at: Ok(value.updated_at),
+                    write_access: Ok(value.write_access),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct AzureAccountCreateRequest {
+            application_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            client_secret:
+                ::std::result::Result<::cloud_apis_runtime::Secret, ::std::string::String>,
+            directory_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            read_access: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::AccessGrant>>,
+                ::std::string::String,
+            >,
+            subscription_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            write_access: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::AccessGrant>>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for AzureAccountCreateRequest {
+            fn default() -> Self {
+                Self {
+                    application_id: Err("no value supplied for application_id".to_string()),
+                    client_secret: Err("no value supplied for client_secret".to_string()),
+                    directory_id: Err("no value supplied for directory_id".to_string()),
+                    name: Err("no value supplied for name".to_string()),
+                    read_access: Ok(Default::default()),
+                    subscription_id: Err("no value supplied for subscription_id".to_string()),
+                    write_access: Ok(Default::default()),
+                }
+            }
+        }
+        impl AzureAccountCreateRequest {
+            pub fn application_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.application_id = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for application_id: {e}")
+                });
+                self
+            }
+            pub fn client_secret<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::cloud_apis_runtime::Secret>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.client_secret = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for client_secret: {e}"));
+                self
+            }
+            pub fn directory_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.directory_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for directory_id: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for name: {e}"));
+                self
+            }
+            pub fn read_access<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::AccessGrant>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.read_access = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for read_access: {e}"));
+                self
+            }
+            pub fn subscription_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.subscription_id = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for subscription_id: {e}")
+                });
+                self
+            }
+            pub fn write_access<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::AccessGrant>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.write_access = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for write_access: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AzureAccountCreateRequest> for super::AzureAccountCreateRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AzureAccountCreateRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    application_id: value.application_id?,
+                    client_secret: value.client_secret?,
+                    directory_id: value.directory_id?,
+                    name: value.name?,
+                    read_access: value.read_access?,
+                    subscription_id: value.subscription_id?,
+                    write_access: value.write_access?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AzureAccountCreateRequest> for AzureAccountCreateRequest {
+            fn from(value: super::AzureAccountCreateRequest) -> Self {
+                Self {
+                    application_id: Ok(value.application_id),
+                    client_secret: Ok(value.client_secret),
+                    directory_id: Ok(value.directory_id),
+                    name: Ok(value.name),
+                    read_access: Ok(value.read_access),
+                    subscription_id: Ok(value.subscription_id),
+                    write_access: Ok(value.write_access),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct AzureAccountList {
+            accounts:
+                ::std::result::Result<::std::vec::Vec<super::AzureAccount>, ::std::string::String>,
+        }
+        impl ::std::default::Default for AzureAccountList {
+            fn default() -> Self {
+                Self {
+                    accounts: Err("no value supplied for accounts".to_string()),
+                }
+            }
+        }
+        impl AzureAccountList {
+            pub fn accounts<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::AzureAccount>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.accounts = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for accounts: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AzureAccountList> for super::AzureAccountList {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AzureAccountList,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    accounts: value.accounts?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AzureAccountList> for AzureAccountList {
+            fn from(value: super::AzureAccountList) -> Self {
+                Self {
+                    accounts: Ok(value.accounts),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct AzureAccountUpdateRequest {
+            application_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            client_secret: ::std::result::Result<
+                ::std::option::Option<::cloud_apis_runtime::Secret>,
+                ::std::string::String,
+            >,
+            directory_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            read_access: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::AccessGrant>>,
+                ::std::string::String,
+            >,
+            subscription_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            write_access: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::AccessGrant>>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for AzureAccountUpdateRequest {
+            fn default() -> Self {
+                Self {
+                    application_id: Err("no value supplied for application_id".to_string()),
+                    client_secret: Ok(Default::default()),
+                    directory_id: Err("no value supplied for directory_id".to_string()),
+                    name: Err("no value supplied for name".to_string()),
+                    read_access: Ok(Default::default()),
+                    subscription_id: Err("no value supplied for subscription_id".to_string()),
+                    write_access: Ok(Default::default()),
+                }
+            }
+        }
+        impl AzureAccountUpdateRequest {
+            pub fn application_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.application_id = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for application_id: {e}")
+                });
+                self
+            }
+            pub fn client_secret<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::cloud_apis_runtime::Secret>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.client_secret = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for client_secret: {e}"));
+                self
+            }
+            pub fn directory_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.directory_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for directory_id: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for name: {e}"));
+                self
+            }
+            pub fn read_access<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::AccessGrant>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.read_access = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for read_access: {e}"));
+                self
+            }
+            pub fn subscription_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.subscription_id = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for subscription_id: {e}")
+                });
+                self
+            }
+            pub fn write_access<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::AccessGrant>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.write_access = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for write_access: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AzureAccountUpdateRequest> for super::AzureAccountUpdateRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AzureAccountUpdateRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    application_id: value.application_id?,
+                    client_secret: value.client_secret?,
+                    directory_id: value.directory_id?,
+                    name: value.name?,
+                    read_access: value.read_access?,
+                    subscription_id: value.subscription_id?,
+                    write_access: value.write_access?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AzureAccountUpdateRequest> for AzureAccountUpdateRequest {
+            fn from(value: super::AzureAccountUpdateRequest) -> Self {
+                Self {
+                    application_id: Ok(value.application_id),
+                    client_secret: Ok(value.client_secret),
+                    directory_id: Ok(value.directory_id),
+                    name: Ok(value.name),
+                    read_access: Ok(value.read_access),
+                    subscription_id: Ok(value.subscription_id),
+                    write_access: Ok(value.write_access),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct Blueprint {
+            created_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            creator_id:
+                ::std::result::Result<::std::option::Option<super::UserId>, ::std::string::String>,
+            current_version_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            customer_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<
+                ::std::option::Option<super::BlueprintData>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<super::BlueprintId, ::std::string::String>,
+            last_user_id:
+                ::std::result::Result<::std::option::Option<super::UserId>, ::std::string::String>,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            read_access: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::AccessGrant>>,
+                ::std::string::String,
+            >,
+            tags: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                ::std::string::String,
+            >,
+            updated_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            write_access: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::AccessGrant>>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for Blueprint {
+            fn default() -> Self {
+                Self {
+                    created_at: Ok(Default::default()),
+                    creator_id: Ok(Default::default()),
+                    current_version_id: Ok(Default::default()),
+                    customer_id: Ok(Default::default()),
+                    data: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
+                    last_user_id: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    read_access: Ok(Default::default()),
+                    tags: Ok(Default::default()),
+                    updated_at: Ok(Default::default()),
+                    write_access: Ok(Default::default()),
+                }
+            }
+        }
+        impl Blueprint {
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for created_at: {e}"));
+                self
+            }
+            pub fn creator_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::UserId>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.creator_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for creator_id: {e}"));
+                self
+            }
+            pub fn current_version_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.current_version_id = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for current_version_id: {e}")
+                });
+                self
+            }
+            pub fn customer_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.customer_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for customer_id: {e}"));
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::BlueprintData>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for data: {e}"));
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::BlueprintId>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn last_user_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::UserId>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.last_user_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for last_user_id: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for name: {e}"));
+                self
+            }
+            pub fn read_access<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::AccessGrant>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.read_access = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for read_access: {e}"));
+                self
+            }
+            pub fn tags<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tags = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for tags: {e}"));
+                self
+            }
+            pub fn updated_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_at = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for updated_at: {e}"));
+                self
+            }
+            pub fn write_access<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::AccessGrant>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.write_access = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for write_access: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<Blueprint> for super::Blueprint {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Blueprint,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    created_at: value.created_at?,
+                    creator_id: value.creator_id?,
+                    current_version_id: value.current_version_id?,
+                    customer_id: value.customer_id?,
+                    data: value.data?,
+                    id: value.id?,
+                    last_user_id: value.last_user_id?,
+                    name: value.name?,
+                    read_access: value.read_access?,
+                    tags: value.tags?,
+                    updated_at: value.updated_at?,
+                    write_access: value.write_access?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::Blueprint> for Blueprint {
+            fn from(value: super::Blueprint) -> Self {
+                Self {
+                    created_at: Ok(value.created_at),
+                    creator_id: Ok(value.creator_id),
+                    current_version_id: Ok(value.current_version_id),
+                    customer_id: Ok(value.customer_id),
+                    data: Ok(value.data),
+                    id: Ok(value.id),
+                    last_user_id: Ok(value.last_user_id),
+                    name: Ok(value.name),
+                    read_access: Ok(value.read_access),
+                    tags: Ok(value.tags),
+                    updated_at: Ok(value.updated_at),
+                    write_access: Ok(value.write_access),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct BlueprintCreateRequest {
+            data: ::std::result::Result<super::BlueprintData, ::std::string::String>,
+            read_access: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::AccessGrant>>,
+                ::std::string::String,
+            >,
+            tags: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                ::std::string::String,
+            >,
+            write_access: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::AccessGrant>>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for BlueprintCreateRequest {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                    read_access: Ok(Default::default()),
+                    tags: Ok(Default::default()),
+                    write_access: Ok(Default::default()),
+                }
+            }
+        }
+        impl BlueprintCreateRequest {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::BlueprintData>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for data: {e}"));
+                self
+            }
+            pub fn read_access<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::AccessGrant>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.read_access = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for read_access: {e}"));
+                self
+            }
+            pub fn tags<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tags = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for tags: {e}"));
+                self
+            }
+            pub fn write_access<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::AccessGrant>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.write_access = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for write_access: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<BlueprintCreateRequest> for super::BlueprintCreateRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: BlueprintCreateRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    data: value.data?,
+                    read_access: value.read_access?,
+                    tags: value.tags?,
+                    write_access: value.write_access?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::BlueprintCreateRequest> for BlueprintCreateRequest {
+            fn from(value: super::BlueprintCreateRequest) -> Self {
+                Self {
+                    data: Ok(value.data),
+                    read_access: Ok(value.read_access),
+                    tags: Ok(value.tags),
+                    write_access: Ok(value.write_access),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct BlueprintData {
+            connectors: ::std::result::Result<
+                ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+                ::std::string::String,
+            >,
+            disabled_layers: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            edges: ::std::result::Result<
+                ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+                ::std::string::String,
+            >,
+            grid: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            groups: ::std::result::Result<
+                ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+                ::std::string::String,
+            >,
+            icons: ::std::result::Result<
+                ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+                ::std::string::String,
+            >,
+            images: ::std::result::Result<
+                ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+                ::std::string::String,
+            >,
+            link_key: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            live_account: ::std::result::Result<
+                ::std::option::Option<super::BlueprintDataLiveAccount>,
+                ::std::string::String,
+            >,
+            live_options: ::std::result::Result<
+                ::std::option::Option<super::BlueprintDataLiveOptions>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            nodes: ::std::result::Result<
+                ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+                ::std::string::String,
+            >,
+            projection: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            share_docs: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+            surfaces: ::std::result::Result<
+                ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+                ::std::string::String,
+            >,
+            text: ::std::result::Result<
+                ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+                ::std::string::String,
+            >,
+            theme: ::std::result::Result<
+                ::std::option::Option<super::BlueprintDataTheme>,
+                ::std::string::String,
+            >,
+            version: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+        }
+        impl ::std::default::Default for BlueprintData {
+            fn default() -> Self {
+                Self {
+                    connectors: Ok(Default::default()),
+                    disabled_layers: Ok(Default::default()),
+                    edges: Ok(Default::default()),
+                    grid: Ok(Default::default()),
+                    groups: Ok(Default::default()),
+                    icons: Ok(Default::default()),
+                    images: Ok(Default::default()),
+                    link_key: Ok(Default::default()),
+                    live_account: Ok(Default::default()),
+                    live_options: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    nodes: Ok(Default::default()),
+                    projection: Ok(Default::default()),
+                    share_docs: Ok(Default::default()),
+                    surfaces: Ok(Default::default()),
+                    text: Ok(Default::default()),
+                    theme: Ok(Default::default()),
+                    version: Ok(Default::default()),
+                }
+            }
+        }
+        impl BlueprintData {
+            pub fn connectors<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.connectors = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for connectors: {e}"));
+                self
+            }
+            pub fn disabled_layers<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.disabled_layers = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for disabled_layers: {e}")
+                });
+                self
+            }
+            pub fn edges<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.edges = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for edges: {e}"));
+                self
+            }
+            pub fn grid<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.grid = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for grid: {e}"));
+                self
+            }
+            pub fn groups<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.groups = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for groups: {e}"));
+                self
+            }
+            pub fn icons<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.icons = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for icons: {e}"));
+                self
+            }
+            pub fn images<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.images = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for images: {e}"));
+                self
+            }
+            pub fn link_key<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.link_key = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for link_key: {e}"));
+                self
+            }
+            pub fn live_account<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::BlueprintDataLiveAccount>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.live_account = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for live_account: {e}"));
+                self
+            }
+            pub fn live_options<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::BlueprintDataLiveOptions>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.live_options = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for live_options: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for name: {e}"));
+                self
+            }
+            pub fn nodes<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.nodes = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for nodes: {e}"));
+                self
+            }
+            pub fn projection<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.projection = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for projection: {e}"));
+                self
+            }
+            pub fn share_docs<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.share_docs = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for share_docs: {e}"));
+                self
+            }
+            pub fn surfaces<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.surfaces = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for surfaces: {e}"));
+                self
+            }
+            pub fn text<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.text = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for text: {e}"));
+                self
+            }
+            pub fn theme<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::BlueprintDataTheme>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.theme = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for theme: {e}"));
+                self
+            }
+            pub fn version<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.version = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for version: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<BlueprintData> for super::BlueprintData {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: BlueprintData,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    connectors: value.connectors?,
+                    disabled_layers: value.disabled_layers?,
+                    edges: value.edges?,
+                    grid: value.grid?,
+                    groups: value.groups?,
+                    icons: value.icons?,
+                    images: value.images?,
+                    link_key: value.link_key?,
+                    live_account: value.live_account?,
+                    live_options: value.live_options?,
+                    name: value.name?,
+                    nodes: value.nodes?,
+                    projection: value.projection?,
+                    share_docs: value.share_docs?,
+                    surfaces: value.surfaces?,
+                    text: value.text?,
+                    theme: value.theme?,
+                    version: value.version?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::BlueprintData> for BlueprintData {
+            fn from(value: super::BlueprintData) -> Self {
+                Self {
+                    connectors: Ok(value.connectors),
+                    disabled_layers: Ok(value.disabled_layers),
+                    edges: Ok(value.edges),
+                    grid: Ok(value.grid),
+                    groups: Ok(value.groups),
+                    icons: Ok(value.icons),
+                    images: Ok(value.images),
+                    link_key: Ok(value.link_key),
+                    live_account: Ok(value.live_account),
+                    live_options: Ok(value.live_options),
+                    name: Ok(value.name),
+                    nodes: Ok(value.nodes),
+                    projection: Ok(value.projection),
+                    share_docs: Ok(value.share_docs),
+                    surfaces: Ok(value.surfaces),
+                    text: Ok(value.text),
+                    theme: Ok(value.theme),
+                    version: Ok(value.version),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct BlueprintDataLiveAccount {
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for BlueprintDataLiveAccount {
+            fn default() -> Self {
+                Self {
+                    id: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                }
+            }
+        }
+        impl BlueprintDataLiveAccount {
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<BlueprintDataLiveAccount> for super::BlueprintDataLiveAccount {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: BlueprintDataLiveAccount,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    id: value.id?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::BlueprintDataLiveAccount> for BlueprintDataLiveAccount {
+            fn from(value: super::BlueprintDataLiveAccount) -> Self {
+                Self {
+                    id: Ok(value.id),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct BlueprintDataLiveOptions {
+            auto_connect: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+            auto_label: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+            excluded_types: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            update_all_on_scan:
+                ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+            update_groups_on_scan:
+                ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+            update_node_on_select:
+                ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+            updates_enabled:
+                ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+        }
+        impl ::std::default::Default for BlueprintDataLiveOptions {
+            fn default() -> Self {
+                Self {
+                    auto_connect: Ok(Default::default()),
+                    auto_label: Ok(Default::default()),
+                    excluded_types: Ok(Default::default()),
+                    update_all_on_scan: Ok(Default::default()),
+                    update_groups_on_scan: Ok(Default::default()),
+                    update_node_on_select: Ok(Default::default()),
+                    updates_enabled: Ok(Default::default()),
+                }
+            }
+        }
+        impl BlueprintDataLiveOptions {
+            pub fn auto_connect<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.auto_connect = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for auto_connect: {e}"));
+                self
+            }
+            pub fn auto_label<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.auto_label = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for auto_label: {e}"));
+                self
+            }
+            pub fn excluded_types<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.excluded_types = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for excluded_types: {e}")
+                });
+                self
+            }
+            pub fn update_all_on_scan<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.update_all_on_scan = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for update_all_on_scan: {e}")
+                });
+                self
+            }
+            pub fn update_groups_on_scan<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.update_groups_on_scan = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for update_groups_on_scan: {e}")
+                });
+                self
+            }
+            pub fn update_node_on_select<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.update_node_on_select = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for update_node_on_select: {e}")
+                });
+                self
+            }
+            pub fn updates_enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updates_enabled = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for updates_enabled: {e}")
+                });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<BlueprintDataLiveOptions> for super::BlueprintDataLiveOptions {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: BlueprintDataLiveOptions,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    auto_connect: value.auto_connect?,
+                    auto_label: value.auto_label?,
+                    excluded_types: value.excluded_types?,
+                    update_all_on_scan: value.update_all_on_scan?,
+                    update_groups_on_scan: value.update_groups_on_scan?,
+                    update_node_on_select: value.update_node_on_select?,
+                    updates_enabled: value.updates_enabled?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::BlueprintDataLiveOptions> for BlueprintDataLiveOptions {
+            fn from(value: super::BlueprintDataLiveOptions) -> Self {
+                Self {
+                    auto_connect: Ok(value.auto_connect),
+                    auto_label: Ok(value.auto_label),
+                    excluded_types: Ok(value.excluded_types),
+                    update_all_on_scan: Ok(value.update_all_on_scan),
+                    update_groups_on_scan: Ok(value.update_groups_on_scan),
+                    update_node_on_select: Ok(value.update_node_on_select),
+                    updates_enabled: Ok(value.updates_enabled),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct BlueprintDataTheme {
+            base: ::std::result::Result<
+                ::std::option::Option<::cloud_apis_runtime::Open<crate::types::Base>>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for BlueprintDataTheme {
+            fn default() -> Self {
+                Self {
+                    base: Ok(Default::default()),
+                }
+            }
+        }
+        impl BlueprintDataTheme {
+            pub fn base<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::cloud_apis_runtime::Open<crate::types::Base>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.base = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for base: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<BlueprintDataTheme> for super::BlueprintDataTheme {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: BlueprintDataTheme,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { base: value.base? })
+            }
+        }
+        impl ::std::convert::From<super::BlueprintDataTheme> for BlueprintDataTheme {
+            fn from(value: super::BlueprintDataTheme) -> Self {
+                Self {
+                    base: Ok(value.base),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct BlueprintList {
+            blueprints: ::std::result::Result<
+                ::std::vec::Vec<super::BlueprintSummary>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for BlueprintList {
+            fn default() -> Self {
+                Self {
+                    blueprints: Err("no value supplied for blueprints".to_string()),
+                }
+            }
+        }
+        impl BlueprintList {
+            pub fn blueprints<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::BlueprintSummary>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.blueprints = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for blueprints: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<BlueprintList> for super::BlueprintList {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: BlueprintList,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    blueprints: value.blueprints?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::BlueprintList> for BlueprintList {
+            fn from(value: super::BlueprintList) -> Self {
+                Self {
+                    blueprints: Ok(value.blueprints),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct BlueprintSummary {
+            created_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            creator_id:
+                ::std::result::Result<::std::option::Option<super::UserId>, ::std::string::String>,
+            current_version_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<super::BlueprintId, ::std::string::String>,
+            last_user_id:
+                ::std::result::Result<::std::option::Option<super::UserId>, ::std::string::String>,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            read_access: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::AccessGrant>>,
+                ::std::string::String,
+            >,
+            tags: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                ::std::string::String,
+            >,
+            updated_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            write_access: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::AccessGrant>>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for BlueprintSummary {
+            fn default() -> Self {
+                Self {
+                    created_at: Ok(Default::default()),
+                    creator_id: Ok(Default::default()),
+                    current_version_id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
+                    last_user_id: Ok(Default::default()),
+                    name: Err("no value supplied for name".to_string()),
+                    read_access: Ok(Default::default()),
+                    tags: Ok(Default::default()),
+                    updated_at: Ok(Default::default()),
+                    write_access: Ok(Default::default()),
+                }
+            }
+        }
+        impl BlueprintSummary {
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for created_at: {e}"));
+                self
+            }
+            pub fn creator_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::UserId>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.creator_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for creator_id: {e}"));
+                self
+            }
+            pub fn current_version_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.current_version_id = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for current_version_id: {e}")
+                });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::BlueprintId>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn last_user_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::UserId>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.last_user_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for last_user_id: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for name: {e}"));
+                self
+            }
+            pub fn read_access<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::AccessGrant>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.read_access = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for read_access: {e}"));
+                self
+            }
+            pub fn tags<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tags = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for tags: {e}"));
+                self
+            }
+            pub fn updated_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_at = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for updated_at: {e}"));
+                self
+            }
+            pub fn write_access<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::AccessGrant>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.write_access = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for write_access: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<BlueprintSummary> for super::BlueprintSummary {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: BlueprintSummary,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    created_at: value.created_at?,
+                    creator_id: value.creator_id?,
+                    current_version_id: value.current_version_id?,
+                    id: value.id?,
+                    last_user_id: value.last_user_id?,
+                    name: value.name?,
+                    read_access: value.read_access?,
+                    tags: value.tags?,
+                    updated_at: value.updated_at?,
+                    write_access: value.write_access?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::BlueprintSummary> for BlueprintSummary {
+            fn from(value: super::BlueprintSummary) -> Self {
+                Self {
+                    created_at: Ok(value.created_at),
+                    creator_id: Ok(value.creator_id),
+                    current_version_id: Ok(value.current_version_id),
+                    id: Ok(value.id),
+                    last_user_id: Ok(value.last_user_id),
+                    name: Ok(value.name),
+                    read_access: Ok(value.read_access),
+                    tags: Ok(value.tags),
+                    updated_at: Ok(value.updated_at),
+                    write_access: Ok(value.write_access),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct BlueprintUpdateRequest {
+            data: ::std::result::Result<super::BlueprintData, ::std::string::String>,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            read_access: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::AccessGrant>>,
+                ::std::string::String,
+            >,
+            tags: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                ::std::string::String,
+            >,
+            write_access: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::AccessGrant>>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for BlueprintUpdateRequest {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                    name: Ok(Default::default()),
+                    read_access: Ok(Default::default()),
+                    tags: Ok(Default::default()),
+                    write_access: Ok(Default::default()),
+                }
+            }
+        }
+        impl BlueprintUpdateRequest {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::BlueprintData>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for data: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for name: {e}"));
+                self
+            }
+            pub fn read_access<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::AccessGrant>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.read_access = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for read_access: {e}"));
+                self
+            }
+            pub fn tags<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tags = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for tags: {e}"));
+                self
+            }
+            pub fn write_access<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::AccessGrant>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.write_access = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for write_access: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<BlueprintUpdateRequest> for super::BlueprintUpdateRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: BlueprintUpdateRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    data: value.data?,
+                    name: value.name?,
+                    read_access: value.read_access?,
+                    tags: value.tags?,
+                    write_access: value.write_access?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::BlueprintUpdateRequest> for BlueprintUpdateRequest {
+            fn from(value: super::BlueprintUpdateRequest) -> Self {
+                Self {
+                    data: Ok(value.data),
+                    name: Ok(value.name),
+                    read_access: Ok(value.read_access),
+                    tags: Ok(value.tags),
+                    write_access: Ok(value.write_access),
                 }
             }
         }
@@ -1027,6 +4392,335 @@ pub mod types {
                 }
             }
         }
+        #[derive(Clone, Debug)]
+        pub struct Team {
+            created_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            cross_organizational:
+                ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+            customer_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            external_sharing:
+                ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+            id: ::std::result::Result<super::TeamId, ::std::string::String>,
+            members: ::std::result::Result<
+                ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            role: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            updated_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            visible: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+        }
+        impl ::std::default::Default for Team {
+            fn default() -> Self {
+                Self {
+                    created_at: Ok(Default::default()),
+                    cross_organizational: Ok(Default::default()),
+                    customer_id: Ok(Default::default()),
+                    external_sharing: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
+                    members: Ok(Default::default()),
+                    name: Err("no value supplied for name".to_string()),
+                    role: Ok(Default::default()),
+                    updated_at: Ok(Default::default()),
+                    visible: Ok(Default::default()),
+                }
+            }
+        }
+        impl Team {
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for created_at: {e}"));
+                self
+            }
+            pub fn cross_organizational<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cross_organizational = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for cross_organizational: {e}")
+                });
+                self
+            }
+            pub fn customer_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.customer_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for customer_id: {e}"));
+                self
+            }
+            pub fn external_sharing<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.external_sharing = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for external_sharing: {e}")
+                });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::TeamId>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn members<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.members = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for members: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for name: {e}"));
+                self
+            }
+            pub fn role<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.role = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for role: {e}"));
+                self
+            }
+            pub fn updated_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_at = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for updated_at: {e}"));
+                self
+            }
+            pub fn visible<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.visible = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for visible: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<Team> for super::Team {
+            type Error = super::error::ConversionError;
+            fn try_from(value: Team) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    created_at: value.created_at?,
+                    cross_organizational: value.cross_organizational?,
+                    customer_id: value.customer_id?,
+                    external_sharing: value.external_sharing?,
+                    id: value.id?,
+                    members: value.members?,
+                    name: value.name?,
+                    role: value.role?,
+                    updated_at: value.updated_at?,
+                    visible: value.visible?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::Team> for Team {
+            fn from(value: super::Team) -> Self {
+                Self {
+                    created_at: Ok(value.created_at),
+                    cross_organizational: Ok(value.cross_organizational),
+                    customer_id: Ok(value.customer_id),
+                    external_sharing: Ok(value.external_sharing),
+                    id: Ok(value.id),
+                    members: Ok(value.members),
+                    name: Ok(value.name),
+                    role: Ok(value.role),
+                    updated_at: Ok(value.updated_at),
+                    visible: Ok(value.visible),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct User {
+            accessed_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            created_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            email: ::std::result::Result<super::Email, ::std::string::String>,
+            id: ::std::result::Result<super::UserId, ::std::string::String>,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            settings: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+            updated_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for User {
+            fn default() -> Self {
+                Self {
+                    accessed_at: Ok(Default::default()),
+                    created_at: Ok(Default::default()),
+                    email: Err("no value supplied for email".to_string()),
+                    id: Err("no value supplied for id".to_string()),
+                    name: Err("no value supplied for name".to_string()),
+                    settings: Ok(Default::default()),
+                    updated_at: Ok(Default::default()),
+                }
+            }
+        }
+        impl User {
+            pub fn accessed_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.accessed_at = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for accessed_at: {e}"));
+                self
+            }
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for created_at: {e}"));
+                self
+            }
+            pub fn email<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::Email>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.email = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for email: {e}"));
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::UserId>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for name: {e}"));
+                self
+            }
+            pub fn settings<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.settings = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for settings: {e}"));
+                self
+            }
+            pub fn updated_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_at = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for updated_at: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<User> for super::User {
+            type Error = super::error::ConversionError;
+            fn try_from(value: User) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    accessed_at: value.accessed_at?,
+                    created_at: value.created_at?,
+                    email: value.email?,
+                    id: value.id?,
+                    name: value.name?,
+                    settings: value.settings?,
+                    updated_at: value.updated_at?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::User> for User {
+            fn from(value: super::User) -> Self {
+                Self {
+                    accessed_at: Ok(value.accessed_at),
+                    created_at: Ok(value.created_at),
+                    email: Ok(value.email),
+                    id: Ok(value.id),
+                    name: Ok(value.name),
+                    settings: Ok(value.settings),
+                    updated_at: Ok(value.updated_at),
+                }
+            }
+        }
     }
     #[doc = " Generation of default values for serde."]
     pub mod defaults {
@@ -1062,7 +4756,7 @@ pub mod types {
     }
 }
 #[derive(Clone, Debug)]
-#[doc = "Client for Cloudcraft API\n\nThe Cloudcraft API's AWS account endpoints: list, register, update and delete the AWS accounts linked to a Cloudcraft account, get the parameters for creating the IAM role Cloudcraft assumes, and snapshot (scan and render) one region of an AWS account as a blueprint in JSON, SVG, PNG, PDF or MxGraph format.\n\nThe API itself is unversioned; `1.0` is the version of this document only.\n\nTransport: HTTPS only, at `https://api.cloudcraft.co`; calls made over plain HTTP fail.\n\nAuthentication: every request carries `Authorization: Bearer <API key>`. API keys are 44 base64 characters.\n\nRate limits: documented as 20 requests per 10 seconds per API key (a FAQ page instead states 20 requests per minute overall and 5 per minute on rendering endpoints, and suggests waiting 60 seconds). Exceeding the limit returns `429 Too Many Requests` with a `Retry-After` header giving the number of seconds to wait; honour it, and fall back to a conservative wait when it is absent.\n\nErrors are JSON objects `{\"error\": \"...\"}`.\n\nThere is no pagination: list endpoints return every item in one response.\n\nVersion: 1.0"]
+#[doc = "Client for Cloudcraft API\n\nThe Cloudcraft API: manage blueprints (list, create, read, update with optimistic concurrency through `ETag`/`If-Match`, delete), export a blueprint as an image or its budget as a spreadsheet, link AWS and Azure accounts to Cloudcraft (list, register, update, delete; for AWS also the IAM role parameters and the minimal IAM policy) and snapshot (scan and render) one region of a linked account as a blueprint in JSON, SVG, PNG, PDF or MxGraph format, and read the current user and their team.\n\nThe API itself is unversioned; `1.0` is the version of this document only.\n\nTransport: HTTPS only, at `https://api.cloudcraft.co`; calls made over plain HTTP fail.\n\nAuthentication: every request carries `Authorization: Bearer <API key>`. API keys are 44 base64 characters.\n\nRate limits: documented as 20 requests per 10 seconds per API key (a FAQ page instead states 20 requests per minute overall and 5 per minute on rendering endpoints, and suggests waiting 60 seconds). Exceeding the limit returns `429 Too Many Requests` with a `Retry-After` header giving the number of seconds to wait; honour it, and fall back to a conservative wait when it is absent.\n\nErrors are JSON objects `{\"error\": \"...\"}`.\n\nThere is no pagination: list endpoints return every item in one response.\n\nVersion: 1.0"]
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
@@ -1139,6 +4833,10 @@ impl Client {
     pub fn get_aws_iam_parameters(&self) -> builder::GetAwsIamParameters<'_> {
         builder::GetAwsIamParameters::new(self)
     }
+    #[doc = "Get the minimal AWS IAM policy\n\nGet the IAM policy document with the least permissions Cloudcraft needs to scan an AWS account, to attach to the IAM role created for Cloudcraft (see `GET /aws/account/iamParameters`) in place of AWS's broad read-only policy.\n\nThe path has as many segments as the snapshot path `/aws/account/{account_id}/{region}/{format}`; being fixed, it takes precedence over that template.\n\nSends a `GET` request to `/aws/account/iamParameters/policy/minimal`\n\n```ignore\nlet response = client.get_aws_iam_policy_minimal()\n    .send()\n    .await;\n```"]
+    pub fn get_aws_iam_policy_minimal(&self) -> builder::GetAwsIamPolicyMinimal<'_> {
+        builder::GetAwsIamPolicyMinimal::new(self)
+    }
     #[doc = "Update an AWS account\n\nUpdate an AWS account registered in Cloudcraft.\n\nThe body of the request contains the account properties in JSON format. The response contains the updated account object.\n\nSends a `PUT` request to `/aws/account/{account_id}`\n\nArguments:\n- `account_id`: The AWS account ID (a UUID) as registered with Cloudcraft, i.e. the `id` of an `AwsAccount`.\n- `body`: The new account properties.\n```ignore\nlet response = client.update_aws_account()\n    .account_id(account_id)\n    .body(body)\n    .send()\n    .await;\n```"]
     pub fn update_aws_account(&self) -> builder::UpdateAwsAccount<'_> {
         builder::UpdateAwsAccount::new(self)
@@ -1150,6 +4848,62 @@ impl Client {
     #[doc = "Snapshot AWS account\n\nScan and render one region of an AWS account into a blueprint in JSON, SVG, PNG, PDF, or MxGraph format.\n\nThe time required to generate the snapshot depends on the number of resources in the AWS region. The API behaves as a long poll, with a wait time of up to 120 seconds for the result. For most environments, the call therefore directly returns a blueprint (`200`). If the wait time is exceeded, a `202 Accepted` response is returned with a `{\"code\": \"STILL_PROCESSING\", \"retry\": true, ...}` JSON body. The snapshot continues processing in the background, and a retry either immediately returns the result or continues waiting. Client timeouts should therefore exceed 120 seconds.\n\n**cloud-apis:** This raw call returns the `202` still-processing answer as a success, with its JSON body as the bytes of the stream. `ClientSnapshotExt::snapshot` (the `snapshot` method of the `cloud-apis` facade's client) polls until the document arrives, within a deadline, and decodes a blueprint.\n\nSends a `GET` request to `/aws/account/{account_id}/{region}/{format}`\n\nArguments:\n- `account_id`: The AWS account ID (a UUID) as registered with Cloudcraft, i.e. the `id` of an `AwsAccount`.\n- `region`: The AWS region to scan, for example \"us-east-1\".\n- `format`: The output format of the snapshot: `json` (a blueprint as JSON), `svg`, `png`, `pdf` or `mxGraph` (XML).\n- `autoconnect`: Automatically connect all components.\n- `exclude`: Exclude AWS services by name, as a comma-separated list; for example `ec2,sg` excludes both EC2 instances and Security Groups. The service value is the `type` field of Blueprint components.\n- `filter`: Render a subset of the AWS account. Accepts a filter expression as used on the Live tab in the web application. The filter expression terms must be separated by spaces. The terms are substrings to be matched, key-value pairs, logical operators, or parentheses.\n- `grid`: Enable or disable grid rendering.\n- `height`: Image height in pixels (for SVG, PNG, and PDF).\n- `label`: Automatically label all components.\n- `landscape`: Enable or disable landscape paper format (PDF).\n- `paper_size`: Paper size; applies when the format is PDF.\n- `projection`: The visual style of the diagram.\n- `scale`: Scale relative to the original size (1.0). For example, 0.5 for half or 2.0 for double size.\n- `theme`: The color theme of the diagram.\n- `transparent`: Enable or disable transparent background rendering.\n- `width`: Image width in pixels (for SVG, PNG, and PDF).\n```ignore\nlet response = client.snapshot_aws_account()\n    .account_id(account_id)\n    .region(region)\n    .format(format)\n    .autoconnect(autoconnect)\n    .exclude(exclude)\n    .filter(filter)\n    .grid(grid)\n    .height(height)\n    .label(label)\n    .landscape(landscape)\n    .paper_size(paper_size)\n    .projection(projection)\n    .scale(scale)\n    .theme(theme)\n    .transparent(transparent)\n    .width(width)\n    .send()\n    .await;\n```"]
     pub fn snapshot_aws_account(&self) -> builder::SnapshotAwsAccount<'_> {
         builder::SnapshotAwsAccount::new(self)
+    }
+    #[doc = "List Azure accounts\n\nList all Azure accounts linked to your Cloudcraft account, with their IDs (needed by the other Azure endpoints), names, app registration details, access control and user information. The list is not paginated; client secrets are left out.\n\nSends a `GET` request to `/azure/account`\n\n```ignore\nlet response = client.list_azure_accounts()\n    .send()\n    .await;\n```"]
+    pub fn list_azure_accounts(&self) -> builder::ListAzureAccounts<'_> {
+        builder::ListAzureAccounts::new(self)
+    }
+    #[doc = "Add an Azure account\n\nRegister a new Azure account with Cloudcraft, giving it a name and the app registration (application ID, directory ID, client secret) Cloudcraft signs in with to read the subscription. The response is the created account, including the ID assigned to it.\n\nSends a `POST` request to `/azure/account`\n\nArguments:\n- `body`: The account properties.\n```ignore\nlet response = client.create_azure_account()\n    .body(body)\n    .send()\n    .await;\n```"]
+    pub fn create_azure_account(&self) -> builder::CreateAzureAccount<'_> {
+        builder::CreateAzureAccount::new(self)
+    }
+    #[doc = "Update an Azure account\n\nUpdate an Azure account registered in Cloudcraft: its name and app registration details. Leave `clientSecret` out to keep the stored secret. The response is the updated account.\n\nSends a `PUT` request to `/azure/account/{account_id}`\n\nArguments:\n- `account_id`: The Azure account's ID (a UUID) as registered with Cloudcraft, i.e. the `id` of an `AzureAccount`.\n- `body`: The new account properties.\n```ignore\nlet response = client.update_azure_account()\n    .account_id(account_id)\n    .body(body)\n    .send()\n    .await;\n```"]
+    pub fn update_azure_account(&self) -> builder::UpdateAzureAccount<'_> {
+        builder::UpdateAzureAccount::new(self)
+    }
+    #[doc = "Delete an Azure account\n\nUnlink a registered Azure account from Cloudcraft. Success is `204` with no body.\n\nSends a `DELETE` request to `/azure/account/{account_id}`\n\nArguments:\n- `account_id`: The Azure account's ID (a UUID) as registered with Cloudcraft, i.e. the `id` of an `AzureAccount`.\n```ignore\nlet response = client.delete_azure_account()\n    .account_id(account_id)\n    .send()\n    .await;\n```"]
+    pub fn delete_azure_account(&self) -> builder::DeleteAzureAccount<'_> {
+        builder::DeleteAzureAccount::new(self)
+    }
+    #[doc = "Snapshot Azure account\n\nScan and render one region of an Azure account into a blueprint in JSON, SVG, PNG, PDF, or MxGraph format.\n\nHow long the snapshot takes depends on how many resources the region holds. The call is a long poll that waits up to 120 seconds for the result, so it usually answers `200` with the rendered document directly. When the wait runs out it answers `202 Accepted` with a `{\"code\": \"STILL_PROCESSING\", \"retry\": true, ...}` body while rendering carries on in the background; repeating the same request then returns the result at once or waits again. Client timeouts should therefore be longer than 120 seconds.\n\n**cloud-apis:** This raw call returns the `202` still-processing answer as a success, with its JSON body as the bytes of the stream. `ClientSnapshotExt::snapshot` (the `snapshot` method of the `cloud-apis` facade's client) polls until the document arrives, within a deadline, and decodes a blueprint.\n\nSends a `GET` request to `/azure/account/{account_id}/{region}/{format}`\n\nArguments:\n- `account_id`: The Azure account's ID (a UUID) as registered with Cloudcraft, i.e. the `id` of an `AzureAccount`.\n- `region`: The Azure region (location) to scan, given by its name, for example \"eastus\" or \"canadaeast\".\n- `format`: The output format of the snapshot: `json` (a blueprint as JSON), `svg`, `png`, `pdf` or `mxGraph` (XML).\n- `autoconnect`: Automatically connect all components.\n- `exclude`: Exclude Azure services by name, as a comma-separated list of the `type` values of blueprint components.\n- `filter`: Render a subset of the Azure account, using a filter expression as on the Live tab of the web application: terms separated by spaces, each a substring to match, a key-value pair, a logical operator or a parenthesis.\n- `grid`: Enable or disable grid rendering.\n- `height`: Image height in pixels (for SVG, PNG, and PDF).\n- `label`: Automatically label all components.\n- `landscape`: Enable or disable landscape paper format (PDF).\n- `paper_size`: Paper size; applies when the format is PDF.\n- `projection`: The visual style of the diagram.\n- `scale`: Scale relative to the original size (1.0). For example, 0.5 for half or 2.0 for double size.\n- `theme`: The color theme of the diagram.\n- `transparent`: Enable or disable transparent background rendering.\n- `width`: Image width in pixels (for SVG, PNG, and PDF).\n```ignore\nlet response = client.snapshot_azure_account()\n    .account_id(account_id)\n    .region(region)\n    .format(format)\n    .autoconnect(autoconnect)\n    .exclude(exclude)\n    .filter(filter)\n    .grid(grid)\n    .height(height)\n    .label(label)\n    .landscape(landscape)\n    .paper_size(paper_size)\n    .projection(projection)\n    .scale(scale)\n    .theme(theme)\n    .transparent(transparent)\n    .width(width)\n    .send()\n    .await;\n```"]
+    pub fn snapshot_azure_account(&self) -> builder::SnapshotAzureAccount<'_> {
+        builder::SnapshotAzureAccount::new(self)
+    }
+    #[doc = "List blueprints\n\nList the blueprints the API key's user can see: each entry gives the blueprint's ID (needed by the other blueprint endpoints), name, owner, access control, tags and timestamps, without the diagram. The list is not paginated.\n\nSends a `GET` request to `/blueprint`\n\n```ignore\nlet response = client.list_blueprints()\n    .send()\n    .await;\n```"]
+    pub fn list_blueprints(&self) -> builder::ListBlueprints<'_> {
+        builder::ListBlueprints::new(self)
+    }
+    #[doc = "Create a blueprint\n\nSave a new blueprint from a diagram (`data`), optionally with tags and access control. The response is the created blueprint with its newly assigned ID; its `ETag` header identifies this first version.\n\nSends a `POST` request to `/blueprint`\n\nArguments:\n- `body`: The blueprint to create.\n```ignore\nlet response = client.create_blueprint()\n    .body(body)\n    .send()\n    .await;\n```"]
+    pub fn create_blueprint(&self) -> builder::CreateBlueprint<'_> {
+        builder::CreateBlueprint::new(self)
+    }
+    #[doc = "Get a blueprint\n\nGet one blueprint in full: its record and its diagram (`data`). The `ETag` response header identifies the version read; pass it as `If-Match` to `PUT /blueprint/{blueprint_id}` so that a change made meanwhile by someone else is not overwritten.\n\nSends a `GET` request to `/blueprint/{blueprint_id}`\n\nArguments:\n- `blueprint_id`: The blueprint's ID (a UUID), i.e. the `id` of a `Blueprint` or `BlueprintSummary`.\n```ignore\nlet response = client.get_blueprint()\n    .blueprint_id(blueprint_id)\n    .send()\n    .await;\n```"]
+    pub fn get_blueprint(&self) -> builder::GetBlueprint<'_> {
+        builder::GetBlueprint::new(self)
+    }
+    #[doc = "Update a blueprint\n\nReplace a blueprint's diagram (and, when given, its name, tags and access control). Success is `204` with no body and the new version's `ETag`.\n\nWith `If-Match`, the change is applied only if the blueprint is still at that version; otherwise the answer is `412` and nothing changes. Without it, the change is applied unconditionally.\n\nSends a `PUT` request to `/blueprint/{blueprint_id}`\n\nArguments:\n- `blueprint_id`: The blueprint's ID (a UUID), i.e. the `id` of a `Blueprint` or `BlueprintSummary`.\n- `if_match`: The `ETag` of the blueprint version this change was made from (from `GET /blueprint/{blueprint_id}`, `POST /blueprint` or a previous update). If the blueprint has changed since, the update is refused with `412`.\n- `body`: The blueprint's new content.\n```ignore\nlet response = client.update_blueprint()\n    .blueprint_id(blueprint_id)\n    .if_match(if_match)\n    .body(body)\n    .send()\n    .await;\n```"]
+    pub fn update_blueprint(&self) -> builder::UpdateBlueprint<'_> {
+        builder::UpdateBlueprint::new(self)
+    }
+    #[doc = "Delete a blueprint\n\nDelete a blueprint. Success is `204` with no body.\n\nSends a `DELETE` request to `/blueprint/{blueprint_id}`\n\nArguments:\n- `blueprint_id`: The blueprint's ID (a UUID), i.e. the `id` of a `Blueprint` or `BlueprintSummary`.\n```ignore\nlet response = client.delete_blueprint()\n    .blueprint_id(blueprint_id)\n    .send()\n    .await;\n```"]
+    pub fn delete_blueprint(&self) -> builder::DeleteBlueprint<'_> {
+        builder::DeleteBlueprint::new(self)
+    }
+    #[doc = "Export a blueprint's budget\n\nExport the estimated cost of the resources in a blueprint as a spreadsheet: CSV or Excel (XLSX). Each row prices one component (its category, type, region, count, unit price, cost and sizing). The currency, the period the costs cover and the kind of rate are chosen with the query options.\n\nSends a `GET` request to `/blueprint/{blueprint_id}/budget/{format}`\n\nArguments:\n- `blueprint_id`: The blueprint's ID (a UUID), i.e. the `id` of a `Blueprint` or `BlueprintSummary`.\n- `format`: The spreadsheet format: `csv` or `xlsx`.\n- `currency`: The currency of the prices.\n- `period`: The period the costs cover: `h` hourly, `d` daily, `w` weekly, `m` monthly, `y` yearly.\n- `rate`: Which price applies: the `effective` rate (the default) or the `stated` rate.\n```ignore\nlet response = client.export_blueprint_budget()\n    .blueprint_id(blueprint_id)\n    .format(format)\n    .currency(currency)\n    .period(period)\n    .rate(rate)\n    .send()\n    .await;\n```"]
+    pub fn export_blueprint_budget(&self) -> builder::ExportBlueprintBudget<'_> {
+        builder::ExportBlueprintBudget::new(self)
+    }
+    #[doc = "Export a blueprint as an image\n\nRender a blueprint's diagram as an image: SVG, PNG, PDF or MxGraph (XML). The query options set the size, scale, grid, background and, for PDF, the paper.\n\nSends a `GET` request to `/blueprint/{blueprint_id}/{format}`\n\nArguments:\n- `blueprint_id`: The blueprint's ID (a UUID), i.e. the `id` of a `Blueprint` or `BlueprintSummary`.\n- `format`: The image format: `svg`, `png`, `pdf` or `mxGraph` (XML).\n- `grid`: Enable or disable grid rendering.\n- `height`: Image height in pixels (for SVG, PNG and PDF).\n- `landscape`: Enable or disable landscape paper format (PDF).\n- `paper_size`: Paper size; applies when the format is PDF.\n- `scale`: Scale relative to the original size (1.0). For example, 0.5 for half or 2.0 for double size.\n- `transparent`: Enable or disable transparent background rendering.\n- `width`: Image width in pixels (for SVG, PNG and PDF).\n```ignore\nlet response = client.export_blueprint_image()\n    .blueprint_id(blueprint_id)\n    .format(format)\n    .grid(grid)\n    .height(height)\n    .landscape(landscape)\n    .paper_size(paper_size)\n    .scale(scale)\n    .transparent(transparent)\n    .width(width)\n    .send()\n    .await;\n```"]
+    pub fn export_blueprint_image(&self) -> builder::ExportBlueprintImage<'_> {
+        builder::ExportBlueprintImage::new(self)
+    }
+    #[doc = "List teams\n\nGet the team the API key's user belongs to: its ID (used in `team/<id>` access grants), name, sharing settings, members and the user's role in it.\n\nSends a `GET` request to `/team`\n\n```ignore\nlet response = client.list_teams()\n    .send()\n    .await;\n```"]
+    pub fn list_teams(&self) -> builder::ListTeams<'_> {
+        builder::ListTeams::new(self)
+    }
+    #[doc = "Get the current user\n\nGet the Cloudcraft user the API key belongs to: ID, name, email address, settings and timestamps.\n\nSends a `GET` request to `/user/me`\n\n```ignore\nlet response = client.get_current_user()\n    .send()\n    .await;\n```"]
+    pub fn get_current_user(&self) -> builder::GetCurrentUser<'_> {
+        builder::GetCurrentUser::new(self)
     }
 }
 #[doc = r" Types for composing operation parameters."]
@@ -1366,6 +5120,63 @@ pub mod builder {
             }
         }
     }
+    #[doc = "Builder for [`Client::get_aws_iam_policy_minimal`]\n\n[`Client::get_aws_iam_policy_minimal`]: super::Client::get_aws_iam_policy_minimal"]
+    #[derive(Debug, Clone)]
+    pub struct GetAwsIamPolicyMinimal<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> GetAwsIamPolicyMinimal<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self { client: client }
+        }
+        #[doc = "Sends a `GET` request to `/aws/account/iamParameters/policy/minimal`"]
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::AwsIamPolicy>, cloud_apis_runtime::Error> {
+            let api = self.client.inner.api_or(&super::API);
+            cloud_apis_runtime::record_call(api, "getAwsIamPolicyMinimal", "GET", self.exchange())
+                .await
+        }
+        async fn exchange(self) -> Result<ResponseValue<types::AwsIamPolicy>, Error<types::Error>> {
+            let Self { client } = self;
+            let url = format!(
+                "{}/aws/account/iamParameters/policy/minimal",
+                client.baseurl,
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_aws_iam_policy_minimal",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
     #[doc = "Builder for [`Client::update_aws_account`]\n\n[`Client::update_aws_account`]: super::Client::update_aws_account"]
     #[derive(Debug, Clone)]
     pub struct UpdateAwsAccount<'a> {
@@ -1563,7 +5374,7 @@ pub mod builder {
         client: &'a super::Client,
         account_id: Result<types::AwsAccountId, String>,
         region: Result<::std::string::String, String>,
-        format: Result<types::SnapshotAwsAccountFormat, String>,
+        format: Result<types::SnapshotFormat, String>,
         autoconnect: Result<Option<bool>, String>,
         exclude: Result<Option<::std::string::String>, String>,
         filter: Result<Option<::std::string::String>, String>,
@@ -1620,11 +5431,11 @@ pub mod builder {
         }
         pub fn format<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::SnapshotAwsAccountFormat>,
+            V: std::convert::TryInto<types::SnapshotFormat>,
         {
-            self.format = value.try_into().map_err(|_| {
-                "conversion to `SnapshotAwsAccountFormat` for format failed".to_string()
-            });
+            self.format = value
+                .try_into()
+                .map_err(|_| "conversion to `SnapshotFormat` for format failed".to_string());
             self
         }
         pub fn autoconnect<V>(mut self, value: V) -> Self
@@ -1760,6 +5571,15 @@ pub mod builder {
             let api = self.client.inner.api_or(&super::API);
             cloud_apis_runtime::record_call(api, "snapshotAwsAccount", "GET", self.exchange()).await
         }
+        #[doc = r" Sends the request like `send()` and gives the body unread, as a"]
+        #[doc = r" [`cloud_apis_runtime::Download`] to stream into a file or any `AsyncWrite` with flat memory."]
+        pub async fn download(
+            self,
+        ) -> Result<cloud_apis_runtime::Download, cloud_apis_runtime::Error> {
+            let api = self.client.inner.api_or(&super::API);
+            cloud_apis_runtime::record_download(api, "snapshotAwsAccount", "GET", self.exchange())
+                .await
+        }
         async fn exchange(self) -> Result<ResponseValue<ByteStream>, Error<types::Error>> {
             let Self {
                 client,
@@ -1868,6 +5688,1565 @@ pub mod builder {
             }
         }
     }
+    #[doc = "Builder for [`Client::list_azure_accounts`]\n\n[`Client::list_azure_accounts`]: super::Client::list_azure_accounts"]
+    #[derive(Debug, Clone)]
+    pub struct ListAzureAccounts<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> ListAzureAccounts<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self { client: client }
+        }
+        #[doc = "Sends a `GET` request to `/azure/account`"]
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::AzureAccountList>, cloud_apis_runtime::Error> {
+            let api = self.client.inner.api_or(&super::API);
+            cloud_apis_runtime::record_call(api, "listAzureAccounts", "GET", self.exchange()).await
+        }
+        async fn exchange(
+            self,
+        ) -> Result<ResponseValue<types::AzureAccountList>, Error<types::Error>> {
+            let Self { client } = self;
+            let url = format!("{}/azure/account", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_azure_accounts",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    #[doc = "Builder for [`Client::create_azure_account`]\n\n[`Client::create_azure_account`]: super::Client::create_azure_account"]
+    #[derive(Debug, Clone)]
+    pub struct CreateAzureAccount<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::AzureAccountCreateRequest, String>,
+    }
+    impl<'a> CreateAzureAccount<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::AzureAccountCreateRequest>,
+            <V as std::convert::TryInto<types::AzureAccountCreateRequest>>::Error:
+                std::fmt::Display,
+        {
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                format!(
+                    "conversion to `AzureAccountCreateRequest` for body failed: {}",
+                    s
+                )
+            });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::AzureAccountCreateRequest,
+            ) -> types::builder::AzureAccountCreateRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        #[doc = "Sends a `POST` request to `/azure/account`"]
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::AzureAccount>, cloud_apis_runtime::Error> {
+            let api = self.client.inner.api_or(&super::API);
+            cloud_apis_runtime::record_call(api, "createAzureAccount", "POST", self.exchange())
+                .await
+        }
+        async fn exchange(self) -> Result<ResponseValue<types::AzureAccount>, Error<types::Error>> {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::AzureAccountCreateRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/azure/account", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "create_azure_account",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                201u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                409u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    #[doc = "Builder for [`Client::update_azure_account`]\n\n[`Client::update_azure_account`]: super::Client::update_azure_account"]
+    #[derive(Debug, Clone)]
+    pub struct UpdateAzureAccount<'a> {
+        client: &'a super::Client,
+        account_id: Result<types::AzureAccountId, String>,
+        body: Result<types::builder::AzureAccountUpdateRequest, String>,
+    }
+    impl<'a> UpdateAzureAccount<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                account_id: Err("account_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn account_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::AzureAccountId>,
+        {
+            self.account_id = value
+                .try_into()
+                .map_err(|_| "conversion to `AzureAccountId` for account_id failed".to_string());
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::AzureAccountUpdateRequest>,
+            <V as std::convert::TryInto<types::AzureAccountUpdateRequest>>::Error:
+                std::fmt::Display,
+        {
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                format!(
+                    "conversion to `AzureAccountUpdateRequest` for body failed: {}",
+                    s
+                )
+            });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::AzureAccountUpdateRequest,
+            ) -> types::builder::AzureAccountUpdateRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        #[doc = "Sends a `PUT` request to `/azure/account/{account_id}`"]
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::AzureAccount>, cloud_apis_runtime::Error> {
+            let api = self.client.inner.api_or(&super::API);
+            cloud_apis_runtime::record_call(api, "updateAzureAccount", "PUT", self.exchange()).await
+        }
+        async fn exchange(self) -> Result<ResponseValue<types::AzureAccount>, Error<types::Error>> {
+            let Self {
+                client,
+                account_id,
+                body,
+            } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::AzureAccountUpdateRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/azure/account/{}",
+                client.baseurl,
+                cloud_apis_runtime::path_param("account_id", &account_id.to_string())?,
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "update_azure_account",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    #[doc = "Builder for [`Client::delete_azure_account`]\n\n[`Client::delete_azure_account`]: super::Client::delete_azure_account"]
+    #[derive(Debug, Clone)]
+    pub struct DeleteAzureAccount<'a> {
+        client: &'a super::Client,
+        account_id: Result<types::AzureAccountId, String>,
+    }
+    impl<'a> DeleteAzureAccount<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                account_id: Err("account_id was not initialized".to_string()),
+            }
+        }
+        pub fn account_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::AzureAccountId>,
+        {
+            self.account_id = value
+                .try_into()
+                .map_err(|_| "conversion to `AzureAccountId` for account_id failed".to_string());
+            self
+        }
+        #[doc = "Sends a `DELETE` request to `/azure/account/{account_id}`"]
+        pub async fn send(self) -> Result<ResponseValue<()>, cloud_apis_runtime::Error> {
+            let api = self.client.inner.api_or(&super::API);
+            cloud_apis_runtime::record_call(api, "deleteAzureAccount", "DELETE", self.exchange())
+                .await
+        }
+        async fn exchange(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+            let Self { client, account_id } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/azure/account/{}",
+                client.baseurl,
+                cloud_apis_runtime::path_param("account_id", &account_id.to_string())?,
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "delete_azure_account",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                204u16 => Ok(ResponseValue::empty(response)),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    #[doc = "Builder for [`Client::snapshot_azure_account`]\n\n[`Client::snapshot_azure_account`]: super::Client::snapshot_azure_account"]
+    #[derive(Debug, Clone)]
+    pub struct SnapshotAzureAccount<'a> {
+        client: &'a super::Client,
+        account_id: Result<types::AzureAccountId, String>,
+        region: Result<::std::string::String, String>,
+        format: Result<types::SnapshotFormat, String>,
+        autoconnect: Result<Option<bool>, String>,
+        exclude: Result<Option<::std::string::String>, String>,
+        filter: Result<Option<::std::string::String>, String>,
+        grid: Result<Option<bool>, String>,
+        height: Result<Option<i64>, String>,
+        label: Result<Option<bool>, String>,
+        landscape: Result<Option<bool>, String>,
+        paper_size: Result<Option<types::PaperSize>, String>,
+        projection: Result<Option<types::Projection>, String>,
+        scale: Result<Option<f32>, String>,
+        theme: Result<Option<types::Theme>, String>,
+        transparent: Result<Option<bool>, String>,
+        width: Result<Option<i64>, String>,
+    }
+    impl<'a> SnapshotAzureAccount<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                account_id: Err("account_id was not initialized".to_string()),
+                region: Err("region was not initialized".to_string()),
+                format: Err("format was not initialized".to_string()),
+                autoconnect: Ok(None),
+                exclude: Ok(None),
+                filter: Ok(None),
+                grid: Ok(None),
+                height: Ok(None),
+                label: Ok(None),
+                landscape: Ok(None),
+                paper_size: Ok(None),
+                projection: Ok(None),
+                scale: Ok(None),
+                theme: Ok(None),
+                transparent: Ok(None),
+                width: Ok(None),
+            }
+        }
+        pub fn account_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::AzureAccountId>,
+        {
+            self.account_id = value
+                .try_into()
+                .map_err(|_| "conversion to `AzureAccountId` for account_id failed".to_string());
+            self
+        }
+        pub fn region<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.region = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for region failed".to_string()
+            });
+            self
+        }
+        pub fn format<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::SnapshotFormat>,
+        {
+            self.format = value
+                .try_into()
+                .map_err(|_| "conversion to `SnapshotFormat` for format failed".to_string());
+            self
+        }
+        pub fn autoconnect<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.autoconnect = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `bool` for autoconnect failed".to_string());
+            self
+        }
+        pub fn exclude<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.exclude = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for exclude failed".to_string()
+            });
+            self
+        }
+        pub fn filter<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.filter = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for filter failed".to_string()
+            });
+            self
+        }
+        pub fn grid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.grid = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `bool` for grid failed".to_string());
+            self
+        }
+        pub fn height<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.height = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for height failed".to_string());
+            self
+        }
+        pub fn label<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.label = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `bool` for label failed".to_string());
+            self
+        }
+        pub fn landscape<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.landscape = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `bool` for landscape failed".to_string());
+            self
+        }
+        pub fn paper_size<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::PaperSize>,
+        {
+            self.paper_size = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `PaperSize` for paper_size failed".to_string());
+            self
+        }
+        pub fn projection<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::Projection>,
+        {
+            self.projection = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `Projection` for projection failed".to_string());
+            self
+        }
+        pub fn scale<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<f32>,
+        {
+            self.scale = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `f32` for scale failed".to_string());
+            self
+        }
+        pub fn theme<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::Theme>,
+        {
+            self.theme = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `Theme` for theme failed".to_string());
+            self
+        }
+        pub fn transparent<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.transparent = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `bool` for transparent failed".to_string());
+            self
+        }
+        pub fn width<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.width = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for width failed".to_string());
+            self
+        }
+        #[doc = "Sends a `GET` request to `/azure/account/{account_id}/{region}/{format}`"]
+        pub async fn send(self) -> Result<ResponseValue<ByteStream>, cloud_apis_runtime::Error> {
+            let api = self.client.inner.api_or(&super::API);
+            cloud_apis_runtime::record_call(api, "snapshotAzureAccount", "GET", self.exchange())
+                .await
+        }
+        #[doc = r" Sends the request like `send()` and gives the body unread, as a"]
+        #[doc = r" [`cloud_apis_runtime::Download`] to stream into a file or any `AsyncWrite` with flat memory."]
+        pub async fn download(
+            self,
+        ) -> Result<cloud_apis_runtime::Download, cloud_apis_runtime::Error> {
+            let api = self.client.inner.api_or(&super::API);
+            cloud_apis_runtime::record_download(api, "snapshotAzureAccount", "GET", self.exchange())
+                .await
+        }
+        async fn exchange(self) -> Result<ResponseValue<ByteStream>, Error<types::Error>> {
+            let Self {
+                client,
+                account_id,
+                region,
+                format,
+                autoconnect,
+                exclude,
+                filter,
+                grid,
+                height,
+                label,
+                landscape,
+                paper_size,
+                projection,
+                scale,
+                theme,
+                transparent,
+                width,
+            } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let region = region.map_err(Error::InvalidRequest)?;
+            let format = format.map_err(Error::InvalidRequest)?;
+            let autoconnect = autoconnect.map_err(Error::InvalidRequest)?;
+            let exclude = exclude.map_err(Error::InvalidRequest)?;
+            let filter = filter.map_err(Error::InvalidRequest)?;
+            let grid = grid.map_err(Error::InvalidRequest)?;
+            let height = height.map_err(Error::InvalidRequest)?;
+            let label = label.map_err(Error::InvalidRequest)?;
+            let landscape = landscape.map_err(Error::InvalidRequest)?;
+            let paper_size = paper_size.map_err(Error::InvalidRequest)?;
+            let projection = projection.map_err(Error::InvalidRequest)?;
+            let scale = scale.map_err(Error::InvalidRequest)?;
+            let theme = theme.map_err(Error::InvalidRequest)?;
+            let transparent = transparent.map_err(Error::InvalidRequest)?;
+            let width = width.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/azure/account/{}/{}/{}",
+                client.baseurl,
+                cloud_apis_runtime::path_param("account_id", &account_id.to_string())?,
+                cloud_apis_runtime::path_param("region", &region.to_string())?,
+                cloud_apis_runtime::path_param("format", &format.to_string())?,
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .query(&progenitor_client::QueryParam::new(
+                    "autoconnect",
+                    &autoconnect,
+                ))
+                .query(&progenitor_client::QueryParam::new("exclude", &exclude))
+                .query(&progenitor_client::QueryParam::new("filter", &filter))
+                .query(&progenitor_client::QueryParam::new("grid", &grid))
+                .query(&progenitor_client::QueryParam::new("height", &height))
+                .query(&progenitor_client::QueryParam::new("label", &label))
+                .query(&progenitor_client::QueryParam::new("landscape", &landscape))
+                .query(&progenitor_client::QueryParam::new(
+                    "paperSize",
+                    &paper_size,
+                ))
+                .query(&progenitor_client::QueryParam::new(
+                    "projection",
+                    &projection,
+                ))
+                .query(&progenitor_client::QueryParam::new("scale", &scale))
+                .query(&progenitor_client::QueryParam::new("theme", &theme))
+                .query(&progenitor_client::QueryParam::new(
+                    "transparent",
+                    &transparent,
+                ))
+                .query(&progenitor_client::QueryParam::new("width", &width))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "snapshot_azure_account",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => Ok(ResponseValue::stream(response)),
+                202u16 => Ok(ResponseValue::stream(response)),
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    #[doc = "Builder for [`Client::list_blueprints`]\n\n[`Client::list_blueprints`]: super::Client::list_blueprints"]
+    #[derive(Debug, Clone)]
+    pub struct ListBlueprints<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> ListBlueprints<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self { client: client }
+        }
+        #[doc = "Sends a `GET` request to `/blueprint`"]
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::BlueprintList>, cloud_apis_runtime::Error> {
+            let api = self.client.inner.api_or(&super::API);
+            cloud_apis_runtime::record_call(api, "listBlueprints", "GET", self.exchange()).await
+        }
+        async fn exchange(
+            self,
+        ) -> Result<ResponseValue<types::BlueprintList>, Error<types::Error>> {
+            let Self { client } = self;
+            let url = format!("{}/blueprint", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_blueprints",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    #[doc = "Builder for [`Client::create_blueprint`]\n\n[`Client::create_blueprint`]: super::Client::create_blueprint"]
+    #[derive(Debug, Clone)]
+    pub struct CreateBlueprint<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::BlueprintCreateRequest, String>,
+    }
+    impl<'a> CreateBlueprint<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::BlueprintCreateRequest>,
+            <V as std::convert::TryInto<types::BlueprintCreateRequest>>::Error: std::fmt::Display,
+        {
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                format!(
+                    "conversion to `BlueprintCreateRequest` for body failed: {}",
+                    s
+                )
+            });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::BlueprintCreateRequest,
+            ) -> types::builder::BlueprintCreateRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        #[doc = "Sends a `POST` request to `/blueprint`"]
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::Blueprint>, cloud_apis_runtime::Error> {
+            let api = self.client.inner.api_or(&super::API);
+            cloud_apis_runtime::record_call(api, "createBlueprint", "POST", self.exchange()).await
+        }
+        async fn exchange(self) -> Result<ResponseValue<types::Blueprint>, Error<types::Error>> {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| types::BlueprintCreateRequest::try_from(v).map_err(|e| e.to_string()))
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/blueprint", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "create_blueprint",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                201u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    #[doc = "Builder for [`Client::get_blueprint`]\n\n[`Client::get_blueprint`]: super::Client::get_blueprint"]
+    #[derive(Debug, Clone)]
+    pub struct GetBlueprint<'a> {
+        client: &'a super::Client,
+        blueprint_id: Result<types::BlueprintId, String>,
+    }
+    impl<'a> GetBlueprint<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                blueprint_id: Err("blueprint_id was not initialized".to_string()),
+            }
+        }
+        pub fn blueprint_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::BlueprintId>,
+        {
+            self.blueprint_id = value
+                .try_into()
+                .map_err(|_| "conversion to `BlueprintId` for blueprint_id failed".to_string());
+            self
+        }
+        #[doc = "Sends a `GET` request to `/blueprint/{blueprint_id}`"]
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::Blueprint>, cloud_apis_runtime::Error> {
+            let api = self.client.inner.api_or(&super::API);
+            cloud_apis_runtime::record_call(api, "getBlueprint", "GET", self.exchange()).await
+        }
+        async fn exchange(self) -> Result<ResponseValue<types::Blueprint>, Error<types::Error>> {
+            let Self {
+                client,
+                blueprint_id,
+            } = self;
+            let blueprint_id = blueprint_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/blueprint/{}",
+                client.baseurl,
+                cloud_apis_runtime::path_param("blueprint_id", &blueprint_id.to_string())?,
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_blueprint",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    #[doc = "Builder for [`Client::update_blueprint`]\n\n[`Client::update_blueprint`]: super::Client::update_blueprint"]
+    #[derive(Debug, Clone)]
+    pub struct UpdateBlueprint<'a> {
+        client: &'a super::Client,
+        blueprint_id: Result<types::BlueprintId, String>,
+        if_match: Result<Option<::std::string::String>, String>,
+        body: Result<types::builder::BlueprintUpdateRequest, String>,
+    }
+    impl<'a> UpdateBlueprint<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                blueprint_id: Err("blueprint_id was not initialized".to_string()),
+                if_match: Ok(None),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn blueprint_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::BlueprintId>,
+        {
+            self.blueprint_id = value
+                .try_into()
+                .map_err(|_| "conversion to `BlueprintId` for blueprint_id failed".to_string());
+            self
+        }
+        pub fn if_match<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.if_match = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for if_match failed".to_string()
+            });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::BlueprintUpdateRequest>,
+            <V as std::convert::TryInto<types::BlueprintUpdateRequest>>::Error: std::fmt::Display,
+        {
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                format!(
+                    "conversion to `BlueprintUpdateRequest` for body failed: {}",
+                    s
+                )
+            });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::BlueprintUpdateRequest,
+            ) -> types::builder::BlueprintUpdateRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        #[doc = "Sends a `PUT` request to `/blueprint/{blueprint_id}`"]
+        pub async fn send(self) -> Result<ResponseValue<()>, cloud_apis_runtime::Error> {
+            let api = self.client.inner.api_or(&super::API);
+            cloud_apis_runtime::record_call(api, "updateBlueprint", "PUT", self.exchange()).await
+        }
+        async fn exchange(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+            let Self {
+                client,
+                blueprint_id,
+                if_match,
+                body,
+            } = self;
+            let blueprint_id = blueprint_id.map_err(Error::InvalidRequest)?;
+            let if_match = if_match.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| types::BlueprintUpdateRequest::try_from(v).map_err(|e| e.to_string()))
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/blueprint/{}",
+                client.baseurl,
+                cloud_apis_runtime::path_param("blueprint_id", &blueprint_id.to_string())?,
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            if let Some(value) = if_match {
+                header_map.append("If-Match", value.to_string().try_into()?);
+            }
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "update_blueprint",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                204u16 => Ok(ResponseValue::empty(response)),
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                412u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    #[doc = "Builder for [`Client::delete_blueprint`]\n\n[`Client::delete_blueprint`]: super::Client::delete_blueprint"]
+    #[derive(Debug, Clone)]
+    pub struct DeleteBlueprint<'a> {
+        client: &'a super::Client,
+        blueprint_id: Result<types::BlueprintId, String>,
+    }
+    impl<'a> DeleteBlueprint<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                blueprint_id: Err("blueprint_id was not initialized".to_string()),
+            }
+        }
+        pub fn blueprint_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::BlueprintId>,
+        {
+            self.blueprint_id = value
+                .try_into()
+                .map_err(|_| "conversion to `BlueprintId` for blueprint_id failed".to_string());
+            self
+        }
+        #[doc = "Sends a `DELETE` request to `/blueprint/{blueprint_id}`"]
+        pub async fn send(self) -> Result<ResponseValue<()>, cloud_apis_runtime::Error> {
+            let api = self.client.inner.api_or(&super::API);
+            cloud_apis_runtime::record_call(api, "deleteBlueprint", "DELETE", self.exchange()).await
+        }
+        async fn exchange(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+            let Self {
+                client,
+                blueprint_id,
+            } = self;
+            let blueprint_id = blueprint_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/blueprint/{}",
+                client.baseurl,
+                cloud_apis_runtime::path_param("blueprint_id", &blueprint_id.to_string())?,
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "delete_blueprint",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                204u16 => Ok(ResponseValue::empty(response)),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    #[doc = "Builder for [`Client::export_blueprint_budget`]\n\n[`Client::export_blueprint_budget`]: super::Client::export_blueprint_budget"]
+    #[derive(Debug, Clone)]
+    pub struct ExportBlueprintBudget<'a> {
+        client: &'a super::Client,
+        blueprint_id: Result<types::BlueprintId, String>,
+        format: Result<types::ExportBlueprintBudgetFormat, String>,
+        currency: Result<Option<types::Currency>, String>,
+        period: Result<Option<types::Period>, String>,
+        rate: Result<Option<types::Rate>, String>,
+    }
+    impl<'a> ExportBlueprintBudget<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                blueprint_id: Err("blueprint_id was not initialized".to_string()),
+                format: Err("format was not initialized".to_string()),
+                currency: Ok(None),
+                period: Ok(None),
+                rate: Ok(None),
+            }
+        }
+        pub fn blueprint_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::BlueprintId>,
+        {
+            self.blueprint_id = value
+                .try_into()
+                .map_err(|_| "conversion to `BlueprintId` for blueprint_id failed".to_string());
+            self
+        }
+        pub fn format<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ExportBlueprintBudgetFormat>,
+        {
+            self.format = value.try_into().map_err(|_| {
+                "conversion to `ExportBlueprintBudgetFormat` for format failed".to_string()
+            });
+            self
+        }
+        pub fn currency<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::Currency>,
+        {
+            self.currency = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `Currency` for currency failed".to_string());
+            self
+        }
+        pub fn period<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::Period>,
+        {
+            self.period = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `Period` for period failed".to_string());
+            self
+        }
+        pub fn rate<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::Rate>,
+        {
+            self.rate = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `Rate` for rate failed".to_string());
+            self
+        }
+        #[doc = "Sends a `GET` request to `/blueprint/{blueprint_id}/budget/{format}`"]
+        pub async fn send(self) -> Result<ResponseValue<ByteStream>, cloud_apis_runtime::Error> {
+            let api = self.client.inner.api_or(&super::API);
+            cloud_apis_runtime::record_call(api, "exportBlueprintBudget", "GET", self.exchange())
+                .await
+        }
+        #[doc = r" Sends the request like `send()` and gives the body unread, as a"]
+        #[doc = r" [`cloud_apis_runtime::Download`] to stream into a file or any `AsyncWrite` with flat memory."]
+        pub async fn download(
+            self,
+        ) -> Result<cloud_apis_runtime::Download, cloud_apis_runtime::Error> {
+            let api = self.client.inner.api_or(&super::API);
+            cloud_apis_runtime::record_download(
+                api,
+                "exportBlueprintBudget",
+                "GET",
+                self.exchange(),
+            )
+            .await
+        }
+        async fn exchange(self) -> Result<ResponseValue<ByteStream>, Error<types::Error>> {
+            let Self {
+                client,
+                blueprint_id,
+                format,
+                currency,
+                period,
+                rate,
+            } = self;
+            let blueprint_id = blueprint_id.map_err(Error::InvalidRequest)?;
+            let format = format.map_err(Error::InvalidRequest)?;
+            let currency = currency.map_err(Error::InvalidRequest)?;
+            let period = period.map_err(Error::InvalidRequest)?;
+            let rate = rate.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/blueprint/{}/budget/{}",
+                client.baseurl,
+                cloud_apis_runtime::path_param("blueprint_id", &blueprint_id.to_string())?,
+                cloud_apis_runtime::path_param("format", &format.to_string())?,
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .query(&progenitor_client::QueryParam::new("currency", &currency))
+                .query(&progenitor_client::QueryParam::new("period", &period))
+                .query(&progenitor_client::QueryParam::new("rate", &rate))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "export_blueprint_budget",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => Ok(ResponseValue::stream(response)),
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    #[doc = "Builder for [`Client::export_blueprint_image`]\n\n[`Client::export_blueprint_image`]: super::Client::export_blueprint_image"]
+    #[derive(Debug, Clone)]
+    pub struct ExportBlueprintImage<'a> {
+        client: &'a super::Client,
+        blueprint_id: Result<types::BlueprintId, String>,
+        format: Result<types::ExportBlueprintImageFormat, String>,
+        grid: Result<Option<bool>, String>,
+        height: Result<Option<i64>, String>,
+        landscape: Result<Option<bool>, String>,
+        paper_size: Result<Option<types::PaperSize>, String>,
+        scale: Result<Option<f32>, String>,
+        transparent: Result<Option<bool>, String>,
+        width: Result<Option<i64>, String>,
+    }
+    impl<'a> ExportBlueprintImage<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                blueprint_id: Err("blueprint_id was not initialized".to_string()),
+                format: Err("format was not initialized".to_string()),
+                grid: Ok(None),
+                height: Ok(None),
+                landscape: Ok(None),
+                paper_size: Ok(None),
+                scale: Ok(None),
+                transparent: Ok(None),
+                width: Ok(None),
+            }
+        }
+        pub fn blueprint_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::BlueprintId>,
+        {
+            self.blueprint_id = value
+                .try_into()
+                .map_err(|_| "conversion to `BlueprintId` for blueprint_id failed".to_string());
+            self
+        }
+        pub fn format<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ExportBlueprintImageFormat>,
+        {
+            self.format = value.try_into().map_err(|_| {
+                "conversion to `ExportBlueprintImageFormat` for format failed".to_string()
+            });
+            self
+        }
+        pub fn grid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.grid = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `bool` for grid failed".to_string());
+            self
+        }
+        pub fn height<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.height = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for height failed".to_string());
+            self
+        }
+        pub fn landscape<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.landscape = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `bool` for landscape failed".to_string());
+            self
+        }
+        pub fn paper_size<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::PaperSize>,
+        {
+            self.paper_size = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `PaperSize` for paper_size failed".to_string());
+            self
+        }
+        pub fn scale<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<f32>,
+        {
+            self.scale = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `f32` for scale failed".to_string());
+            self
+        }
+        pub fn transparent<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.transparent = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `bool` for transparent failed".to_string());
+            self
+        }
+        pub fn width<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.width = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for width failed".to_string());
+            self
+        }
+        #[doc = "Sends a `GET` request to `/blueprint/{blueprint_id}/{format}`"]
+        pub async fn send(self) -> Result<ResponseValue<ByteStream>, cloud_apis_runtime::Error> {
+            let api = self.client.inner.api_or(&super::API);
+            cloud_apis_runtime::record_call(api, "exportBlueprintImage", "GET", self.exchange())
+                .await
+        }
+        #[doc = r" Sends the request like `send()` and gives the body unread, as a"]
+        #[doc = r" [`cloud_apis_runtime::Download`] to stream into a file or any `AsyncWrite` with flat memory."]
+        pub async fn download(
+            self,
+        ) -> Result<cloud_apis_runtime::Download, cloud_apis_runtime::Error> {
+            let api = self.client.inner.api_or(&super::API);
+            cloud_apis_runtime::record_download(api, "exportBlueprintImage", "GET", self.exchange())
+                .await
+        }
+        async fn exchange(self) -> Result<ResponseValue<ByteStream>, Error<types::Error>> {
+            let Self {
+                client,
+                blueprint_id,
+                format,
+                grid,
+                height,
+                landscape,
+                paper_size,
+                scale,
+                transparent,
+                width,
+            } = self;
+            let blueprint_id = blueprint_id.map_err(Error::InvalidRequest)?;
+            let format = format.map_err(Error::InvalidRequest)?;
+            let grid = grid.map_err(Error::InvalidRequest)?;
+            let height = height.map_err(Error::InvalidRequest)?;
+            let landscape = landscape.map_err(Error::InvalidRequest)?;
+            let paper_size = paper_size.map_err(Error::InvalidRequest)?;
+            let scale = scale.map_err(Error::InvalidRequest)?;
+            let transparent = transparent.map_err(Error::InvalidRequest)?;
+            let width = width.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/blueprint/{}/{}",
+                client.baseurl,
+                cloud_apis_runtime::path_param("blueprint_id", &blueprint_id.to_string())?,
+                cloud_apis_runtime::path_param("format", &format.to_string())?,
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .query(&progenitor_client::QueryParam::new("grid", &grid))
+                .query(&progenitor_client::QueryParam::new("height", &height))
+                .query(&progenitor_client::QueryParam::new("landscape", &landscape))
+                .query(&progenitor_client::QueryParam::new(
+                    "paperSize",
+                    &paper_size,
+                ))
+                .query(&progenitor_client::QueryParam::new("scale", &scale))
+                .query(&progenitor_client::QueryParam::new(
+                    "transparent",
+                    &transparent,
+                ))
+                .query(&progenitor_client::QueryParam::new("width", &width))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "export_blueprint_image",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => Ok(ResponseValue::stream(response)),
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    #[doc = "Builder for [`Client::list_teams`]\n\n[`Client::list_teams`]: super::Client::list_teams"]
+    #[derive(Debug, Clone)]
+    pub struct ListTeams<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> ListTeams<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self { client: client }
+        }
+        #[doc = "Sends a `GET` request to `/team`"]
+        pub async fn send(self) -> Result<ResponseValue<types::Team>, cloud_apis_runtime::Error> {
+            let api = self.client.inner.api_or(&super::API);
+            cloud_apis_runtime::record_call(api, "listTeams", "GET", self.exchange()).await
+        }
+        async fn exchange(self) -> Result<ResponseValue<types::Team>, Error<types::Error>> {
+            let Self { client } = self;
+            let url = format!("{}/team", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_teams",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    #[doc = "Builder for [`Client::get_current_user`]\n\n[`Client::get_current_user`]: super::Client::get_current_user"]
+    #[derive(Debug, Clone)]
+    pub struct GetCurrentUser<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> GetCurrentUser<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self { client: client }
+        }
+        #[doc = "Sends a `GET` request to `/user/me`"]
+        pub async fn send(self) -> Result<ResponseValue<types::User>, cloud_apis_runtime::Error> {
+            let api = self.client.inner.api_or(&super::API);
+            cloud_apis_runtime::record_call(api, "getCurrentUser", "GET", self.exchange()).await
+        }
+        async fn exchange(self) -> Result<ResponseValue<types::User>, Error<types::Error>> {
+            let Self { client } = self;
+            let url = format!("{}/user/me", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_current_user",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
 }
 #[doc = r" Items consumers will typically use such as the Client."]
 pub mod prelude {
@@ -1909,6 +7288,156 @@ impl ::std::convert::TryFrom<&::std::option::Option<types::AwsAccountId>> for ty
             .ok_or("the response carried no AwsAccountId to pass on")
     }
 }
+impl ::std::convert::From<&str> for types::AzureAccountId {
+    fn from(value: &str) -> Self {
+        Self(value.to_string())
+    }
+}
+impl ::std::cmp::PartialEq<str> for types::AzureAccountId {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+impl ::std::cmp::PartialEq<&str> for types::AzureAccountId {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+impl ::std::convert::From<&types::AzureAccountId> for types::AzureAccountId {
+    fn from(value: &types::AzureAccountId) -> Self {
+        value.clone()
+    }
+}
+#[doc = r" An id read from an optional response field goes straight into the next call; a missing one fails that"]
+#[doc = r" call before anything is sent."]
+impl ::std::convert::TryFrom<::std::option::Option<types::AzureAccountId>>
+    for types::AzureAccountId
+{
+    type Error = &'static str;
+    fn try_from(value: ::std::option::Option<types::AzureAccountId>) -> Result<Self, &'static str> {
+        value.ok_or("the response carried no AzureAccountId to pass on")
+    }
+}
+impl ::std::convert::TryFrom<&::std::option::Option<types::AzureAccountId>>
+    for types::AzureAccountId
+{
+    type Error = &'static str;
+    fn try_from(
+        value: &::std::option::Option<types::AzureAccountId>,
+    ) -> Result<Self, &'static str> {
+        value
+            .clone()
+            .ok_or("the response carried no AzureAccountId to pass on")
+    }
+}
+impl ::std::convert::From<&str> for types::BlueprintId {
+    fn from(value: &str) -> Self {
+        Self(value.to_string())
+    }
+}
+impl ::std::cmp::PartialEq<str> for types::BlueprintId {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+impl ::std::cmp::PartialEq<&str> for types::BlueprintId {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+impl ::std::convert::From<&types::BlueprintId> for types::BlueprintId {
+    fn from(value: &types::BlueprintId) -> Self {
+        value.clone()
+    }
+}
+#[doc = r" An id read from an optional response field goes straight into the next call; a missing one fails that"]
+#[doc = r" call before anything is sent."]
+impl ::std::convert::TryFrom<::std::option::Option<types::BlueprintId>> for types::BlueprintId {
+    type Error = &'static str;
+    fn try_from(value: ::std::option::Option<types::BlueprintId>) -> Result<Self, &'static str> {
+        value.ok_or("the response carried no BlueprintId to pass on")
+    }
+}
+impl ::std::convert::TryFrom<&::std::option::Option<types::BlueprintId>> for types::BlueprintId {
+    type Error = &'static str;
+    fn try_from(value: &::std::option::Option<types::BlueprintId>) -> Result<Self, &'static str> {
+        value
+            .clone()
+            .ok_or("the response carried no BlueprintId to pass on")
+    }
+}
+impl ::std::convert::From<&str> for types::TeamId {
+    fn from(value: &str) -> Self {
+        Self(value.to_string())
+    }
+}
+impl ::std::cmp::PartialEq<str> for types::TeamId {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+impl ::std::cmp::PartialEq<&str> for types::TeamId {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+impl ::std::convert::From<&types::TeamId> for types::TeamId {
+    fn from(value: &types::TeamId) -> Self {
+        value.clone()
+    }
+}
+#[doc = r" An id read from an optional response field goes straight into the next call; a missing one fails that"]
+#[doc = r" call before anything is sent."]
+impl ::std::convert::TryFrom<::std::option::Option<types::TeamId>> for types::TeamId {
+    type Error = &'static str;
+    fn try_from(value: ::std::option::Option<types::TeamId>) -> Result<Self, &'static str> {
+        value.ok_or("the response carried no TeamId to pass on")
+    }
+}
+impl ::std::convert::TryFrom<&::std::option::Option<types::TeamId>> for types::TeamId {
+    type Error = &'static str;
+    fn try_from(value: &::std::option::Option<types::TeamId>) -> Result<Self, &'static str> {
+        value
+            .clone()
+            .ok_or("the response carried no TeamId to pass on")
+    }
+}
+impl ::std::convert::From<&str> for types::UserId {
+    fn from(value: &str) -> Self {
+        Self(value.to_string())
+    }
+}
+impl ::std::cmp::PartialEq<str> for types::UserId {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+impl ::std::cmp::PartialEq<&str> for types::UserId {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+impl ::std::convert::From<&types::UserId> for types::UserId {
+    fn from(value: &types::UserId) -> Self {
+        value.clone()
+    }
+}
+#[doc = r" An id read from an optional response field goes straight into the next call; a missing one fails that"]
+#[doc = r" call before anything is sent."]
+impl ::std::convert::TryFrom<::std::option::Option<types::UserId>> for types::UserId {
+    type Error = &'static str;
+    fn try_from(value: ::std::option::Option<types::UserId>) -> Result<Self, &'static str> {
+        value.ok_or("the response carried no UserId to pass on")
+    }
+}
+impl ::std::convert::TryFrom<&::std::option::Option<types::UserId>> for types::UserId {
+    type Error = &'static str;
+    fn try_from(value: &::std::option::Option<types::UserId>) -> Result<Self, &'static str> {
+        value
+            .clone()
+            .ok_or("the response carried no UserId to pass on")
+    }
+}
 #[doc = r" What the runtime needs to know about this API; see [`cloud_apis_runtime::Api`]."]
 pub const API: cloud_apis_runtime::Api = cloud_apis_runtime::Api {
     name: "cloudcraft",
@@ -1939,6 +7468,13 @@ pub const API: cloud_apis_runtime::Api = cloud_apis_runtime::Api {
             authenticated: true,
         },
         cloud_apis_runtime::ApiOperation {
+            rust_name: "get_aws_iam_policy_minimal",
+            operation_id: "getAwsIamPolicyMinimal",
+            method: "GET",
+            streams_body: false,
+            authenticated: true,
+        },
+        cloud_apis_runtime::ApiOperation {
             rust_name: "update_aws_account",
             operation_id: "updateAwsAccount",
             method: "PUT",
@@ -1957,6 +7493,104 @@ pub const API: cloud_apis_runtime::Api = cloud_apis_runtime::Api {
             operation_id: "snapshotAwsAccount",
             method: "GET",
             streams_body: true,
+            authenticated: true,
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "list_azure_accounts",
+            operation_id: "listAzureAccounts",
+            method: "GET",
+            streams_body: false,
+            authenticated: true,
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "create_azure_account",
+            operation_id: "createAzureAccount",
+            method: "POST",
+            streams_body: false,
+            authenticated: true,
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "update_azure_account",
+            operation_id: "updateAzureAccount",
+            method: "PUT",
+            streams_body: false,
+            authenticated: true,
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "delete_azure_account",
+            operation_id: "deleteAzureAccount",
+            method: "DELETE",
+            streams_body: false,
+            authenticated: true,
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "snapshot_azure_account",
+            operation_id: "snapshotAzureAccount",
+            method: "GET",
+            streams_body: true,
+            authenticated: true,
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "list_blueprints",
+            operation_id: "listBlueprints",
+            method: "GET",
+            streams_body: false,
+            authenticated: true,
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "create_blueprint",
+            operation_id: "createBlueprint",
+            method: "POST",
+            streams_body: false,
+            authenticated: true,
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "get_blueprint",
+            operation_id: "getBlueprint",
+            method: "GET",
+            streams_body: false,
+            authenticated: true,
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "update_blueprint",
+            operation_id: "updateBlueprint",
+            method: "PUT",
+            streams_body: false,
+            authenticated: true,
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "delete_blueprint",
+            operation_id: "deleteBlueprint",
+            method: "DELETE",
+            streams_body: false,
+            authenticated: true,
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "export_blueprint_budget",
+            operation_id: "exportBlueprintBudget",
+            method: "GET",
+            streams_body: true,
+            authenticated: true,
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "export_blueprint_image",
+            operation_id: "exportBlueprintImage",
+            method: "GET",
+            streams_body: true,
+            authenticated: true,
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "list_teams",
+            operation_id: "listTeams",
+            method: "GET",
+            streams_body: false,
+            authenticated: true,
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "get_current_user",
+            operation_id: "getCurrentUser",
+            method: "GET",
+            streams_body: false,
             authenticated: true,
         },
     ],

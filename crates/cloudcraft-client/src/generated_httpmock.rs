@@ -4,13 +4,28 @@
 // Spec transforms applied in memory before generation (see xtask/src/transforms/):
 // - short_type_names: Error keeps its name: Error is taken by another shape
 // - client_notes: snapshotAwsAccount: note added to the method's documentation
+// - client_notes: snapshotAzureAccount: note added to the method's documentation
 // - id_types: AwsAccountId at /components/schemas/AwsAccount/properties/id, /paths/~1aws~1account~1{account_id}/delete/parameters/0/schema, /paths/~1aws~1account~1{account_id}/put/parameters/0/schema, /paths/~1aws~1account~1{account_id}~1{region}~1{format}/get/parameters/0/schema
+// - id_types: AzureAccountId at /components/schemas/AzureAccount/properties/id, /paths/~1azure~1account~1{account_id}/delete/parameters/0/schema, /paths/~1azure~1account~1{account_id}/put/parameters/0/schema, /paths/~1azure~1account~1{account_id}~1{region}~1{format}/get/parameters/0/schema
+// - id_types: BlueprintId at /components/schemas/Blueprint/properties/id, /components/schemas/BlueprintSummary/properties/id, /paths/~1blueprint~1{blueprint_id}/delete/parameters/0/schema, /paths/~1blueprint~1{blueprint_id}/get/parameters/0/schema, /paths/~1blueprint~1{blueprint_id}/put/parameters/0/schema, /paths/~1blueprint~1{blueprint_id}~1budget~1{format}/get/parameters/0/schema, /paths/~1blueprint~1{blueprint_id}~1{format}/get/parameters/0/schema
+// - id_types: TeamId at /components/schemas/Team/properties/id
+// - id_types: UserId at /components/schemas/AzureAccount/properties/CreatorId, /components/schemas/Blueprint/properties/CreatorId, /components/schemas/Blueprint/properties/LastUserId, /components/schemas/BlueprintSummary/properties/CreatorId, /components/schemas/BlueprintSummary/properties/LastUserId, /components/schemas/User/properties/id
+// - email_format_pattern: 1 `format: email` field(s) validated with ^[^\s@]+@[^\s@]+\.[^\s@]+$
+// - secret_strings: 3 `format: password` field(s) typed cloud_apis_runtime::Secret
 // - delimited_query_arrays: snapshotAwsAccount: query `exclude` sent as one comma-separated value
+// - delimited_query_arrays: snapshotAzureAccount: query `exclude` sent as one comma-separated value
+// - named_types: Base (BlueprintDataTheme)
 // - named_types: SnapshotProcessingCode (SnapshotProcessing)
-// - named_types: SnapshotAwsAccountFormat (SnapshotAwsAccount)
-// - named_types: PaperSize (SnapshotAwsAccount)
-// - named_types: Projection (SnapshotAwsAccount)
-// - named_types: Theme (SnapshotAwsAccount)
+// - named_types: Currency (ExportBlueprintBudget)
+// - named_types: Email (User)
+// - named_types: ExportBlueprintBudgetFormat (ExportBlueprintBudget)
+// - named_types: ExportBlueprintImageFormat (ExportBlueprintImage)
+// - named_types: PaperSize (SnapshotAwsAccount, SnapshotAzureAccount, ExportBlueprintImage)
+// - named_types: Period (ExportBlueprintBudget)
+// - named_types: Projection (SnapshotAwsAccount, SnapshotAzureAccount)
+// - named_types: Rate (ExportBlueprintBudget)
+// - named_types: Theme (SnapshotAwsAccount, SnapshotAzureAccount)
+// - named_types: Base is open: uses point at OpenBase (cloud_apis_runtime::Open<Base>)
 // - named_types: SnapshotProcessingCode is open: uses point at OpenSnapshotProcessingCode (cloud_apis_runtime::Open<SnapshotProcessingCode>)
 
 #![allow(clippy::all, clippy::pedantic, missing_docs, unused_imports, dead_code)]
@@ -162,6 +177,50 @@ pub mod operations {
             self.0
         }
         pub fn ok(self, value: &types::AwsIamParameters) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct GetAwsIamPolicyMinimalWhen(::httpmock::When);
+    impl GetAwsIamPolicyMinimalWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(inner.method(::httpmock::Method::GET).path_matches(
+                regex::Regex::new("^/aws/account/iamParameters/policy/minimal$").unwrap(),
+            ))
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    pub struct GetAwsIamPolicyMinimalThen(::httpmock::Then);
+    impl GetAwsIamPolicyMinimalThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::AwsIamPolicy) -> Self {
             Self(
                 self.0
                     .status(200u16)
@@ -349,7 +408,7 @@ pub mod operations {
                 regex::Regex::new(&format!("^/aws/account/.*/{}/.*$", value.to_string())).unwrap();
             Self(self.0.path_matches(re))
         }
-        pub fn format(self, value: types::SnapshotAwsAccountFormat) -> Self {
+        pub fn format(self, value: types::SnapshotFormat) -> Self {
             let re =
                 regex::Regex::new(&format!("^/aws/account/.*/.*/{}$", value.to_string())).unwrap();
             Self(self.0.path_matches(re))
@@ -493,7 +552,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::Blueprint) -> Self {
+        pub fn ok(self, value: &types::BlueprintData) -> Self {
             Self(
                 self.0
                     .status(200u16)
@@ -550,6 +609,1164 @@ pub mod operations {
             )
         }
     }
+    pub struct ListAzureAccountsWhen(::httpmock::When);
+    impl ListAzureAccountsWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(regex::Regex::new("^/azure/account$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    pub struct ListAzureAccountsThen(::httpmock::Then);
+    impl ListAzureAccountsThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::AzureAccountList) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct CreateAzureAccountWhen(::httpmock::When);
+    impl CreateAzureAccountWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(regex::Regex::new("^/azure/account$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn body(self, value: &types::AzureAccountCreateRequest) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct CreateAzureAccountThen(::httpmock::Then);
+    impl CreateAzureAccountThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn created(self, value: &types::AzureAccount) -> Self {
+            Self(
+                self.0
+                    .status(201u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn conflict(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(409u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct UpdateAzureAccountWhen(::httpmock::When);
+    impl UpdateAzureAccountWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::PUT)
+                    .path_matches(regex::Regex::new("^/azure/account/[^/]*$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &types::AzureAccountId) -> Self {
+            let re = regex::Regex::new(&format!("^/azure/account/{}$", value.to_string())).unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: &types::AzureAccountUpdateRequest) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct UpdateAzureAccountThen(::httpmock::Then);
+    impl UpdateAzureAccountThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::AzureAccount) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct DeleteAzureAccountWhen(::httpmock::When);
+    impl DeleteAzureAccountWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::DELETE)
+                    .path_matches(regex::Regex::new("^/azure/account/[^/]*$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &types::AzureAccountId) -> Self {
+            let re = regex::Regex::new(&format!("^/azure/account/{}$", value.to_string())).unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct DeleteAzureAccountThen(::httpmock::Then);
+    impl DeleteAzureAccountThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn no_content(self) -> Self {
+            Self(self.0.status(204u16))
+        }
+        pub fn unauthorized(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct SnapshotAzureAccountWhen(::httpmock::When);
+    impl SnapshotAzureAccountWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(regex::Regex::new("^/azure/account/[^/]*/[^/]*/[^/]*$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &types::AzureAccountId) -> Self {
+            let re = regex::Regex::new(&format!("^/azure/account/{}/.*/.*$", value.to_string()))
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn region(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!("^/azure/account/.*/{}/.*$", value.to_string()))
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn format(self, value: types::SnapshotFormat) -> Self {
+            let re = regex::Regex::new(&format!("^/azure/account/.*/.*/{}$", value.to_string()))
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn autoconnect<T>(self, value: T) -> Self
+        where
+            T: Into<Option<bool>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("autoconnect", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("autoconnect"))
+            }
+        }
+        pub fn exclude<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("exclude", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("exclude"))
+            }
+        }
+        pub fn filter<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("filter", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("filter"))
+            }
+        }
+        pub fn grid<T>(self, value: T) -> Self
+        where
+            T: Into<Option<bool>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("grid", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("grid"))
+            }
+        }
+        pub fn height<T>(self, value: T) -> Self
+        where
+            T: Into<Option<i64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("height", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("height"))
+            }
+        }
+        pub fn label<T>(self, value: T) -> Self
+        where
+            T: Into<Option<bool>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("label", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("label"))
+            }
+        }
+        pub fn landscape<T>(self, value: T) -> Self
+        where
+            T: Into<Option<bool>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("landscape", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("landscape"))
+            }
+        }
+        pub fn paper_size<T>(self, value: T) -> Self
+        where
+            T: Into<Option<types::PaperSize>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("paperSize", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("paperSize"))
+            }
+        }
+        pub fn projection<T>(self, value: T) -> Self
+        where
+            T: Into<Option<types::Projection>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("projection", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("projection"))
+            }
+        }
+        pub fn scale<T>(self, value: T) -> Self
+        where
+            T: Into<Option<f32>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("scale", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("scale"))
+            }
+        }
+        pub fn theme<T>(self, value: T) -> Self
+        where
+            T: Into<Option<types::Theme>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("theme", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("theme"))
+            }
+        }
+        pub fn transparent<T>(self, value: T) -> Self
+        where
+            T: Into<Option<bool>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("transparent", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("transparent"))
+            }
+        }
+        pub fn width<T>(self, value: T) -> Self
+        where
+            T: Into<Option<i64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("width", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("width"))
+            }
+        }
+    }
+    pub struct SnapshotAzureAccountThen(::httpmock::Then);
+    impl SnapshotAzureAccountThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::BlueprintData) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn accepted(self, value: &types::SnapshotProcessing) -> Self {
+            Self(
+                self.0
+                    .status(202u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ListBlueprintsWhen(::httpmock::When);
+    impl ListBlueprintsWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(regex::Regex::new("^/blueprint$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    pub struct ListBlueprintsThen(::httpmock::Then);
+    impl ListBlueprintsThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::BlueprintList) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct CreateBlueprintWhen(::httpmock::When);
+    impl CreateBlueprintWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(regex::Regex::new("^/blueprint$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn body(self, value: &types::BlueprintCreateRequest) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct CreateBlueprintThen(::httpmock::Then);
+    impl CreateBlueprintThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn created(self, value: &types::Blueprint) -> Self {
+            Self(
+                self.0
+                    .status(201u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct GetBlueprintWhen(::httpmock::When);
+    impl GetBlueprintWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(regex::Regex::new("^/blueprint/[^/]*$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn blueprint_id(self, value: &types::BlueprintId) -> Self {
+            let re = regex::Regex::new(&format!("^/blueprint/{}$", value.to_string())).unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct GetBlueprintThen(::httpmock::Then);
+    impl GetBlueprintThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::Blueprint) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct UpdateBlueprintWhen(::httpmock::When);
+    impl UpdateBlueprintWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::PUT)
+                    .path_matches(regex::Regex::new("^/blueprint/[^/]*$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn blueprint_id(self, value: &types::BlueprintId) -> Self {
+            let re = regex::Regex::new(&format!("^/blueprint/{}$", value.to_string())).unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn if_match<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.header("If-Match", value.to_string()))
+            } else {
+                Self(self.0.header_missing("If-Match"))
+            }
+        }
+        pub fn body(self, value: &types::BlueprintUpdateRequest) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct UpdateBlueprintThen(::httpmock::Then);
+    impl UpdateBlueprintThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn no_content(self) -> Self {
+            Self(self.0.status(204u16))
+        }
+        pub fn bad_request(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn precondition_failed(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(412u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct DeleteBlueprintWhen(::httpmock::When);
+    impl DeleteBlueprintWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::DELETE)
+                    .path_matches(regex::Regex::new("^/blueprint/[^/]*$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn blueprint_id(self, value: &types::BlueprintId) -> Self {
+            let re = regex::Regex::new(&format!("^/blueprint/{}$", value.to_string())).unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct DeleteBlueprintThen(::httpmock::Then);
+    impl DeleteBlueprintThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn no_content(self) -> Self {
+            Self(self.0.status(204u16))
+        }
+        pub fn unauthorized(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ExportBlueprintBudgetWhen(::httpmock::When);
+    impl ExportBlueprintBudgetWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(regex::Regex::new("^/blueprint/[^/]*/budget/[^/]*$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn blueprint_id(self, value: &types::BlueprintId) -> Self {
+            let re = regex::Regex::new(&format!("^/blueprint/{}/budget/.*$", value.to_string()))
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn format(self, value: types::ExportBlueprintBudgetFormat) -> Self {
+            let re = regex::Regex::new(&format!("^/blueprint/.*/budget/{}$", value.to_string()))
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn currency<T>(self, value: T) -> Self
+        where
+            T: Into<Option<types::Currency>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("currency", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("currency"))
+            }
+        }
+        pub fn period<T>(self, value: T) -> Self
+        where
+            T: Into<Option<types::Period>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("period", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("period"))
+            }
+        }
+        pub fn rate<T>(self, value: T) -> Self
+        where
+            T: Into<Option<types::Rate>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("rate", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("rate"))
+            }
+        }
+    }
+    pub struct ExportBlueprintBudgetThen(::httpmock::Then);
+    impl ExportBlueprintBudgetThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ExportBlueprintImageWhen(::httpmock::When);
+    impl ExportBlueprintImageWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(regex::Regex::new("^/blueprint/[^/]*/[^/]*$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn blueprint_id(self, value: &types::BlueprintId) -> Self {
+            let re = regex::Regex::new(&format!("^/blueprint/{}/.*$", value.to_string())).unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn format(self, value: types::ExportBlueprintImageFormat) -> Self {
+            let re = regex::Regex::new(&format!("^/blueprint/.*/{}$", value.to_string())).unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn grid<T>(self, value: T) -> Self
+        where
+            T: Into<Option<bool>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("grid", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("grid"))
+            }
+        }
+        pub fn height<T>(self, value: T) -> Self
+        where
+            T: Into<Option<i64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("height", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("height"))
+            }
+        }
+        pub fn landscape<T>(self, value: T) -> Self
+        where
+            T: Into<Option<bool>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("landscape", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("landscape"))
+            }
+        }
+        pub fn paper_size<T>(self, value: T) -> Self
+        where
+            T: Into<Option<types::PaperSize>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("paperSize", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("paperSize"))
+            }
+        }
+        pub fn scale<T>(self, value: T) -> Self
+        where
+            T: Into<Option<f32>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("scale", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("scale"))
+            }
+        }
+        pub fn transparent<T>(self, value: T) -> Self
+        where
+            T: Into<Option<bool>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("transparent", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("transparent"))
+            }
+        }
+        pub fn width<T>(self, value: T) -> Self
+        where
+            T: Into<Option<i64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("width", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("width"))
+            }
+        }
+    }
+    pub struct ExportBlueprintImageThen(::httpmock::Then);
+    impl ExportBlueprintImageThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ListTeamsWhen(::httpmock::When);
+    impl ListTeamsWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(regex::Regex::new("^/team$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    pub struct ListTeamsThen(::httpmock::Then);
+    impl ListTeamsThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::Team) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct GetCurrentUserWhen(::httpmock::When);
+    impl GetCurrentUserWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(regex::Regex::new("^/user/me$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    pub struct GetCurrentUserThen(::httpmock::Then);
+    impl GetCurrentUserThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::User) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::Error) -> Self {
+            Self(
+                self.0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
 }
 #[doc = r" An extension trait for [`MockServer`](::httpmock::MockServer) that"]
 #[doc = r" adds a method for each operation. These are the equivalent of"]
@@ -564,6 +1781,9 @@ pub trait MockServerExt {
     fn get_aws_iam_parameters<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetAwsIamParametersWhen, operations::GetAwsIamParametersThen);
+    fn get_aws_iam_policy_minimal<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetAwsIamPolicyMinimalWhen, operations::GetAwsIamPolicyMinimalThen);
     fn update_aws_account<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::UpdateAwsAccountWhen, operations::UpdateAwsAccountThen);
@@ -573,6 +1793,48 @@ pub trait MockServerExt {
     fn snapshot_aws_account<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::SnapshotAwsAccountWhen, operations::SnapshotAwsAccountThen);
+    fn list_azure_accounts<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ListAzureAccountsWhen, operations::ListAzureAccountsThen);
+    fn create_azure_account<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::CreateAzureAccountWhen, operations::CreateAzureAccountThen);
+    fn update_azure_account<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::UpdateAzureAccountWhen, operations::UpdateAzureAccountThen);
+    fn delete_azure_account<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::DeleteAzureAccountWhen, operations::DeleteAzureAccountThen);
+    fn snapshot_azure_account<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::SnapshotAzureAccountWhen, operations::SnapshotAzureAccountThen);
+    fn list_blueprints<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ListBlueprintsWhen, operations::ListBlueprintsThen);
+    fn create_blueprint<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::CreateBlueprintWhen, operations::CreateBlueprintThen);
+    fn get_blueprint<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetBlueprintWhen, operations::GetBlueprintThen);
+    fn update_blueprint<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::UpdateBlueprintWhen, operations::UpdateBlueprintThen);
+    fn delete_blueprint<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::DeleteBlueprintWhen, operations::DeleteBlueprintThen);
+    fn export_blueprint_budget<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ExportBlueprintBudgetWhen, operations::ExportBlueprintBudgetThen);
+    fn export_blueprint_image<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ExportBlueprintImageWhen, operations::ExportBlueprintImageThen);
+    fn list_teams<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ListTeamsWhen, operations::ListTeamsThen);
+    fn get_current_user<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetCurrentUserWhen, operations::GetCurrentUserThen);
 }
 impl MockServerExt for ::httpmock::MockServer {
     fn list_aws_accounts<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
@@ -608,6 +1870,17 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
+    fn get_aws_iam_policy_minimal<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetAwsIamPolicyMinimalWhen, operations::GetAwsIamPolicyMinimalThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::GetAwsIamPolicyMinimalWhen::new(when),
+                operations::GetAwsIamPolicyMinimalThen::new(then),
+            )
+        })
+    }
     fn update_aws_account<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::UpdateAwsAccountWhen, operations::UpdateAwsAccountThen),
@@ -638,6 +1911,160 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::SnapshotAwsAccountWhen::new(when),
                 operations::SnapshotAwsAccountThen::new(then),
+            )
+        })
+    }
+    fn list_azure_accounts<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ListAzureAccountsWhen, operations::ListAzureAccountsThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ListAzureAccountsWhen::new(when),
+                operations::ListAzureAccountsThen::new(then),
+            )
+        })
+    }
+    fn create_azure_account<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::CreateAzureAccountWhen, operations::CreateAzureAccountThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CreateAzureAccountWhen::new(when),
+                operations::CreateAzureAccountThen::new(then),
+            )
+        })
+    }
+    fn update_azure_account<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::UpdateAzureAccountWhen, operations::UpdateAzureAccountThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::UpdateAzureAccountWhen::new(when),
+                operations::UpdateAzureAccountThen::new(then),
+            )
+        })
+    }
+    fn delete_azure_account<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::DeleteAzureAccountWhen, operations::DeleteAzureAccountThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::DeleteAzureAccountWhen::new(when),
+                operations::DeleteAzureAccountThen::new(then),
+            )
+        })
+    }
+    fn snapshot_azure_account<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::SnapshotAzureAccountWhen, operations::SnapshotAzureAccountThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::SnapshotAzureAccountWhen::new(when),
+                operations::SnapshotAzureAccountThen::new(then),
+            )
+        })
+    }
+    fn list_blueprints<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ListBlueprintsWhen, operations::ListBlueprintsThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ListBlueprintsWhen::new(when),
+                operations::ListBlueprintsThen::new(then),
+            )
+        })
+    }
+    fn create_blueprint<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::CreateBlueprintWhen, operations::CreateBlueprintThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CreateBlueprintWhen::new(when),
+                operations::CreateBlueprintThen::new(then),
+            )
+        })
+    }
+    fn get_blueprint<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetBlueprintWhen, operations::GetBlueprintThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::GetBlueprintWhen::new(when),
+                operations::GetBlueprintThen::new(then),
+            )
+        })
+    }
+    fn update_blueprint<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::UpdateBlueprintWhen, operations::UpdateBlueprintThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::UpdateBlueprintWhen::new(when),
+                operations::UpdateBlueprintThen::new(then),
+            )
+        })
+    }
+    fn delete_blueprint<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::DeleteBlueprintWhen, operations::DeleteBlueprintThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::DeleteBlueprintWhen::new(when),
+                operations::DeleteBlueprintThen::new(then),
+            )
+        })
+    }
+    fn export_blueprint_budget<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ExportBlueprintBudgetWhen, operations::ExportBlueprintBudgetThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ExportBlueprintBudgetWhen::new(when),
+                operations::ExportBlueprintBudgetThen::new(then),
+            )
+        })
+    }
+    fn export_blueprint_image<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ExportBlueprintImageWhen, operations::ExportBlueprintImageThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ExportBlueprintImageWhen::new(when),
+                operations::ExportBlueprintImageThen::new(then),
+            )
+        })
+    }
+    fn list_teams<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ListTeamsWhen, operations::ListTeamsThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ListTeamsWhen::new(when),
+                operations::ListTeamsThen::new(then),
+            )
+        })
+    }
+    fn get_current_user<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetCurrentUserWhen, operations::GetCurrentUserThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::GetCurrentUserWhen::new(when),
+                operations::GetCurrentUserThen::new(then),
             )
         })
     }

@@ -1,45 +1,82 @@
-//! Cloudcraft: linked AWS accounts and their snapshots, behind a bearer key.
+//! Cloudcraft: every operation of its spec behind a bearer key. Blueprints, AWS and Azure accounts, the team and
+//! the user are records of the spec-driven resource engine (entity tags and `If-Match` included, as the spec
+//! documents them). What is Cloudcraft's own is here: the values its server sets, the seed records
+//! (`seeds/cloudcraft.json`), and the renders: account snapshots behind the 202 long poll, blueprint images and
+//! budgets.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
+use std::sync::Arc;
 
-use axum::body::Bytes;
-use axum::extract::{Path, Query, Request, State};
+use axum::extract::{Path, Query, Request, State as AxumState};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use cloudcraft_client::types;
+use cloud_apis_spec::conformance::Spec;
 use serde_json::{json, Value};
 
+use crate::budget::{self, Pricing};
 use crate::render::{self, Scene};
-use crate::reply::{decode, error, json_reply, now, Provider};
-use crate::{Locked, Shared, CLOUDCRAFT_API_KEY};
+use crate::reply::{error, json_reply, now, Provider};
+use crate::resources::{self, Engine, Paging, Rules};
+use crate::{Locked, Shared, State, CLOUDCRAFT_API_KEY};
 
 const P: Provider = Provider::Cloudcraft;
 /// How many polls of a snapshot answer 202 before the document is ready.
 pub const PROCESSING_POLLS: u32 = 1;
-const CREATOR: &str = "us46e9aa-5806-4cd6-8e78-c22d58602d09";
-const EXTERNAL_ID: &str = "ex53e827-a724-4a2a-9fec-b13761540785";
+/// The sandbox's user, who creates everything.
+const USER: &str = "5d0c1f5e-8a7b-4c3d-9e2f-1a2b3c4d5e6f";
+/// The external id Cloudcraft's IAM role trusts.
+const EXTERNAL_ID: &str = "9b7c2e4a-3f1d-4e8b-a6c5-0d9e8f7a6b5c";
 
-/// Cloudcraft's records.
-#[derive(Default)]
+/// The records the sandbox starts with: an AWS account, an Azure account, a blueprint, the team and the user.
+const SEEDS: &str = include_str!("../seeds/cloudcraft.json");
+
+const AWS_ACCOUNTS: &str = "/aws/account";
+const AZURE_ACCOUNTS: &str = "/azure/account";
+const BLUEPRINTS: &str = "/blueprint";
+
+const RULES: Rules = Rules {
+    unique: &[(AWS_ACCOUNTS, "name"), (AZURE_ACCOUNTS, "name")],
+    paging: Paging::NONE,
+    actions: &[],
+    stamped_on_create: &["createdAt"],
+    stamped_on_change: &["updatedAt"],
+    dry_run: "",
+    fill,
+};
+
+/// Cloudcraft's records and the snapshots being rendered.
 pub struct Store {
-    accounts: BTreeMap<String, Value>,
+    pub records: resources::Store,
     polls: HashMap<String, u32>,
 }
 
-impl Store {
-    pub fn seeded() -> Self {
-        let mut store = Self::default();
-        let id = "0f6b3c8e-6d1a-4c52-9e7b-2a4d5f8c1b3e";
-        store.accounts.insert(
-            id.into(),
-            json!({"id": id, "name": "Production", "roleArn": "arn:aws:iam::111122223333:role/cloudcraft",
-                   "externalId": EXTERNAL_ID, "CreatorId": CREATOR,
-                   "createdAt": "2025-03-01T10:00:00.000Z", "updatedAt": "2025-03-01T10:00:00.000Z"}),
-        );
-        store
+/// What Cloudcraft's server sets when nobody sent it: timestamps, the creating user, the external id, uuids.
+fn fill(property: Option<&str>, schema: &Value) -> Option<Value> {
+    let text = |s: &str| Some(Value::String(s.to_string()));
+    match property {
+        Some(p) if p.ends_with("At") && schema["type"] == "string" => Some(Value::String(now())),
+        Some("CreatorId" | "LastUserId") => text(USER),
+        Some("externalId") => text(EXTERNAL_ID),
+        _ => (schema["format"] == "uuid").then(|| Value::String(uuid::Uuid::new_v4().to_string())),
+    }
+}
+
+/// Cloudcraft's engine, over the spec the client was generated from.
+pub(crate) fn engine(spec: Arc<Spec>) -> Arc<Engine> {
+    Engine::new(spec, P, RULES, |state: &mut State| {
+        &mut state.cloudcraft.records
+    })
+}
+
+/// The seeded records.
+pub(crate) fn seeded(engine: &Engine) -> Store {
+    let seeds: Value = serde_json::from_str(SEEDS).expect("seeds/cloudcraft.json is JSON");
+    Store {
+        records: engine.seeded(&seeds),
+        polls: HashMap::new(),
     }
 }
 
@@ -54,88 +91,73 @@ async fn authorize(headers: HeaderMap, request: Request, next: Next) -> Response
     }
 }
 
-pub fn router(state: Shared) -> Router {
+type Served = AxumState<(Shared, Arc<Engine>)>;
+type Options = Query<HashMap<String, String>>;
+
+pub fn router(state: Shared, engine: Arc<Engine>) -> Router {
     Router::new()
-        .route("/aws/account", get(list).post(create))
-        .route("/aws/account/iamParameters", get(iam_parameters))
         .route(
-            "/aws/account/{id}",
-            axum::routing::put(update).delete(delete),
+            "/aws/account/{id}/{region}/{format}",
+            get(|s: Served, p, q: Options| snapshot(s, AWS_ACCOUNTS, p, q)),
         )
-        .route("/aws/account/{id}/{region}/{format}", get(snapshot))
-        .route_layer(middleware::from_fn(authorize))
-        .with_state(state)
+        // A record path the snapshot route would otherwise take for an account id.
+        .route(
+            "/aws/account/iamParameters/policy/minimal",
+            get(resources::serve),
+        )
+        .route(
+            "/azure/account/{id}/{region}/{format}",
+            get(|s: Served, p, q: Options| snapshot(s, AZURE_ACCOUNTS, p, q)),
+        )
+        .route("/blueprint/{id}/{format}", get(export_image))
+        .route("/blueprint/{id}/budget/{format}", get(export_budget))
+        .fallback(resources::serve)
+        .layer(middleware::from_fn(authorize))
+        .with_state((state, engine))
 }
 
-async fn list(State(state): State<Shared>) -> Response {
-    let state = state.locked();
-    let accounts: Vec<&Value> = state.cloudcraft.accounts.values().collect();
-    json_reply(StatusCode::OK, json!({ "accounts": accounts }))
-}
-
-async fn create(State(state): State<Shared>, body: Bytes) -> Response {
-    let request: types::AwsAccountCreateRequest = match decode(P, &body) {
-        Ok(r) => r,
-        Err(response) => return response,
-    };
-    let mut state = state.locked();
-    if state
-        .cloudcraft
-        .accounts
-        .values()
-        .any(|a| a["name"] == request.name.as_str())
-    {
-        return error(
-            P,
-            StatusCode::CONFLICT,
-            "Conflict",
-            format!("an AWS account named {:?} already exists", request.name),
-        );
-    }
-    let id = uuid::Uuid::new_v4().to_string();
-    let at = now();
-    let account = json!({"id": id, "name": request.name, "roleArn": request.role_arn, "externalId": EXTERNAL_ID,
-                         "CreatorId": CREATOR, "createdAt": at, "updatedAt": at});
-    state.cloudcraft.accounts.insert(id, account.clone());
-    json_reply(StatusCode::CREATED, account)
-}
-
-async fn iam_parameters() -> Response {
-    json_reply(
-        StatusCode::OK,
-        json!({"accountId": "968898580625", "externalId": EXTERNAL_ID,
-               "awsConsoleUrl": "https://console.aws.amazon.com/iam/home?#/roles$new?step=review&roleName=cloudcraft"}),
-    )
-}
-
-fn not_found(id: &str) -> Response {
+fn not_found(what: &str, id: &str) -> Response {
     error(
         P,
         StatusCode::NOT_FOUND,
         "NotFound",
-        format!("AWS account {id} not found"),
+        format!("{what} {id} not found"),
     )
 }
 
-async fn update(State(state): State<Shared>, Path(id): Path<String>, body: Bytes) -> Response {
-    let request: types::AwsAccountUpdateRequest = match decode(P, &body) {
-        Ok(r) => r,
-        Err(response) => return response,
-    };
-    let mut state = state.locked();
-    let Some(account) = state.cloudcraft.accounts.get_mut(&id) else {
-        return not_found(&id);
-    };
-    account["name"] = json!(request.name);
-    account["roleArn"] = json!(request.role_arn);
-    account["updatedAt"] = json!(now());
-    json_reply(StatusCode::OK, account.clone())
+/// A rendered document with its media type.
+fn document(content_type: &'static str, body: Vec<u8>) -> Response {
+    ([(header::CONTENT_TYPE, content_type)], body).into_response()
 }
 
-async fn delete(State(state): State<Shared>, Path(id): Path<String>) -> Response {
-    match state.locked().cloudcraft.accounts.remove(&id) {
-        Some(_) => StatusCode::NO_CONTENT.into_response(),
-        None => not_found(&id),
+/// The scene a request's rendering options ask for (`width`, `height`, `grid`, `theme`).
+fn scene(title: String, nodes: Vec<(String, String)>, query: &HashMap<String, String>) -> Scene {
+    // Any integer is accepted; the picture is between 16 and 4096 pixels a side.
+    let number = |k: &str, default: u32| {
+        query
+            .get(k)
+            .and_then(|v| v.parse::<i64>().ok())
+            .map_or(default, |n| n.clamp(16, 4096) as u32)
+            .clamp(16, 4096)
+    };
+    Scene {
+        title,
+        nodes,
+        width: number("width", 1024),
+        height: number("height", 768),
+        dark: query.get("theme").map(String::as_str) == Some("dark"),
+        grid: query.get("grid").map(String::as_str) != Some("false"),
+    }
+}
+
+/// `scene` as `format` (`svg`, `png`, `pdf`, `mxGraph`; `json` is the blueprint).
+fn rendered(scene: &Scene, format: &str) -> Response {
+    match format {
+        "json" => json_reply(StatusCode::OK, render::blueprint(scene)),
+        "svg" => document("image/svg+xml", render::svg(scene).into_bytes()),
+        "png" => document("image/png", render::png(scene)),
+        "pdf" => document("application/pdf", render::pdf(scene)),
+        _ => document("application/xml", render::mxgraph(scene).into_bytes()),
     }
 }
 
@@ -154,29 +176,22 @@ fn inventory(region: &str, exclude: &[&str]) -> Vec<(String, String)> {
     .collect()
 }
 
+/// `GET /{aws,azure}/account/{id}/{region}/{format}`: 202 "still processing" for the first poll(s) of each distinct
+/// snapshot, as Cloudcraft's long poll does, then the document.
 async fn snapshot(
-    State(state): State<Shared>,
+    AxumState((state, _)): Served,
+    accounts: &'static str,
     Path((id, region, format)): Path<(String, String, String)>,
-    Query(query): Query<HashMap<String, String>>,
+    Query(query): Options,
 ) -> Response {
     let mut state = state.locked();
-    let Some(account) = state.cloudcraft.accounts.get(&id) else {
-        return not_found(&id);
+    let Some(account) = state.cloudcraft.records.get(accounts, &id) else {
+        return not_found("account", &id);
     };
     let name = account["name"].as_str().unwrap_or_default().to_string();
-    let known = ["json", "svg", "png", "pdf", "mxGraph"];
-    if !known.contains(&format.as_str()) {
-        return error(
-            P,
-            StatusCode::NOT_FOUND,
-            "NotFound",
-            format!("unknown format {format:?}"),
-        );
-    }
-    // The first poll(s) of each distinct snapshot answer "still processing", as Cloudcraft's long poll does.
     let mut key_parts: Vec<String> = query.iter().map(|(k, v)| format!("{k}={v}")).collect();
     key_parts.sort();
-    let key = format!("{id}/{region}/{format}?{}", key_parts.join("&"));
+    let key = format!("{accounts}/{id}/{region}/{format}?{}", key_parts.join("&"));
     let polls = state.cloudcraft.polls.entry(key).or_default();
     *polls += 1;
     if *polls <= PROCESSING_POLLS {
@@ -186,34 +201,84 @@ async fn snapshot(
                    "message": "Result wait time exceeded. Processing continues in the background, retry to receive result."}),
         );
     }
-    let number = |k: &str, default: u32| {
-        query
-            .get(k)
-            .and_then(|v| v.parse::<u32>().ok())
-            .unwrap_or(default)
-            .clamp(16, 4096)
-    };
     let exclude: Vec<&str> = query
         .get("exclude")
         .map(|e| e.split(',').collect())
         .unwrap_or_default();
-    let scene = Scene {
-        title: format!("{name} ({region})"),
-        nodes: inventory(&region, &exclude),
-        width: number("width", 1024),
-        height: number("height", 768),
-        dark: query.get("theme").map(String::as_str) == Some("dark"),
-        grid: query.get("grid").map(String::as_str) != Some("false"),
+    let scene = scene(
+        format!("{name} ({region})"),
+        inventory(&region, &exclude),
+        &query,
+    );
+    rendered(&scene, &format)
+}
+
+/// The blueprint `id`, if it exists.
+fn blueprint(state: &Shared, id: &str) -> Option<Value> {
+    let state = state.locked();
+    state.cloudcraft.records.get(BLUEPRINTS, id).cloned()
+}
+
+/// `GET /blueprint/{id}/{format}`: the blueprint's components drawn as an image.
+async fn export_image(
+    AxumState((state, _)): Served,
+    Path((id, format)): Path<(String, String)>,
+    Query(query): Options,
+) -> Response {
+    let Some(blueprint) = blueprint(&state, &id) else {
+        return not_found("blueprint", &id);
     };
-    let (content_type, body): (&str, Vec<u8>) = match format.as_str() {
-        "json" => (
-            "application/json",
-            render::blueprint(&scene).to_string().into_bytes(),
+    let data = &blueprint["data"];
+    let title = data["name"]
+        .as_str()
+        .or(blueprint["name"].as_str())
+        .unwrap_or("Blueprint")
+        .to_string();
+    let nodes = data["nodes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|n| {
+            let field = |f: &str| n[f].as_str().unwrap_or_default().to_string();
+            (field("type"), field("id"))
+        })
+        .collect();
+    let mut query = query;
+    if let Some(theme) = data["theme"]["base"].as_str() {
+        query.entry("theme".into()).or_insert_with(|| theme.into());
+    }
+    rendered(&scene(title, nodes, &query), &format)
+}
+
+/// `GET /blueprint/{id}/budget/{format}`: the blueprint's components priced, as CSV or XLSX.
+async fn export_budget(
+    AxumState((state, _)): Served,
+    Path((id, format)): Path<(String, String)>,
+    Query(query): Options,
+) -> Response {
+    let Some(blueprint) = blueprint(&state, &id) else {
+        return not_found("blueprint", &id);
+    };
+    let option = |name: &str, default: &'static str| {
+        query
+            .get(name)
+            .map_or(default.to_string(), String::to_string)
+    };
+    let (currency, period, rate) = (
+        option("currency", "USD"),
+        option("period", "m"),
+        option("rate", "effective"),
+    );
+    let pricing = Pricing {
+        currency: &currency,
+        period: &period,
+        rate: &rate,
+    };
+    match format.as_str() {
+        "xlsx" => document(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            budget::xlsx(&blueprint, &pricing),
         ),
-        "svg" => ("image/svg+xml", render::svg(&scene).into_bytes()),
-        "png" => ("image/png", render::png(&scene)),
-        "pdf" => ("application/pdf", render::pdf(&scene)),
-        _ => ("application/xml", render::mxgraph(&scene).into_bytes()),
-    };
-    ([(header::CONTENT_TYPE, content_type)], body).into_response()
+        _ => document("text/csv", budget::csv(&blueprint, &pricing).into_bytes()),
+    }
 }

@@ -18,6 +18,7 @@
 //! # }
 //! ```
 
+mod budget;
 mod cloudcraft;
 mod conformance;
 mod panther;
@@ -97,9 +98,11 @@ impl Sandbox {
     pub async fn start_on(addrs: [SocketAddr; 3]) -> std::io::Result<Self> {
         let panther_spec = parse(panther_client::SPEC_JSON);
         let panther_engine = panther::engine(panther_spec.clone());
+        let cloudcraft_spec = parse(cloudcraft_client::SPEC_JSON);
+        let cloudcraft_engine = cloudcraft::engine(cloudcraft_spec.clone());
         let state: Shared = Arc::new(Mutex::new(State {
             panther: panther::seeded(&panther_engine),
-            cloudcraft: cloudcraft::Store::seeded(),
+            cloudcraft: cloudcraft::seeded(&cloudcraft_engine),
             scp: scp::Store::seeded(),
         }));
         let audit = Audit::default();
@@ -112,7 +115,7 @@ impl Sandbox {
             Specs::new(Provider::Panther, vec![(None, panther_spec)], audit.clone());
         let cloudcraft_specs = Specs::new(
             Provider::Cloudcraft,
-            vec![(None, parse(cloudcraft_client::SPEC_JSON))],
+            vec![(None, cloudcraft_spec)],
             audit.clone(),
         );
         let scp_versions = scp_cloudcontrol_client::VERSIONS
@@ -130,7 +133,10 @@ impl Sandbox {
         .await?;
         let cloudcraft = serve(
             addrs[1],
-            checked(cloudcraft::router(state.clone()), cloudcraft_specs),
+            checked(
+                cloudcraft::router(state.clone(), cloudcraft_engine),
+                cloudcraft_specs,
+            ),
         )
         .await?;
         let scp = serve(addrs[2], checked(scp::router(state), scp_specs)).await?;

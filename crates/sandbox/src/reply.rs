@@ -3,7 +3,6 @@
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 
 /// Which provider's error body to answer with.
@@ -45,34 +44,6 @@ pub fn json_reply(status: StatusCode, body: impl serde::Serialize) -> Response {
         Json(serde_json::to_value(body).unwrap_or(Value::Null)),
     )
         .into_response()
-}
-
-/// Decodes a request body into the spec-generated type `T`, or answers 400 naming the field at fault.
-// The error is the response to send; handlers return it at once, so its size does not matter.
-#[allow(clippy::result_large_err)]
-pub fn decode<T: DeserializeOwned>(provider: Provider, body: &[u8]) -> Result<T, Response> {
-    let value: Value = serde_json::from_slice(body).map_err(|e| {
-        error(
-            provider,
-            StatusCode::BAD_REQUEST,
-            "InvalidRequestBody",
-            format!("the body is not JSON: {e}"),
-        )
-    })?;
-    serde_path_to_error::deserialize(value).map_err(|e| {
-        let path = e.path().to_string();
-        let message = if path == "." {
-            e.into_inner().to_string()
-        } else {
-            format!("{path}: {}", e.into_inner())
-        };
-        error(
-            provider,
-            StatusCode::BAD_REQUEST,
-            "InvalidRequestBody",
-            message,
-        )
-    })
 }
 
 /// A request body as JSON. The conformance layer has validated it against the operation's schema before any

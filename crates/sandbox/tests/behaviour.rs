@@ -23,6 +23,7 @@ struct Client {
 struct Answer {
     status: StatusCode,
     content_type: String,
+    etag: Option<String>,
     body: Vec<u8>,
 }
 
@@ -95,14 +96,14 @@ impl Client {
             auth.apply(&mut request, SystemTime::now());
         }
         let response = self.http.execute(request).await.unwrap();
+        let header = |name: &str| {
+            let value = response.headers().get(name)?.to_str().ok()?;
+            Some(value.to_string())
+        };
         Answer {
             status: response.status(),
-            content_type: response
-                .headers()
-                .get("content-type")
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or_default()
-                .to_string(),
+            etag: header("etag"),
+            content_type: header("content-type").unwrap_or_default(),
             body: response.bytes().await.unwrap().to_vec(),
         }
     }
@@ -905,37 +906,39 @@ async fn crud_answers_404_for_unknown_ids_and_409_for_duplicates() {
 #[tokio::test]
 async fn snapshots_answer_202_first_then_a_real_document_of_the_asked_format() {
     let c = Client::new().await;
-    let account = "0f6b3c8e-6d1a-4c52-9e7b-2a4d5f8c1b3e";
-    for (format, content_type) in [
+    let clouds = [
+        (
+            "aws",
+            "snapshotAwsAccount",
+            "0f6b3c8e-6d1a-4c52-9e7b-2a4d5f8c1b3e",
+        ),
+        (
+            "azure",
+            "snapshotAzureAccount",
+            "d2e3f4a5-b6c7-4d8e-9f0a-1b2c3d4e5f6a",
+        ),
+    ];
+    let formats = [
         ("json", "application/json"),
         ("svg", "image/svg+xml"),
         ("png", "image/png"),
         ("pdf", "application/pdf"),
         ("mxGraph", "application/xml"),
-    ] {
-        let path =
-            format!("/aws/account/{account}/eu-west-1/{format}?width=640&height=480&theme=light");
+    ];
+    for ((cloud, operation, account), (format, content_type)) in clouds
+        .into_iter()
+        .flat_map(|c| formats.into_iter().map(move |f| (c, f)))
+    {
+        let path = format!(
+            "/{cloud}/account/{account}/eu-west-1/{format}?width=640&height=480&theme=light"
+        );
         let first = c
-            .call(
-                "cloudcraft",
-                "snapshotAwsAccount",
-                Method::GET,
-                &path,
-                None,
-                &[],
-            )
+            .call("cloudcraft", operation, Method::GET, &path, None, &[])
             .await;
         assert_eq!(first.status, StatusCode::ACCEPTED, "{format}");
         assert_eq!(first.json()["code"], "STILL_PROCESSING");
         let second = c
-            .call(
-                "cloudcraft",
-                "snapshotAwsAccount",
-                Method::GET,
-                &path,
-                None,
-                &[],
-            )
+            .call("cloudcraft", operation, Method::GET, &path, None, &[])
             .await;
         assert_eq!(second.status, StatusCode::OK, "{format}");
         assert_eq!(second.content_type, content_type);
@@ -962,6 +965,179 @@ async fn snapshots_answer_202_first_then_a_real_document_of_the_asked_format() {
     }
 }
 
+/// A blueprint is versioned by a real `ETag`: a write with a stale `If-Match` is refused with 412 and changes
+/// nothing, a current one succeeds and moves the tag; exports are real files of the blueprint's components.
+#[tokio::test]
+async fn blueprints_are_versioned_and_export_as_real_files() {
+    let c = Client::new().await;
+    let cc = "cloudcraft";
+    let id = "3f2b8c1e-9a4d-4e7b-b5c6-0d1e2f3a4b5c";
+    let path = format!("/blueprint/{id}");
+    let read = c
+        .call(cc, "getBlueprint", Method::GET, &path, None, &[])
+        .await;
+    assert_eq!(read.status, StatusCode::OK);
+    let first = read.etag.clone().expect("an ETag on the read");
+    let mut data = read.json()["data"].clone();
+    data["name"] = json!("Renamed once");
+    let body = json!({"data": data});
+    let put = |tag: String, body: Value| {
+        let c = &c;
+        let path = path.clone();
+        async move {
+            let headers = [("if-match", tag.as_str())];
+            c.call(
+                cc,
+                "updateBlueprint",
+                Method::PUT,
+                &path,
+                Some(body),
+                &headers,
+            )
+            .await
+        }
+    };
+    let stale = put("\"not-the-current-version\"".into(), body.clone()).await;
+    assert_eq!(stale.status, StatusCode::PRECONDITION_FAILED);
+    assert!(stale.json()["error"].is_string());
+    let unchanged = c
+        .call(cc, "getBlueprint", Method::GET, &path, None, &[])
+        .await;
+    assert_eq!(unchanged.json()["data"]["name"], "Web application");
+    assert_eq!(unchanged.etag.as_deref(), Some(first.as_str()));
+
+    let written = put(first.clone(), body.clone()).await;
+    assert_eq!(written.status, StatusCode::NO_CONTENT);
+    let second = written.etag.expect("an ETag on the write");
+    assert_ne!(second, first);
+    // The version read before the write is stale now; `*` and a list holding the current tag match.
+    assert_eq!(
+        put(first.clone(), body.clone()).await.status,
+        StatusCode::PRECONDITION_FAILED
+    );
+    assert_eq!(
+        put(format!("{first}, {second}"), body.clone()).await.status,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(put("*".into(), body).await.status, StatusCode::NO_CONTENT);
+    let after = c
+        .call(cc, "getBlueprint", Method::GET, &path, None, &[])
+        .await;
+    assert_eq!(after.json()["data"]["name"], "Renamed once");
+
+    // Images of the blueprint's four components, in every format.
+    let export = |format: &'static str, query: &'static str| {
+        let c = &c;
+        async move {
+            let path = format!("/blueprint/{id}/{format}{query}");
+            c.call(cc, "exportBlueprintImage", Method::GET, &path, None, &[])
+                .await
+        }
+    };
+    let png = export(
+        "png",
+        "?width=320&height=200&scale=1.5&grid=true&transparent=true",
+    )
+    .await;
+    assert_eq!(
+        (png.status, png.content_type.as_str()),
+        (StatusCode::OK, "image/png")
+    );
+    assert_eq!(&png.body[..8], b"\x89PNG\r\n\x1a\n");
+    assert_eq!(
+        u32::from_be_bytes(png.body[16..20].try_into().unwrap()),
+        320
+    );
+    let svg = export("svg", "").await;
+    let svg = String::from_utf8(svg.body).unwrap();
+    assert!(svg.starts_with("<?xml") || svg.starts_with("<svg"), "{svg}");
+    assert!(svg.contains("Renamed once") && svg.contains("rds"), "{svg}");
+    let pdf = export("pdf", "?landscape=true&paperSize=A4").await;
+    assert!(pdf.body.starts_with(b"%PDF-1.4"));
+    let mx = String::from_utf8(export("mxGraph", "").await.body).unwrap();
+    assert_eq!(mx.matches("vertex=\"1\"").count(), 4, "{mx}");
+
+    // The budget: two m5.large EC2 instances on one line, priced in the asked currency.
+    let budget = |format: &'static str, query: &'static str| {
+        let c = &c;
+        async move {
+            let path = format!("/blueprint/{id}/budget/{format}{query}");
+            c.call(cc, "exportBlueprintBudget", Method::GET, &path, None, &[])
+                .await
+        }
+    };
+    let csv = budget("csv", "?currency=EUR&period=y&rate=stated").await;
+    assert_eq!(csv.content_type, "text/csv");
+    let csv = String::from_utf8(csv.body).unwrap();
+    let mut rows = csv.lines();
+    assert_eq!(
+        rows.next(),
+        Some("category,type,region,count,unitPrice,cost,instanceType,instanceSize")
+    );
+    assert!(
+        csv.lines()
+            .any(|r| r.starts_with("Compute,ec2,us-east-1,2,") && r.ends_with(",m5,large")),
+        "{csv}"
+    );
+    let xlsx = budget("xlsx", "").await;
+    assert!(xlsx
+        .content_type
+        .starts_with("application/vnd.openxmlformats"));
+    assert_eq!(&xlsx.body[..4], b"PK\x03\x04");
+    assert_eq!(&xlsx.body[xlsx.body.len() - 22..][..4], b"PK\x05\x06");
+
+    // Gone once deleted: reads, writes and exports answer 404.
+    let deleted = c
+        .call(cc, "deleteBlueprint", Method::DELETE, &path, None, &[])
+        .await;
+    assert_eq!(deleted.status, StatusCode::NO_CONTENT);
+    let gone = c
+        .call(cc, "getBlueprint", Method::GET, &path, None, &[])
+        .await;
+    assert_eq!(gone.status, StatusCode::NOT_FOUND);
+    assert_eq!(export("png", "").await.status, StatusCode::NOT_FOUND);
+}
+
+/// The team and the user behind the key are the seeded ones; they are what `readAccess` grants and `CreatorId`
+/// name.
+#[tokio::test]
+async fn team_and_user_answer_the_records_behind_the_key() {
+    let c = Client::new().await;
+    let user = c
+        .call(
+            "cloudcraft",
+            "getCurrentUser",
+            Method::GET,
+            "/user/me",
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(user.status, StatusCode::OK);
+    let user = user.json();
+    let team = c
+        .call("cloudcraft", "listTeams", Method::GET, "/team", None, &[])
+        .await
+        .json();
+    let blueprint = c
+        .call(
+            "cloudcraft",
+            "getBlueprint",
+            Method::GET,
+            "/blueprint/3f2b8c1e-9a4d-4e7b-b5c6-0d1e2f3a4b5c",
+            None,
+            &[],
+        )
+        .await
+        .json();
+    assert_eq!(blueprint["CreatorId"], user["id"]);
+    assert_eq!(
+        blueprint["readAccess"][0],
+        format!("team/{}", team["id"].as_str().unwrap())
+    );
+    assert_eq!(team["members"][user["id"].as_str().unwrap()], "admin");
+}
+
 /// The example request body the spec attaches to an operation.
 fn example_body(spec_name: &str, operation: &str) -> Value {
     let doc = spec(spec_name).raw();
@@ -984,71 +1160,13 @@ async fn every_operation_answers_as_its_spec_says() {
     use std::collections::BTreeSet;
     type Operations = BTreeSet<(String, String)>;
     let c = Client::new().await;
-    // Panther, walked from its spec alone.
-    let walked = walk_from_spec(&c, "panther").await;
+    // Panther and Cloudcraft, walked from their specs alone.
+    let mut walked = Vec::new();
+    for spec_name in ["panther", "cloudcraft"] {
+        let operations = walk_from_spec(&c, spec_name).await;
+        walked.extend(operations.into_iter().map(|o| (spec_name.to_string(), o)));
+    }
     let mut seen = BTreeSet::new();
-    let mut call = |spec_name: &'static str, operation: &'static str| {
-        seen.insert((spec_name, operation));
-        (spec_name, operation)
-    };
-
-    // Cloudcraft
-    let (s, o) = call("cloudcraft", "createAwsAccount");
-    let account = c
-        .call(
-            s,
-            o,
-            Method::POST,
-            "/aws/account",
-            Some(example_body(s, o)),
-            &[],
-        )
-        .await;
-    let account = account.json()["id"].as_str().unwrap().to_string();
-    let (s, o) = call("cloudcraft", "listAwsAccounts");
-    c.call(s, o, Method::GET, "/aws/account", None, &[]).await;
-    let (s, o) = call("cloudcraft", "getAwsIamParameters");
-    c.call(s, o, Method::GET, "/aws/account/iamParameters", None, &[])
-        .await;
-    let (s, o) = call("cloudcraft", "updateAwsAccount");
-    c.call(
-        s,
-        o,
-        Method::PUT,
-        &format!("/aws/account/{account}"),
-        Some(example_body(s, o)),
-        &[],
-    )
-    .await;
-    let (s, o) = call("cloudcraft", "snapshotAwsAccount");
-    c.call(
-        s,
-        o,
-        Method::GET,
-        &format!("/aws/account/{account}/us-east-1/json"),
-        None,
-        &[],
-    )
-    .await;
-    c.call(
-        s,
-        o,
-        Method::GET,
-        &format!("/aws/account/{account}/us-east-1/json"),
-        None,
-        &[],
-    )
-    .await;
-    let (s, o) = call("cloudcraft", "deleteAwsAccount");
-    c.call(
-        s,
-        o,
-        Method::DELETE,
-        &format!("/aws/account/{account}"),
-        None,
-        &[],
-    )
-    .await;
 
     // SCP, every version (1.2 keeps the 1.1 operations)
     for (s, version) in [
@@ -1191,7 +1309,7 @@ async fn every_operation_answers_as_its_spec_says() {
     let seen: Operations = seen
         .into_iter()
         .map(|(s, o)| (s.to_string(), o.to_string()))
-        .chain(walked.into_iter().map(|o| ("panther".to_string(), o)))
+        .chain(walked)
         .collect();
     assert_eq!(
         seen, expected,

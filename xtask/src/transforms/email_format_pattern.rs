@@ -19,34 +19,20 @@ pub(crate) const EMAIL_PATTERN: &str = r"^[^\s@]+@[^\s@]+\.[^\s@]+$";
 
 pub(super) fn apply(doc: &mut Value, changes: &mut Vec<Change>) {
     let mut count = 0;
-    walk(doc, &mut count);
+    super::visit_schemas(doc, &mut |map| {
+        let is_email = map.get("format") == Some(&json!("email"))
+            && map.get("type") == Some(&json!("string"))
+            && !map.contains_key("pattern");
+        if is_email {
+            map.insert("pattern".into(), json!(EMAIL_PATTERN));
+            count += 1;
+        }
+    });
     if count > 0 {
         changes.push(Change {
             transform: NAME,
             detail: format!("{count} `format: email` field(s) validated with {EMAIL_PATTERN}"),
         });
-    }
-}
-
-fn walk(node: &mut Value, count: &mut usize) {
-    match node {
-        Value::Object(map) => {
-            let is_email = map.get("format") == Some(&json!("email"))
-                && map.get("type") == Some(&json!("string"))
-                && !map.contains_key("pattern");
-            if is_email {
-                map.insert("pattern".into(), json!(EMAIL_PATTERN));
-                *count += 1;
-            }
-            for (key, child) in map.iter_mut() {
-                // Examples are data, not schemas.
-                if key != "example" && key != "examples" {
-                    walk(child, count);
-                }
-            }
-        }
-        Value::Array(items) => items.iter_mut().for_each(|item| walk(item, count)),
-        _ => {}
     }
 }
 

@@ -17,6 +17,7 @@ mod mock_untyped_array_query;
 mod named_types;
 mod optional_success_bodies;
 mod pin_single_value_headers;
+mod secret_strings;
 mod shared_parameter_types;
 mod short_type_names;
 mod unify_error_bodies;
@@ -26,6 +27,7 @@ use serde_json::Value;
 pub use named_types::OpenEnum;
 pub use optional_success_bodies::OptionalBody;
 pub use pin_single_value_headers::PinnedHeader;
+pub(crate) use secret_strings::RUNTIME_CRATE;
 pub use short_type_names::NAME as SHORT_TYPE_NAMES;
 
 /// Where component schemas live, as a `$ref` prefix.
@@ -88,6 +90,7 @@ fn prepare(spec: &Value, purpose: Purpose) -> Result<Prepared, String> {
     client_notes::apply(&mut doc, &mut changes);
     let id_types = id_types::apply(&mut doc, &mut changes)?;
     email_format_pattern::apply(&mut doc, &mut changes);
+    secret_strings::apply(&mut doc, &mut changes);
     delimited_query_arrays::apply(&mut doc, &mut changes);
     json_vendor_media::apply(&mut doc, &mut changes);
     any_of_as_untagged_enum::apply(&mut doc, &mut changes);
@@ -201,6 +204,26 @@ pub(crate) fn operations_mut(doc: &mut Value) -> Vec<OperationMut<'_>> {
 }
 
 /// A JSON pointer token for `token` (`/` and `~` escaped).
+/// Calls `visit` on every object of the document that may be a schema (everything but the data under `example` and
+/// `examples`), parents before children.
+pub(crate) fn visit_schemas(
+    node: &mut Value,
+    visit: &mut impl FnMut(&mut serde_json::Map<String, Value>),
+) {
+    match node {
+        Value::Object(map) => {
+            visit(map);
+            for (key, child) in map.iter_mut() {
+                if key != "example" && key != "examples" {
+                    visit_schemas(child, visit);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|item| visit_schemas(item, visit)),
+        _ => {}
+    }
+}
+
 pub(crate) fn escape(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
 }

@@ -4,7 +4,8 @@ use std::path::{Path, PathBuf};
 
 use cloud_apis::cloudcraft::CloudcraftConfig;
 use cloud_apis::cloudcraft::{
-    self, types::SnapshotAwsAccountFormat, ClientSnapshotExt, Snapshot, SnapshotRequest,
+    self, types as ct, types::SnapshotFormat, ClientBlueprintExt, ClientSnapshotExt, Snapshot,
+    SnapshotRequest,
 };
 use cloud_apis::panther::PantherConfig;
 use cloud_apis::panther::{self, types as pt};
@@ -60,6 +61,13 @@ pub struct Outcome {
     pub cloudcraft_account: Option<String>,
     pub snapshot_png: Option<PathBuf>,
     pub inventory_json: Option<PathBuf>,
+    /// The tour's blueprint exported as PNG, and its monthly budget as CSV.
+    pub blueprint_png: Option<PathBuf>,
+    pub budget_csv: Option<PathBuf>,
+    /// The tags the blueprint ended with after the safe edit.
+    pub blueprint_tags: Vec<String>,
+    /// Whether the update sent with the stale `ETag` was refused with 412, and what the error said.
+    pub stale_update_refused: Option<String>,
     pub landing_zone: Option<String>,
     pub guardrails_enabled: usize,
     pub assignments_v1_0: Vec<String>,
@@ -69,6 +77,122 @@ pub struct Outcome {
 }
 
 pub type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
+
+/// A blueprint's life: created, exported as an image and a budget, edited safely, and a stale write refused.
+async fn blueprint_round_trip(
+    t: &Targets,
+    writes: bool,
+    out_dir: &Path,
+    outcome: &mut Outcome,
+) -> Result<()> {
+    let listed = t.cloudcraft.list_blueprints().send().await?.into_inner();
+    println!("blueprints: {}", listed.blueprints.len());
+    if !writes {
+        return Ok(());
+    }
+    let diagram: ct::BlueprintData = serde_json::from_value(serde_json::json!({
+        "name": "Tour web application",
+        "grid": "standard",
+        "projection": "isometric",
+        "nodes": [
+            {"id": "lb", "type": "elb", "mapPos": [0, 0], "region": "us-east-1"},
+            {"id": "web-1", "type": "ec2", "mapPos": [2, -1], "region": "us-east-1",
+             "platform": "linux", "instanceType": "m5", "instanceSize": "large"},
+            {"id": "web-2", "type": "ec2", "mapPos": [2, 1], "region": "us-east-1",
+             "platform": "linux", "instanceType": "m5", "instanceSize": "large"},
+            {"id": "db", "type": "rds", "mapPos": [4, 0], "region": "us-east-1",
+             "engine": "postgres", "instanceType": "db.r6g", "instanceSize": "large"}
+        ]
+    }))?;
+    let created = t
+        .cloudcraft
+        .create_blueprint()
+        .body(
+            ct::BlueprintCreateRequest::builder()
+                .data(diagram)
+                .tags(vec!["tour".to_string()]),
+        )
+        .send()
+        .await?
+        .into_inner();
+    let id = created.id;
+    println!("created blueprint {id}");
+
+    // Exports stream straight to disk, whatever their size.
+    let png = out_dir.join("blueprint.png");
+    let bytes = t
+        .cloudcraft
+        .export_blueprint_image()
+        .blueprint_id(&id)
+        .format(ct::ExportBlueprintImageFormat::Png)
+        .width(800)
+        .height(600)
+        .download()
+        .await?
+        .save(&png)
+        .await?;
+    println!(
+        "blueprint: {bytes} bytes of PNG written to {}",
+        png.display()
+    );
+    outcome.blueprint_png = Some(png);
+    let csv = out_dir.join("budget.csv");
+    let bytes = t
+        .cloudcraft
+        .export_blueprint_budget()
+        .blueprint_id(&id)
+        .format(ct::ExportBlueprintBudgetFormat::Csv)
+        .currency(ct::Currency::Usd)
+        .period(ct::Period::M)
+        .download()
+        .await?
+        .save(&csv)
+        .await?;
+    println!("budget: {bytes} bytes of CSV written to {}", csv.display());
+    outcome.budget_csv = Some(csv);
+
+    // Optimistic concurrency: remember the version read now, let a safe edit change the blueprint, then try to
+    // write with the remembered (now stale) version.
+    let read = t
+        .cloudcraft
+        .get_blueprint()
+        .blueprint_id(&id)
+        .send()
+        .await?;
+    let stale = cloudcraft::etag(read.headers())
+        .unwrap_or_default()
+        .to_string();
+    let edited = t
+        .cloudcraft
+        .edit_blueprint(&id, |blueprint| {
+            blueprint
+                .tags
+                .get_or_insert_with(Vec::new)
+                .push("reviewed".into());
+        })
+        .await?;
+    outcome.blueprint_tags = edited.blueprint.tags.clone().unwrap_or_default();
+    println!("edited blueprint: tags {:?}", outcome.blueprint_tags);
+    let blind =
+        ct::BlueprintUpdateRequest::builder().data(read.into_inner().data.unwrap_or_default());
+    match t
+        .cloudcraft
+        .update_blueprint()
+        .blueprint_id(&id)
+        .if_match(stale)
+        .body(blind)
+        .send()
+        .await
+    {
+        Err(e) if e.is_precondition_failed() => {
+            println!("stale update refused: {e}");
+            outcome.stale_update_refused = Some(e.to_string());
+        }
+        Err(e) => return Err(e.into()),
+        Ok(_) => println!("stale update was accepted (the service ignored If-Match)"),
+    }
+    Ok(())
+}
 
 /// Alert triage: every open alert as one stream (pages of two, fetched as the stream is read), a comment on the
 /// first, then all of them marked TRIAGED in one bulk update.
@@ -240,7 +364,7 @@ pub async fn run(t: &Targets, out_dir: &Path) -> Result<Outcome> {
     );
     let target = created_account.or_else(|| accounts.accounts.first().map(|a| a.id.clone()));
     if let Some(id) = target {
-        let png = SnapshotRequest::new(&id, "us-east-1", SnapshotAwsAccountFormat::Png)
+        let png = SnapshotRequest::new(&id, "us-east-1", SnapshotFormat::Png)
             .options(|b| b.width(1200).height(800).theme("dark"))
             .poll_interval(std::time::Duration::from_millis(200));
         if let Snapshot::Document(document) = t.cloudcraft.snapshot(&png).await? {
@@ -252,15 +376,12 @@ pub async fn run(t: &Targets, out_dir: &Path) -> Result<Outcome> {
             );
             outcome.snapshot_png = Some(path);
         }
-        let json = SnapshotRequest::new(&id, "us-east-1", SnapshotAwsAccountFormat::Json)
+        let json = SnapshotRequest::new(&id, "us-east-1", SnapshotFormat::Json)
             .poll_interval(std::time::Duration::from_millis(200));
         if let Snapshot::Blueprint(blueprint) = t.cloudcraft.snapshot(&json).await? {
             let path = out_dir.join("inventory.json");
             std::fs::write(&path, serde_json::to_vec_pretty(&blueprint)?)?;
-            let nodes = blueprint
-                .get("nodes")
-                .and_then(|n| n.as_array())
-                .map_or(0, Vec::len);
+            let nodes = blueprint.nodes.len();
             println!(
                 "inventory: {nodes} components written to {}",
                 path.display()
@@ -268,6 +389,8 @@ pub async fn run(t: &Targets, out_dir: &Path) -> Result<Outcome> {
             outcome.inventory_json = Some(path);
         }
     }
+
+    blueprint_round_trip(t, cloudcraft_writes, out_dir, &mut outcome).await?;
 
     println!("\n== SCP Cloud Control");
     let report = t

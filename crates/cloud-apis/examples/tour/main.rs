@@ -75,10 +75,14 @@ async fn tour() -> flow::Result<()> {
     }
     let outcome = flow::run(&targets, &out_dir).await?;
     println!(
-        "\nfiles written to {}: {:?} {:?}",
+        "\nfiles written to {}: {:?}",
         out_dir.display(),
-        outcome.snapshot_png,
-        outcome.inventory_json
+        [
+            &outcome.snapshot_png,
+            &outcome.inventory_json,
+            &outcome.blueprint_png,
+            &outcome.budget_csv
+        ]
     );
     Ok(())
 }

@@ -1,7 +1,32 @@
-//! Cloudcraft API: linked AWS accounts and live snapshots of them.
+//! Cloudcraft API: blueprints (diagrams) and their exports and budgets, linked AWS and Azure accounts and live
+//! snapshots of them, the team and the current user.
 //!
 //! Every request carries `Authorization: Bearer <API key>` (a sensitive header) and this crate's `User-Agent`.
 //! [`CloudcraftConfig::from_env`] honours the variables of Cloudcraft's official SDKs.
+//!
+//! Beyond the generated operations:
+//! - [`ClientSnapshotExt::snapshot`] renders a snapshot of an AWS or Azure account through Cloudcraft's long poll;
+//! - [`ClientBlueprintExt::edit_blueprint`] changes a blueprint without overwriting a concurrent change
+//!   (`ETag`/`If-Match`, 412 → [`Error::is_precondition_failed`](crate::Error::is_precondition_failed));
+//! - every binary operation (image exports, budgets, snapshots) has a generated `download()` giving a
+//!   [`Download`] that streams into a file or any `AsyncWrite` with flat memory;
+//! - [`ClientCredentialsExt::check_credentials`] tells whether the API key works, with one cheap call.
+//!
+//! ```no_run
+//! # async fn run(cloudcraft: cloud_apis::cloudcraft::Client) -> Result<(), cloud_apis::Error> {
+//! use cloud_apis::cloudcraft::types::{Currency, ExportBlueprintBudgetFormat, ExportBlueprintImageFormat};
+//!
+//! let blueprints = cloudcraft.list_blueprints().send().await?.into_inner().blueprints;
+//! let id = &blueprints[0].id;
+//! let png = cloudcraft.export_blueprint_image().blueprint_id(id).format(ExportBlueprintImageFormat::Png)
+//!     .scale(2.0).transparent(true).download().await?;
+//! png.save("diagram.png").await?;
+//! let budget = cloudcraft.export_blueprint_budget().blueprint_id(id).format(ExportBlueprintBudgetFormat::Csv)
+//!     .currency(Currency::Eur).download().await?;
+//! let mut file = tokio::fs::File::create("budget.csv").await.expect("a writable file");
+//! budget.write_to(&mut file).await?;
+//! # Ok(()) }
+//! ```
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
@@ -17,9 +42,15 @@
 use std::fmt;
 use std::time::Duration;
 
+mod blueprint;
 mod snapshot;
 
-pub use snapshot::{ClientSnapshotExt, Snapshot, SnapshotDocument, SnapshotRequest};
+pub use blueprint::{etag, ClientBlueprintExt, Edited, EDIT_ATTEMPTS};
+pub use cloud_apis_runtime::{Download, Secret};
+pub use snapshot::{
+    Aws, Azure, ClientSnapshotExt, Cloud, Snapshot, SnapshotRequest, DEFAULT_DEADLINE,
+    DEFAULT_POLL_INTERVAL, MAX_JSON_SNAPSHOT_BYTES,
+};
 
 use cloud_apis_runtime::{Auth, ExposeSecret, SecretString};
 
@@ -172,6 +203,34 @@ impl CloudcraftConfig {
             .build();
         let http = self.http.client(DEFAULT_REQUEST_TIMEOUT)?;
         Ok(Client::new_with_client(&base_url, http, runtime))
+    }
+}
+
+/// A cheap check of the API key, as a method of [`Client`] (import the trait).
+pub trait ClientCredentialsExt {
+    /// Asks who the API key belongs to (`GET /user/me`, one small call): the user when the key works, an error
+    /// for which [`Error::is_unauthorized`](crate::Error::is_unauthorized) holds when Cloudcraft refuses it.
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// use cloud_apis::cloudcraft::{ClientCredentialsExt, CloudcraftConfig};
+    ///
+    /// let cloudcraft = CloudcraftConfig::from_env()?.build()?;
+    /// match cloudcraft.check_credentials().await {
+    ///     Ok(user) => println!("signed in as {}", user.email.as_str()),
+    ///     Err(e) if e.is_unauthorized() => eprintln!("CLOUDCRAFT_API_KEY was refused"),
+    ///     Err(e) => return Err(e.into()),
+    /// }
+    /// # Ok(()) }
+    /// ```
+    fn check_credentials(
+        &self,
+    ) -> impl std::future::Future<Output = Result<types::User, crate::Error>> + Send;
+}
+
+impl ClientCredentialsExt for Client {
+    async fn check_credentials(&self) -> Result<types::User, crate::Error> {
+        Ok(self.get_current_user().send().await?.into_inner())
     }
 }
 

@@ -1,4 +1,5 @@
-//! Live snapshots of an AWS account, with Cloudcraft's rendering long poll handled.
+//! Live snapshots of an AWS or an Azure account, with Cloudcraft's rendering long poll handled (one mechanism for
+//! both clouds: [`SnapshotRequest::new`] for AWS, [`SnapshotRequest::azure`] for Azure).
 //!
 //! While a snapshot renders, Cloudcraft answers `202 {"code": "STILL_PROCESSING", "retry": true}`.
 //! [`ClientSnapshotExt::snapshot`]
@@ -8,11 +9,11 @@
 //!
 //! ```no_run
 //! # async fn run(cloudcraft: cloud_apis::cloudcraft::Client) -> Result<(), cloud_apis::Error> {
-//! use cloud_apis::cloudcraft::{types::SnapshotAwsAccountFormat, ClientSnapshotExt, Snapshot, SnapshotRequest};
+//! use cloud_apis::cloudcraft::{types::SnapshotFormat, ClientSnapshotExt, Snapshot, SnapshotRequest};
 //!
 //! let accounts = cloudcraft.list_aws_accounts().send().await?.into_inner();
 //! let account = &accounts.accounts[0];
-//! let request = SnapshotRequest::new(&account.id, "us-east-1", SnapshotAwsAccountFormat::Png)
+//! let request = SnapshotRequest::new(&account.id, "us-east-1", SnapshotFormat::Png)
 //!     .exclude(["ec2", "sg"])
 //!     .options(|b| b.width(1920).height(1080).grid(true));
 //! if let Snapshot::Document(png) = cloudcraft.snapshot(&request).await? {
@@ -23,41 +24,157 @@
 //! ```
 
 use std::fmt;
-use std::path::Path;
+use std::future::Future;
 use std::time::{Duration, Instant};
 
-use cloud_apis_runtime::{Failure, Transport};
-use futures::StreamExt;
-use tokio::io::{AsyncWrite, AsyncWriteExt};
+use cloud_apis_runtime::{Download, Failure};
 
-use super::{builder, types, ByteStream, Client, ClientInfo};
+use super::{builder, types, Client, ClientInfo};
+
 use crate::{Error, ErrorKind};
 
-/// How long [`snapshot`] keeps asking by default.
+/// How long [`snapshot`](ClientSnapshotExt::snapshot) keeps asking by default.
 pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(300);
 /// The pause between two polls by default (each poll is itself a long poll on Cloudcraft's side).
 pub const DEFAULT_POLL_INTERVAL: Duration = Duration::from_secs(2);
+/// The largest `json` snapshot read into memory (a diagram of a very large account is tens of MiB).
+pub const MAX_JSON_SNAPSHOT_BYTES: usize = 256 << 20;
+/// The largest 202 notice read (it is a line of JSON).
+const MAX_NOTICE_BYTES: usize = 64 << 10;
 
-type Options = Box<
-    dyn for<'c> Fn(builder::SnapshotAwsAccount<'c>) -> builder::SnapshotAwsAccount<'c>
-        + Send
-        + Sync,
->;
+/// A cloud whose accounts Cloudcraft can snapshot: [`Aws`] or [`Azure`]. Both share one long poll; this trait
+/// says only which generated operation to call.
+pub trait Cloud: sealed::Sealed + Send + Sync + 'static {
+    /// The ID of an account of this cloud, as registered with Cloudcraft.
+    type AccountId: fmt::Display + fmt::Debug + Clone + Send + Sync;
+    /// The generated builder of this cloud's snapshot operation.
+    type Builder<'c>: Send;
+    /// What [`SnapshotRequest::options`] keeps: a change to that builder.
+    type Options: ?Sized + Send + Sync;
+    /// The path segment after the API root (`aws`, `azure`).
+    const PATH: &'static str;
+    /// The operation's `operationId`.
+    const OPERATION: &'static str;
 
-/// One snapshot to render: account, region, format, rendering options, and how long to wait for it.
-pub struct SnapshotRequest {
-    account_id: types::AwsAccountId,
+    /// The snapshot operation's builder for `client`.
+    fn builder(client: &Client) -> Self::Builder<'_>;
+    /// Sets the arguments every snapshot has.
+    fn arguments<'c>(
+        builder: Self::Builder<'c>,
+        account_id: &Self::AccountId,
+        region: &str,
+        format: types::SnapshotFormat,
+        exclude: Option<String>,
+    ) -> Self::Builder<'c>;
+    /// Applies the caller's options to the builder.
+    fn apply<'c>(options: &Self::Options, builder: Self::Builder<'c>) -> Self::Builder<'c>;
+    /// Sends it, keeping the body unread.
+    fn download(builder: Self::Builder<'_>)
+        -> impl Future<Output = Result<Download, Error>> + Send;
+}
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for super::Aws {}
+    impl Sealed for super::Azure {}
+}
+
+/// Snapshots of AWS accounts (`GET /aws/account/{account_id}/{region}/{format}`).
+#[derive(Debug)]
+pub enum Aws {}
+
+/// Snapshots of Azure accounts (`GET /azure/account/{account_id}/{region}/{format}`).
+#[derive(Debug)]
+pub enum Azure {}
+
+/// Implements [`Cloud`] for one cloud from its generated operation: the builders share their argument names.
+macro_rules! cloud {
+    ($cloud:ty, $id:ty, $builder:ident, $method:ident, $path:literal, $operation:literal) => {
+        impl Cloud for $cloud {
+            type AccountId = $id;
+            type Builder<'c> = builder::$builder<'c>;
+            type Options =
+                dyn for<'c> Fn(builder::$builder<'c>) -> builder::$builder<'c> + Send + Sync;
+            const PATH: &'static str = $path;
+            const OPERATION: &'static str = $operation;
+
+            fn builder(client: &Client) -> Self::Builder<'_> {
+                client.$method()
+            }
+
+            fn arguments<'c>(
+                builder: Self::Builder<'c>,
+                account_id: &Self::AccountId,
+                region: &str,
+                format: types::SnapshotFormat,
+                exclude: Option<String>,
+            ) -> Self::Builder<'c> {
+                let builder = builder.account_id(account_id).region(region).format(format);
+                match exclude {
+                    Some(exclude) => builder.exclude(exclude),
+                    None => builder,
+                }
+            }
+
+            fn apply<'c>(options: &Self::Options, builder: Self::Builder<'c>) -> Self::Builder<'c> {
+                options(builder)
+            }
+
+            fn download(
+                builder: Self::Builder<'_>,
+            ) -> impl Future<Output = Result<Download, Error>> + Send {
+                builder.download()
+            }
+        }
+
+        impl SnapshotRequest<$cloud> {
+            /// Any other documented option, set on the generated builder: `|b| b.width(1920).theme(...)`.
+            pub fn options(
+                mut self,
+                options: impl for<'c> Fn(builder::$builder<'c>) -> builder::$builder<'c>
+                    + Send
+                    + Sync
+                    + 'static,
+            ) -> Self {
+                self.options = Some(Box::new(options));
+                self
+            }
+        }
+    };
+}
+
+cloud!(
+    Aws,
+    types::AwsAccountId,
+    SnapshotAwsAccount,
+    snapshot_aws_account,
+    "aws",
+    "snapshotAwsAccount"
+);
+cloud!(
+    Azure,
+    types::AzureAccountId,
+    SnapshotAzureAccount,
+    snapshot_azure_account,
+    "azure",
+    "snapshotAzureAccount"
+);
+
+/// One snapshot to render: cloud, account, region, format, rendering options, and how long to wait for it.
+pub struct SnapshotRequest<C: Cloud = Aws> {
+    account_id: C::AccountId,
     region: String,
-    format: types::SnapshotAwsAccountFormat,
+    format: types::SnapshotFormat,
     exclude: Vec<String>,
-    options: Option<Options>,
+    options: Option<Box<C::Options>>,
     deadline: Duration,
     poll_interval: Duration,
 }
 
-impl fmt::Debug for SnapshotRequest {
+impl<C: Cloud> fmt::Debug for SnapshotRequest<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SnapshotRequest")
+            .field("cloud", &C::PATH)
             .field("account_id", &self.account_id)
             .field("region", &self.region)
             .field("format", &self.format)
@@ -69,17 +186,43 @@ impl fmt::Debug for SnapshotRequest {
     }
 }
 
-impl SnapshotRequest {
-    /// A snapshot of `account_id` (an [`AwsAccount`](types::AwsAccount)'s `id`, or its text) in `region`,
-    /// rendered as `format`.
+impl SnapshotRequest<Aws> {
+    /// A snapshot of the AWS account `account_id` (an [`AwsAccount`](types::AwsAccount)'s `id`, or its text) in
+    /// `region`, rendered as `format`.
     pub fn new(
         account_id: impl Into<types::AwsAccountId>,
         region: impl Into<String>,
-        format: types::SnapshotAwsAccountFormat,
+        format: types::SnapshotFormat,
     ) -> Self {
+        Self::of(account_id.into(), region.into(), format)
+    }
+}
+
+impl SnapshotRequest<Azure> {
+    /// A snapshot of the Azure account `account_id` (an [`AzureAccount`](types::AzureAccount)'s `id`) in `region`
+    /// (e.g. `eastus`), rendered as `format`.
+    ///
+    /// ```
+    /// use cloud_apis::cloudcraft::{types::SnapshotFormat, SnapshotRequest};
+    ///
+    /// let request = SnapshotRequest::azure("d2e3f4a5-b6c7-4d8e-9f0a-1b2c3d4e5f6a", "eastus", SnapshotFormat::Svg)
+    ///     .options(|b| b.grid(true));
+    /// assert!(format!("{request:?}").contains("azure"));
+    /// ```
+    pub fn azure(
+        account_id: impl Into<types::AzureAccountId>,
+        region: impl Into<String>,
+        format: types::SnapshotFormat,
+    ) -> Self {
+        Self::of(account_id.into(), region.into(), format)
+    }
+}
+
+impl<C: Cloud> SnapshotRequest<C> {
+    fn of(account_id: C::AccountId, region: String, format: types::SnapshotFormat) -> Self {
         Self {
-            account_id: account_id.into(),
-            region: region.into(),
+            account_id,
+            region,
             format,
             exclude: Vec::new(),
             options: None,
@@ -98,18 +241,6 @@ impl SnapshotRequest {
         self
     }
 
-    /// Any other documented option, set on the generated builder: `|b| b.width(1920).theme(...)`.
-    pub fn options(
-        mut self,
-        options: impl for<'c> Fn(builder::SnapshotAwsAccount<'c>) -> builder::SnapshotAwsAccount<'c>
-            + Send
-            + Sync
-            + 'static,
-    ) -> Self {
-        self.options = Some(Box::new(options));
-        self
-    }
-
     /// Give up (with [`crate::ErrorKind::Deadline`]) when the render is still running after this long.
     pub fn deadline(mut self, deadline: Duration) -> Self {
         self.deadline = deadline;
@@ -122,33 +253,35 @@ impl SnapshotRequest {
         self
     }
 
-    fn build<'c>(&self, client: &'c Client) -> builder::SnapshotAwsAccount<'c> {
-        let mut b = client
-            .snapshot_aws_account()
-            .account_id(&self.account_id)
-            .region(self.region.as_str())
-            .format(self.format);
-        if !self.exclude.is_empty() {
-            b = b.exclude(self.exclude.join(","));
-        }
+    fn build<'c>(&self, client: &'c Client) -> C::Builder<'c> {
+        let exclude = (!self.exclude.is_empty()).then(|| self.exclude.join(","));
+        let b = C::arguments(
+            C::builder(client),
+            &self.account_id,
+            &self.region,
+            self.format,
+            exclude,
+        );
         match &self.options {
-            Some(options) => options(b),
+            Some(options) => C::apply(options, b),
             None => b,
         }
     }
 
-    fn failure(&self, client: &Client, status: u16, attempts: u32) -> Failure {
+    /// The call as an error describes it when no answer arrived to describe it.
+    fn failure(&self, client: &Client, status: Option<u16>, attempts: u32) -> Failure {
         let url = format!(
-            "{}/aws/account/{}/{}/{}",
+            "{}/{}/account/{}/{}/{}",
             client.baseurl(),
+            C::PATH,
             self.account_id,
             self.region,
             self.format
         );
         Failure {
-            status: Some(status),
+            status,
             attempts,
-            ..Failure::call("cloudcraft", "snapshotAwsAccount", "GET", &url)
+            ..Failure::call("cloudcraft", C::OPERATION, "GET", &url)
         }
     }
 }
@@ -156,103 +289,10 @@ impl SnapshotRequest {
 /// A rendered snapshot.
 #[derive(Debug)]
 pub enum Snapshot {
-    /// `format=json`: the account as a Cloudcraft blueprint.
-    Blueprint(types::Blueprint),
+    /// `format=json`: the account as a Cloudcraft diagram (boxed: it is large, a document handle is not).
+    Blueprint(Box<types::BlueprintData>),
     /// Any other format: the document, streamed.
-    Document(SnapshotDocument),
-}
-
-/// A rendered document (SVG, PNG, PDF or mxGraph XML), not yet read.
-///
-/// Reading it is bounded by the client's idle timeout only (no total timeout): a large document over a slow link
-/// downloads for as long as bytes keep coming.
-pub struct SnapshotDocument {
-    content_type: Option<String>,
-    body: ByteStream,
-    call: Box<Failure>,
-}
-
-impl fmt::Debug for SnapshotDocument {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SnapshotDocument")
-            .field("content_type", &self.content_type)
-            .field("url", &self.call.url)
-            .finish_non_exhaustive()
-    }
-}
-
-impl SnapshotDocument {
-    /// The `Content-Type` the service sent (e.g. `image/png`).
-    pub fn content_type(&self) -> Option<&str> {
-        self.content_type.as_deref()
-    }
-
-    /// The raw byte stream.
-    pub fn into_stream(self) -> ByteStream {
-        self.body
-    }
-
-    /// Copies the document into `writer` chunk by chunk; returns the number of bytes written. A failure names the
-    /// snapshot call (a broken download is a transport error, a failed write an I/O error of yours).
-    pub async fn write_to<W: AsyncWrite + Unpin>(self, writer: &mut W) -> Result<u64, Error> {
-        let call = *self.call;
-        let mut stream = self.body.into_inner();
-        let mut written = 0u64;
-        let local = |what: &str, e: std::io::Error| {
-            Error::new(
-                ErrorKind::Other,
-                call.clone(),
-                format!("{what} the snapshot: {e}"),
-            )
-        };
-        while let Some(chunk) = stream.next().await {
-            let chunk = chunk.map_err(|e| {
-                broken_off(
-                    &call,
-                    &e,
-                    format!("reading the document after {written} bytes"),
-                )
-            })?;
-            writer
-                .write_all(&chunk)
-                .await
-                .map_err(|e| local("writing", e))?;
-            written += chunk.len() as u64;
-        }
-        writer.flush().await.map_err(|e| local("writing", e))?;
-        Ok(written)
-    }
-
-    /// Streams the document into a new file at `path`; returns the number of bytes written.
-    pub async fn save(self, path: impl AsRef<Path>) -> Result<u64, Error> {
-        let path = path.as_ref();
-        let mut file = tokio::fs::File::create(path).await.map_err(|e| {
-            Error::new(
-                ErrorKind::Other,
-                (*self.call).clone(),
-                format!("creating {}: {e}", path.display()),
-            )
-        })?;
-        self.write_to(&mut file).await
-    }
-}
-
-/// A body that broke off while `doing`, as a transport error naming the call.
-fn broken_off(call: &Failure, error: &reqwest::Error, doing: String) -> Error {
-    let mut call = call.clone();
-    call.transport = Some(Transport::of(error));
-    Error::new(ErrorKind::Transport, call, format!("{doing}: {error}"))
-}
-
-/// A whole small body (a 202 notice, a blueprint), or a transport error naming the call.
-async fn collect(body: ByteStream, call: &Failure) -> Result<Vec<u8>, Error> {
-    let mut stream = body.into_inner();
-    let mut out = Vec::new();
-    while let Some(chunk) = stream.next().await {
-        let chunk = chunk.map_err(|e| broken_off(call, &e, "reading the body".into()))?;
-        out.extend_from_slice(&chunk);
-    }
-    Ok(out)
+    Document(Download),
 }
 
 /// What one poll brought.
@@ -261,33 +301,22 @@ enum Poll {
     StillProcessing(String),
 }
 
-async fn poll(client: &Client, request: &SnapshotRequest, polls: u32) -> Result<Poll, Error> {
-    let response = request.build(client).send().await?;
-    let status = response.status().as_u16();
-    let content_type = response
-        .headers()
-        .get(reqwest::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string);
-    let call = request.failure(client, status, polls);
-    let body = response.into_inner();
-    if status == 202 {
-        let bytes = collect(body, &call).await?;
+async fn poll<C: Cloud>(client: &Client, request: &SnapshotRequest<C>) -> Result<Poll, Error> {
+    let download = C::download(request.build(client)).await?;
+    let call = download.call().clone();
+    if download.status() == reqwest::StatusCode::ACCEPTED {
+        let bytes = download.bytes(MAX_NOTICE_BYTES).await?;
         let processing: types::SnapshotProcessing = serde_json::from_slice(&bytes)
             .map_err(|e| Error::new(ErrorKind::Decode, call, format!("202 body: {e}")))?;
         return Ok(Poll::StillProcessing(processing.message));
     }
-    if request.format == types::SnapshotAwsAccountFormat::Json {
-        let bytes = collect(body, &call).await?;
-        let blueprint = serde_json::from_slice(&bytes)
-            .map_err(|e| Error::new(ErrorKind::Decode, call, format!("blueprint: {e}")))?;
-        return Ok(Poll::Rendered(Snapshot::Blueprint(blueprint)));
+    if request.format == types::SnapshotFormat::Json {
+        let bytes = download.bytes(MAX_JSON_SNAPSHOT_BYTES).await?;
+        let diagram: Box<types::BlueprintData> = serde_json::from_slice(&bytes)
+            .map_err(|e| Error::new(ErrorKind::Decode, call, format!("diagram: {e}")))?;
+        return Ok(Poll::Rendered(Snapshot::Blueprint(diagram)));
     }
-    Ok(Poll::Rendered(Snapshot::Document(SnapshotDocument {
-        content_type,
-        body,
-        call: Box::new(call),
-    })))
+    Ok(Poll::Rendered(Snapshot::Document(download)))
 }
 
 /// Operations of the Cloudcraft client made of several calls, as methods of [`Client`] (import the trait).
@@ -297,35 +326,35 @@ pub trait ClientSnapshotExt {
     ///
     /// The deadline bounds everything up to the document's first bytes (a poll in flight is abandoned when it
     /// passes), so the call returns within the deadline whatever the server does; the document itself then streams
-    /// for as long as it keeps coming (see [`SnapshotDocument`]). A blueprint (`json`) is read within the deadline.
-    fn snapshot(
+    /// for as long as it keeps coming (see [`Download`]). A blueprint (`json`) is read within the deadline.
+    fn snapshot<C: Cloud>(
         &self,
-        request: &SnapshotRequest,
-    ) -> impl std::future::Future<Output = Result<Snapshot, Error>> + Send;
+        request: &SnapshotRequest<C>,
+    ) -> impl Future<Output = Result<Snapshot, Error>> + Send;
 }
 
 impl ClientSnapshotExt for Client {
-    fn snapshot(
+    fn snapshot<C: Cloud>(
         &self,
-        request: &SnapshotRequest,
-    ) -> impl std::future::Future<Output = Result<Snapshot, Error>> + Send {
+        request: &SnapshotRequest<C>,
+    ) -> impl Future<Output = Result<Snapshot, Error>> + Send {
         render(self, request)
     }
 }
 
-async fn render(client: &Client, request: &SnapshotRequest) -> Result<Snapshot, Error> {
+async fn render<C: Cloud>(
+    client: &Client,
+    request: &SnapshotRequest<C>,
+) -> Result<Snapshot, Error> {
     let started = Instant::now();
     let deadline = started + request.deadline;
     let mut polls = 0u32;
     loop {
         polls += 1;
         let remaining = deadline.saturating_duration_since(Instant::now());
-        let outcome = tokio::time::timeout(remaining, poll(client, request, polls)).await;
+        let outcome = tokio::time::timeout(remaining, poll(client, request)).await;
         let still_running = |status: Option<u16>, detail: String| {
-            let call = Failure {
-                status,
-                ..request.failure(client, 202, polls)
-            };
+            let call = request.failure(client, status, polls);
             let detail = format!("{detail}; ask again later or raise the deadline");
             Error::new(ErrorKind::Deadline, call, detail)
         };

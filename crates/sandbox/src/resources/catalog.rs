@@ -68,6 +68,16 @@ pub(crate) struct Resource {
 pub(crate) fn resources(doc: &Value) -> BTreeMap<String, Resource> {
     let mut found: BTreeMap<String, Resource> = BTreeMap::new();
     let paths = doc["paths"].as_object().into_iter().flatten();
+    // A collection's record is named by its shortest item template; a longer one under the same collection
+    // (`/aws/account/{id}/{region}/{format}` beside `/aws/account/{id}`) is something made from a record, such as
+    // a rendering, and says nothing about the record's schema or key.
+    let mut shortest: BTreeMap<&str, usize> = BTreeMap::new();
+    for template in paths.clone().map(|(t, _)| t.as_str()) {
+        if let Shape::Item { collection } = shape(template) {
+            let length = shortest.entry(collection).or_insert(usize::MAX);
+            *length = (*length).min(segments(template));
+        }
+    }
     for (template, item) in paths {
         let operation = |method: &str| item.get(method);
         match shape(template) {
@@ -75,14 +85,17 @@ pub(crate) fn resources(doc: &Value) -> BTreeMap<String, Resource> {
                 let resource = found.entry(collection.to_string()).or_default();
                 resource.creatable |= operation("post").is_some();
                 if resource.schema.is_null() {
-                    resource.schema = operation("get")
-                        .and_then(|op| success_schema(doc, op))
+                    // A page's items, else what a create answers, else the one object a GET answers (`/user/me`).
+                    let get = operation("get").and_then(|op| success_schema(doc, op));
+                    resource.schema = get
                         .and_then(|page| list_items(doc, page))
                         .or_else(|| operation("post").and_then(|op| success_schema(doc, op)))
+                        .or(get)
                         .cloned()
                         .unwrap_or_default();
                 }
             }
+            Shape::Item { collection } if shortest[collection] < segments(template) => {}
             Shape::Item { collection } => {
                 let resource = found.entry(collection.to_string()).or_default();
                 if let Some(schema) = operation("get").and_then(|op| success_schema(doc, op)) {
@@ -128,6 +141,10 @@ pub(crate) fn resources(doc: &Value) -> BTreeMap<String, Resource> {
         resource.key_property = by_mark.or(by_name);
     }
     found
+}
+
+fn segments(template: &str) -> usize {
+    template.matches('/').count()
 }
 
 /// The JSON schema of an operation's first documented success, if it has a body.
@@ -216,8 +233,19 @@ mod tests {
             "/tags/{tag}": {"delete": {"parameters": [{"name": "tag", "in": "path", "schema": {"type": "string"}}],
                 "responses": {"204": {}}}}
         }});
+        let mut doc = doc;
+        // A rendering of a record, under the same collection, changes neither its schema nor its key.
+        doc["paths"]["/log-sources/s3/{id}/{format}"] = json!({"get": {
+            "parameters": [id("IntegrationId"), {"name": "format", "in": "path", "schema": {"type": "string"}}],
+            "responses": {"200": {"content": {"application/json": {"schema": {"type": "object",
+                "properties": {"pixels": {"type": "string"}}}}}}}}});
         let found = resources(&doc);
         let s3 = &found["/log-sources/s3"];
+        assert!(
+            s3.schema["properties"].get("integrationId").is_some(),
+            "{}",
+            s3.schema
+        );
         assert_eq!(s3.key_property.as_deref(), Some("integrationId"));
         assert_eq!(s3.key_mark.as_deref(), Some("IntegrationId"));
         assert!(s3.creatable);

@@ -14,6 +14,16 @@ pub(crate) struct Paging {
     pub sort_dir: &'static str,
 }
 
+impl Paging {
+    /// A provider whose lists answer every record at once (no parameter is named "").
+    pub const NONE: Self = Self {
+        cursor: "",
+        limit: "",
+        next: "",
+        sort_dir: "",
+    };
+}
+
 /// Whether a record passes the query's filters. A filter names a record field in kebab case:
 /// - `id`/`ids`: the record's key is one of the values;
 /// - `name-contains` (or `contains`): that field (or any text field) contains the text, ignoring case;

@@ -10,6 +10,9 @@
 //!   provider names (anything else answers the record).
 //! - A body field carrying an id mark (`x-cloud-apis-id`) must name an existing record of the collection keyed by
 //!   that mark, when the operation documents 404.
+//! - `GET` on a template whose answer is one object, not a page (`/user/me`), answers that collection's one record.
+//! - Where the spec documents an `ETag` response header, the answer carries the record's entity tag; a change
+//!   whose `If-Match` names another version answers 412, when documented.
 //! - The answer is the first documented 2xx (201 for a `PUT` that created, 204 for a dry run), its body the record
 //!   reshaped to the documented schema ([`Examples::conform`]): required fields made, undocumented ones dropped.
 //!
@@ -23,7 +26,7 @@ use std::sync::Arc;
 
 use axum::body::{to_bytes, Bytes};
 use axum::extract::{Query, Request, State as AxumState};
-use axum::http::{Method, StatusCode};
+use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use cloud_apis_spec::conformance::{Lookup, Operation, Spec};
 use cloud_apis_spec::example::Examples;
@@ -71,7 +74,8 @@ impl Store {
         self.collections.entry(collection.to_string()).or_default()
     }
 
-    fn get(&self, collection: &str, key: &str) -> Option<&Value> {
+    /// The record `key` of `collection`.
+    pub(crate) fn get(&self, collection: &str, key: &str) -> Option<&Value> {
         self.collections.get(collection)?.get(key)
     }
 }
@@ -97,6 +101,8 @@ struct Call<'a> {
     /// The item's key: its path parameters, joined by `/`.
     key: String,
     query: Vec<(String, String)>,
+    /// The `If-Match` request header.
+    if_match: Option<String>,
     body: Value,
 }
 
@@ -148,12 +154,12 @@ impl Engine {
                 (Shape::Collection { collection }, Value::Array(records)) => {
                     let resource = &self.resources[collection];
                     for record in records {
-                        let key = resource
-                            .key_property
-                            .as_ref()
-                            .and_then(|p| record[p].as_str())
-                            .expect("a seed record carries its key")
-                            .to_string();
+                        // A collection of one record with no key (`/user/me`) keeps it under "".
+                        let key = match &resource.key_property {
+                            Some(p) => record[p].as_str().expect("a seed record carries its key"),
+                            None => "",
+                        }
+                        .to_string();
                         let record = self.examples().conform(&resource.schema, record.clone());
                         store.records(collection).insert(key, record);
                     }
@@ -230,6 +236,13 @@ impl Engine {
     }
 
     fn list(&self, call: &Call<'_>, mut records: Vec<(String, Value)>) -> Response {
+        let doc = self.spec.doc();
+        let schema = response_schema(doc, call.op.op, call.success());
+        let Some((name, _)) = schema.and_then(|s| page_array(doc, s)) else {
+            // Not a page: the collection's one record (the caller's user, the IAM parameters).
+            let record = records.into_iter().next().map(|(_, record)| record);
+            return self.reply(call, call.success(), record);
+        };
         let paging = &self.rules.paging;
         let ignored = [
             paging.cursor,
@@ -251,10 +264,6 @@ impl Engine {
             .filter(|_| limit_param.is_some());
         let cursor = call.param(paging.cursor);
         let (results, next) = listing::page(records, cursor, limit, descending);
-        let schema = response_schema(self.spec.doc(), call.op.op, call.success());
-        let name = schema
-            .and_then(|s| page_array(self.spec.doc(), s))
-            .map_or("results", |(name, _)| name);
         let mut page = Map::new();
         page.insert(name.to_string(), Value::Array(results));
         if let Some(next) = next {
@@ -294,6 +303,19 @@ impl Engine {
             && (call.documents(201) || !resource.creatable || !call.documents(404));
         if existing.is_none() && !creates {
             return self.not_found(collection, &call.key);
+        }
+        if let (Some(record), Some(wanted)) = (&existing, &call.if_match) {
+            if call.documents(412) && !matches(wanted, &etag(record)) {
+                return error(
+                    self.provider,
+                    StatusCode::PRECONDITION_FAILED,
+                    "PreconditionFailed",
+                    format!(
+                        "{collection}: {:?} changed since version {wanted}",
+                        call.key
+                    ),
+                );
+            }
         }
         if let Some(answer) = self.before_writing(store, call) {
             return answer;
@@ -517,18 +539,29 @@ impl Engine {
 
     /// `status` with `body` reshaped to the documented schema (wrapped, when the schema is an envelope around the
     /// record such as `{data: Global}`), or with no body when the response documents none.
+    /// The record's entity tag is sent where the response documents an `ETag` header.
     fn reply(&self, call: &Call<'_>, status: u16, body: Option<Value>) -> Response {
         let code = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
         let doc = self.spec.doc();
-        let Some(schema) = response_schema(doc, call.op.op, status) else {
-            return code.into_response();
+        let tag = body
+            .as_ref()
+            .filter(|_| documents_etag(doc, call.op.op, status))
+            .map(etag);
+        let mut response = match response_schema(doc, call.op.op, status) {
+            None => code.into_response(),
+            Some(schema) => {
+                let body = body.unwrap_or_else(|| json!({}));
+                let body = match envelope(doc, schema) {
+                    Some(field) if body.get(field).is_none() => json!({ field: body }),
+                    _ => body,
+                };
+                json_reply(code, self.examples().conform(schema, body))
+            }
         };
-        let body = body.unwrap_or_else(|| json!({}));
-        let body = match envelope(doc, schema) {
-            Some(field) if body.get(field).is_none() => json!({ field: body }),
-            _ => body,
-        };
-        json_reply(code, self.examples().conform(schema, body))
+        if let Some(tag) = tag.and_then(|t| HeaderValue::from_str(&t).ok()) {
+            response.headers_mut().insert(header::ETAG, tag);
+        }
+        response
     }
 }
 
@@ -543,6 +576,31 @@ impl Resource {
             .get(property)
             .is_some()
     }
+}
+
+/// Whether the response documented for `status` carries an `ETag` header.
+fn documents_etag(doc: &Value, op: &Value, status: u16) -> bool {
+    op["responses"]
+        .get(status.to_string())
+        .map(|r| resolve(doc, r))
+        .and_then(|r| r["headers"].as_object())
+        .is_some_and(|headers| headers.keys().any(|h| h.eq_ignore_ascii_case("etag")))
+}
+
+/// A record's entity tag: a digest of its stored JSON, so any change gives a new one.
+fn etag(record: &Value) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    record.to_string().hash(&mut hasher);
+    format!("\"{:016x}\"", hasher.finish())
+}
+
+/// Whether an `If-Match` value names the entity tag `current` (`*`, a list, weak or strong).
+fn matches(if_match: &str, current: &str) -> bool {
+    let opaque = |t: &str| t.trim().trim_start_matches("W/").to_string();
+    if_match
+        .split(',')
+        .any(|t| t.trim() == "*" || opaque(t) == opaque(current))
 }
 
 /// The one field of an envelope schema (`{data: {$ref}}`), if `schema` is one.
@@ -580,6 +638,11 @@ pub(crate) async fn serve(
     let query = Query::<Vec<(String, String)>>::try_from_uri(request.uri())
         .map(|Query(q)| q)
         .unwrap_or_default();
+    let if_match = request
+        .headers()
+        .get(header::IF_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
     let body: Bytes = to_bytes(request.into_body(), BODY_LIMIT)
         .await
         .unwrap_or_default();
@@ -602,6 +665,7 @@ pub(crate) async fn serve(
         op: &op,
         key,
         query,
+        if_match,
         body: body_json(&body),
     };
     let mut state = shared.locked();
