@@ -62,3 +62,33 @@ fn each_client_describes_its_operations_to_the_runtime() {
         assert_eq!(described, expected, "{name}");
     }
 }
+
+/// Structural facts the request path's speed rests on (see the `sdk` bench): progenitor's `api-version` header is
+/// never built by a generated `send()`, and the headers a spec pins reach the runtime as ready-made values equal
+/// to their text.
+#[test]
+fn requests_are_built_with_no_work_the_runtime_would_undo() {
+    for file in spec_files() {
+        let source = file.generated_source();
+        assert!(
+            !source.contains(r#"from_static("api-version")"#),
+            "{}: a send() still builds progenitor's api-version header",
+            file.name
+        );
+    }
+    for api in cloud_apis::apis() {
+        let values: Vec<(&str, &str)> = api
+            .pinned_values
+            .iter()
+            .map(|(name, value)| (name.as_str(), value.to_str().unwrap()))
+            .collect();
+        assert_eq!(values, api.pinned_headers, "{}", api.name);
+    }
+    let apis = cloud_apis::apis();
+    let v12 = apis.iter().find(|a| a.name == "scp-cloudcontrol-v1.2");
+    assert_eq!(
+        v12.map(|a| a.pinned_values.len()),
+        Some(1),
+        "SCP pins its version header"
+    );
+}

@@ -7,6 +7,7 @@
 //!
 //! | pass | what | why |
 //! |---|---|---|
+//! | `no_api_version_header` | the `header_map.append("api-version", ..)` progenitor adds to every `send()` is removed, with the capacity it reserved | no provider defines that header; building it and then removing it by name in the runtime cost every request a header insert and a lookup |
 //! | `checked_path_params` | `encode_path(&x.to_string())` → `cloud_apis_runtime::path_param("x", &x.to_string())?` | progenitor leaves `.`, `..` and `\` in a path parameter, and the URL parser resolves them: `role_delete("..")` would send `DELETE /`. The runtime refuses dot segments and encodes everything but unreserved characters |
 //! | `no_redirect_client` | `reqwest::ClientBuilder::new()` in `Client::new` → `cloud_apis_runtime::http_client_builder()` | reqwest follows redirects by default, re-sending `X-API-Key` and every `Scp-*` header (and a 307's body) to whatever origin a server names |
 //! | `optional_json_schema` | `#[derive(.., schemars::JsonSchema)]` → `#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]` | only users who ask for JSON Schemas of the types should compile schemars and its derive; the client crates' `schemars` feature turns it on |
@@ -84,6 +85,7 @@ pub fn apply(
     bounded: &BoundedParams,
 ) -> Result<(TokenStream, Vec<Change>), String> {
     let mut changes = Vec::new();
+    let tokens = no_api_version_header(tokens, &mut changes)?;
     let tokens = checked_path_params(tokens, &mut changes);
     let tokens = no_redirect_client(tokens, &mut changes);
     let tokens = optional_json_schema(tokens, &mut changes);
@@ -306,6 +308,70 @@ pub(crate) fn builder_impls(file: &mut syn::File) -> Vec<&mut syn::ItemImpl> {
         }));
     }
     out
+}
+
+/// Removes progenitor's `api-version` header from every `send()`, and the capacity it reserved.
+fn no_api_version_header(
+    tokens: TokenStream,
+    changes: &mut Vec<Change>,
+) -> Result<TokenStream, String> {
+    let mut removed = 0;
+    let tokens = edit_sends(tokens, "no_api_version_header", |_, send| {
+        let before = send.block.stmts.len();
+        send.block.stmts.retain(|stmt| {
+            let syn::Stmt::Expr(syn::Expr::MethodCall(call), _) = stmt else {
+                return true;
+            };
+            let args = &call.args;
+            !(call.method == "append" && quote!(#args).to_string().contains("\"api-version\""))
+        });
+        if send.block.stmts.len() == before {
+            return Ok(());
+        }
+        removed += 1;
+        let stmts = &send.block.stmts;
+        let still_appends = quote!(#(#stmts)*)
+            .to_string()
+            .contains("header_map . append");
+        // `HeaderMap::with_capacity(Nusize)` counted the header: reserve one less (none: no allocation), and a map
+        // nothing is added to any more is not `mut`.
+        for stmt in &mut send.block.stmts {
+            let syn::Stmt::Local(local) = stmt else {
+                continue;
+            };
+            if let syn::Pat::Ident(binding) = &mut local.pat {
+                if binding.ident == "header_map" && !still_appends {
+                    binding.mutability = None;
+                }
+            }
+            let Some(init) = &mut local.init else {
+                continue;
+            };
+            let syn::Expr::Call(call) = init.expr.as_mut() else {
+                continue;
+            };
+            let function = &call.func;
+            if !quote!(#function).to_string().ends_with("with_capacity") {
+                continue;
+            }
+            if let Some(syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Int(n),
+                ..
+            })) = call.args.first_mut()
+            {
+                let count: usize = n.base10_parse().map_err(|e| e.to_string())?;
+                *n = syn::LitInt::new(&format!("{}usize", count.saturating_sub(1)), n.span());
+            }
+        }
+        Ok(())
+    })?;
+    if removed > 0 {
+        changes.push(change(
+            "no_api_version_header",
+            format!("{removed} operations no longer build progenitor's `api-version` header"),
+        ));
+    }
+    Ok(tokens)
 }
 
 /// The `send()` of every builder in the generated `builder` module.
@@ -627,6 +693,58 @@ mod tests {
 
     fn squash(tokens: &TokenStream) -> String {
         tokens.to_string().replace(' ', "")
+    }
+
+    #[test]
+    fn the_api_version_header_is_never_built() {
+        let code = quote! {
+            pub mod builder {
+                impl<'a> Get<'a> {
+                    pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+                        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+                        header_map.append(
+                            ::reqwest::header::HeaderName::from_static("api-version"),
+                            ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+                        );
+                        header_map.append("If-Match", value.to_string().try_into()?);
+                        let info = OperationInfo { operation_id: "get" };
+                        client.exec(request, &info).await
+                    }
+                }
+            }
+        };
+        let mut changes = Vec::new();
+        let out = squash(&no_api_version_header(code, &mut changes).unwrap());
+        assert!(!out.contains("api-version"), "{out}");
+        assert!(
+            out.contains("letmutheader_map=::reqwest::header::HeaderMap::with_capacity(1usize)"),
+            "{out}"
+        );
+        assert!(out.contains(r#"header_map.append("If-Match""#), "{out}");
+        assert_eq!(
+            changes[0].detail,
+            "1 operations no longer build progenitor's `api-version` header"
+        );
+        let only_version = quote! {
+            pub mod builder {
+                impl<'a> List<'a> {
+                    pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+                        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+                        header_map.append(
+                            ::reqwest::header::HeaderName::from_static("api-version"),
+                            ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+                        );
+                        let info = OperationInfo { operation_id: "list" };
+                        client.exec(request, &info).await
+                    }
+                }
+            }
+        };
+        let out = squash(&no_api_version_header(only_version, &mut changes).unwrap());
+        assert!(
+            out.contains("letheader_map=::reqwest::header::HeaderMap::with_capacity(0usize)"),
+            "{out}"
+        );
     }
 
     #[test]

@@ -186,6 +186,14 @@ fn api_tokens(
         let value = &h.value;
         quote!((#name, #value))
     });
+    let pinned_values = prepared.pinned_headers.iter().map(|h| {
+        let name = h.name.to_ascii_lowercase();
+        let value = &h.value;
+        quote!((
+            cloud_apis_runtime::reqwest::header::HeaderName::from_static(#name),
+            cloud_apis_runtime::reqwest::header::HeaderValue::from_static(#value)
+        ))
+    });
     let operations = spec.operations().map(|(_, method, op)| {
         let id = op.operation_id.clone().unwrap_or_default();
         let rust_name = crate::naming::snake(&id);
@@ -198,7 +206,14 @@ fn api_tokens(
             authenticated: #authenticated
         })
     });
+    let pinned_count = prepared.pinned_headers.len();
     quote! {
+        /// The pinned headers as values, made once (a `static`: header values cannot live in a constant).
+        static PINNED_VALUES: [(
+            cloud_apis_runtime::reqwest::header::HeaderName,
+            cloud_apis_runtime::reqwest::header::HeaderValue
+        ); #pinned_count] = [#(#pinned_values),*];
+
         /// What the runtime needs to know about this API; see [`cloud_apis_runtime::Api`].
         pub const API: cloud_apis_runtime::Api = cloud_apis_runtime::Api {
             name: #name,
@@ -206,6 +221,7 @@ fn api_tokens(
             spec: #spec_path,
             generated: #generated_path,
             pinned_headers: &[#(#pinned),*],
+            pinned_values: &PINNED_VALUES,
             operations: &[#(#operations),*],
             // Each client crate says where its provider's error bodies keep the message (`error_message` at the
             // crate root): provider knowledge stays with the provider.

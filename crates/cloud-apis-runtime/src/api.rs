@@ -1,5 +1,7 @@
 //! Static facts about a generated API, emitted by the code generator.
 
+use reqwest::header::{HeaderName, HeaderValue};
+
 /// What the generator knows about one generated client: emitted as a `const API` beside each client.
 #[derive(Debug, Clone, Copy)]
 pub struct Api {
@@ -16,6 +18,9 @@ pub struct Api {
     /// `("scp-api-version", "cloudcontrol 1.1")`). The generator removes them from the operations' parameters
     /// and the runtime sets them on every request, replacing any value already present.
     pub pinned_headers: &'static [(&'static str, &'static str)],
+    /// The same headers as ready-made values, which the runtime inserts into every request without parsing them
+    /// again.
+    pub pinned_values: &'static [(HeaderName, HeaderValue)],
     /// Every operation of the spec.
     pub operations: &'static [ApiOperation],
     /// Reads the provider's message and code from an error body: the client crate's own `error_message`.

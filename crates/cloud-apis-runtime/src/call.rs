@@ -77,10 +77,14 @@ where
     F: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>>,
 {
     let record = RefCell::new(Failure::call(api.name, operation, method, ""));
-    CALL.scope(record, async {
-        let result = exchange.await;
-        (result, CALL.with(RefCell::take))
-    })
+    // Boxed: the exchange's future is large; moving it into the task-local scope by value costs more.
+    CALL.scope(
+        record,
+        Box::pin(async {
+            let result = exchange.await;
+            (result, CALL.with(RefCell::take))
+        }),
+    )
     .await
 }
 
@@ -171,6 +175,7 @@ mod tests {
         spec: "specs/panther.json",
         generated: "crates/panther-client/src/generated.rs",
         pinned_headers: &[],
+        pinned_values: &[],
         operations: &[],
         error_message: |_| (None, None),
     };

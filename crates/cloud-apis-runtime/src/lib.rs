@@ -64,7 +64,8 @@ macro_rules! route_through_runtime {
                 request: $crate::reqwest::Request,
                 info: &$crate::OperationInfo,
             ) -> $crate::reqwest::Result<$crate::reqwest::Response> {
-                self.inner.execute(&$api, &self.client, request, info).await
+                // Boxed: the pipeline's future is large, and moving it through the layers above costs more than one allocation.
+                ::std::boxed::Box::pin(self.inner.execute(&$api, &self.client, request, info)).await
             }
         }
     };

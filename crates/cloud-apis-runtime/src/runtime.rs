@@ -14,10 +14,6 @@ use crate::failure::{self, one_line, Transport};
 use crate::retry::{parse_retry_after, RetryPolicy};
 use crate::{Api, Auth};
 
-/// progenitor adds `api-version: <info.version>` to every request; none of our providers defines that header,
-/// so it is removed before anything goes on the wire.
-const PROGENITOR_VERSION_HEADER: &str = "api-version";
-
 /// How much of an error response's body is read (the rest is never downloaded): enough for any provider's error
 /// document, bounded against a server that sends an endless one.
 pub const ERROR_BODY_LIMIT: usize = 64 * 1024;
@@ -27,7 +23,7 @@ const LOCATION_CHARS: usize = 200;
 
 /// Shared request pipeline, carried by every generated client as its inner value.
 ///
-/// For every request it: removes progenitor's `api-version` header; sets the headers the spec pins (SCP's
+/// For every request it: sets the headers the spec pins (SCP's
 /// `Scp-Api-Version`), default headers and the `User-Agent`; bounds the whole exchange by the request timeout
 /// (except for operations that stream their body, which only the transport's idle timeout bounds); then, per
 /// attempt, authenticates (SCP: signs the URL exactly as sent, with a fresh timestamp), sends, and retries per its
@@ -291,17 +287,14 @@ impl Runtime {
             }
         }
         let headers = request.headers_mut();
-        headers.remove(PROGENITOR_VERSION_HEADER);
         let pinned = if authenticated {
-            api.pinned_headers
+            api.pinned_values
         } else {
             &[]
         };
         for (name, value) in pinned {
-            headers.insert(
-                HeaderName::from_static(name),
-                HeaderValue::from_static(value),
-            );
+            // Clones of static values: no parsing, no allocation.
+            headers.insert(name.clone(), value.clone());
         }
         for (name, value) in &self.shared.default_headers {
             if !headers.contains_key(name) {

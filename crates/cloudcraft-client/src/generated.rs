@@ -31,6 +31,7 @@
 // - binary_success_bodies: snapshotAzureAccount: 200, 202 -> application/octet-stream
 // - binary_success_bodies: exportBlueprintBudget: 200 -> application/octet-stream
 // - binary_success_bodies: exportBlueprintImage: 200 -> application/octet-stream
+// - no_api_version_header: 21 operations no longer build progenitor's `api-version` header
 // - checked_path_params: path parameters account_id, blueprint_id, format, region refuse `.`/`..` and are fully percent-encoded
 // - no_redirect_client: Client::new builds a reqwest client that never follows redirects
 // - optional_json_schema: 44 types derive schemars::JsonSchema only with the `schemars` feature
@@ -4936,11 +4937,7 @@ pub mod builder {
         ) -> Result<ResponseValue<types::AwsAccountList>, Error<types::Error>> {
             let Self { client } = self;
             let url = format!("{}/aws/account", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -5020,11 +5017,7 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/aws/account", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -5086,11 +5079,7 @@ pub mod builder {
         ) -> Result<ResponseValue<types::AwsIamParameters>, Error<types::Error>> {
             let Self { client } = self;
             let url = format!("{}/aws/account/iamParameters", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -5143,11 +5132,7 @@ pub mod builder {
                 "{}/aws/account/iamParameters/policy/minimal",
                 client.baseurl,
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -5247,11 +5232,7 @@ pub mod builder {
                 client.baseurl,
                 cloud_apis_runtime::path_param("account_id", &account_id.to_string())?,
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -5327,11 +5308,7 @@ pub mod builder {
                 client.baseurl,
                 cloud_apis_runtime::path_param("account_id", &account_id.to_string())?,
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -5623,11 +5600,7 @@ pub mod builder {
                 cloud_apis_runtime::path_param("region", &region.to_string())?,
                 cloud_apis_runtime::path_param("format", &format.to_string())?,
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -5709,11 +5682,7 @@ pub mod builder {
         ) -> Result<ResponseValue<types::AzureAccountList>, Error<types::Error>> {
             let Self { client } = self;
             let url = format!("{}/azure/account", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -5795,11 +5764,7 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/azure/account", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -5910,11 +5875,7 @@ pub mod builder {
                 client.baseurl,
                 cloud_apis_runtime::path_param("account_id", &account_id.to_string())?,
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -5990,11 +5951,7 @@ pub mod builder {
                 client.baseurl,
                 cloud_apis_runtime::path_param("account_id", &account_id.to_string())?,
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -6286,11 +6243,7 @@ pub mod builder {
                 cloud_apis_runtime::path_param("region", &region.to_string())?,
                 cloud_apis_runtime::path_param("format", &format.to_string())?,
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -6372,11 +6325,7 @@ pub mod builder {
         ) -> Result<ResponseValue<types::BlueprintList>, Error<types::Error>> {
             let Self { client } = self;
             let url = format!("{}/blueprint", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -6454,11 +6403,7 @@ pub mod builder {
                 .and_then(|v| types::BlueprintCreateRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/blueprint", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -6535,11 +6480,7 @@ pub mod builder {
                 client.baseurl,
                 cloud_apis_runtime::path_param("blueprint_id", &blueprint_id.to_string())?,
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -6654,11 +6595,7 @@ pub mod builder {
                 client.baseurl,
                 cloud_apis_runtime::path_param("blueprint_id", &blueprint_id.to_string())?,
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             if let Some(value) = if_match {
                 header_map.append("If-Match", value.to_string().try_into()?);
             }
@@ -6742,11 +6679,7 @@ pub mod builder {
                 client.baseurl,
                 cloud_apis_runtime::path_param("blueprint_id", &blueprint_id.to_string())?,
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -6891,11 +6824,7 @@ pub mod builder {
                 cloud_apis_runtime::path_param("blueprint_id", &blueprint_id.to_string())?,
                 cloud_apis_runtime::path_param("format", &format.to_string())?,
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -7093,11 +7022,7 @@ pub mod builder {
                 cloud_apis_runtime::path_param("blueprint_id", &blueprint_id.to_string())?,
                 cloud_apis_runtime::path_param("format", &format.to_string())?,
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -7162,11 +7087,7 @@ pub mod builder {
         async fn exchange(self) -> Result<ResponseValue<types::Team>, Error<types::Error>> {
             let Self { client } = self;
             let url = format!("{}/team", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -7213,11 +7134,7 @@ pub mod builder {
         async fn exchange(self) -> Result<ResponseValue<types::User>, Error<types::Error>> {
             let Self { client } = self;
             let url = format!("{}/user/me", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -7438,6 +7355,11 @@ impl ::std::convert::TryFrom<&::std::option::Option<types::UserId>> for types::U
             .ok_or("the response carried no UserId to pass on")
     }
 }
+#[doc = r" The pinned headers as values, made once (a `static`: header values cannot live in a constant)."]
+static PINNED_VALUES: [(
+    cloud_apis_runtime::reqwest::header::HeaderName,
+    cloud_apis_runtime::reqwest::header::HeaderValue,
+); 0usize] = [];
 #[doc = r" What the runtime needs to know about this API; see [`cloud_apis_runtime::Api`]."]
 pub const API: cloud_apis_runtime::Api = cloud_apis_runtime::Api {
     name: "cloudcraft",
@@ -7445,6 +7367,7 @@ pub const API: cloud_apis_runtime::Api = cloud_apis_runtime::Api {
     spec: "specs/cloudcraft.json",
     generated: "crates/cloudcraft-client/src/generated.rs",
     pinned_headers: &[],
+    pinned_values: &PINNED_VALUES,
     operations: &[
         cloud_apis_runtime::ApiOperation {
             rust_name: "list_aws_accounts",

@@ -49,10 +49,47 @@ pub fn string_to_sign(input: &SignatureInput<'_>) -> String {
 
 /// `base64(HMAC-SHA256(secret_key, string_to_sign(input)))`.
 pub fn sign(input: &SignatureInput<'_>, secret_key: &[u8]) -> String {
-    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(secret_key)
-        .expect("HMAC accepts keys of any length");
-    mac.update(string_to_sign(input).as_bytes());
-    base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
+    let signature = signature(&keyed(secret_key), input);
+    String::from_utf8(signature.to_vec()).expect("base64 is ASCII")
+}
+
+/// HMAC-SHA256 keyed with `secret_key`: the key's inner and outer pads are hashed once here, and each signature
+/// starts from a copy.
+fn keyed(secret_key: &[u8]) -> Hmac<Sha256> {
+    <Hmac<Sha256> as KeyInit>::new_from_slice(secret_key).expect("HMAC accepts keys of any length")
+}
+
+/// The base64 signature of `input` under a keyed HMAC, built without allocating: the string to sign is fed to the
+/// HMAC piece by piece instead of being formatted first.
+fn signature(keyed: &Hmac<Sha256>, input: &SignatureInput<'_>) -> [u8; 44] {
+    let mut mac = keyed.clone();
+    let method = input.method.as_bytes();
+    if method.iter().any(u8::is_ascii_lowercase) {
+        mac.update(input.method.to_ascii_uppercase().as_bytes());
+    } else {
+        mac.update(method);
+    }
+    mac.update(input.url.as_bytes());
+    let mut digits = [0u8; 39]; // u128::MAX has 39 digits
+    let mut at = digits.len();
+    let mut rest = input.timestamp_ms;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    mac.update(&digits[at..]);
+    mac.update(input.access_key.as_bytes());
+    mac.update(input.account_id.as_bytes());
+    mac.update(CLIENT_TYPE.as_bytes());
+    let mut out = [0u8; 44];
+    base64::engine::general_purpose::STANDARD
+        .encode_slice(mac.finalize().into_bytes(), &mut out)
+        .expect("44 bytes hold the base64 of a 32-byte digest");
+    out
 }
 
 /// Access key, secret key and account id of an SCP signature.
@@ -60,7 +97,8 @@ pub fn sign(input: &SignatureInput<'_>, secret_key: &[u8]) -> String {
 pub struct ScpCredentials {
     access_key: String,
     access_key_header: HeaderValue,
-    secret_key: SecretString,
+    /// The secret key, prepared once as an HMAC key (never shown: `Debug` is written by hand).
+    keyed: Hmac<Sha256>,
     account_id: String,
     account_id_header: HeaderValue,
 }
@@ -96,7 +134,7 @@ impl ScpCredentials {
         Ok(ScpCredentials {
             access_key: access_key.to_string(),
             access_key_header: sensitive_header("SCP access key", access_key)?,
-            secret_key,
+            keyed: keyed(secret_key.expose_secret().as_bytes()),
             account_id: account_id.to_string(),
             account_id_header,
         })
@@ -127,13 +165,21 @@ pub mod headers {
     pub const ACCOUNT_ID: &str = "scp-accountid";
 }
 
+/// The signature's header names, made once.
+const SIGNATURE_HEADER: HeaderName = HeaderName::from_static(headers::SIGNATURE);
+const TIMESTAMP_HEADER: HeaderName = HeaderName::from_static(headers::TIMESTAMP);
+const ACCESS_KEY_HEADER: HeaderName = HeaderName::from_static(headers::ACCESS_KEY);
+const CLIENT_TYPE_HEADER: HeaderName = HeaderName::from_static(headers::CLIENT_TYPE);
+const ACCOUNT_ID_HEADER: HeaderName = HeaderName::from_static(headers::ACCOUNT_ID);
+
 impl RequestSigner for ScpCredentials {
     fn sign(&self, request: &mut reqwest::Request, now: SystemTime) {
         let timestamp_ms = now
             .duration_since(UNIX_EPOCH)
             .map(|d| d.as_millis())
             .unwrap_or_default();
-        let signature = sign(
+        let signature = signature(
+            &self.keyed,
             &SignatureInput {
                 method: request.method().as_str(),
                 url: request.url().as_str(),
@@ -141,29 +187,16 @@ impl RequestSigner for ScpCredentials {
                 access_key: &self.access_key,
                 account_id: &self.account_id,
             },
-            self.secret_key.expose_secret().as_bytes(),
         );
         let headers = request.headers_mut();
         let mut signature =
-            HeaderValue::from_str(&signature).expect("base64 is a valid header value");
+            HeaderValue::from_bytes(&signature).expect("base64 is a valid header value");
         signature.set_sensitive(true);
-        headers.insert(HeaderName::from_static(headers::SIGNATURE), signature);
-        headers.insert(
-            HeaderName::from_static(headers::TIMESTAMP),
-            HeaderValue::from(timestamp_ms as u64),
-        );
-        headers.insert(
-            HeaderName::from_static(headers::ACCESS_KEY),
-            self.access_key_header.clone(),
-        );
-        headers.insert(
-            HeaderName::from_static(headers::CLIENT_TYPE),
-            HeaderValue::from_static(CLIENT_TYPE),
-        );
-        headers.insert(
-            HeaderName::from_static(headers::ACCOUNT_ID),
-            self.account_id_header.clone(),
-        );
+        headers.insert(SIGNATURE_HEADER, signature);
+        headers.insert(TIMESTAMP_HEADER, HeaderValue::from(timestamp_ms as u64));
+        headers.insert(ACCESS_KEY_HEADER, self.access_key_header.clone());
+        headers.insert(CLIENT_TYPE_HEADER, HeaderValue::from_static(CLIENT_TYPE));
+        headers.insert(ACCOUNT_ID_HEADER, self.account_id_header.clone());
     }
 }
 
@@ -179,6 +212,30 @@ mod tests {
             timestamp_ms: 1_605_290_625_682,
             access_key: "2sd2gg=2agbdSD26svcD",
             account_id: "",
+        }
+    }
+
+    /// The signature fed piece by piece equals the HMAC of the formatted string to sign, for any method case,
+    /// timestamp and account.
+    #[test]
+    fn the_streamed_signature_is_the_hmac_of_the_string_to_sign() {
+        let url = "https://cloudcontrol.s.samsungsdscloud.com/v1/guardrails?page=0&size=20";
+        for (method, timestamp_ms, account_id) in [
+            ("get", 0, ""),
+            ("DELETE", 7, "acc-1"),
+            ("pAtCh", u128::MAX, "x"),
+        ] {
+            let input = SignatureInput {
+                method,
+                timestamp_ms,
+                account_id,
+                ..input(url)
+            };
+            let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(b"secret").unwrap();
+            mac.update(string_to_sign(&input).as_bytes());
+            let expected =
+                base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes());
+            assert_eq!(sign(&input, b"secret"), expected, "{method} {timestamp_ms}");
         }
     }
 

@@ -25,6 +25,7 @@
 // - named_types: ListBaselineAssignmentsStatus (ListBaselineAssignments)
 // - named_types: TargetType (ListTargetsForGuardrail)
 // - named_types: ApiVersionStatus is open: uses point at OpenApiVersionStatus (cloud_apis_runtime::Open<ApiVersionStatus>)
+// - no_api_version_header: 14 operations no longer build progenitor's `api-version` header
 // - checked_path_params: path parameters assignment_id, guardrail_id, landing_zone_id refuse `.`/`..` and are fully percent-encoded
 // - no_redirect_client: Client::new builds a reqwest client that never follows redirects
 // - optional_json_schema: 49 types derive schemars::JsonSchema only with the `schemars` feature
@@ -4734,11 +4735,7 @@ pub mod builder {
         async fn exchange(self) -> Result<ResponseValue<types::ApiVersionList>, Error<()>> {
             let Self { client } = self;
             let url = format!("{}/", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -4838,11 +4835,7 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/v1/accounts", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             if let Some(value) = accept_language {
                 header_map.append("Accept-Language", value.to_string().try_into()?);
             }
@@ -4969,11 +4962,7 @@ pub mod builder {
             let status = status.map_err(Error::InvalidRequest)?;
             let accept_language = accept_language.map_err(Error::InvalidRequest)?;
             let url = format!("{}/v1/baseline-assignments", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             if let Some(value) = accept_language {
                 header_map.append("Accept-Language", value.to_string().try_into()?);
             }
@@ -5105,11 +5094,7 @@ pub mod builder {
                 client.baseurl,
                 cloud_apis_runtime::path_param("assignment_id", &assignment_id.to_string())?,
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             if let Some(value) = accept_language {
                 header_map.append("Accept-Language", value.to_string().try_into()?);
             }
@@ -5229,11 +5214,7 @@ pub mod builder {
                 client.baseurl,
                 cloud_apis_runtime::path_param("assignment_id", &assignment_id.to_string())?,
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             if let Some(value) = accept_language {
                 header_map.append("Accept-Language", value.to_string().try_into()?);
             }
@@ -5334,11 +5315,7 @@ pub mod builder {
                 .and_then(|v| types::GuardrailEnableRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/v1/guardrail-bindings", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             if let Some(value) = accept_language {
                 header_map.append("Accept-Language", value.to_string().try_into()?);
             }
@@ -5445,11 +5422,7 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/v1/guardrail-bindings", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             if let Some(value) = accept_language {
                 header_map.append("Accept-Language", value.to_string().try_into()?);
             }
@@ -5602,11 +5575,7 @@ pub mod builder {
             let target_id = target_id.map_err(Error::InvalidRequest)?;
             let accept_language = accept_language.map_err(Error::InvalidRequest)?;
             let url = format!("{}/v1/guardrail-bindings/guardrails", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             if let Some(value) = accept_language {
                 header_map.append("Accept-Language", value.to_string().try_into()?);
             }
@@ -5780,11 +5749,7 @@ pub mod builder {
             let target_type = target_type.map_err(Error::InvalidRequest)?;
             let accept_language = accept_language.map_err(Error::InvalidRequest)?;
             let url = format!("{}/v1/guardrail-bindings/targets", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             if let Some(value) = accept_language {
                 header_map.append("Accept-Language", value.to_string().try_into()?);
             }
@@ -5989,11 +5954,7 @@ pub mod builder {
             let status = status.map_err(Error::InvalidRequest)?;
             let accept_language = accept_language.map_err(Error::InvalidRequest)?;
             let url = format!("{}/v1/guardrails", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             if let Some(value) = accept_language {
                 header_map.append("Accept-Language", value.to_string().try_into()?);
             }
@@ -6109,11 +6070,7 @@ pub mod builder {
                 client.baseurl,
                 cloud_apis_runtime::path_param("guardrail_id", &guardrail_id.to_string())?,
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             if let Some(value) = accept_language {
                 header_map.append("Accept-Language", value.to_string().try_into()?);
             }
@@ -6217,11 +6174,7 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/v1/landing-zones", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             if let Some(value) = accept_language {
                 header_map.append("Accept-Language", value.to_string().try_into()?);
             }
@@ -6309,11 +6262,7 @@ pub mod builder {
                 client.baseurl,
                 cloud_apis_runtime::path_param("landing_zone_id", &landing_zone_id.to_string())?,
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             if let Some(value) = accept_language {
                 header_map.append("Accept-Language", value.to_string().try_into()?);
             }
@@ -6401,11 +6350,7 @@ pub mod builder {
                 client.baseurl,
                 cloud_apis_runtime::path_param("landing_zone_id", &landing_zone_id.to_string())?,
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             if let Some(value) = accept_language {
                 header_map.append("Accept-Language", value.to_string().try_into()?);
             }
@@ -6593,6 +6538,14 @@ impl ::std::convert::TryFrom<&::std::option::Option<types::UnitId>> for types::U
             .ok_or("the response carried no UnitId to pass on")
     }
 }
+#[doc = r" The pinned headers as values, made once (a `static`: header values cannot live in a constant)."]
+static PINNED_VALUES: [(
+    cloud_apis_runtime::reqwest::header::HeaderName,
+    cloud_apis_runtime::reqwest::header::HeaderValue,
+); 1usize] = [(
+    cloud_apis_runtime::reqwest::header::HeaderName::from_static("scp-api-version"),
+    cloud_apis_runtime::reqwest::header::HeaderValue::from_static("cloudcontrol 1.0"),
+)];
 #[doc = r" What the runtime needs to know about this API; see [`cloud_apis_runtime::Api`]."]
 pub const API: cloud_apis_runtime::Api = cloud_apis_runtime::Api {
     name: "scp-cloudcontrol-v1.0",
@@ -6600,6 +6553,7 @@ pub const API: cloud_apis_runtime::Api = cloud_apis_runtime::Api {
     spec: "specs/scp-cloudcontrol-v1.0.json",
     generated: "crates/scp-cloudcontrol-client/src/v1_0/generated.rs",
     pinned_headers: &[("scp-api-version", "cloudcontrol 1.0")],
+    pinned_values: &PINNED_VALUES,
     operations: &[
         cloud_apis_runtime::ApiOperation {
             rust_name: "list_versions",

@@ -6,6 +6,14 @@
 
 #![allow(clippy::all, clippy::pedantic, missing_docs, unused_imports, dead_code)]
 
+#[doc = r" The pinned headers as values, made once (a `static`: header values cannot live in a constant)."]
+static PINNED_VALUES: [(
+    cloud_apis_runtime::reqwest::header::HeaderName,
+    cloud_apis_runtime::reqwest::header::HeaderValue,
+); 1usize] = [(
+    cloud_apis_runtime::reqwest::header::HeaderName::from_static("scp-api-version"),
+    cloud_apis_runtime::reqwest::header::HeaderValue::from_static("cloudcontrol 1.1"),
+)];
 #[doc = r" What the runtime needs to know about this API; see [`cloud_apis_runtime::Api`]."]
 pub const API: cloud_apis_runtime::Api = cloud_apis_runtime::Api {
     name: "scp-cloudcontrol-v1.1",
@@ -13,6 +21,7 @@ pub const API: cloud_apis_runtime::Api = cloud_apis_runtime::Api {
     spec: "specs/scp-cloudcontrol-v1.1.json",
     generated: "crates/scp-cloudcontrol-client/src/v1_2/generated.rs",
     pinned_headers: &[("scp-api-version", "cloudcontrol 1.1")],
+    pinned_values: &PINNED_VALUES,
     operations: &[
         cloud_apis_runtime::ApiOperation {
             rust_name: "list_versions",

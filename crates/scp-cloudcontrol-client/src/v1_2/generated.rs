@@ -32,6 +32,7 @@
 // - named_types: TargetType (ListTargetsForGuardrail)
 // - named_types: DetectiveGuardrailStatus is open: uses point at OpenDetectiveGuardrailStatus (cloud_apis_runtime::Open<DetectiveGuardrailStatus>)
 // - named_types: ApiVersionStatus is open: uses point at OpenApiVersionStatus (cloud_apis_runtime::Open<ApiVersionStatus>)
+// - no_api_version_header: 16 operations no longer build progenitor's `api-version` header
 // - checked_path_params: path parameters assignment_id, guardrail_id, landing_zone_id refuse `.`/`..` and are fully percent-encoded
 // - no_redirect_client: Client::new builds a reqwest client that never follows redirects
 // - optional_json_schema: 53 types derive schemars::JsonSchema only with the `schemars` feature
@@ -5110,11 +5111,7 @@ pub mod builder {
         async fn exchange(self) -> Result<ResponseValue<types::ApiVersionList>, Error<()>> {
             let Self { client } = self;
             let url = format!("{}/", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -5214,11 +5211,7 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/v1/accounts", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             if let Some(value) = accept_language {
                 header_map.append("Accept-Language", value.to_string().try_into()?);
             }
@@ -5345,11 +5338,7 @@ pub mod builder {
             let status = status.map_err(Error::InvalidRequest)?;
             let accept_language = accept_language.map_err(Error::InvalidRequest)?;
             let url = format!("{}/v1/baseline-assignments", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             if let Some(value) = accept_language {
                 header_map.append("Accept-Language", value.to_string().try_into()?);
             }
@@ -5481,11 +5470,7 @@ pub mod builder {
                 client.baseurl,
                 cloud_apis_runtime::path_param("assignment_id", &assignment_id.to_string())?,
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             if let Some(value) = accept_language {
                 header_map.append("Accept-Language", value.to_string().try_into()?);
             }
@@ -5605,11 +5590,7 @@ pub mod builder {
                 client.baseurl,
                 cloud_apis_runtime::path_param("assignment_id", &assignment_id.to_string())?,
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             if let Some(value) = accept_language {
                 header_map.append("Accept-Language", value.to_string().try_into()?);
             }
@@ -5735,11 +5716,7 @@ pub mod builder {
                 client.baseurl,
                 cloud_apis_runtime::path_param("assignment_id", &assignment_id.to_string())?,
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             if let Some(value) = accept_language {
                 header_map.append("Accept-Language", value.to_string().try_into()?);
             }
@@ -5839,11 +5816,7 @@ pub mod builder {
                 .and_then(|v| types::GuardrailEnableRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/v1/guardrail-bindings", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             if let Some(value) = accept_language {
                 header_map.append("Accept-Language", value.to_string().try_into()?);
             }
@@ -5950,11 +5923,7 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/v1/guardrail-bindings", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             if let Some(value) = accept_language {
                 header_map.append("Accept-Language", value.to_string().try_into()?);
             }
@@ -6107,11 +6076,7 @@ pub mod builder {
             let target_id = target_id.map_err(Error::InvalidRequest)?;
             let accept_language = accept_language.map_err(Error::InvalidRequest)?;
             let url = format!("{}/v1/guardrail-bindings/guardrails", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             if let Some(value) = accept_language {
                 header_map.append("Accept-Language", value.to_string().try_into()?);
             }
@@ -6285,11 +6250,7 @@ pub mod builder {
             let target_type = target_type.map_err(Error::InvalidRequest)?;
             let accept_language = accept_language.map_err(Error::InvalidRequest)?;
             let url = format!("{}/v1/guardrail-bindings/targets", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             if let Some(value) = accept_language {
                 header_map.append("Accept-Language", value.to_string().try_into()?);
             }
@@ -6494,11 +6455,7 @@ pub mod builder {
             let status = status.map_err(Error::InvalidRequest)?;
             let accept_language = accept_language.map_err(Error::InvalidRequest)?;
             let url = format!("{}/v1/guardrails", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             if let Some(value) = accept_language {
                 header_map.append("Accept-Language", value.to_string().try_into()?);
             }
@@ -6614,11 +6571,7 @@ pub mod builder {
                 client.baseurl,
                 cloud_apis_runtime::path_param("guardrail_id", &guardrail_id.to_string())?,
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             if let Some(value) = accept_language {
                 header_map.append("Accept-Language", value.to_string().try_into()?);
             }
@@ -6722,11 +6675,7 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/v1/landing-zones", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             if let Some(value) = accept_language {
                 header_map.append("Accept-Language", value.to_string().try_into()?);
             }
@@ -6814,11 +6763,7 @@ pub mod builder {
                 client.baseurl,
                 cloud_apis_runtime::path_param("landing_zone_id", &landing_zone_id.to_string())?,
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             if let Some(value) = accept_language {
                 header_map.append("Accept-Language", value.to_string().try_into()?);
             }
@@ -6935,11 +6880,7 @@ pub mod builder {
                 client.baseurl,
                 cloud_apis_runtime::path_param("landing_zone_id", &landing_zone_id.to_string())?,
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             if let Some(value) = accept_language {
                 header_map.append("Accept-Language", value.to_string().try_into()?);
             }
@@ -7028,11 +6969,7 @@ pub mod builder {
                 client.baseurl,
                 cloud_apis_runtime::path_param("landing_zone_id", &landing_zone_id.to_string())?,
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             if let Some(value) = accept_language {
                 header_map.append("Accept-Language", value.to_string().try_into()?);
             }
@@ -7220,6 +7157,14 @@ impl ::std::convert::TryFrom<&::std::option::Option<types::UnitId>> for types::U
             .ok_or("the response carried no UnitId to pass on")
     }
 }
+#[doc = r" The pinned headers as values, made once (a `static`: header values cannot live in a constant)."]
+static PINNED_VALUES: [(
+    cloud_apis_runtime::reqwest::header::HeaderName,
+    cloud_apis_runtime::reqwest::header::HeaderValue,
+); 1usize] = [(
+    cloud_apis_runtime::reqwest::header::HeaderName::from_static("scp-api-version"),
+    cloud_apis_runtime::reqwest::header::HeaderValue::from_static("cloudcontrol 1.2"),
+)];
 #[doc = r" What the runtime needs to know about this API; see [`cloud_apis_runtime::Api`]."]
 pub const API: cloud_apis_runtime::Api = cloud_apis_runtime::Api {
     name: "scp-cloudcontrol-v1.2",
@@ -7227,6 +7172,7 @@ pub const API: cloud_apis_runtime::Api = cloud_apis_runtime::Api {
     spec: "specs/scp-cloudcontrol-v1.2.json",
     generated: "crates/scp-cloudcontrol-client/src/v1_2/generated.rs",
     pinned_headers: &[("scp-api-version", "cloudcontrol 1.2")],
+    pinned_values: &PINNED_VALUES,
     operations: &[
         cloud_apis_runtime::ApiOperation {
             rust_name: "list_versions",
