@@ -42,6 +42,17 @@ fn each_client_describes_its_operations_to_the_runtime() {
         let file = cloud_apis_tests::specs::spec(name);
         assert_eq!(api.name, name);
         assert_eq!(api.spec, format!("specs/{}", file.file));
+        // Sorted by method name, for the runtime's binary search; every operation is found by it.
+        assert!(
+            api.operations
+                .windows(2)
+                .all(|w| w[0].rust_name < w[1].rust_name),
+            "{name}"
+        );
+        for op in api.operations {
+            assert_eq!(api.operation(op.rust_name), Some(op), "{name}");
+        }
+        assert_eq!(api.operation("no_such_operation"), None);
         let mut described: Vec<(String, String, String)> = api
             .operations
             .iter()

@@ -8,6 +8,7 @@
 //! | pass | what | why |
 //! |---|---|---|
 //! | `no_api_version_header` | the `header_map.append("api-version", ..)` progenitor adds to every `send()` is removed, with the capacity it reserved | no provider defines that header; building it and then removing it by name in the runtime cost every request a header insert and a lookup |
+//! | `present_query_params` | `.query(&progenitor_client::QueryParam::new(name, &value))` → `.query_param(name, &value)` (`cloud_apis_runtime::QueryExt`) | reqwest's `query` edits the URL (opens its query, then removes it when left empty) even for `None`: a list with six optional filters paid that six times per request |
 //! | `checked_path_params` | `encode_path(&x.to_string())` → `cloud_apis_runtime::path_param("x", &x.to_string())?` | progenitor leaves `.`, `..` and `\` in a path parameter, and the URL parser resolves them: `role_delete("..")` would send `DELETE /`. The runtime refuses dot segments and encodes everything but unreserved characters |
 //! | `no_redirect_client` | `reqwest::ClientBuilder::new()` in `Client::new` → `cloud_apis_runtime::http_client_builder()` | reqwest follows redirects by default, re-sending `X-API-Key` and every `Scp-*` header (and a 307's body) to whatever origin a server names |
 //! | `optional_json_schema` | `#[derive(.., schemars::JsonSchema)]` → `#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]` | only users who ask for JSON Schemas of the types should compile schemars and its derive; the client crates' `schemars` feature turns it on |
@@ -86,6 +87,7 @@ pub fn apply(
 ) -> Result<(TokenStream, Vec<Change>), String> {
     let mut changes = Vec::new();
     let tokens = no_api_version_header(tokens, &mut changes)?;
+    let tokens = present_query_params(tokens, &mut changes)?;
     let tokens = checked_path_params(tokens, &mut changes);
     let tokens = no_redirect_client(tokens, &mut changes);
     let tokens = optional_json_schema(tokens, &mut changes);
@@ -374,6 +376,69 @@ fn no_api_version_header(
     Ok(tokens)
 }
 
+/// `.query(&progenitor_client::QueryParam::new(NAME, &VALUE))` → `.query_param(NAME, &VALUE)`, the runtime's
+/// `QueryExt` method, which adds nothing (and edits no URL) for an absent value.
+fn present_query_params(
+    tokens: TokenStream,
+    changes: &mut Vec<Change>,
+) -> Result<TokenStream, String> {
+    let mut count = 0;
+    let tokens = rewrite(tokens, &mut |trees| {
+        let mut out = Vec::with_capacity(trees.len());
+        let mut i = 0;
+        while i < trees.len() {
+            if let (true, Some(TokenTree::Group(call))) =
+                (is_ident(&trees[i], "query"), trees.get(i + 1))
+            {
+                let inner: Vec<TokenTree> = call.stream().into_iter().collect();
+                let prefix = quote!(&progenitor_client::QueryParam::new).to_string();
+                let head: TokenStream = inner
+                    .iter()
+                    .take(inner.len().saturating_sub(1))
+                    .cloned()
+                    .collect();
+                if call.delimiter() == Delimiter::Parenthesis && head.to_string() == prefix {
+                    if let Some(TokenTree::Group(args)) = inner.last() {
+                        out.push(TokenTree::Ident(Ident::new("query_param", trees[i].span())));
+                        out.push(TokenTree::Group(args.clone()));
+                        count += 1;
+                        i += 2;
+                        continue;
+                    }
+                }
+            }
+            out.push(trees[i].clone());
+            i += 1;
+        }
+        out
+    });
+    if count == 0 {
+        return Ok(tokens);
+    }
+    // The trait's method needs the trait in scope in the builder module.
+    let mut file: syn::File = syn::parse2(tokens)
+        .map_err(|e| format!("present_query_params: generated code does not parse: {e}"))?;
+    for item in &mut file.items {
+        if let syn::Item::Mod(module) = item {
+            if module.ident == "builder" {
+                if let Some((_, items)) = &mut module.content {
+                    items.insert(
+                        0,
+                        syn::parse_quote!(
+                            use cloud_apis_runtime::QueryExt as _;
+                        ),
+                    );
+                }
+            }
+        }
+    }
+    changes.push(change(
+        "present_query_params",
+        format!("{count} query parameters are added only when present"),
+    ));
+    Ok(quote!(#file))
+}
+
 /// The `send()` of every builder in the generated `builder` module.
 fn builder_sends(file: &mut syn::File) -> Vec<&mut syn::ImplItemFn> {
     builder_impls(file)
@@ -577,7 +642,7 @@ fn wrap_send(block: &mut syn::ItemImpl, operations: &Operations) -> Result<usize
         #(#attrs)*
         pub async fn send(self) -> Result<ResponseValue<#success>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, #operation_id, #method, self.exchange()).await
+            cloud_apis_runtime::record_call(api, #operation_id, #method, Box::pin(self.exchange())).await
         }
     })
     .map_err(|e| format!("recorded_calls: {e}"))?;
@@ -588,7 +653,7 @@ fn wrap_send(block: &mut syn::ItemImpl, operations: &Operations) -> Result<usize
             /// [`cloud_apis_runtime::Download`] to stream into a file or any `AsyncWrite` with flat memory.
             pub async fn download(self) -> Result<cloud_apis_runtime::Download, cloud_apis_runtime::Error> {
                 let api = self.client.inner.api_or(&super::API);
-                cloud_apis_runtime::record_download(api, #operation_id, #method, self.exchange()).await
+                cloud_apis_runtime::record_download(api, #operation_id, #method, Box::pin(self.exchange())).await
             }
         })
         .map_err(|e| format!("recorded_calls: {e}"))?;
@@ -696,6 +761,40 @@ mod tests {
     }
 
     #[test]
+    fn query_parameters_go_through_query_param() {
+        let code = quote! {
+            pub mod builder {
+                impl<'a> List<'a> {
+                    pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+                        let request = client.client.get(url)
+                            .query(&progenitor_client::QueryParam::new("cursor", &cursor))
+                            .query(&progenitor_client::QueryParam::new("limit", &limit))
+                            .query(&other)
+                            .build()?;
+                        client.exec(request, &info).await
+                    }
+                }
+            }
+        };
+        let mut changes = Vec::new();
+        let out = squash(&present_query_params(code, &mut changes).unwrap());
+        assert!(
+            out.contains(
+                r#".query_param("cursor",&cursor).query_param("limit",&limit).query(&other)"#
+            ),
+            "{out}"
+        );
+        assert!(
+            out.contains("pubmodbuilder{usecloud_apis_runtime::QueryExtas_;"),
+            "{out}"
+        );
+        assert_eq!(
+            changes[0].detail,
+            "2 query parameters are added only when present"
+        );
+    }
+
+    #[test]
     fn the_api_version_header_is_never_built() {
         let code = quote! {
             pub mod builder {
@@ -778,7 +877,7 @@ mod tests {
         let out = squash(&recorded_calls(generated(), &operations(), &mut changes).unwrap());
         assert!(
             out.contains(
-                r#"pubasyncfnsend(self)->Result<ResponseValue<types::Role>,cloud_apis_runtime::Error>{letapi=self.client.inner.api_or(&super::API);cloud_apis_runtime::record_call(api,"role#get","GET",self.exchange()).await}"#
+                r#"pubasyncfnsend(self)->Result<ResponseValue<types::Role>,cloud_apis_runtime::Error>{letapi=self.client.inner.api_or(&super::API);cloud_apis_runtime::record_call(api,"role#get","GET",Box::pin(self.exchange())).await}"#
             ),
             "{out}"
         );
@@ -811,7 +910,7 @@ mod tests {
         let out = squash(&recorded_calls(code, &ops, &mut Vec::new()).unwrap());
         assert!(
             out.contains(
-                r#"pubasyncfndownload(self)->Result<cloud_apis_runtime::Download,cloud_apis_runtime::Error>{letapi=self.client.inner.api_or(&super::API);cloud_apis_runtime::record_download(api,"exportImage","GET",self.exchange()).await}"#
+                r#"pubasyncfndownload(self)->Result<cloud_apis_runtime::Download,cloud_apis_runtime::Error>{letapi=self.client.inner.api_or(&super::API);cloud_apis_runtime::record_download(api,"exportImage","GET",Box::pin(self.exchange())).await}"#
             ),
             "{out}"
         );

@@ -194,9 +194,16 @@ fn api_tokens(
             cloud_apis_runtime::reqwest::header::HeaderValue::from_static(#value)
         ))
     });
-    let operations = spec.operations().map(|(_, method, op)| {
-        let id = op.operation_id.clone().unwrap_or_default();
-        let rust_name = crate::naming::snake(&id);
+    // Sorted by method name: the runtime finds an operation by binary search on every request.
+    let mut sorted: Vec<_> = spec
+        .operations()
+        .map(|(_, method, op)| {
+            let id = op.operation_id.clone().unwrap_or_default();
+            (crate::naming::snake(&id), id, method, op)
+        })
+        .collect();
+    sorted.sort_by(|a, b| a.0.cmp(&b.0));
+    let operations = sorted.into_iter().map(|(rust_name, id, method, op)| {
         let method = method.to_ascii_uppercase();
         let streams = streams_body(op);
         // `security: []` on the operation: no credentials (and no pinned headers) for it.

@@ -21,7 +21,7 @@ pub struct Api {
     /// The same headers as ready-made values, which the runtime inserts into every request without parsing them
     /// again.
     pub pinned_values: &'static [(HeaderName, HeaderValue)],
-    /// Every operation of the spec.
+    /// Every operation of the spec, sorted by `rust_name` (the generator sorts them; [`Api::operation`] searches).
     pub operations: &'static [ApiOperation],
     /// Reads the provider's message and code from an error body: the client crate's own `error_message`.
     pub error_message: crate::failure::ErrorMessage,
@@ -56,6 +56,10 @@ impl Api {
 
     /// The operation progenitor calls `rust_name`.
     pub fn operation(&self, rust_name: &str) -> Option<&ApiOperation> {
-        self.operations.iter().find(|op| op.rust_name == rust_name)
+        let found = self
+            .operations
+            .binary_search_by(|op| op.rust_name.cmp(rust_name))
+            .ok();
+        found.map(|i| &self.operations[i])
     }
 }

@@ -18,7 +18,8 @@ use crate::failure::{excerpt, Failure, Transport};
 use crate::{Api, Error, ErrorKind};
 
 tokio::task_local! {
-    static CALL: RefCell<Failure>;
+    // Boxed: the scope swaps the value in and out of the thread on every poll; a pointer is cheaper to swap.
+    static CALL: Box<RefCell<Failure>>;
 }
 
 /// Updates the record of the call being made, if the request runs inside [`record_call`].
@@ -28,11 +29,12 @@ pub(crate) fn note(update: impl FnOnce(&mut Failure)) {
 
 /// Runs one operation's exchange with a call record and turns its failure into an [`Error`].
 ///
-/// Called by every generated `send()`; `operation` is the spec's `operationId` and `method` its HTTP method.
+/// Called by every generated `send()`, with its exchange boxed (the future is large: moving it by value through
+/// the layers costs more than one allocation); `operation` is the spec's `operationId` and `method` its HTTP method.
 pub async fn record_call<T, E, F>(
     api: &Api,
-    operation: &str,
-    method: &str,
+    operation: &'static str,
+    method: &'static str,
     exchange: F,
 ) -> Result<ResponseValue<T>, Error>
 where
@@ -49,8 +51,8 @@ where
 /// Called by every generated `download()`.
 pub async fn record_download<E, F>(
     api: &Api,
-    operation: &str,
-    method: &str,
+    operation: &'static str,
+    method: &'static str,
     exchange: F,
 ) -> Result<Download, Error>
 where
@@ -66,8 +68,8 @@ where
 /// The exchange's outcome and what the runtime recorded about it.
 async fn recorded<T, E, F>(
     api: &Api,
-    operation: &str,
-    method: &str,
+    operation: &'static str,
+    method: &'static str,
     exchange: F,
 ) -> (
     Result<ResponseValue<T>, progenitor_client::Error<E>>,
@@ -76,15 +78,11 @@ async fn recorded<T, E, F>(
 where
     F: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>>,
 {
-    let record = RefCell::new(Failure::call(api.name, operation, method, ""));
-    // Boxed: the exchange's future is large; moving it into the task-local scope by value costs more.
-    CALL.scope(
-        record,
-        Box::pin(async {
-            let result = exchange.await;
-            (result, CALL.with(RefCell::take))
-        }),
-    )
+    let record = Box::new(RefCell::new(Failure::call(api.name, operation, method, "")));
+    CALL.scope(record, async {
+        let result = exchange.await;
+        (result, CALL.with(|record| record.take()))
+    })
     .await
 }
 

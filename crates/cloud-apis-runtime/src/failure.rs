@@ -4,6 +4,8 @@
 //! the provider, operation, method, URL and attempts are the runtime's own; the status, message, code, excerpt,
 //! `Retry-After` and redirect location are read from the final response, bounded and reduced to one line.
 
+use std::borrow::Cow;
+
 use serde_json::Value;
 
 /// How much of an unparseable error body is kept.
@@ -37,12 +39,13 @@ impl Transport {
 /// recorded.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Failure {
-    /// Provider API name, e.g. `panther`.
-    pub provider: String,
+    /// Provider API name, e.g. `panther` (borrowed from the generated `API` when the runtime records the call, so
+    /// recording costs no allocation).
+    pub provider: Cow<'static, str>,
     /// The spec's `operationId`.
-    pub operation: String,
+    pub operation: Cow<'static, str>,
     /// HTTP method.
-    pub method: String,
+    pub method: Cow<'static, str>,
     /// The URL requested (its query included; the APIs here take no secrets in URLs).
     pub url: String,
     /// HTTP status of the final response; `None` when there was none.
@@ -65,11 +68,16 @@ pub struct Failure {
 
 impl Failure {
     /// A record of a call to `operation` of `provider`, with nothing known yet about how it went.
-    pub fn call(provider: &str, operation: &str, method: &str, url: &str) -> Self {
+    pub fn call(
+        provider: impl Into<Cow<'static, str>>,
+        operation: impl Into<Cow<'static, str>>,
+        method: impl Into<Cow<'static, str>>,
+        url: &str,
+    ) -> Self {
         Self {
-            provider: provider.to_string(),
-            operation: operation.to_string(),
-            method: method.to_string(),
+            provider: provider.into(),
+            operation: operation.into(),
+            method: method.into(),
             url: url.to_string(),
             ..Self::default()
         }

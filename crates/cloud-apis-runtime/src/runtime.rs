@@ -172,7 +172,11 @@ impl Runtime {
                 status = tracing::field::Empty,
                 elapsed_ms = tracing::field::Empty,
             );
-            match self.attempt(client, this, last).instrument(span).await {
+            match self
+                .attempt(client, this, last, &url)
+                .instrument(span)
+                .await
+            {
                 Outcome::Done(response) => {
                     note(|call| call.status = Some(response.status().as_u16()));
                     return Ok(response);
@@ -208,10 +212,10 @@ impl Runtime {
         client: &reqwest::Client,
         request: reqwest::Request,
         last: bool,
+        sent_url: &str,
     ) -> Outcome {
         let policy = &self.shared.retry;
         let method_retryable = policy.allows_method(request.method());
-        let origin = request.url().origin();
         let started = Instant::now();
         let result = client.execute(request).await;
         let span = tracing::Span::current();
@@ -220,7 +224,13 @@ impl Runtime {
             Ok(response) => {
                 let status = response.status();
                 span.record("status", status.as_u16());
-                if response.url().origin() != origin {
+                // The answer's URL is the one sent unless the client followed a redirect; only then are origins
+                // compared (computing one allocates).
+                let moved = response.url().as_str() != sent_url;
+                if moved
+                    && reqwest::Url::parse(sent_url).map(|u| u.origin()).ok()
+                        != Some(response.url().origin())
+                {
                     // Only a reqwest client configured to follow redirects gets here (the facade's never does).
                     tracing::warn!(%status, "the HTTP client followed a redirect to another origin");
                     return Outcome::Failed(response);

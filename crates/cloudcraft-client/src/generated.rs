@@ -32,6 +32,7 @@
 // - binary_success_bodies: exportBlueprintBudget: 200 -> application/octet-stream
 // - binary_success_bodies: exportBlueprintImage: 200 -> application/octet-stream
 // - no_api_version_header: 21 operations no longer build progenitor's `api-version` header
+// - present_query_params: 36 query parameters are added only when present
 // - checked_path_params: path parameters account_id, blueprint_id, format, region refuse `.`/`..` and are fully percent-encoded
 // - no_redirect_client: Client::new builds a reqwest client that never follows redirects
 // - optional_json_schema: 44 types derive schemars::JsonSchema only with the `schemars` feature
@@ -4916,6 +4917,7 @@ pub mod builder {
         encode_path, ByteStream, ClientHooks, ClientInfo, Error, OperationInfo, RequestBuilderExt,
         ResponseValue,
     };
+    use cloud_apis_runtime::QueryExt as _;
     #[doc = "Builder for [`Client::list_aws_accounts`]\n\n[`Client::list_aws_accounts`]: super::Client::list_aws_accounts"]
     #[derive(Debug, Clone)]
     pub struct ListAwsAccounts<'a> {
@@ -4930,7 +4932,13 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::AwsAccountList>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "listAwsAccounts", "GET", self.exchange()).await
+            cloud_apis_runtime::record_call(
+                api,
+                "listAwsAccounts",
+                "GET",
+                Box::pin(self.exchange()),
+            )
+            .await
         }
         async fn exchange(
             self,
@@ -5007,7 +5015,13 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::AwsAccount>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "createAwsAccount", "POST", self.exchange()).await
+            cloud_apis_runtime::record_call(
+                api,
+                "createAwsAccount",
+                "POST",
+                Box::pin(self.exchange()),
+            )
+            .await
         }
         async fn exchange(self) -> Result<ResponseValue<types::AwsAccount>, Error<types::Error>> {
             let Self { client, body } = self;
@@ -5071,8 +5085,13 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::AwsIamParameters>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "getAwsIamParameters", "GET", self.exchange())
-                .await
+            cloud_apis_runtime::record_call(
+                api,
+                "getAwsIamParameters",
+                "GET",
+                Box::pin(self.exchange()),
+            )
+            .await
         }
         async fn exchange(
             self,
@@ -5123,8 +5142,13 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::AwsIamPolicy>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "getAwsIamPolicyMinimal", "GET", self.exchange())
-                .await
+            cloud_apis_runtime::record_call(
+                api,
+                "getAwsIamPolicyMinimal",
+                "GET",
+                Box::pin(self.exchange()),
+            )
+            .await
         }
         async fn exchange(self) -> Result<ResponseValue<types::AwsIamPolicy>, Error<types::Error>> {
             let Self { client } = self;
@@ -5213,7 +5237,13 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::AwsAccount>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "updateAwsAccount", "PUT", self.exchange()).await
+            cloud_apis_runtime::record_call(
+                api,
+                "updateAwsAccount",
+                "PUT",
+                Box::pin(self.exchange()),
+            )
+            .await
         }
         async fn exchange(self) -> Result<ResponseValue<types::AwsAccount>, Error<types::Error>> {
             let Self {
@@ -5297,8 +5327,13 @@ pub mod builder {
         #[doc = "Sends a `DELETE` request to `/aws/account/{account_id}`"]
         pub async fn send(self) -> Result<ResponseValue<()>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "deleteAwsAccount", "DELETE", self.exchange())
-                .await
+            cloud_apis_runtime::record_call(
+                api,
+                "deleteAwsAccount",
+                "DELETE",
+                Box::pin(self.exchange()),
+            )
+            .await
         }
         async fn exchange(self) -> Result<ResponseValue<()>, Error<types::Error>> {
             let Self { client, account_id } = self;
@@ -5546,7 +5581,13 @@ pub mod builder {
         #[doc = "Sends a `GET` request to `/aws/account/{account_id}/{region}/{format}`"]
         pub async fn send(self) -> Result<ResponseValue<ByteStream>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "snapshotAwsAccount", "GET", self.exchange()).await
+            cloud_apis_runtime::record_call(
+                api,
+                "snapshotAwsAccount",
+                "GET",
+                Box::pin(self.exchange()),
+            )
+            .await
         }
         #[doc = r" Sends the request like `send()` and gives the body unread, as a"]
         #[doc = r" [`cloud_apis_runtime::Download`] to stream into a file or any `AsyncWrite` with flat memory."]
@@ -5554,8 +5595,13 @@ pub mod builder {
             self,
         ) -> Result<cloud_apis_runtime::Download, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_download(api, "snapshotAwsAccount", "GET", self.exchange())
-                .await
+            cloud_apis_runtime::record_download(
+                api,
+                "snapshotAwsAccount",
+                "GET",
+                Box::pin(self.exchange()),
+            )
+            .await
         }
         async fn exchange(self) -> Result<ResponseValue<ByteStream>, Error<types::Error>> {
             let Self {
@@ -5605,31 +5651,19 @@ pub mod builder {
             let mut request = client
                 .client
                 .get(url)
-                .query(&progenitor_client::QueryParam::new(
-                    "autoconnect",
-                    &autoconnect,
-                ))
-                .query(&progenitor_client::QueryParam::new("exclude", &exclude))
-                .query(&progenitor_client::QueryParam::new("filter", &filter))
-                .query(&progenitor_client::QueryParam::new("grid", &grid))
-                .query(&progenitor_client::QueryParam::new("height", &height))
-                .query(&progenitor_client::QueryParam::new("label", &label))
-                .query(&progenitor_client::QueryParam::new("landscape", &landscape))
-                .query(&progenitor_client::QueryParam::new(
-                    "paperSize",
-                    &paper_size,
-                ))
-                .query(&progenitor_client::QueryParam::new(
-                    "projection",
-                    &projection,
-                ))
-                .query(&progenitor_client::QueryParam::new("scale", &scale))
-                .query(&progenitor_client::QueryParam::new("theme", &theme))
-                .query(&progenitor_client::QueryParam::new(
-                    "transparent",
-                    &transparent,
-                ))
-                .query(&progenitor_client::QueryParam::new("width", &width))
+                .query_param("autoconnect", &autoconnect)
+                .query_param("exclude", &exclude)
+                .query_param("filter", &filter)
+                .query_param("grid", &grid)
+                .query_param("height", &height)
+                .query_param("label", &label)
+                .query_param("landscape", &landscape)
+                .query_param("paperSize", &paper_size)
+                .query_param("projection", &projection)
+                .query_param("scale", &scale)
+                .query_param("theme", &theme)
+                .query_param("transparent", &transparent)
+                .query_param("width", &width)
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -5675,7 +5709,13 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::AzureAccountList>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "listAzureAccounts", "GET", self.exchange()).await
+            cloud_apis_runtime::record_call(
+                api,
+                "listAzureAccounts",
+                "GET",
+                Box::pin(self.exchange()),
+            )
+            .await
         }
         async fn exchange(
             self,
@@ -5753,8 +5793,13 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::AzureAccount>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "createAzureAccount", "POST", self.exchange())
-                .await
+            cloud_apis_runtime::record_call(
+                api,
+                "createAzureAccount",
+                "POST",
+                Box::pin(self.exchange()),
+            )
+            .await
         }
         async fn exchange(self) -> Result<ResponseValue<types::AzureAccount>, Error<types::Error>> {
             let Self { client, body } = self;
@@ -5856,7 +5901,13 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::AzureAccount>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "updateAzureAccount", "PUT", self.exchange()).await
+            cloud_apis_runtime::record_call(
+                api,
+                "updateAzureAccount",
+                "PUT",
+                Box::pin(self.exchange()),
+            )
+            .await
         }
         async fn exchange(self) -> Result<ResponseValue<types::AzureAccount>, Error<types::Error>> {
             let Self {
@@ -5940,8 +5991,13 @@ pub mod builder {
         #[doc = "Sends a `DELETE` request to `/azure/account/{account_id}`"]
         pub async fn send(self) -> Result<ResponseValue<()>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "deleteAzureAccount", "DELETE", self.exchange())
-                .await
+            cloud_apis_runtime::record_call(
+                api,
+                "deleteAzureAccount",
+                "DELETE",
+                Box::pin(self.exchange()),
+            )
+            .await
         }
         async fn exchange(self) -> Result<ResponseValue<()>, Error<types::Error>> {
             let Self { client, account_id } = self;
@@ -6188,8 +6244,13 @@ pub mod builder {
         #[doc = "Sends a `GET` request to `/azure/account/{account_id}/{region}/{format}`"]
         pub async fn send(self) -> Result<ResponseValue<ByteStream>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "snapshotAzureAccount", "GET", self.exchange())
-                .await
+            cloud_apis_runtime::record_call(
+                api,
+                "snapshotAzureAccount",
+                "GET",
+                Box::pin(self.exchange()),
+            )
+            .await
         }
         #[doc = r" Sends the request like `send()` and gives the body unread, as a"]
         #[doc = r" [`cloud_apis_runtime::Download`] to stream into a file or any `AsyncWrite` with flat memory."]
@@ -6197,8 +6258,13 @@ pub mod builder {
             self,
         ) -> Result<cloud_apis_runtime::Download, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_download(api, "snapshotAzureAccount", "GET", self.exchange())
-                .await
+            cloud_apis_runtime::record_download(
+                api,
+                "snapshotAzureAccount",
+                "GET",
+                Box::pin(self.exchange()),
+            )
+            .await
         }
         async fn exchange(self) -> Result<ResponseValue<ByteStream>, Error<types::Error>> {
             let Self {
@@ -6248,31 +6314,19 @@ pub mod builder {
             let mut request = client
                 .client
                 .get(url)
-                .query(&progenitor_client::QueryParam::new(
-                    "autoconnect",
-                    &autoconnect,
-                ))
-                .query(&progenitor_client::QueryParam::new("exclude", &exclude))
-                .query(&progenitor_client::QueryParam::new("filter", &filter))
-                .query(&progenitor_client::QueryParam::new("grid", &grid))
-                .query(&progenitor_client::QueryParam::new("height", &height))
-                .query(&progenitor_client::QueryParam::new("label", &label))
-                .query(&progenitor_client::QueryParam::new("landscape", &landscape))
-                .query(&progenitor_client::QueryParam::new(
-                    "paperSize",
-                    &paper_size,
-                ))
-                .query(&progenitor_client::QueryParam::new(
-                    "projection",
-                    &projection,
-                ))
-                .query(&progenitor_client::QueryParam::new("scale", &scale))
-                .query(&progenitor_client::QueryParam::new("theme", &theme))
-                .query(&progenitor_client::QueryParam::new(
-                    "transparent",
-                    &transparent,
-                ))
-                .query(&progenitor_client::QueryParam::new("width", &width))
+                .query_param("autoconnect", &autoconnect)
+                .query_param("exclude", &exclude)
+                .query_param("filter", &filter)
+                .query_param("grid", &grid)
+                .query_param("height", &height)
+                .query_param("label", &label)
+                .query_param("landscape", &landscape)
+                .query_param("paperSize", &paper_size)
+                .query_param("projection", &projection)
+                .query_param("scale", &scale)
+                .query_param("theme", &theme)
+                .query_param("transparent", &transparent)
+                .query_param("width", &width)
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -6318,7 +6372,8 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::BlueprintList>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "listBlueprints", "GET", self.exchange()).await
+            cloud_apis_runtime::record_call(api, "listBlueprints", "GET", Box::pin(self.exchange()))
+                .await
         }
         async fn exchange(
             self,
@@ -6395,7 +6450,13 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::Blueprint>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "createBlueprint", "POST", self.exchange()).await
+            cloud_apis_runtime::record_call(
+                api,
+                "createBlueprint",
+                "POST",
+                Box::pin(self.exchange()),
+            )
+            .await
         }
         async fn exchange(self) -> Result<ResponseValue<types::Blueprint>, Error<types::Error>> {
             let Self { client, body } = self;
@@ -6467,7 +6528,8 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::Blueprint>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "getBlueprint", "GET", self.exchange()).await
+            cloud_apis_runtime::record_call(api, "getBlueprint", "GET", Box::pin(self.exchange()))
+                .await
         }
         async fn exchange(self) -> Result<ResponseValue<types::Blueprint>, Error<types::Error>> {
             let Self {
@@ -6576,7 +6638,13 @@ pub mod builder {
         #[doc = "Sends a `PUT` request to `/blueprint/{blueprint_id}`"]
         pub async fn send(self) -> Result<ResponseValue<()>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "updateBlueprint", "PUT", self.exchange()).await
+            cloud_apis_runtime::record_call(
+                api,
+                "updateBlueprint",
+                "PUT",
+                Box::pin(self.exchange()),
+            )
+            .await
         }
         async fn exchange(self) -> Result<ResponseValue<()>, Error<types::Error>> {
             let Self {
@@ -6666,7 +6734,13 @@ pub mod builder {
         #[doc = "Sends a `DELETE` request to `/blueprint/{blueprint_id}`"]
         pub async fn send(self) -> Result<ResponseValue<()>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "deleteBlueprint", "DELETE", self.exchange()).await
+            cloud_apis_runtime::record_call(
+                api,
+                "deleteBlueprint",
+                "DELETE",
+                Box::pin(self.exchange()),
+            )
+            .await
         }
         async fn exchange(self) -> Result<ResponseValue<()>, Error<types::Error>> {
             let Self {
@@ -6787,8 +6861,13 @@ pub mod builder {
         #[doc = "Sends a `GET` request to `/blueprint/{blueprint_id}/budget/{format}`"]
         pub async fn send(self) -> Result<ResponseValue<ByteStream>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "exportBlueprintBudget", "GET", self.exchange())
-                .await
+            cloud_apis_runtime::record_call(
+                api,
+                "exportBlueprintBudget",
+                "GET",
+                Box::pin(self.exchange()),
+            )
+            .await
         }
         #[doc = r" Sends the request like `send()` and gives the body unread, as a"]
         #[doc = r" [`cloud_apis_runtime::Download`] to stream into a file or any `AsyncWrite` with flat memory."]
@@ -6800,7 +6879,7 @@ pub mod builder {
                 api,
                 "exportBlueprintBudget",
                 "GET",
-                self.exchange(),
+                Box::pin(self.exchange()),
             )
             .await
         }
@@ -6829,9 +6908,9 @@ pub mod builder {
             let mut request = client
                 .client
                 .get(url)
-                .query(&progenitor_client::QueryParam::new("currency", &currency))
-                .query(&progenitor_client::QueryParam::new("period", &period))
-                .query(&progenitor_client::QueryParam::new("rate", &rate))
+                .query_param("currency", &currency)
+                .query_param("period", &period)
+                .query_param("rate", &rate)
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -6982,8 +7061,13 @@ pub mod builder {
         #[doc = "Sends a `GET` request to `/blueprint/{blueprint_id}/{format}`"]
         pub async fn send(self) -> Result<ResponseValue<ByteStream>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "exportBlueprintImage", "GET", self.exchange())
-                .await
+            cloud_apis_runtime::record_call(
+                api,
+                "exportBlueprintImage",
+                "GET",
+                Box::pin(self.exchange()),
+            )
+            .await
         }
         #[doc = r" Sends the request like `send()` and gives the body unread, as a"]
         #[doc = r" [`cloud_apis_runtime::Download`] to stream into a file or any `AsyncWrite` with flat memory."]
@@ -6991,8 +7075,13 @@ pub mod builder {
             self,
         ) -> Result<cloud_apis_runtime::Download, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_download(api, "exportBlueprintImage", "GET", self.exchange())
-                .await
+            cloud_apis_runtime::record_download(
+                api,
+                "exportBlueprintImage",
+                "GET",
+                Box::pin(self.exchange()),
+            )
+            .await
         }
         async fn exchange(self) -> Result<ResponseValue<ByteStream>, Error<types::Error>> {
             let Self {
@@ -7027,19 +7116,13 @@ pub mod builder {
             let mut request = client
                 .client
                 .get(url)
-                .query(&progenitor_client::QueryParam::new("grid", &grid))
-                .query(&progenitor_client::QueryParam::new("height", &height))
-                .query(&progenitor_client::QueryParam::new("landscape", &landscape))
-                .query(&progenitor_client::QueryParam::new(
-                    "paperSize",
-                    &paper_size,
-                ))
-                .query(&progenitor_client::QueryParam::new("scale", &scale))
-                .query(&progenitor_client::QueryParam::new(
-                    "transparent",
-                    &transparent,
-                ))
-                .query(&progenitor_client::QueryParam::new("width", &width))
+                .query_param("grid", &grid)
+                .query_param("height", &height)
+                .query_param("landscape", &landscape)
+                .query_param("paperSize", &paper_size)
+                .query_param("scale", &scale)
+                .query_param("transparent", &transparent)
+                .query_param("width", &width)
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -7082,7 +7165,8 @@ pub mod builder {
         #[doc = "Sends a `GET` request to `/team`"]
         pub async fn send(self) -> Result<ResponseValue<types::Team>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "listTeams", "GET", self.exchange()).await
+            cloud_apis_runtime::record_call(api, "listTeams", "GET", Box::pin(self.exchange()))
+                .await
         }
         async fn exchange(self) -> Result<ResponseValue<types::Team>, Error<types::Error>> {
             let Self { client } = self;
@@ -7129,7 +7213,8 @@ pub mod builder {
         #[doc = "Sends a `GET` request to `/user/me`"]
         pub async fn send(self) -> Result<ResponseValue<types::User>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "getCurrentUser", "GET", self.exchange()).await
+            cloud_apis_runtime::record_call(api, "getCurrentUser", "GET", Box::pin(self.exchange()))
+                .await
         }
         async fn exchange(self) -> Result<ResponseValue<types::User>, Error<types::Error>> {
             let Self { client } = self;
@@ -7370,58 +7455,9 @@ pub const API: cloud_apis_runtime::Api = cloud_apis_runtime::Api {
     pinned_values: &PINNED_VALUES,
     operations: &[
         cloud_apis_runtime::ApiOperation {
-            rust_name: "list_aws_accounts",
-            operation_id: "listAwsAccounts",
-            method: "GET",
-            streams_body: false,
-            authenticated: true,
-        },
-        cloud_apis_runtime::ApiOperation {
             rust_name: "create_aws_account",
             operation_id: "createAwsAccount",
             method: "POST",
-            streams_body: false,
-            authenticated: true,
-        },
-        cloud_apis_runtime::ApiOperation {
-            rust_name: "get_aws_iam_parameters",
-            operation_id: "getAwsIamParameters",
-            method: "GET",
-            streams_body: false,
-            authenticated: true,
-        },
-        cloud_apis_runtime::ApiOperation {
-            rust_name: "get_aws_iam_policy_minimal",
-            operation_id: "getAwsIamPolicyMinimal",
-            method: "GET",
-            streams_body: false,
-            authenticated: true,
-        },
-        cloud_apis_runtime::ApiOperation {
-            rust_name: "update_aws_account",
-            operation_id: "updateAwsAccount",
-            method: "PUT",
-            streams_body: false,
-            authenticated: true,
-        },
-        cloud_apis_runtime::ApiOperation {
-            rust_name: "delete_aws_account",
-            operation_id: "deleteAwsAccount",
-            method: "DELETE",
-            streams_body: false,
-            authenticated: true,
-        },
-        cloud_apis_runtime::ApiOperation {
-            rust_name: "snapshot_aws_account",
-            operation_id: "snapshotAwsAccount",
-            method: "GET",
-            streams_body: true,
-            authenticated: true,
-        },
-        cloud_apis_runtime::ApiOperation {
-            rust_name: "list_azure_accounts",
-            operation_id: "listAzureAccounts",
-            method: "GET",
             streams_body: false,
             authenticated: true,
         },
@@ -7433,34 +7469,6 @@ pub const API: cloud_apis_runtime::Api = cloud_apis_runtime::Api {
             authenticated: true,
         },
         cloud_apis_runtime::ApiOperation {
-            rust_name: "update_azure_account",
-            operation_id: "updateAzureAccount",
-            method: "PUT",
-            streams_body: false,
-            authenticated: true,
-        },
-        cloud_apis_runtime::ApiOperation {
-            rust_name: "delete_azure_account",
-            operation_id: "deleteAzureAccount",
-            method: "DELETE",
-            streams_body: false,
-            authenticated: true,
-        },
-        cloud_apis_runtime::ApiOperation {
-            rust_name: "snapshot_azure_account",
-            operation_id: "snapshotAzureAccount",
-            method: "GET",
-            streams_body: true,
-            authenticated: true,
-        },
-        cloud_apis_runtime::ApiOperation {
-            rust_name: "list_blueprints",
-            operation_id: "listBlueprints",
-            method: "GET",
-            streams_body: false,
-            authenticated: true,
-        },
-        cloud_apis_runtime::ApiOperation {
             rust_name: "create_blueprint",
             operation_id: "createBlueprint",
             method: "POST",
@@ -7468,16 +7476,16 @@ pub const API: cloud_apis_runtime::Api = cloud_apis_runtime::Api {
             authenticated: true,
         },
         cloud_apis_runtime::ApiOperation {
-            rust_name: "get_blueprint",
-            operation_id: "getBlueprint",
-            method: "GET",
+            rust_name: "delete_aws_account",
+            operation_id: "deleteAwsAccount",
+            method: "DELETE",
             streams_body: false,
             authenticated: true,
         },
         cloud_apis_runtime::ApiOperation {
-            rust_name: "update_blueprint",
-            operation_id: "updateBlueprint",
-            method: "PUT",
+            rust_name: "delete_azure_account",
+            operation_id: "deleteAzureAccount",
+            method: "DELETE",
             streams_body: false,
             authenticated: true,
         },
@@ -7503,8 +7511,22 @@ pub const API: cloud_apis_runtime::Api = cloud_apis_runtime::Api {
             authenticated: true,
         },
         cloud_apis_runtime::ApiOperation {
-            rust_name: "list_teams",
-            operation_id: "listTeams",
+            rust_name: "get_aws_iam_parameters",
+            operation_id: "getAwsIamParameters",
+            method: "GET",
+            streams_body: false,
+            authenticated: true,
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "get_aws_iam_policy_minimal",
+            operation_id: "getAwsIamPolicyMinimal",
+            method: "GET",
+            streams_body: false,
+            authenticated: true,
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "get_blueprint",
+            operation_id: "getBlueprint",
             method: "GET",
             streams_body: false,
             authenticated: true,
@@ -7513,6 +7535,69 @@ pub const API: cloud_apis_runtime::Api = cloud_apis_runtime::Api {
             rust_name: "get_current_user",
             operation_id: "getCurrentUser",
             method: "GET",
+            streams_body: false,
+            authenticated: true,
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "list_aws_accounts",
+            operation_id: "listAwsAccounts",
+            method: "GET",
+            streams_body: false,
+            authenticated: true,
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "list_azure_accounts",
+            operation_id: "listAzureAccounts",
+            method: "GET",
+            streams_body: false,
+            authenticated: true,
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "list_blueprints",
+            operation_id: "listBlueprints",
+            method: "GET",
+            streams_body: false,
+            authenticated: true,
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "list_teams",
+            operation_id: "listTeams",
+            method: "GET",
+            streams_body: false,
+            authenticated: true,
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "snapshot_aws_account",
+            operation_id: "snapshotAwsAccount",
+            method: "GET",
+            streams_body: true,
+            authenticated: true,
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "snapshot_azure_account",
+            operation_id: "snapshotAzureAccount",
+            method: "GET",
+            streams_body: true,
+            authenticated: true,
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "update_aws_account",
+            operation_id: "updateAwsAccount",
+            method: "PUT",
+            streams_body: false,
+            authenticated: true,
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "update_azure_account",
+            operation_id: "updateAzureAccount",
+            method: "PUT",
+            streams_body: false,
+            authenticated: true,
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "update_blueprint",
+            operation_id: "updateBlueprint",
+            method: "PUT",
             streams_body: false,
             authenticated: true,
         },

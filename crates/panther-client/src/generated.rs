@@ -361,6 +361,7 @@
 // - optional_success_bodies: simple rule#create: 204 answer None
 // - optional_success_bodies: simple rule#put: 204 answer None
 // - no_api_version_header: 96 operations no longer build progenitor's `api-version` header
+// - present_query_params: 116 query parameters are added only when present
 // - checked_path_params: path parameters id, source_id, tag, type_ refuse `.`/`..` and are fully percent-encoded
 // - no_redirect_client: Client::new builds a reqwest client that never follows redirects
 // - optional_json_schema: 155 types derive schemars::JsonSchema only with the `schemars` feature
@@ -19306,6 +19307,7 @@ pub mod builder {
         encode_path, ByteStream, ClientHooks, ClientInfo, Error, OperationInfo, RequestBuilderExt,
         ResponseValue,
     };
+    use cloud_apis_runtime::QueryExt as _;
     #[doc = "Builder for [`Client::comment_list`]\n\n[`Client::comment_list`]: super::Client::comment_list"]
     #[derive(Debug, Clone)]
     pub struct CommentList<'a> {
@@ -19356,7 +19358,8 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::CommentListResp>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "comment#list", "GET", self.exchange()).await
+            cloud_apis_runtime::record_call(api, "comment#list", "GET", Box::pin(self.exchange()))
+                .await
         }
         async fn exchange(
             self,
@@ -19381,9 +19384,9 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new("alert-id", &alert_id))
-                .query(&progenitor_client::QueryParam::new("cursor", &cursor))
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query_param("alert-id", &alert_id)
+                .query_param("cursor", &cursor)
+                .query_param("limit", &limit)
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -19443,7 +19446,13 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::Comment>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "comment#create", "POST", self.exchange()).await
+            cloud_apis_runtime::record_call(
+                api,
+                "comment#create",
+                "POST",
+                Box::pin(self.exchange()),
+            )
+            .await
         }
         async fn exchange(self) -> Result<ResponseValue<types::Comment>, Error<types::Error>> {
             let Self { client, body } = self;
@@ -19512,7 +19521,8 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::Comment>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "comment#get", "GET", self.exchange()).await
+            cloud_apis_runtime::record_call(api, "comment#get", "GET", Box::pin(self.exchange()))
+                .await
         }
         async fn exchange(self) -> Result<ResponseValue<types::Comment>, Error<types::Error>> {
             let Self { client, id } = self;
@@ -19604,7 +19614,13 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::Comment>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "comment#update", "POST", self.exchange()).await
+            cloud_apis_runtime::record_call(
+                api,
+                "comment#update",
+                "POST",
+                Box::pin(self.exchange()),
+            )
+            .await
         }
         async fn exchange(self) -> Result<ResponseValue<types::Comment>, Error<types::Error>> {
             let Self { client, id, body } = self;
@@ -19701,7 +19717,13 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::ListContextTagsResp>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "contexttag#list", "GET", self.exchange()).await
+            cloud_apis_runtime::record_call(
+                api,
+                "contexttag#list",
+                "GET",
+                Box::pin(self.exchange()),
+            )
+            .await
         }
         async fn exchange(
             self,
@@ -19726,9 +19748,9 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new("cursor", &cursor))
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .query(&progenitor_client::QueryParam::new("managed", &managed))
+                .query_param("cursor", &cursor)
+                .query_param("limit", &limit)
+                .query_param("managed", &managed)
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -19786,7 +19808,13 @@ pub mod builder {
         #[doc = "Sends a `POST` request to `/alert-context-tags`"]
         pub async fn send(self) -> Result<ResponseValue<()>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "contexttag#create", "POST", self.exchange()).await
+            cloud_apis_runtime::record_call(
+                api,
+                "contexttag#create",
+                "POST",
+                Box::pin(self.exchange()),
+            )
+            .await
         }
         async fn exchange(self) -> Result<ResponseValue<()>, Error<types::Error>> {
             let Self { client, body } = self;
@@ -19853,8 +19881,13 @@ pub mod builder {
         #[doc = "Sends a `DELETE` request to `/alert-context-tags/{tag}`"]
         pub async fn send(self) -> Result<ResponseValue<()>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "contexttag#delete", "DELETE", self.exchange())
-                .await
+            cloud_apis_runtime::record_call(
+                api,
+                "contexttag#delete",
+                "DELETE",
+                Box::pin(self.exchange()),
+            )
+            .await
         }
         async fn exchange(self) -> Result<ResponseValue<()>, Error<types::Error>> {
             let Self { client, tag } = self;
@@ -19941,8 +19974,13 @@ pub mod builder {
         #[doc = "Sends a `PATCH` request to `/alert-context-tags/{tag}`"]
         pub async fn send(self) -> Result<ResponseValue<()>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "contexttag#update", "PATCH", self.exchange())
-                .await
+            cloud_apis_runtime::record_call(
+                api,
+                "contexttag#update",
+                "PATCH",
+                Box::pin(self.exchange()),
+            )
+            .await
         }
         async fn exchange(self) -> Result<ResponseValue<()>, Error<types::Error>> {
             let Self { client, tag, body } = self;
@@ -20208,7 +20246,8 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::AlertListResp>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "alert#list", "GET", self.exchange()).await
+            cloud_apis_runtime::record_call(api, "alert#list", "GET", Box::pin(self.exchange()))
+                .await
         }
         async fn exchange(
             self,
@@ -20265,52 +20304,25 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new("assignee", &assignee))
-                .query(&progenitor_client::QueryParam::new(
-                    "context-tag",
-                    &context_tag,
-                ))
-                .query(&progenitor_client::QueryParam::new(
-                    "created-after",
-                    &created_after,
-                ))
-                .query(&progenitor_client::QueryParam::new(
-                    "created-before",
-                    &created_before,
-                ))
-                .query(&progenitor_client::QueryParam::new("cursor", &cursor))
-                .query(&progenitor_client::QueryParam::new(
-                    "detection-id",
-                    &detection_id,
-                ))
-                .query(&progenitor_client::QueryParam::new(
-                    "event-count-max",
-                    &event_count_max,
-                ))
-                .query(&progenitor_client::QueryParam::new(
-                    "event-count-min",
-                    &event_count_min,
-                ))
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .query(&progenitor_client::QueryParam::new(
-                    "log-source",
-                    &log_source,
-                ))
-                .query(&progenitor_client::QueryParam::new("log-type", &log_type))
-                .query(&progenitor_client::QueryParam::new(
-                    "name-contains",
-                    &name_contains,
-                ))
-                .query(&progenitor_client::QueryParam::new("quality", &quality))
-                .query(&progenitor_client::QueryParam::new(
-                    "resource-type",
-                    &resource_type,
-                ))
-                .query(&progenitor_client::QueryParam::new("severity", &severity))
-                .query(&progenitor_client::QueryParam::new("sort-dir", &sort_dir))
-                .query(&progenitor_client::QueryParam::new("status", &status))
-                .query(&progenitor_client::QueryParam::new("sub-type", &sub_type))
-                .query(&progenitor_client::QueryParam::new("type", &type_))
+                .query_param("assignee", &assignee)
+                .query_param("context-tag", &context_tag)
+                .query_param("created-after", &created_after)
+                .query_param("created-before", &created_before)
+                .query_param("cursor", &cursor)
+                .query_param("detection-id", &detection_id)
+                .query_param("event-count-max", &event_count_max)
+                .query_param("event-count-min", &event_count_min)
+                .query_param("limit", &limit)
+                .query_param("log-source", &log_source)
+                .query_param("log-type", &log_type)
+                .query_param("name-contains", &name_contains)
+                .query_param("quality", &quality)
+                .query_param("resource-type", &resource_type)
+                .query_param("severity", &severity)
+                .query_param("sort-dir", &sort_dir)
+                .query_param("status", &status)
+                .query_param("sub-type", &sub_type)
+                .query_param("type", &type_)
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -20368,7 +20380,13 @@ pub mod builder {
         #[doc = "Sends a `PATCH` request to `/alerts`"]
         pub async fn send(self) -> Result<ResponseValue<()>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "alert#bulkPatch", "PATCH", self.exchange()).await
+            cloud_apis_runtime::record_call(
+                api,
+                "alert#bulkPatch",
+                "PATCH",
+                Box::pin(self.exchange()),
+            )
+            .await
         }
         async fn exchange(self) -> Result<ResponseValue<()>, Error<types::Error>> {
             let Self { client, body } = self;
@@ -20435,7 +20453,8 @@ pub mod builder {
         #[doc = "Sends a `GET` request to `/alerts/{id}`"]
         pub async fn send(self) -> Result<ResponseValue<types::Alert>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "alert#get", "GET", self.exchange()).await
+            cloud_apis_runtime::record_call(api, "alert#get", "GET", Box::pin(self.exchange()))
+                .await
         }
         async fn exchange(self) -> Result<ResponseValue<types::Alert>, Error<types::Error>> {
             let Self { client, id } = self;
@@ -20523,7 +20542,8 @@ pub mod builder {
         #[doc = "Sends a `PATCH` request to `/alerts/{id}`"]
         pub async fn send(self) -> Result<ResponseValue<()>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "alert#patch", "PATCH", self.exchange()).await
+            cloud_apis_runtime::record_call(api, "alert#patch", "PATCH", Box::pin(self.exchange()))
+                .await
         }
         async fn exchange(self) -> Result<ResponseValue<()>, Error<types::Error>> {
             let Self { client, id, body } = self;
@@ -20620,7 +20640,8 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::ListEventsResp>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "alert#events", "GET", self.exchange()).await
+            cloud_apis_runtime::record_call(api, "alert#events", "GET", Box::pin(self.exchange()))
+                .await
         }
         async fn exchange(
             self,
@@ -20649,8 +20670,8 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new("cursor", &cursor))
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query_param("cursor", &cursor)
+                .query_param("limit", &limit)
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -20689,7 +20710,8 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::ApiTokenListResp>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "api token#list", "GET", self.exchange()).await
+            cloud_apis_runtime::record_call(api, "api token#list", "GET", Box::pin(self.exchange()))
+                .await
         }
         async fn exchange(
             self,
@@ -20760,7 +20782,13 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::ApiToken>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "api token#create", "POST", self.exchange()).await
+            cloud_apis_runtime::record_call(
+                api,
+                "api token#create",
+                "POST",
+                Box::pin(self.exchange()),
+            )
+            .await
         }
         async fn exchange(self) -> Result<ResponseValue<types::ApiToken>, Error<types::Error>> {
             let Self { client, body } = self;
@@ -20826,7 +20854,8 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::ApiToken>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "api token#get", "GET", self.exchange()).await
+            cloud_apis_runtime::record_call(api, "api token#get", "GET", Box::pin(self.exchange()))
+                .await
         }
         async fn exchange(self) -> Result<ResponseValue<types::ApiToken>, Error<types::Error>> {
             let Self { client, id } = self;
@@ -20916,7 +20945,13 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::ApiToken>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "api token#update", "POST", self.exchange()).await
+            cloud_apis_runtime::record_call(
+                api,
+                "api token#update",
+                "POST",
+                Box::pin(self.exchange()),
+            )
+            .await
         }
         async fn exchange(self) -> Result<ResponseValue<types::ApiToken>, Error<types::Error>> {
             let Self { client, id, body } = self;
@@ -20988,8 +21023,13 @@ pub mod builder {
         #[doc = "Sends a `DELETE` request to `/api-tokens/{id}`"]
         pub async fn send(self) -> Result<ResponseValue<()>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "api token#delete", "DELETE", self.exchange())
-                .await
+            cloud_apis_runtime::record_call(
+                api,
+                "api token#delete",
+                "DELETE",
+                Box::pin(self.exchange()),
+            )
+            .await
         }
         async fn exchange(self) -> Result<ResponseValue<()>, Error<types::Error>> {
             let Self { client, id } = self;
@@ -21059,7 +21099,13 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::ApiToken>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "api token#rotate", "POST", self.exchange()).await
+            cloud_apis_runtime::record_call(
+                api,
+                "api token#rotate",
+                "POST",
+                Box::pin(self.exchange()),
+            )
+            .await
         }
         async fn exchange(self) -> Result<ResponseValue<types::ApiToken>, Error<types::Error>> {
             let Self { client, id } = self;
@@ -21149,7 +21195,7 @@ pub mod builder {
                 api,
                 "aws cloud account#create",
                 "POST",
-                self.exchange(),
+                Box::pin(self.exchange()),
             )
             .await
         }
@@ -21225,8 +21271,13 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::AwsCloudAccount>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "aws cloud account#get", "GET", self.exchange())
-                .await
+            cloud_apis_runtime::record_call(
+                api,
+                "aws cloud account#get",
+                "GET",
+                Box::pin(self.exchange()),
+            )
+            .await
         }
         async fn exchange(
             self,
@@ -21325,8 +21376,13 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::AwsCloudAccount>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "aws cloud account#put", "PUT", self.exchange())
-                .await
+            cloud_apis_runtime::record_call(
+                api,
+                "aws cloud account#put",
+                "PUT",
+                Box::pin(self.exchange()),
+            )
+            .await
         }
         async fn exchange(
             self,
@@ -21407,7 +21463,7 @@ pub mod builder {
                 api,
                 "aws cloud account#delete",
                 "DELETE",
-                self.exchange(),
+                Box::pin(self.exchange()),
             )
             .await
         }
@@ -21557,8 +21613,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::ListCorrelationRuleResp>, cloud_apis_runtime::Error>
         {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "correlation rule#list", "GET", self.exchange())
-                .await
+            cloud_apis_runtime::record_call(
+                api,
+                "correlation rule#list",
+                "GET",
+                Box::pin(self.exchange()),
+            )
+            .await
         }
         async fn exchange(
             self,
@@ -21592,23 +21653,14 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new(
-                    "created-by",
-                    &created_by,
-                ))
-                .query(&progenitor_client::QueryParam::new("cursor", &cursor))
-                .query(&progenitor_client::QueryParam::new(
-                    "last-modified-by",
-                    &last_modified_by,
-                ))
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .query(&progenitor_client::QueryParam::new(
-                    "name-contains",
-                    &name_contains,
-                ))
-                .query(&progenitor_client::QueryParam::new("severity", &severity))
-                .query(&progenitor_client::QueryParam::new("state", &state))
-                .query(&progenitor_client::QueryParam::new("tag", &tag))
+                .query_param("created-by", &created_by)
+                .query_param("cursor", &cursor)
+                .query_param("last-modified-by", &last_modified_by)
+                .query_param("limit", &limit)
+                .query_param("name-contains", &name_contains)
+                .query_param("severity", &severity)
+                .query_param("state", &state)
+                .query_param("tag", &tag)
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -21695,8 +21747,13 @@ pub mod builder {
         ) -> Result<ResponseValue<Option<types::CorrelationRule>>, cloud_apis_runtime::Error>
         {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "correlation rule#create", "POST", self.exchange())
-                .await
+            cloud_apis_runtime::record_call(
+                api,
+                "correlation rule#create",
+                "POST",
+                Box::pin(self.exchange()),
+            )
+            .await
         }
         async fn exchange(
             self,
@@ -21726,14 +21783,8 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .query(&progenitor_client::QueryParam::new(
-                    "run-tests-first",
-                    &run_tests_first,
-                ))
-                .query(&progenitor_client::QueryParam::new(
-                    "run-tests-only",
-                    &run_tests_only,
-                ))
+                .query_param("run-tests-first", &run_tests_first)
+                .query_param("run-tests-only", &run_tests_only)
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -21786,8 +21837,13 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::CorrelationRule>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "correlation rule#get", "GET", self.exchange())
-                .await
+            cloud_apis_runtime::record_call(
+                api,
+                "correlation rule#get",
+                "GET",
+                Box::pin(self.exchange()),
+            )
+            .await
         }
         async fn exchange(
             self,
@@ -21905,8 +21961,13 @@ pub mod builder {
         ) -> Result<ResponseValue<Option<types::CorrelationRule>>, cloud_apis_runtime::Error>
         {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "correlation rule#put", "PUT", self.exchange())
-                .await
+            cloud_apis_runtime::record_call(
+                api,
+                "correlation rule#put",
+                "PUT",
+                Box::pin(self.exchange()),
+            )
+            .await
         }
         async fn exchange(
             self,
@@ -21942,14 +22003,8 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .query(&progenitor_client::QueryParam::new(
-                    "run-tests-first",
-                    &run_tests_first,
-                ))
-                .query(&progenitor_client::QueryParam::new(
-                    "run-tests-only",
-                    &run_tests_only,
-                ))
+                .query_param("run-tests-first", &run_tests_first)
+                .query_param("run-tests-only", &run_tests_only)
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -22002,7 +22057,7 @@ pub mod builder {
                 api,
                 "correlation rule#delete",
                 "DELETE",
-                self.exchange(),
+                Box::pin(self.exchange()),
             )
             .await
         }
@@ -22088,7 +22143,13 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::DataModelListResp>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "data model#list", "GET", self.exchange()).await
+            cloud_apis_runtime::record_call(
+                api,
+                "data model#list",
+                "GET",
+                Box::pin(self.exchange()),
+            )
+            .await
         }
         async fn exchange(
             self,
@@ -22110,8 +22171,8 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new("cursor", &cursor))
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query_param("cursor", &cursor)
+                .query_param("limit", &limit)
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -22169,7 +22230,13 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::DataModel>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "data model#create", "POST", self.exchange()).await
+            cloud_apis_runtime::record_call(
+                api,
+                "data model#create",
+                "POST",
+                Box::pin(self.exchange()),
+            )
+            .await
         }
         async fn exchange(self) -> Result<ResponseValue<types::DataModel>, Error<types::Error>> {
             let Self { client, body } = self;
@@ -22238,7 +22305,8 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::DataModel>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "data model#get", "GET", self.exchange()).await
+            cloud_apis_runtime::record_call(api, "data model#get", "GET", Box::pin(self.exchange()))
+                .await
         }
         async fn exchange(self) -> Result<ResponseValue<types::DataModel>, Error<types::Error>> {
             let Self { client, id } = self;
@@ -22325,7 +22393,8 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::DataModel>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "data model#put", "PUT", self.exchange()).await
+            cloud_apis_runtime::record_call(api, "data model#put", "PUT", Box::pin(self.exchange()))
+                .await
         }
         async fn exchange(self) -> Result<ResponseValue<types::DataModel>, Error<types::Error>> {
             let Self { client, id, body } = self;
@@ -22395,8 +22464,13 @@ pub mod builder {
         #[doc = "Sends a `DELETE` request to `/data-models/{id}`"]
         pub async fn send(self) -> Result<ResponseValue<()>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "data model#delete", "DELETE", self.exchange())
-                .await
+            cloud_apis_runtime::record_call(
+                api,
+                "data model#delete",
+                "DELETE",
+                Box::pin(self.exchange()),
+            )
+            .await
         }
         async fn exchange(self) -> Result<ResponseValue<()>, Error<types::Error>> {
             let Self { client, id } = self;
@@ -22511,7 +22585,8 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::GlobalListResp>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "global#list", "GET", self.exchange()).await
+            cloud_apis_runtime::record_call(api, "global#list", "GET", Box::pin(self.exchange()))
+                .await
         }
         async fn exchange(
             self,
@@ -22539,20 +22614,11 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new(
-                    "created-by",
-                    &created_by,
-                ))
-                .query(&progenitor_client::QueryParam::new("cursor", &cursor))
-                .query(&progenitor_client::QueryParam::new(
-                    "last-modified-by",
-                    &last_modified_by,
-                ))
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .query(&progenitor_client::QueryParam::new(
-                    "name-contains",
-                    &name_contains,
-                ))
+                .query_param("created-by", &created_by)
+                .query_param("cursor", &cursor)
+                .query_param("last-modified-by", &last_modified_by)
+                .query_param("limit", &limit)
+                .query_param("name-contains", &name_contains)
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -22608,7 +22674,8 @@ pub mod builder {
         #[doc = "Sends a `POST` request to `/globals`"]
         pub async fn send(self) -> Result<ResponseValue<types::Global>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "global#create", "POST", self.exchange()).await
+            cloud_apis_runtime::record_call(api, "global#create", "POST", Box::pin(self.exchange()))
+                .await
         }
         async fn exchange(self) -> Result<ResponseValue<types::Global>, Error<types::Error>> {
             let Self { client, body } = self;
@@ -22675,7 +22742,8 @@ pub mod builder {
         #[doc = "Sends a `GET` request to `/globals/{id}`"]
         pub async fn send(self) -> Result<ResponseValue<types::Global>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "global#get", "GET", self.exchange()).await
+            cloud_apis_runtime::record_call(api, "global#get", "GET", Box::pin(self.exchange()))
+                .await
         }
         async fn exchange(self) -> Result<ResponseValue<types::Global>, Error<types::Error>> {
             let Self { client, id } = self;
@@ -22762,7 +22830,8 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::PutGlobalResp>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "global#put", "PUT", self.exchange()).await
+            cloud_apis_runtime::record_call(api, "global#put", "PUT", Box::pin(self.exchange()))
+                .await
         }
         async fn exchange(
             self,
@@ -22834,7 +22903,13 @@ pub mod builder {
         #[doc = "Sends a `DELETE` request to `/globals/{id}`"]
         pub async fn send(self) -> Result<ResponseValue<()>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "global#delete", "DELETE", self.exchange()).await
+            cloud_apis_runtime::record_call(
+                api,
+                "global#delete",
+                "DELETE",
+                Box::pin(self.exchange()),
+            )
+            .await
         }
         async fn exchange(self) -> Result<ResponseValue<()>, Error<types::Error>> {
             let Self { client, id } = self;
@@ -22915,8 +22990,13 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::SourceAlarm>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "log source alarm#get", "GET", self.exchange())
-                .await
+            cloud_apis_runtime::record_call(
+                api,
+                "log source alarm#get",
+                "GET",
+                Box::pin(self.exchange()),
+            )
+            .await
         }
         async fn exchange(
             self,
@@ -23034,8 +23114,13 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::PutSourceAlarmResp>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "log source alarm#put", "PUT", self.exchange())
-                .await
+            cloud_apis_runtime::record_call(
+                api,
+                "log source alarm#put",
+                "PUT",
+                Box::pin(self.exchange()),
+            )
+            .await
         }
         async fn exchange(
             self,
@@ -23138,7 +23223,7 @@ pub mod builder {
                 api,
                 "log source alarm#delete",
                 "DELETE",
-                self.exchange(),
+                Box::pin(self.exchange()),
             )
             .await
         }
@@ -23230,7 +23315,13 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::GcsSource>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "gcs source#create", "POST", self.exchange()).await
+            cloud_apis_runtime::record_call(
+                api,
+                "gcs source#create",
+                "POST",
+                Box::pin(self.exchange()),
+            )
+            .await
         }
         async fn exchange(self) -> Result<ResponseValue<types::GcsSource>, Error<types::Error>> {
             let Self { client, body } = self;
@@ -23302,7 +23393,8 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::GcsSource>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "gcs source#get", "GET", self.exchange()).await
+            cloud_apis_runtime::record_call(api, "gcs source#get", "GET", Box::pin(self.exchange()))
+                .await
         }
         async fn exchange(self) -> Result<ResponseValue<types::GcsSource>, Error<types::Error>> {
             let Self { client, id } = self;
@@ -23395,7 +23487,8 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::GcsSource>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "gcs source#put", "PUT", self.exchange()).await
+            cloud_apis_runtime::record_call(api, "gcs source#put", "PUT", Box::pin(self.exchange()))
+                .await
         }
         async fn exchange(self) -> Result<ResponseValue<types::GcsSource>, Error<types::Error>> {
             let Self { client, id, body } = self;
@@ -23473,8 +23566,13 @@ pub mod builder {
         #[doc = "Sends a `DELETE` request to `/log-sources/gcs/{id}`"]
         pub async fn send(self) -> Result<ResponseValue<()>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "gcs source#delete", "DELETE", self.exchange())
-                .await
+            cloud_apis_runtime::record_call(
+                api,
+                "gcs source#delete",
+                "DELETE",
+                Box::pin(self.exchange()),
+            )
+            .await
         }
         async fn exchange(self) -> Result<ResponseValue<()>, Error<types::Error>> {
             let Self { client, id } = self;
@@ -23555,8 +23653,13 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::HttpSource>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "http source#create", "POST", self.exchange())
-                .await
+            cloud_apis_runtime::record_call(
+                api,
+                "http source#create",
+                "POST",
+                Box::pin(self.exchange()),
+            )
+            .await
         }
         async fn exchange(self) -> Result<ResponseValue<types::HttpSource>, Error<types::Error>> {
             let Self { client, body } = self;
@@ -23628,7 +23731,13 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::HttpSource>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "http source#get", "GET", self.exchange()).await
+            cloud_apis_runtime::record_call(
+                api,
+                "http source#get",
+                "GET",
+                Box::pin(self.exchange()),
+            )
+            .await
         }
         async fn exchange(self) -> Result<ResponseValue<types::HttpSource>, Error<types::Error>> {
             let Self { client, id } = self;
@@ -23723,7 +23832,13 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::HttpSource>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "http source#put", "PUT", self.exchange()).await
+            cloud_apis_runtime::record_call(
+                api,
+                "http source#put",
+                "PUT",
+                Box::pin(self.exchange()),
+            )
+            .await
         }
         async fn exchange(self) -> Result<ResponseValue<types::HttpSource>, Error<types::Error>> {
             let Self { client, id, body } = self;
@@ -23801,8 +23916,13 @@ pub mod builder {
         #[doc = "Sends a `DELETE` request to `/log-sources/http/{id}`"]
         pub async fn send(self) -> Result<ResponseValue<()>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "http source#delete", "DELETE", self.exchange())
-                .await
+            cloud_apis_runtime::record_call(
+                api,
+                "http source#delete",
+                "DELETE",
+                Box::pin(self.exchange()),
+            )
+            .await
         }
         async fn exchange(self) -> Result<ResponseValue<()>, Error<types::Error>> {
             let Self { client, id } = self;
@@ -23889,7 +24009,7 @@ pub mod builder {
                 api,
                 "log forwarder source#create",
                 "POST",
-                self.exchange(),
+                Box::pin(self.exchange()),
             )
             .await
         }
@@ -23967,8 +24087,13 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::LogForwarderSource>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "log forwarder source#get", "GET", self.exchange())
-                .await
+            cloud_apis_runtime::record_call(
+                api,
+                "log forwarder source#get",
+                "GET",
+                Box::pin(self.exchange()),
+            )
+            .await
         }
         async fn exchange(
             self,
@@ -24067,8 +24192,13 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::LogForwarderSource>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "log forwarder source#put", "PUT", self.exchange())
-                .await
+            cloud_apis_runtime::record_call(
+                api,
+                "log forwarder source#put",
+                "PUT",
+                Box::pin(self.exchange()),
+            )
+            .await
         }
         async fn exchange(
             self,
@@ -24154,7 +24284,7 @@ pub mod builder {
                 api,
                 "log forwarder source#delete",
                 "DELETE",
-                self.exchange(),
+                Box::pin(self.exchange()),
             )
             .await
         }
@@ -24237,8 +24367,13 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::PubSubSource>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "pub/sub source#create", "POST", self.exchange())
-                .await
+            cloud_apis_runtime::record_call(
+                api,
+                "pub/sub source#create",
+                "POST",
+                Box::pin(self.exchange()),
+            )
+            .await
         }
         async fn exchange(self) -> Result<ResponseValue<types::PubSubSource>, Error<types::Error>> {
             let Self { client, body } = self;
@@ -24310,7 +24445,13 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::PubSubSource>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "pub/sub source#get", "GET", self.exchange()).await
+            cloud_apis_runtime::record_call(
+                api,
+                "pub/sub source#get",
+                "GET",
+                Box::pin(self.exchange()),
+            )
+            .await
         }
         async fn exchange(self) -> Result<ResponseValue<types::PubSubSource>, Error<types::Error>> {
             let Self { client, id } = self;
@@ -24405,7 +24546,13 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::PubSubSource>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "pub/sub source#put", "PUT", self.exchange()).await
+            cloud_apis_runtime::record_call(
+                api,
+                "pub/sub source#put",
+                "PUT",
+                Box::pin(self.exchange()),
+            )
+            .await
         }
         async fn exchange(self) -> Result<ResponseValue<types::PubSubSource>, Error<types::Error>> {
             let Self { client, id, body } = self;
@@ -24483,8 +24630,13 @@ pub mod builder {
         #[doc = "Sends a `DELETE` request to `/log-sources/pubsub/{id}`"]
         pub async fn send(self) -> Result<ResponseValue<()>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "pub/sub source#delete", "DELETE", self.exchange())
-                .await
+            cloud_apis_runtime::record_call(
+                api,
+                "pub/sub source#delete",
+                "DELETE",
+                Box::pin(self.exchange()),
+            )
+            .await
         }
         async fn exchange(self) -> Result<ResponseValue<()>, Error<types::Error>> {
             let Self { client, id } = self;
@@ -24563,7 +24715,13 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::S3Source>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "s3 source#create", "POST", self.exchange()).await
+            cloud_apis_runtime::record_call(
+                api,
+                "s3 source#create",
+                "POST",
+                Box::pin(self.exchange()),
+            )
+            .await
         }
         async fn exchange(self) -> Result<ResponseValue<types::S3Source>, Error<types::Error>> {
             let Self { client, body } = self;
@@ -24635,7 +24793,8 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::S3Source>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "s3 source#get", "GET", self.exchange()).await
+            cloud_apis_runtime::record_call(api, "s3 source#get", "GET", Box::pin(self.exchange()))
+                .await
         }
         async fn exchange(self) -> Result<ResponseValue<types::S3Source>, Error<types::Error>> {
             let Self { client, id } = self;
@@ -24728,7 +24887,8 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::S3Source>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "s3 source#put", "PUT", self.exchange()).await
+            cloud_apis_runtime::record_call(api, "s3 source#put", "PUT", Box::pin(self.exchange()))
+                .await
         }
         async fn exchange(self) -> Result<ResponseValue<types::S3Source>, Error<types::Error>> {
             let Self { client, id, body } = self;
@@ -24806,8 +24966,13 @@ pub mod builder {
         #[doc = "Sends a `DELETE` request to `/log-sources/s3/{id}`"]
         pub async fn send(self) -> Result<ResponseValue<()>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "s3 source#delete", "DELETE", self.exchange())
-                .await
+            cloud_apis_runtime::record_call(
+                api,
+                "s3 source#delete",
+                "DELETE",
+                Box::pin(self.exchange()),
+            )
+            .await
         }
         async fn exchange(self) -> Result<ResponseValue<()>, Error<types::Error>> {
             let Self { client, id } = self;
@@ -24971,7 +25136,8 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::PolicyListResp>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "policy#list", "GET", self.exchange()).await
+            cloud_apis_runtime::record_call(api, "policy#list", "GET", Box::pin(self.exchange()))
+                .await
         }
         async fn exchange(
             self,
@@ -25009,31 +25175,16 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new(
-                    "compliance-status",
-                    &compliance_status,
-                ))
-                .query(&progenitor_client::QueryParam::new(
-                    "created-by",
-                    &created_by,
-                ))
-                .query(&progenitor_client::QueryParam::new("cursor", &cursor))
-                .query(&progenitor_client::QueryParam::new(
-                    "last-modified-by",
-                    &last_modified_by,
-                ))
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .query(&progenitor_client::QueryParam::new(
-                    "name-contains",
-                    &name_contains,
-                ))
-                .query(&progenitor_client::QueryParam::new(
-                    "resource-type",
-                    &resource_type,
-                ))
-                .query(&progenitor_client::QueryParam::new("severity", &severity))
-                .query(&progenitor_client::QueryParam::new("state", &state))
-                .query(&progenitor_client::QueryParam::new("tag", &tag))
+                .query_param("compliance-status", &compliance_status)
+                .query_param("created-by", &created_by)
+                .query_param("cursor", &cursor)
+                .query_param("last-modified-by", &last_modified_by)
+                .query_param("limit", &limit)
+                .query_param("name-contains", &name_contains)
+                .query_param("resource-type", &resource_type)
+                .query_param("severity", &severity)
+                .query_param("state", &state)
+                .query_param("tag", &tag)
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -25115,7 +25266,8 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<Option<types::Policy>>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "policy#create", "POST", self.exchange()).await
+            cloud_apis_runtime::record_call(api, "policy#create", "POST", Box::pin(self.exchange()))
+                .await
         }
         async fn exchange(
             self,
@@ -25143,14 +25295,8 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .query(&progenitor_client::QueryParam::new(
-                    "run-tests-first",
-                    &run_tests_first,
-                ))
-                .query(&progenitor_client::QueryParam::new(
-                    "run-tests-only",
-                    &run_tests_only,
-                ))
+                .query_param("run-tests-first", &run_tests_first)
+                .query_param("run-tests-only", &run_tests_only)
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -25201,7 +25347,8 @@ pub mod builder {
         #[doc = "Sends a `GET` request to `/policies/{id}`"]
         pub async fn send(self) -> Result<ResponseValue<types::Policy>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "policy#get", "GET", self.exchange()).await
+            cloud_apis_runtime::record_call(api, "policy#get", "GET", Box::pin(self.exchange()))
+                .await
         }
         async fn exchange(self) -> Result<ResponseValue<types::Policy>, Error<types::Error>> {
             let Self { client, id } = self;
@@ -25312,7 +25459,8 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<Option<types::Policy>>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "policy#put", "PUT", self.exchange()).await
+            cloud_apis_runtime::record_call(api, "policy#put", "PUT", Box::pin(self.exchange()))
+                .await
         }
         async fn exchange(
             self,
@@ -25346,14 +25494,8 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .query(&progenitor_client::QueryParam::new(
-                    "run-tests-first",
-                    &run_tests_first,
-                ))
-                .query(&progenitor_client::QueryParam::new(
-                    "run-tests-only",
-                    &run_tests_only,
-                ))
+                .query_param("run-tests-first", &run_tests_first)
+                .query_param("run-tests-only", &run_tests_only)
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -25402,7 +25544,13 @@ pub mod builder {
         #[doc = "Sends a `DELETE` request to `/policies/{id}`"]
         pub async fn send(self) -> Result<ResponseValue<()>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "policy#delete", "DELETE", self.exchange()).await
+            cloud_apis_runtime::record_call(
+                api,
+                "policy#delete",
+                "DELETE",
+                Box::pin(self.exchange()),
+            )
+            .await
         }
         async fn exchange(
             self,
@@ -25486,7 +25634,8 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::QueryListResp>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "query#list", "GET", self.exchange()).await
+            cloud_apis_runtime::record_call(api, "query#list", "GET", Box::pin(self.exchange()))
+                .await
         }
         async fn exchange(
             self,
@@ -25508,8 +25657,8 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new("cursor", &cursor))
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query_param("cursor", &cursor)
+                .query_param("limit", &limit)
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -25565,7 +25714,8 @@ pub mod builder {
         #[doc = "Sends a `POST` request to `/queries`"]
         pub async fn send(self) -> Result<ResponseValue<types::Query>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "query#create", "POST", self.exchange()).await
+            cloud_apis_runtime::record_call(api, "query#create", "POST", Box::pin(self.exchange()))
+                .await
         }
         async fn exchange(self) -> Result<ResponseValue<types::Query>, Error<types::Error>> {
             let Self { client, body } = self;
@@ -25632,7 +25782,8 @@ pub mod builder {
         #[doc = "Sends a `GET` request to `/queries/{id}`"]
         pub async fn send(self) -> Result<ResponseValue<types::Query>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "query#get", "GET", self.exchange()).await
+            cloud_apis_runtime::record_call(api, "query#get", "GET", Box::pin(self.exchange()))
+                .await
         }
         async fn exchange(self) -> Result<ResponseValue<types::Query>, Error<types::Error>> {
             let Self { client, id } = self;
@@ -25717,7 +25868,8 @@ pub mod builder {
         #[doc = "Sends a `POST` request to `/queries/{id}`"]
         pub async fn send(self) -> Result<ResponseValue<types::Query>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "query#update", "POST", self.exchange()).await
+            cloud_apis_runtime::record_call(api, "query#update", "POST", Box::pin(self.exchange()))
+                .await
         }
         async fn exchange(self) -> Result<ResponseValue<types::Query>, Error<types::Error>> {
             let Self { client, id, body } = self;
@@ -25789,7 +25941,13 @@ pub mod builder {
         #[doc = "Sends a `DELETE` request to `/queries/{id}`"]
         pub async fn send(self) -> Result<ResponseValue<()>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "query#delete", "DELETE", self.exchange()).await
+            cloud_apis_runtime::record_call(
+                api,
+                "query#delete",
+                "DELETE",
+                Box::pin(self.exchange()),
+            )
+            .await
         }
         async fn exchange(self) -> Result<ResponseValue<()>, Error<types::Error>> {
             let Self { client, id } = self;
@@ -25902,7 +26060,8 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::RoleListResp>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "role#list", "GET", self.exchange()).await
+            cloud_apis_runtime::record_call(api, "role#list", "GET", Box::pin(self.exchange()))
+                .await
         }
         async fn exchange(self) -> Result<ResponseValue<types::RoleListResp>, Error<types::Error>> {
             let Self {
@@ -25928,14 +26087,11 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new("id", &id))
-                .query(&progenitor_client::QueryParam::new("ids", &ids))
-                .query(&progenitor_client::QueryParam::new("name", &name))
-                .query(&progenitor_client::QueryParam::new(
-                    "name-contains",
-                    &name_contains,
-                ))
-                .query(&progenitor_client::QueryParam::new("sort-dir", &sort_dir))
+                .query_param("id", &id)
+                .query_param("ids", &ids)
+                .query_param("name", &name)
+                .query_param("name-contains", &name_contains)
+                .query_param("sort-dir", &sort_dir)
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -25991,7 +26147,8 @@ pub mod builder {
         #[doc = "Sends a `POST` request to `/roles`"]
         pub async fn send(self) -> Result<ResponseValue<types::Role>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "role#create", "POST", self.exchange()).await
+            cloud_apis_runtime::record_call(api, "role#create", "POST", Box::pin(self.exchange()))
+                .await
         }
         async fn exchange(self) -> Result<ResponseValue<types::Role>, Error<types::Error>> {
             let Self { client, body } = self;
@@ -26058,7 +26215,7 @@ pub mod builder {
         #[doc = "Sends a `GET` request to `/roles/{id}`"]
         pub async fn send(self) -> Result<ResponseValue<types::Role>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "role#get", "GET", self.exchange()).await
+            cloud_apis_runtime::record_call(api, "role#get", "GET", Box::pin(self.exchange())).await
         }
         async fn exchange(self) -> Result<ResponseValue<types::Role>, Error<types::Error>> {
             let Self { client, id } = self;
@@ -26146,7 +26303,8 @@ pub mod builder {
         #[doc = "Sends a `POST` request to `/roles/{id}`"]
         pub async fn send(self) -> Result<ResponseValue<types::Role>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "role#update", "POST", self.exchange()).await
+            cloud_apis_runtime::record_call(api, "role#update", "POST", Box::pin(self.exchange()))
+                .await
         }
         async fn exchange(self) -> Result<ResponseValue<types::Role>, Error<types::Error>> {
             let Self { client, id, body } = self;
@@ -26221,7 +26379,8 @@ pub mod builder {
         #[doc = "Sends a `DELETE` request to `/roles/{id}`"]
         pub async fn send(self) -> Result<ResponseValue<()>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "role#delete", "DELETE", self.exchange()).await
+            cloud_apis_runtime::record_call(api, "role#delete", "DELETE", Box::pin(self.exchange()))
+                .await
         }
         async fn exchange(self) -> Result<ResponseValue<()>, Error<types::Error>> {
             let Self { client, id } = self;
@@ -26374,7 +26533,8 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::RuleListResp>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "rule#list", "GET", self.exchange()).await
+            cloud_apis_runtime::record_call(api, "rule#list", "GET", Box::pin(self.exchange()))
+                .await
         }
         async fn exchange(self) -> Result<ResponseValue<types::RuleListResp>, Error<types::Error>> {
             let Self {
@@ -26408,24 +26568,15 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new(
-                    "created-by",
-                    &created_by,
-                ))
-                .query(&progenitor_client::QueryParam::new("cursor", &cursor))
-                .query(&progenitor_client::QueryParam::new(
-                    "last-modified-by",
-                    &last_modified_by,
-                ))
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .query(&progenitor_client::QueryParam::new("log-type", &log_type))
-                .query(&progenitor_client::QueryParam::new(
-                    "name-contains",
-                    &name_contains,
-                ))
-                .query(&progenitor_client::QueryParam::new("severity", &severity))
-                .query(&progenitor_client::QueryParam::new("state", &state))
-                .query(&progenitor_client::QueryParam::new("tag", &tag))
+                .query_param("created-by", &created_by)
+                .query_param("cursor", &cursor)
+                .query_param("last-modified-by", &last_modified_by)
+                .query_param("limit", &limit)
+                .query_param("log-type", &log_type)
+                .query_param("name-contains", &name_contains)
+                .query_param("severity", &severity)
+                .query_param("state", &state)
+                .query_param("tag", &tag)
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -26507,7 +26658,8 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<Option<types::Rule>>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "rule#create", "POST", self.exchange()).await
+            cloud_apis_runtime::record_call(api, "rule#create", "POST", Box::pin(self.exchange()))
+                .await
         }
         async fn exchange(
             self,
@@ -26535,14 +26687,8 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .query(&progenitor_client::QueryParam::new(
-                    "run-tests-first",
-                    &run_tests_first,
-                ))
-                .query(&progenitor_client::QueryParam::new(
-                    "run-tests-only",
-                    &run_tests_only,
-                ))
+                .query_param("run-tests-first", &run_tests_first)
+                .query_param("run-tests-only", &run_tests_only)
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -26593,7 +26739,7 @@ pub mod builder {
         #[doc = "Sends a `GET` request to `/rules/{id}`"]
         pub async fn send(self) -> Result<ResponseValue<types::Rule>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "rule#get", "GET", self.exchange()).await
+            cloud_apis_runtime::record_call(api, "rule#get", "GET", Box::pin(self.exchange())).await
         }
         async fn exchange(self) -> Result<ResponseValue<types::Rule>, Error<types::Error>> {
             let Self { client, id } = self;
@@ -26704,7 +26850,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<Option<types::Rule>>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "rule#put", "PUT", self.exchange()).await
+            cloud_apis_runtime::record_call(api, "rule#put", "PUT", Box::pin(self.exchange())).await
         }
         async fn exchange(
             self,
@@ -26738,14 +26884,8 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .query(&progenitor_client::QueryParam::new(
-                    "run-tests-first",
-                    &run_tests_first,
-                ))
-                .query(&progenitor_client::QueryParam::new(
-                    "run-tests-only",
-                    &run_tests_only,
-                ))
+                .query_param("run-tests-first", &run_tests_first)
+                .query_param("run-tests-only", &run_tests_only)
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -26794,7 +26934,8 @@ pub mod builder {
         #[doc = "Sends a `DELETE` request to `/rules/{id}`"]
         pub async fn send(self) -> Result<ResponseValue<()>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "rule#delete", "DELETE", self.exchange()).await
+            cloud_apis_runtime::record_call(api, "rule#delete", "DELETE", Box::pin(self.exchange()))
+                .await
         }
         async fn exchange(
             self,
@@ -26950,8 +27091,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::ScheduledRuleListResp>, cloud_apis_runtime::Error>
         {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "scheduled rule#list", "GET", self.exchange())
-                .await
+            cloud_apis_runtime::record_call(
+                api,
+                "scheduled rule#list",
+                "GET",
+                Box::pin(self.exchange()),
+            )
+            .await
         }
         async fn exchange(
             self,
@@ -26987,27 +27133,15 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new(
-                    "created-by",
-                    &created_by,
-                ))
-                .query(&progenitor_client::QueryParam::new("cursor", &cursor))
-                .query(&progenitor_client::QueryParam::new(
-                    "last-modified-by",
-                    &last_modified_by,
-                ))
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .query(&progenitor_client::QueryParam::new(
-                    "name-contains",
-                    &name_contains,
-                ))
-                .query(&progenitor_client::QueryParam::new(
-                    "scheduled-query",
-                    &scheduled_query,
-                ))
-                .query(&progenitor_client::QueryParam::new("severity", &severity))
-                .query(&progenitor_client::QueryParam::new("state", &state))
-                .query(&progenitor_client::QueryParam::new("tag", &tag))
+                .query_param("created-by", &created_by)
+                .query_param("cursor", &cursor)
+                .query_param("last-modified-by", &last_modified_by)
+                .query_param("limit", &limit)
+                .query_param("name-contains", &name_contains)
+                .query_param("scheduled-query", &scheduled_query)
+                .query_param("severity", &severity)
+                .query_param("state", &state)
+                .query_param("tag", &tag)
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -27094,8 +27228,13 @@ pub mod builder {
         ) -> Result<ResponseValue<Option<types::ScheduledRule>>, cloud_apis_runtime::Error>
         {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "scheduled rule#create", "POST", self.exchange())
-                .await
+            cloud_apis_runtime::record_call(
+                api,
+                "scheduled rule#create",
+                "POST",
+                Box::pin(self.exchange()),
+            )
+            .await
         }
         async fn exchange(
             self,
@@ -27127,14 +27266,8 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .query(&progenitor_client::QueryParam::new(
-                    "run-tests-first",
-                    &run_tests_first,
-                ))
-                .query(&progenitor_client::QueryParam::new(
-                    "run-tests-only",
-                    &run_tests_only,
-                ))
+                .query_param("run-tests-first", &run_tests_first)
+                .query_param("run-tests-only", &run_tests_only)
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -27187,7 +27320,13 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::ScheduledRule>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "scheduled rule#get", "GET", self.exchange()).await
+            cloud_apis_runtime::record_call(
+                api,
+                "scheduled rule#get",
+                "GET",
+                Box::pin(self.exchange()),
+            )
+            .await
         }
         async fn exchange(
             self,
@@ -27305,7 +27444,13 @@ pub mod builder {
         ) -> Result<ResponseValue<Option<types::ScheduledRule>>, cloud_apis_runtime::Error>
         {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "scheduled rule#put", "PUT", self.exchange()).await
+            cloud_apis_runtime::record_call(
+                api,
+                "scheduled rule#put",
+                "PUT",
+                Box::pin(self.exchange()),
+            )
+            .await
         }
         async fn exchange(
             self,
@@ -27343,14 +27488,8 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .query(&progenitor_client::QueryParam::new(
-                    "run-tests-first",
-                    &run_tests_first,
-                ))
-                .query(&progenitor_client::QueryParam::new(
-                    "run-tests-only",
-                    &run_tests_only,
-                ))
+                .query_param("run-tests-first", &run_tests_first)
+                .query_param("run-tests-only", &run_tests_only)
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -27399,8 +27538,13 @@ pub mod builder {
         #[doc = "Sends a `DELETE` request to `/scheduled-rules/{id}`"]
         pub async fn send(self) -> Result<ResponseValue<()>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "scheduled rule#delete", "DELETE", self.exchange())
-                .await
+            cloud_apis_runtime::record_call(
+                api,
+                "scheduled rule#delete",
+                "DELETE",
+                Box::pin(self.exchange()),
+            )
+            .await
         }
         async fn exchange(
             self,
@@ -27567,7 +27711,13 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::SimpleRuleListResp>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "simple rule#list", "GET", self.exchange()).await
+            cloud_apis_runtime::record_call(
+                api,
+                "simple rule#list",
+                "GET",
+                Box::pin(self.exchange()),
+            )
+            .await
         }
         async fn exchange(
             self,
@@ -27605,28 +27755,16 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new(
-                    "created-by",
-                    &created_by,
-                ))
-                .query(&progenitor_client::QueryParam::new("cursor", &cursor))
-                .query(&progenitor_client::QueryParam::new(
-                    "include-python",
-                    &include_python,
-                ))
-                .query(&progenitor_client::QueryParam::new(
-                    "last-modified-by",
-                    &last_modified_by,
-                ))
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .query(&progenitor_client::QueryParam::new("log-type", &log_type))
-                .query(&progenitor_client::QueryParam::new(
-                    "name-contains",
-                    &name_contains,
-                ))
-                .query(&progenitor_client::QueryParam::new("severity", &severity))
-                .query(&progenitor_client::QueryParam::new("state", &state))
-                .query(&progenitor_client::QueryParam::new("tag", &tag))
+                .query_param("created-by", &created_by)
+                .query_param("cursor", &cursor)
+                .query_param("include-python", &include_python)
+                .query_param("last-modified-by", &last_modified_by)
+                .query_param("limit", &limit)
+                .query_param("log-type", &log_type)
+                .query_param("name-contains", &name_contains)
+                .query_param("severity", &severity)
+                .query_param("state", &state)
+                .query_param("tag", &tag)
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -27712,8 +27850,13 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<Option<types::SimpleRule>>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "simple rule#create", "POST", self.exchange())
-                .await
+            cloud_apis_runtime::record_call(
+                api,
+                "simple rule#create",
+                "POST",
+                Box::pin(self.exchange()),
+            )
+            .await
         }
         async fn exchange(
             self,
@@ -27743,14 +27886,8 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .query(&progenitor_client::QueryParam::new(
-                    "run-tests-first",
-                    &run_tests_first,
-                ))
-                .query(&progenitor_client::QueryParam::new(
-                    "run-tests-only",
-                    &run_tests_only,
-                ))
+                .query_param("run-tests-first", &run_tests_first)
+                .query_param("run-tests-only", &run_tests_only)
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -27815,7 +27952,13 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::SimpleRule>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "simple rule#get", "GET", self.exchange()).await
+            cloud_apis_runtime::record_call(
+                api,
+                "simple rule#get",
+                "GET",
+                Box::pin(self.exchange()),
+            )
+            .await
         }
         async fn exchange(self) -> Result<ResponseValue<types::SimpleRule>, Error<types::Error>> {
             let Self {
@@ -27839,10 +27982,7 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new(
-                    "include-python",
-                    &include_python,
-                ))
+                .query_param("include-python", &include_python)
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -27942,7 +28082,13 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<Option<types::SimpleRule>>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "simple rule#put", "PUT", self.exchange()).await
+            cloud_apis_runtime::record_call(
+                api,
+                "simple rule#put",
+                "PUT",
+                Box::pin(self.exchange()),
+            )
+            .await
         }
         async fn exchange(
             self,
@@ -27978,14 +28124,8 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .query(&progenitor_client::QueryParam::new(
-                    "run-tests-first",
-                    &run_tests_first,
-                ))
-                .query(&progenitor_client::QueryParam::new(
-                    "run-tests-only",
-                    &run_tests_only,
-                ))
+                .query_param("run-tests-first", &run_tests_first)
+                .query_param("run-tests-only", &run_tests_only)
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -28034,8 +28174,13 @@ pub mod builder {
         #[doc = "Sends a `DELETE` request to `/simple-rules/{id}`"]
         pub async fn send(self) -> Result<ResponseValue<()>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "simple rule#delete", "DELETE", self.exchange())
-                .await
+            cloud_apis_runtime::record_call(
+                api,
+                "simple rule#delete",
+                "DELETE",
+                Box::pin(self.exchange()),
+            )
+            .await
         }
         async fn exchange(
             self,
@@ -28183,7 +28328,8 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::UserListResp>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "user#list", "GET", self.exchange()).await
+            cloud_apis_runtime::record_call(api, "user#list", "GET", Box::pin(self.exchange()))
+                .await
         }
         async fn exchange(self) -> Result<ResponseValue<types::UserListResp>, Error<types::Error>> {
             let Self {
@@ -28216,17 +28362,14 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new("contains", &contains))
-                .query(&progenitor_client::QueryParam::new("cursor", &cursor))
-                .query(&progenitor_client::QueryParam::new("email", &email))
-                .query(&progenitor_client::QueryParam::new("id", &id))
-                .query(&progenitor_client::QueryParam::new("ids", &ids))
-                .query(&progenitor_client::QueryParam::new(
-                    "include-deactivated",
-                    &include_deactivated,
-                ))
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .query(&progenitor_client::QueryParam::new("status", &status))
+                .query_param("contains", &contains)
+                .query_param("cursor", &cursor)
+                .query_param("email", &email)
+                .query_param("id", &id)
+                .query_param("ids", &ids)
+                .query_param("include-deactivated", &include_deactivated)
+                .query_param("limit", &limit)
+                .query_param("status", &status)
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -28282,7 +28425,8 @@ pub mod builder {
         #[doc = "Sends a `POST` request to `/users`"]
         pub async fn send(self) -> Result<ResponseValue<types::User>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "user#create", "POST", self.exchange()).await
+            cloud_apis_runtime::record_call(api, "user#create", "POST", Box::pin(self.exchange()))
+                .await
         }
         async fn exchange(self) -> Result<ResponseValue<types::User>, Error<types::Error>> {
             let Self { client, body } = self;
@@ -28346,7 +28490,7 @@ pub mod builder {
         #[doc = "Sends a `GET` request to `/users/{id}`"]
         pub async fn send(self) -> Result<ResponseValue<types::User>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "user#get", "GET", self.exchange()).await
+            cloud_apis_runtime::record_call(api, "user#get", "GET", Box::pin(self.exchange())).await
         }
         async fn exchange(self) -> Result<ResponseValue<types::User>, Error<types::Error>> {
             let Self { client, id } = self;
@@ -28434,7 +28578,8 @@ pub mod builder {
         #[doc = "Sends a `POST` request to `/users/{id}`"]
         pub async fn send(self) -> Result<ResponseValue<types::User>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "user#update", "POST", self.exchange()).await
+            cloud_apis_runtime::record_call(api, "user#update", "POST", Box::pin(self.exchange()))
+                .await
         }
         async fn exchange(self) -> Result<ResponseValue<types::User>, Error<types::Error>> {
             let Self { client, id, body } = self;
@@ -28506,7 +28651,8 @@ pub mod builder {
         #[doc = "Sends a `DELETE` request to `/users/{id}`"]
         pub async fn send(self) -> Result<ResponseValue<()>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "user#delete", "DELETE", self.exchange()).await
+            cloud_apis_runtime::record_call(api, "user#delete", "DELETE", Box::pin(self.exchange()))
+                .await
         }
         async fn exchange(self) -> Result<ResponseValue<()>, Error<types::Error>> {
             let Self { client, id } = self;
@@ -29216,85 +29362,8 @@ pub const API: cloud_apis_runtime::Api = cloud_apis_runtime::Api {
     pinned_values: &PINNED_VALUES,
     operations: &[
         cloud_apis_runtime::ApiOperation {
-            rust_name: "comment_list",
-            operation_id: "comment#list",
-            method: "GET",
-            streams_body: false,
-            authenticated: true,
-        },
-        cloud_apis_runtime::ApiOperation {
-            rust_name: "comment_create",
-            operation_id: "comment#create",
-            method: "POST",
-            streams_body: false,
-            authenticated: true,
-        },
-        cloud_apis_runtime::ApiOperation {
-            rust_name: "comment_get",
-            operation_id: "comment#get",
-            method: "GET",
-            streams_body: false,
-            authenticated: true,
-        },
-        cloud_apis_runtime::ApiOperation {
-            rust_name: "comment_update",
-            operation_id: "comment#update",
-            method: "POST",
-            streams_body: false,
-            authenticated: true,
-        },
-        cloud_apis_runtime::ApiOperation {
-            rust_name: "contexttag_list",
-            operation_id: "contexttag#list",
-            method: "GET",
-            streams_body: false,
-            authenticated: true,
-        },
-        cloud_apis_runtime::ApiOperation {
-            rust_name: "contexttag_create",
-            operation_id: "contexttag#create",
-            method: "POST",
-            streams_body: false,
-            authenticated: true,
-        },
-        cloud_apis_runtime::ApiOperation {
-            rust_name: "contexttag_delete",
-            operation_id: "contexttag#delete",
-            method: "DELETE",
-            streams_body: false,
-            authenticated: true,
-        },
-        cloud_apis_runtime::ApiOperation {
-            rust_name: "contexttag_update",
-            operation_id: "contexttag#update",
-            method: "PATCH",
-            streams_body: false,
-            authenticated: true,
-        },
-        cloud_apis_runtime::ApiOperation {
-            rust_name: "alert_list",
-            operation_id: "alert#list",
-            method: "GET",
-            streams_body: false,
-            authenticated: true,
-        },
-        cloud_apis_runtime::ApiOperation {
             rust_name: "alert_bulk_patch",
             operation_id: "alert#bulkPatch",
-            method: "PATCH",
-            streams_body: false,
-            authenticated: true,
-        },
-        cloud_apis_runtime::ApiOperation {
-            rust_name: "alert_get",
-            operation_id: "alert#get",
-            method: "GET",
-            streams_body: false,
-            authenticated: true,
-        },
-        cloud_apis_runtime::ApiOperation {
-            rust_name: "alert_patch",
-            operation_id: "alert#patch",
             method: "PATCH",
             streams_body: false,
             authenticated: true,
@@ -29307,29 +29376,29 @@ pub const API: cloud_apis_runtime::Api = cloud_apis_runtime::Api {
             authenticated: true,
         },
         cloud_apis_runtime::ApiOperation {
-            rust_name: "api_token_list",
-            operation_id: "api token#list",
+            rust_name: "alert_get",
+            operation_id: "alert#get",
             method: "GET",
+            streams_body: false,
+            authenticated: true,
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "alert_list",
+            operation_id: "alert#list",
+            method: "GET",
+            streams_body: false,
+            authenticated: true,
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "alert_patch",
+            operation_id: "alert#patch",
+            method: "PATCH",
             streams_body: false,
             authenticated: true,
         },
         cloud_apis_runtime::ApiOperation {
             rust_name: "api_token_create",
             operation_id: "api token#create",
-            method: "POST",
-            streams_body: false,
-            authenticated: true,
-        },
-        cloud_apis_runtime::ApiOperation {
-            rust_name: "api_token_get",
-            operation_id: "api token#get",
-            method: "GET",
-            streams_body: false,
-            authenticated: true,
-        },
-        cloud_apis_runtime::ApiOperation {
-            rust_name: "api_token_update",
-            operation_id: "api token#update",
             method: "POST",
             streams_body: false,
             authenticated: true,
@@ -29342,8 +29411,29 @@ pub const API: cloud_apis_runtime::Api = cloud_apis_runtime::Api {
             authenticated: true,
         },
         cloud_apis_runtime::ApiOperation {
+            rust_name: "api_token_get",
+            operation_id: "api token#get",
+            method: "GET",
+            streams_body: false,
+            authenticated: true,
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "api_token_list",
+            operation_id: "api token#list",
+            method: "GET",
+            streams_body: false,
+            authenticated: true,
+        },
+        cloud_apis_runtime::ApiOperation {
             rust_name: "api_token_rotate",
             operation_id: "api token#rotate",
+            method: "POST",
+            streams_body: false,
+            authenticated: true,
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "api_token_update",
+            operation_id: "api token#update",
             method: "POST",
             streams_body: false,
             authenticated: true,
@@ -29352,6 +29442,13 @@ pub const API: cloud_apis_runtime::Api = cloud_apis_runtime::Api {
             rust_name: "aws_cloud_account_create",
             operation_id: "aws cloud account#create",
             method: "POST",
+            streams_body: false,
+            authenticated: true,
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "aws_cloud_account_delete",
+            operation_id: "aws cloud account#delete",
+            method: "DELETE",
             streams_body: false,
             authenticated: true,
         },
@@ -29370,16 +29467,58 @@ pub const API: cloud_apis_runtime::Api = cloud_apis_runtime::Api {
             authenticated: true,
         },
         cloud_apis_runtime::ApiOperation {
-            rust_name: "aws_cloud_account_delete",
-            operation_id: "aws cloud account#delete",
+            rust_name: "comment_create",
+            operation_id: "comment#create",
+            method: "POST",
+            streams_body: false,
+            authenticated: true,
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "comment_get",
+            operation_id: "comment#get",
+            method: "GET",
+            streams_body: false,
+            authenticated: true,
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "comment_list",
+            operation_id: "comment#list",
+            method: "GET",
+            streams_body: false,
+            authenticated: true,
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "comment_update",
+            operation_id: "comment#update",
+            method: "POST",
+            streams_body: false,
+            authenticated: true,
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "contexttag_create",
+            operation_id: "contexttag#create",
+            method: "POST",
+            streams_body: false,
+            authenticated: true,
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "contexttag_delete",
+            operation_id: "contexttag#delete",
             method: "DELETE",
             streams_body: false,
             authenticated: true,
         },
         cloud_apis_runtime::ApiOperation {
-            rust_name: "correlation_rule_list",
-            operation_id: "correlation rule#list",
+            rust_name: "contexttag_list",
+            operation_id: "contexttag#list",
             method: "GET",
+            streams_body: false,
+            authenticated: true,
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "contexttag_update",
+            operation_id: "contexttag#update",
+            method: "PATCH",
             streams_body: false,
             authenticated: true,
         },
@@ -29391,8 +29530,22 @@ pub const API: cloud_apis_runtime::Api = cloud_apis_runtime::Api {
             authenticated: true,
         },
         cloud_apis_runtime::ApiOperation {
+            rust_name: "correlation_rule_delete",
+            operation_id: "correlation rule#delete",
+            method: "DELETE",
+            streams_body: false,
+            authenticated: true,
+        },
+        cloud_apis_runtime::ApiOperation {
             rust_name: "correlation_rule_get",
             operation_id: "correlation rule#get",
+            method: "GET",
+            streams_body: false,
+            authenticated: true,
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "correlation_rule_list",
+            operation_id: "correlation rule#list",
             method: "GET",
             streams_body: false,
             authenticated: true,
@@ -29405,20 +29558,6 @@ pub const API: cloud_apis_runtime::Api = cloud_apis_runtime::Api {
             authenticated: true,
         },
         cloud_apis_runtime::ApiOperation {
-            rust_name: "correlation_rule_delete",
-            operation_id: "correlation rule#delete",
-            method: "DELETE",
-            streams_body: false,
-            authenticated: true,
-        },
-        cloud_apis_runtime::ApiOperation {
-            rust_name: "data_model_list",
-            operation_id: "data model#list",
-            method: "GET",
-            streams_body: false,
-            authenticated: true,
-        },
-        cloud_apis_runtime::ApiOperation {
             rust_name: "data_model_create",
             operation_id: "data model#create",
             method: "POST",
@@ -29426,8 +29565,22 @@ pub const API: cloud_apis_runtime::Api = cloud_apis_runtime::Api {
             authenticated: true,
         },
         cloud_apis_runtime::ApiOperation {
+            rust_name: "data_model_delete",
+            operation_id: "data model#delete",
+            method: "DELETE",
+            streams_body: false,
+            authenticated: true,
+        },
+        cloud_apis_runtime::ApiOperation {
             rust_name: "data_model_get",
             operation_id: "data model#get",
+            method: "GET",
+            streams_body: false,
+            authenticated: true,
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "data_model_list",
+            operation_id: "data model#list",
             method: "GET",
             streams_body: false,
             authenticated: true,
@@ -29440,16 +29593,30 @@ pub const API: cloud_apis_runtime::Api = cloud_apis_runtime::Api {
             authenticated: true,
         },
         cloud_apis_runtime::ApiOperation {
-            rust_name: "data_model_delete",
-            operation_id: "data model#delete",
+            rust_name: "gcs_source_create",
+            operation_id: "gcs source#create",
+            method: "POST",
+            streams_body: false,
+            authenticated: true,
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "gcs_source_delete",
+            operation_id: "gcs source#delete",
             method: "DELETE",
             streams_body: false,
             authenticated: true,
         },
         cloud_apis_runtime::ApiOperation {
-            rust_name: "global_list",
-            operation_id: "global#list",
+            rust_name: "gcs_source_get",
+            operation_id: "gcs source#get",
             method: "GET",
+            streams_body: false,
+            authenticated: true,
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "gcs_source_put",
+            operation_id: "gcs source#put",
+            method: "PUT",
             streams_body: false,
             authenticated: true,
         },
@@ -29461,8 +29628,22 @@ pub const API: cloud_apis_runtime::Api = cloud_apis_runtime::Api {
             authenticated: true,
         },
         cloud_apis_runtime::ApiOperation {
+            rust_name: "global_delete",
+            operation_id: "global#delete",
+            method: "DELETE",
+            streams_body: false,
+            authenticated: true,
+        },
+        cloud_apis_runtime::ApiOperation {
             rust_name: "global_get",
             operation_id: "global#get",
+            method: "GET",
+            streams_body: false,
+            authenticated: true,
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "global_list",
+            operation_id: "global#list",
             method: "GET",
             streams_body: false,
             authenticated: true,
@@ -29475,8 +29656,64 @@ pub const API: cloud_apis_runtime::Api = cloud_apis_runtime::Api {
             authenticated: true,
         },
         cloud_apis_runtime::ApiOperation {
-            rust_name: "global_delete",
-            operation_id: "global#delete",
+            rust_name: "http_source_create",
+            operation_id: "http source#create",
+            method: "POST",
+            streams_body: false,
+            authenticated: true,
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "http_source_delete",
+            operation_id: "http source#delete",
+            method: "DELETE",
+            streams_body: false,
+            authenticated: true,
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "http_source_get",
+            operation_id: "http source#get",
+            method: "GET",
+            streams_body: false,
+            authenticated: true,
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "http_source_put",
+            operation_id: "http source#put",
+            method: "PUT",
+            streams_body: false,
+            authenticated: true,
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "log_forwarder_source_create",
+            operation_id: "log forwarder source#create",
+            method: "POST",
+            streams_body: false,
+            authenticated: true,
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "log_forwarder_source_delete",
+            operation_id: "log forwarder source#delete",
+            method: "DELETE",
+            streams_body: false,
+            authenticated: true,
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "log_forwarder_source_get",
+            operation_id: "log forwarder source#get",
+            method: "GET",
+            streams_body: false,
+            authenticated: true,
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "log_forwarder_source_put",
+            operation_id: "log forwarder source#put",
+            method: "PUT",
+            streams_body: false,
+            authenticated: true,
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "log_source_alarm_delete",
+            operation_id: "log source alarm#delete",
             method: "DELETE",
             streams_body: false,
             authenticated: true,
@@ -29496,93 +29733,37 @@ pub const API: cloud_apis_runtime::Api = cloud_apis_runtime::Api {
             authenticated: true,
         },
         cloud_apis_runtime::ApiOperation {
-            rust_name: "log_source_alarm_delete",
-            operation_id: "log source alarm#delete",
-            method: "DELETE",
-            streams_body: false,
-            authenticated: true,
-        },
-        cloud_apis_runtime::ApiOperation {
-            rust_name: "gcs_source_create",
-            operation_id: "gcs source#create",
+            rust_name: "policy_create",
+            operation_id: "policy#create",
             method: "POST",
             streams_body: false,
             authenticated: true,
         },
         cloud_apis_runtime::ApiOperation {
-            rust_name: "gcs_source_get",
-            operation_id: "gcs source#get",
-            method: "GET",
-            streams_body: false,
-            authenticated: true,
-        },
-        cloud_apis_runtime::ApiOperation {
-            rust_name: "gcs_source_put",
-            operation_id: "gcs source#put",
-            method: "PUT",
-            streams_body: false,
-            authenticated: true,
-        },
-        cloud_apis_runtime::ApiOperation {
-            rust_name: "gcs_source_delete",
-            operation_id: "gcs source#delete",
+            rust_name: "policy_delete",
+            operation_id: "policy#delete",
             method: "DELETE",
             streams_body: false,
             authenticated: true,
         },
         cloud_apis_runtime::ApiOperation {
-            rust_name: "http_source_create",
-            operation_id: "http source#create",
-            method: "POST",
-            streams_body: false,
-            authenticated: true,
-        },
-        cloud_apis_runtime::ApiOperation {
-            rust_name: "http_source_get",
-            operation_id: "http source#get",
+            rust_name: "policy_get",
+            operation_id: "policy#get",
             method: "GET",
             streams_body: false,
             authenticated: true,
         },
         cloud_apis_runtime::ApiOperation {
-            rust_name: "http_source_put",
-            operation_id: "http source#put",
-            method: "PUT",
-            streams_body: false,
-            authenticated: true,
-        },
-        cloud_apis_runtime::ApiOperation {
-            rust_name: "http_source_delete",
-            operation_id: "http source#delete",
-            method: "DELETE",
-            streams_body: false,
-            authenticated: true,
-        },
-        cloud_apis_runtime::ApiOperation {
-            rust_name: "log_forwarder_source_create",
-            operation_id: "log forwarder source#create",
-            method: "POST",
-            streams_body: false,
-            authenticated: true,
-        },
-        cloud_apis_runtime::ApiOperation {
-            rust_name: "log_forwarder_source_get",
-            operation_id: "log forwarder source#get",
+            rust_name: "policy_list",
+            operation_id: "policy#list",
             method: "GET",
             streams_body: false,
             authenticated: true,
         },
         cloud_apis_runtime::ApiOperation {
-            rust_name: "log_forwarder_source_put",
-            operation_id: "log forwarder source#put",
+            rust_name: "policy_put",
+            operation_id: "policy#put",
             method: "PUT",
-            streams_body: false,
-            authenticated: true,
-        },
-        cloud_apis_runtime::ApiOperation {
-            rust_name: "log_forwarder_source_delete",
-            operation_id: "log forwarder source#delete",
-            method: "DELETE",
             streams_body: false,
             authenticated: true,
         },
@@ -29590,6 +29771,13 @@ pub const API: cloud_apis_runtime::Api = cloud_apis_runtime::Api {
             rust_name: "pub_sub_source_create",
             operation_id: "pub/sub source#create",
             method: "POST",
+            streams_body: false,
+            authenticated: true,
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "pub_sub_source_delete",
+            operation_id: "pub/sub source#delete",
+            method: "DELETE",
             streams_body: false,
             authenticated: true,
         },
@@ -29608,9 +29796,107 @@ pub const API: cloud_apis_runtime::Api = cloud_apis_runtime::Api {
             authenticated: true,
         },
         cloud_apis_runtime::ApiOperation {
-            rust_name: "pub_sub_source_delete",
-            operation_id: "pub/sub source#delete",
+            rust_name: "query_create",
+            operation_id: "query#create",
+            method: "POST",
+            streams_body: false,
+            authenticated: true,
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "query_delete",
+            operation_id: "query#delete",
             method: "DELETE",
+            streams_body: false,
+            authenticated: true,
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "query_get",
+            operation_id: "query#get",
+            method: "GET",
+            streams_body: false,
+            authenticated: true,
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "query_list",
+            operation_id: "query#list",
+            method: "GET",
+            streams_body: false,
+            authenticated: true,
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "query_update",
+            operation_id: "query#update",
+            method: "POST",
+            streams_body: false,
+            authenticated: true,
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "role_create",
+            operation_id: "role#create",
+            method: "POST",
+            streams_body: false,
+            authenticated: true,
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "role_delete",
+            operation_id: "role#delete",
+            method: "DELETE",
+            streams_body: false,
+            authenticated: true,
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "role_get",
+            operation_id: "role#get",
+            method: "GET",
+            streams_body: false,
+            authenticated: true,
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "role_list",
+            operation_id: "role#list",
+            method: "GET",
+            streams_body: false,
+            authenticated: true,
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "role_update",
+            operation_id: "role#update",
+            method: "POST",
+            streams_body: false,
+            authenticated: true,
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "rule_create",
+            operation_id: "rule#create",
+            method: "POST",
+            streams_body: false,
+            authenticated: true,
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "rule_delete",
+            operation_id: "rule#delete",
+            method: "DELETE",
+            streams_body: false,
+            authenticated: true,
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "rule_get",
+            operation_id: "rule#get",
+            method: "GET",
+            streams_body: false,
+            authenticated: true,
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "rule_list",
+            operation_id: "rule#list",
+            method: "GET",
+            streams_body: false,
+            authenticated: true,
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "rule_put",
+            operation_id: "rule#put",
+            method: "PUT",
             streams_body: false,
             authenticated: true,
         },
@@ -29618,6 +29904,13 @@ pub const API: cloud_apis_runtime::Api = cloud_apis_runtime::Api {
             rust_name: "s3_source_create",
             operation_id: "s3 source#create",
             method: "POST",
+            streams_body: false,
+            authenticated: true,
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "s3_source_delete",
+            operation_id: "s3 source#delete",
+            method: "DELETE",
             streams_body: false,
             authenticated: true,
         },
@@ -29636,160 +29929,6 @@ pub const API: cloud_apis_runtime::Api = cloud_apis_runtime::Api {
             authenticated: true,
         },
         cloud_apis_runtime::ApiOperation {
-            rust_name: "s3_source_delete",
-            operation_id: "s3 source#delete",
-            method: "DELETE",
-            streams_body: false,
-            authenticated: true,
-        },
-        cloud_apis_runtime::ApiOperation {
-            rust_name: "policy_list",
-            operation_id: "policy#list",
-            method: "GET",
-            streams_body: false,
-            authenticated: true,
-        },
-        cloud_apis_runtime::ApiOperation {
-            rust_name: "policy_create",
-            operation_id: "policy#create",
-            method: "POST",
-            streams_body: false,
-            authenticated: true,
-        },
-        cloud_apis_runtime::ApiOperation {
-            rust_name: "policy_get",
-            operation_id: "policy#get",
-            method: "GET",
-            streams_body: false,
-            authenticated: true,
-        },
-        cloud_apis_runtime::ApiOperation {
-            rust_name: "policy_put",
-            operation_id: "policy#put",
-            method: "PUT",
-            streams_body: false,
-            authenticated: true,
-        },
-        cloud_apis_runtime::ApiOperation {
-            rust_name: "policy_delete",
-            operation_id: "policy#delete",
-            method: "DELETE",
-            streams_body: false,
-            authenticated: true,
-        },
-        cloud_apis_runtime::ApiOperation {
-            rust_name: "query_list",
-            operation_id: "query#list",
-            method: "GET",
-            streams_body: false,
-            authenticated: true,
-        },
-        cloud_apis_runtime::ApiOperation {
-            rust_name: "query_create",
-            operation_id: "query#create",
-            method: "POST",
-            streams_body: false,
-            authenticated: true,
-        },
-        cloud_apis_runtime::ApiOperation {
-            rust_name: "query_get",
-            operation_id: "query#get",
-            method: "GET",
-            streams_body: false,
-            authenticated: true,
-        },
-        cloud_apis_runtime::ApiOperation {
-            rust_name: "query_update",
-            operation_id: "query#update",
-            method: "POST",
-            streams_body: false,
-            authenticated: true,
-        },
-        cloud_apis_runtime::ApiOperation {
-            rust_name: "query_delete",
-            operation_id: "query#delete",
-            method: "DELETE",
-            streams_body: false,
-            authenticated: true,
-        },
-        cloud_apis_runtime::ApiOperation {
-            rust_name: "role_list",
-            operation_id: "role#list",
-            method: "GET",
-            streams_body: false,
-            authenticated: true,
-        },
-        cloud_apis_runtime::ApiOperation {
-            rust_name: "role_create",
-            operation_id: "role#create",
-            method: "POST",
-            streams_body: false,
-            authenticated: true,
-        },
-        cloud_apis_runtime::ApiOperation {
-            rust_name: "role_get",
-            operation_id: "role#get",
-            method: "GET",
-            streams_body: false,
-            authenticated: true,
-        },
-        cloud_apis_runtime::ApiOperation {
-            rust_name: "role_update",
-            operation_id: "role#update",
-            method: "POST",
-            streams_body: false,
-            authenticated: true,
-        },
-        cloud_apis_runtime::ApiOperation {
-            rust_name: "role_delete",
-            operation_id: "role#delete",
-            method: "DELETE",
-            streams_body: false,
-            authenticated: true,
-        },
-        cloud_apis_runtime::ApiOperation {
-            rust_name: "rule_list",
-            operation_id: "rule#list",
-            method: "GET",
-            streams_body: false,
-            authenticated: true,
-        },
-        cloud_apis_runtime::ApiOperation {
-            rust_name: "rule_create",
-            operation_id: "rule#create",
-            method: "POST",
-            streams_body: false,
-            authenticated: true,
-        },
-        cloud_apis_runtime::ApiOperation {
-            rust_name: "rule_get",
-            operation_id: "rule#get",
-            method: "GET",
-            streams_body: false,
-            authenticated: true,
-        },
-        cloud_apis_runtime::ApiOperation {
-            rust_name: "rule_put",
-            operation_id: "rule#put",
-            method: "PUT",
-            streams_body: false,
-            authenticated: true,
-        },
-        cloud_apis_runtime::ApiOperation {
-            rust_name: "rule_delete",
-            operation_id: "rule#delete",
-            method: "DELETE",
-            streams_body: false,
-            authenticated: true,
-        },
-        cloud_apis_runtime::ApiOperation {
-            rust_name: "scheduled_rule_list",
-            operation_id: "scheduled rule#list",
-            method: "GET",
-            streams_body: false,
-            authenticated: true,
-        },
-        cloud_apis_runtime::ApiOperation {
             rust_name: "scheduled_rule_create",
             operation_id: "scheduled rule#create",
             method: "POST",
@@ -29797,8 +29936,22 @@ pub const API: cloud_apis_runtime::Api = cloud_apis_runtime::Api {
             authenticated: true,
         },
         cloud_apis_runtime::ApiOperation {
+            rust_name: "scheduled_rule_delete",
+            operation_id: "scheduled rule#delete",
+            method: "DELETE",
+            streams_body: false,
+            authenticated: true,
+        },
+        cloud_apis_runtime::ApiOperation {
             rust_name: "scheduled_rule_get",
             operation_id: "scheduled rule#get",
+            method: "GET",
+            streams_body: false,
+            authenticated: true,
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "scheduled_rule_list",
+            operation_id: "scheduled rule#list",
             method: "GET",
             streams_body: false,
             authenticated: true,
@@ -29811,20 +29964,6 @@ pub const API: cloud_apis_runtime::Api = cloud_apis_runtime::Api {
             authenticated: true,
         },
         cloud_apis_runtime::ApiOperation {
-            rust_name: "scheduled_rule_delete",
-            operation_id: "scheduled rule#delete",
-            method: "DELETE",
-            streams_body: false,
-            authenticated: true,
-        },
-        cloud_apis_runtime::ApiOperation {
-            rust_name: "simple_rule_list",
-            operation_id: "simple rule#list",
-            method: "GET",
-            streams_body: false,
-            authenticated: true,
-        },
-        cloud_apis_runtime::ApiOperation {
             rust_name: "simple_rule_create",
             operation_id: "simple rule#create",
             method: "POST",
@@ -29832,8 +29971,22 @@ pub const API: cloud_apis_runtime::Api = cloud_apis_runtime::Api {
             authenticated: true,
         },
         cloud_apis_runtime::ApiOperation {
+            rust_name: "simple_rule_delete",
+            operation_id: "simple rule#delete",
+            method: "DELETE",
+            streams_body: false,
+            authenticated: true,
+        },
+        cloud_apis_runtime::ApiOperation {
             rust_name: "simple_rule_get",
             operation_id: "simple rule#get",
+            method: "GET",
+            streams_body: false,
+            authenticated: true,
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "simple_rule_list",
+            operation_id: "simple rule#list",
             method: "GET",
             streams_body: false,
             authenticated: true,
@@ -29846,23 +29999,16 @@ pub const API: cloud_apis_runtime::Api = cloud_apis_runtime::Api {
             authenticated: true,
         },
         cloud_apis_runtime::ApiOperation {
-            rust_name: "simple_rule_delete",
-            operation_id: "simple rule#delete",
-            method: "DELETE",
-            streams_body: false,
-            authenticated: true,
-        },
-        cloud_apis_runtime::ApiOperation {
-            rust_name: "user_list",
-            operation_id: "user#list",
-            method: "GET",
-            streams_body: false,
-            authenticated: true,
-        },
-        cloud_apis_runtime::ApiOperation {
             rust_name: "user_create",
             operation_id: "user#create",
             method: "POST",
+            streams_body: false,
+            authenticated: true,
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "user_delete",
+            operation_id: "user#delete",
+            method: "DELETE",
             streams_body: false,
             authenticated: true,
         },
@@ -29874,16 +30020,16 @@ pub const API: cloud_apis_runtime::Api = cloud_apis_runtime::Api {
             authenticated: true,
         },
         cloud_apis_runtime::ApiOperation {
-            rust_name: "user_update",
-            operation_id: "user#update",
-            method: "POST",
+            rust_name: "user_list",
+            operation_id: "user#list",
+            method: "GET",
             streams_body: false,
             authenticated: true,
         },
         cloud_apis_runtime::ApiOperation {
-            rust_name: "user_delete",
-            operation_id: "user#delete",
-            method: "DELETE",
+            rust_name: "user_update",
+            operation_id: "user#update",
+            method: "POST",
             streams_body: false,
             authenticated: true,
         },

@@ -26,6 +26,7 @@
 // - named_types: TargetType (ListTargetsForGuardrail)
 // - named_types: ApiVersionStatus is open: uses point at OpenApiVersionStatus (cloud_apis_runtime::Open<ApiVersionStatus>)
 // - no_api_version_header: 14 operations no longer build progenitor's `api-version` header
+// - present_query_params: 27 query parameters are added only when present
 // - checked_path_params: path parameters assignment_id, guardrail_id, landing_zone_id refuse `.`/`..` and are fully percent-encoded
 // - no_redirect_client: Client::new builds a reqwest client that never follows redirects
 // - optional_json_schema: 49 types derive schemars::JsonSchema only with the `schemars` feature
@@ -4716,6 +4717,7 @@ pub mod builder {
         encode_path, ByteStream, ClientHooks, ClientInfo, Error, OperationInfo, RequestBuilderExt,
         ResponseValue,
     };
+    use cloud_apis_runtime::QueryExt as _;
     #[doc = "Builder for [`Client::list_versions`]\n\n[`Client::list_versions`]: super::Client::list_versions"]
     #[derive(Debug, Clone)]
     pub struct ListVersions<'a> {
@@ -4730,7 +4732,8 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::ApiVersionList>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "ListVersions", "GET", self.exchange()).await
+            cloud_apis_runtime::record_call(api, "ListVersions", "GET", Box::pin(self.exchange()))
+                .await
         }
         async fn exchange(self) -> Result<ResponseValue<types::ApiVersionList>, Error<()>> {
             let Self { client } = self;
@@ -4816,7 +4819,7 @@ pub mod builder {
                 api,
                 "CreateAccountFactoryAccount",
                 "POST",
-                self.exchange(),
+                Box::pin(self.exchange()),
             )
             .await
         }
@@ -4942,8 +4945,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::BaselineAssignmentListResponse>, cloud_apis_runtime::Error>
         {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "ListBaselineAssignments", "GET", self.exchange())
-                .await
+            cloud_apis_runtime::record_call(
+                api,
+                "ListBaselineAssignments",
+                "GET",
+                Box::pin(self.exchange()),
+            )
+            .await
         }
         async fn exchange(
             self,
@@ -4974,19 +4982,10 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new(
-                    "assignment_id",
-                    &assignment_id,
-                ))
-                .query(&progenitor_client::QueryParam::new(
-                    "landing_zone_id",
-                    &landing_zone_id,
-                ))
-                .query(&progenitor_client::QueryParam::new(
-                    "resource_type",
-                    &resource_type,
-                ))
-                .query(&progenitor_client::QueryParam::new("status", &status))
+                .query_param("assignment_id", &assignment_id)
+                .query_param("landing_zone_id", &landing_zone_id)
+                .query_param("resource_type", &resource_type)
+                .query_param("status", &status)
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -5070,8 +5069,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::BaselineAssignmentAddResponse>, cloud_apis_runtime::Error>
         {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "UpdateBaselineAssignment", "PUT", self.exchange())
-                .await
+            cloud_apis_runtime::record_call(
+                api,
+                "UpdateBaselineAssignment",
+                "PUT",
+                Box::pin(self.exchange()),
+            )
+            .await
         }
         async fn exchange(
             self,
@@ -5190,8 +5194,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::BaselineAssignmentAddResponse>, cloud_apis_runtime::Error>
         {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "AddBaselineAssignment", "POST", self.exchange())
-                .await
+            cloud_apis_runtime::record_call(
+                api,
+                "AddBaselineAssignment",
+                "POST",
+                Box::pin(self.exchange()),
+            )
+            .await
         }
         async fn exchange(
             self,
@@ -5299,8 +5308,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::GuardrailAssignmentResponse>, cloud_apis_runtime::Error>
         {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "EnableGuardrailBindings", "POST", self.exchange())
-                .await
+            cloud_apis_runtime::record_call(
+                api,
+                "EnableGuardrailBindings",
+                "POST",
+                Box::pin(self.exchange()),
+            )
+            .await
         }
         async fn exchange(
             self,
@@ -5403,7 +5417,7 @@ pub mod builder {
                 api,
                 "DisableGuardrailBindings",
                 "DELETE",
-                self.exchange(),
+                Box::pin(self.exchange()),
             )
             .await
         }
@@ -5549,8 +5563,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::ListGuardrailsForTargetResponse>, cloud_apis_runtime::Error>
         {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "ListGuardrailsForTarget", "GET", self.exchange())
-                .await
+            cloud_apis_runtime::record_call(
+                api,
+                "ListGuardrailsForTarget",
+                "GET",
+                Box::pin(self.exchange()),
+            )
+            .await
         }
         async fn exchange(
             self,
@@ -5587,15 +5606,12 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new(
-                    "landing_zone_id",
-                    &landing_zone_id,
-                ))
-                .query(&progenitor_client::QueryParam::new("name", &name))
-                .query(&progenitor_client::QueryParam::new("page", &page))
-                .query(&progenitor_client::QueryParam::new("size", &size))
-                .query(&progenitor_client::QueryParam::new("sort", &sort))
-                .query(&progenitor_client::QueryParam::new("target_id", &target_id))
+                .query_param("landing_zone_id", &landing_zone_id)
+                .query_param("name", &name)
+                .query_param("page", &page)
+                .query_param("size", &size)
+                .query_param("sort", &sort)
+                .query_param("target_id", &target_id)
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -5721,8 +5737,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::ListTargetsForGuardrailResponse>, cloud_apis_runtime::Error>
         {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "ListTargetsForGuardrail", "GET", self.exchange())
-                .await
+            cloud_apis_runtime::record_call(
+                api,
+                "ListTargetsForGuardrail",
+                "GET",
+                Box::pin(self.exchange()),
+            )
+            .await
         }
         async fn exchange(
             self,
@@ -5761,22 +5782,13 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new(
-                    "guardrail_id",
-                    &guardrail_id,
-                ))
-                .query(&progenitor_client::QueryParam::new(
-                    "landing_zone_id",
-                    &landing_zone_id,
-                ))
-                .query(&progenitor_client::QueryParam::new("name", &name))
-                .query(&progenitor_client::QueryParam::new("page", &page))
-                .query(&progenitor_client::QueryParam::new("size", &size))
-                .query(&progenitor_client::QueryParam::new("sort", &sort))
-                .query(&progenitor_client::QueryParam::new(
-                    "target_type",
-                    &target_type,
-                ))
+                .query_param("guardrail_id", &guardrail_id)
+                .query_param("landing_zone_id", &landing_zone_id)
+                .query_param("name", &name)
+                .query_param("page", &page)
+                .query_param("size", &size)
+                .query_param("sort", &sort)
+                .query_param("target_type", &target_type)
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -5925,7 +5937,8 @@ pub mod builder {
         ) -> Result<ResponseValue<types::GuardrailPageResponse>, cloud_apis_runtime::Error>
         {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "ListGuardrails", "GET", self.exchange()).await
+            cloud_apis_runtime::record_call(api, "ListGuardrails", "GET", Box::pin(self.exchange()))
+                .await
         }
         async fn exchange(self) -> Result<ResponseValue<types::GuardrailPageResponse>, Error<()>> {
             let Self {
@@ -5966,24 +5979,15 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new(
-                    "exclude_unit_id",
-                    &exclude_unit_id,
-                ))
-                .query(&progenitor_client::QueryParam::new("guidance", &guidance))
-                .query(&progenitor_client::QueryParam::new(
-                    "landing_zone_id",
-                    &landing_zone_id,
-                ))
-                .query(&progenitor_client::QueryParam::new("name", &name))
-                .query(&progenitor_client::QueryParam::new("page", &page))
-                .query(&progenitor_client::QueryParam::new(
-                    "service_name",
-                    &service_name,
-                ))
-                .query(&progenitor_client::QueryParam::new("size", &size))
-                .query(&progenitor_client::QueryParam::new("sort", &sort))
-                .query(&progenitor_client::QueryParam::new("status", &status))
+                .query_param("exclude_unit_id", &exclude_unit_id)
+                .query_param("guidance", &guidance)
+                .query_param("landing_zone_id", &landing_zone_id)
+                .query_param("name", &name)
+                .query_param("page", &page)
+                .query_param("service_name", &service_name)
+                .query_param("size", &size)
+                .query_param("sort", &sort)
+                .query_param("status", &status)
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -6053,7 +6057,8 @@ pub mod builder {
         ) -> Result<ResponseValue<types::GuardrailShowResponse>, cloud_apis_runtime::Error>
         {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "ShowGuardrail", "GET", self.exchange()).await
+            cloud_apis_runtime::record_call(api, "ShowGuardrail", "GET", Box::pin(self.exchange()))
+                .await
         }
         async fn exchange(self) -> Result<ResponseValue<types::GuardrailShowResponse>, Error<()>> {
             let Self {
@@ -6082,10 +6087,7 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new(
-                    "landing_zone_id",
-                    &landing_zone_id,
-                ))
+                .query_param("landing_zone_id", &landing_zone_id)
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -6157,7 +6159,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::LandingZoneCreateResponse>, cloud_apis_runtime::Error>
         {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "CreateLandingZone", "POST", self.exchange()).await
+            cloud_apis_runtime::record_call(
+                api,
+                "CreateLandingZone",
+                "POST",
+                Box::pin(self.exchange()),
+            )
+            .await
         }
         async fn exchange(
             self,
@@ -6245,7 +6253,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::LandingZoneShowResponse>, cloud_apis_runtime::Error>
         {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "ShowLandingZone", "GET", self.exchange()).await
+            cloud_apis_runtime::record_call(
+                api,
+                "ShowLandingZone",
+                "GET",
+                Box::pin(self.exchange()),
+            )
+            .await
         }
         async fn exchange(
             self,
@@ -6332,8 +6346,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::LandingZoneCreateResponse>, cloud_apis_runtime::Error>
         {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "DeleteLandingZone", "DELETE", self.exchange())
-                .await
+            cloud_apis_runtime::record_call(
+                api,
+                "DeleteLandingZone",
+                "DELETE",
+                Box::pin(self.exchange()),
+            )
+            .await
         }
         async fn exchange(
             self,
@@ -6556,15 +6575,43 @@ pub const API: cloud_apis_runtime::Api = cloud_apis_runtime::Api {
     pinned_values: &PINNED_VALUES,
     operations: &[
         cloud_apis_runtime::ApiOperation {
-            rust_name: "list_versions",
-            operation_id: "ListVersions",
-            method: "GET",
+            rust_name: "add_baseline_assignment",
+            operation_id: "AddBaselineAssignment",
+            method: "POST",
             streams_body: false,
-            authenticated: false,
+            authenticated: true,
         },
         cloud_apis_runtime::ApiOperation {
             rust_name: "create_account_factory_account",
             operation_id: "CreateAccountFactoryAccount",
+            method: "POST",
+            streams_body: false,
+            authenticated: true,
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "create_landing_zone",
+            operation_id: "CreateLandingZone",
+            method: "POST",
+            streams_body: false,
+            authenticated: true,
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "delete_landing_zone",
+            operation_id: "DeleteLandingZone",
+            method: "DELETE",
+            streams_body: false,
+            authenticated: true,
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "disable_guardrail_bindings",
+            operation_id: "DisableGuardrailBindings",
+            method: "DELETE",
+            streams_body: false,
+            authenticated: true,
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "enable_guardrail_bindings",
+            operation_id: "EnableGuardrailBindings",
             method: "POST",
             streams_body: false,
             authenticated: true,
@@ -6577,30 +6624,9 @@ pub const API: cloud_apis_runtime::Api = cloud_apis_runtime::Api {
             authenticated: true,
         },
         cloud_apis_runtime::ApiOperation {
-            rust_name: "update_baseline_assignment",
-            operation_id: "UpdateBaselineAssignment",
-            method: "PUT",
-            streams_body: false,
-            authenticated: true,
-        },
-        cloud_apis_runtime::ApiOperation {
-            rust_name: "add_baseline_assignment",
-            operation_id: "AddBaselineAssignment",
-            method: "POST",
-            streams_body: false,
-            authenticated: true,
-        },
-        cloud_apis_runtime::ApiOperation {
-            rust_name: "enable_guardrail_bindings",
-            operation_id: "EnableGuardrailBindings",
-            method: "POST",
-            streams_body: false,
-            authenticated: true,
-        },
-        cloud_apis_runtime::ApiOperation {
-            rust_name: "disable_guardrail_bindings",
-            operation_id: "DisableGuardrailBindings",
-            method: "DELETE",
+            rust_name: "list_guardrails",
+            operation_id: "ListGuardrails",
+            method: "GET",
             streams_body: false,
             authenticated: true,
         },
@@ -6619,23 +6645,16 @@ pub const API: cloud_apis_runtime::Api = cloud_apis_runtime::Api {
             authenticated: true,
         },
         cloud_apis_runtime::ApiOperation {
-            rust_name: "list_guardrails",
-            operation_id: "ListGuardrails",
+            rust_name: "list_versions",
+            operation_id: "ListVersions",
             method: "GET",
             streams_body: false,
-            authenticated: true,
+            authenticated: false,
         },
         cloud_apis_runtime::ApiOperation {
             rust_name: "show_guardrail",
             operation_id: "ShowGuardrail",
             method: "GET",
-            streams_body: false,
-            authenticated: true,
-        },
-        cloud_apis_runtime::ApiOperation {
-            rust_name: "create_landing_zone",
-            operation_id: "CreateLandingZone",
-            method: "POST",
             streams_body: false,
             authenticated: true,
         },
@@ -6647,9 +6666,9 @@ pub const API: cloud_apis_runtime::Api = cloud_apis_runtime::Api {
             authenticated: true,
         },
         cloud_apis_runtime::ApiOperation {
-            rust_name: "delete_landing_zone",
-            operation_id: "DeleteLandingZone",
-            method: "DELETE",
+            rust_name: "update_baseline_assignment",
+            operation_id: "UpdateBaselineAssignment",
+            method: "PUT",
             streams_body: false,
             authenticated: true,
         },

@@ -33,6 +33,7 @@
 // - named_types: DetectiveGuardrailStatus is open: uses point at OpenDetectiveGuardrailStatus (cloud_apis_runtime::Open<DetectiveGuardrailStatus>)
 // - named_types: ApiVersionStatus is open: uses point at OpenApiVersionStatus (cloud_apis_runtime::Open<ApiVersionStatus>)
 // - no_api_version_header: 16 operations no longer build progenitor's `api-version` header
+// - present_query_params: 27 query parameters are added only when present
 // - checked_path_params: path parameters assignment_id, guardrail_id, landing_zone_id refuse `.`/`..` and are fully percent-encoded
 // - no_redirect_client: Client::new builds a reqwest client that never follows redirects
 // - optional_json_schema: 53 types derive schemars::JsonSchema only with the `schemars` feature
@@ -5092,6 +5093,7 @@ pub mod builder {
         encode_path, ByteStream, ClientHooks, ClientInfo, Error, OperationInfo, RequestBuilderExt,
         ResponseValue,
     };
+    use cloud_apis_runtime::QueryExt as _;
     #[doc = "Builder for [`Client::list_versions`]\n\n[`Client::list_versions`]: super::Client::list_versions"]
     #[derive(Debug, Clone)]
     pub struct ListVersions<'a> {
@@ -5106,7 +5108,8 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::ApiVersionList>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "ListVersions", "GET", self.exchange()).await
+            cloud_apis_runtime::record_call(api, "ListVersions", "GET", Box::pin(self.exchange()))
+                .await
         }
         async fn exchange(self) -> Result<ResponseValue<types::ApiVersionList>, Error<()>> {
             let Self { client } = self;
@@ -5192,7 +5195,7 @@ pub mod builder {
                 api,
                 "CreateAccountFactoryAccount",
                 "POST",
-                self.exchange(),
+                Box::pin(self.exchange()),
             )
             .await
         }
@@ -5318,8 +5321,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::BaselineAssignmentListResponse>, cloud_apis_runtime::Error>
         {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "ListBaselineAssignments", "GET", self.exchange())
-                .await
+            cloud_apis_runtime::record_call(
+                api,
+                "ListBaselineAssignments",
+                "GET",
+                Box::pin(self.exchange()),
+            )
+            .await
         }
         async fn exchange(
             self,
@@ -5350,19 +5358,10 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new(
-                    "assignment_id",
-                    &assignment_id,
-                ))
-                .query(&progenitor_client::QueryParam::new(
-                    "landing_zone_id",
-                    &landing_zone_id,
-                ))
-                .query(&progenitor_client::QueryParam::new(
-                    "resource_type",
-                    &resource_type,
-                ))
-                .query(&progenitor_client::QueryParam::new("status", &status))
+                .query_param("assignment_id", &assignment_id)
+                .query_param("landing_zone_id", &landing_zone_id)
+                .query_param("resource_type", &resource_type)
+                .query_param("status", &status)
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -5446,8 +5445,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::BaselineAssignmentAddResponse>, cloud_apis_runtime::Error>
         {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "UpdateBaselineAssignment", "PUT", self.exchange())
-                .await
+            cloud_apis_runtime::record_call(
+                api,
+                "UpdateBaselineAssignment",
+                "PUT",
+                Box::pin(self.exchange()),
+            )
+            .await
         }
         async fn exchange(
             self,
@@ -5566,8 +5570,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::BaselineAssignmentAddResponse>, cloud_apis_runtime::Error>
         {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "AddBaselineAssignment", "POST", self.exchange())
-                .await
+            cloud_apis_runtime::record_call(
+                api,
+                "AddBaselineAssignment",
+                "POST",
+                Box::pin(self.exchange()),
+            )
+            .await
         }
         async fn exchange(
             self,
@@ -5691,7 +5700,7 @@ pub mod builder {
                 api,
                 "RemoveBaselineAssignment",
                 "DELETE",
-                self.exchange(),
+                Box::pin(self.exchange()),
             )
             .await
         }
@@ -5800,8 +5809,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::GuardrailAssignmentResponse>, cloud_apis_runtime::Error>
         {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "EnableGuardrailBindings", "POST", self.exchange())
-                .await
+            cloud_apis_runtime::record_call(
+                api,
+                "EnableGuardrailBindings",
+                "POST",
+                Box::pin(self.exchange()),
+            )
+            .await
         }
         async fn exchange(
             self,
@@ -5904,7 +5918,7 @@ pub mod builder {
                 api,
                 "DisableGuardrailBindings",
                 "DELETE",
-                self.exchange(),
+                Box::pin(self.exchange()),
             )
             .await
         }
@@ -6050,8 +6064,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::ListGuardrailsForTargetResponse>, cloud_apis_runtime::Error>
         {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "ListGuardrailsForTarget", "GET", self.exchange())
-                .await
+            cloud_apis_runtime::record_call(
+                api,
+                "ListGuardrailsForTarget",
+                "GET",
+                Box::pin(self.exchange()),
+            )
+            .await
         }
         async fn exchange(
             self,
@@ -6088,15 +6107,12 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new(
-                    "landing_zone_id",
-                    &landing_zone_id,
-                ))
-                .query(&progenitor_client::QueryParam::new("name", &name))
-                .query(&progenitor_client::QueryParam::new("page", &page))
-                .query(&progenitor_client::QueryParam::new("size", &size))
-                .query(&progenitor_client::QueryParam::new("sort", &sort))
-                .query(&progenitor_client::QueryParam::new("target_id", &target_id))
+                .query_param("landing_zone_id", &landing_zone_id)
+                .query_param("name", &name)
+                .query_param("page", &page)
+                .query_param("size", &size)
+                .query_param("sort", &sort)
+                .query_param("target_id", &target_id)
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -6222,8 +6238,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::ListTargetsForGuardrailResponse>, cloud_apis_runtime::Error>
         {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "ListTargetsForGuardrail", "GET", self.exchange())
-                .await
+            cloud_apis_runtime::record_call(
+                api,
+                "ListTargetsForGuardrail",
+                "GET",
+                Box::pin(self.exchange()),
+            )
+            .await
         }
         async fn exchange(
             self,
@@ -6262,22 +6283,13 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new(
-                    "guardrail_id",
-                    &guardrail_id,
-                ))
-                .query(&progenitor_client::QueryParam::new(
-                    "landing_zone_id",
-                    &landing_zone_id,
-                ))
-                .query(&progenitor_client::QueryParam::new("name", &name))
-                .query(&progenitor_client::QueryParam::new("page", &page))
-                .query(&progenitor_client::QueryParam::new("size", &size))
-                .query(&progenitor_client::QueryParam::new("sort", &sort))
-                .query(&progenitor_client::QueryParam::new(
-                    "target_type",
-                    &target_type,
-                ))
+                .query_param("guardrail_id", &guardrail_id)
+                .query_param("landing_zone_id", &landing_zone_id)
+                .query_param("name", &name)
+                .query_param("page", &page)
+                .query_param("size", &size)
+                .query_param("sort", &sort)
+                .query_param("target_type", &target_type)
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -6426,7 +6438,8 @@ pub mod builder {
         ) -> Result<ResponseValue<types::GuardrailPageResponse>, cloud_apis_runtime::Error>
         {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "ListGuardrails", "GET", self.exchange()).await
+            cloud_apis_runtime::record_call(api, "ListGuardrails", "GET", Box::pin(self.exchange()))
+                .await
         }
         async fn exchange(self) -> Result<ResponseValue<types::GuardrailPageResponse>, Error<()>> {
             let Self {
@@ -6467,24 +6480,15 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new(
-                    "exclude_unit_id",
-                    &exclude_unit_id,
-                ))
-                .query(&progenitor_client::QueryParam::new("guidance", &guidance))
-                .query(&progenitor_client::QueryParam::new(
-                    "landing_zone_id",
-                    &landing_zone_id,
-                ))
-                .query(&progenitor_client::QueryParam::new("name", &name))
-                .query(&progenitor_client::QueryParam::new("page", &page))
-                .query(&progenitor_client::QueryParam::new(
-                    "service_name",
-                    &service_name,
-                ))
-                .query(&progenitor_client::QueryParam::new("size", &size))
-                .query(&progenitor_client::QueryParam::new("sort", &sort))
-                .query(&progenitor_client::QueryParam::new("status", &status))
+                .query_param("exclude_unit_id", &exclude_unit_id)
+                .query_param("guidance", &guidance)
+                .query_param("landing_zone_id", &landing_zone_id)
+                .query_param("name", &name)
+                .query_param("page", &page)
+                .query_param("service_name", &service_name)
+                .query_param("size", &size)
+                .query_param("sort", &sort)
+                .query_param("status", &status)
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -6554,7 +6558,8 @@ pub mod builder {
         ) -> Result<ResponseValue<types::GuardrailShowResponse>, cloud_apis_runtime::Error>
         {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "ShowGuardrail", "GET", self.exchange()).await
+            cloud_apis_runtime::record_call(api, "ShowGuardrail", "GET", Box::pin(self.exchange()))
+                .await
         }
         async fn exchange(self) -> Result<ResponseValue<types::GuardrailShowResponse>, Error<()>> {
             let Self {
@@ -6583,10 +6588,7 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new(
-                    "landing_zone_id",
-                    &landing_zone_id,
-                ))
+                .query_param("landing_zone_id", &landing_zone_id)
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -6658,7 +6660,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::LandingZoneCreateResponse>, cloud_apis_runtime::Error>
         {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "CreateLandingZone", "POST", self.exchange()).await
+            cloud_apis_runtime::record_call(
+                api,
+                "CreateLandingZone",
+                "POST",
+                Box::pin(self.exchange()),
+            )
+            .await
         }
         async fn exchange(
             self,
@@ -6746,7 +6754,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::LandingZoneShowResponse>, cloud_apis_runtime::Error>
         {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "ShowLandingZone", "GET", self.exchange()).await
+            cloud_apis_runtime::record_call(
+                api,
+                "ShowLandingZone",
+                "GET",
+                Box::pin(self.exchange()),
+            )
+            .await
         }
         async fn exchange(
             self,
@@ -6857,7 +6871,8 @@ pub mod builder {
         ) -> Result<ResponseValue<types::LandingZoneCreateResponse>, cloud_apis_runtime::Error>
         {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "SetLandingZone", "PUT", self.exchange()).await
+            cloud_apis_runtime::record_call(api, "SetLandingZone", "PUT", Box::pin(self.exchange()))
+                .await
         }
         async fn exchange(
             self,
@@ -6951,8 +6966,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::LandingZoneCreateResponse>, cloud_apis_runtime::Error>
         {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "DeleteLandingZone", "DELETE", self.exchange())
-                .await
+            cloud_apis_runtime::record_call(
+                api,
+                "DeleteLandingZone",
+                "DELETE",
+                Box::pin(self.exchange()),
+            )
+            .await
         }
         async fn exchange(
             self,
@@ -7175,11 +7195,11 @@ pub const API: cloud_apis_runtime::Api = cloud_apis_runtime::Api {
     pinned_values: &PINNED_VALUES,
     operations: &[
         cloud_apis_runtime::ApiOperation {
-            rust_name: "list_versions",
-            operation_id: "ListVersions",
-            method: "GET",
+            rust_name: "add_baseline_assignment",
+            operation_id: "AddBaselineAssignment",
+            method: "POST",
             streams_body: false,
-            authenticated: false,
+            authenticated: true,
         },
         cloud_apis_runtime::ApiOperation {
             rust_name: "create_account_factory_account",
@@ -7189,29 +7209,22 @@ pub const API: cloud_apis_runtime::Api = cloud_apis_runtime::Api {
             authenticated: true,
         },
         cloud_apis_runtime::ApiOperation {
-            rust_name: "list_baseline_assignments",
-            operation_id: "ListBaselineAssignments",
-            method: "GET",
-            streams_body: false,
-            authenticated: true,
-        },
-        cloud_apis_runtime::ApiOperation {
-            rust_name: "update_baseline_assignment",
-            operation_id: "UpdateBaselineAssignment",
-            method: "PUT",
-            streams_body: false,
-            authenticated: true,
-        },
-        cloud_apis_runtime::ApiOperation {
-            rust_name: "add_baseline_assignment",
-            operation_id: "AddBaselineAssignment",
+            rust_name: "create_landing_zone",
+            operation_id: "CreateLandingZone",
             method: "POST",
             streams_body: false,
             authenticated: true,
         },
         cloud_apis_runtime::ApiOperation {
-            rust_name: "remove_baseline_assignment",
-            operation_id: "RemoveBaselineAssignment",
+            rust_name: "delete_landing_zone",
+            operation_id: "DeleteLandingZone",
+            method: "DELETE",
+            streams_body: false,
+            authenticated: true,
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "disable_guardrail_bindings",
+            operation_id: "DisableGuardrailBindings",
             method: "DELETE",
             streams_body: false,
             authenticated: true,
@@ -7224,9 +7237,16 @@ pub const API: cloud_apis_runtime::Api = cloud_apis_runtime::Api {
             authenticated: true,
         },
         cloud_apis_runtime::ApiOperation {
-            rust_name: "disable_guardrail_bindings",
-            operation_id: "DisableGuardrailBindings",
-            method: "DELETE",
+            rust_name: "list_baseline_assignments",
+            operation_id: "ListBaselineAssignments",
+            method: "GET",
+            streams_body: false,
+            authenticated: true,
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "list_guardrails",
+            operation_id: "ListGuardrails",
+            method: "GET",
             streams_body: false,
             authenticated: true,
         },
@@ -7245,30 +7265,16 @@ pub const API: cloud_apis_runtime::Api = cloud_apis_runtime::Api {
             authenticated: true,
         },
         cloud_apis_runtime::ApiOperation {
-            rust_name: "list_guardrails",
-            operation_id: "ListGuardrails",
+            rust_name: "list_versions",
+            operation_id: "ListVersions",
             method: "GET",
             streams_body: false,
-            authenticated: true,
+            authenticated: false,
         },
         cloud_apis_runtime::ApiOperation {
-            rust_name: "show_guardrail",
-            operation_id: "ShowGuardrail",
-            method: "GET",
-            streams_body: false,
-            authenticated: true,
-        },
-        cloud_apis_runtime::ApiOperation {
-            rust_name: "create_landing_zone",
-            operation_id: "CreateLandingZone",
-            method: "POST",
-            streams_body: false,
-            authenticated: true,
-        },
-        cloud_apis_runtime::ApiOperation {
-            rust_name: "show_landing_zone",
-            operation_id: "ShowLandingZone",
-            method: "GET",
+            rust_name: "remove_baseline_assignment",
+            operation_id: "RemoveBaselineAssignment",
+            method: "DELETE",
             streams_body: false,
             authenticated: true,
         },
@@ -7280,9 +7286,23 @@ pub const API: cloud_apis_runtime::Api = cloud_apis_runtime::Api {
             authenticated: true,
         },
         cloud_apis_runtime::ApiOperation {
-            rust_name: "delete_landing_zone",
-            operation_id: "DeleteLandingZone",
-            method: "DELETE",
+            rust_name: "show_guardrail",
+            operation_id: "ShowGuardrail",
+            method: "GET",
+            streams_body: false,
+            authenticated: true,
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "show_landing_zone",
+            operation_id: "ShowLandingZone",
+            method: "GET",
+            streams_body: false,
+            authenticated: true,
+        },
+        cloud_apis_runtime::ApiOperation {
+            rust_name: "update_baseline_assignment",
+            operation_id: "UpdateBaselineAssignment",
+            method: "PUT",
             streams_body: false,
             authenticated: true,
         },
