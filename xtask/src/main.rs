@@ -12,6 +12,7 @@
 //!
 //! `--check` does steps 1–5 in memory and fails with a diff when the committed files differ.
 
+mod bench;
 mod build_times;
 mod code_passes;
 mod generate;
@@ -25,12 +26,28 @@ mod transforms;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask regen [--check] | build-times [WORKSPACE]
+const USAGE: &str = "usage: cargo xtask regen [--check] | build-times [WORKSPACE] | bench [--quick]
 
   regen           regenerate every client crate from specs/
   regen --check   regenerate in memory; exit 1 with a diff if committed files are stale
   build-times     cold release build time of a program using one provider, and all of them
-                  (of another checkout of this workspace when WORKSPACE is given, for a before/after)";
+                  (of another checkout of this workspace when WORKSPACE is given, for a before/after)
+  bench           the sdk bench's table (the SDK against raw reqwest, signing, memory), then instructions per
+                  call counted by callgrind when valgrind is installed";
+
+/// Prints a command's table, or its error.
+fn report(result: Result<String, String>) -> ExitCode {
+    match result {
+        Ok(table) => {
+            print!("{table}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -40,16 +57,10 @@ fn main() -> ExitCode {
         ["regen", "--check"] => true,
         ["build-times", rest @ ..] if rest.len() <= 1 => {
             let root = rest.first().map_or_else(workspace_root, PathBuf::from);
-            return match build_times::run(&root) {
-                Ok(table) => {
-                    print!("{table}");
-                    ExitCode::SUCCESS
-                }
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    ExitCode::FAILURE
-                }
-            };
+            return report(build_times::run(&root));
+        }
+        ["bench", rest @ ..] if rest.iter().all(|a| *a == "--quick") => {
+            return report(bench::run(&workspace_root(), !rest.is_empty()));
         }
         ["-h" | "--help" | "help"] => {
             println!("{USAGE}");
