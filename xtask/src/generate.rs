@@ -184,11 +184,6 @@ fn api_tokens(
     let pinned = prepared.pinned_headers.iter().map(|h| {
         let name = h.name.to_ascii_lowercase();
         let value = &h.value;
-        quote!((#name, #value))
-    });
-    let pinned_values = prepared.pinned_headers.iter().map(|h| {
-        let name = h.name.to_ascii_lowercase();
-        let value = &h.value;
         quote!((
             cloud_apis_runtime::reqwest::header::HeaderName::from_static(#name),
             cloud_apis_runtime::reqwest::header::HeaderValue::from_static(#value)
@@ -216,10 +211,10 @@ fn api_tokens(
     let pinned_count = prepared.pinned_headers.len();
     quote! {
         /// The pinned headers as values, made once (a `static`: header values cannot live in a constant).
-        static PINNED_VALUES: [(
+        static PINNED_HEADERS: [(
             cloud_apis_runtime::reqwest::header::HeaderName,
             cloud_apis_runtime::reqwest::header::HeaderValue
-        ); #pinned_count] = [#(#pinned_values),*];
+        ); #pinned_count] = [#(#pinned),*];
 
         /// What the runtime needs to know about this API; see [`cloud_apis_runtime::Api`].
         pub const API: cloud_apis_runtime::Api = cloud_apis_runtime::Api {
@@ -227,8 +222,7 @@ fn api_tokens(
             version: #version,
             spec: #spec_path,
             generated: #generated_path,
-            pinned_headers: &[#(#pinned),*],
-            pinned_values: &PINNED_VALUES,
+            pinned_headers: &PINNED_HEADERS,
             operations: &[#(#operations),*],
             // Each client crate says where its provider's error bodies keep the message (`error_message` at the
             // crate root): provider knowledge stays with the provider.

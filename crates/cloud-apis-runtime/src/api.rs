@@ -15,12 +15,10 @@ pub struct Api {
     /// that client's file).
     pub generated: &'static str,
     /// Headers the spec requires on every operation with exactly one allowed value, names in lower case (e.g.
-    /// `("scp-api-version", "cloudcontrol 1.1")`). The generator removes them from the operations' parameters
-    /// and the runtime sets them on every request, replacing any value already present.
-    pub pinned_headers: &'static [(&'static str, &'static str)],
-    /// The same headers as ready-made values, which the runtime inserts into every request without parsing them
-    /// again.
-    pub pinned_values: &'static [(HeaderName, HeaderValue)],
+    /// `scp-api-version: cloudcontrol 1.1`). The generator removes them from the operations' parameters and
+    /// emits them here as ready-made values, which the runtime inserts into every request (replacing any value
+    /// already present) without parsing them again.
+    pub pinned_headers: &'static [(HeaderName, HeaderValue)],
     /// Every operation of the spec, sorted by `rust_name` (the generator sorts them; [`Api::operation`] searches).
     pub operations: &'static [ApiOperation],
     /// Reads the provider's message and code from an error body: the client crate's own `error_message`.
@@ -48,10 +46,11 @@ pub struct ApiOperation {
 impl Api {
     /// The value the spec pins header `name` (lower case) to, e.g. `scp-api-version` → `cloudcontrol 1.1`.
     pub fn pinned_header(&self, name: &str) -> Option<&'static str> {
-        self.pinned_headers
+        let pinned: &'static [(HeaderName, HeaderValue)] = self.pinned_headers;
+        pinned
             .iter()
-            .find(|(pinned, _)| *pinned == name)
-            .map(|(_, value)| *value)
+            .find(|(pinned, _)| pinned.as_str() == name)
+            .and_then(|(_, value)| value.to_str().ok())
     }
 
     /// The operation progenitor calls `rust_name`.

@@ -173,7 +173,6 @@ mod tests {
         spec: "specs/panther.json",
         generated: "crates/panther-client/src/generated.rs",
         pinned_headers: &[],
-        pinned_values: &[],
         operations: &[],
         error_message: |_| (None, None),
     };

@@ -298,7 +298,7 @@ impl Runtime {
         }
         let headers = request.headers_mut();
         let pinned = if authenticated {
-            api.pinned_values
+            api.pinned_headers
         } else {
             &[]
         };

@@ -51,6 +51,36 @@ async fn tags(client: &Client) -> Vec<String> {
     blueprint.into_inner().tags.unwrap_or_default()
 }
 
+/// Someone else's unconditional write (no `If-Match`) of the blueprint's current diagram, changed by `change`, made
+/// from inside an edit's closure, i.e. between the edit's read and its write.
+fn write_meanwhile(
+    other: &Client,
+    change: impl FnOnce(
+        cloud_apis::cloudcraft::types::builder::BlueprintUpdateRequest,
+    ) -> cloud_apis::cloudcraft::types::builder::BlueprintUpdateRequest,
+) {
+    tokio::task::block_in_place(|| {
+        tokio::runtime::Handle::current().block_on(async {
+            let theirs = other
+                .get_blueprint()
+                .blueprint_id(id())
+                .send()
+                .await
+                .unwrap();
+            let request = cloud_apis::cloudcraft::types::BlueprintUpdateRequest::builder()
+                .data(theirs.into_inner().data.unwrap_or_default());
+            let request = change(request);
+            other
+                .update_blueprint()
+                .blueprint_id(id())
+                .body(request)
+                .send()
+                .await
+                .unwrap();
+        })
+    });
+}
+
 /// Someone else's change lands between the edit's read and its write: the write is refused (412), the edit reads
 /// the new version, applies the change again, and both changes survive.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -64,27 +94,8 @@ async fn an_edit_never_overwrites_a_concurrent_change() {
             calls += 1;
             if calls == 1 {
                 // The concurrent writer: tags the blueprint without If-Match, after our read.
-                tokio::task::block_in_place(|| {
-                    tokio::runtime::Handle::current().block_on(async {
-                        let mut theirs = other
-                            .get_blueprint()
-                            .blueprint_id(id())
-                            .send()
-                            .await
-                            .unwrap();
-                        let data = theirs.data.take().unwrap_or_default();
-                        let request =
-                            cloud_apis::cloudcraft::types::BlueprintUpdateRequest::builder()
-                                .data(data)
-                                .tags(Some(vec!["production".into(), "theirs".into()]));
-                        other
-                            .update_blueprint()
-                            .blueprint_id(id())
-                            .body(request)
-                            .send()
-                            .await
-                            .unwrap();
-                    })
+                write_meanwhile(&other, |request| {
+                    request.tags(Some(vec!["production".into(), "theirs".into()]))
                 });
             }
             blueprint
@@ -119,25 +130,8 @@ async fn an_edit_gives_up_with_a_precondition_failure_when_the_blueprint_keeps_c
     let error = client
         .edit_blueprint(&id(), |blueprint| {
             calls += 1;
-            tokio::task::block_in_place(|| {
-                tokio::runtime::Handle::current().block_on(async {
-                    let theirs = other
-                        .get_blueprint()
-                        .blueprint_id(id())
-                        .send()
-                        .await
-                        .unwrap();
-                    let request = cloud_apis::cloudcraft::types::BlueprintUpdateRequest::builder()
-                        .data(theirs.into_inner().data.unwrap_or_default())
-                        .name(Some(format!("theirs {calls}")));
-                    other
-                        .update_blueprint()
-                        .blueprint_id(id())
-                        .body(request)
-                        .send()
-                        .await
-                        .unwrap();
-                })
+            write_meanwhile(&other, |request| {
+                request.name(Some(format!("theirs {calls}")))
             });
             blueprint.name = Some("ours".into());
         })

@@ -7441,7 +7441,7 @@ impl ::std::convert::TryFrom<&::std::option::Option<types::UserId>> for types::U
     }
 }
 #[doc = r" The pinned headers as values, made once (a `static`: header values cannot live in a constant)."]
-static PINNED_VALUES: [(
+static PINNED_HEADERS: [(
     cloud_apis_runtime::reqwest::header::HeaderName,
     cloud_apis_runtime::reqwest::header::HeaderValue,
 ); 0usize] = [];
@@ -7451,8 +7451,7 @@ pub const API: cloud_apis_runtime::Api = cloud_apis_runtime::Api {
     version: "1.0",
     spec: "specs/cloudcraft.json",
     generated: "crates/cloudcraft-client/src/generated.rs",
-    pinned_headers: &[],
-    pinned_values: &PINNED_VALUES,
+    pinned_headers: &PINNED_HEADERS,
     operations: &[
         cloud_apis_runtime::ApiOperation {
             rust_name: "create_aws_account",

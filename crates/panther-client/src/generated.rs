@@ -29348,7 +29348,7 @@ impl ::std::convert::TryFrom<&::std::option::Option<types::UserId>> for types::U
     }
 }
 #[doc = r" The pinned headers as values, made once (a `static`: header values cannot live in a constant)."]
-static PINNED_VALUES: [(
+static PINNED_HEADERS: [(
     cloud_apis_runtime::reqwest::header::HeaderName,
     cloud_apis_runtime::reqwest::header::HeaderValue,
 ); 0usize] = [];
@@ -29358,8 +29358,7 @@ pub const API: cloud_apis_runtime::Api = cloud_apis_runtime::Api {
     version: "1.0",
     spec: "specs/panther.json",
     generated: "crates/panther-client/src/generated.rs",
-    pinned_headers: &[],
-    pinned_values: &PINNED_VALUES,
+    pinned_headers: &PINNED_HEADERS,
     operations: &[
         cloud_apis_runtime::ApiOperation {
             rust_name: "alert_bulk_patch",

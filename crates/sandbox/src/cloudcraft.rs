@@ -138,7 +138,6 @@ fn scene(title: String, nodes: Vec<(String, String)>, query: &HashMap<String, St
             .get(k)
             .and_then(|v| v.parse::<i64>().ok())
             .map_or(default, |n| n.clamp(16, 4096) as u32)
-            .clamp(16, 4096)
     };
     Scene {
         title,

@@ -6,7 +6,7 @@
 //! - [`v1_0`]: Cloud Control 1.0 (deprecated; support guaranteed until 2025-12-31), generated from
 //!   `specs/scp-cloudcontrol-v1.0.json`.
 //!
-//! Each module's client always sends its own `Scp-Api-Version` header (see `API.pinned_headers`), and its request
+//! Each module's client always sends its own `Scp-Api-Version` header (see `API.pinned_headers`, ready-made header values), and its request
 //! and response types are distinct Rust types, so a 1.0 body cannot be sent to the 1.2 client.
 //! Requests are authenticated with SCP's HMAC signature ([`signature::ScpCredentials`], the runtime's request
 //! signer for SCP). Most users want the `cloud-apis` facade, which configures it.

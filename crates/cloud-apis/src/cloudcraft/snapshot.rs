@@ -56,11 +56,9 @@ pub trait Cloud: sealed::Sealed + Send + Sync + 'static {
     /// The operation's `operationId`.
     const OPERATION: &'static str;
 
-    /// The snapshot operation's builder for `client`.
-    fn builder(client: &Client) -> Self::Builder<'_>;
-    /// Sets the arguments every snapshot has.
-    fn arguments<'c>(
-        builder: Self::Builder<'c>,
+    /// The snapshot operation's builder for `client`, with the arguments every snapshot has.
+    fn builder<'c>(
+        client: &'c Client,
         account_id: &Self::AccountId,
         region: &str,
         format: types::SnapshotFormat,
@@ -98,18 +96,18 @@ macro_rules! cloud {
             const PATH: &'static str = $path;
             const OPERATION: &'static str = $operation;
 
-            fn builder(client: &Client) -> Self::Builder<'_> {
-                client.$method()
-            }
-
-            fn arguments<'c>(
-                builder: Self::Builder<'c>,
+            fn builder<'c>(
+                client: &'c Client,
                 account_id: &Self::AccountId,
                 region: &str,
                 format: types::SnapshotFormat,
                 exclude: Option<String>,
             ) -> Self::Builder<'c> {
-                let builder = builder.account_id(account_id).region(region).format(format);
+                let builder = client
+                    .$method()
+                    .account_id(account_id)
+                    .region(region)
+                    .format(format);
                 match exclude {
                     Some(exclude) => builder.exclude(exclude),
                     None => builder,
@@ -255,13 +253,7 @@ impl<C: Cloud> SnapshotRequest<C> {
 
     fn build<'c>(&self, client: &'c Client) -> C::Builder<'c> {
         let exclude = (!self.exclude.is_empty()).then(|| self.exclude.join(","));
-        let b = C::arguments(
-            C::builder(client),
-            &self.account_id,
-            &self.region,
-            self.format,
-            exclude,
-        );
+        let b = C::builder(client, &self.account_id, &self.region, self.format, exclude);
         match &self.options {
             Some(options) => C::apply(options, b),
             None => b,

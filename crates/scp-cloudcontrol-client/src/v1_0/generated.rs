@@ -6558,7 +6558,7 @@ impl ::std::convert::TryFrom<&::std::option::Option<types::UnitId>> for types::U
     }
 }
 #[doc = r" The pinned headers as values, made once (a `static`: header values cannot live in a constant)."]
-static PINNED_VALUES: [(
+static PINNED_HEADERS: [(
     cloud_apis_runtime::reqwest::header::HeaderName,
     cloud_apis_runtime::reqwest::header::HeaderValue,
 ); 1usize] = [(
@@ -6571,8 +6571,7 @@ pub const API: cloud_apis_runtime::Api = cloud_apis_runtime::Api {
     version: "1.0",
     spec: "specs/scp-cloudcontrol-v1.0.json",
     generated: "crates/scp-cloudcontrol-client/src/v1_0/generated.rs",
-    pinned_headers: &[("scp-api-version", "cloudcontrol 1.0")],
-    pinned_values: &PINNED_VALUES,
+    pinned_headers: &PINNED_HEADERS,
     operations: &[
         cloud_apis_runtime::ApiOperation {
             rust_name: "add_baseline_assignment",
