@@ -11,9 +11,12 @@
 //! | `present_query_params` | `.query(&progenitor_client::QueryParam::new(name, &value))` → `.query_param(name, &value)` (`cloud_apis_runtime::QueryExt`) | reqwest's `query` edits the URL (opens its query, then removes it when left empty) even for `None`: a list with six optional filters paid that six times per request |
 //! | `checked_path_params` | `encode_path(&x.to_string())` → `cloud_apis_runtime::path_param("x", &x.to_string())?` | progenitor leaves `.`, `..` and `\` in a path parameter, and the URL parser resolves them: `role_delete("..")` would send `DELETE /`. The runtime refuses dot segments and encodes everything but unreserved characters |
 //! | `no_redirect_client` | `reqwest::ClientBuilder::new()` in `Client::new` → `cloud_apis_runtime::http_client_builder()` | reqwest follows redirects by default, re-sending `X-API-Key` and every `Scp-*` header (and a 307's body) to whatever origin a server names |
+//! | `moved_response_headers` | `ResponseValue::from_response(response)` → `cloud_apis_runtime::response_value(response)`, `ResponseValue::empty(response)` → `cloud_apis_runtime::empty_response(response)` | progenitor copies the header map of every answer it decodes (two allocations per call); the runtime's versions move it out of the response instead |
+//! | `merged_status_arms` | in each `send()`'s `match response.status().as_u16()`, arms with the same body become one arm (`400u16 \| 401u16 \| 403u16 => Err(Error::ErrorResponse(..))`) | every arm that reads a body is its own await point, and the compiler gives each its own room in the call's future: an operation with seven documented errors paid for seven body readers (kilobytes copied on every call, large allocations) and seven copies of the same code |
 //! | `optional_json_schema` | `#[derive(.., schemars::JsonSchema)]` → `#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]` | only users who ask for JSON Schemas of the types should compile schemars and its derive; the client crates' `schemars` feature turns it on |
 //! | `optional_bodies` | for each operation `optional_success_bodies` reported: `send()` returns `ResponseValue<Option<T>>` and answers `None` for the body-less success statuses | progenitor has no "this schema or nothing" success type |
 //! | `bounded_params` | after each integer parameter with a documented `minimum`/`maximum` is unpacked: `cloud_apis_runtime::in_range("limit", &limit, min, max)?` | progenitor types integers by format only, so `limit(500)` on a list documented as at most 50 would reach the server |
+//! | `rebuilt_requests` | `let mut request = client.client.get(url)…build()?; client.pre(..); client.exec(request, &info)` → `let mut request = \|\| client.client.get(url.as_str())…build();` handed to `client.inner.execute(&super::API, &client.client, Requests::Rebuilt(&mut request), &info)`; an empty `header_map` is no longer built, a non-empty one is cloned into each build | a request handed over whole must be copied before every attempt in case a retry follows (reqwest consumes what it sends); rebuilt from the builder's own values, the happy path copies nothing. progenitor's `pre` hook (a no-op here) is not called |
 //! | `recorded_calls` | each builder's `send()` becomes `record_call(api, operationId, method, self.exchange())` (`api`: the runtime's `speaks` version, else the client's own `API`), progenitor's body kept as the private `exchange()`; a builder whose success is a `ByteStream` also gets `download()`, the same call through `record_download` | progenitor's `Error<E>` cannot say which call failed, how often it was tried, or the status of a documented error whose body was not JSON; `record_call` returns `cloud_apis_runtime::Error`, built from the runtime's own record of the call; a download keeps that record so a body that breaks off while streaming is still reported as a failure of that call |
 
 use std::collections::BTreeMap;
@@ -93,6 +96,9 @@ pub fn apply(
     let tokens = optional_json_schema(tokens, &mut changes);
     let tokens = optional_bodies(tokens, optional, &mut changes)?;
     let tokens = bounded_params_pass(tokens, bounded, &mut changes)?;
+    let tokens = moved_response_headers(tokens, &mut changes)?;
+    let tokens = merged_status_arms(tokens, &mut changes)?;
+    let tokens = rebuilt_requests(tokens, operations.len(), &mut changes)?;
     let tokens = recorded_calls(tokens, operations, &mut changes)?;
     Ok((tokens, changes))
 }
@@ -593,6 +599,201 @@ fn bounded_params_pass(
     Ok(tokens)
 }
 
+/// progenitor's body readers → the runtime's, which move the headers instead of copying them.
+fn moved_response_headers(
+    tokens: TokenStream,
+    changes: &mut Vec<Change>,
+) -> Result<TokenStream, String> {
+    let mut text = tokens.to_string();
+    let mut count = 0;
+    for (theirs, ours) in [
+        (
+            "ResponseValue :: from_response (response)",
+            "cloud_apis_runtime :: response_value (response)",
+        ),
+        (
+            "ResponseValue :: empty (response)",
+            "cloud_apis_runtime :: empty_response (response)",
+        ),
+    ] {
+        count += text.matches(theirs).count();
+        text = text.replace(theirs, ours);
+    }
+    if count > 0 {
+        changes.push(change(
+            "moved_response_headers",
+            format!("{count} response readers move the headers instead of copying them"),
+        ));
+    }
+    text.parse()
+        .map_err(|e| format!("moved_response_headers: rewritten code does not parse: {e}"))
+}
+
+/// Status arms with identical bodies become one arm (see the table).
+fn merged_status_arms(
+    tokens: TokenStream,
+    changes: &mut Vec<Change>,
+) -> Result<TokenStream, String> {
+    let mut merged = 0;
+    let tokens = edit_sends(tokens, "merged_status_arms", |_, send| {
+        for stmt in &mut send.block.stmts {
+            let syn::Stmt::Expr(syn::Expr::Match(by_status), _) = stmt else {
+                continue;
+            };
+            let scrutinee = &by_status.expr;
+            if text_of(scrutinee) != "response.status().as_u16()" {
+                continue;
+            }
+            let mut arms: Vec<syn::Arm> = Vec::with_capacity(by_status.arms.len());
+            for arm in std::mem::take(&mut by_status.arms) {
+                let body = text_of(&arm.body);
+                let same = arms.iter_mut().find(|kept| {
+                    kept.guard.is_none()
+                        && arm.guard.is_none()
+                        && !matches!(arm.pat, syn::Pat::Wild(_))
+                        && !matches!(kept.pat, syn::Pat::Wild(_))
+                        && text_of(&kept.body) == body
+                });
+                match same {
+                    Some(kept) => {
+                        let (first, next) = (&kept.pat, &arm.pat);
+                        kept.pat = syn::parse_quote!(#first | #next);
+                        merged += 1;
+                    }
+                    None => arms.push(arm),
+                }
+            }
+            by_status.arms = arms;
+        }
+        Ok(())
+    })?;
+    if merged > 0 {
+        changes.push(change(
+            "merged_status_arms",
+            format!("{merged} status arms joined an identical one"),
+        ));
+    }
+    Ok(tokens)
+}
+
+/// Each `send()` hands the runtime a closure that builds its request, instead of one built request (see the table).
+fn rebuilt_requests(
+    tokens: TokenStream,
+    operations: usize,
+    changes: &mut Vec<Change>,
+) -> Result<TokenStream, String> {
+    let mut rewritten = 0;
+    let tokens = edit_sends(tokens, "rebuilt_requests", |rust_name, send| {
+        rebuild_request(send).map_err(|e| format!("rebuilt_requests: {rust_name}: {e}"))?;
+        rewritten += 1;
+        Ok(())
+    })?;
+    if rewritten != operations {
+        return Err(format!(
+            "rebuilt_requests: rewrote {rewritten} send() methods, but the spec has {operations} operations"
+        ));
+    }
+    changes.push(change(
+        "rebuilt_requests",
+        format!("{rewritten} operations build their request per attempt instead of copying it for a retry"),
+    ));
+    Ok(tokens)
+}
+
+fn rebuild_request(send: &mut syn::ImplItemFn) -> Result<(), String> {
+    let stmts = &mut send.block.stmts;
+    let text = |stmt: &syn::Stmt| quote!(#stmt).to_string().replace(' ', "");
+    // The header map of the operation's header parameters: not built at all when nothing is ever added to it.
+    let header_map = stmts.iter().position(|s| {
+        let t = text(s);
+        t.starts_with("letheader_map=") || t.starts_with("letmutheader_map=")
+    });
+    let empty_headers = header_map.is_some_and(|at| {
+        let t = text(&stmts[at]);
+        t.contains("with_capacity(0usize)") && !t.starts_with("letmut")
+    });
+    let build_at = stmts
+        .iter()
+        .position(|s| text(s).starts_with("#[allow(unused_mut)]letmutrequest="))
+        .ok_or("no `let mut request = …build()?`")?;
+    let syn::Stmt::Local(local) = &mut stmts[build_at] else {
+        unreachable!("a let statement")
+    };
+    let init = local
+        .init
+        .as_mut()
+        .ok_or("`let mut request` without a value")?;
+    let syn::Expr::Try(built) = init.expr.as_mut() else {
+        return Err("the request is not `…build()?`".into());
+    };
+    let mut chain = (*built.expr).clone();
+    let mut found_headers = false;
+    let mut found_url = false;
+    edit_chain(&mut chain, &mut |call| {
+        if call.method == "headers" && text_of(&call.args) == "header_map" {
+            found_headers = true;
+            return Some(if empty_headers {
+                (*call.receiver).clone()
+            } else {
+                call.args = syn::parse_quote!(header_map.clone());
+                syn::Expr::MethodCall(call.clone())
+            });
+        }
+        if text_of(&call.receiver) == "client.client" && text_of(&call.args) == "url" {
+            found_url = true;
+            call.args = syn::parse_quote!(url.as_str());
+        }
+        None
+    });
+    if !found_url || header_map.is_some() != found_headers {
+        return Err("the request chain does not start at `client.client.METHOD(url)` or lacks `.headers(header_map)`".into());
+    }
+    local.attrs.clear();
+    *init.expr = syn::parse_quote!(|| #chain);
+    let pre = stmts
+        .iter()
+        .position(|s| text(s) == "client.pre(&mutrequest,&info).await?;")
+        .ok_or("no `client.pre(&mut request, &info)`")?;
+    stmts.remove(pre);
+    let exec = stmts
+        .iter()
+        .position(|s| text(s) == "letresult=client.exec(request,&info).await;")
+        .ok_or("no `client.exec(request, &info)`")?;
+    stmts[exec] = syn::parse_quote! {
+        let result = client.inner.execute(
+            &super::API,
+            &client.client,
+            cloud_apis_runtime::Requests::Rebuilt(&mut request),
+            &info,
+        )
+        .await;
+    };
+    if let (true, Some(at)) = (empty_headers, header_map) {
+        stmts.remove(at);
+    }
+    Ok(())
+}
+
+fn text_of(tokens: &impl quote::ToTokens) -> String {
+    tokens.to_token_stream().to_string().replace(' ', "")
+}
+
+/// Calls `edit` on each method call of a chain `a.b(..).c(..)`, outermost first; a call it returns a replacement
+/// for is replaced.
+fn edit_chain(
+    expr: &mut syn::Expr,
+    edit: &mut dyn FnMut(&mut syn::ExprMethodCall) -> Option<syn::Expr>,
+) {
+    let syn::Expr::MethodCall(call) = expr else {
+        return;
+    };
+    if let Some(replacement) = edit(call) {
+        *expr = replacement;
+        return edit_chain(expr, edit);
+    }
+    edit_chain(&mut call.receiver, edit);
+}
+
 /// Wraps each builder's `send()` in `cloud_apis_runtime::record_call`.
 fn recorded_calls(
     tokens: TokenStream,
@@ -843,6 +1044,124 @@ mod tests {
         assert!(
             out.contains("letheader_map=::reqwest::header::HeaderMap::with_capacity(0usize)"),
             "{out}"
+        );
+    }
+
+    /// A `send()` as progenitor writes it, with `header_map` built as given.
+    fn progenitor_send(header_map: TokenStream) -> TokenStream {
+        quote! {
+            pub mod builder {
+                impl<'a> RoleUpdate<'a> {
+                    pub async fn send(self) -> Result<ResponseValue<types::Role>, Error<types::Error>> {
+                        let url = format!("{}/roles/{}", client.baseurl, id);
+                        #header_map
+                        #[allow(unused_mut)]
+                        let mut request = client
+                            .client
+                            .put(url)
+                            .header(::reqwest::header::ACCEPT, ::reqwest::header::HeaderValue::from_static("application/json"))
+                            .json(&body)
+                            .headers(header_map)
+                            .build()?;
+                        let info = OperationInfo { operation_id: "role_update" };
+                        client.pre(&mut request, &info).await?;
+                        let result = client.exec(request, &info).await;
+                        client.post(&result, &info).await?;
+                        let response = result?;
+                        match response.status().as_u16() {
+                            200u16 => ResponseValue::from_response(response).await,
+                            204u16 => Ok(ResponseValue::empty(response)),
+                            400u16 => Err(Error::ErrorResponse(ResponseValue::from_response(response).await?)),
+                            404u16 => Err(Error::ErrorResponse(ResponseValue::from_response(response).await?)),
+                            409u16 => Err(Error::ErrorResponse(ResponseValue::from_response(response).await?)),
+                            _ => Err(Error::UnexpectedResponse(response)),
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn requests_are_rebuilt_per_attempt_not_handed_over_whole() {
+        let mut changes = Vec::new();
+        let with_headers = progenitor_send(quote! {
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append("If-Match", value.to_string().try_into()?);
+        });
+        let out = squash(&rebuilt_requests(with_headers, 1, &mut changes).unwrap());
+        assert!(
+            out.contains(
+                "letmutrequest=||client.client.put(url.as_str()).header(::reqwest::header::ACCEPT,\
+                 ::reqwest::header::HeaderValue::from_static(\"application/json\")).json(&body)\
+                 .headers(header_map.clone()).build();"
+            ),
+            "{out}"
+        );
+        assert!(
+            out.contains(
+                "letresult=client.inner.execute(&super::API,&client.client,\
+                 cloud_apis_runtime::Requests::Rebuilt(&mutrequest),&info,).await;client.post(&result,&info).await?;"
+            ),
+            "{out}"
+        );
+        for gone in [
+            "client.pre(",
+            "client.exec(",
+            "build()?",
+            "#[allow(unused_mut)]",
+        ] {
+            assert!(!out.contains(gone), "{gone} in {out}");
+        }
+        assert!(out.contains(r#"header_map.append("If-Match""#), "{out}");
+        assert_eq!(changes[0].transform, "rebuilt_requests");
+
+        // A header map nothing is ever added to is not built at all.
+        let empty = progenitor_send(quote! {
+            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+        });
+        let out = squash(&rebuilt_requests(empty, 1, &mut changes).unwrap());
+        assert!(!out.contains("header_map"), "{out}");
+        assert!(out.contains(".json(&body).build();"), "{out}");
+
+        // A send() of another shape fails generation instead of keeping the copy.
+        let err = rebuilt_requests(generated(), 1, &mut changes).unwrap_err();
+        assert!(err.contains("role_get: no `let mut request"), "{err}");
+    }
+
+    #[test]
+    fn bodies_are_read_without_copying_headers_and_identical_arms_are_one() {
+        let mut changes = Vec::new();
+        let code = progenitor_send(quote! {
+            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+        });
+        let code = moved_response_headers(code, &mut changes).unwrap();
+        let out = squash(&merged_status_arms(code, &mut changes).unwrap());
+        assert!(!out.contains("ResponseValue::from_response"), "{out}");
+        assert!(
+            out.contains("200u16=>cloud_apis_runtime::response_value(response).await,"),
+            "{out}"
+        );
+        assert!(
+            out.contains("204u16=>Ok(cloud_apis_runtime::empty_response(response)),"),
+            "{out}"
+        );
+        assert!(
+            out.contains(
+                "400u16|404u16|409u16=>Err(Error::ErrorResponse(cloud_apis_runtime::response_value(response).await?)),\
+                 _=>Err(Error::UnexpectedResponse(response)),"
+            ),
+            "{out}"
+        );
+        assert_eq!(
+            changes
+                .iter()
+                .map(|c| c.detail.as_str())
+                .collect::<Vec<_>>(),
+            [
+                "5 response readers move the headers instead of copying them",
+                "2 status arms joined an identical one"
+            ]
         );
     }
 

@@ -27,6 +27,11 @@ pub(crate) fn note(update: impl FnOnce(&mut Failure)) {
     let _ = CALL.try_with(|record| update(&mut record.borrow_mut()));
 }
 
+/// Reads the record of the call being made; `None` outside [`record_call`].
+pub(crate) fn read<T>(read: impl FnOnce(&Failure) -> T) -> Option<T> {
+    CALL.try_with(|record| read(&record.borrow())).ok()
+}
+
 /// Runs one operation's exchange with a call record and turns its failure into an [`Error`].
 ///
 /// Called by every generated `send()`, with its exchange boxed (the future is large: moving it by value through

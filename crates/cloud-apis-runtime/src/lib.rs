@@ -22,6 +22,7 @@ pub mod pagination;
 mod path;
 mod query;
 mod range;
+mod response;
 mod retry;
 mod runtime;
 mod secret;
@@ -37,8 +38,9 @@ pub use open::{Open, UnknownValue};
 pub use path::path_param;
 pub use query::QueryExt;
 pub use range::{in_range, RangeValue};
+pub use response::{empty_response, response_value};
 pub use retry::{parse_retry_after, RetryPolicy};
-pub use runtime::{http_client_builder, Runtime, RuntimeBuilder, ERROR_BODY_LIMIT};
+pub use runtime::{http_client_builder, Requests, Runtime, RuntimeBuilder, ERROR_BODY_LIMIT};
 pub use secret::Secret;
 pub use tls::ensure_crypto_provider;
 
@@ -66,9 +68,11 @@ macro_rules! route_through_runtime {
                 request: $crate::reqwest::Request,
                 info: &$crate::OperationInfo,
             ) -> $crate::reqwest::Result<$crate::reqwest::Response> {
-                // Boxed: the pipeline's future is large; moving it by value through the layers above costs more than
-                // one allocation (measured with callgrind: `--profile` in the `sdk` bench).
-                ::std::boxed::Box::pin(self.inner.execute(&$api, &self.client, request, info)).await
+                // Generated `send()`s call the runtime themselves (rebuilding the request for a retry); this serves
+                // any other caller of progenitor's hook. Boxed: the pipeline's future is large.
+                let requests = $crate::Requests::Once(::std::boxed::Box::new(request));
+                ::std::boxed::Box::pin(self.inner.execute(&$api, &self.client, requests, info))
+                    .await
             }
         }
     };

@@ -9,7 +9,7 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue, LOCATION, RETRY_AFTER,
 use reqwest::{Response, StatusCode};
 use tracing::Instrument;
 
-use crate::call::{error_chain, note};
+use crate::call::{self, error_chain, note};
 use crate::failure::{self, one_line, Transport};
 use crate::retry::{parse_retry_after, RetryPolicy};
 use crate::{Api, Auth};
@@ -45,7 +45,7 @@ struct Shared {
     user_agent: Option<HeaderValue>,
     default_headers: HeaderMap,
     retry: RetryPolicy,
-    request_timeout: Option<Duration>,
+    request_timeout: RequestTimeout,
     clock: fn() -> SystemTime,
 }
 
@@ -75,7 +75,7 @@ pub struct RuntimeBuilder {
     user_agent: Option<HeaderValue>,
     default_headers: HeaderMap,
     retry: RetryPolicy,
-    request_timeout: Option<Duration>,
+    request_timeout: RequestTimeout,
     clock: fn() -> SystemTime,
 }
 
@@ -86,6 +86,69 @@ enum Outcome {
     Failed(Response),
     Transport(reqwest::Error),
 }
+
+/// Where the requests of one call's attempts come from.
+pub enum Requests<'a> {
+    /// Built again for each attempt (every generated `send()`): nothing is copied for a retry that may never come.
+    Rebuilt(&'a mut (dyn FnMut() -> reqwest::Result<reqwest::Request> + Send)),
+    /// One request, handed over whole (progenitor's `ClientHooks::exec`): before each attempt that may be followed
+    /// by another, a copy is kept for it; a body that cannot be copied (a stream) gets one attempt. Boxed: a call's
+    /// future stays as small as the generated code's.
+    Once(Box<reqwest::Request>),
+}
+
+/// Where a call's requests were sent, for telling whether an answer came from somewhere else (a client that follows
+/// redirects): the call's record holds the URL when there is one, so nothing is copied; otherwise a copy.
+enum SentTo {
+    Recorded,
+    Copy(String),
+}
+
+impl SentTo {
+    fn of(url: &reqwest::Url) -> Self {
+        let url = url.as_str();
+        match call::read(|_| ()) {
+            Some(()) => {
+                note(|call| call.url.push_str(url));
+                SentTo::Recorded
+            }
+            None => SentTo::Copy(url.to_string()),
+        }
+    }
+
+    /// Whether `answered` is not the URL sent.
+    fn differs(&self, answered: &reqwest::Url) -> bool {
+        match self {
+            SentTo::Recorded => call::read(|call| call.url != answered.as_str()).unwrap_or(false),
+            SentTo::Copy(url) => url != answered.as_str(),
+        }
+    }
+
+    /// Whether `answered` is on another origin than the URL sent (only asked when [`SentTo::differs`]).
+    fn other_origin(&self, answered: &reqwest::Url) -> bool {
+        let sent = match self {
+            SentTo::Recorded => call::read(|call| reqwest::Url::parse(&call.url).ok()).flatten(),
+            SentTo::Copy(url) => reqwest::Url::parse(url).ok(),
+        };
+        sent.map(|u| u.origin()) != Some(answered.origin())
+    }
+}
+
+/// How the request timeout is enforced.
+#[derive(Debug, Clone, Copy)]
+enum RequestTimeout {
+    /// By the HTTP client alone.
+    None,
+    /// Set on each request (operations that stream their body excepted).
+    PerRequest(Duration),
+    /// The HTTP client was built with it (`reqwest::ClientBuilder::timeout`); operations that stream their body get
+    /// it lifted.
+    InClient(#[allow(dead_code, reason = "shown by Debug")] Duration),
+}
+
+/// A per-request timeout long enough never to fire: how a streamed operation escapes the client's total timeout
+/// (only the client's idle timeout bounds it then).
+const UNBOUNDED: Duration = Duration::from_secs(100 * 365 * 24 * 60 * 60);
 
 /// A reqwest client builder as every generated client needs it: redirects are never followed (a credential or a
 /// body must not reach another origin, and an https→http hop must not happen) and no `Referer` is sent. The
@@ -119,7 +182,7 @@ impl Runtime {
             user_agent: None,
             default_headers: HeaderMap::new(),
             retry: RetryPolicy::default(),
-            request_timeout: None,
+            request_timeout: RequestTimeout::None,
             clock: SystemTime::now,
         }
     }
@@ -131,12 +194,14 @@ impl Runtime {
 
     /// Sends one request of operation `operation` of `api`, retrying as the policy allows.
     ///
-    /// Called by the generated `ClientHooks::exec` of every client; not usually called directly.
+    /// Called by every generated `send()` (and by the generated `ClientHooks::exec`); not usually called directly.
+    /// Each attempt sends a request from `requests`: generated code builds it again for every attempt, so the
+    /// request is never copied up front for a retry that almost never happens.
     pub async fn execute(
         &self,
         api: &Api,
         client: &reqwest::Client,
-        mut request: reqwest::Request,
+        requests: Requests<'_>,
         operation: &OperationInfo,
     ) -> reqwest::Result<Response> {
         let api = self.api_or(api);
@@ -144,44 +209,68 @@ impl Runtime {
         let authenticated = known.is_none_or(|op| op.authenticated);
         let streams_body = known.is_some_and(|op| op.streams_body);
         let operation_id = known.map_or(operation.operation_id, |op| op.operation_id);
-        self.prepare(api, &mut request, streams_body, authenticated);
         let policy = &self.shared.retry;
-        let method = request.method().clone();
-        let url = request.url().to_string();
-        note(|call| call.url.clone_from(&url));
+        // The request of each attempt is made at the top of the loop and handed to reqwest before any wait, so this
+        // future never holds one.
+        let (mut build, mut copy) = match requests {
+            Requests::Rebuilt(build) => (Some(build), None),
+            Requests::Once(request) => (None, Some(request)),
+        };
+        let mut sent_to = None;
         let mut attempt = 1;
-        let mut next = Some(request);
-        while let Some(mut this) = next.take() {
-            // Keep a copy for the next attempt; a request whose body cannot be cloned (a stream) gets one attempt.
-            next = (attempt < policy.attempts())
-                .then(|| this.try_clone())
-                .flatten();
-            let last = next.is_none();
-            if authenticated {
-                self.shared.auth.apply(&mut this, (self.shared.clock)());
-            }
-            note(|call| call.attempts = attempt);
-
-            let span = tracing::info_span!(
-                "cloud_apis.request",
-                provider = api.name,
-                operation = operation_id,
-                method = %method,
-                url = %url,
-                attempt,
-                status = tracing::field::Empty,
-                elapsed_ms = tracing::field::Empty,
-            );
-            match self
-                .attempt(client, this, last, &url)
-                .instrument(span)
-                .await
-            {
+        loop {
+            // The request is made, prepared and handed to reqwest (whose future is boxed) in this block, so this
+            // future never keeps room for one across a wait.
+            let (sending, method_retryable, last, span) = {
+                let mut this = match (&mut build, copy.take()) {
+                    (Some(build), _) => build()?,
+                    (None, Some(copy)) => *copy,
+                    (None, None) => unreachable!("an attempt without a copy is the last"),
+                };
+                self.prepare(api, &mut this, streams_body, authenticated);
+                // The same URL for every attempt: recorded once.
+                sent_to.get_or_insert_with(|| SentTo::of(this.url()));
+                let last = attempt >= policy.attempts()
+                    || (build.is_none() && {
+                        // A request handed over whole: a retry needs a copy made now. A body that cannot be copied
+                        // (a stream) gets one attempt.
+                        copy = this.try_clone().map(Box::new);
+                        copy.is_none()
+                    });
+                if authenticated {
+                    self.shared.auth.apply(&mut this, (self.shared.clock)());
+                }
+                note(|call| call.attempts = attempt);
+                let span = tracing::info_span!(
+                    "cloud_apis.request",
+                    provider = api.name,
+                    operation = operation_id,
+                    method = %this.method(),
+                    url = %this.url(),
+                    attempt,
+                    status = tracing::field::Empty,
+                    elapsed_ms = tracing::field::Empty,
+                );
+                let method_retryable = policy.allows_method(this.method());
+                (client.execute(this), method_retryable, last, span)
+            };
+            let sent_to = sent_to.as_ref().expect("set above");
+            let decided = self.attempt(sending, method_retryable, last, &span, sent_to);
+            // With no subscriber listening the span is disabled: the attempt runs without its wrapper then.
+            let outcome = if span.is_disabled() {
+                decided.await
+            } else {
+                decided.instrument(span.clone()).await
+            };
+            match outcome {
                 Outcome::Done(response) => {
                     note(|call| call.status = Some(response.status().as_u16()));
                     return Ok(response);
                 }
-                Outcome::Failed(response) => return self.read_failure(api, response, &url).await,
+                // Boxed, as is the retry's pause: paths most calls never take keep their futures off this one's size.
+                Outcome::Failed(response) => {
+                    return Box::pin(self.read_failure(api, response, sent_to)).await
+                }
                 Outcome::Transport(error) => {
                     note(|call| {
                         call.transport = Some(Transport::of(&error));
@@ -198,39 +287,38 @@ impl Runtime {
                         wait_ms = wait.as_millis() as u64,
                         "retrying after {reason}"
                     );
-                    tokio::time::sleep(wait).await;
+                    Box::pin(tokio::time::sleep(wait)).await;
                     attempt += 1;
                 }
             }
         }
-        unreachable!("the last attempt always returns")
     }
 
-    /// Sends one attempt and decides what happens next. Runs inside the attempt's span.
+    /// Waits for one attempt's answer and decides what happens next; records status and elapsed time into `span`
+    /// when something listens.
     async fn attempt(
         &self,
-        client: &reqwest::Client,
-        request: reqwest::Request,
+        sending: impl std::future::Future<Output = reqwest::Result<Response>>,
+        method_retryable: bool,
         last: bool,
-        sent_url: &str,
+        span: &tracing::Span,
+        sent_to: &SentTo,
     ) -> Outcome {
         let policy = &self.shared.retry;
-        let method_retryable = policy.allows_method(request.method());
-        let started = Instant::now();
-        let result = client.execute(request).await;
-        let span = tracing::Span::current();
-        span.record("elapsed_ms", started.elapsed().as_millis() as u64);
+        let listened = !span.is_disabled();
+        let started = listened.then(Instant::now);
+        let result = sending.await;
+        if let Some(started) = started {
+            span.record("elapsed_ms", started.elapsed().as_millis() as u64);
+        }
         match result {
             Ok(response) => {
                 let status = response.status();
-                span.record("status", status.as_u16());
-                // The answer's URL is the one sent unless the client followed a redirect; only then are origins
-                // compared (computing one allocates).
-                let moved = response.url().as_str() != sent_url;
-                if moved
-                    && reqwest::Url::parse(sent_url).map(|u| u.origin()).ok()
-                        != Some(response.url().origin())
-                {
+                if listened {
+                    span.record("status", status.as_u16());
+                }
+                // The answer's URL is the one sent unless the client followed a redirect.
+                if sent_to.differs(response.url()) && sent_to.other_origin(response.url()) {
                     // Only a reqwest client configured to follow redirects gets here (the facade's never does).
                     tracing::warn!(%status, "the HTTP client followed a redirect to another origin");
                     return Outcome::Failed(response);
@@ -290,11 +378,16 @@ impl Runtime {
             request.url_mut().set_query(None);
         }
         // A streamed body may take as long as it keeps coming (the transport's idle timeout bounds it); anything
-        // else is read whole, so the exchange as a whole is bounded.
-        if !streams_body {
-            if let Some(timeout) = self.shared.request_timeout {
+        // else is read whole, so the exchange as a whole is bounded. A timeout set on the request costs it an
+        // allocation: set only where the client's own cannot serve.
+        match (self.shared.request_timeout, streams_body) {
+            (RequestTimeout::PerRequest(timeout), false) => {
                 request.timeout_mut().get_or_insert(timeout);
             }
+            (RequestTimeout::InClient(_), true) => {
+                request.timeout_mut().get_or_insert(UNBOUNDED);
+            }
+            _ => {}
         }
         let headers = request.headers_mut();
         let pinned = if authenticated {
@@ -323,7 +416,7 @@ impl Runtime {
         &self,
         api: &Api,
         response: Response,
-        sent_to: &str,
+        sent_to: &SentTo,
     ) -> reqwest::Result<Response> {
         let status = response.status();
         let retry_after = self.retry_after(response.headers()).map(|d| d.as_secs());
@@ -344,8 +437,8 @@ impl Runtime {
 }
 
 /// Where a redirect points (its `Location`, one line, capped), or where a client that follows redirects ended up.
-fn redirect_target(response: &Response, sent_to: &str) -> Option<String> {
-    if response.url().as_str() != sent_to {
+fn redirect_target(response: &Response, sent_to: &SentTo) -> Option<String> {
+    if sent_to.differs(response.url()) {
         return Some(one_line(response.url().as_str(), LOCATION_CHARS));
     }
     if !response.status().is_redirection() {
@@ -413,7 +506,24 @@ impl RuntimeBuilder {
     /// the HTTP client's own). Operations whose body is streamed (binary documents) are exempt: only the HTTP
     /// client's idle (read) timeout bounds them, so a large download that keeps progressing is never cut.
     pub fn request_timeout(mut self, timeout: Duration) -> Self {
-        self.request_timeout = Some(timeout);
+        self.request_timeout = RequestTimeout::PerRequest(timeout);
+        self
+    }
+
+    /// As [`RuntimeBuilder::request_timeout`], for an HTTP client built with the same total timeout
+    /// (`reqwest::ClientBuilder::timeout(timeout)`, as the facade's are): the client enforces it, so requests carry
+    /// none of their own (a timeout on a request costs it an allocation), and the runtime lifts it only for
+    /// operations that stream their body.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let timeout = Duration::from_secs(30);
+    /// let http = cloud_apis_runtime::http_client_builder().timeout(timeout).build().unwrap();
+    /// let runtime = cloud_apis_runtime::Runtime::builder().request_timeout_in_client(timeout).build();
+    /// # let _ = (http, runtime);
+    /// ```
+    pub fn request_timeout_in_client(mut self, timeout: Duration) -> Self {
+        self.request_timeout = RequestTimeout::InClient(timeout);
         self
     }
 
@@ -437,5 +547,144 @@ impl RuntimeBuilder {
                 clock: self.clock,
             }),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ApiOperation;
+    use httpmock::prelude::*;
+
+    static OPERATIONS: [ApiOperation; 2] = [
+        ApiOperation {
+            rust_name: "export",
+            operation_id: "export",
+            method: "GET",
+            streams_body: true,
+            authenticated: true,
+        },
+        ApiOperation {
+            rust_name: "list",
+            operation_id: "list",
+            method: "GET",
+            streams_body: false,
+            authenticated: true,
+        },
+    ];
+    static API: Api = Api {
+        name: "test",
+        version: "1",
+        spec: "",
+        generated: "",
+        pinned_headers: &[],
+        operations: &OPERATIONS,
+        error_message: |_| (None, None),
+    };
+
+    fn runtime(attempts: u32) -> Runtime {
+        let retry = RetryPolicy::default()
+            .max_attempts(attempts)
+            .initial_backoff(Duration::from_millis(1))
+            .max_backoff(Duration::from_millis(1));
+        Runtime::builder().retry(retry).build()
+    }
+
+    /// Calls `list` on `url`, building its request with a closure; returns the status and how often it was built.
+    async fn rebuilt(runtime: &Runtime, url: &str) -> (u16, usize) {
+        let client = http_client_builder().build().unwrap();
+        let mut built = 0;
+        let mut build = || {
+            built += 1;
+            client.get(url).build()
+        };
+        let response = runtime
+            .execute(
+                &API,
+                &client,
+                Requests::Rebuilt(&mut build),
+                &OperationInfo {
+                    operation_id: "list",
+                },
+            )
+            .await
+            .unwrap();
+        (response.status().as_u16(), built)
+    }
+
+    #[tokio::test]
+    async fn a_request_is_built_once_per_attempt_and_never_copied() {
+        let server = MockServer::start_async().await;
+        server
+            .mock_async(|when, then| {
+                when.method(GET).path("/ok");
+                then.status(200).body("[]");
+            })
+            .await;
+        let busy = server
+            .mock_async(|when, then| {
+                when.method(GET).path("/busy");
+                then.status(503);
+            })
+            .await;
+        // The happy path builds the request once: nothing was copied for a retry that did not come.
+        assert_eq!(rebuilt(&runtime(3), &server.url("/ok")).await, (200, 1));
+        // Each retry builds it again.
+        assert_eq!(rebuilt(&runtime(3), &server.url("/busy")).await, (503, 3));
+        busy.assert_calls_async(3).await;
+    }
+
+    #[tokio::test]
+    async fn a_request_handed_over_whole_is_copied_for_its_retries() {
+        let server = MockServer::start_async().await;
+        let busy = server
+            .mock_async(|when, then| {
+                when.method(GET).path("/busy").header("x-kept", "yes");
+                then.status(503);
+            })
+            .await;
+        let client = http_client_builder().build().unwrap();
+        let request = client
+            .get(server.url("/busy"))
+            .header("x-kept", "yes")
+            .build()
+            .unwrap();
+        let response = runtime(2)
+            .execute(
+                &API,
+                &client,
+                Requests::Once(Box::new(request)),
+                &OperationInfo {
+                    operation_id: "list",
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 503);
+        busy.assert_calls_async(2).await;
+    }
+
+    #[test]
+    fn a_client_side_timeout_is_lifted_only_for_streamed_bodies() {
+        let runtime = Runtime::builder()
+            .request_timeout_in_client(Duration::from_secs(30))
+            .build();
+        let request =
+            || reqwest::Request::new(reqwest::Method::GET, "http://127.0.0.1/x".parse().unwrap());
+        let (mut listed, mut exported) = (request(), request());
+        runtime.prepare(&API, &mut listed, false, true);
+        runtime.prepare(&API, &mut exported, true, true);
+        // The client's own timeout bounds the list (nothing set on the request, which would cost an allocation).
+        assert_eq!(listed.timeout(), None);
+        assert_eq!(exported.timeout(), Some(&UNBOUNDED));
+
+        let per_request = Runtime::builder()
+            .request_timeout(Duration::from_secs(30))
+            .build();
+        let (mut listed, mut exported) = (request(), request());
+        per_request.prepare(&API, &mut listed, false, true);
+        per_request.prepare(&API, &mut exported, true, true);
+        assert_eq!(listed.timeout(), Some(&Duration::from_secs(30)));
+        assert_eq!(exported.timeout(), None);
     }
 }

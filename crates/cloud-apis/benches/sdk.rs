@@ -354,6 +354,17 @@ fn main() {
         let addr = args[at + 1].parse().expect("an address");
         return download_rss(addr);
     }
+    // `--profile signing [iterations]`: only the signing loop, for a profiler.
+    if let Some(at) = args.iter().position(|a| a == "--profile") {
+        if args.get(at + 1).map(String::as_str) == Some("signing") {
+            let iterations = args
+                .get(at + 2)
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(200_000);
+            eprintln!("{:.0} ns per signature", signing_ns(iterations));
+            return;
+        }
+    }
     let quick = args.iter().any(|a| a == "--quick");
     let enforce = args.iter().any(|a| a == "--enforce");
     let (rounds, calls, flood) = if quick {
@@ -374,7 +385,7 @@ fn main() {
         .build()
         .expect("facade");
 
-    // `--profile facade|raw [in-flight [calls]]`: only that loop (default 1 in flight, 50,000 calls), for a profiler
+    // `--profile facade|raw [in-flight [calls]]` (or `signing [iterations]`, above): only that loop (default 1 in flight, 50,000 calls), for a profiler
     // (perf, or valgrind's callgrind for exact instruction counts) to look at.
     if let Some(at) = args.iter().position(|a| a == "--profile") {
         let facade_side = args.get(at + 1).map(String::as_str) == Some("facade");

@@ -86,17 +86,18 @@ impl HttpOptions {
     }
 
     /// Builds the `reqwest` client (rustls, no redirects; see `cloud_apis_runtime::http_client_builder`) with the
-    /// connect and idle timeouts. The request timeout is the runtime's, per operation.
+    /// connect, idle and request timeouts. The runtime lifts the request timeout for operations that stream their
+    /// body (`RuntimeBuilder::request_timeout_in_client`, set by `runtime_builder` from the same options).
     pub(crate) fn client(
         &self,
         default_request_timeout: Duration,
     ) -> Result<reqwest::Client, ConfigError> {
-        let idle = self
-            .idle_timeout
-            .unwrap_or(self.effective_request_timeout(default_request_timeout));
+        let request = self.effective_request_timeout(default_request_timeout);
+        let idle = self.idle_timeout.unwrap_or(request);
         cloud_apis_runtime::http_client_builder()
             .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
             .read_timeout(idle)
+            .timeout(request)
             .build()
             .map_err(ConfigError::Http)
     }

@@ -95,7 +95,7 @@ pub(crate) fn runtime_builder(
     Runtime::builder()
         .user_agent(agent)
         .retry(http.retry_policy().clone())
-        .request_timeout(http.effective_request_timeout(default_timeout))
+        .request_timeout_in_client(http.effective_request_timeout(default_timeout))
 }
 
 /// The README's examples are compiled as doctests, so they cannot drift from the API.

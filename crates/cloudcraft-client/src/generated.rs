@@ -36,6 +36,9 @@
 // - checked_path_params: path parameters account_id, blueprint_id, format, region refuse `.`/`..` and are fully percent-encoded
 // - no_redirect_client: Client::new builds a reqwest client that never follows redirects
 // - optional_json_schema: 44 types derive schemars::JsonSchema only with the `schemars` feature
+// - moved_response_headers: 98 response readers move the headers instead of copying them
+// - merged_status_arms: 62 status arms joined an identical one
+// - rebuilt_requests: 21 operations build their request per attempt instead of copying it for a retry
 // - recorded_calls: 21 operations return cloud_apis_runtime::Error through record_call
 
 #![allow(clippy::all, clippy::pedantic, missing_docs, unused_imports, dead_code)]
@@ -4945,31 +4948,34 @@ pub mod builder {
         ) -> Result<ResponseValue<types::AwsAccountList>, Error<types::Error>> {
             let Self { client } = self;
             let url = format!("{}/aws/account", client.baseurl,);
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .get(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "list_aws_accounts",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                429u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                200u16 => cloud_apis_runtime::response_value(response).await,
+                401u16 | 429u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -5031,41 +5037,35 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/aws/account", client.baseurl,);
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .post(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "create_aws_account",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                201u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                403u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                409u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                429u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                201u16 => cloud_apis_runtime::response_value(response).await,
+                400u16 | 401u16 | 403u16 | 409u16 | 429u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -5098,31 +5098,34 @@ pub mod builder {
         ) -> Result<ResponseValue<types::AwsIamParameters>, Error<types::Error>> {
             let Self { client } = self;
             let url = format!("{}/aws/account/iamParameters", client.baseurl,);
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .get(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "get_aws_iam_parameters",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                429u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                200u16 => cloud_apis_runtime::response_value(response).await,
+                401u16 | 429u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -5156,31 +5159,34 @@ pub mod builder {
                 "{}/aws/account/iamParameters/policy/minimal",
                 client.baseurl,
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .get(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "get_aws_iam_policy_minimal",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                429u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                200u16 => cloud_apis_runtime::response_value(response).await,
+                401u16 | 429u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -5262,41 +5268,35 @@ pub mod builder {
                 client.baseurl,
                 cloud_apis_runtime::path_param("account_id", &account_id.to_string())?,
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .put(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "update_aws_account",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                403u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                404u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                429u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                200u16 => cloud_apis_runtime::response_value(response).await,
+                400u16 | 401u16 | 403u16 | 404u16 | 429u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -5343,38 +5343,34 @@ pub mod builder {
                 client.baseurl,
                 cloud_apis_runtime::path_param("account_id", &account_id.to_string())?,
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .delete(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "delete_aws_account",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => Ok(ResponseValue::empty(response)),
-                204u16 => Ok(ResponseValue::empty(response)),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                403u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                404u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                429u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                200u16 | 204u16 => Ok(cloud_apis_runtime::empty_response(response)),
+                401u16 | 403u16 | 404u16 | 429u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -5646,50 +5642,43 @@ pub mod builder {
                 cloud_apis_runtime::path_param("region", &region.to_string())?,
                 cloud_apis_runtime::path_param("format", &format.to_string())?,
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .query_param("autoconnect", &autoconnect)
-                .query_param("exclude", &exclude)
-                .query_param("filter", &filter)
-                .query_param("grid", &grid)
-                .query_param("height", &height)
-                .query_param("label", &label)
-                .query_param("landscape", &landscape)
-                .query_param("paperSize", &paper_size)
-                .query_param("projection", &projection)
-                .query_param("scale", &scale)
-                .query_param("theme", &theme)
-                .query_param("transparent", &transparent)
-                .query_param("width", &width)
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .get(url.as_str())
+                    .query_param("autoconnect", &autoconnect)
+                    .query_param("exclude", &exclude)
+                    .query_param("filter", &filter)
+                    .query_param("grid", &grid)
+                    .query_param("height", &height)
+                    .query_param("label", &label)
+                    .query_param("landscape", &landscape)
+                    .query_param("paperSize", &paper_size)
+                    .query_param("projection", &projection)
+                    .query_param("scale", &scale)
+                    .query_param("theme", &theme)
+                    .query_param("transparent", &transparent)
+                    .query_param("width", &width)
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "snapshot_aws_account",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => Ok(ResponseValue::stream(response)),
-                202u16 => Ok(ResponseValue::stream(response)),
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                403u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                404u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                429u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                200u16 | 202u16 => Ok(ResponseValue::stream(response)),
+                400u16 | 401u16 | 403u16 | 404u16 | 429u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -5722,31 +5711,34 @@ pub mod builder {
         ) -> Result<ResponseValue<types::AzureAccountList>, Error<types::Error>> {
             let Self { client } = self;
             let url = format!("{}/azure/account", client.baseurl,);
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .get(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "list_azure_accounts",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                429u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                200u16 => cloud_apis_runtime::response_value(response).await,
+                401u16 | 429u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -5809,41 +5801,35 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/azure/account", client.baseurl,);
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .post(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "create_azure_account",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                201u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                403u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                409u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                429u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                201u16 => cloud_apis_runtime::response_value(response).await,
+                400u16 | 401u16 | 403u16 | 409u16 | 429u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -5926,41 +5912,35 @@ pub mod builder {
                 client.baseurl,
                 cloud_apis_runtime::path_param("account_id", &account_id.to_string())?,
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .put(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "update_azure_account",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                403u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                404u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                429u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                200u16 => cloud_apis_runtime::response_value(response).await,
+                400u16 | 401u16 | 403u16 | 404u16 | 429u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -6007,37 +5987,34 @@ pub mod builder {
                 client.baseurl,
                 cloud_apis_runtime::path_param("account_id", &account_id.to_string())?,
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .delete(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "delete_azure_account",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                403u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                404u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                429u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                204u16 => Ok(cloud_apis_runtime::empty_response(response)),
+                401u16 | 403u16 | 404u16 | 429u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -6309,50 +6286,43 @@ pub mod builder {
                 cloud_apis_runtime::path_param("region", &region.to_string())?,
                 cloud_apis_runtime::path_param("format", &format.to_string())?,
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .query_param("autoconnect", &autoconnect)
-                .query_param("exclude", &exclude)
-                .query_param("filter", &filter)
-                .query_param("grid", &grid)
-                .query_param("height", &height)
-                .query_param("label", &label)
-                .query_param("landscape", &landscape)
-                .query_param("paperSize", &paper_size)
-                .query_param("projection", &projection)
-                .query_param("scale", &scale)
-                .query_param("theme", &theme)
-                .query_param("transparent", &transparent)
-                .query_param("width", &width)
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .get(url.as_str())
+                    .query_param("autoconnect", &autoconnect)
+                    .query_param("exclude", &exclude)
+                    .query_param("filter", &filter)
+                    .query_param("grid", &grid)
+                    .query_param("height", &height)
+                    .query_param("label", &label)
+                    .query_param("landscape", &landscape)
+                    .query_param("paperSize", &paper_size)
+                    .query_param("projection", &projection)
+                    .query_param("scale", &scale)
+                    .query_param("theme", &theme)
+                    .query_param("transparent", &transparent)
+                    .query_param("width", &width)
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "snapshot_azure_account",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => Ok(ResponseValue::stream(response)),
-                202u16 => Ok(ResponseValue::stream(response)),
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                403u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                404u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                429u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                200u16 | 202u16 => Ok(ResponseValue::stream(response)),
+                400u16 | 401u16 | 403u16 | 404u16 | 429u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -6380,31 +6350,34 @@ pub mod builder {
         ) -> Result<ResponseValue<types::BlueprintList>, Error<types::Error>> {
             let Self { client } = self;
             let url = format!("{}/blueprint", client.baseurl,);
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .get(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "list_blueprints",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                429u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                200u16 => cloud_apis_runtime::response_value(response).await,
+                401u16 | 429u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -6464,38 +6437,35 @@ pub mod builder {
                 .and_then(|v| types::BlueprintCreateRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/blueprint", client.baseurl,);
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .post(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "create_blueprint",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                201u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                403u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                429u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                201u16 => cloud_apis_runtime::response_value(response).await,
+                400u16 | 401u16 | 403u16 | 429u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -6542,37 +6512,34 @@ pub mod builder {
                 client.baseurl,
                 cloud_apis_runtime::path_param("blueprint_id", &blueprint_id.to_string())?,
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .get(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "get_blueprint",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                403u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                404u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                429u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                200u16 => cloud_apis_runtime::response_value(response).await,
+                401u16 | 403u16 | 404u16 | 429u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -6667,43 +6634,36 @@ pub mod builder {
             if let Some(value) = if_match {
                 header_map.append("If-Match", value.to_string().try_into()?);
             }
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .put(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .headers(header_map.clone())
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "update_blueprint",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                403u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                404u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                412u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                429u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                204u16 => Ok(cloud_apis_runtime::empty_response(response)),
+                400u16 | 401u16 | 403u16 | 404u16 | 412u16 | 429u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -6753,37 +6713,34 @@ pub mod builder {
                 client.baseurl,
                 cloud_apis_runtime::path_param("blueprint_id", &blueprint_id.to_string())?,
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .delete(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "delete_blueprint",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                403u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                404u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                429u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                204u16 => Ok(cloud_apis_runtime::empty_response(response)),
+                401u16 | 403u16 | 404u16 | 429u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -6903,39 +6860,33 @@ pub mod builder {
                 cloud_apis_runtime::path_param("blueprint_id", &blueprint_id.to_string())?,
                 cloud_apis_runtime::path_param("format", &format.to_string())?,
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .query_param("currency", &currency)
-                .query_param("period", &period)
-                .query_param("rate", &rate)
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .get(url.as_str())
+                    .query_param("currency", &currency)
+                    .query_param("period", &period)
+                    .query_param("rate", &rate)
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "export_blueprint_budget",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::stream(response)),
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                403u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                404u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                429u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                400u16 | 401u16 | 403u16 | 404u16 | 429u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -7111,43 +7062,37 @@ pub mod builder {
                 cloud_apis_runtime::path_param("blueprint_id", &blueprint_id.to_string())?,
                 cloud_apis_runtime::path_param("format", &format.to_string())?,
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .query_param("grid", &grid)
-                .query_param("height", &height)
-                .query_param("landscape", &landscape)
-                .query_param("paperSize", &paper_size)
-                .query_param("scale", &scale)
-                .query_param("transparent", &transparent)
-                .query_param("width", &width)
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .get(url.as_str())
+                    .query_param("grid", &grid)
+                    .query_param("height", &height)
+                    .query_param("landscape", &landscape)
+                    .query_param("paperSize", &paper_size)
+                    .query_param("scale", &scale)
+                    .query_param("transparent", &transparent)
+                    .query_param("width", &width)
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "export_blueprint_image",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::stream(response)),
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                403u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                404u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                429u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                400u16 | 401u16 | 403u16 | 404u16 | 429u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -7171,31 +7116,34 @@ pub mod builder {
         async fn exchange(self) -> Result<ResponseValue<types::Team>, Error<types::Error>> {
             let Self { client } = self;
             let url = format!("{}/team", client.baseurl,);
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .get(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "list_teams",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                429u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                200u16 => cloud_apis_runtime::response_value(response).await,
+                401u16 | 429u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -7219,31 +7167,34 @@ pub mod builder {
         async fn exchange(self) -> Result<ResponseValue<types::User>, Error<types::Error>> {
             let Self { client } = self;
             let url = format!("{}/user/me", client.baseurl,);
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .get(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "get_current_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                429u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                200u16 => cloud_apis_runtime::response_value(response).await,
+                401u16 | 429u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }

@@ -367,6 +367,9 @@
 // - optional_json_schema: 155 types derive schemars::JsonSchema only with the `schemars` feature
 // - optional_bodies: correlation_rule_create, correlation_rule_put, policy_create, policy_put, rule_create, rule_put, scheduled_rule_create, scheduled_rule_put, simple_rule_create, simple_rule_put return ResponseValue<Option<_>>
 // - bounded_params: comment_list.limit, contexttag_list.limit, alert_list.limit, alert_events.limit, user_list.limit are checked against their documented range before sending
+// - moved_response_headers: 401 response readers move the headers instead of copying them
+// - merged_status_arms: 199 status arms joined an identical one
+// - rebuilt_requests: 96 operations build their request per attempt instead of copying it for a retry
 // - recorded_calls: 96 operations return cloud_apis_runtime::Error through record_call
 
 #![allow(clippy::all, clippy::pedantic, missing_docs, unused_imports, dead_code)]
@@ -19375,34 +19378,37 @@ pub mod builder {
             let limit = limit.map_err(Error::InvalidRequest)?;
             cloud_apis_runtime::in_range("limit", &limit, None, Some(50i128))?;
             let url = format!("{}/alert-comments", client.baseurl,);
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query_param("alert-id", &alert_id)
-                .query_param("cursor", &cursor)
-                .query_param("limit", &limit)
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .get(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query_param("alert-id", &alert_id)
+                    .query_param("cursor", &cursor)
+                    .query_param("limit", &limit)
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "comment_list",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                200u16 => cloud_apis_runtime::response_value(response).await,
+                400u16 | 401u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -19460,35 +19466,35 @@ pub mod builder {
                 .and_then(|v| types::ModifyCommentReq::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/alert-comments", client.baseurl,);
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .post(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "comment_create",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                404u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                200u16 => cloud_apis_runtime::response_value(response).await,
+                400u16 | 401u16 | 404u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -19532,34 +19538,34 @@ pub mod builder {
                 client.baseurl,
                 cloud_apis_runtime::path_param("id", &id.to_string())?,
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .get(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "comment_get",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                404u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                200u16 => cloud_apis_runtime::response_value(response).await,
+                400u16 | 401u16 | 404u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -19633,35 +19639,35 @@ pub mod builder {
                 client.baseurl,
                 cloud_apis_runtime::path_param("id", &id.to_string())?,
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .post(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "comment_update",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                404u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                200u16 => cloud_apis_runtime::response_value(response).await,
+                400u16 | 401u16 | 404u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -19739,34 +19745,37 @@ pub mod builder {
             cloud_apis_runtime::in_range("limit", &limit, Some(1i128), Some(2000i128))?;
             let managed = managed.map_err(Error::InvalidRequest)?;
             let url = format!("{}/alert-context-tags", client.baseurl,);
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query_param("cursor", &cursor)
-                .query_param("limit", &limit)
-                .query_param("managed", &managed)
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .get(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query_param("cursor", &cursor)
+                    .query_param("limit", &limit)
+                    .query_param("managed", &managed)
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "contexttag_list",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                200u16 => cloud_apis_runtime::response_value(response).await,
+                400u16 | 401u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -19822,35 +19831,35 @@ pub mod builder {
                 .and_then(|v| types::CreateContextTagReq::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/alert-context-tags", client.baseurl,);
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .post(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "contexttag_create",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                201u16 => Ok(ResponseValue::empty(response)),
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                409u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                201u16 => Ok(cloud_apis_runtime::empty_response(response)),
+                400u16 | 401u16 | 409u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -19897,31 +19906,34 @@ pub mod builder {
                 client.baseurl,
                 cloud_apis_runtime::path_param("tag", &tag.to_string())?,
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .delete(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "contexttag_delete",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                204u16 => Ok(cloud_apis_runtime::empty_response(response)),
+                400u16 | 401u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -19993,38 +20005,35 @@ pub mod builder {
                 client.baseurl,
                 cloud_apis_runtime::path_param("tag", &tag.to_string())?,
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .patch(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .patch(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "contexttag_update",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                404u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                409u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                204u16 => Ok(cloud_apis_runtime::empty_response(response)),
+                400u16 | 401u16 | 404u16 | 409u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -20295,50 +20304,53 @@ pub mod builder {
             let sub_type = sub_type.map_err(Error::InvalidRequest)?;
             let type_ = type_.map_err(Error::InvalidRequest)?;
             let url = format!("{}/alerts", client.baseurl,);
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query_param("assignee", &assignee)
-                .query_param("context-tag", &context_tag)
-                .query_param("created-after", &created_after)
-                .query_param("created-before", &created_before)
-                .query_param("cursor", &cursor)
-                .query_param("detection-id", &detection_id)
-                .query_param("event-count-max", &event_count_max)
-                .query_param("event-count-min", &event_count_min)
-                .query_param("limit", &limit)
-                .query_param("log-source", &log_source)
-                .query_param("log-type", &log_type)
-                .query_param("name-contains", &name_contains)
-                .query_param("quality", &quality)
-                .query_param("resource-type", &resource_type)
-                .query_param("severity", &severity)
-                .query_param("sort-dir", &sort_dir)
-                .query_param("status", &status)
-                .query_param("sub-type", &sub_type)
-                .query_param("type", &type_)
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .get(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query_param("assignee", &assignee)
+                    .query_param("context-tag", &context_tag)
+                    .query_param("created-after", &created_after)
+                    .query_param("created-before", &created_before)
+                    .query_param("cursor", &cursor)
+                    .query_param("detection-id", &detection_id)
+                    .query_param("event-count-max", &event_count_max)
+                    .query_param("event-count-min", &event_count_min)
+                    .query_param("limit", &limit)
+                    .query_param("log-source", &log_source)
+                    .query_param("log-type", &log_type)
+                    .query_param("name-contains", &name_contains)
+                    .query_param("quality", &quality)
+                    .query_param("resource-type", &resource_type)
+                    .query_param("severity", &severity)
+                    .query_param("sort-dir", &sort_dir)
+                    .query_param("status", &status)
+                    .query_param("sub-type", &sub_type)
+                    .query_param("type", &type_)
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "alert_list",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                200u16 => cloud_apis_runtime::response_value(response).await,
+                400u16 | 401u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -20394,35 +20406,35 @@ pub mod builder {
                 .and_then(|v| types::BulkPatchAlertReq2::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/alerts", client.baseurl,);
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .patch(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .patch(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "alert_bulk_patch",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                404u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                204u16 => Ok(cloud_apis_runtime::empty_response(response)),
+                400u16 | 401u16 | 404u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -20464,34 +20476,34 @@ pub mod builder {
                 client.baseurl,
                 cloud_apis_runtime::path_param("id", &id.to_string())?,
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .get(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "alert_get",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                404u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                200u16 => cloud_apis_runtime::response_value(response).await,
+                400u16 | 401u16 | 404u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -20556,35 +20568,35 @@ pub mod builder {
                 client.baseurl,
                 cloud_apis_runtime::path_param("id", &id.to_string())?,
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .patch(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .patch(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "alert_patch",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => Ok(ResponseValue::empty(response)),
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                404u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                200u16 => Ok(cloud_apis_runtime::empty_response(response)),
+                400u16 | 401u16 | 404u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -20661,36 +20673,36 @@ pub mod builder {
                 client.baseurl,
                 cloud_apis_runtime::path_param("id", &id.to_string())?,
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query_param("cursor", &cursor)
-                .query_param("limit", &limit)
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .get(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query_param("cursor", &cursor)
+                    .query_param("limit", &limit)
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "alert_events",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                404u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                200u16 => cloud_apis_runtime::response_value(response).await,
+                400u16 | 401u16 | 404u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -20719,28 +20731,34 @@ pub mod builder {
         {
             let Self { client } = self;
             let url = format!("{}/api-tokens", client.baseurl,);
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .get(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "api_token_list",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => cloud_apis_runtime::response_value(response).await,
                 401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -20796,32 +20814,35 @@ pub mod builder {
                 .and_then(|v| types::ModifyApiToken::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/api-tokens", client.baseurl,);
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .post(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "api_token_create",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                200u16 => cloud_apis_runtime::response_value(response).await,
+                400u16 | 401u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -20865,34 +20886,34 @@ pub mod builder {
                 client.baseurl,
                 cloud_apis_runtime::path_param("id", &id.to_string())?,
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .get(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "api_token_get",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                404u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                200u16 => cloud_apis_runtime::response_value(response).await,
+                400u16 | 401u16 | 404u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -20964,35 +20985,35 @@ pub mod builder {
                 client.baseurl,
                 cloud_apis_runtime::path_param("id", &id.to_string())?,
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .post(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "api_token_update",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                404u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                200u16 => cloud_apis_runtime::response_value(response).await,
+                400u16 | 401u16 | 404u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -21039,34 +21060,34 @@ pub mod builder {
                 client.baseurl,
                 cloud_apis_runtime::path_param("id", &id.to_string())?,
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .delete(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "api_token_delete",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                404u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                204u16 => Ok(cloud_apis_runtime::empty_response(response)),
+                400u16 | 401u16 | 404u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -21115,37 +21136,34 @@ pub mod builder {
                 client.baseurl,
                 cloud_apis_runtime::path_param("id", &id.to_string())?,
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .post(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "api_token_rotate",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                403u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                404u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                200u16 => cloud_apis_runtime::response_value(response).await,
+                400u16 | 401u16 | 403u16 | 404u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -21207,38 +21225,35 @@ pub mod builder {
                 .and_then(|v| types::CreateAwsCloudAccount::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/cloud-accounts/aws", client.baseurl,);
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .post(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "aws_cloud_account_create",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                201u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                409u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                201u16 => cloud_apis_runtime::response_value(response).await,
+                400u16 | 401u16 | 409u16 | 500u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -21289,37 +21304,34 @@ pub mod builder {
                 client.baseurl,
                 cloud_apis_runtime::path_param("id", &id.to_string())?,
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .get(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "aws_cloud_account_get",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                404u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                200u16 => cloud_apis_runtime::response_value(response).await,
+                400u16 | 401u16 | 404u16 | 500u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -21397,38 +21409,35 @@ pub mod builder {
                 client.baseurl,
                 cloud_apis_runtime::path_param("id", &id.to_string())?,
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .put(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "aws_cloud_account_put",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                404u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                200u16 => cloud_apis_runtime::response_value(response).await,
+                400u16 | 401u16 | 404u16 | 500u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -21475,37 +21484,34 @@ pub mod builder {
                 client.baseurl,
                 cloud_apis_runtime::path_param("id", &id.to_string())?,
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .delete(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "aws_cloud_account_delete",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                404u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                204u16 => Ok(cloud_apis_runtime::empty_response(response)),
+                400u16 | 401u16 | 404u16 | 500u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -21644,39 +21650,42 @@ pub mod builder {
             let state = state.map_err(Error::InvalidRequest)?;
             let tag = tag.map_err(Error::InvalidRequest)?;
             let url = format!("{}/correlation-rules", client.baseurl,);
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query_param("created-by", &created_by)
-                .query_param("cursor", &cursor)
-                .query_param("last-modified-by", &last_modified_by)
-                .query_param("limit", &limit)
-                .query_param("name-contains", &name_contains)
-                .query_param("severity", &severity)
-                .query_param("state", &state)
-                .query_param("tag", &tag)
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .get(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query_param("created-by", &created_by)
+                    .query_param("cursor", &cursor)
+                    .query_param("last-modified-by", &last_modified_by)
+                    .query_param("limit", &limit)
+                    .query_param("name-contains", &name_contains)
+                    .query_param("severity", &severity)
+                    .query_param("state", &state)
+                    .query_param("tag", &tag)
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "correlation_rule_list",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                200u16 => cloud_apis_runtime::response_value(response).await,
+                400u16 | 401u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -21773,39 +21782,39 @@ pub mod builder {
                 .and_then(|v| types::ModifyCorrelationRule::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/correlation-rules", client.baseurl,);
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .query_param("run-tests-first", &run_tests_first)
-                .query_param("run-tests-only", &run_tests_only)
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .post(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .query_param("run-tests-first", &run_tests_first)
+                    .query_param("run-tests-only", &run_tests_only)
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "correlation_rule_create",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                200u16 => cloud_apis_runtime::response_value(response).await,
+                400u16 | 401u16 | 409u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                409u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                204u16 => ResponseValue::empty(response).map(|()| None),
+                204u16 => cloud_apis_runtime::empty_response(response).map(|()| None),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -21855,31 +21864,34 @@ pub mod builder {
                 client.baseurl,
                 cloud_apis_runtime::path_param("id", &id.to_string())?,
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .get(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "correlation_rule_get",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                404u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                200u16 => cloud_apis_runtime::response_value(response).await,
+                401u16 | 404u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -21993,37 +22005,39 @@ pub mod builder {
                 client.baseurl,
                 cloud_apis_runtime::path_param("id", &id.to_string())?,
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .query_param("run-tests-first", &run_tests_first)
-                .query_param("run-tests-only", &run_tests_only)
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .put(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .query_param("run-tests-first", &run_tests_first)
+                    .query_param("run-tests-only", &run_tests_only)
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "correlation_rule_put",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                201u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                200u16 | 201u16 => cloud_apis_runtime::response_value(response).await,
+                400u16 | 401u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                204u16 => ResponseValue::empty(response).map(|()| None),
+                204u16 => cloud_apis_runtime::empty_response(response).map(|()| None),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -22071,34 +22085,34 @@ pub mod builder {
                 client.baseurl,
                 cloud_apis_runtime::path_param("id", &id.to_string())?,
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .delete(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "correlation_rule_delete",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                404u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                204u16 => Ok(cloud_apis_runtime::empty_response(response)),
+                400u16 | 401u16 | 404u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -22162,33 +22176,36 @@ pub mod builder {
             let cursor = cursor.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let url = format!("{}/data-models", client.baseurl,);
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query_param("cursor", &cursor)
-                .query_param("limit", &limit)
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .get(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query_param("cursor", &cursor)
+                    .query_param("limit", &limit)
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "data_model_list",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                200u16 => cloud_apis_runtime::response_value(response).await,
+                400u16 | 401u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -22244,35 +22261,35 @@ pub mod builder {
                 .and_then(|v| types::ModifyDataModel::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/data-models", client.baseurl,);
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .post(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "data_model_create",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                409u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                200u16 => cloud_apis_runtime::response_value(response).await,
+                400u16 | 401u16 | 409u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -22316,31 +22333,34 @@ pub mod builder {
                 client.baseurl,
                 cloud_apis_runtime::path_param("id", &id.to_string())?,
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .get(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "data_model_get",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                404u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                200u16 => cloud_apis_runtime::response_value(response).await,
+                401u16 | 404u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -22407,33 +22427,35 @@ pub mod builder {
                 client.baseurl,
                 cloud_apis_runtime::path_param("id", &id.to_string())?,
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .put(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "data_model_put",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                201u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                200u16 | 201u16 => cloud_apis_runtime::response_value(response).await,
+                400u16 | 401u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -22480,34 +22502,34 @@ pub mod builder {
                 client.baseurl,
                 cloud_apis_runtime::path_param("id", &id.to_string())?,
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .delete(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "data_model_delete",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                404u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                204u16 => Ok(cloud_apis_runtime::empty_response(response)),
+                400u16 | 401u16 | 404u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -22605,36 +22627,39 @@ pub mod builder {
             let limit = limit.map_err(Error::InvalidRequest)?;
             let name_contains = name_contains.map_err(Error::InvalidRequest)?;
             let url = format!("{}/globals", client.baseurl,);
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query_param("created-by", &created_by)
-                .query_param("cursor", &cursor)
-                .query_param("last-modified-by", &last_modified_by)
-                .query_param("limit", &limit)
-                .query_param("name-contains", &name_contains)
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .get(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query_param("created-by", &created_by)
+                    .query_param("cursor", &cursor)
+                    .query_param("last-modified-by", &last_modified_by)
+                    .query_param("limit", &limit)
+                    .query_param("name-contains", &name_contains)
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "global_list",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                200u16 => cloud_apis_runtime::response_value(response).await,
+                400u16 | 401u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -22683,35 +22708,35 @@ pub mod builder {
                 .and_then(|v| types::ModifyGlobal::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/globals", client.baseurl,);
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .post(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "global_create",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                409u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                200u16 => cloud_apis_runtime::response_value(response).await,
+                400u16 | 401u16 | 409u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -22753,31 +22778,34 @@ pub mod builder {
                 client.baseurl,
                 cloud_apis_runtime::path_param("id", &id.to_string())?,
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .get(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "global_get",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                404u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                200u16 => cloud_apis_runtime::response_value(response).await,
+                401u16 | 404u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -22846,33 +22874,35 @@ pub mod builder {
                 client.baseurl,
                 cloud_apis_runtime::path_param("id", &id.to_string())?,
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .put(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "global_put",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                201u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                200u16 | 201u16 => cloud_apis_runtime::response_value(response).await,
+                400u16 | 401u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -22919,34 +22949,34 @@ pub mod builder {
                 client.baseurl,
                 cloud_apis_runtime::path_param("id", &id.to_string())?,
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .delete(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "global_delete",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                404u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                204u16 => Ok(cloud_apis_runtime::empty_response(response)),
+                400u16 | 401u16 | 404u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -23015,40 +23045,34 @@ pub mod builder {
                 cloud_apis_runtime::path_param("source_id", &source_id.to_string())?,
                 cloud_apis_runtime::path_param("type_", &type_.to_string())?,
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .get(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "log_source_alarm_get",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                404u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                504u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                200u16 => cloud_apis_runtime::response_value(response).await,
+                400u16 | 401u16 | 404u16 | 500u16 | 504u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -23143,41 +23167,35 @@ pub mod builder {
                 cloud_apis_runtime::path_param("source_id", &source_id.to_string())?,
                 cloud_apis_runtime::path_param("type_", &type_.to_string())?,
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .put(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "log_source_alarm_put",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                404u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                504u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                200u16 => cloud_apis_runtime::response_value(response).await,
+                400u16 | 401u16 | 404u16 | 500u16 | 504u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -23243,37 +23261,34 @@ pub mod builder {
                 cloud_apis_runtime::path_param("source_id", &source_id.to_string())?,
                 cloud_apis_runtime::path_param("type_", &type_.to_string())?,
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .delete(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "log_source_alarm_delete",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                504u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                204u16 => Ok(cloud_apis_runtime::empty_response(response)),
+                400u16 | 401u16 | 500u16 | 504u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -23329,38 +23344,35 @@ pub mod builder {
                 .and_then(|v| types::ModifyGcsSource::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/log-sources/gcs", client.baseurl,);
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .post(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "gcs_source_create",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                201u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                409u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                201u16 => cloud_apis_runtime::response_value(response).await,
+                400u16 | 401u16 | 409u16 | 500u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -23404,37 +23416,34 @@ pub mod builder {
                 client.baseurl,
                 cloud_apis_runtime::path_param("id", &id.to_string())?,
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .get(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "gcs_source_get",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                404u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                200u16 => cloud_apis_runtime::response_value(response).await,
+                400u16 | 401u16 | 404u16 | 500u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -23501,41 +23510,35 @@ pub mod builder {
                 client.baseurl,
                 cloud_apis_runtime::path_param("id", &id.to_string())?,
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .put(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "gcs_source_put",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                404u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                409u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                200u16 => cloud_apis_runtime::response_value(response).await,
+                400u16 | 401u16 | 404u16 | 409u16 | 500u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -23582,34 +23585,34 @@ pub mod builder {
                 client.baseurl,
                 cloud_apis_runtime::path_param("id", &id.to_string())?,
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .delete(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "gcs_source_delete",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                204u16 => Ok(cloud_apis_runtime::empty_response(response)),
+                400u16 | 401u16 | 500u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -23667,38 +23670,35 @@ pub mod builder {
                 .and_then(|v| types::ModifyHttpSource::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/log-sources/http", client.baseurl,);
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .post(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "http_source_create",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                201u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                409u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                201u16 => cloud_apis_runtime::response_value(response).await,
+                400u16 | 401u16 | 409u16 | 500u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -23747,37 +23747,34 @@ pub mod builder {
                 client.baseurl,
                 cloud_apis_runtime::path_param("id", &id.to_string())?,
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .get(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "http_source_get",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                404u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                200u16 => cloud_apis_runtime::response_value(response).await,
+                400u16 | 401u16 | 404u16 | 500u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -23851,41 +23848,35 @@ pub mod builder {
                 client.baseurl,
                 cloud_apis_runtime::path_param("id", &id.to_string())?,
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .put(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "http_source_put",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                404u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                409u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                200u16 => cloud_apis_runtime::response_value(response).await,
+                400u16 | 401u16 | 404u16 | 409u16 | 500u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -23932,34 +23923,34 @@ pub mod builder {
                 client.baseurl,
                 cloud_apis_runtime::path_param("id", &id.to_string())?,
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .delete(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "http_source_delete",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                204u16 => Ok(cloud_apis_runtime::empty_response(response)),
+                400u16 | 401u16 | 500u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -24023,38 +24014,35 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/log-sources/log-forwarder", client.baseurl,);
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .post(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "log_forwarder_source_create",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                201u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                409u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                201u16 => cloud_apis_runtime::response_value(response).await,
+                400u16 | 401u16 | 409u16 | 500u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -24105,37 +24093,34 @@ pub mod builder {
                 client.baseurl,
                 cloud_apis_runtime::path_param("id", &id.to_string())?,
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .get(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "log_forwarder_source_get",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                404u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                200u16 => cloud_apis_runtime::response_value(response).await,
+                400u16 | 401u16 | 404u16 | 500u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -24215,41 +24200,35 @@ pub mod builder {
                 client.baseurl,
                 cloud_apis_runtime::path_param("id", &id.to_string())?,
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .put(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "log_forwarder_source_put",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                404u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                409u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                200u16 => cloud_apis_runtime::response_value(response).await,
+                400u16 | 401u16 | 404u16 | 409u16 | 500u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -24296,34 +24275,34 @@ pub mod builder {
                 client.baseurl,
                 cloud_apis_runtime::path_param("id", &id.to_string())?,
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .delete(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "log_forwarder_source_delete",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                204u16 => Ok(cloud_apis_runtime::empty_response(response)),
+                400u16 | 401u16 | 500u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -24381,38 +24360,35 @@ pub mod builder {
                 .and_then(|v| types::ModifyPubSubSource::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/log-sources/pubsub", client.baseurl,);
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .post(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "pub_sub_source_create",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                201u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                409u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                201u16 => cloud_apis_runtime::response_value(response).await,
+                400u16 | 401u16 | 409u16 | 500u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -24461,37 +24437,34 @@ pub mod builder {
                 client.baseurl,
                 cloud_apis_runtime::path_param("id", &id.to_string())?,
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .get(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "pub_sub_source_get",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                404u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                200u16 => cloud_apis_runtime::response_value(response).await,
+                400u16 | 401u16 | 404u16 | 500u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -24565,41 +24538,35 @@ pub mod builder {
                 client.baseurl,
                 cloud_apis_runtime::path_param("id", &id.to_string())?,
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .put(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "pub_sub_source_put",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                404u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                409u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                200u16 => cloud_apis_runtime::response_value(response).await,
+                400u16 | 401u16 | 404u16 | 409u16 | 500u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -24646,34 +24613,34 @@ pub mod builder {
                 client.baseurl,
                 cloud_apis_runtime::path_param("id", &id.to_string())?,
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .delete(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "pub_sub_source_delete",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                204u16 => Ok(cloud_apis_runtime::empty_response(response)),
+                400u16 | 401u16 | 500u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -24729,38 +24696,35 @@ pub mod builder {
                 .and_then(|v| types::CreateS3Source::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/log-sources/s3", client.baseurl,);
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .post(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "s3_source_create",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                201u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                409u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                201u16 => cloud_apis_runtime::response_value(response).await,
+                400u16 | 401u16 | 409u16 | 500u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -24804,37 +24768,34 @@ pub mod builder {
                 client.baseurl,
                 cloud_apis_runtime::path_param("id", &id.to_string())?,
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .get(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "s3_source_get",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                404u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                200u16 => cloud_apis_runtime::response_value(response).await,
+                400u16 | 401u16 | 404u16 | 500u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -24901,41 +24862,35 @@ pub mod builder {
                 client.baseurl,
                 cloud_apis_runtime::path_param("id", &id.to_string())?,
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .put(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "s3_source_put",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                404u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                409u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                200u16 => cloud_apis_runtime::response_value(response).await,
+                400u16 | 401u16 | 404u16 | 409u16 | 500u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -24982,34 +24937,34 @@ pub mod builder {
                 client.baseurl,
                 cloud_apis_runtime::path_param("id", &id.to_string())?,
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .delete(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "s3_source_delete",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                204u16 => Ok(cloud_apis_runtime::empty_response(response)),
+                400u16 | 401u16 | 500u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -25166,41 +25121,44 @@ pub mod builder {
             let state = state.map_err(Error::InvalidRequest)?;
             let tag = tag.map_err(Error::InvalidRequest)?;
             let url = format!("{}/policies", client.baseurl,);
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query_param("compliance-status", &compliance_status)
-                .query_param("created-by", &created_by)
-                .query_param("cursor", &cursor)
-                .query_param("last-modified-by", &last_modified_by)
-                .query_param("limit", &limit)
-                .query_param("name-contains", &name_contains)
-                .query_param("resource-type", &resource_type)
-                .query_param("severity", &severity)
-                .query_param("state", &state)
-                .query_param("tag", &tag)
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .get(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query_param("compliance-status", &compliance_status)
+                    .query_param("created-by", &created_by)
+                    .query_param("cursor", &cursor)
+                    .query_param("last-modified-by", &last_modified_by)
+                    .query_param("limit", &limit)
+                    .query_param("name-contains", &name_contains)
+                    .query_param("resource-type", &resource_type)
+                    .query_param("severity", &severity)
+                    .query_param("state", &state)
+                    .query_param("tag", &tag)
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "policy_list",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                200u16 => cloud_apis_runtime::response_value(response).await,
+                400u16 | 401u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -25285,39 +25243,39 @@ pub mod builder {
                 .and_then(|v| types::ModifyPolicy::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/policies", client.baseurl,);
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .query_param("run-tests-first", &run_tests_first)
-                .query_param("run-tests-only", &run_tests_only)
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .post(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .query_param("run-tests-first", &run_tests_first)
+                    .query_param("run-tests-only", &run_tests_only)
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "policy_create",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                200u16 => cloud_apis_runtime::response_value(response).await,
+                400u16 | 401u16 | 409u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                409u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                204u16 => ResponseValue::empty(response).map(|()| None),
+                204u16 => cloud_apis_runtime::empty_response(response).map(|()| None),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -25358,31 +25316,34 @@ pub mod builder {
                 client.baseurl,
                 cloud_apis_runtime::path_param("id", &id.to_string())?,
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .get(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "policy_get",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                404u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                200u16 => cloud_apis_runtime::response_value(response).await,
+                401u16 | 404u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -25484,37 +25445,39 @@ pub mod builder {
                 client.baseurl,
                 cloud_apis_runtime::path_param("id", &id.to_string())?,
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .query_param("run-tests-first", &run_tests_first)
-                .query_param("run-tests-only", &run_tests_only)
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .put(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .query_param("run-tests-first", &run_tests_first)
+                    .query_param("run-tests-only", &run_tests_only)
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "policy_put",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                201u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                200u16 | 201u16 => cloud_apis_runtime::response_value(response).await,
+                400u16 | 401u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                204u16 => ResponseValue::empty(response).map(|()| None),
+                204u16 => cloud_apis_runtime::empty_response(response).map(|()| None),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -25562,34 +25525,34 @@ pub mod builder {
                 client.baseurl,
                 cloud_apis_runtime::path_param("id", &id.to_string())?,
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .delete(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "policy_delete",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                404u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                204u16 => Ok(cloud_apis_runtime::empty_response(response)),
+                400u16 | 401u16 | 404u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -25648,33 +25611,36 @@ pub mod builder {
             let cursor = cursor.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let url = format!("{}/queries", client.baseurl,);
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query_param("cursor", &cursor)
-                .query_param("limit", &limit)
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .get(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query_param("cursor", &cursor)
+                    .query_param("limit", &limit)
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "query_list",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                200u16 => cloud_apis_runtime::response_value(response).await,
+                400u16 | 401u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -25723,35 +25689,35 @@ pub mod builder {
                 .and_then(|v| types::ModifyQuery::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/queries", client.baseurl,);
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .post(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "query_create",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                409u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                200u16 => cloud_apis_runtime::response_value(response).await,
+                400u16 | 401u16 | 409u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -25793,31 +25759,34 @@ pub mod builder {
                 client.baseurl,
                 cloud_apis_runtime::path_param("id", &id.to_string())?,
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .get(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "query_get",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                404u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                200u16 => cloud_apis_runtime::response_value(response).await,
+                401u16 | 404u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -25882,35 +25851,35 @@ pub mod builder {
                 client.baseurl,
                 cloud_apis_runtime::path_param("id", &id.to_string())?,
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .post(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "query_update",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                404u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                200u16 => cloud_apis_runtime::response_value(response).await,
+                400u16 | 401u16 | 404u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -25957,34 +25926,34 @@ pub mod builder {
                 client.baseurl,
                 cloud_apis_runtime::path_param("id", &id.to_string())?,
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .delete(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "query_delete",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                404u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                204u16 => Ok(cloud_apis_runtime::empty_response(response)),
+                400u16 | 401u16 | 404u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -26078,36 +26047,39 @@ pub mod builder {
             let name_contains = name_contains.map_err(Error::InvalidRequest)?;
             let sort_dir = sort_dir.map_err(Error::InvalidRequest)?;
             let url = format!("{}/roles", client.baseurl,);
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query_param("id", &id)
-                .query_param("ids", &ids)
-                .query_param("name", &name)
-                .query_param("name-contains", &name_contains)
-                .query_param("sort-dir", &sort_dir)
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .get(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query_param("id", &id)
+                    .query_param("ids", &ids)
+                    .query_param("name", &name)
+                    .query_param("name-contains", &name_contains)
+                    .query_param("sort-dir", &sort_dir)
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "role_list",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                200u16 => cloud_apis_runtime::response_value(response).await,
+                400u16 | 401u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -26156,35 +26128,35 @@ pub mod builder {
                 .and_then(|v| types::ModifyRole::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/roles", client.baseurl,);
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .post(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "role_create",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                409u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                200u16 => cloud_apis_runtime::response_value(response).await,
+                400u16 | 401u16 | 409u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -26225,34 +26197,34 @@ pub mod builder {
                 client.baseurl,
                 cloud_apis_runtime::path_param("id", &id.to_string())?,
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .get(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "role_get",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                404u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                200u16 => cloud_apis_runtime::response_value(response).await,
+                400u16 | 401u16 | 404u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -26317,38 +26289,35 @@ pub mod builder {
                 client.baseurl,
                 cloud_apis_runtime::path_param("id", &id.to_string())?,
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .post(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "role_update",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                404u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                409u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                200u16 => cloud_apis_runtime::response_value(response).await,
+                400u16 | 401u16 | 404u16 | 409u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -26390,34 +26359,34 @@ pub mod builder {
                 client.baseurl,
                 cloud_apis_runtime::path_param("id", &id.to_string())?,
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .delete(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "role_delete",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => Ok(ResponseValue::empty(response)),
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                404u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                200u16 => Ok(cloud_apis_runtime::empty_response(response)),
+                400u16 | 401u16 | 404u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -26559,40 +26528,43 @@ pub mod builder {
             let state = state.map_err(Error::InvalidRequest)?;
             let tag = tag.map_err(Error::InvalidRequest)?;
             let url = format!("{}/rules", client.baseurl,);
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query_param("created-by", &created_by)
-                .query_param("cursor", &cursor)
-                .query_param("last-modified-by", &last_modified_by)
-                .query_param("limit", &limit)
-                .query_param("log-type", &log_type)
-                .query_param("name-contains", &name_contains)
-                .query_param("severity", &severity)
-                .query_param("state", &state)
-                .query_param("tag", &tag)
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .get(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query_param("created-by", &created_by)
+                    .query_param("cursor", &cursor)
+                    .query_param("last-modified-by", &last_modified_by)
+                    .query_param("limit", &limit)
+                    .query_param("log-type", &log_type)
+                    .query_param("name-contains", &name_contains)
+                    .query_param("severity", &severity)
+                    .query_param("state", &state)
+                    .query_param("tag", &tag)
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "rule_list",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                200u16 => cloud_apis_runtime::response_value(response).await,
+                400u16 | 401u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -26677,39 +26649,39 @@ pub mod builder {
                 .and_then(|v| types::RuleModifyRule::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/rules", client.baseurl,);
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .query_param("run-tests-first", &run_tests_first)
-                .query_param("run-tests-only", &run_tests_only)
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .post(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .query_param("run-tests-first", &run_tests_first)
+                    .query_param("run-tests-only", &run_tests_only)
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "rule_create",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                200u16 => cloud_apis_runtime::response_value(response).await,
+                400u16 | 401u16 | 409u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                409u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                204u16 => ResponseValue::empty(response).map(|()| None),
+                204u16 => cloud_apis_runtime::empty_response(response).map(|()| None),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -26749,31 +26721,34 @@ pub mod builder {
                 client.baseurl,
                 cloud_apis_runtime::path_param("id", &id.to_string())?,
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .get(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "rule_get",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                404u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                200u16 => cloud_apis_runtime::response_value(response).await,
+                401u16 | 404u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -26874,37 +26849,39 @@ pub mod builder {
                 client.baseurl,
                 cloud_apis_runtime::path_param("id", &id.to_string())?,
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .query_param("run-tests-first", &run_tests_first)
-                .query_param("run-tests-only", &run_tests_only)
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .put(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .query_param("run-tests-first", &run_tests_first)
+                    .query_param("run-tests-only", &run_tests_only)
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "rule_put",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                201u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                200u16 | 201u16 => cloud_apis_runtime::response_value(response).await,
+                400u16 | 401u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                204u16 => ResponseValue::empty(response).map(|()| None),
+                204u16 => cloud_apis_runtime::empty_response(response).map(|()| None),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -26947,34 +26924,34 @@ pub mod builder {
                 client.baseurl,
                 cloud_apis_runtime::path_param("id", &id.to_string())?,
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .delete(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "rule_delete",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                404u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                204u16 => Ok(cloud_apis_runtime::empty_response(response)),
+                400u16 | 401u16 | 404u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -27124,40 +27101,43 @@ pub mod builder {
             let state = state.map_err(Error::InvalidRequest)?;
             let tag = tag.map_err(Error::InvalidRequest)?;
             let url = format!("{}/scheduled-rules", client.baseurl,);
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query_param("created-by", &created_by)
-                .query_param("cursor", &cursor)
-                .query_param("last-modified-by", &last_modified_by)
-                .query_param("limit", &limit)
-                .query_param("name-contains", &name_contains)
-                .query_param("scheduled-query", &scheduled_query)
-                .query_param("severity", &severity)
-                .query_param("state", &state)
-                .query_param("tag", &tag)
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .get(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query_param("created-by", &created_by)
+                    .query_param("cursor", &cursor)
+                    .query_param("last-modified-by", &last_modified_by)
+                    .query_param("limit", &limit)
+                    .query_param("name-contains", &name_contains)
+                    .query_param("scheduled-query", &scheduled_query)
+                    .query_param("severity", &severity)
+                    .query_param("state", &state)
+                    .query_param("tag", &tag)
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "scheduled_rule_list",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                200u16 => cloud_apis_runtime::response_value(response).await,
+                400u16 | 401u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -27256,39 +27236,39 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/scheduled-rules", client.baseurl,);
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .query_param("run-tests-first", &run_tests_first)
-                .query_param("run-tests-only", &run_tests_only)
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .post(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .query_param("run-tests-first", &run_tests_first)
+                    .query_param("run-tests-only", &run_tests_only)
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "scheduled_rule_create",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                200u16 => cloud_apis_runtime::response_value(response).await,
+                400u16 | 401u16 | 409u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                409u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                204u16 => ResponseValue::empty(response).map(|()| None),
+                204u16 => cloud_apis_runtime::empty_response(response).map(|()| None),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -27338,31 +27318,34 @@ pub mod builder {
                 client.baseurl,
                 cloud_apis_runtime::path_param("id", &id.to_string())?,
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .get(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "scheduled_rule_get",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                404u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                200u16 => cloud_apis_runtime::response_value(response).await,
+                401u16 | 404u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -27478,37 +27461,39 @@ pub mod builder {
                 client.baseurl,
                 cloud_apis_runtime::path_param("id", &id.to_string())?,
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .query_param("run-tests-first", &run_tests_first)
-                .query_param("run-tests-only", &run_tests_only)
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .put(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .query_param("run-tests-first", &run_tests_first)
+                    .query_param("run-tests-only", &run_tests_only)
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "scheduled_rule_put",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                201u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                200u16 | 201u16 => cloud_apis_runtime::response_value(response).await,
+                400u16 | 401u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                204u16 => ResponseValue::empty(response).map(|()| None),
+                204u16 => cloud_apis_runtime::empty_response(response).map(|()| None),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -27556,34 +27541,34 @@ pub mod builder {
                 client.baseurl,
                 cloud_apis_runtime::path_param("id", &id.to_string())?,
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .delete(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "scheduled_rule_delete",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                404u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                204u16 => Ok(cloud_apis_runtime::empty_response(response)),
+                400u16 | 401u16 | 404u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -27746,41 +27731,44 @@ pub mod builder {
             let state = state.map_err(Error::InvalidRequest)?;
             let tag = tag.map_err(Error::InvalidRequest)?;
             let url = format!("{}/simple-rules", client.baseurl,);
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query_param("created-by", &created_by)
-                .query_param("cursor", &cursor)
-                .query_param("include-python", &include_python)
-                .query_param("last-modified-by", &last_modified_by)
-                .query_param("limit", &limit)
-                .query_param("log-type", &log_type)
-                .query_param("name-contains", &name_contains)
-                .query_param("severity", &severity)
-                .query_param("state", &state)
-                .query_param("tag", &tag)
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .get(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query_param("created-by", &created_by)
+                    .query_param("cursor", &cursor)
+                    .query_param("include-python", &include_python)
+                    .query_param("last-modified-by", &last_modified_by)
+                    .query_param("limit", &limit)
+                    .query_param("log-type", &log_type)
+                    .query_param("name-contains", &name_contains)
+                    .query_param("severity", &severity)
+                    .query_param("state", &state)
+                    .query_param("tag", &tag)
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "simple_rule_list",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                200u16 => cloud_apis_runtime::response_value(response).await,
+                400u16 | 401u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -27876,39 +27864,39 @@ pub mod builder {
                 .and_then(|v| types::SimpleRuleModifyRule::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/simple-rules", client.baseurl,);
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .query_param("run-tests-first", &run_tests_first)
-                .query_param("run-tests-only", &run_tests_only)
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .post(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .query_param("run-tests-first", &run_tests_first)
+                    .query_param("run-tests-only", &run_tests_only)
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "simple_rule_create",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                200u16 => cloud_apis_runtime::response_value(response).await,
+                400u16 | 401u16 | 409u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                409u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                204u16 => ResponseValue::empty(response).map(|()| None),
+                204u16 => cloud_apis_runtime::empty_response(response).map(|()| None),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -27973,35 +27961,35 @@ pub mod builder {
                 client.baseurl,
                 cloud_apis_runtime::path_param("id", &id.to_string())?,
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query_param("include-python", &include_python)
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .get(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query_param("include-python", &include_python)
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "simple_rule_get",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                404u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                200u16 => cloud_apis_runtime::response_value(response).await,
+                400u16 | 401u16 | 404u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -28114,37 +28102,39 @@ pub mod builder {
                 client.baseurl,
                 cloud_apis_runtime::path_param("id", &id.to_string())?,
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .query_param("run-tests-first", &run_tests_first)
-                .query_param("run-tests-only", &run_tests_only)
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .put(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .query_param("run-tests-first", &run_tests_first)
+                    .query_param("run-tests-only", &run_tests_only)
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "simple_rule_put",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                201u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                200u16 | 201u16 => cloud_apis_runtime::response_value(response).await,
+                400u16 | 401u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                204u16 => ResponseValue::empty(response).map(|()| None),
+                204u16 => cloud_apis_runtime::empty_response(response).map(|()| None),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -28192,34 +28182,34 @@ pub mod builder {
                 client.baseurl,
                 cloud_apis_runtime::path_param("id", &id.to_string())?,
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .delete(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "simple_rule_delete",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                404u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                204u16 => Ok(cloud_apis_runtime::empty_response(response)),
+                400u16 | 401u16 | 404u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -28353,39 +28343,42 @@ pub mod builder {
             cloud_apis_runtime::in_range("limit", &limit, Some(1i128), Some(60i128))?;
             let status = status.map_err(Error::InvalidRequest)?;
             let url = format!("{}/users", client.baseurl,);
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query_param("contains", &contains)
-                .query_param("cursor", &cursor)
-                .query_param("email", &email)
-                .query_param("id", &id)
-                .query_param("ids", &ids)
-                .query_param("include-deactivated", &include_deactivated)
-                .query_param("limit", &limit)
-                .query_param("status", &status)
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .get(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query_param("contains", &contains)
+                    .query_param("cursor", &cursor)
+                    .query_param("email", &email)
+                    .query_param("id", &id)
+                    .query_param("ids", &ids)
+                    .query_param("include-deactivated", &include_deactivated)
+                    .query_param("limit", &limit)
+                    .query_param("status", &status)
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "user_list",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                200u16 => cloud_apis_runtime::response_value(response).await,
+                400u16 | 401u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -28434,32 +28427,35 @@ pub mod builder {
                 .and_then(|v| types::ModifyUser::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/users", client.baseurl,);
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .post(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "user_create",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                200u16 => cloud_apis_runtime::response_value(response).await,
+                400u16 | 401u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -28500,34 +28496,34 @@ pub mod builder {
                 client.baseurl,
                 cloud_apis_runtime::path_param("id", &id.to_string())?,
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .get(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "user_get",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                404u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                200u16 => cloud_apis_runtime::response_value(response).await,
+                400u16 | 401u16 | 404u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -28592,35 +28588,35 @@ pub mod builder {
                 client.baseurl,
                 cloud_apis_runtime::path_param("id", &id.to_string())?,
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .post(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "user_update",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                404u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                200u16 => cloud_apis_runtime::response_value(response).await,
+                400u16 | 401u16 | 404u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -28662,34 +28658,34 @@ pub mod builder {
                 client.baseurl,
                 cloud_apis_runtime::path_param("id", &id.to_string())?,
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .delete(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "user_delete",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => Ok(ResponseValue::empty(response)),
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                404u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                200u16 => Ok(cloud_apis_runtime::empty_response(response)),
+                400u16 | 401u16 | 404u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::response_value(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }

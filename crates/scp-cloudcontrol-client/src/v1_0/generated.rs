@@ -31,6 +31,9 @@
 // - no_redirect_client: Client::new builds a reqwest client that never follows redirects
 // - optional_json_schema: 49 types derive schemars::JsonSchema only with the `schemars` feature
 // - bounded_params: list_guardrails_for_target.size, list_guardrails_for_target.page, list_targets_for_guardrail.size, list_targets_for_guardrail.page, list_guardrails.size, list_guardrails.page are checked against their documented range before sending
+// - moved_response_headers: 68 response readers move the headers instead of copying them
+// - merged_status_arms: 41 status arms joined an identical one
+// - rebuilt_requests: 14 operations build their request per attempt instead of copying it for a retry
 // - recorded_calls: 14 operations return cloud_apis_runtime::Error through record_call
 
 #![allow(clippy::all, clippy::pedantic, missing_docs, unused_imports, dead_code)]
@@ -4738,26 +4741,32 @@ pub mod builder {
         async fn exchange(self) -> Result<ResponseValue<types::ApiVersionList>, Error<()>> {
             let Self { client } = self;
             let url = format!("{}/", client.baseurl,);
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .get(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "list_versions",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => cloud_apis_runtime::response_value(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -4842,31 +4851,37 @@ pub mod builder {
             if let Some(value) = accept_language {
                 header_map.append("Accept-Language", value.to_string().try_into()?);
             }
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .post(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .headers(header_map.clone())
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "create_account_factory_account",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                201u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
-                401u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
-                403u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
-                404u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
-                409u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
+                201u16 => cloud_apis_runtime::response_value(response).await,
+                400u16 | 401u16 | 403u16 | 404u16 | 409u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::empty_response(response),
+                )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -4974,33 +4989,40 @@ pub mod builder {
             if let Some(value) = accept_language {
                 header_map.append("Accept-Language", value.to_string().try_into()?);
             }
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query_param("assignment_id", &assignment_id)
-                .query_param("landing_zone_id", &landing_zone_id)
-                .query_param("resource_type", &resource_type)
-                .query_param("status", &status)
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .get(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query_param("assignment_id", &assignment_id)
+                    .query_param("landing_zone_id", &landing_zone_id)
+                    .query_param("resource_type", &resource_type)
+                    .query_param("status", &status)
+                    .headers(header_map.clone())
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "list_baseline_assignments",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
-                401u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
-                403u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
-                404u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
+                200u16 => cloud_apis_runtime::response_value(response).await,
+                400u16 | 401u16 | 403u16 | 404u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::empty_response(response),
+                )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -5102,30 +5124,37 @@ pub mod builder {
             if let Some(value) = accept_language {
                 header_map.append("Accept-Language", value.to_string().try_into()?);
             }
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .put(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .headers(header_map.clone())
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "update_baseline_assignment",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
-                401u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
-                403u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
-                404u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
+                200u16 => cloud_apis_runtime::response_value(response).await,
+                400u16 | 401u16 | 403u16 | 404u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::empty_response(response),
+                )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -5227,31 +5256,37 @@ pub mod builder {
             if let Some(value) = accept_language {
                 header_map.append("Accept-Language", value.to_string().try_into()?);
             }
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .post(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .headers(header_map.clone())
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "add_baseline_assignment",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                201u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
-                401u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
-                403u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
-                404u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
-                409u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
+                201u16 => cloud_apis_runtime::response_value(response).await,
+                400u16 | 401u16 | 403u16 | 404u16 | 409u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::empty_response(response),
+                )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -5333,30 +5368,37 @@ pub mod builder {
             if let Some(value) = accept_language {
                 header_map.append("Accept-Language", value.to_string().try_into()?);
             }
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .post(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .headers(header_map.clone())
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "enable_guardrail_bindings",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
-                401u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
-                403u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
-                404u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
+                200u16 => cloud_apis_runtime::response_value(response).await,
+                400u16 | 401u16 | 403u16 | 404u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::empty_response(response),
+                )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -5440,30 +5482,37 @@ pub mod builder {
             if let Some(value) = accept_language {
                 header_map.append("Accept-Language", value.to_string().try_into()?);
             }
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .delete(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .headers(header_map.clone())
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "disable_guardrail_bindings",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
-                401u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
-                403u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
-                404u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
+                200u16 => cloud_apis_runtime::response_value(response).await,
+                400u16 | 401u16 | 403u16 | 404u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::empty_response(response),
+                )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -5598,35 +5647,42 @@ pub mod builder {
             if let Some(value) = accept_language {
                 header_map.append("Accept-Language", value.to_string().try_into()?);
             }
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query_param("landing_zone_id", &landing_zone_id)
-                .query_param("name", &name)
-                .query_param("page", &page)
-                .query_param("size", &size)
-                .query_param("sort", &sort)
-                .query_param("target_id", &target_id)
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .get(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query_param("landing_zone_id", &landing_zone_id)
+                    .query_param("name", &name)
+                    .query_param("page", &page)
+                    .query_param("size", &size)
+                    .query_param("sort", &sort)
+                    .query_param("target_id", &target_id)
+                    .headers(header_map.clone())
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "list_guardrails_for_target",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
-                401u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
-                403u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
-                404u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
+                200u16 => cloud_apis_runtime::response_value(response).await,
+                400u16 | 401u16 | 403u16 | 404u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::empty_response(response),
+                )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -5774,36 +5830,43 @@ pub mod builder {
             if let Some(value) = accept_language {
                 header_map.append("Accept-Language", value.to_string().try_into()?);
             }
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query_param("guardrail_id", &guardrail_id)
-                .query_param("landing_zone_id", &landing_zone_id)
-                .query_param("name", &name)
-                .query_param("page", &page)
-                .query_param("size", &size)
-                .query_param("sort", &sort)
-                .query_param("target_type", &target_type)
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .get(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query_param("guardrail_id", &guardrail_id)
+                    .query_param("landing_zone_id", &landing_zone_id)
+                    .query_param("name", &name)
+                    .query_param("page", &page)
+                    .query_param("size", &size)
+                    .query_param("sort", &sort)
+                    .query_param("target_type", &target_type)
+                    .headers(header_map.clone())
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "list_targets_for_guardrail",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
-                401u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
-                403u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
-                404u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
+                200u16 => cloud_apis_runtime::response_value(response).await,
+                400u16 | 401u16 | 403u16 | 404u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::empty_response(response),
+                )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -5971,38 +6034,45 @@ pub mod builder {
             if let Some(value) = accept_language {
                 header_map.append("Accept-Language", value.to_string().try_into()?);
             }
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query_param("exclude_unit_id", &exclude_unit_id)
-                .query_param("guidance", &guidance)
-                .query_param("landing_zone_id", &landing_zone_id)
-                .query_param("name", &name)
-                .query_param("page", &page)
-                .query_param("service_name", &service_name)
-                .query_param("size", &size)
-                .query_param("sort", &sort)
-                .query_param("status", &status)
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .get(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query_param("exclude_unit_id", &exclude_unit_id)
+                    .query_param("guidance", &guidance)
+                    .query_param("landing_zone_id", &landing_zone_id)
+                    .query_param("name", &name)
+                    .query_param("page", &page)
+                    .query_param("service_name", &service_name)
+                    .query_param("size", &size)
+                    .query_param("sort", &sort)
+                    .query_param("status", &status)
+                    .headers(header_map.clone())
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "list_guardrails",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
-                401u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
-                403u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
-                404u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
+                200u16 => cloud_apis_runtime::response_value(response).await,
+                400u16 | 401u16 | 403u16 | 404u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::empty_response(response),
+                )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -6079,30 +6149,37 @@ pub mod builder {
             if let Some(value) = accept_language {
                 header_map.append("Accept-Language", value.to_string().try_into()?);
             }
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query_param("landing_zone_id", &landing_zone_id)
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .get(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query_param("landing_zone_id", &landing_zone_id)
+                    .headers(header_map.clone())
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "show_guardrail",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
-                401u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
-                403u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
-                404u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
+                200u16 => cloud_apis_runtime::response_value(response).await,
+                400u16 | 401u16 | 403u16 | 404u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::empty_response(response),
+                )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -6186,30 +6263,37 @@ pub mod builder {
             if let Some(value) = accept_language {
                 header_map.append("Accept-Language", value.to_string().try_into()?);
             }
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .post(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .headers(header_map.clone())
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "create_landing_zone",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                201u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
-                401u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
-                403u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
-                409u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
+                201u16 => cloud_apis_runtime::response_value(response).await,
+                400u16 | 401u16 | 403u16 | 409u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::empty_response(response),
+                )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -6280,29 +6364,36 @@ pub mod builder {
             if let Some(value) = accept_language {
                 header_map.append("Accept-Language", value.to_string().try_into()?);
             }
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .get(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .headers(header_map.clone())
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "show_landing_zone",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
-                401u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
-                403u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
-                404u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
+                200u16 => cloud_apis_runtime::response_value(response).await,
+                400u16 | 401u16 | 403u16 | 404u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::empty_response(response),
+                )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -6373,29 +6464,36 @@ pub mod builder {
             if let Some(value) = accept_language {
                 header_map.append("Accept-Language", value.to_string().try_into()?);
             }
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = || {
+                client
+                    .client
+                    .delete(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .headers(header_map.clone())
+                    .build()
+            };
             let info = OperationInfo {
                 operation_id: "delete_landing_zone",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
-                401u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
-                403u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
-                404u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
+                200u16 => cloud_apis_runtime::response_value(response).await,
+                400u16 | 401u16 | 403u16 | 404u16 => Err(Error::ErrorResponse(
+                    cloud_apis_runtime::empty_response(response),
+                )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
