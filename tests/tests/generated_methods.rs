@@ -89,7 +89,7 @@ fn requests_are_built_with_no_work_the_runtime_would_undo() {
             "{}: a send() still builds progenitor's api-version header",
             file.name
         );
-        for handed_over in ["client.exec(", "client.pre(", "try_clone"] {
+        for handed_over in ["client.exec(", "client.pre(", "client.post(", "try_clone"] {
             assert!(
                 !source.contains(handed_over),
                 "{}: generated code calls `{handed_over}`",

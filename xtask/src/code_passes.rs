@@ -16,7 +16,7 @@
 //! | `optional_json_schema` | `#[derive(.., schemars::JsonSchema)]` → `#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]` | only users who ask for JSON Schemas of the types should compile schemars and its derive; the client crates' `schemars` feature turns it on |
 //! | `optional_bodies` | for each operation `optional_success_bodies` reported: `send()` returns `ResponseValue<Option<T>>` and answers `None` for the body-less success statuses | progenitor has no "this schema or nothing" success type |
 //! | `bounded_params` | after each integer parameter with a documented `minimum`/`maximum` is unpacked: `cloud_apis_runtime::in_range("limit", &limit, min, max)?` | progenitor types integers by format only, so `limit(500)` on a list documented as at most 50 would reach the server |
-//! | `rebuilt_requests` | `let mut request = client.client.get(url)…build()?; client.pre(..); client.exec(request, &info)` → `let mut request = \|\| client.client.get(url.as_str())…build();` handed to `client.inner.execute(&super::API, &client.client, Requests::Rebuilt(&mut request), &info)`; an empty `header_map` is no longer built, a non-empty one is cloned into each build | a request handed over whole must be copied before every attempt in case a retry follows (reqwest consumes what it sends); rebuilt from the builder's own values, the happy path copies nothing. progenitor's `pre` hook (a no-op here) is not called |
+//! | `rebuilt_requests` | `let mut request = client.client.get(url)…build()?; client.pre(..); client.exec(request, &info)` → `let mut request = \|\| client.client.get(url.as_str())…build();` handed to `client.inner.execute(&super::API, &client.client, Requests::Rebuilt(&mut request), &info).await?`; an empty `header_map` is no longer built, a non-empty one is cloned into each build | a request handed over whole must be copied before every attempt in case a retry follows (reqwest consumes what it sends); rebuilt from the builder's own values, the happy path copies nothing. progenitor's `pre` and `post` hooks (no-ops here) are not called |
 //! | `recorded_calls` | each builder's `send()` becomes `record_call(api, operationId, method, self.exchange())` (`api`: the runtime's `speaks` version, else the client's own `API`), progenitor's body kept as the private `exchange()`; a builder whose success is a `ByteStream` also gets `download()`, the same call through `record_download` | progenitor's `Error<E>` cannot say which call failed, how often it was tried, or the status of a documented error whose body was not JSON; `record_call` returns `cloud_apis_runtime::Error`, built from the runtime's own record of the call; a download keeps that record so a body that breaks off while streaming is still reported as a failure of that call |
 
 use std::collections::BTreeMap;
@@ -759,15 +759,28 @@ fn rebuild_request(send: &mut syn::ImplItemFn) -> Result<(), String> {
         .iter()
         .position(|s| text(s) == "letresult=client.exec(request,&info).await;")
         .ok_or("no `client.exec(request, &info)`")?;
-    stmts[exec] = syn::parse_quote! {
-        let result = client.inner.execute(
-            &super::API,
-            &client.client,
-            cloud_apis_runtime::Requests::Rebuilt(&mut request),
-            &info,
-        )
-        .await;
-    };
+    let tail = ["client.post(&result,&info).await?;", "letresponse=result?;"];
+    if stmts.len() < exec + 3 || (0..2).any(|i| text(&stmts[exec + 1 + i]) != tail[i]) {
+        return Err(
+            "`client.exec` is not followed by `client.post(&result, &info)` and `result?`".into(),
+        );
+    }
+    // progenitor's `post` hook is a no-op here, as `pre` is; without it the call's future keeps no room for the
+    // result beside the response.
+    stmts.splice(
+        exec..exec + 3,
+        [syn::parse_quote! {
+            let response = client
+                .inner
+                .execute(
+                    &super::API,
+                    &client.client,
+                    cloud_apis_runtime::Requests::Rebuilt(&mut request),
+                    &info,
+                )
+                .await?;
+        }],
+    );
     if let (true, Some(at)) = (empty_headers, header_map) {
         stmts.remove(at);
     }
@@ -1100,8 +1113,8 @@ mod tests {
         );
         assert!(
             out.contains(
-                "letresult=client.inner.execute(&super::API,&client.client,\
-                 cloud_apis_runtime::Requests::Rebuilt(&mutrequest),&info,).await;client.post(&result,&info).await?;"
+                "letresponse=client.inner.execute(&super::API,&client.client,\
+                 cloud_apis_runtime::Requests::Rebuilt(&mutrequest),&info,).await?;matchresponse"
             ),
             "{out}"
         );

@@ -4961,7 +4961,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_aws_accounts",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -4969,9 +4969,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => cloud_apis_runtime::response_value(response).await,
                 401u16 | 429u16 => Err(Error::ErrorResponse(
@@ -5051,7 +5049,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "create_aws_account",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -5059,9 +5057,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 201u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 | 403u16 | 409u16 | 429u16 => Err(Error::ErrorResponse(
@@ -5111,7 +5107,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_aws_iam_parameters",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -5119,9 +5115,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => cloud_apis_runtime::response_value(response).await,
                 401u16 | 429u16 => Err(Error::ErrorResponse(
@@ -5172,7 +5166,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_aws_iam_policy_minimal",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -5180,9 +5174,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => cloud_apis_runtime::response_value(response).await,
                 401u16 | 429u16 => Err(Error::ErrorResponse(
@@ -5282,7 +5274,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "update_aws_account",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -5290,9 +5282,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 | 403u16 | 404u16 | 429u16 => Err(Error::ErrorResponse(
@@ -5356,7 +5346,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "delete_aws_account",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -5364,9 +5354,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 | 204u16 => Ok(cloud_apis_runtime::empty_response(response)),
                 401u16 | 403u16 | 404u16 | 429u16 => Err(Error::ErrorResponse(
@@ -5664,7 +5652,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "snapshot_aws_account",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -5672,9 +5660,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 | 202u16 => Ok(ResponseValue::stream(response)),
                 400u16 | 401u16 | 403u16 | 404u16 | 429u16 => Err(Error::ErrorResponse(
@@ -5724,7 +5710,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_azure_accounts",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -5732,9 +5718,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => cloud_apis_runtime::response_value(response).await,
                 401u16 | 429u16 => Err(Error::ErrorResponse(
@@ -5815,7 +5799,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "create_azure_account",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -5823,9 +5807,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 201u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 | 403u16 | 409u16 | 429u16 => Err(Error::ErrorResponse(
@@ -5926,7 +5908,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "update_azure_account",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -5934,9 +5916,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 | 403u16 | 404u16 | 429u16 => Err(Error::ErrorResponse(
@@ -6000,7 +5980,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "delete_azure_account",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -6008,9 +5988,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 204u16 => Ok(cloud_apis_runtime::empty_response(response)),
                 401u16 | 403u16 | 404u16 | 429u16 => Err(Error::ErrorResponse(
@@ -6308,7 +6286,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "snapshot_azure_account",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -6316,9 +6294,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 | 202u16 => Ok(ResponseValue::stream(response)),
                 400u16 | 401u16 | 403u16 | 404u16 | 429u16 => Err(Error::ErrorResponse(
@@ -6363,7 +6339,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_blueprints",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -6371,9 +6347,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => cloud_apis_runtime::response_value(response).await,
                 401u16 | 429u16 => Err(Error::ErrorResponse(
@@ -6451,7 +6425,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "create_blueprint",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -6459,9 +6433,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 201u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 | 403u16 | 429u16 => Err(Error::ErrorResponse(
@@ -6525,7 +6497,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_blueprint",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -6533,9 +6505,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => cloud_apis_runtime::response_value(response).await,
                 401u16 | 403u16 | 404u16 | 429u16 => Err(Error::ErrorResponse(
@@ -6649,7 +6619,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "update_blueprint",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -6657,9 +6627,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 204u16 => Ok(cloud_apis_runtime::empty_response(response)),
                 400u16 | 401u16 | 403u16 | 404u16 | 412u16 | 429u16 => Err(Error::ErrorResponse(
@@ -6726,7 +6694,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "delete_blueprint",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -6734,9 +6702,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 204u16 => Ok(cloud_apis_runtime::empty_response(response)),
                 401u16 | 403u16 | 404u16 | 429u16 => Err(Error::ErrorResponse(
@@ -6872,7 +6838,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "export_blueprint_budget",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -6880,9 +6846,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::stream(response)),
                 400u16 | 401u16 | 403u16 | 404u16 | 429u16 => Err(Error::ErrorResponse(
@@ -7078,7 +7042,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "export_blueprint_image",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -7086,9 +7050,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::stream(response)),
                 400u16 | 401u16 | 403u16 | 404u16 | 429u16 => Err(Error::ErrorResponse(
@@ -7129,7 +7091,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_teams",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -7137,9 +7099,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => cloud_apis_runtime::response_value(response).await,
                 401u16 | 429u16 => Err(Error::ErrorResponse(
@@ -7180,7 +7140,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_current_user",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -7188,9 +7148,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => cloud_apis_runtime::response_value(response).await,
                 401u16 | 429u16 => Err(Error::ErrorResponse(

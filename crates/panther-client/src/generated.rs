@@ -19394,7 +19394,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "comment_list",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -19402,9 +19402,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 => Err(Error::ErrorResponse(
@@ -19480,7 +19478,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "comment_create",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -19488,9 +19486,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 | 404u16 => Err(Error::ErrorResponse(
@@ -19551,7 +19547,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "comment_get",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -19559,9 +19555,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 | 404u16 => Err(Error::ErrorResponse(
@@ -19653,7 +19647,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "comment_update",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -19661,9 +19655,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 | 404u16 => Err(Error::ErrorResponse(
@@ -19761,7 +19753,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "contexttag_list",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -19769,9 +19761,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 => Err(Error::ErrorResponse(
@@ -19845,7 +19835,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "contexttag_create",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -19853,9 +19843,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 201u16 => Ok(cloud_apis_runtime::empty_response(response)),
                 400u16 | 401u16 | 409u16 => Err(Error::ErrorResponse(
@@ -19919,7 +19907,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "contexttag_delete",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -19927,9 +19915,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 204u16 => Ok(cloud_apis_runtime::empty_response(response)),
                 400u16 | 401u16 => Err(Error::ErrorResponse(
@@ -20019,7 +20005,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "contexttag_update",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -20027,9 +20013,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 204u16 => Ok(cloud_apis_runtime::empty_response(response)),
                 400u16 | 401u16 | 404u16 | 409u16 => Err(Error::ErrorResponse(
@@ -20336,7 +20320,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "alert_list",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -20344,9 +20328,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 => Err(Error::ErrorResponse(
@@ -20420,7 +20402,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "alert_bulk_patch",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -20428,9 +20410,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 204u16 => Ok(cloud_apis_runtime::empty_response(response)),
                 400u16 | 401u16 | 404u16 => Err(Error::ErrorResponse(
@@ -20489,7 +20469,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "alert_get",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -20497,9 +20477,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 | 404u16 => Err(Error::ErrorResponse(
@@ -20582,7 +20560,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "alert_patch",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -20590,9 +20568,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => Ok(cloud_apis_runtime::empty_response(response)),
                 400u16 | 401u16 | 404u16 => Err(Error::ErrorResponse(
@@ -20688,7 +20664,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "alert_events",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -20696,9 +20672,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 | 404u16 => Err(Error::ErrorResponse(
@@ -20744,7 +20718,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "api_token_list",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -20752,9 +20726,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => cloud_apis_runtime::response_value(response).await,
                 401u16 => Err(Error::ErrorResponse(
@@ -20828,7 +20800,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "api_token_create",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -20836,9 +20808,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 => Err(Error::ErrorResponse(
@@ -20899,7 +20869,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "api_token_get",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -20907,9 +20877,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 | 404u16 => Err(Error::ErrorResponse(
@@ -20999,7 +20967,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "api_token_update",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -21007,9 +20975,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 | 404u16 => Err(Error::ErrorResponse(
@@ -21073,7 +21039,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "api_token_delete",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -21081,9 +21047,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 204u16 => Ok(cloud_apis_runtime::empty_response(response)),
                 400u16 | 401u16 | 404u16 => Err(Error::ErrorResponse(
@@ -21149,7 +21113,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "api_token_rotate",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -21157,9 +21121,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 | 403u16 | 404u16 => Err(Error::ErrorResponse(
@@ -21239,7 +21201,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "aws_cloud_account_create",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -21247,9 +21209,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 201u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 | 409u16 | 500u16 => Err(Error::ErrorResponse(
@@ -21317,7 +21277,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "aws_cloud_account_get",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -21325,9 +21285,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 | 404u16 | 500u16 => Err(Error::ErrorResponse(
@@ -21423,7 +21381,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "aws_cloud_account_put",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -21431,9 +21389,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 | 404u16 | 500u16 => Err(Error::ErrorResponse(
@@ -21497,7 +21453,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "aws_cloud_account_delete",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -21505,9 +21461,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 204u16 => Ok(cloud_apis_runtime::empty_response(response)),
                 400u16 | 401u16 | 404u16 | 500u16 => Err(Error::ErrorResponse(
@@ -21671,7 +21625,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "correlation_rule_list",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -21679,9 +21633,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 => Err(Error::ErrorResponse(
@@ -21798,7 +21750,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "correlation_rule_create",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -21806,9 +21758,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 | 409u16 => Err(Error::ErrorResponse(
@@ -21877,7 +21827,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "correlation_rule_get",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -21885,9 +21835,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => cloud_apis_runtime::response_value(response).await,
                 401u16 | 404u16 => Err(Error::ErrorResponse(
@@ -22021,7 +21969,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "correlation_rule_put",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -22029,9 +21977,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 | 201u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 => Err(Error::ErrorResponse(
@@ -22098,7 +22044,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "correlation_rule_delete",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -22106,9 +22052,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 204u16 => Ok(cloud_apis_runtime::empty_response(response)),
                 400u16 | 401u16 | 404u16 => Err(Error::ErrorResponse(
@@ -22191,7 +22135,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "data_model_list",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -22199,9 +22143,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 => Err(Error::ErrorResponse(
@@ -22275,7 +22217,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "data_model_create",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -22283,9 +22225,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 | 409u16 => Err(Error::ErrorResponse(
@@ -22346,7 +22286,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "data_model_get",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -22354,9 +22294,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => cloud_apis_runtime::response_value(response).await,
                 401u16 | 404u16 => Err(Error::ErrorResponse(
@@ -22441,7 +22379,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "data_model_put",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -22449,9 +22387,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 | 201u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 => Err(Error::ErrorResponse(
@@ -22515,7 +22451,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "data_model_delete",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -22523,9 +22459,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 204u16 => Ok(cloud_apis_runtime::empty_response(response)),
                 400u16 | 401u16 | 404u16 => Err(Error::ErrorResponse(
@@ -22645,7 +22579,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "global_list",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -22653,9 +22587,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 => Err(Error::ErrorResponse(
@@ -22722,7 +22654,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "global_create",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -22730,9 +22662,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 | 409u16 => Err(Error::ErrorResponse(
@@ -22791,7 +22721,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "global_get",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -22799,9 +22729,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => cloud_apis_runtime::response_value(response).await,
                 401u16 | 404u16 => Err(Error::ErrorResponse(
@@ -22888,7 +22816,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "global_put",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -22896,9 +22824,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 | 201u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 => Err(Error::ErrorResponse(
@@ -22962,7 +22888,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "global_delete",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -22970,9 +22896,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 204u16 => Ok(cloud_apis_runtime::empty_response(response)),
                 400u16 | 401u16 | 404u16 => Err(Error::ErrorResponse(
@@ -23058,7 +22982,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "log_source_alarm_get",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -23066,9 +22990,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 | 404u16 | 500u16 | 504u16 => Err(Error::ErrorResponse(
@@ -23181,7 +23103,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "log_source_alarm_put",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -23189,9 +23111,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 | 404u16 | 500u16 | 504u16 => Err(Error::ErrorResponse(
@@ -23274,7 +23194,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "log_source_alarm_delete",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -23282,9 +23202,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 204u16 => Ok(cloud_apis_runtime::empty_response(response)),
                 400u16 | 401u16 | 500u16 | 504u16 => Err(Error::ErrorResponse(
@@ -23358,7 +23276,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "gcs_source_create",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -23366,9 +23284,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 201u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 | 409u16 | 500u16 => Err(Error::ErrorResponse(
@@ -23429,7 +23345,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "gcs_source_get",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -23437,9 +23353,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 | 404u16 | 500u16 => Err(Error::ErrorResponse(
@@ -23524,7 +23438,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "gcs_source_put",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -23532,9 +23446,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 | 404u16 | 409u16 | 500u16 => Err(Error::ErrorResponse(
@@ -23598,7 +23510,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "gcs_source_delete",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -23606,9 +23518,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 204u16 => Ok(cloud_apis_runtime::empty_response(response)),
                 400u16 | 401u16 | 500u16 => Err(Error::ErrorResponse(
@@ -23684,7 +23594,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "http_source_create",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -23692,9 +23602,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 201u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 | 409u16 | 500u16 => Err(Error::ErrorResponse(
@@ -23760,7 +23668,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "http_source_get",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -23768,9 +23676,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 | 404u16 | 500u16 => Err(Error::ErrorResponse(
@@ -23862,7 +23768,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "http_source_put",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -23870,9 +23776,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 | 404u16 | 409u16 | 500u16 => Err(Error::ErrorResponse(
@@ -23936,7 +23840,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "http_source_delete",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -23944,9 +23848,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 204u16 => Ok(cloud_apis_runtime::empty_response(response)),
                 400u16 | 401u16 | 500u16 => Err(Error::ErrorResponse(
@@ -24028,7 +23930,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "log_forwarder_source_create",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -24036,9 +23938,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 201u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 | 409u16 | 500u16 => Err(Error::ErrorResponse(
@@ -24106,7 +24006,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "log_forwarder_source_get",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -24114,9 +24014,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 | 404u16 | 500u16 => Err(Error::ErrorResponse(
@@ -24214,7 +24112,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "log_forwarder_source_put",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -24222,9 +24120,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 | 404u16 | 409u16 | 500u16 => Err(Error::ErrorResponse(
@@ -24288,7 +24184,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "log_forwarder_source_delete",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -24296,9 +24192,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 204u16 => Ok(cloud_apis_runtime::empty_response(response)),
                 400u16 | 401u16 | 500u16 => Err(Error::ErrorResponse(
@@ -24374,7 +24268,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "pub_sub_source_create",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -24382,9 +24276,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 201u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 | 409u16 | 500u16 => Err(Error::ErrorResponse(
@@ -24450,7 +24342,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "pub_sub_source_get",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -24458,9 +24350,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 | 404u16 | 500u16 => Err(Error::ErrorResponse(
@@ -24552,7 +24442,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "pub_sub_source_put",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -24560,9 +24450,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 | 404u16 | 409u16 | 500u16 => Err(Error::ErrorResponse(
@@ -24626,7 +24514,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "pub_sub_source_delete",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -24634,9 +24522,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 204u16 => Ok(cloud_apis_runtime::empty_response(response)),
                 400u16 | 401u16 | 500u16 => Err(Error::ErrorResponse(
@@ -24710,7 +24596,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "s3_source_create",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -24718,9 +24604,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 201u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 | 409u16 | 500u16 => Err(Error::ErrorResponse(
@@ -24781,7 +24665,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "s3_source_get",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -24789,9 +24673,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 | 404u16 | 500u16 => Err(Error::ErrorResponse(
@@ -24876,7 +24758,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "s3_source_put",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -24884,9 +24766,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 | 404u16 | 409u16 | 500u16 => Err(Error::ErrorResponse(
@@ -24950,7 +24830,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "s3_source_delete",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -24958,9 +24838,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 204u16 => Ok(cloud_apis_runtime::empty_response(response)),
                 400u16 | 401u16 | 500u16 => Err(Error::ErrorResponse(
@@ -25144,7 +25022,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "policy_list",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -25152,9 +25030,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 => Err(Error::ErrorResponse(
@@ -25259,7 +25135,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "policy_create",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -25267,9 +25143,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 | 409u16 => Err(Error::ErrorResponse(
@@ -25329,7 +25203,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "policy_get",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -25337,9 +25211,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => cloud_apis_runtime::response_value(response).await,
                 401u16 | 404u16 => Err(Error::ErrorResponse(
@@ -25461,7 +25333,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "policy_put",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -25469,9 +25341,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 | 201u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 => Err(Error::ErrorResponse(
@@ -25538,7 +25408,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "policy_delete",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -25546,9 +25416,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 204u16 => Ok(cloud_apis_runtime::empty_response(response)),
                 400u16 | 401u16 | 404u16 => Err(Error::ErrorResponse(
@@ -25626,7 +25494,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "query_list",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -25634,9 +25502,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 => Err(Error::ErrorResponse(
@@ -25703,7 +25569,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "query_create",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -25711,9 +25577,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 | 409u16 => Err(Error::ErrorResponse(
@@ -25772,7 +25636,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "query_get",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -25780,9 +25644,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => cloud_apis_runtime::response_value(response).await,
                 401u16 | 404u16 => Err(Error::ErrorResponse(
@@ -25865,7 +25727,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "query_update",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -25873,9 +25735,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 | 404u16 => Err(Error::ErrorResponse(
@@ -25939,7 +25799,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "query_delete",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -25947,9 +25807,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 204u16 => Ok(cloud_apis_runtime::empty_response(response)),
                 400u16 | 401u16 | 404u16 => Err(Error::ErrorResponse(
@@ -26065,7 +25923,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "role_list",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -26073,9 +25931,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 => Err(Error::ErrorResponse(
@@ -26142,7 +25998,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "role_create",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -26150,9 +26006,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 | 409u16 => Err(Error::ErrorResponse(
@@ -26210,7 +26064,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "role_get",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -26218,9 +26072,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 | 404u16 => Err(Error::ErrorResponse(
@@ -26303,7 +26155,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "role_update",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -26311,9 +26163,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 | 404u16 | 409u16 => Err(Error::ErrorResponse(
@@ -26372,7 +26222,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "role_delete",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -26380,9 +26230,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => Ok(cloud_apis_runtime::empty_response(response)),
                 400u16 | 401u16 | 404u16 => Err(Error::ErrorResponse(
@@ -26550,7 +26398,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "rule_list",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -26558,9 +26406,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 => Err(Error::ErrorResponse(
@@ -26665,7 +26511,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "rule_create",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -26673,9 +26519,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 | 409u16 => Err(Error::ErrorResponse(
@@ -26734,7 +26578,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "rule_get",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -26742,9 +26586,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => cloud_apis_runtime::response_value(response).await,
                 401u16 | 404u16 => Err(Error::ErrorResponse(
@@ -26865,7 +26707,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "rule_put",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -26873,9 +26715,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 | 201u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 => Err(Error::ErrorResponse(
@@ -26937,7 +26777,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "rule_delete",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -26945,9 +26785,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 204u16 => Ok(cloud_apis_runtime::empty_response(response)),
                 400u16 | 401u16 | 404u16 => Err(Error::ErrorResponse(
@@ -27123,7 +26961,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "scheduled_rule_list",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -27131,9 +26969,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 => Err(Error::ErrorResponse(
@@ -27252,7 +27088,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "scheduled_rule_create",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -27260,9 +27096,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 | 409u16 => Err(Error::ErrorResponse(
@@ -27331,7 +27165,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "scheduled_rule_get",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -27339,9 +27173,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => cloud_apis_runtime::response_value(response).await,
                 401u16 | 404u16 => Err(Error::ErrorResponse(
@@ -27477,7 +27309,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "scheduled_rule_put",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -27485,9 +27317,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 | 201u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 => Err(Error::ErrorResponse(
@@ -27554,7 +27384,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "scheduled_rule_delete",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -27562,9 +27392,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 204u16 => Ok(cloud_apis_runtime::empty_response(response)),
                 400u16 | 401u16 | 404u16 => Err(Error::ErrorResponse(
@@ -27754,7 +27582,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "simple_rule_list",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -27762,9 +27590,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 => Err(Error::ErrorResponse(
@@ -27880,7 +27706,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "simple_rule_create",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -27888,9 +27714,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 | 409u16 => Err(Error::ErrorResponse(
@@ -27975,7 +27799,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "simple_rule_get",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -27983,9 +27807,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 | 404u16 => Err(Error::ErrorResponse(
@@ -28118,7 +27940,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "simple_rule_put",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -28126,9 +27948,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 | 201u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 => Err(Error::ErrorResponse(
@@ -28195,7 +28015,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "simple_rule_delete",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -28203,9 +28023,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 204u16 => Ok(cloud_apis_runtime::empty_response(response)),
                 400u16 | 401u16 | 404u16 => Err(Error::ErrorResponse(
@@ -28364,7 +28182,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "user_list",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -28372,9 +28190,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 => Err(Error::ErrorResponse(
@@ -28441,7 +28257,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "user_create",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -28449,9 +28265,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 => Err(Error::ErrorResponse(
@@ -28509,7 +28323,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "user_get",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -28517,9 +28331,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 | 404u16 => Err(Error::ErrorResponse(
@@ -28602,7 +28414,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "user_update",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -28610,9 +28422,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 | 404u16 => Err(Error::ErrorResponse(
@@ -28671,7 +28481,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "user_delete",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -28679,9 +28489,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => Ok(cloud_apis_runtime::empty_response(response)),
                 400u16 | 401u16 | 404u16 => Err(Error::ErrorResponse(

@@ -4754,7 +4754,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_versions",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -4762,9 +4762,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => cloud_apis_runtime::response_value(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -4866,7 +4864,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "create_account_factory_account",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -4874,9 +4872,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 201u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 | 403u16 | 404u16 | 409u16 => Err(Error::ErrorResponse(
@@ -5007,7 +5003,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_baseline_assignments",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -5015,9 +5011,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 | 403u16 | 404u16 => Err(Error::ErrorResponse(
@@ -5139,7 +5133,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "update_baseline_assignment",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -5147,9 +5141,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 | 403u16 | 404u16 => Err(Error::ErrorResponse(
@@ -5271,7 +5263,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "add_baseline_assignment",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -5279,9 +5271,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 201u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 | 403u16 | 404u16 | 409u16 => Err(Error::ErrorResponse(
@@ -5383,7 +5373,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "enable_guardrail_bindings",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -5391,9 +5381,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 | 403u16 | 404u16 => Err(Error::ErrorResponse(
@@ -5497,7 +5485,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "disable_guardrail_bindings",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -5505,9 +5493,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 | 403u16 | 404u16 => Err(Error::ErrorResponse(
@@ -5667,7 +5653,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_guardrails_for_target",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -5675,9 +5661,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 | 403u16 | 404u16 => Err(Error::ErrorResponse(
@@ -5851,7 +5835,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_targets_for_guardrail",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -5859,9 +5843,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 | 403u16 | 404u16 => Err(Error::ErrorResponse(
@@ -6057,7 +6039,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_guardrails",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -6065,9 +6047,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 | 403u16 | 404u16 => Err(Error::ErrorResponse(
@@ -6164,7 +6144,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "show_guardrail",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -6172,9 +6152,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 | 403u16 | 404u16 => Err(Error::ErrorResponse(
@@ -6278,7 +6256,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "create_landing_zone",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -6286,9 +6264,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 201u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 | 403u16 | 409u16 => Err(Error::ErrorResponse(
@@ -6378,7 +6354,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "show_landing_zone",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -6386,9 +6362,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 | 403u16 | 404u16 => Err(Error::ErrorResponse(
@@ -6478,7 +6452,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "delete_landing_zone",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -6486,9 +6460,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 | 403u16 | 404u16 => Err(Error::ErrorResponse(

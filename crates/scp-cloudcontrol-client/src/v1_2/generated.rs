@@ -5130,7 +5130,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_versions",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -5138,9 +5138,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => cloud_apis_runtime::response_value(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -5242,7 +5240,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "create_account_factory_account",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -5250,9 +5248,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 201u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 | 403u16 | 404u16 | 409u16 => Err(Error::ErrorResponse(
@@ -5383,7 +5379,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_baseline_assignments",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -5391,9 +5387,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 | 403u16 | 404u16 => Err(Error::ErrorResponse(
@@ -5515,7 +5509,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "update_baseline_assignment",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -5523,9 +5517,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 | 403u16 | 404u16 => Err(Error::ErrorResponse(
@@ -5647,7 +5639,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "add_baseline_assignment",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -5655,9 +5647,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 201u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 | 403u16 | 404u16 | 409u16 => Err(Error::ErrorResponse(
@@ -5779,7 +5769,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "remove_baseline_assignment",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -5787,9 +5777,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 | 403u16 | 404u16 => Err(Error::ErrorResponse(
@@ -5891,7 +5879,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "enable_guardrail_bindings",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -5899,9 +5887,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 | 403u16 | 404u16 => Err(Error::ErrorResponse(
@@ -6005,7 +5991,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "disable_guardrail_bindings",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -6013,9 +5999,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 | 403u16 | 404u16 => Err(Error::ErrorResponse(
@@ -6175,7 +6159,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_guardrails_for_target",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -6183,9 +6167,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 | 403u16 | 404u16 => Err(Error::ErrorResponse(
@@ -6359,7 +6341,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_targets_for_guardrail",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -6367,9 +6349,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 | 403u16 | 404u16 => Err(Error::ErrorResponse(
@@ -6565,7 +6545,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_guardrails",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -6573,9 +6553,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 | 403u16 | 404u16 => Err(Error::ErrorResponse(
@@ -6672,7 +6650,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "show_guardrail",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -6680,9 +6658,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 | 403u16 | 404u16 => Err(Error::ErrorResponse(
@@ -6786,7 +6762,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "create_landing_zone",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -6794,9 +6770,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 201u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 | 403u16 | 409u16 => Err(Error::ErrorResponse(
@@ -6886,7 +6860,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "show_landing_zone",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -6894,9 +6868,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 | 403u16 | 404u16 => Err(Error::ErrorResponse(
@@ -7012,7 +6984,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "set_landing_zone",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -7020,9 +6992,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 | 403u16 | 404u16 => Err(Error::ErrorResponse(
@@ -7112,7 +7082,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "delete_landing_zone",
             };
-            let result = client
+            let response = client
                 .inner
                 .execute(
                     &super::API,
@@ -7120,9 +7090,7 @@ pub mod builder {
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
                 )
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
+                .await?;
             match response.status().as_u16() {
                 200u16 => cloud_apis_runtime::response_value(response).await,
                 400u16 | 401u16 | 403u16 | 404u16 => Err(Error::ErrorResponse(
