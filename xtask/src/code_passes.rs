@@ -17,7 +17,7 @@
 //! | `optional_bodies` | for each operation `optional_success_bodies` reported: `send()` returns `ResponseValue<Option<T>>` and answers `None` for the body-less success statuses | progenitor has no "this schema or nothing" success type |
 //! | `bounded_params` | after each integer parameter with a documented `minimum`/`maximum` is unpacked: `cloud_apis_runtime::in_range("limit", &limit, min, max)?` | progenitor types integers by format only, so `limit(500)` on a list documented as at most 50 would reach the server |
 //! | `rebuilt_requests` | `let mut request = client.client.get(url)…build()?; client.pre(..); client.exec(request, &info)` → `let mut request = \|\| client.client.get(url.as_str())…build();` handed to `client.inner.execute(&super::API, &client.client, Requests::Rebuilt(&mut request), &info).await?`; an empty `header_map` is no longer built, a non-empty one is cloned into each build | a request handed over whole must be copied before every attempt in case a retry follows (reqwest consumes what it sends); rebuilt from the builder's own values, the happy path copies nothing. progenitor's `pre` and `post` hooks (no-ops here) are not called |
-//! | `recorded_calls` | each builder's `send()` becomes `record_call(api, operationId, method, self.exchange())` (`api`: the runtime's `speaks` version, else the client's own `API`), progenitor's body kept as the private `exchange()`; a builder whose success is a `ByteStream` also gets `download()`, the same call through `record_download` | progenitor's `Error<E>` cannot say which call failed, how often it was tried, or the status of a documented error whose body was not JSON; `record_call` returns `cloud_apis_runtime::Error`, built from the runtime's own record of the call; a download keeps that record so a body that breaks off while streaming is still reported as a failure of that call |
+//! | `recorded_calls` | each builder's `send()` becomes `let mut call = start_call(api, operationId, method); let result = Box::pin(self.exchange(&mut call)).await; finish_call(result, call)` (`api`: the runtime's `speaks` version, else the client's own `API`), progenitor's body kept as the private `exchange(self, call)`, which hands the record to the runtime; a builder whose success is a `ByteStream` also gets `download()`, the same call ending in `finish_download` | progenitor's `Error<E>` cannot say which call failed, how often it was tried, or the status of a documented error whose body was not JSON; `finish_call` returns `cloud_apis_runtime::Error`, built from the runtime's own record of the call; a download keeps that record so a body that breaks off while streaming is still reported as a failure of that call |
 
 use std::collections::BTreeMap;
 
@@ -777,6 +777,7 @@ fn rebuild_request(send: &mut syn::ImplItemFn) -> Result<(), String> {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
         }],
@@ -807,7 +808,7 @@ fn edit_chain(
     edit_chain(&mut call.receiver, edit);
 }
 
-/// Wraps each builder's `send()` in `cloud_apis_runtime::record_call`.
+/// Each builder's `send()` keeps a call record (`cloud_apis_runtime::start_call`/`finish_call`).
 fn recorded_calls(
     tokens: TokenStream,
     operations: &Operations,
@@ -827,7 +828,7 @@ fn recorded_calls(
     }
     changes.push(change(
         "recorded_calls",
-        format!("{wrapped} operations return cloud_apis_runtime::Error through record_call"),
+        format!("{wrapped} operations return cloud_apis_runtime::Error from their call's record"),
     ));
     Ok(quote!(#file))
 }
@@ -852,11 +853,18 @@ fn wrap_send(block: &mut syn::ItemImpl, operations: &Operations) -> Result<usize
     let attrs = std::mem::take(&mut exchange.attrs);
     exchange.vis = syn::Visibility::Inherited;
     exchange.sig.ident = format_ident!("exchange");
+    // The call's record, which the runtime writes into (`rebuilt_requests` hands it to `execute`).
+    exchange
+        .sig
+        .inputs
+        .push(syn::parse_quote!(call: &mut cloud_apis_runtime::Failure));
     let send: syn::ImplItemFn = syn::parse2(quote! {
         #(#attrs)*
         pub async fn send(self) -> Result<ResponseValue<#success>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, #operation_id, #method, Box::pin(self.exchange())).await
+            let mut call = cloud_apis_runtime::start_call(api, #operation_id, #method);
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
     })
     .map_err(|e| format!("recorded_calls: {e}"))?;
@@ -867,7 +875,9 @@ fn wrap_send(block: &mut syn::ItemImpl, operations: &Operations) -> Result<usize
             /// [`cloud_apis_runtime::Download`] to stream into a file or any `AsyncWrite` with flat memory.
             pub async fn download(self) -> Result<cloud_apis_runtime::Download, cloud_apis_runtime::Error> {
                 let api = self.client.inner.api_or(&super::API);
-                cloud_apis_runtime::record_download(api, #operation_id, #method, Box::pin(self.exchange())).await
+                let mut call = cloud_apis_runtime::start_call(api, #operation_id, #method);
+                let result = Box::pin(self.exchange(&mut call)).await;
+                cloud_apis_runtime::finish_download(result, call)
             }
         })
         .map_err(|e| format!("recorded_calls: {e}"))?;
@@ -1114,7 +1124,7 @@ mod tests {
         assert!(
             out.contains(
                 "letresponse=client.inner.execute(&super::API,&client.client,\
-                 cloud_apis_runtime::Requests::Rebuilt(&mutrequest),&info,).await?;matchresponse"
+                 cloud_apis_runtime::Requests::Rebuilt(&mutrequest),&info,Some(call),).await?;matchresponse"
             ),
             "{out}"
         );
@@ -1209,13 +1219,13 @@ mod tests {
         let out = squash(&recorded_calls(generated(), &operations(), &mut changes).unwrap());
         assert!(
             out.contains(
-                r#"pubasyncfnsend(self)->Result<ResponseValue<types::Role>,cloud_apis_runtime::Error>{letapi=self.client.inner.api_or(&super::API);cloud_apis_runtime::record_call(api,"role#get","GET",Box::pin(self.exchange())).await}"#
+                r#"pubasyncfnsend(self)->Result<ResponseValue<types::Role>,cloud_apis_runtime::Error>{letapi=self.client.inner.api_or(&super::API);letmutcall=cloud_apis_runtime::start_call(api,"role#get","GET");letresult=Box::pin(self.exchange(&mutcall)).await;cloud_apis_runtime::finish_call(result,call)}"#
             ),
             "{out}"
         );
         assert!(
             out.contains(
-                "asyncfnexchange(self)->Result<ResponseValue<types::Role>,Error<types::Error>>"
+                "asyncfnexchange(self,call:&mutcloud_apis_runtime::Failure)->Result<ResponseValue<types::Role>,Error<types::Error>>"
             ),
             "{out}"
         );
@@ -1242,7 +1252,7 @@ mod tests {
         let out = squash(&recorded_calls(code, &ops, &mut Vec::new()).unwrap());
         assert!(
             out.contains(
-                r#"pubasyncfndownload(self)->Result<cloud_apis_runtime::Download,cloud_apis_runtime::Error>{letapi=self.client.inner.api_or(&super::API);cloud_apis_runtime::record_download(api,"exportImage","GET",Box::pin(self.exchange())).await}"#
+                r#"pubasyncfndownload(self)->Result<cloud_apis_runtime::Download,cloud_apis_runtime::Error>{letapi=self.client.inner.api_or(&super::API);letmutcall=cloud_apis_runtime::start_call(api,"exportImage","GET");letresult=Box::pin(self.exchange(&mutcall)).await;cloud_apis_runtime::finish_download(result,call)}"#
             ),
             "{out}"
         );

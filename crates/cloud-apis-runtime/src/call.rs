@@ -1,14 +1,19 @@
-//! How a call's context reaches its [`Error`]: the one module that records it and reads it back.
+//! How a call's context reaches its [`Error`]: the one module that starts a call's record and reads it back.
 //!
-//! Every generated `send()` is `record_call(&API, operation, method, exchange)`, where `exchange` is progenitor's
-//! request-response code. `record_call` runs it inside a task-local [`Failure`] record; the runtime's
-//! [`crate::Runtime::execute`], which every request passes through, writes what it sees into that record (URL,
-//! attempts, status, the provider's message, `Retry-After`, how the transport failed). When the exchange fails,
-//! its progenitor error and the record become one [`Error`]. The record never travels in anything a server can
-//! write (a header, a body), so a server cannot forge what an error says about the call.
-
-use std::cell::RefCell;
-use std::future::Future;
+//! Every generated `send()` is
+//!
+//! ```ignore
+//! let mut call = cloud_apis_runtime::start_call(api, operation, method);
+//! let result = Box::pin(self.exchange(&mut call)).await;
+//! cloud_apis_runtime::finish_call(result, call)
+//! ```
+//!
+//! where `exchange` is progenitor's request-response code, which hands `&mut call` to
+//! [`crate::Runtime::execute`], which every request passes through. The runtime writes what it sees into the
+//! record (URL, attempts, status, the provider's message, `Retry-After`, how the transport failed). When the
+//! exchange fails, its progenitor error and the record become one [`Error`]. The record never travels in anything a
+//! server can write (a header, a body), so a server cannot forge what an error says about the call. It is passed by
+//! reference rather than through a task-local, which would be swapped in and out on every poll of the call.
 
 use progenitor_client::{ByteStream, ResponseValue};
 
@@ -17,78 +22,40 @@ use crate::error::server_text;
 use crate::failure::{excerpt, Failure, Transport};
 use crate::{Api, Error, ErrorKind};
 
-tokio::task_local! {
-    // Boxed: the scope swaps the value in and out of the thread on every poll; a pointer is cheaper to swap.
-    static CALL: Box<RefCell<Failure>>;
+/// The record of one call of `operation` (the spec's `operationId`, sent with HTTP `method`) of `api`, with nothing
+/// known yet about how it goes. Recording borrows the three names, so it allocates nothing.
+pub fn start_call(api: &Api, operation: &'static str, method: &'static str) -> Failure {
+    Failure::call(api.name, operation, method, "")
 }
 
-/// Updates the record of the call being made, if the request runs inside [`record_call`].
-pub(crate) fn note(update: impl FnOnce(&mut Failure)) {
-    let _ = CALL.try_with(|record| update(&mut record.borrow_mut()));
-}
-
-/// Reads the record of the call being made; `None` outside [`record_call`].
-pub(crate) fn read<T>(read: impl FnOnce(&Failure) -> T) -> Option<T> {
-    CALL.try_with(|record| read(&record.borrow())).ok()
-}
-
-/// Runs one operation's exchange with a call record and turns its failure into an [`Error`].
+/// The outcome of one operation's exchange: its value, or its failure read with the call's record as an [`Error`].
 ///
-/// Called by every generated `send()`, with its exchange boxed (the future is large: moving it by value through
-/// the layers costs more than one allocation); `operation` is the spec's `operationId` and `method` its HTTP method.
-pub async fn record_call<T, E, F>(
-    api: &Api,
-    operation: &'static str,
-    method: &'static str,
-    exchange: F,
+/// Called by every generated `send()`.
+pub fn finish_call<T, E>(
+    result: Result<ResponseValue<T>, progenitor_client::Error<E>>,
+    call: Failure,
 ) -> Result<ResponseValue<T>, Error>
 where
-    F: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>>,
     E: Send + Sync + 'static,
 {
-    let (result, record) = recorded(api, operation, method, exchange).await;
-    result.map_err(|error| from_exchange(error, record))
+    result.map_err(|error| from_exchange(error, call))
 }
 
-/// [`record_call`] for an operation whose success body is a byte stream: the body comes back unread, as a
+/// [`finish_call`] for an operation whose success body is a byte stream: the body comes back unread, as a
 /// [`Download`] that keeps the call's record for whatever goes wrong while it is read.
 ///
 /// Called by every generated `download()`.
-pub async fn record_download<E, F>(
-    api: &Api,
-    operation: &'static str,
-    method: &'static str,
-    exchange: F,
+pub fn finish_download<E>(
+    result: Result<ResponseValue<ByteStream>, progenitor_client::Error<E>>,
+    call: Failure,
 ) -> Result<Download, Error>
 where
-    F: Future<Output = Result<ResponseValue<ByteStream>, progenitor_client::Error<E>>>,
     E: Send + Sync + 'static,
 {
-    match recorded(api, operation, method, exchange).await {
-        (Ok(response), record) => Ok(Download::new(response, record)),
-        (Err(error), record) => Err(from_exchange(error, record)),
+    match result {
+        Ok(response) => Ok(Download::new(response, call)),
+        Err(error) => Err(from_exchange(error, call)),
     }
-}
-
-/// The exchange's outcome and what the runtime recorded about it.
-async fn recorded<T, E, F>(
-    api: &Api,
-    operation: &'static str,
-    method: &'static str,
-    exchange: F,
-) -> (
-    Result<ResponseValue<T>, progenitor_client::Error<E>>,
-    Failure,
-)
-where
-    F: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>>,
-{
-    let record = Box::new(RefCell::new(Failure::call(api.name, operation, method, "")));
-    CALL.scope(record, async {
-        let result = exchange.await;
-        (result, CALL.with(|record| record.take()))
-    })
-    .await
 }
 
 /// One progenitor error, read with what the runtime recorded about the call.
@@ -182,22 +149,19 @@ mod tests {
         error_message: |_| (None, None),
     };
 
-    #[tokio::test]
-    async fn what_the_runtime_notes_reaches_the_error() {
-        let result = record_call(&API, "role#get", "GET", async {
-            note(|r| {
-                r.url = "https://example.com/roles/r-1".into();
-                r.attempts = 2;
-                r.status = Some(502);
-                r.excerpt = Some("<html>bad gateway</html>".into());
-            });
+    #[test]
+    fn what_the_runtime_notes_reaches_the_error() {
+        let mut call = start_call(&API, "role#get", "GET");
+        call.url = "https://example.com/roles/r-1".into();
+        call.attempts = 2;
+        call.status = Some(502);
+        call.excerpt = Some("<html>bad gateway</html>".into());
+        let result =
             Err::<ResponseValue<()>, _>(progenitor_client::Error::<()>::InvalidResponsePayload(
                 "<html>bad gateway</html>".into(),
                 serde_json::from_str::<()>("<").unwrap_err(),
-            ))
-        })
-        .await;
-        let error = result.unwrap_err();
+            ));
+        let error = finish_call(result, call).unwrap_err();
         assert_eq!(error.kind(), ErrorKind::Status);
         assert_eq!(error.attempts(), 2);
         assert_eq!(error.status().map(|s| s.as_u16()), Some(502));
@@ -208,16 +172,12 @@ mod tests {
         );
     }
 
-    #[tokio::test]
-    async fn notes_outside_a_call_go_nowhere() {
-        note(|r| r.attempts = 9); // no record in scope: ignored, no panic
-        let result = record_call(&API, "role#get", "GET", async {
-            Err::<ResponseValue<()>, _>(progenitor_client::Error::<()>::InvalidRequest(
-                "id was not initialized".into(),
-            ))
-        })
-        .await;
-        let error = result.unwrap_err();
+    #[test]
+    fn a_request_refused_before_sending_says_nothing_was_sent() {
+        let result = Err::<ResponseValue<()>, _>(progenitor_client::Error::<()>::InvalidRequest(
+            "id was not initialized".into(),
+        ));
+        let error = finish_call(result, start_call(&API, "role#get", "GET")).unwrap_err();
         assert_eq!(error.attempts(), 0);
         assert_eq!(
             error.to_string(),
@@ -227,26 +187,22 @@ mod tests {
 
     #[tokio::test]
     async fn a_download_keeps_the_call_it_came_from() {
-        let download = record_download(&API, "export", "GET", async {
-            note(|r| {
-                r.url = "https://example.com/export.png".into();
-                r.attempts = 1;
-            });
-            let chunks = vec![
-                Ok(bytes::Bytes::from_static(b"\x89PNG")),
-                Ok(bytes::Bytes::from_static(b"rest")),
-            ];
-            let body = ByteStream::new(Box::pin(stream::iter(chunks)));
-            let mut headers = HeaderMap::new();
-            headers.insert(CONTENT_TYPE, HeaderValue::from_static("image/png"));
-            Ok::<_, progenitor_client::Error<()>>(ResponseValue::new(
-                body,
-                reqwest::StatusCode::OK,
-                headers,
-            ))
-        })
-        .await
-        .unwrap();
+        let mut call = start_call(&API, "export", "GET");
+        call.url = "https://example.com/export.png".into();
+        call.attempts = 1;
+        let chunks = vec![
+            Ok(bytes::Bytes::from_static(b"\x89PNG")),
+            Ok(bytes::Bytes::from_static(b"rest")),
+        ];
+        let body = ByteStream::new(Box::pin(stream::iter(chunks)));
+        let mut headers = HeaderMap::new();
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static("image/png"));
+        let result = Ok::<_, progenitor_client::Error<()>>(ResponseValue::new(
+            body,
+            reqwest::StatusCode::OK,
+            headers,
+        ));
+        let download = finish_download(result, call).unwrap();
         assert_eq!(download.content_type(), Some("image/png"));
         assert_eq!(download.call().url, "https://example.com/export.png");
         assert_eq!(download.call().status, Some(200));

@@ -3,7 +3,7 @@
 //! Each generated `Client` carries a [`Runtime`] as its progenitor "inner" value, and each client crate's hand-written
 //! `lib.rs` calls [`route_through_runtime!`], whose `ClientHooks::exec` hands every request to [`Runtime::execute`].
 //! Every
-//! generated `send()` runs inside [`record_call`] and returns this crate's [`Error`]; path parameters pass
+//! generated `send()` keeps a call record ([`start_call`], [`finish_call`]) and returns this crate's [`Error`]; path parameters pass
 //! through [`path_param`], and `Client::new` builds its HTTP client with [`http_client_builder`] (no redirects). Runtime concerns
 //! (authentication, a provider's request signer, pinned headers, user agent) therefore live here once, for every operation
 //! of every provider, instead of being re-implemented per operation.
@@ -30,7 +30,7 @@ mod tls;
 
 pub use api::{Api, ApiOperation};
 pub use auth::{sensitive_header, Auth, InvalidCredential, RequestSigner};
-pub use call::{record_call, record_download};
+pub use call::{finish_call, finish_download, start_call};
 pub use download::Download;
 pub use error::{Error, ErrorKind, MESSAGE_CHARS};
 pub use failure::{Failure, Transport};
@@ -68,11 +68,13 @@ macro_rules! route_through_runtime {
                 request: $crate::reqwest::Request,
                 info: &$crate::OperationInfo,
             ) -> $crate::reqwest::Result<$crate::reqwest::Response> {
-                // Generated `send()`s call the runtime themselves (rebuilding the request for a retry); this serves
-                // any other caller of progenitor's hook. Boxed: the pipeline's future is large.
+                // Generated `send()`s call the runtime themselves (rebuilding the request for a retry, with their
+                // call's record); this serves any other caller of progenitor's hook.
                 let requests = $crate::Requests::Once(::std::boxed::Box::new(request));
-                ::std::boxed::Box::pin(self.inner.execute(&$api, &self.client, requests, info))
-                    .await
+                let executing = self
+                    .inner
+                    .execute(&$api, &self.client, requests, info, None);
+                ::std::boxed::Box::pin(executing).await
             }
         }
     };

@@ -9,8 +9,8 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue, LOCATION, RETRY_AFTER,
 use reqwest::{Response, StatusCode};
 use tracing::Instrument;
 
-use crate::call::{self, error_chain, note};
-use crate::failure::{self, one_line, Transport};
+use crate::call::error_chain;
+use crate::failure::{self, one_line, Failure, Transport};
 use crate::retry::{parse_retry_after, RetryPolicy};
 use crate::{Api, Auth};
 
@@ -97,43 +97,6 @@ pub enum Requests<'a> {
     Once(Box<reqwest::Request>),
 }
 
-/// Where a call's requests were sent, for telling whether an answer came from somewhere else (a client that follows
-/// redirects): the call's record holds the URL when there is one, so nothing is copied; otherwise a copy.
-enum SentTo {
-    Recorded,
-    Copy(String),
-}
-
-impl SentTo {
-    fn of(url: &reqwest::Url) -> Self {
-        let url = url.as_str();
-        match call::read(|_| ()) {
-            Some(()) => {
-                note(|call| call.url.push_str(url));
-                SentTo::Recorded
-            }
-            None => SentTo::Copy(url.to_string()),
-        }
-    }
-
-    /// Whether `answered` is not the URL sent.
-    fn differs(&self, answered: &reqwest::Url) -> bool {
-        match self {
-            SentTo::Recorded => call::read(|call| call.url != answered.as_str()).unwrap_or(false),
-            SentTo::Copy(url) => url != answered.as_str(),
-        }
-    }
-
-    /// Whether `answered` is on another origin than the URL sent (only asked when [`SentTo::differs`]).
-    fn other_origin(&self, answered: &reqwest::Url) -> bool {
-        let sent = match self {
-            SentTo::Recorded => call::read(|call| reqwest::Url::parse(&call.url).ok()).flatten(),
-            SentTo::Copy(url) => reqwest::Url::parse(url).ok(),
-        };
-        sent.map(|u| u.origin()) != Some(answered.origin())
-    }
-}
-
 /// How the request timeout is enforced.
 #[derive(Debug, Clone, Copy)]
 enum RequestTimeout {
@@ -196,13 +159,16 @@ impl Runtime {
     ///
     /// Called by every generated `send()` (and by the generated `ClientHooks::exec`); not usually called directly.
     /// Each attempt sends a request from `requests`: generated code builds it again for every attempt, so the
-    /// request is never copied up front for a retry that almost never happens.
+    /// request is never copied up front for a retry that almost never happens. What the runtime sees (URL,
+    /// attempts, status, the provider's message, `Retry-After`, how the transport failed) is written into `record`,
+    /// the call's record that becomes its [`crate::Error`] (see [`crate::call`]).
     pub async fn execute(
         &self,
         api: &Api,
         client: &reqwest::Client,
         requests: Requests<'_>,
         operation: &OperationInfo,
+        mut record: Option<&mut Failure>,
     ) -> reqwest::Result<Response> {
         let api = self.api_or(api);
         let known = api.operation(operation.operation_id);
@@ -216,7 +182,8 @@ impl Runtime {
             Requests::Rebuilt(build) => (Some(build), None),
             Requests::Once(request) => (None, Some(request)),
         };
-        let mut sent_to = None;
+        // The URL sent, for telling whether an answer came from elsewhere: the record's when there is one.
+        let mut sent_copy = None;
         let mut attempt = 1;
         loop {
             // The request is made, prepared and handed to reqwest (whose future is boxed) in this block, so this
@@ -229,7 +196,12 @@ impl Runtime {
                 };
                 self.prepare(api, &mut this, streams_body, authenticated);
                 // The same URL for every attempt: recorded once.
-                sent_to.get_or_insert_with(|| SentTo::of(this.url()));
+                if attempt == 1 {
+                    match record.as_deref_mut() {
+                        Some(call) => call.url.push_str(this.url().as_str()),
+                        None => sent_copy = Some(this.url().to_string()),
+                    }
+                }
                 let last = attempt >= policy.attempts()
                     || (build.is_none() && {
                         // A request handed over whole: a retry needs a copy made now. A body that cannot be copied
@@ -240,7 +212,7 @@ impl Runtime {
                 if authenticated {
                     self.shared.auth.apply(&mut this, (self.shared.clock)());
                 }
-                note(|call| call.attempts = attempt);
+                note(&mut record, |call| call.attempts = attempt);
                 let span = tracing::info_span!(
                     "cloud_apis.request",
                     provider = api.name,
@@ -254,8 +226,11 @@ impl Runtime {
                 let method_retryable = policy.allows_method(this.method());
                 (client.execute(this), method_retryable, last, span)
             };
-            let sent_to = sent_to.as_ref().expect("set above");
-            let decided = self.attempt(sending, method_retryable, last, &span, sent_to);
+            let sent = match (record.as_deref(), &sent_copy) {
+                (Some(call), _) => call.url.as_str(),
+                (None, copy) => copy.as_deref().unwrap_or_default(),
+            };
+            let decided = self.attempt(sending, method_retryable, last, &span, sent);
             // With no subscriber listening the span is disabled: the attempt runs without its wrapper then.
             let outcome = if span.is_disabled() {
                 decided.await
@@ -264,15 +239,19 @@ impl Runtime {
             };
             match outcome {
                 Outcome::Done(response) => {
-                    note(|call| call.status = Some(response.status().as_u16()));
+                    note(&mut record, |call| {
+                        call.status = Some(response.status().as_u16())
+                    });
                     return Ok(response);
                 }
                 // Boxed, as is the retry's pause: paths most calls never take keep their futures off this one's size.
                 Outcome::Failed(response) => {
-                    return Box::pin(self.read_failure(api, response, sent_to)).await
+                    let sent = sent.to_owned();
+                    let reading = self.read_failure(api, response, &sent, record);
+                    return Box::pin(reading).await;
                 }
                 Outcome::Transport(error) => {
-                    note(|call| {
+                    note(&mut record, |call| {
                         call.transport = Some(Transport::of(&error));
                         call.message = Some(error_chain(&error));
                     });
@@ -302,7 +281,7 @@ impl Runtime {
         method_retryable: bool,
         last: bool,
         span: &tracing::Span,
-        sent_to: &SentTo,
+        sent: &str,
     ) -> Outcome {
         let policy = &self.shared.retry;
         let listened = !span.is_disabled();
@@ -317,8 +296,9 @@ impl Runtime {
                 if listened {
                     span.record("status", status.as_u16());
                 }
-                // The answer's URL is the one sent unless the client followed a redirect.
-                if sent_to.differs(response.url()) && sent_to.other_origin(response.url()) {
+                // The answer's URL is the one sent unless the client followed a redirect; only then are origins
+                // compared (that parses the URL sent).
+                if response.url().as_str() != sent && other_origin(sent, response.url()) {
                     // Only a reqwest client configured to follow redirects gets here (the facade's never does).
                     tracing::warn!(%status, "the HTTP client followed a redirect to another origin");
                     return Outcome::Failed(response);
@@ -416,15 +396,16 @@ impl Runtime {
         &self,
         api: &Api,
         response: Response,
-        sent_to: &SentTo,
+        sent: &str,
+        mut record: Option<&mut Failure>,
     ) -> reqwest::Result<Response> {
         let status = response.status();
         let retry_after = self.retry_after(response.headers()).map(|d| d.as_secs());
-        let location = redirect_target(&response, sent_to);
+        let location = redirect_target(&response, sent);
         let (parts, body) = http::Response::from(response).into_parts();
         let body = read_at_most(body, ERROR_BODY_LIMIT).await;
         let (message, code) = failure::provider_message(&body, api.error_message);
-        note(|call| {
+        note(&mut record, |call| {
             call.status = Some(status.as_u16());
             call.retry_after_secs = retry_after;
             call.location = location;
@@ -437,8 +418,8 @@ impl Runtime {
 }
 
 /// Where a redirect points (its `Location`, one line, capped), or where a client that follows redirects ended up.
-fn redirect_target(response: &Response, sent_to: &SentTo) -> Option<String> {
-    if sent_to.differs(response.url()) {
+fn redirect_target(response: &Response, sent: &str) -> Option<String> {
+    if response.url().as_str() != sent {
         return Some(one_line(response.url().as_str(), LOCATION_CHARS));
     }
     if !response.status().is_redirection() {
@@ -449,6 +430,18 @@ fn redirect_target(response: &Response, sent_to: &SentTo) -> Option<String> {
         &String::from_utf8_lossy(location.as_bytes()),
         LOCATION_CHARS,
     ))
+}
+
+/// Writes into the call's record, when there is one.
+fn note(record: &mut Option<&mut Failure>, update: impl FnOnce(&mut Failure)) {
+    if let Some(call) = record.as_deref_mut() {
+        update(call);
+    }
+}
+
+/// Whether `answered` is on another origin than the URL `sent`.
+fn other_origin(sent: &str, answered: &reqwest::Url) -> bool {
+    reqwest::Url::parse(sent).ok().map(|u| u.origin()) != Some(answered.origin())
 }
 
 /// Up to `limit` bytes of a body; a body that breaks off keeps what arrived.
@@ -606,6 +599,7 @@ mod tests {
                 &OperationInfo {
                     operation_id: "list",
                 },
+                None,
             )
             .await
             .unwrap();
@@ -657,6 +651,7 @@ mod tests {
                 &OperationInfo {
                     operation_id: "list",
                 },
+                None,
             )
             .await
             .unwrap();

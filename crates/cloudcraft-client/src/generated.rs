@@ -39,7 +39,7 @@
 // - moved_response_headers: 98 response readers move the headers instead of copying them
 // - merged_status_arms: 62 status arms joined an identical one
 // - rebuilt_requests: 21 operations build their request per attempt instead of copying it for a retry
-// - recorded_calls: 21 operations return cloud_apis_runtime::Error through record_call
+// - recorded_calls: 21 operations return cloud_apis_runtime::Error from their call's record
 
 #![allow(clippy::all, clippy::pedantic, missing_docs, unused_imports, dead_code)]
 
@@ -4935,16 +4935,13 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::AwsAccountList>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(
-                api,
-                "listAwsAccounts",
-                "GET",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call = cloud_apis_runtime::start_call(api, "listAwsAccounts", "GET");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
         async fn exchange(
             self,
+            call: &mut cloud_apis_runtime::Failure,
         ) -> Result<ResponseValue<types::AwsAccountList>, Error<types::Error>> {
             let Self { client } = self;
             let url = format!("{}/aws/account", client.baseurl,);
@@ -4968,6 +4965,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -5019,15 +5017,14 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::AwsAccount>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(
-                api,
-                "createAwsAccount",
-                "POST",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call = cloud_apis_runtime::start_call(api, "createAwsAccount", "POST");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
-        async fn exchange(self) -> Result<ResponseValue<types::AwsAccount>, Error<types::Error>> {
+        async fn exchange(
+            self,
+            call: &mut cloud_apis_runtime::Failure,
+        ) -> Result<ResponseValue<types::AwsAccount>, Error<types::Error>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -5056,6 +5053,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -5081,16 +5079,13 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::AwsIamParameters>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(
-                api,
-                "getAwsIamParameters",
-                "GET",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call = cloud_apis_runtime::start_call(api, "getAwsIamParameters", "GET");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
         async fn exchange(
             self,
+            call: &mut cloud_apis_runtime::Failure,
         ) -> Result<ResponseValue<types::AwsIamParameters>, Error<types::Error>> {
             let Self { client } = self;
             let url = format!("{}/aws/account/iamParameters", client.baseurl,);
@@ -5114,6 +5109,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -5139,15 +5135,14 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::AwsIamPolicy>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(
-                api,
-                "getAwsIamPolicyMinimal",
-                "GET",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call = cloud_apis_runtime::start_call(api, "getAwsIamPolicyMinimal", "GET");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
-        async fn exchange(self) -> Result<ResponseValue<types::AwsIamPolicy>, Error<types::Error>> {
+        async fn exchange(
+            self,
+            call: &mut cloud_apis_runtime::Failure,
+        ) -> Result<ResponseValue<types::AwsIamPolicy>, Error<types::Error>> {
             let Self { client } = self;
             let url = format!(
                 "{}/aws/account/iamParameters/policy/minimal",
@@ -5173,6 +5168,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -5235,15 +5231,14 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::AwsAccount>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(
-                api,
-                "updateAwsAccount",
-                "PUT",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call = cloud_apis_runtime::start_call(api, "updateAwsAccount", "PUT");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
-        async fn exchange(self) -> Result<ResponseValue<types::AwsAccount>, Error<types::Error>> {
+        async fn exchange(
+            self,
+            call: &mut cloud_apis_runtime::Failure,
+        ) -> Result<ResponseValue<types::AwsAccount>, Error<types::Error>> {
             let Self {
                 client,
                 account_id,
@@ -5281,6 +5276,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -5317,15 +5313,14 @@ pub mod builder {
         #[doc = "Sends a `DELETE` request to `/aws/account/{account_id}`"]
         pub async fn send(self) -> Result<ResponseValue<()>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(
-                api,
-                "deleteAwsAccount",
-                "DELETE",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call = cloud_apis_runtime::start_call(api, "deleteAwsAccount", "DELETE");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
-        async fn exchange(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+        async fn exchange(
+            self,
+            call: &mut cloud_apis_runtime::Failure,
+        ) -> Result<ResponseValue<()>, Error<types::Error>> {
             let Self { client, account_id } = self;
             let account_id = account_id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -5353,6 +5348,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -5565,13 +5561,9 @@ pub mod builder {
         #[doc = "Sends a `GET` request to `/aws/account/{account_id}/{region}/{format}`"]
         pub async fn send(self) -> Result<ResponseValue<ByteStream>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(
-                api,
-                "snapshotAwsAccount",
-                "GET",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call = cloud_apis_runtime::start_call(api, "snapshotAwsAccount", "GET");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
         #[doc = r" Sends the request like `send()` and gives the body unread, as a"]
         #[doc = r" [`cloud_apis_runtime::Download`] to stream into a file or any `AsyncWrite` with flat memory."]
@@ -5579,15 +5571,14 @@ pub mod builder {
             self,
         ) -> Result<cloud_apis_runtime::Download, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_download(
-                api,
-                "snapshotAwsAccount",
-                "GET",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call = cloud_apis_runtime::start_call(api, "snapshotAwsAccount", "GET");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_download(result, call)
         }
-        async fn exchange(self) -> Result<ResponseValue<ByteStream>, Error<types::Error>> {
+        async fn exchange(
+            self,
+            call: &mut cloud_apis_runtime::Failure,
+        ) -> Result<ResponseValue<ByteStream>, Error<types::Error>> {
             let Self {
                 client,
                 account_id,
@@ -5659,6 +5650,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -5684,16 +5676,13 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::AzureAccountList>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(
-                api,
-                "listAzureAccounts",
-                "GET",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call = cloud_apis_runtime::start_call(api, "listAzureAccounts", "GET");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
         async fn exchange(
             self,
+            call: &mut cloud_apis_runtime::Failure,
         ) -> Result<ResponseValue<types::AzureAccountList>, Error<types::Error>> {
             let Self { client } = self;
             let url = format!("{}/azure/account", client.baseurl,);
@@ -5717,6 +5706,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -5769,15 +5759,14 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::AzureAccount>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(
-                api,
-                "createAzureAccount",
-                "POST",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call = cloud_apis_runtime::start_call(api, "createAzureAccount", "POST");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
-        async fn exchange(self) -> Result<ResponseValue<types::AzureAccount>, Error<types::Error>> {
+        async fn exchange(
+            self,
+            call: &mut cloud_apis_runtime::Failure,
+        ) -> Result<ResponseValue<types::AzureAccount>, Error<types::Error>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -5806,6 +5795,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -5869,15 +5859,14 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::AzureAccount>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(
-                api,
-                "updateAzureAccount",
-                "PUT",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call = cloud_apis_runtime::start_call(api, "updateAzureAccount", "PUT");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
-        async fn exchange(self) -> Result<ResponseValue<types::AzureAccount>, Error<types::Error>> {
+        async fn exchange(
+            self,
+            call: &mut cloud_apis_runtime::Failure,
+        ) -> Result<ResponseValue<types::AzureAccount>, Error<types::Error>> {
             let Self {
                 client,
                 account_id,
@@ -5915,6 +5904,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -5951,15 +5941,14 @@ pub mod builder {
         #[doc = "Sends a `DELETE` request to `/azure/account/{account_id}`"]
         pub async fn send(self) -> Result<ResponseValue<()>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(
-                api,
-                "deleteAzureAccount",
-                "DELETE",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call = cloud_apis_runtime::start_call(api, "deleteAzureAccount", "DELETE");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
-        async fn exchange(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+        async fn exchange(
+            self,
+            call: &mut cloud_apis_runtime::Failure,
+        ) -> Result<ResponseValue<()>, Error<types::Error>> {
             let Self { client, account_id } = self;
             let account_id = account_id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -5987,6 +5976,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -6199,13 +6189,9 @@ pub mod builder {
         #[doc = "Sends a `GET` request to `/azure/account/{account_id}/{region}/{format}`"]
         pub async fn send(self) -> Result<ResponseValue<ByteStream>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(
-                api,
-                "snapshotAzureAccount",
-                "GET",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call = cloud_apis_runtime::start_call(api, "snapshotAzureAccount", "GET");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
         #[doc = r" Sends the request like `send()` and gives the body unread, as a"]
         #[doc = r" [`cloud_apis_runtime::Download`] to stream into a file or any `AsyncWrite` with flat memory."]
@@ -6213,15 +6199,14 @@ pub mod builder {
             self,
         ) -> Result<cloud_apis_runtime::Download, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_download(
-                api,
-                "snapshotAzureAccount",
-                "GET",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call = cloud_apis_runtime::start_call(api, "snapshotAzureAccount", "GET");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_download(result, call)
         }
-        async fn exchange(self) -> Result<ResponseValue<ByteStream>, Error<types::Error>> {
+        async fn exchange(
+            self,
+            call: &mut cloud_apis_runtime::Failure,
+        ) -> Result<ResponseValue<ByteStream>, Error<types::Error>> {
             let Self {
                 client,
                 account_id,
@@ -6293,6 +6278,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -6318,11 +6304,13 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::BlueprintList>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "listBlueprints", "GET", Box::pin(self.exchange()))
-                .await
+            let mut call = cloud_apis_runtime::start_call(api, "listBlueprints", "GET");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
         async fn exchange(
             self,
+            call: &mut cloud_apis_runtime::Failure,
         ) -> Result<ResponseValue<types::BlueprintList>, Error<types::Error>> {
             let Self { client } = self;
             let url = format!("{}/blueprint", client.baseurl,);
@@ -6346,6 +6334,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -6397,15 +6386,14 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::Blueprint>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(
-                api,
-                "createBlueprint",
-                "POST",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call = cloud_apis_runtime::start_call(api, "createBlueprint", "POST");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
-        async fn exchange(self) -> Result<ResponseValue<types::Blueprint>, Error<types::Error>> {
+        async fn exchange(
+            self,
+            call: &mut cloud_apis_runtime::Failure,
+        ) -> Result<ResponseValue<types::Blueprint>, Error<types::Error>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| types::BlueprintCreateRequest::try_from(v).map_err(|e| e.to_string()))
@@ -6432,6 +6420,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -6470,10 +6459,14 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::Blueprint>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "getBlueprint", "GET", Box::pin(self.exchange()))
-                .await
+            let mut call = cloud_apis_runtime::start_call(api, "getBlueprint", "GET");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
-        async fn exchange(self) -> Result<ResponseValue<types::Blueprint>, Error<types::Error>> {
+        async fn exchange(
+            self,
+            call: &mut cloud_apis_runtime::Failure,
+        ) -> Result<ResponseValue<types::Blueprint>, Error<types::Error>> {
             let Self {
                 client,
                 blueprint_id,
@@ -6504,6 +6497,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -6575,15 +6569,14 @@ pub mod builder {
         #[doc = "Sends a `PUT` request to `/blueprint/{blueprint_id}`"]
         pub async fn send(self) -> Result<ResponseValue<()>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(
-                api,
-                "updateBlueprint",
-                "PUT",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call = cloud_apis_runtime::start_call(api, "updateBlueprint", "PUT");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
-        async fn exchange(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+        async fn exchange(
+            self,
+            call: &mut cloud_apis_runtime::Failure,
+        ) -> Result<ResponseValue<()>, Error<types::Error>> {
             let Self {
                 client,
                 blueprint_id,
@@ -6626,6 +6619,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -6662,15 +6656,14 @@ pub mod builder {
         #[doc = "Sends a `DELETE` request to `/blueprint/{blueprint_id}`"]
         pub async fn send(self) -> Result<ResponseValue<()>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(
-                api,
-                "deleteBlueprint",
-                "DELETE",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call = cloud_apis_runtime::start_call(api, "deleteBlueprint", "DELETE");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
-        async fn exchange(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+        async fn exchange(
+            self,
+            call: &mut cloud_apis_runtime::Failure,
+        ) -> Result<ResponseValue<()>, Error<types::Error>> {
             let Self {
                 client,
                 blueprint_id,
@@ -6701,6 +6694,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -6784,13 +6778,9 @@ pub mod builder {
         #[doc = "Sends a `GET` request to `/blueprint/{blueprint_id}/budget/{format}`"]
         pub async fn send(self) -> Result<ResponseValue<ByteStream>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(
-                api,
-                "exportBlueprintBudget",
-                "GET",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call = cloud_apis_runtime::start_call(api, "exportBlueprintBudget", "GET");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
         #[doc = r" Sends the request like `send()` and gives the body unread, as a"]
         #[doc = r" [`cloud_apis_runtime::Download`] to stream into a file or any `AsyncWrite` with flat memory."]
@@ -6798,15 +6788,14 @@ pub mod builder {
             self,
         ) -> Result<cloud_apis_runtime::Download, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_download(
-                api,
-                "exportBlueprintBudget",
-                "GET",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call = cloud_apis_runtime::start_call(api, "exportBlueprintBudget", "GET");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_download(result, call)
         }
-        async fn exchange(self) -> Result<ResponseValue<ByteStream>, Error<types::Error>> {
+        async fn exchange(
+            self,
+            call: &mut cloud_apis_runtime::Failure,
+        ) -> Result<ResponseValue<ByteStream>, Error<types::Error>> {
             let Self {
                 client,
                 blueprint_id,
@@ -6845,6 +6834,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -6976,13 +6966,9 @@ pub mod builder {
         #[doc = "Sends a `GET` request to `/blueprint/{blueprint_id}/{format}`"]
         pub async fn send(self) -> Result<ResponseValue<ByteStream>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(
-                api,
-                "exportBlueprintImage",
-                "GET",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call = cloud_apis_runtime::start_call(api, "exportBlueprintImage", "GET");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
         #[doc = r" Sends the request like `send()` and gives the body unread, as a"]
         #[doc = r" [`cloud_apis_runtime::Download`] to stream into a file or any `AsyncWrite` with flat memory."]
@@ -6990,15 +6976,14 @@ pub mod builder {
             self,
         ) -> Result<cloud_apis_runtime::Download, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_download(
-                api,
-                "exportBlueprintImage",
-                "GET",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call = cloud_apis_runtime::start_call(api, "exportBlueprintImage", "GET");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_download(result, call)
         }
-        async fn exchange(self) -> Result<ResponseValue<ByteStream>, Error<types::Error>> {
+        async fn exchange(
+            self,
+            call: &mut cloud_apis_runtime::Failure,
+        ) -> Result<ResponseValue<ByteStream>, Error<types::Error>> {
             let Self {
                 client,
                 blueprint_id,
@@ -7049,6 +7034,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -7072,10 +7058,14 @@ pub mod builder {
         #[doc = "Sends a `GET` request to `/team`"]
         pub async fn send(self) -> Result<ResponseValue<types::Team>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "listTeams", "GET", Box::pin(self.exchange()))
-                .await
+            let mut call = cloud_apis_runtime::start_call(api, "listTeams", "GET");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
-        async fn exchange(self) -> Result<ResponseValue<types::Team>, Error<types::Error>> {
+        async fn exchange(
+            self,
+            call: &mut cloud_apis_runtime::Failure,
+        ) -> Result<ResponseValue<types::Team>, Error<types::Error>> {
             let Self { client } = self;
             let url = format!("{}/team", client.baseurl,);
             let mut request = || {
@@ -7098,6 +7088,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -7121,10 +7112,14 @@ pub mod builder {
         #[doc = "Sends a `GET` request to `/user/me`"]
         pub async fn send(self) -> Result<ResponseValue<types::User>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "getCurrentUser", "GET", Box::pin(self.exchange()))
-                .await
+            let mut call = cloud_apis_runtime::start_call(api, "getCurrentUser", "GET");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
-        async fn exchange(self) -> Result<ResponseValue<types::User>, Error<types::Error>> {
+        async fn exchange(
+            self,
+            call: &mut cloud_apis_runtime::Failure,
+        ) -> Result<ResponseValue<types::User>, Error<types::Error>> {
             let Self { client } = self;
             let url = format!("{}/user/me", client.baseurl,);
             let mut request = || {
@@ -7147,6 +7142,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {

@@ -370,7 +370,7 @@
 // - moved_response_headers: 401 response readers move the headers instead of copying them
 // - merged_status_arms: 199 status arms joined an identical one
 // - rebuilt_requests: 96 operations build their request per attempt instead of copying it for a retry
-// - recorded_calls: 96 operations return cloud_apis_runtime::Error through record_call
+// - recorded_calls: 96 operations return cloud_apis_runtime::Error from their call's record
 
 #![allow(clippy::all, clippy::pedantic, missing_docs, unused_imports, dead_code)]
 
@@ -19361,11 +19361,13 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::CommentListResp>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "comment#list", "GET", Box::pin(self.exchange()))
-                .await
+            let mut call = cloud_apis_runtime::start_call(api, "comment#list", "GET");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
         async fn exchange(
             self,
+            call: &mut cloud_apis_runtime::Failure,
         ) -> Result<ResponseValue<types::CommentListResp>, Error<types::Error>> {
             let Self {
                 client,
@@ -19401,6 +19403,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -19450,15 +19453,14 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::Comment>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(
-                api,
-                "comment#create",
-                "POST",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call = cloud_apis_runtime::start_call(api, "comment#create", "POST");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
-        async fn exchange(self) -> Result<ResponseValue<types::Comment>, Error<types::Error>> {
+        async fn exchange(
+            self,
+            call: &mut cloud_apis_runtime::Failure,
+        ) -> Result<ResponseValue<types::Comment>, Error<types::Error>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| types::ModifyCommentReq::try_from(v).map_err(|e| e.to_string()))
@@ -19485,6 +19487,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -19523,10 +19526,14 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::Comment>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "comment#get", "GET", Box::pin(self.exchange()))
-                .await
+            let mut call = cloud_apis_runtime::start_call(api, "comment#get", "GET");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
-        async fn exchange(self) -> Result<ResponseValue<types::Comment>, Error<types::Error>> {
+        async fn exchange(
+            self,
+            call: &mut cloud_apis_runtime::Failure,
+        ) -> Result<ResponseValue<types::Comment>, Error<types::Error>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -19554,6 +19561,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -19614,15 +19622,14 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::Comment>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(
-                api,
-                "comment#update",
-                "POST",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call = cloud_apis_runtime::start_call(api, "comment#update", "POST");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
-        async fn exchange(self) -> Result<ResponseValue<types::Comment>, Error<types::Error>> {
+        async fn exchange(
+            self,
+            call: &mut cloud_apis_runtime::Failure,
+        ) -> Result<ResponseValue<types::Comment>, Error<types::Error>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -19654,6 +19661,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -19715,16 +19723,13 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::ListContextTagsResp>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(
-                api,
-                "contexttag#list",
-                "GET",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call = cloud_apis_runtime::start_call(api, "contexttag#list", "GET");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
         async fn exchange(
             self,
+            call: &mut cloud_apis_runtime::Failure,
         ) -> Result<ResponseValue<types::ListContextTagsResp>, Error<types::Error>> {
             let Self {
                 client,
@@ -19760,6 +19765,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -19807,15 +19813,14 @@ pub mod builder {
         #[doc = "Sends a `POST` request to `/alert-context-tags`"]
         pub async fn send(self) -> Result<ResponseValue<()>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(
-                api,
-                "contexttag#create",
-                "POST",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call = cloud_apis_runtime::start_call(api, "contexttag#create", "POST");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
-        async fn exchange(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+        async fn exchange(
+            self,
+            call: &mut cloud_apis_runtime::Failure,
+        ) -> Result<ResponseValue<()>, Error<types::Error>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| types::CreateContextTagReq::try_from(v).map_err(|e| e.to_string()))
@@ -19842,6 +19847,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -19878,15 +19884,14 @@ pub mod builder {
         #[doc = "Sends a `DELETE` request to `/alert-context-tags/{tag}`"]
         pub async fn send(self) -> Result<ResponseValue<()>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(
-                api,
-                "contexttag#delete",
-                "DELETE",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call = cloud_apis_runtime::start_call(api, "contexttag#delete", "DELETE");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
-        async fn exchange(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+        async fn exchange(
+            self,
+            call: &mut cloud_apis_runtime::Failure,
+        ) -> Result<ResponseValue<()>, Error<types::Error>> {
             let Self { client, tag } = self;
             let tag = tag.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -19914,6 +19919,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -19972,15 +19978,14 @@ pub mod builder {
         #[doc = "Sends a `PATCH` request to `/alert-context-tags/{tag}`"]
         pub async fn send(self) -> Result<ResponseValue<()>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(
-                api,
-                "contexttag#update",
-                "PATCH",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call = cloud_apis_runtime::start_call(api, "contexttag#update", "PATCH");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
-        async fn exchange(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+        async fn exchange(
+            self,
+            call: &mut cloud_apis_runtime::Failure,
+        ) -> Result<ResponseValue<()>, Error<types::Error>> {
             let Self { client, tag, body } = self;
             let tag = tag.map_err(Error::InvalidRequest)?;
             let body = body
@@ -20012,6 +20017,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -20239,11 +20245,13 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::AlertListResp>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "alert#list", "GET", Box::pin(self.exchange()))
-                .await
+            let mut call = cloud_apis_runtime::start_call(api, "alert#list", "GET");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
         async fn exchange(
             self,
+            call: &mut cloud_apis_runtime::Failure,
         ) -> Result<ResponseValue<types::AlertListResp>, Error<types::Error>> {
             let Self {
                 client,
@@ -20327,6 +20335,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -20374,15 +20383,14 @@ pub mod builder {
         #[doc = "Sends a `PATCH` request to `/alerts`"]
         pub async fn send(self) -> Result<ResponseValue<()>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(
-                api,
-                "alert#bulkPatch",
-                "PATCH",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call = cloud_apis_runtime::start_call(api, "alert#bulkPatch", "PATCH");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
-        async fn exchange(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+        async fn exchange(
+            self,
+            call: &mut cloud_apis_runtime::Failure,
+        ) -> Result<ResponseValue<()>, Error<types::Error>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| types::BulkPatchAlertReq2::try_from(v).map_err(|e| e.to_string()))
@@ -20409,6 +20417,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -20445,10 +20454,14 @@ pub mod builder {
         #[doc = "Sends a `GET` request to `/alerts/{id}`"]
         pub async fn send(self) -> Result<ResponseValue<types::Alert>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "alert#get", "GET", Box::pin(self.exchange()))
-                .await
+            let mut call = cloud_apis_runtime::start_call(api, "alert#get", "GET");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
-        async fn exchange(self) -> Result<ResponseValue<types::Alert>, Error<types::Error>> {
+        async fn exchange(
+            self,
+            call: &mut cloud_apis_runtime::Failure,
+        ) -> Result<ResponseValue<types::Alert>, Error<types::Error>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -20476,6 +20489,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -20532,10 +20546,14 @@ pub mod builder {
         #[doc = "Sends a `PATCH` request to `/alerts/{id}`"]
         pub async fn send(self) -> Result<ResponseValue<()>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "alert#patch", "PATCH", Box::pin(self.exchange()))
-                .await
+            let mut call = cloud_apis_runtime::start_call(api, "alert#patch", "PATCH");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
-        async fn exchange(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+        async fn exchange(
+            self,
+            call: &mut cloud_apis_runtime::Failure,
+        ) -> Result<ResponseValue<()>, Error<types::Error>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -20567,6 +20585,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -20628,11 +20647,13 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::ListEventsResp>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "alert#events", "GET", Box::pin(self.exchange()))
-                .await
+            let mut call = cloud_apis_runtime::start_call(api, "alert#events", "GET");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
         async fn exchange(
             self,
+            call: &mut cloud_apis_runtime::Failure,
         ) -> Result<ResponseValue<types::ListEventsResp>, Error<types::Error>> {
             let Self {
                 client,
@@ -20671,6 +20692,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -20696,11 +20718,13 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::ApiTokenListResp>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "api token#list", "GET", Box::pin(self.exchange()))
-                .await
+            let mut call = cloud_apis_runtime::start_call(api, "api token#list", "GET");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
         async fn exchange(
             self,
+            call: &mut cloud_apis_runtime::Failure,
         ) -> Result<ResponseValue<types::ApiTokenListResp>, Error<types::UnauthorizedError>>
         {
             let Self { client } = self;
@@ -20725,6 +20749,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -20772,15 +20797,14 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::ApiToken>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(
-                api,
-                "api token#create",
-                "POST",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call = cloud_apis_runtime::start_call(api, "api token#create", "POST");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
-        async fn exchange(self) -> Result<ResponseValue<types::ApiToken>, Error<types::Error>> {
+        async fn exchange(
+            self,
+            call: &mut cloud_apis_runtime::Failure,
+        ) -> Result<ResponseValue<types::ApiToken>, Error<types::Error>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| types::ModifyApiToken::try_from(v).map_err(|e| e.to_string()))
@@ -20807,6 +20831,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -20845,10 +20870,14 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::ApiToken>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "api token#get", "GET", Box::pin(self.exchange()))
-                .await
+            let mut call = cloud_apis_runtime::start_call(api, "api token#get", "GET");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
-        async fn exchange(self) -> Result<ResponseValue<types::ApiToken>, Error<types::Error>> {
+        async fn exchange(
+            self,
+            call: &mut cloud_apis_runtime::Failure,
+        ) -> Result<ResponseValue<types::ApiToken>, Error<types::Error>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -20876,6 +20905,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -20934,15 +20964,14 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::ApiToken>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(
-                api,
-                "api token#update",
-                "POST",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call = cloud_apis_runtime::start_call(api, "api token#update", "POST");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
-        async fn exchange(self) -> Result<ResponseValue<types::ApiToken>, Error<types::Error>> {
+        async fn exchange(
+            self,
+            call: &mut cloud_apis_runtime::Failure,
+        ) -> Result<ResponseValue<types::ApiToken>, Error<types::Error>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -20974,6 +21003,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -21010,15 +21040,14 @@ pub mod builder {
         #[doc = "Sends a `DELETE` request to `/api-tokens/{id}`"]
         pub async fn send(self) -> Result<ResponseValue<()>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(
-                api,
-                "api token#delete",
-                "DELETE",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call = cloud_apis_runtime::start_call(api, "api token#delete", "DELETE");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
-        async fn exchange(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+        async fn exchange(
+            self,
+            call: &mut cloud_apis_runtime::Failure,
+        ) -> Result<ResponseValue<()>, Error<types::Error>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -21046,6 +21075,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -21084,15 +21114,14 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::ApiToken>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(
-                api,
-                "api token#rotate",
-                "POST",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call = cloud_apis_runtime::start_call(api, "api token#rotate", "POST");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
-        async fn exchange(self) -> Result<ResponseValue<types::ApiToken>, Error<types::Error>> {
+        async fn exchange(
+            self,
+            call: &mut cloud_apis_runtime::Failure,
+        ) -> Result<ResponseValue<types::ApiToken>, Error<types::Error>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -21120,6 +21149,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -21171,16 +21201,13 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::AwsCloudAccount>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(
-                api,
-                "aws cloud account#create",
-                "POST",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call = cloud_apis_runtime::start_call(api, "aws cloud account#create", "POST");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
         async fn exchange(
             self,
+            call: &mut cloud_apis_runtime::Failure,
         ) -> Result<ResponseValue<types::AwsCloudAccount>, Error<types::Error>> {
             let Self { client, body } = self;
             let body = body
@@ -21208,6 +21235,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -21246,16 +21274,13 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::AwsCloudAccount>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(
-                api,
-                "aws cloud account#get",
-                "GET",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call = cloud_apis_runtime::start_call(api, "aws cloud account#get", "GET");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
         async fn exchange(
             self,
+            call: &mut cloud_apis_runtime::Failure,
         ) -> Result<ResponseValue<types::AwsCloudAccount>, Error<types::Error>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
@@ -21284,6 +21309,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -21346,16 +21372,13 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::AwsCloudAccount>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(
-                api,
-                "aws cloud account#put",
-                "PUT",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call = cloud_apis_runtime::start_call(api, "aws cloud account#put", "PUT");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
         async fn exchange(
             self,
+            call: &mut cloud_apis_runtime::Failure,
         ) -> Result<ResponseValue<types::AwsCloudAccount>, Error<types::Error>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
@@ -21388,6 +21411,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -21424,15 +21448,15 @@ pub mod builder {
         #[doc = "Sends a `DELETE` request to `/cloud-accounts/aws/{id}`"]
         pub async fn send(self) -> Result<ResponseValue<()>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(
-                api,
-                "aws cloud account#delete",
-                "DELETE",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call =
+                cloud_apis_runtime::start_call(api, "aws cloud account#delete", "DELETE");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
-        async fn exchange(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+        async fn exchange(
+            self,
+            call: &mut cloud_apis_runtime::Failure,
+        ) -> Result<ResponseValue<()>, Error<types::Error>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -21460,6 +21484,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -21573,16 +21598,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::ListCorrelationRuleResp>, cloud_apis_runtime::Error>
         {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(
-                api,
-                "correlation rule#list",
-                "GET",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call = cloud_apis_runtime::start_call(api, "correlation rule#list", "GET");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
         async fn exchange(
             self,
+            call: &mut cloud_apis_runtime::Failure,
         ) -> Result<ResponseValue<types::ListCorrelationRuleResp>, Error<types::Error>> {
             let Self {
                 client,
@@ -21632,6 +21654,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -21708,16 +21731,13 @@ pub mod builder {
         ) -> Result<ResponseValue<Option<types::CorrelationRule>>, cloud_apis_runtime::Error>
         {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(
-                api,
-                "correlation rule#create",
-                "POST",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call = cloud_apis_runtime::start_call(api, "correlation rule#create", "POST");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
         async fn exchange(
             self,
+            call: &mut cloud_apis_runtime::Failure,
         ) -> Result<
             ResponseValue<Option<types::CorrelationRule>>,
             Error<types::CorrelationBadRequestErr>,
@@ -21757,6 +21777,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -21796,16 +21817,13 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::CorrelationRule>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(
-                api,
-                "correlation rule#get",
-                "GET",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call = cloud_apis_runtime::start_call(api, "correlation rule#get", "GET");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
         async fn exchange(
             self,
+            call: &mut cloud_apis_runtime::Failure,
         ) -> Result<ResponseValue<types::CorrelationRule>, Error<types::Error>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
@@ -21834,6 +21852,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -21921,16 +21940,13 @@ pub mod builder {
         ) -> Result<ResponseValue<Option<types::CorrelationRule>>, cloud_apis_runtime::Error>
         {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(
-                api,
-                "correlation rule#put",
-                "PUT",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call = cloud_apis_runtime::start_call(api, "correlation rule#put", "PUT");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
         async fn exchange(
             self,
+            call: &mut cloud_apis_runtime::Failure,
         ) -> Result<
             ResponseValue<Option<types::CorrelationRule>>,
             Error<types::CorrelationBadRequestErr>,
@@ -21976,6 +21992,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -22013,16 +22030,13 @@ pub mod builder {
         #[doc = "Sends a `DELETE` request to `/correlation-rules/{id}`"]
         pub async fn send(self) -> Result<ResponseValue<()>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(
-                api,
-                "correlation rule#delete",
-                "DELETE",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call = cloud_apis_runtime::start_call(api, "correlation rule#delete", "DELETE");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
         async fn exchange(
             self,
+            call: &mut cloud_apis_runtime::Failure,
         ) -> Result<ResponseValue<()>, Error<types::CorrelationBadRequestErr>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
@@ -22051,6 +22065,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -22101,16 +22116,13 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::DataModelListResp>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(
-                api,
-                "data model#list",
-                "GET",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call = cloud_apis_runtime::start_call(api, "data model#list", "GET");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
         async fn exchange(
             self,
+            call: &mut cloud_apis_runtime::Failure,
         ) -> Result<ResponseValue<types::DataModelListResp>, Error<types::Error>> {
             let Self {
                 client,
@@ -22142,6 +22154,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -22189,15 +22202,14 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::DataModel>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(
-                api,
-                "data model#create",
-                "POST",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call = cloud_apis_runtime::start_call(api, "data model#create", "POST");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
-        async fn exchange(self) -> Result<ResponseValue<types::DataModel>, Error<types::Error>> {
+        async fn exchange(
+            self,
+            call: &mut cloud_apis_runtime::Failure,
+        ) -> Result<ResponseValue<types::DataModel>, Error<types::Error>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| types::ModifyDataModel::try_from(v).map_err(|e| e.to_string()))
@@ -22224,6 +22236,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -22262,10 +22275,14 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::DataModel>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "data model#get", "GET", Box::pin(self.exchange()))
-                .await
+            let mut call = cloud_apis_runtime::start_call(api, "data model#get", "GET");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
-        async fn exchange(self) -> Result<ResponseValue<types::DataModel>, Error<types::Error>> {
+        async fn exchange(
+            self,
+            call: &mut cloud_apis_runtime::Failure,
+        ) -> Result<ResponseValue<types::DataModel>, Error<types::Error>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -22293,6 +22310,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -22351,10 +22369,14 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::DataModel>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "data model#put", "PUT", Box::pin(self.exchange()))
-                .await
+            let mut call = cloud_apis_runtime::start_call(api, "data model#put", "PUT");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
-        async fn exchange(self) -> Result<ResponseValue<types::DataModel>, Error<types::Error>> {
+        async fn exchange(
+            self,
+            call: &mut cloud_apis_runtime::Failure,
+        ) -> Result<ResponseValue<types::DataModel>, Error<types::Error>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -22386,6 +22408,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -22422,15 +22445,14 @@ pub mod builder {
         #[doc = "Sends a `DELETE` request to `/data-models/{id}`"]
         pub async fn send(self) -> Result<ResponseValue<()>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(
-                api,
-                "data model#delete",
-                "DELETE",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call = cloud_apis_runtime::start_call(api, "data model#delete", "DELETE");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
-        async fn exchange(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+        async fn exchange(
+            self,
+            call: &mut cloud_apis_runtime::Failure,
+        ) -> Result<ResponseValue<()>, Error<types::Error>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -22458,6 +22480,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -22541,11 +22564,13 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::GlobalListResp>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "global#list", "GET", Box::pin(self.exchange()))
-                .await
+            let mut call = cloud_apis_runtime::start_call(api, "global#list", "GET");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
         async fn exchange(
             self,
+            call: &mut cloud_apis_runtime::Failure,
         ) -> Result<ResponseValue<types::GlobalListResp>, Error<types::Error>> {
             let Self {
                 client,
@@ -22586,6 +22611,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -22631,10 +22657,14 @@ pub mod builder {
         #[doc = "Sends a `POST` request to `/globals`"]
         pub async fn send(self) -> Result<ResponseValue<types::Global>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "global#create", "POST", Box::pin(self.exchange()))
-                .await
+            let mut call = cloud_apis_runtime::start_call(api, "global#create", "POST");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
-        async fn exchange(self) -> Result<ResponseValue<types::Global>, Error<types::Error>> {
+        async fn exchange(
+            self,
+            call: &mut cloud_apis_runtime::Failure,
+        ) -> Result<ResponseValue<types::Global>, Error<types::Error>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| types::ModifyGlobal::try_from(v).map_err(|e| e.to_string()))
@@ -22661,6 +22691,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -22697,10 +22728,14 @@ pub mod builder {
         #[doc = "Sends a `GET` request to `/globals/{id}`"]
         pub async fn send(self) -> Result<ResponseValue<types::Global>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "global#get", "GET", Box::pin(self.exchange()))
-                .await
+            let mut call = cloud_apis_runtime::start_call(api, "global#get", "GET");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
-        async fn exchange(self) -> Result<ResponseValue<types::Global>, Error<types::Error>> {
+        async fn exchange(
+            self,
+            call: &mut cloud_apis_runtime::Failure,
+        ) -> Result<ResponseValue<types::Global>, Error<types::Error>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -22728,6 +22763,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -22786,11 +22822,13 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::PutGlobalResp>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "global#put", "PUT", Box::pin(self.exchange()))
-                .await
+            let mut call = cloud_apis_runtime::start_call(api, "global#put", "PUT");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
         async fn exchange(
             self,
+            call: &mut cloud_apis_runtime::Failure,
         ) -> Result<ResponseValue<types::PutGlobalResp>, Error<types::Error>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
@@ -22823,6 +22861,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -22859,15 +22898,14 @@ pub mod builder {
         #[doc = "Sends a `DELETE` request to `/globals/{id}`"]
         pub async fn send(self) -> Result<ResponseValue<()>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(
-                api,
-                "global#delete",
-                "DELETE",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call = cloud_apis_runtime::start_call(api, "global#delete", "DELETE");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
-        async fn exchange(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+        async fn exchange(
+            self,
+            call: &mut cloud_apis_runtime::Failure,
+        ) -> Result<ResponseValue<()>, Error<types::Error>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -22895,6 +22933,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -22944,16 +22983,13 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::SourceAlarm>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(
-                api,
-                "log source alarm#get",
-                "GET",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call = cloud_apis_runtime::start_call(api, "log source alarm#get", "GET");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
         async fn exchange(
             self,
+            call: &mut cloud_apis_runtime::Failure,
         ) -> Result<ResponseValue<types::SourceAlarm>, Error<types::LogSourceAlarmErrorBody>>
         {
             let Self {
@@ -22989,6 +23025,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -23060,16 +23097,13 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::PutSourceAlarmResp>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(
-                api,
-                "log source alarm#put",
-                "PUT",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call = cloud_apis_runtime::start_call(api, "log source alarm#put", "PUT");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
         async fn exchange(
             self,
+            call: &mut cloud_apis_runtime::Failure,
         ) -> Result<ResponseValue<types::PutSourceAlarmResp>, Error<types::LogSourceAlarmErrorBody>>
         {
             let Self {
@@ -23110,6 +23144,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -23157,16 +23192,13 @@ pub mod builder {
         #[doc = "Sends a `DELETE` request to `/log-source-alarms/{sourceId}/{type}`"]
         pub async fn send(self) -> Result<ResponseValue<()>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(
-                api,
-                "log source alarm#delete",
-                "DELETE",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call = cloud_apis_runtime::start_call(api, "log source alarm#delete", "DELETE");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
         async fn exchange(
             self,
+            call: &mut cloud_apis_runtime::Failure,
         ) -> Result<ResponseValue<()>, Error<types::LogSourceAlarmErrorBody>> {
             let Self {
                 client,
@@ -23201,6 +23233,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -23248,15 +23281,14 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::GcsSource>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(
-                api,
-                "gcs source#create",
-                "POST",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call = cloud_apis_runtime::start_call(api, "gcs source#create", "POST");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
-        async fn exchange(self) -> Result<ResponseValue<types::GcsSource>, Error<types::Error>> {
+        async fn exchange(
+            self,
+            call: &mut cloud_apis_runtime::Failure,
+        ) -> Result<ResponseValue<types::GcsSource>, Error<types::Error>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| types::ModifyGcsSource::try_from(v).map_err(|e| e.to_string()))
@@ -23283,6 +23315,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -23321,10 +23354,14 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::GcsSource>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "gcs source#get", "GET", Box::pin(self.exchange()))
-                .await
+            let mut call = cloud_apis_runtime::start_call(api, "gcs source#get", "GET");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
-        async fn exchange(self) -> Result<ResponseValue<types::GcsSource>, Error<types::Error>> {
+        async fn exchange(
+            self,
+            call: &mut cloud_apis_runtime::Failure,
+        ) -> Result<ResponseValue<types::GcsSource>, Error<types::Error>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -23352,6 +23389,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -23410,10 +23448,14 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::GcsSource>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "gcs source#put", "PUT", Box::pin(self.exchange()))
-                .await
+            let mut call = cloud_apis_runtime::start_call(api, "gcs source#put", "PUT");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
-        async fn exchange(self) -> Result<ResponseValue<types::GcsSource>, Error<types::Error>> {
+        async fn exchange(
+            self,
+            call: &mut cloud_apis_runtime::Failure,
+        ) -> Result<ResponseValue<types::GcsSource>, Error<types::Error>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -23445,6 +23487,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -23481,15 +23524,14 @@ pub mod builder {
         #[doc = "Sends a `DELETE` request to `/log-sources/gcs/{id}`"]
         pub async fn send(self) -> Result<ResponseValue<()>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(
-                api,
-                "gcs source#delete",
-                "DELETE",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call = cloud_apis_runtime::start_call(api, "gcs source#delete", "DELETE");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
-        async fn exchange(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+        async fn exchange(
+            self,
+            call: &mut cloud_apis_runtime::Failure,
+        ) -> Result<ResponseValue<()>, Error<types::Error>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -23517,6 +23559,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -23566,15 +23609,14 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::HttpSource>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(
-                api,
-                "http source#create",
-                "POST",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call = cloud_apis_runtime::start_call(api, "http source#create", "POST");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
-        async fn exchange(self) -> Result<ResponseValue<types::HttpSource>, Error<types::Error>> {
+        async fn exchange(
+            self,
+            call: &mut cloud_apis_runtime::Failure,
+        ) -> Result<ResponseValue<types::HttpSource>, Error<types::Error>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| types::ModifyHttpSource::try_from(v).map_err(|e| e.to_string()))
@@ -23601,6 +23643,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -23639,15 +23682,14 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::HttpSource>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(
-                api,
-                "http source#get",
-                "GET",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call = cloud_apis_runtime::start_call(api, "http source#get", "GET");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
-        async fn exchange(self) -> Result<ResponseValue<types::HttpSource>, Error<types::Error>> {
+        async fn exchange(
+            self,
+            call: &mut cloud_apis_runtime::Failure,
+        ) -> Result<ResponseValue<types::HttpSource>, Error<types::Error>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -23675,6 +23717,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -23735,15 +23778,14 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::HttpSource>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(
-                api,
-                "http source#put",
-                "PUT",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call = cloud_apis_runtime::start_call(api, "http source#put", "PUT");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
-        async fn exchange(self) -> Result<ResponseValue<types::HttpSource>, Error<types::Error>> {
+        async fn exchange(
+            self,
+            call: &mut cloud_apis_runtime::Failure,
+        ) -> Result<ResponseValue<types::HttpSource>, Error<types::Error>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -23775,6 +23817,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -23811,15 +23854,14 @@ pub mod builder {
         #[doc = "Sends a `DELETE` request to `/log-sources/http/{id}`"]
         pub async fn send(self) -> Result<ResponseValue<()>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(
-                api,
-                "http source#delete",
-                "DELETE",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call = cloud_apis_runtime::start_call(api, "http source#delete", "DELETE");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
-        async fn exchange(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+        async fn exchange(
+            self,
+            call: &mut cloud_apis_runtime::Failure,
+        ) -> Result<ResponseValue<()>, Error<types::Error>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -23847,6 +23889,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -23898,16 +23941,14 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::LogForwarderSource>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(
-                api,
-                "log forwarder source#create",
-                "POST",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call =
+                cloud_apis_runtime::start_call(api, "log forwarder source#create", "POST");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
         async fn exchange(
             self,
+            call: &mut cloud_apis_runtime::Failure,
         ) -> Result<ResponseValue<types::LogForwarderSource>, Error<types::Error>> {
             let Self { client, body } = self;
             let body = body
@@ -23937,6 +23978,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -23975,16 +24017,13 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::LogForwarderSource>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(
-                api,
-                "log forwarder source#get",
-                "GET",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call = cloud_apis_runtime::start_call(api, "log forwarder source#get", "GET");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
         async fn exchange(
             self,
+            call: &mut cloud_apis_runtime::Failure,
         ) -> Result<ResponseValue<types::LogForwarderSource>, Error<types::Error>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
@@ -24013,6 +24052,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -24075,16 +24115,13 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::LogForwarderSource>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(
-                api,
-                "log forwarder source#put",
-                "PUT",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call = cloud_apis_runtime::start_call(api, "log forwarder source#put", "PUT");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
         async fn exchange(
             self,
+            call: &mut cloud_apis_runtime::Failure,
         ) -> Result<ResponseValue<types::LogForwarderSource>, Error<types::Error>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
@@ -24119,6 +24156,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -24155,15 +24193,15 @@ pub mod builder {
         #[doc = "Sends a `DELETE` request to `/log-sources/log-forwarder/{id}`"]
         pub async fn send(self) -> Result<ResponseValue<()>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(
-                api,
-                "log forwarder source#delete",
-                "DELETE",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call =
+                cloud_apis_runtime::start_call(api, "log forwarder source#delete", "DELETE");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
-        async fn exchange(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+        async fn exchange(
+            self,
+            call: &mut cloud_apis_runtime::Failure,
+        ) -> Result<ResponseValue<()>, Error<types::Error>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -24191,6 +24229,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -24240,15 +24279,14 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::PubSubSource>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(
-                api,
-                "pub/sub source#create",
-                "POST",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call = cloud_apis_runtime::start_call(api, "pub/sub source#create", "POST");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
-        async fn exchange(self) -> Result<ResponseValue<types::PubSubSource>, Error<types::Error>> {
+        async fn exchange(
+            self,
+            call: &mut cloud_apis_runtime::Failure,
+        ) -> Result<ResponseValue<types::PubSubSource>, Error<types::Error>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| types::ModifyPubSubSource::try_from(v).map_err(|e| e.to_string()))
@@ -24275,6 +24313,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -24313,15 +24352,14 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::PubSubSource>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(
-                api,
-                "pub/sub source#get",
-                "GET",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call = cloud_apis_runtime::start_call(api, "pub/sub source#get", "GET");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
-        async fn exchange(self) -> Result<ResponseValue<types::PubSubSource>, Error<types::Error>> {
+        async fn exchange(
+            self,
+            call: &mut cloud_apis_runtime::Failure,
+        ) -> Result<ResponseValue<types::PubSubSource>, Error<types::Error>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -24349,6 +24387,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -24409,15 +24448,14 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::PubSubSource>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(
-                api,
-                "pub/sub source#put",
-                "PUT",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call = cloud_apis_runtime::start_call(api, "pub/sub source#put", "PUT");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
-        async fn exchange(self) -> Result<ResponseValue<types::PubSubSource>, Error<types::Error>> {
+        async fn exchange(
+            self,
+            call: &mut cloud_apis_runtime::Failure,
+        ) -> Result<ResponseValue<types::PubSubSource>, Error<types::Error>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -24449,6 +24487,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -24485,15 +24524,14 @@ pub mod builder {
         #[doc = "Sends a `DELETE` request to `/log-sources/pubsub/{id}`"]
         pub async fn send(self) -> Result<ResponseValue<()>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(
-                api,
-                "pub/sub source#delete",
-                "DELETE",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call = cloud_apis_runtime::start_call(api, "pub/sub source#delete", "DELETE");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
-        async fn exchange(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+        async fn exchange(
+            self,
+            call: &mut cloud_apis_runtime::Failure,
+        ) -> Result<ResponseValue<()>, Error<types::Error>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -24521,6 +24559,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -24568,15 +24607,14 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::S3Source>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(
-                api,
-                "s3 source#create",
-                "POST",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call = cloud_apis_runtime::start_call(api, "s3 source#create", "POST");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
-        async fn exchange(self) -> Result<ResponseValue<types::S3Source>, Error<types::Error>> {
+        async fn exchange(
+            self,
+            call: &mut cloud_apis_runtime::Failure,
+        ) -> Result<ResponseValue<types::S3Source>, Error<types::Error>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| types::CreateS3Source::try_from(v).map_err(|e| e.to_string()))
@@ -24603,6 +24641,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -24641,10 +24680,14 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::S3Source>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "s3 source#get", "GET", Box::pin(self.exchange()))
-                .await
+            let mut call = cloud_apis_runtime::start_call(api, "s3 source#get", "GET");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
-        async fn exchange(self) -> Result<ResponseValue<types::S3Source>, Error<types::Error>> {
+        async fn exchange(
+            self,
+            call: &mut cloud_apis_runtime::Failure,
+        ) -> Result<ResponseValue<types::S3Source>, Error<types::Error>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -24672,6 +24715,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -24730,10 +24774,14 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::S3Source>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "s3 source#put", "PUT", Box::pin(self.exchange()))
-                .await
+            let mut call = cloud_apis_runtime::start_call(api, "s3 source#put", "PUT");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
-        async fn exchange(self) -> Result<ResponseValue<types::S3Source>, Error<types::Error>> {
+        async fn exchange(
+            self,
+            call: &mut cloud_apis_runtime::Failure,
+        ) -> Result<ResponseValue<types::S3Source>, Error<types::Error>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -24765,6 +24813,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -24801,15 +24850,14 @@ pub mod builder {
         #[doc = "Sends a `DELETE` request to `/log-sources/s3/{id}`"]
         pub async fn send(self) -> Result<ResponseValue<()>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(
-                api,
-                "s3 source#delete",
-                "DELETE",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call = cloud_apis_runtime::start_call(api, "s3 source#delete", "DELETE");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
-        async fn exchange(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+        async fn exchange(
+            self,
+            call: &mut cloud_apis_runtime::Failure,
+        ) -> Result<ResponseValue<()>, Error<types::Error>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -24837,6 +24885,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -24969,11 +25018,13 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::PolicyListResp>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "policy#list", "GET", Box::pin(self.exchange()))
-                .await
+            let mut call = cloud_apis_runtime::start_call(api, "policy#list", "GET");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
         async fn exchange(
             self,
+            call: &mut cloud_apis_runtime::Failure,
         ) -> Result<ResponseValue<types::PolicyListResp>, Error<types::Error>> {
             let Self {
                 client,
@@ -25029,6 +25080,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -25100,11 +25152,13 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<Option<types::Policy>>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "policy#create", "POST", Box::pin(self.exchange()))
-                .await
+            let mut call = cloud_apis_runtime::start_call(api, "policy#create", "POST");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
         async fn exchange(
             self,
+            call: &mut cloud_apis_runtime::Failure,
         ) -> Result<ResponseValue<Option<types::Policy>>, Error<types::BadRequestWithTestResultsErr>>
         {
             let Self {
@@ -25142,6 +25196,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -25179,10 +25234,14 @@ pub mod builder {
         #[doc = "Sends a `GET` request to `/policies/{id}`"]
         pub async fn send(self) -> Result<ResponseValue<types::Policy>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "policy#get", "GET", Box::pin(self.exchange()))
-                .await
+            let mut call = cloud_apis_runtime::start_call(api, "policy#get", "GET");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
-        async fn exchange(self) -> Result<ResponseValue<types::Policy>, Error<types::Error>> {
+        async fn exchange(
+            self,
+            call: &mut cloud_apis_runtime::Failure,
+        ) -> Result<ResponseValue<types::Policy>, Error<types::Error>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -25210,6 +25269,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -25292,11 +25352,13 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<Option<types::Policy>>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "policy#put", "PUT", Box::pin(self.exchange()))
-                .await
+            let mut call = cloud_apis_runtime::start_call(api, "policy#put", "PUT");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
         async fn exchange(
             self,
+            call: &mut cloud_apis_runtime::Failure,
         ) -> Result<ResponseValue<Option<types::Policy>>, Error<types::BadRequestWithTestResultsErr>>
         {
             let Self {
@@ -25340,6 +25402,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -25377,16 +25440,13 @@ pub mod builder {
         #[doc = "Sends a `DELETE` request to `/policies/{id}`"]
         pub async fn send(self) -> Result<ResponseValue<()>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(
-                api,
-                "policy#delete",
-                "DELETE",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call = cloud_apis_runtime::start_call(api, "policy#delete", "DELETE");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
         async fn exchange(
             self,
+            call: &mut cloud_apis_runtime::Failure,
         ) -> Result<ResponseValue<()>, Error<types::BadRequestWithTestResultsErr>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
@@ -25415,6 +25475,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -25465,11 +25526,13 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::QueryListResp>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "query#list", "GET", Box::pin(self.exchange()))
-                .await
+            let mut call = cloud_apis_runtime::start_call(api, "query#list", "GET");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
         async fn exchange(
             self,
+            call: &mut cloud_apis_runtime::Failure,
         ) -> Result<ResponseValue<types::QueryListResp>, Error<types::Error>> {
             let Self {
                 client,
@@ -25501,6 +25564,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -25546,10 +25610,14 @@ pub mod builder {
         #[doc = "Sends a `POST` request to `/queries`"]
         pub async fn send(self) -> Result<ResponseValue<types::Query>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "query#create", "POST", Box::pin(self.exchange()))
-                .await
+            let mut call = cloud_apis_runtime::start_call(api, "query#create", "POST");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
-        async fn exchange(self) -> Result<ResponseValue<types::Query>, Error<types::Error>> {
+        async fn exchange(
+            self,
+            call: &mut cloud_apis_runtime::Failure,
+        ) -> Result<ResponseValue<types::Query>, Error<types::Error>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| types::ModifyQuery::try_from(v).map_err(|e| e.to_string()))
@@ -25576,6 +25644,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -25612,10 +25681,14 @@ pub mod builder {
         #[doc = "Sends a `GET` request to `/queries/{id}`"]
         pub async fn send(self) -> Result<ResponseValue<types::Query>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "query#get", "GET", Box::pin(self.exchange()))
-                .await
+            let mut call = cloud_apis_runtime::start_call(api, "query#get", "GET");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
-        async fn exchange(self) -> Result<ResponseValue<types::Query>, Error<types::Error>> {
+        async fn exchange(
+            self,
+            call: &mut cloud_apis_runtime::Failure,
+        ) -> Result<ResponseValue<types::Query>, Error<types::Error>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -25643,6 +25716,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -25699,10 +25773,14 @@ pub mod builder {
         #[doc = "Sends a `POST` request to `/queries/{id}`"]
         pub async fn send(self) -> Result<ResponseValue<types::Query>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "query#update", "POST", Box::pin(self.exchange()))
-                .await
+            let mut call = cloud_apis_runtime::start_call(api, "query#update", "POST");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
-        async fn exchange(self) -> Result<ResponseValue<types::Query>, Error<types::Error>> {
+        async fn exchange(
+            self,
+            call: &mut cloud_apis_runtime::Failure,
+        ) -> Result<ResponseValue<types::Query>, Error<types::Error>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -25734,6 +25812,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -25770,15 +25849,14 @@ pub mod builder {
         #[doc = "Sends a `DELETE` request to `/queries/{id}`"]
         pub async fn send(self) -> Result<ResponseValue<()>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(
-                api,
-                "query#delete",
-                "DELETE",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call = cloud_apis_runtime::start_call(api, "query#delete", "DELETE");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
-        async fn exchange(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+        async fn exchange(
+            self,
+            call: &mut cloud_apis_runtime::Failure,
+        ) -> Result<ResponseValue<()>, Error<types::Error>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -25806,6 +25884,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -25887,10 +25966,14 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::RoleListResp>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "role#list", "GET", Box::pin(self.exchange()))
-                .await
+            let mut call = cloud_apis_runtime::start_call(api, "role#list", "GET");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
-        async fn exchange(self) -> Result<ResponseValue<types::RoleListResp>, Error<types::Error>> {
+        async fn exchange(
+            self,
+            call: &mut cloud_apis_runtime::Failure,
+        ) -> Result<ResponseValue<types::RoleListResp>, Error<types::Error>> {
             let Self {
                 client,
                 id,
@@ -25930,6 +26013,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -25975,10 +26059,14 @@ pub mod builder {
         #[doc = "Sends a `POST` request to `/roles`"]
         pub async fn send(self) -> Result<ResponseValue<types::Role>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "role#create", "POST", Box::pin(self.exchange()))
-                .await
+            let mut call = cloud_apis_runtime::start_call(api, "role#create", "POST");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
-        async fn exchange(self) -> Result<ResponseValue<types::Role>, Error<types::Error>> {
+        async fn exchange(
+            self,
+            call: &mut cloud_apis_runtime::Failure,
+        ) -> Result<ResponseValue<types::Role>, Error<types::Error>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| types::ModifyRole::try_from(v).map_err(|e| e.to_string()))
@@ -26005,6 +26093,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -26041,9 +26130,14 @@ pub mod builder {
         #[doc = "Sends a `GET` request to `/roles/{id}`"]
         pub async fn send(self) -> Result<ResponseValue<types::Role>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "role#get", "GET", Box::pin(self.exchange())).await
+            let mut call = cloud_apis_runtime::start_call(api, "role#get", "GET");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
-        async fn exchange(self) -> Result<ResponseValue<types::Role>, Error<types::Error>> {
+        async fn exchange(
+            self,
+            call: &mut cloud_apis_runtime::Failure,
+        ) -> Result<ResponseValue<types::Role>, Error<types::Error>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -26071,6 +26165,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -26127,10 +26222,14 @@ pub mod builder {
         #[doc = "Sends a `POST` request to `/roles/{id}`"]
         pub async fn send(self) -> Result<ResponseValue<types::Role>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "role#update", "POST", Box::pin(self.exchange()))
-                .await
+            let mut call = cloud_apis_runtime::start_call(api, "role#update", "POST");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
-        async fn exchange(self) -> Result<ResponseValue<types::Role>, Error<types::Error>> {
+        async fn exchange(
+            self,
+            call: &mut cloud_apis_runtime::Failure,
+        ) -> Result<ResponseValue<types::Role>, Error<types::Error>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -26162,6 +26261,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -26198,10 +26298,14 @@ pub mod builder {
         #[doc = "Sends a `DELETE` request to `/roles/{id}`"]
         pub async fn send(self) -> Result<ResponseValue<()>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "role#delete", "DELETE", Box::pin(self.exchange()))
-                .await
+            let mut call = cloud_apis_runtime::start_call(api, "role#delete", "DELETE");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
-        async fn exchange(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+        async fn exchange(
+            self,
+            call: &mut cloud_apis_runtime::Failure,
+        ) -> Result<ResponseValue<()>, Error<types::Error>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -26229,6 +26333,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -26350,10 +26455,14 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::RuleListResp>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "rule#list", "GET", Box::pin(self.exchange()))
-                .await
+            let mut call = cloud_apis_runtime::start_call(api, "rule#list", "GET");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
-        async fn exchange(self) -> Result<ResponseValue<types::RuleListResp>, Error<types::Error>> {
+        async fn exchange(
+            self,
+            call: &mut cloud_apis_runtime::Failure,
+        ) -> Result<ResponseValue<types::RuleListResp>, Error<types::Error>> {
             let Self {
                 client,
                 created_by,
@@ -26405,6 +26514,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -26476,11 +26586,13 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<Option<types::Rule>>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "rule#create", "POST", Box::pin(self.exchange()))
-                .await
+            let mut call = cloud_apis_runtime::start_call(api, "rule#create", "POST");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
         async fn exchange(
             self,
+            call: &mut cloud_apis_runtime::Failure,
         ) -> Result<ResponseValue<Option<types::Rule>>, Error<types::BadRequestWithTestResultsErr>>
         {
             let Self {
@@ -26518,6 +26630,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -26555,9 +26668,14 @@ pub mod builder {
         #[doc = "Sends a `GET` request to `/rules/{id}`"]
         pub async fn send(self) -> Result<ResponseValue<types::Rule>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "rule#get", "GET", Box::pin(self.exchange())).await
+            let mut call = cloud_apis_runtime::start_call(api, "rule#get", "GET");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
-        async fn exchange(self) -> Result<ResponseValue<types::Rule>, Error<types::Error>> {
+        async fn exchange(
+            self,
+            call: &mut cloud_apis_runtime::Failure,
+        ) -> Result<ResponseValue<types::Rule>, Error<types::Error>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -26585,6 +26703,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -26667,10 +26786,13 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<Option<types::Rule>>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "rule#put", "PUT", Box::pin(self.exchange())).await
+            let mut call = cloud_apis_runtime::start_call(api, "rule#put", "PUT");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
         async fn exchange(
             self,
+            call: &mut cloud_apis_runtime::Failure,
         ) -> Result<ResponseValue<Option<types::Rule>>, Error<types::BadRequestWithTestResultsErr>>
         {
             let Self {
@@ -26714,6 +26836,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -26751,11 +26874,13 @@ pub mod builder {
         #[doc = "Sends a `DELETE` request to `/rules/{id}`"]
         pub async fn send(self) -> Result<ResponseValue<()>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "rule#delete", "DELETE", Box::pin(self.exchange()))
-                .await
+            let mut call = cloud_apis_runtime::start_call(api, "rule#delete", "DELETE");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
         async fn exchange(
             self,
+            call: &mut cloud_apis_runtime::Failure,
         ) -> Result<ResponseValue<()>, Error<types::BadRequestWithTestResultsErr>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
@@ -26784,6 +26909,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -26906,16 +27032,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::ScheduledRuleListResp>, cloud_apis_runtime::Error>
         {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(
-                api,
-                "scheduled rule#list",
-                "GET",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call = cloud_apis_runtime::start_call(api, "scheduled rule#list", "GET");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
         async fn exchange(
             self,
+            call: &mut cloud_apis_runtime::Failure,
         ) -> Result<ResponseValue<types::ScheduledRuleListResp>, Error<types::Error>> {
             let Self {
                 client,
@@ -26968,6 +27091,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -27044,16 +27168,13 @@ pub mod builder {
         ) -> Result<ResponseValue<Option<types::ScheduledRule>>, cloud_apis_runtime::Error>
         {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(
-                api,
-                "scheduled rule#create",
-                "POST",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call = cloud_apis_runtime::start_call(api, "scheduled rule#create", "POST");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
         async fn exchange(
             self,
+            call: &mut cloud_apis_runtime::Failure,
         ) -> Result<
             ResponseValue<Option<types::ScheduledRule>>,
             Error<types::BadRequestWithTestResultsErr>,
@@ -27095,6 +27216,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -27134,16 +27256,13 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::ScheduledRule>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(
-                api,
-                "scheduled rule#get",
-                "GET",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call = cloud_apis_runtime::start_call(api, "scheduled rule#get", "GET");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
         async fn exchange(
             self,
+            call: &mut cloud_apis_runtime::Failure,
         ) -> Result<ResponseValue<types::ScheduledRule>, Error<types::Error>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
@@ -27172,6 +27291,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -27259,16 +27379,13 @@ pub mod builder {
         ) -> Result<ResponseValue<Option<types::ScheduledRule>>, cloud_apis_runtime::Error>
         {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(
-                api,
-                "scheduled rule#put",
-                "PUT",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call = cloud_apis_runtime::start_call(api, "scheduled rule#put", "PUT");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
         async fn exchange(
             self,
+            call: &mut cloud_apis_runtime::Failure,
         ) -> Result<
             ResponseValue<Option<types::ScheduledRule>>,
             Error<types::BadRequestWithTestResultsErr>,
@@ -27316,6 +27433,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -27353,16 +27471,13 @@ pub mod builder {
         #[doc = "Sends a `DELETE` request to `/scheduled-rules/{id}`"]
         pub async fn send(self) -> Result<ResponseValue<()>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(
-                api,
-                "scheduled rule#delete",
-                "DELETE",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call = cloud_apis_runtime::start_call(api, "scheduled rule#delete", "DELETE");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
         async fn exchange(
             self,
+            call: &mut cloud_apis_runtime::Failure,
         ) -> Result<ResponseValue<()>, Error<types::BadRequestWithTestResultsErr>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
@@ -27391,6 +27506,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -27524,16 +27640,13 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::SimpleRuleListResp>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(
-                api,
-                "simple rule#list",
-                "GET",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call = cloud_apis_runtime::start_call(api, "simple rule#list", "GET");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
         async fn exchange(
             self,
+            call: &mut cloud_apis_runtime::Failure,
         ) -> Result<ResponseValue<types::SimpleRuleListResp>, Error<types::Error>> {
             let Self {
                 client,
@@ -27589,6 +27702,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -27664,16 +27778,13 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<Option<types::SimpleRule>>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(
-                api,
-                "simple rule#create",
-                "POST",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call = cloud_apis_runtime::start_call(api, "simple rule#create", "POST");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
         async fn exchange(
             self,
+            call: &mut cloud_apis_runtime::Failure,
         ) -> Result<
             ResponseValue<Option<types::SimpleRule>>,
             Error<types::BadRequestWithTestResultsErr>,
@@ -27713,6 +27824,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -27764,15 +27876,14 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::SimpleRule>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(
-                api,
-                "simple rule#get",
-                "GET",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call = cloud_apis_runtime::start_call(api, "simple rule#get", "GET");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
-        async fn exchange(self) -> Result<ResponseValue<types::SimpleRule>, Error<types::Error>> {
+        async fn exchange(
+            self,
+            call: &mut cloud_apis_runtime::Failure,
+        ) -> Result<ResponseValue<types::SimpleRule>, Error<types::Error>> {
             let Self {
                 client,
                 id,
@@ -27806,6 +27917,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -27892,16 +28004,13 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<Option<types::SimpleRule>>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(
-                api,
-                "simple rule#put",
-                "PUT",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call = cloud_apis_runtime::start_call(api, "simple rule#put", "PUT");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
         async fn exchange(
             self,
+            call: &mut cloud_apis_runtime::Failure,
         ) -> Result<
             ResponseValue<Option<types::SimpleRule>>,
             Error<types::BadRequestWithTestResultsErr>,
@@ -27947,6 +28056,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -27984,16 +28094,13 @@ pub mod builder {
         #[doc = "Sends a `DELETE` request to `/simple-rules/{id}`"]
         pub async fn send(self) -> Result<ResponseValue<()>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(
-                api,
-                "simple rule#delete",
-                "DELETE",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call = cloud_apis_runtime::start_call(api, "simple rule#delete", "DELETE");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
         async fn exchange(
             self,
+            call: &mut cloud_apis_runtime::Failure,
         ) -> Result<ResponseValue<()>, Error<types::BadRequestWithTestResultsErr>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
@@ -28022,6 +28129,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -28136,10 +28244,14 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::UserListResp>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "user#list", "GET", Box::pin(self.exchange()))
-                .await
+            let mut call = cloud_apis_runtime::start_call(api, "user#list", "GET");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
-        async fn exchange(self) -> Result<ResponseValue<types::UserListResp>, Error<types::Error>> {
+        async fn exchange(
+            self,
+            call: &mut cloud_apis_runtime::Failure,
+        ) -> Result<ResponseValue<types::UserListResp>, Error<types::Error>> {
             let Self {
                 client,
                 contains,
@@ -28189,6 +28301,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -28234,10 +28347,14 @@ pub mod builder {
         #[doc = "Sends a `POST` request to `/users`"]
         pub async fn send(self) -> Result<ResponseValue<types::User>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "user#create", "POST", Box::pin(self.exchange()))
-                .await
+            let mut call = cloud_apis_runtime::start_call(api, "user#create", "POST");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
-        async fn exchange(self) -> Result<ResponseValue<types::User>, Error<types::Error>> {
+        async fn exchange(
+            self,
+            call: &mut cloud_apis_runtime::Failure,
+        ) -> Result<ResponseValue<types::User>, Error<types::Error>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| types::ModifyUser::try_from(v).map_err(|e| e.to_string()))
@@ -28264,6 +28381,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -28300,9 +28418,14 @@ pub mod builder {
         #[doc = "Sends a `GET` request to `/users/{id}`"]
         pub async fn send(self) -> Result<ResponseValue<types::User>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "user#get", "GET", Box::pin(self.exchange())).await
+            let mut call = cloud_apis_runtime::start_call(api, "user#get", "GET");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
-        async fn exchange(self) -> Result<ResponseValue<types::User>, Error<types::Error>> {
+        async fn exchange(
+            self,
+            call: &mut cloud_apis_runtime::Failure,
+        ) -> Result<ResponseValue<types::User>, Error<types::Error>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -28330,6 +28453,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -28386,10 +28510,14 @@ pub mod builder {
         #[doc = "Sends a `POST` request to `/users/{id}`"]
         pub async fn send(self) -> Result<ResponseValue<types::User>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "user#update", "POST", Box::pin(self.exchange()))
-                .await
+            let mut call = cloud_apis_runtime::start_call(api, "user#update", "POST");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
-        async fn exchange(self) -> Result<ResponseValue<types::User>, Error<types::Error>> {
+        async fn exchange(
+            self,
+            call: &mut cloud_apis_runtime::Failure,
+        ) -> Result<ResponseValue<types::User>, Error<types::Error>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -28421,6 +28549,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -28457,10 +28586,14 @@ pub mod builder {
         #[doc = "Sends a `DELETE` request to `/users/{id}`"]
         pub async fn send(self) -> Result<ResponseValue<()>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "user#delete", "DELETE", Box::pin(self.exchange()))
-                .await
+            let mut call = cloud_apis_runtime::start_call(api, "user#delete", "DELETE");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
-        async fn exchange(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+        async fn exchange(
+            self,
+            call: &mut cloud_apis_runtime::Failure,
+        ) -> Result<ResponseValue<()>, Error<types::Error>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -28488,6 +28621,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {

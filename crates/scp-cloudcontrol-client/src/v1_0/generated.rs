@@ -34,7 +34,7 @@
 // - moved_response_headers: 68 response readers move the headers instead of copying them
 // - merged_status_arms: 41 status arms joined an identical one
 // - rebuilt_requests: 14 operations build their request per attempt instead of copying it for a retry
-// - recorded_calls: 14 operations return cloud_apis_runtime::Error through record_call
+// - recorded_calls: 14 operations return cloud_apis_runtime::Error from their call's record
 
 #![allow(clippy::all, clippy::pedantic, missing_docs, unused_imports, dead_code)]
 
@@ -4735,10 +4735,14 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::ApiVersionList>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "ListVersions", "GET", Box::pin(self.exchange()))
-                .await
+            let mut call = cloud_apis_runtime::start_call(api, "ListVersions", "GET");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
-        async fn exchange(self) -> Result<ResponseValue<types::ApiVersionList>, Error<()>> {
+        async fn exchange(
+            self,
+            call: &mut cloud_apis_runtime::Failure,
+        ) -> Result<ResponseValue<types::ApiVersionList>, Error<()>> {
             let Self { client } = self;
             let url = format!("{}/", client.baseurl,);
             let mut request = || {
@@ -4761,6 +4765,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -4822,16 +4827,14 @@ pub mod builder {
         ) -> Result<ResponseValue<types::AccountFactoryCreateResponse>, cloud_apis_runtime::Error>
         {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(
-                api,
-                "CreateAccountFactoryAccount",
-                "POST",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call =
+                cloud_apis_runtime::start_call(api, "CreateAccountFactoryAccount", "POST");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
         async fn exchange(
             self,
+            call: &mut cloud_apis_runtime::Failure,
         ) -> Result<ResponseValue<types::AccountFactoryCreateResponse>, Error<()>> {
             let Self {
                 client,
@@ -4871,6 +4874,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -4956,16 +4960,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::BaselineAssignmentListResponse>, cloud_apis_runtime::Error>
         {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(
-                api,
-                "ListBaselineAssignments",
-                "GET",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call = cloud_apis_runtime::start_call(api, "ListBaselineAssignments", "GET");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
         async fn exchange(
             self,
+            call: &mut cloud_apis_runtime::Failure,
         ) -> Result<ResponseValue<types::BaselineAssignmentListResponse>, Error<()>> {
             let Self {
                 client,
@@ -5010,6 +5011,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -5085,16 +5087,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::BaselineAssignmentAddResponse>, cloud_apis_runtime::Error>
         {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(
-                api,
-                "UpdateBaselineAssignment",
-                "PUT",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call = cloud_apis_runtime::start_call(api, "UpdateBaselineAssignment", "PUT");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
         async fn exchange(
             self,
+            call: &mut cloud_apis_runtime::Failure,
         ) -> Result<ResponseValue<types::BaselineAssignmentAddResponse>, Error<()>> {
             let Self {
                 client,
@@ -5140,6 +5139,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -5215,16 +5215,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::BaselineAssignmentAddResponse>, cloud_apis_runtime::Error>
         {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(
-                api,
-                "AddBaselineAssignment",
-                "POST",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call = cloud_apis_runtime::start_call(api, "AddBaselineAssignment", "POST");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
         async fn exchange(
             self,
+            call: &mut cloud_apis_runtime::Failure,
         ) -> Result<ResponseValue<types::BaselineAssignmentAddResponse>, Error<()>> {
             let Self {
                 client,
@@ -5270,6 +5267,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -5333,16 +5331,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::GuardrailAssignmentResponse>, cloud_apis_runtime::Error>
         {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(
-                api,
-                "EnableGuardrailBindings",
-                "POST",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call = cloud_apis_runtime::start_call(api, "EnableGuardrailBindings", "POST");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
         async fn exchange(
             self,
+            call: &mut cloud_apis_runtime::Failure,
         ) -> Result<ResponseValue<types::GuardrailAssignmentResponse>, Error<()>> {
             let Self {
                 client,
@@ -5380,6 +5375,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -5443,16 +5439,14 @@ pub mod builder {
         ) -> Result<ResponseValue<types::GuardrailAssignmentResponse>, cloud_apis_runtime::Error>
         {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(
-                api,
-                "DisableGuardrailBindings",
-                "DELETE",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call =
+                cloud_apis_runtime::start_call(api, "DisableGuardrailBindings", "DELETE");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
         async fn exchange(
             self,
+            call: &mut cloud_apis_runtime::Failure,
         ) -> Result<ResponseValue<types::GuardrailAssignmentResponse>, Error<()>> {
             let Self {
                 client,
@@ -5492,6 +5486,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -5598,16 +5593,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::ListGuardrailsForTargetResponse>, cloud_apis_runtime::Error>
         {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(
-                api,
-                "ListGuardrailsForTarget",
-                "GET",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call = cloud_apis_runtime::start_call(api, "ListGuardrailsForTarget", "GET");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
         async fn exchange(
             self,
+            call: &mut cloud_apis_runtime::Failure,
         ) -> Result<ResponseValue<types::ListGuardrailsForTargetResponse>, Error<()>> {
             let Self {
                 client,
@@ -5660,6 +5652,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -5777,16 +5770,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::ListTargetsForGuardrailResponse>, cloud_apis_runtime::Error>
         {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(
-                api,
-                "ListTargetsForGuardrail",
-                "GET",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call = cloud_apis_runtime::start_call(api, "ListTargetsForGuardrail", "GET");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
         async fn exchange(
             self,
+            call: &mut cloud_apis_runtime::Failure,
         ) -> Result<ResponseValue<types::ListTargetsForGuardrailResponse>, Error<()>> {
             let Self {
                 client,
@@ -5842,6 +5832,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -5982,10 +5973,14 @@ pub mod builder {
         ) -> Result<ResponseValue<types::GuardrailPageResponse>, cloud_apis_runtime::Error>
         {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "ListGuardrails", "GET", Box::pin(self.exchange()))
-                .await
+            let mut call = cloud_apis_runtime::start_call(api, "ListGuardrails", "GET");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
-        async fn exchange(self) -> Result<ResponseValue<types::GuardrailPageResponse>, Error<()>> {
+        async fn exchange(
+            self,
+            call: &mut cloud_apis_runtime::Failure,
+        ) -> Result<ResponseValue<types::GuardrailPageResponse>, Error<()>> {
             let Self {
                 client,
                 exclude_unit_id,
@@ -6046,6 +6041,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -6107,10 +6103,14 @@ pub mod builder {
         ) -> Result<ResponseValue<types::GuardrailShowResponse>, cloud_apis_runtime::Error>
         {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "ShowGuardrail", "GET", Box::pin(self.exchange()))
-                .await
+            let mut call = cloud_apis_runtime::start_call(api, "ShowGuardrail", "GET");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
-        async fn exchange(self) -> Result<ResponseValue<types::GuardrailShowResponse>, Error<()>> {
+        async fn exchange(
+            self,
+            call: &mut cloud_apis_runtime::Failure,
+        ) -> Result<ResponseValue<types::GuardrailShowResponse>, Error<()>> {
             let Self {
                 client,
                 guardrail_id,
@@ -6151,6 +6151,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -6214,16 +6215,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::LandingZoneCreateResponse>, cloud_apis_runtime::Error>
         {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(
-                api,
-                "CreateLandingZone",
-                "POST",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call = cloud_apis_runtime::start_call(api, "CreateLandingZone", "POST");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
         async fn exchange(
             self,
+            call: &mut cloud_apis_runtime::Failure,
         ) -> Result<ResponseValue<types::LandingZoneCreateResponse>, Error<()>> {
             let Self {
                 client,
@@ -6263,6 +6261,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -6313,16 +6312,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::LandingZoneShowResponse>, cloud_apis_runtime::Error>
         {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(
-                api,
-                "ShowLandingZone",
-                "GET",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call = cloud_apis_runtime::start_call(api, "ShowLandingZone", "GET");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
         async fn exchange(
             self,
+            call: &mut cloud_apis_runtime::Failure,
         ) -> Result<ResponseValue<types::LandingZoneShowResponse>, Error<()>> {
             let Self {
                 client,
@@ -6361,6 +6357,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -6411,16 +6408,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::LandingZoneCreateResponse>, cloud_apis_runtime::Error>
         {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(
-                api,
-                "DeleteLandingZone",
-                "DELETE",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call = cloud_apis_runtime::start_call(api, "DeleteLandingZone", "DELETE");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
         async fn exchange(
             self,
+            call: &mut cloud_apis_runtime::Failure,
         ) -> Result<ResponseValue<types::LandingZoneCreateResponse>, Error<()>> {
             let Self {
                 client,
@@ -6459,6 +6453,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {

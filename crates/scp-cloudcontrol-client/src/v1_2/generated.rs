@@ -41,7 +41,7 @@
 // - moved_response_headers: 78 response readers move the headers instead of copying them
 // - merged_status_arms: 47 status arms joined an identical one
 // - rebuilt_requests: 16 operations build their request per attempt instead of copying it for a retry
-// - recorded_calls: 16 operations return cloud_apis_runtime::Error through record_call
+// - recorded_calls: 16 operations return cloud_apis_runtime::Error from their call's record
 
 #![allow(clippy::all, clippy::pedantic, missing_docs, unused_imports, dead_code)]
 
@@ -5111,10 +5111,14 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::ApiVersionList>, cloud_apis_runtime::Error> {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "ListVersions", "GET", Box::pin(self.exchange()))
-                .await
+            let mut call = cloud_apis_runtime::start_call(api, "ListVersions", "GET");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
-        async fn exchange(self) -> Result<ResponseValue<types::ApiVersionList>, Error<()>> {
+        async fn exchange(
+            self,
+            call: &mut cloud_apis_runtime::Failure,
+        ) -> Result<ResponseValue<types::ApiVersionList>, Error<()>> {
             let Self { client } = self;
             let url = format!("{}/", client.baseurl,);
             let mut request = || {
@@ -5137,6 +5141,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -5198,16 +5203,14 @@ pub mod builder {
         ) -> Result<ResponseValue<types::AccountFactoryCreateResponse>, cloud_apis_runtime::Error>
         {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(
-                api,
-                "CreateAccountFactoryAccount",
-                "POST",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call =
+                cloud_apis_runtime::start_call(api, "CreateAccountFactoryAccount", "POST");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
         async fn exchange(
             self,
+            call: &mut cloud_apis_runtime::Failure,
         ) -> Result<ResponseValue<types::AccountFactoryCreateResponse>, Error<()>> {
             let Self {
                 client,
@@ -5247,6 +5250,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -5332,16 +5336,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::BaselineAssignmentListResponse>, cloud_apis_runtime::Error>
         {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(
-                api,
-                "ListBaselineAssignments",
-                "GET",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call = cloud_apis_runtime::start_call(api, "ListBaselineAssignments", "GET");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
         async fn exchange(
             self,
+            call: &mut cloud_apis_runtime::Failure,
         ) -> Result<ResponseValue<types::BaselineAssignmentListResponse>, Error<()>> {
             let Self {
                 client,
@@ -5386,6 +5387,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -5461,16 +5463,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::BaselineAssignmentAddResponse>, cloud_apis_runtime::Error>
         {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(
-                api,
-                "UpdateBaselineAssignment",
-                "PUT",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call = cloud_apis_runtime::start_call(api, "UpdateBaselineAssignment", "PUT");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
         async fn exchange(
             self,
+            call: &mut cloud_apis_runtime::Failure,
         ) -> Result<ResponseValue<types::BaselineAssignmentAddResponse>, Error<()>> {
             let Self {
                 client,
@@ -5516,6 +5515,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -5591,16 +5591,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::BaselineAssignmentAddResponse>, cloud_apis_runtime::Error>
         {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(
-                api,
-                "AddBaselineAssignment",
-                "POST",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call = cloud_apis_runtime::start_call(api, "AddBaselineAssignment", "POST");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
         async fn exchange(
             self,
+            call: &mut cloud_apis_runtime::Failure,
         ) -> Result<ResponseValue<types::BaselineAssignmentAddResponse>, Error<()>> {
             let Self {
                 client,
@@ -5646,6 +5643,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -5721,16 +5719,14 @@ pub mod builder {
         ) -> Result<ResponseValue<types::BaselineAssignmentRemoveResponse>, cloud_apis_runtime::Error>
         {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(
-                api,
-                "RemoveBaselineAssignment",
-                "DELETE",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call =
+                cloud_apis_runtime::start_call(api, "RemoveBaselineAssignment", "DELETE");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
         async fn exchange(
             self,
+            call: &mut cloud_apis_runtime::Failure,
         ) -> Result<ResponseValue<types::BaselineAssignmentRemoveResponse>, Error<()>> {
             let Self {
                 client,
@@ -5776,6 +5772,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -5839,16 +5836,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::GuardrailAssignmentResponse>, cloud_apis_runtime::Error>
         {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(
-                api,
-                "EnableGuardrailBindings",
-                "POST",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call = cloud_apis_runtime::start_call(api, "EnableGuardrailBindings", "POST");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
         async fn exchange(
             self,
+            call: &mut cloud_apis_runtime::Failure,
         ) -> Result<ResponseValue<types::GuardrailAssignmentResponse>, Error<()>> {
             let Self {
                 client,
@@ -5886,6 +5880,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -5949,16 +5944,14 @@ pub mod builder {
         ) -> Result<ResponseValue<types::GuardrailAssignmentResponse>, cloud_apis_runtime::Error>
         {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(
-                api,
-                "DisableGuardrailBindings",
-                "DELETE",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call =
+                cloud_apis_runtime::start_call(api, "DisableGuardrailBindings", "DELETE");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
         async fn exchange(
             self,
+            call: &mut cloud_apis_runtime::Failure,
         ) -> Result<ResponseValue<types::GuardrailAssignmentResponse>, Error<()>> {
             let Self {
                 client,
@@ -5998,6 +5991,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -6104,16 +6098,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::ListGuardrailsForTargetResponse>, cloud_apis_runtime::Error>
         {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(
-                api,
-                "ListGuardrailsForTarget",
-                "GET",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call = cloud_apis_runtime::start_call(api, "ListGuardrailsForTarget", "GET");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
         async fn exchange(
             self,
+            call: &mut cloud_apis_runtime::Failure,
         ) -> Result<ResponseValue<types::ListGuardrailsForTargetResponse>, Error<()>> {
             let Self {
                 client,
@@ -6166,6 +6157,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -6283,16 +6275,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::ListTargetsForGuardrailResponse>, cloud_apis_runtime::Error>
         {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(
-                api,
-                "ListTargetsForGuardrail",
-                "GET",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call = cloud_apis_runtime::start_call(api, "ListTargetsForGuardrail", "GET");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
         async fn exchange(
             self,
+            call: &mut cloud_apis_runtime::Failure,
         ) -> Result<ResponseValue<types::ListTargetsForGuardrailResponse>, Error<()>> {
             let Self {
                 client,
@@ -6348,6 +6337,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -6488,10 +6478,14 @@ pub mod builder {
         ) -> Result<ResponseValue<types::GuardrailPageResponse>, cloud_apis_runtime::Error>
         {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "ListGuardrails", "GET", Box::pin(self.exchange()))
-                .await
+            let mut call = cloud_apis_runtime::start_call(api, "ListGuardrails", "GET");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
-        async fn exchange(self) -> Result<ResponseValue<types::GuardrailPageResponse>, Error<()>> {
+        async fn exchange(
+            self,
+            call: &mut cloud_apis_runtime::Failure,
+        ) -> Result<ResponseValue<types::GuardrailPageResponse>, Error<()>> {
             let Self {
                 client,
                 exclude_unit_id,
@@ -6552,6 +6546,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -6613,10 +6608,14 @@ pub mod builder {
         ) -> Result<ResponseValue<types::GuardrailShowResponse>, cloud_apis_runtime::Error>
         {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "ShowGuardrail", "GET", Box::pin(self.exchange()))
-                .await
+            let mut call = cloud_apis_runtime::start_call(api, "ShowGuardrail", "GET");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
-        async fn exchange(self) -> Result<ResponseValue<types::GuardrailShowResponse>, Error<()>> {
+        async fn exchange(
+            self,
+            call: &mut cloud_apis_runtime::Failure,
+        ) -> Result<ResponseValue<types::GuardrailShowResponse>, Error<()>> {
             let Self {
                 client,
                 guardrail_id,
@@ -6657,6 +6656,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -6720,16 +6720,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::LandingZoneCreateResponse>, cloud_apis_runtime::Error>
         {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(
-                api,
-                "CreateLandingZone",
-                "POST",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call = cloud_apis_runtime::start_call(api, "CreateLandingZone", "POST");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
         async fn exchange(
             self,
+            call: &mut cloud_apis_runtime::Failure,
         ) -> Result<ResponseValue<types::LandingZoneCreateResponse>, Error<()>> {
             let Self {
                 client,
@@ -6769,6 +6766,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -6819,16 +6817,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::LandingZoneShowResponse>, cloud_apis_runtime::Error>
         {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(
-                api,
-                "ShowLandingZone",
-                "GET",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call = cloud_apis_runtime::start_call(api, "ShowLandingZone", "GET");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
         async fn exchange(
             self,
+            call: &mut cloud_apis_runtime::Failure,
         ) -> Result<ResponseValue<types::LandingZoneShowResponse>, Error<()>> {
             let Self {
                 client,
@@ -6867,6 +6862,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -6941,11 +6937,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::LandingZoneCreateResponse>, cloud_apis_runtime::Error>
         {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(api, "SetLandingZone", "PUT", Box::pin(self.exchange()))
-                .await
+            let mut call = cloud_apis_runtime::start_call(api, "SetLandingZone", "PUT");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
         async fn exchange(
             self,
+            call: &mut cloud_apis_runtime::Failure,
         ) -> Result<ResponseValue<types::LandingZoneCreateResponse>, Error<()>> {
             let Self {
                 client,
@@ -6991,6 +6989,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
@@ -7041,16 +7040,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::LandingZoneCreateResponse>, cloud_apis_runtime::Error>
         {
             let api = self.client.inner.api_or(&super::API);
-            cloud_apis_runtime::record_call(
-                api,
-                "DeleteLandingZone",
-                "DELETE",
-                Box::pin(self.exchange()),
-            )
-            .await
+            let mut call = cloud_apis_runtime::start_call(api, "DeleteLandingZone", "DELETE");
+            let result = Box::pin(self.exchange(&mut call)).await;
+            cloud_apis_runtime::finish_call(result, call)
         }
         async fn exchange(
             self,
+            call: &mut cloud_apis_runtime::Failure,
         ) -> Result<ResponseValue<types::LandingZoneCreateResponse>, Error<()>> {
             let Self {
                 client,
@@ -7089,6 +7085,7 @@ pub mod builder {
                     &client.client,
                     cloud_apis_runtime::Requests::Rebuilt(&mut request),
                     &info,
+                    Some(call),
                 )
                 .await?;
             match response.status().as_u16() {
