@@ -1,12 +1,13 @@
 //! The request pipeline shared by every generated client in the workspace.
 //!
-//! Each generated `Client` carries a [`Runtime`] as its progenitor "inner" value, and each client crate's hand-written
-//! `lib.rs` calls [`route_through_runtime!`], whose `ClientHooks::exec` hands every request to [`Runtime::execute`].
-//! Every
-//! generated `send()` keeps a call record ([`start_call`], [`finish_call`]) and returns this crate's [`Error`]; path parameters pass
-//! through [`path_param`], and `Client::new` builds its HTTP client with [`http_client_builder`] (no redirects). Runtime concerns
-//! (authentication, a provider's request signer, pinned headers, user agent) therefore live here once, for every operation
-//! of every provider, instead of being re-implemented per operation.
+//! Each generated `Client` carries a [`Runtime`] as its progenitor "inner" value. Every generated `send()` keeps a
+//! record of its call ([`start_call`], [`finish_call`]), hands [`Runtime::execute`] a closure that builds its request
+//! ([`Requests::Rebuilt`]) and the record, and returns this crate's [`Error`]. Each client crate's hand-written
+//! `lib.rs` also calls [`route_through_runtime!`], so that progenitor's `ClientHooks::exec`, for any other caller,
+//! goes through the same pipeline. Path parameters pass through [`path_param`], and `Client::new` builds its HTTP
+//! client with [`http_client_builder`] (no redirects). Runtime concerns (authentication, a provider's request signer,
+//! pinned headers, user agent, retries, timeouts) therefore live here once, for every operation of every provider,
+//! instead of being re-implemented per operation.
 //!
 //! The code generator also emits, next to each client, an [`Api`] value describing what the spec says every request
 //! must carry (for instance SCP's `Scp-Api-Version`), so those headers cannot be forgotten or overridden.
@@ -50,9 +51,10 @@ pub use progenitor_client::{ClientHooks, OperationInfo};
 #[doc(hidden)]
 pub use reqwest;
 
-/// Routes every request of a generated client through its [`Runtime`]: the one line in each client crate's
-/// hand-written `lib.rs` that connects progenitor's generated code to the shared pipeline (authentication and
-/// signing, pinned headers, retries, timeouts, tracing, the call record behind [`Error`]).
+/// Routes progenitor's `ClientHooks::exec` of a generated client through its [`Runtime`] (authentication and signing,
+/// pinned headers, retries, timeouts, tracing). Generated `send()`s call [`Runtime::execute`] themselves, with a
+/// request builder and their call record; this line in each client crate's hand-written `lib.rs` makes any other
+/// use of the hook take the same pipeline.
 ///
 /// ```ignore
 /// mod generated;
