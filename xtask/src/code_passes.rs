@@ -299,23 +299,24 @@ fn no_redirect_client(tokens: TokenStream, changes: &mut Vec<Change>) -> TokenSt
 
 /// Every impl block of the generated `builder` module (one per operation builder).
 pub(crate) fn builder_impls(file: &mut syn::File) -> Vec<&mut syn::ItemImpl> {
-    let mut out = Vec::new();
-    for item in &mut file.items {
-        let syn::Item::Mod(module) = item else {
-            continue;
-        };
-        if module.ident != "builder" {
-            continue;
-        }
-        let Some((_, items)) = &mut module.content else {
-            continue;
-        };
-        out.extend(items.iter_mut().filter_map(|item| match item {
+    builder_items(file)
+        .into_iter()
+        .flat_map(|items| items.iter_mut())
+        .filter_map(|item| match item {
             syn::Item::Impl(block) => Some(block),
             _ => None,
-        }));
-    }
-    out
+        })
+        .collect()
+}
+
+/// The items of the generated `builder` module.
+fn builder_items(file: &mut syn::File) -> Option<&mut Vec<syn::Item>> {
+    file.items.iter_mut().find_map(|item| match item {
+        syn::Item::Mod(module) if module.ident == "builder" => {
+            module.content.as_mut().map(|(_, items)| items)
+        }
+        _ => None,
+    })
 }
 
 /// Removes progenitor's `api-version` header from every `send()`, and the capacity it reserved.
@@ -424,19 +425,13 @@ fn present_query_params(
     // The trait's method needs the trait in scope in the builder module.
     let mut file: syn::File = syn::parse2(tokens)
         .map_err(|e| format!("present_query_params: generated code does not parse: {e}"))?;
-    for item in &mut file.items {
-        if let syn::Item::Mod(module) = item {
-            if module.ident == "builder" {
-                if let Some((_, items)) = &mut module.content {
-                    items.insert(
-                        0,
-                        syn::parse_quote!(
-                            use cloud_apis_runtime::QueryExt as _;
-                        ),
-                    );
-                }
-            }
-        }
+    if let Some(items) = builder_items(&mut file) {
+        items.insert(
+            0,
+            syn::parse_quote!(
+                use cloud_apis_runtime::QueryExt as _;
+            ),
+        );
     }
     changes.push(change(
         "present_query_params",
@@ -702,19 +697,18 @@ fn rebuilt_requests(
 
 fn rebuild_request(send: &mut syn::ImplItemFn) -> Result<(), String> {
     let stmts = &mut send.block.stmts;
-    let text = |stmt: &syn::Stmt| quote!(#stmt).to_string().replace(' ', "");
     // The header map of the operation's header parameters: not built at all when nothing is ever added to it.
     let header_map = stmts.iter().position(|s| {
-        let t = text(s);
+        let t = text_of(s);
         t.starts_with("letheader_map=") || t.starts_with("letmutheader_map=")
     });
     let empty_headers = header_map.is_some_and(|at| {
-        let t = text(&stmts[at]);
+        let t = text_of(&stmts[at]);
         t.contains("with_capacity(0usize)") && !t.starts_with("letmut")
     });
     let build_at = stmts
         .iter()
-        .position(|s| text(s).starts_with("#[allow(unused_mut)]letmutrequest="))
+        .position(|s| text_of(s).starts_with("#[allow(unused_mut)]letmutrequest="))
         .ok_or("no `let mut request = …build()?`")?;
     let syn::Stmt::Local(local) = &mut stmts[build_at] else {
         unreachable!("a let statement")
@@ -752,15 +746,15 @@ fn rebuild_request(send: &mut syn::ImplItemFn) -> Result<(), String> {
     *init.expr = syn::parse_quote!(|| #chain);
     let pre = stmts
         .iter()
-        .position(|s| text(s) == "client.pre(&mutrequest,&info).await?;")
+        .position(|s| text_of(s) == "client.pre(&mutrequest,&info).await?;")
         .ok_or("no `client.pre(&mut request, &info)`")?;
     stmts.remove(pre);
     let exec = stmts
         .iter()
-        .position(|s| text(s) == "letresult=client.exec(request,&info).await;")
+        .position(|s| text_of(s) == "letresult=client.exec(request,&info).await;")
         .ok_or("no `client.exec(request, &info)`")?;
     let tail = ["client.post(&result,&info).await?;", "letresponse=result?;"];
-    if stmts.len() < exec + 3 || (0..2).any(|i| text(&stmts[exec + 1 + i]) != tail[i]) {
+    if stmts.len() < exec + 3 || (0..2).any(|i| text_of(&stmts[exec + 1 + i]) != tail[i]) {
         return Err(
             "`client.exec` is not followed by `client.post(&result, &info)` and `result?`".into(),
         );
