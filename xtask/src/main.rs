@@ -14,6 +14,9 @@
 
 mod bench;
 mod build_times;
+mod cli;
+mod cli_names;
+mod cli_passes;
 mod code_passes;
 mod generate;
 mod naming;

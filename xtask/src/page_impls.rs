@@ -37,15 +37,29 @@ fn required(schema: &Value, name: &str) -> bool {
         .is_some_and(|r| r.iter().any(|v| v == name))
 }
 
-/// Impl blocks for every page schema in `doc` (the transformed spec the client was generated from).
+/// Impl blocks for every page schema in `doc` (the transformed spec the client was generated from), and the
+/// `stream()` methods of the operations that answer with one.
 pub fn impls(doc: &Value) -> Vec<TokenStream> {
+    let (mut out, pages) = page_impls(doc);
+    out.extend(streams(doc, &pages).into_iter().map(|(_, tokens)| tokens));
+    out
+}
+
+/// The operationIds whose builders get `stream()`: the list operations that page.
+pub fn paged_operations(doc: &Value) -> Vec<String> {
+    let (_, pages) = page_impls(doc);
+    streams(doc, &pages).into_iter().map(|(id, _)| id).collect()
+}
+
+/// The `CursorPage` / `NumberedPage` impls, and each page schema's kind.
+fn page_impls(doc: &Value) -> (Vec<TokenStream>, Vec<(String, Kind)>) {
     let mut out = Vec::new();
     let mut pages: Vec<(String, Kind)> = Vec::new();
     let Some(schemas) = doc
         .pointer("/components/schemas")
         .and_then(Value::as_object)
     else {
-        return out;
+        return (out, pages);
     };
     for (name, schema) in schemas {
         let ty = type_ident(name);
@@ -119,8 +133,7 @@ pub fn impls(doc: &Value) -> Vec<TokenStream> {
             });
         }
     }
-    out.extend(streams(doc, &pages));
-    out
+    (out, pages)
 }
 
 /// Which scheme a page schema follows, and its item type.
@@ -131,7 +144,7 @@ enum Kind {
 
 /// `stream()` on the builder of every operation whose 200 body is a page and whose query parameters drive it
 /// (`cursor`; `page` and `size`).
-fn streams(doc: &Value, pages: &[(String, Kind)]) -> Vec<TokenStream> {
+fn streams(doc: &Value, pages: &[(String, Kind)]) -> Vec<(String, TokenStream)> {
     let mut out = Vec::new();
     let paths = doc.get("paths").and_then(Value::as_object);
     for item in paths.into_iter().flatten().map(|(_, item)| item) {
@@ -200,11 +213,14 @@ fn streams(doc: &Value, pages: &[(String, Kind)]) -> Vec<TokenStream> {
             }
             _ => continue,
         };
-        out.push(quote! {
-            impl<'a> builder::#builder<'a> {
-                #stream
-            }
-        });
+        out.push((
+            id.to_string(),
+            quote! {
+                impl<'a> builder::#builder<'a> {
+                    #stream
+                }
+            },
+        ));
     }
     out
 }

@@ -99,7 +99,8 @@ fn generate_targets<'a>(
         let spec: serde_json::Value =
             serde_json::from_str(&text).map_err(|e| format!("{}: {e}", target.spec))?;
         let mut generated = None;
-        let files: Vec<(&str, String)> = match target.shares_code_with {
+        let dir = root.join(target.module_dir);
+        let files: Vec<(PathBuf, String)> = match target.shares_code_with {
             Some(shared) => {
                 let shared = TARGETS.iter().find(|t| t.name == shared).ok_or_else(|| {
                     format!("{}: shares code with unknown target {shared}", target.name)
@@ -109,28 +110,32 @@ fn generate_targets<'a>(
                 let shared_spec = serde_json::from_str(&shared_text)
                     .map_err(|e| format!("{}: {e}", shared.spec))?;
                 vec![(
-                    CLIENT_FILE,
+                    dir.join(CLIENT_FILE),
                     generate::api_only(target, &spec, shared, &shared_spec)?,
                 )]
             }
             None => {
                 let output = generate::target(target, &spec)?;
                 let files = vec![
-                    (CLIENT_FILE, output.client.clone()),
-                    (MOCK_FILE, output.mock.clone()),
+                    (dir.join(CLIENT_FILE), output.client.clone()),
+                    (dir.join(MOCK_FILE), output.mock.clone()),
+                    // The `cloud-apis` tool's commands; a version sharing this client shares them too.
+                    (
+                        root.join(crate::cli::DIR)
+                            .join(crate::cli::file_name(target)),
+                        crate::cli::generate(target, &spec)?,
+                    ),
                 ];
                 generated = Some(output);
                 files
             }
         };
-        let dir = root.join(target.module_dir);
-        for (file, content) in &files {
-            let path = dir.join(file);
-            let shown = relative(root, &path);
+        for (path, content) in &files {
+            let shown = relative(root, path);
             if check {
-                compare(&path, &shown, content, &mut report);
+                compare(path, &shown, content, &mut report);
             } else {
-                write_if_changed(&path, &shown, content, &mut report)?;
+                write_if_changed(path, &shown, content, &mut report)?;
             }
         }
         outputs.push(Output {
@@ -214,6 +219,11 @@ mod tests {
         for file in [CLIENT_FILE, MOCK_FILE] {
             files.push(format!("{}/{file}", target.module_dir));
         }
+        files.push(format!(
+            "{}/{}",
+            crate::cli::DIR,
+            crate::cli::file_name(&target)
+        ));
         for file in files {
             let to = dir.path().join(&file);
             std::fs::create_dir_all(to.parent().unwrap()).unwrap();
@@ -242,6 +252,11 @@ mod tests {
         let text = report.to_string();
         assert!(
             text.contains("STALE       crates/panther-client/src/generated.rs"),
+            "{text}"
+        );
+        // The summary is also the command's `--help`.
+        assert!(
+            text.contains("STALE       crates/cli/src/generated/panther.rs"),
             "{text}"
         );
         assert!(

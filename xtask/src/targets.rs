@@ -18,6 +18,9 @@ pub struct Target {
     /// schemas are the same: only this version's `API` value is generated (the regen fails if the specs differ in
     /// more than their version). Avoids compiling identical code twice.
     pub shares_code_with: Option<&'static str>,
+    /// The module of the `cloud-apis` facade that re-exports this API's client and types (the generated commands
+    /// of the `cloud-apis` tool are written against it).
+    pub facade_module: &'static str,
 }
 
 /// Every generated client of the workspace.
@@ -28,6 +31,7 @@ pub const TARGETS: &[Target] = &[
         module_dir: "crates/panther-client/src",
         module_path: "crate",
         shares_code_with: None,
+        facade_module: "cloud_apis::panther",
     },
     Target {
         name: "cloudcraft",
@@ -35,6 +39,7 @@ pub const TARGETS: &[Target] = &[
         module_dir: "crates/cloudcraft-client/src",
         module_path: "crate",
         shares_code_with: None,
+        facade_module: "cloud_apis::cloudcraft",
     },
     Target {
         name: "scp-cloudcontrol-v1.0",
@@ -42,6 +47,7 @@ pub const TARGETS: &[Target] = &[
         module_dir: "crates/scp-cloudcontrol-client/src/v1_0",
         module_path: "crate::v1_0",
         shares_code_with: None,
+        facade_module: "cloud_apis::scp::cloudcontrol::v1_0",
     },
     Target {
         name: "scp-cloudcontrol-v1.1",
@@ -50,6 +56,7 @@ pub const TARGETS: &[Target] = &[
         module_path: "crate::v1_1",
         // Samsung's 1.2 keeps the 1.1 operations and schemas.
         shares_code_with: Some("scp-cloudcontrol-v1.2"),
+        facade_module: "cloud_apis::scp::cloudcontrol::v1_1",
     },
     Target {
         name: "scp-cloudcontrol-v1.2",
@@ -57,6 +64,7 @@ pub const TARGETS: &[Target] = &[
         module_dir: "crates/scp-cloudcontrol-client/src/v1_2",
         module_path: "crate::v1_2",
         shares_code_with: None,
+        facade_module: "cloud_apis::scp::cloudcontrol::v1_2",
     },
 ];
 

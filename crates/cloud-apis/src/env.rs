@@ -42,6 +42,15 @@ impl Env for ProcessEnv {
     }
 }
 
+/// Variables read through a caller's function (`from_lookup` constructors).
+pub(crate) struct LookupEnv<F>(pub(crate) F);
+
+impl<F: Fn(&str) -> Option<String>> Env for LookupEnv<F> {
+    fn var(&self, name: &str) -> Option<String> {
+        (self.0)(name)
+    }
+}
+
 #[cfg(test)]
 impl Env for std::collections::HashMap<&str, &str> {
     fn var(&self, name: &str) -> Option<String> {

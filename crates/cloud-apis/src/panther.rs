@@ -22,7 +22,7 @@ use std::time::Duration;
 use cloud_apis_runtime::{Auth, SecretString};
 use reqwest::header::HeaderName;
 
-use crate::env::{Env, ProcessEnv};
+use crate::env::{Env, LookupEnv, ProcessEnv};
 use crate::{ConfigError, HttpOptions};
 
 pub use panther_client::{builder, types, ByteStream, Client, ClientInfo, ResponseValue, API};
@@ -65,6 +65,25 @@ impl PantherConfig {
     /// Reads `PANTHER_API_HOST` and `PANTHER_API_TOKEN`.
     pub fn from_env() -> Result<Self, crate::Error> {
         Ok(Self::from(&ProcessEnv)?)
+    }
+
+    /// [`from_env`](Self::from_env) with each variable read through `lookup` instead of the process environment:
+    /// what a tool uses to let its flags win over the environment, with the same names, defaults and errors.
+    ///
+    /// ```
+    /// use cloud_apis::panther::PantherConfig;
+    ///
+    /// let flags = [("PANTHER_API_HOST", "api.acme.runpanther.net"), ("PANTHER_API_TOKEN", "t")];
+    /// let lookup = |name: &str| flags.iter().find(|(n, _)| *n == name).map(|(_, v)| v.to_string());
+    /// use cloud_apis::panther::ClientInfo;
+    /// let client = PantherConfig::from_lookup(lookup)?.build()?;
+    /// assert_eq!(client.baseurl(), "https://api.acme.runpanther.net");
+    /// let missing = PantherConfig::from_lookup(|_| None).unwrap_err();
+    /// assert_eq!(missing.to_string(), "PANTHER_API_HOST is not set");
+    /// # Ok::<(), cloud_apis::Error>(())
+    /// ```
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, crate::Error> {
+        Ok(Self::from(&LookupEnv(lookup))?)
     }
 
     pub(crate) fn from(env: &impl Env) -> Result<Self, ConfigError> {

@@ -173,6 +173,31 @@ impl Sandbox {
     pub fn scp_url(&self) -> String {
         format!("http://{}", self.scp)
     }
+
+    /// The environment variables that point the `cloud-apis` clients (and the `cloud-apis` tool) at this sandbox,
+    /// with the credentials it accepts, one provider after another.
+    ///
+    /// ```no_run
+    /// # async fn run() {
+    /// let sandbox = cloud_apis_sandbox::Sandbox::start().await.unwrap();
+    /// for (name, value) in sandbox.environment() {
+    ///     println!("export {name}={value}");
+    /// }
+    /// # }
+    /// ```
+    pub fn environment(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("PANTHER_API_HOST", self.panther_url()),
+            ("PANTHER_API_TOKEN", PANTHER_TOKEN.into()),
+            ("CLOUDCRAFT_PROTOCOL", "http".into()),
+            ("CLOUDCRAFT_HOST", self.cloudcraft.ip().to_string()),
+            ("CLOUDCRAFT_PORT", self.cloudcraft.port().to_string()),
+            ("CLOUDCRAFT_API_KEY", CLOUDCRAFT_API_KEY.into()),
+            ("SCP_BASE_URL", self.scp_url()),
+            ("SCP_ACCESS_KEY", SCP_ACCESS_KEY.into()),
+            ("SCP_SECRET_KEY", SCP_SECRET_KEY.into()),
+        ]
+    }
 }
 
 async fn serve(addr: SocketAddr, app: Router) -> std::io::Result<SocketAddr> {

@@ -1,11 +1,9 @@
 //! `cargo run -p cloud-apis-sandbox [PORT]`: serves the sandbox until Ctrl-C, Panther on PORT (default 8089),
-//! Cloudcraft on PORT+1 and SCP on PORT+2, all on 127.0.0.1.
+//! Cloudcraft on PORT+1 and SCP on PORT+2, all on 127.0.0.1. (`cloud-apis sandbox` does the same.)
 
 use std::net::SocketAddr;
 
-use cloud_apis_sandbox::{
-    Sandbox, CLOUDCRAFT_API_KEY, PANTHER_TOKEN, SCP_ACCESS_KEY, SCP_SECRET_KEY,
-};
+use cloud_apis_sandbox::Sandbox;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> std::io::Result<()> {
@@ -15,21 +13,10 @@ async fn main() -> std::io::Result<()> {
     })?;
     let at = |offset: u16| SocketAddr::from(([127, 0, 0, 1], port.saturating_add(offset)));
     let sandbox = Sandbox::start_on([at(0), at(1), at(2)]).await?;
-    let cloudcraft = sandbox.cloudcraft_addr();
     println!("cloud-apis sandbox running; point the clients at it with:\n");
-    println!(
-        "  export PANTHER_API_HOST={} PANTHER_API_TOKEN={PANTHER_TOKEN}",
-        sandbox.panther_url()
-    );
-    println!(
-        "  export CLOUDCRAFT_PROTOCOL=http CLOUDCRAFT_HOST={} CLOUDCRAFT_PORT={} CLOUDCRAFT_API_KEY={CLOUDCRAFT_API_KEY}",
-        cloudcraft.ip(),
-        cloudcraft.port()
-    );
-    println!(
-        "  export SCP_BASE_URL={} SCP_ACCESS_KEY={SCP_ACCESS_KEY} SCP_SECRET_KEY={SCP_SECRET_KEY}",
-        sandbox.scp_url()
-    );
+    for (name, value) in sandbox.environment() {
+        println!("  export {name}={value}");
+    }
     println!("\nCtrl-C stops it.");
     tokio::signal::ctrl_c().await
 }

@@ -54,7 +54,7 @@ pub use snapshot::{
 
 use cloud_apis_runtime::{Auth, ExposeSecret, SecretString};
 
-use crate::env::{Env, ProcessEnv};
+use crate::env::{Env, LookupEnv, ProcessEnv};
 use crate::{ConfigError, HttpOptions};
 
 pub use cloudcraft_client::{builder, types, ByteStream, Client, ClientInfo, ResponseValue, API};
@@ -115,6 +115,24 @@ impl CloudcraftConfig {
     /// `CLOUDCRAFT_TIMEOUT` (seconds) and `CLOUDCRAFT_MAX_RETRIES`.
     pub fn from_env() -> Result<Self, crate::Error> {
         Ok(Self::from(&ProcessEnv)?)
+    }
+
+    /// [`from_env`](Self::from_env) with each variable read through `lookup` instead of the process environment:
+    /// what a tool uses to let its flags win over the environment, with the same names, defaults and errors.
+    ///
+    /// ```
+    /// use cloud_apis::cloudcraft::CloudcraftConfig;
+    ///
+    /// let lookup = |name: &str| match name {
+    ///     "CLOUDCRAFT_API_KEY" => Some("c2FuZGJveC1jbG91ZGNyYWZ0LWFwaS1rZXktMDAwMDA=".to_string()),
+    ///     "CLOUDCRAFT_PORT" => Some("not-a-port".to_string()),
+    ///     _ => None,
+    /// };
+    /// let err = CloudcraftConfig::from_lookup(lookup).unwrap_err();
+    /// assert!(err.to_string().contains("CLOUDCRAFT_PORT is invalid"), "{err}");
+    /// ```
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, crate::Error> {
+        Ok(Self::from(&LookupEnv(lookup))?)
     }
 
     pub(crate) fn from(env: &impl Env) -> Result<Self, ConfigError> {

@@ -8,7 +8,7 @@ use cloud_apis_runtime::{Auth, RuntimeBuilder, SecretString};
 use reqwest::header::{HeaderName, HeaderValue};
 use scp_cloudcontrol_client::signature::ScpCredentials;
 
-use crate::env::{Env, ProcessEnv};
+use crate::env::{Env, LookupEnv, ProcessEnv};
 use crate::{ConfigError, HttpOptions};
 
 /// The access key.
@@ -146,6 +146,26 @@ impl ScpConfig {
     /// or `SCP_BASE_URL` (which wins when both are set).
     pub fn from_env() -> Result<Self, crate::Error> {
         Ok(Self::from(&ProcessEnv)?)
+    }
+
+    /// [`from_env`](Self::from_env) with each variable read through `lookup` instead of the process environment:
+    /// what a tool uses to let its flags win over the environment, with the same names, defaults and errors.
+    ///
+    /// ```
+    /// use cloud_apis::scp::ScpConfig;
+    ///
+    /// let lookup = |name: &str| match name {
+    ///     "SCP_ACCESS_KEY" | "SCP_SECRET_KEY" => Some("k".to_string()),
+    ///     "SCP_BASE_URL" => Some("http://127.0.0.1:9000".to_string()),
+    ///     _ => None,
+    /// };
+    /// use cloud_apis::scp::cloudcontrol::v1_2::ClientInfo;
+    /// let client = ScpConfig::from_lookup(lookup)?.cloudcontrol_v1_2()?;
+    /// assert_eq!(client.baseurl(), "http://127.0.0.1:9000");
+    /// # Ok::<(), cloud_apis::Error>(())
+    /// ```
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, crate::Error> {
+        Ok(Self::from(&LookupEnv(lookup))?)
     }
 
     pub(crate) fn from(env: &impl Env) -> Result<Self, ConfigError> {

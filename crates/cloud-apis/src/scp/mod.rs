@@ -23,5 +23,8 @@ pub mod cloudcontrol;
 mod config;
 mod version_check;
 
-pub use config::{AcceptLanguage, Environment, ScpConfig, UnknownEnvironment};
+pub use config::{
+    AcceptLanguage, Environment, ScpConfig, UnknownEnvironment, ENV_ACCESS_KEY, ENV_ACCOUNT_ID,
+    ENV_BASE_URL, ENV_ENVIRONMENT, ENV_SECRET_KEY,
+};
 pub use version_check::{VersionPolicy, VersionReport, VersionStatus};

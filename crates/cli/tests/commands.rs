@@ -1,0 +1,508 @@
+//! The real `cloud-apis` binary against the sandbox: every resource of every provider, paging, downloads, errors
+//! and their exit codes, help text, completions and the `sandbox` command itself.
+
+use std::collections::BTreeSet;
+use std::io::{BufRead, BufReader};
+use std::process::Stdio;
+use std::sync::OnceLock;
+
+use assert_cmd::Command;
+use clap::Command as ClapCommand;
+use serde_json::Value;
+
+/// The environment pointing at one sandbox, shared by every test; the sandbox serves on its own runtime.
+fn sandbox_env() -> &'static Vec<(&'static str, String)> {
+    static ENV: OnceLock<Vec<(&'static str, String)>> = OnceLock::new();
+    ENV.get_or_init(|| {
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let runtime = tokio::runtime::Runtime::new().expect("a runtime");
+            runtime.block_on(async {
+                let sandbox = cloud_apis_sandbox::Sandbox::start()
+                    .await
+                    .expect("sandbox starts");
+                tx.send(sandbox.environment()).expect("test waits");
+                std::future::pending::<()>().await;
+            });
+        });
+        rx.recv().expect("sandbox environment")
+    })
+}
+
+/// Every variable the tool reads, so that the caller's own environment cannot leak into a test.
+const VARIABLES: &[&str] = &[
+    "PANTHER_API_HOST",
+    "PANTHER_API_TOKEN",
+    "CLOUDCRAFT_API_KEY",
+    "CLOUDCRAFT_PROTOCOL",
+    "CLOUDCRAFT_HOST",
+    "CLOUDCRAFT_PORT",
+    "CLOUDCRAFT_TIMEOUT",
+    "CLOUDCRAFT_MAX_RETRIES",
+    "SCP_ACCESS_KEY",
+    "SCP_SECRET_KEY",
+    "SCP_ACCOUNT_ID",
+    "SCP_ENVIRONMENT",
+    "SCP_BASE_URL",
+];
+
+/// The binary with only the sandbox's environment.
+fn cli() -> Command {
+    let mut cmd = Command::cargo_bin("cloud-apis").expect("the binary is built");
+    for name in VARIABLES {
+        cmd.env_remove(name);
+    }
+    cmd.envs(sandbox_env().iter().map(|(k, v)| (*k, v.as_str())));
+    cmd
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn run(args: &[&str]) -> Run {
+    let output = cli().args(args).output().expect("the binary runs");
+    Run {
+        code: output.status.code().expect("exited"),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+fn json(run: &Run) -> Value {
+    assert_eq!(run.code, 0, "stderr: {}", run.stderr);
+    serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {}", run.stdout))
+}
+
+/// A value for a required argument: its first possible value, or a well-formed id the sandbox does not know.
+fn value_for(arg: &clap::Arg) -> String {
+    arg.get_possible_values()
+        .first()
+        .map(|v| v.get_name().to_string())
+        .unwrap_or_else(|| "00000000-0000-0000-0000-000000000000".into())
+}
+
+/// One read command of each resource (`list`, then `get`/`show`, then a `list-*` or `get-*` verb; a resource
+/// with none of them, its first verb), with its required arguments filled in.
+fn one_command_per_resource(provider: &[&str]) -> Vec<Vec<String>> {
+    let args: Vec<String> = provider.iter().map(|s| s.to_string()).collect();
+    let mut tree: ClapCommand = cloud_apis_cli::command(&args);
+    for name in provider.iter().take_while(|a| !a.starts_with('-')) {
+        tree = tree
+            .find_subcommand(name)
+            .expect("provider command")
+            .clone();
+    }
+    let preference = |verb: &str| match verb {
+        "list" => 0,
+        "get" | "show" => 1,
+        v if v.starts_with("list-") || v.starts_with("get-") => 2,
+        _ => 3,
+    };
+    tree.get_subcommands()
+        .map(|resource| {
+            let verb = resource
+                .get_subcommands()
+                .min_by_key(|v| preference(v.get_name()))
+                .expect("a resource has verbs");
+            let mut line = args.clone();
+            line.push(resource.get_name().to_string());
+            line.push(verb.get_name().to_string());
+            with_required_arguments(line, verb)
+        })
+        .collect()
+}
+
+/// `line` with every argument clap reports missing (required ones, and body fields required without
+/// `--json-body`) filled in.
+fn with_required_arguments(mut line: Vec<String>, verb: &ClapCommand) -> Vec<String> {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    loop {
+        let full: Vec<String> = std::iter::once("cloud-apis".to_string())
+            .chain(line.clone())
+            .collect();
+        let Err(error) = cloud_apis_cli::command(&full).try_get_matches_from(&full) else {
+            return line;
+        };
+        assert_eq!(
+            error.kind(),
+            ErrorKind::MissingRequiredArgument,
+            "{line:?}: {error}"
+        );
+        let Some(ContextValue::Strings(missing)) = error.get(ContextKind::InvalidArg) else {
+            panic!("{line:?}: {error}");
+        };
+        for usage in missing.clone() {
+            let long = usage
+                .split_whitespace()
+                .next()
+                .unwrap()
+                .trim_start_matches("--")
+                .to_string();
+            let arg = verb
+                .get_arguments()
+                .find(|a| a.get_long() == Some(long.as_str()))
+                .unwrap();
+            line.push(format!("--{long}"));
+            line.push(value_for(arg));
+        }
+    }
+}
+
+#[test]
+fn one_command_of_every_resource_of_every_provider_reaches_the_service() {
+    use cloud_apis_cli::generated::{
+        cloudcraft, panther, scp_cloudcontrol_v1_0, scp_cloudcontrol_v1_2,
+    };
+    fn resources<C>(table: &[(C, &str, &str)]) -> BTreeSet<String> {
+        table
+            .iter()
+            .map(|(_, resource, _)| resource.to_string())
+            .collect()
+    }
+    for (provider, expected) in [
+        (&["panther"][..], resources(panther::COMMANDS)),
+        (&["cloudcraft"], resources(cloudcraft::COMMANDS)),
+        (
+            &["scp", "cloudcontrol"],
+            resources(scp_cloudcontrol_v1_2::COMMANDS),
+        ),
+        (
+            &["scp", "cloudcontrol", "--api-version", "1.0"],
+            resources(scp_cloudcontrol_v1_0::COMMANDS),
+        ),
+    ] {
+        let mut tested = BTreeSet::new();
+        for line in one_command_per_resource(provider) {
+            tested.insert(line[provider.len()].clone());
+            let args: Vec<&str> = line.iter().map(String::as_str).collect();
+            let run = run(&args);
+            // Answered: a body (0), or the service's own error (unknown id 4, a refused request 8). Never a usage
+            // error (2), refused credentials (3) or a transport failure (7).
+            match run.code {
+                0 => {
+                    serde_json::from_str::<Value>(&run.stdout)
+                        .unwrap_or_else(|e| panic!("{line:?}: {e}: {}", run.stdout));
+                }
+                4 | 8 => assert!(
+                    run.stderr.contains("failed with HTTP 4"),
+                    "{line:?}: {}",
+                    run.stderr
+                ),
+                other => panic!("{line:?} exited with {other}: {}", run.stderr),
+            }
+        }
+        assert_eq!(tested, expected, "{provider:?}");
+    }
+}
+
+#[test]
+fn panther_lists_roles_as_compact_json_when_piped() {
+    let run = run(&["panther", "role", "list"]);
+    assert_eq!(run.stdout.lines().count(), 1, "{}", run.stdout);
+    let roles = json(&run);
+    let ids: Vec<&str> = roles["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert!(ids.contains(&"role-admin"), "{ids:?}");
+    let pretty = run_pretty();
+    assert!(pretty.lines().count() > 5, "{pretty}");
+    assert_eq!(serde_json::from_str::<Value>(&pretty).unwrap(), roles);
+}
+
+fn run_pretty() -> String {
+    run(&["panther", "role", "list", "--pretty"]).stdout
+}
+
+#[test]
+fn all_streams_every_page_as_json_lines() {
+    const LIST: &[&str] = &["scp", "cloudcontrol", "guardrail", "list", "--size", "2"];
+    let first = json(&run(LIST));
+    let count = first["count"].as_u64().unwrap();
+    assert_eq!(first["guardrails"].as_array().unwrap().len(), 2);
+    assert!(count > 2, "the sandbox holds more than one page: {first}");
+    let run = run(&[LIST, &["--all"]].concat());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let ids: BTreeSet<String> = run
+        .stdout
+        .lines()
+        .map(|line| {
+            let item: Value = serde_json::from_str(line).unwrap();
+            item["id"].as_str().unwrap().to_string()
+        })
+        .collect();
+    assert_eq!(ids.len() as u64, count, "{}", run.stdout);
+    assert_eq!(run.stdout.lines().count() as u64, count);
+}
+
+#[test]
+fn a_snapshot_is_long_polled_and_streamed_to_a_png_file() {
+    let accounts = json(&run(&["cloudcraft", "aws-account", "list"]));
+    let id = accounts["accounts"][0]["id"].as_str().unwrap().to_string();
+    let dir = tempdir();
+    let path = dir.join("snapshot.png");
+    let path_text = path.to_str().unwrap();
+    let run = run(&[
+        "cloudcraft",
+        "aws-account",
+        "snapshot",
+        "--account-id",
+        &id,
+        "--region",
+        "us-east-1",
+        "--format",
+        "png",
+        "-o",
+        path_text,
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout, "", "a download prints nothing on stdout");
+    let png = std::fs::read(&path).unwrap();
+    assert!(
+        png.starts_with(b"\x89PNG\r\n\x1a\n"),
+        "{:?}",
+        &png[..8.min(png.len())]
+    );
+}
+
+#[test]
+fn a_blueprint_image_streams_to_stdout_when_piped() {
+    let blueprints = json(&run(&["cloudcraft", "blueprint", "list"]));
+    let id = blueprints["blueprints"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let output = cli()
+        .args([
+            "cloudcraft",
+            "blueprint",
+            "export-image",
+            "--blueprint-id",
+            &id,
+            "--format",
+            "svg",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(String::from_utf8_lossy(&output.stdout).contains("<svg"));
+}
+
+fn tempdir() -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("cloud-apis-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn errors_are_one_sentence_with_an_exit_code_by_kind() {
+    let not_found = run(&["panther", "role", "get", "--id", "no-such-role"]);
+    assert_eq!(not_found.code, 4);
+    assert_eq!(not_found.stderr.lines().count(), 1, "{}", not_found.stderr);
+    assert!(
+        not_found
+            .stderr
+            .starts_with("error: panther `role#get` (GET http://127.0.0.1:")
+            && not_found.stderr.contains("failed with HTTP 404 Not Found"),
+        "{}",
+        not_found.stderr
+    );
+    assert_eq!(not_found.stdout, "");
+
+    let dot_dot = run(&["panther", "role", "get", "--id", ".."]);
+    assert_eq!(dot_dot.code, 2);
+    assert!(
+        dot_dot.stderr.contains("nothing was sent"),
+        "{}",
+        dot_dot.stderr
+    );
+
+    let bad_enum = run(&[
+        "cloudcraft",
+        "blueprint",
+        "export-image",
+        "--blueprint-id",
+        "x",
+        "--format",
+        "gif",
+    ]);
+    assert_eq!(bad_enum.code, 2);
+    assert!(
+        bad_enum
+            .stderr
+            .contains("[possible values: svg, png, pdf, mxGraph]"),
+        "{}",
+        bad_enum.stderr
+    );
+
+    let wrong_token = run(&["panther", "role", "list", "--api-token", "not-the-token"]);
+    assert_eq!(
+        wrong_token.code, 3,
+        "the flag wins over the environment: {}",
+        wrong_token.stderr
+    );
+    assert!(
+        !wrong_token.stderr.contains("not-the-token"),
+        "{}",
+        wrong_token.stderr
+    );
+
+    let missing = cli()
+        .env_remove("PANTHER_API_TOKEN")
+        .args(["panther", "role", "list"])
+        .output()
+        .unwrap();
+    assert_eq!(missing.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&missing.stderr),
+        "error: PANTHER_API_TOKEN is not set\n"
+    );
+}
+
+#[test]
+fn the_cloudcontrol_version_selects_its_own_commands() {
+    // `remove` exists from 1.1 on: 1.0's tree refuses it before anything is sent.
+    let args = [
+        "scp",
+        "cloudcontrol",
+        "baseline-assignment",
+        "remove",
+        "--help",
+    ];
+    assert_eq!(run(&args).code, 0);
+    let old = run(&[
+        "scp",
+        "cloudcontrol",
+        "--api-version",
+        "1.0",
+        "baseline-assignment",
+        "remove",
+    ]);
+    assert_eq!(old.code, 2, "{}", old.stderr);
+    let deprecated = run(&[
+        "scp",
+        "cloudcontrol",
+        "--api-version",
+        "1.1",
+        "version",
+        "list",
+    ]);
+    assert_eq!(deprecated.code, 0, "{}", deprecated.stderr);
+    assert!(
+        deprecated.stderr.contains("1.1 is deprecated"),
+        "{}",
+        deprecated.stderr
+    );
+}
+
+#[test]
+fn help_comes_from_the_spec() {
+    let help = run(&["cloudcraft", "aws-account", "snapshot", "--help"]);
+    assert_eq!(help.code, 0);
+    assert!(
+        help.stdout.starts_with("Snapshot AWS account"),
+        "{}",
+        help.stdout
+    );
+    assert!(help.stdout.contains("--format <format>"), "{}", help.stdout);
+    assert!(help
+        .stdout
+        .contains("[possible values: json, svg, png, pdf, mxGraph]"));
+    assert!(
+        help.stdout.contains("STILL_PROCESSING"),
+        "the long description: {}",
+        help.stdout
+    );
+    let listing = run(&["panther", "api-token", "--help"]);
+    assert!(listing.stdout.contains("rotate"), "{}", listing.stdout);
+    let top = run(&["--help"]);
+    assert!(top.stdout.contains("Exit codes:"), "{}", top.stdout);
+}
+
+#[test]
+fn completions_cover_the_generated_commands() {
+    for shell in ["bash", "zsh", "fish"] {
+        let run = run(&["completions", shell]);
+        assert_eq!(run.code, 0, "{shell}: {}", run.stderr);
+        assert!(run.stdout.contains("guardrail-binding"), "{shell}");
+        assert!(run.stdout.contains("get-iam-parameters"), "{shell}");
+    }
+}
+
+#[test]
+fn the_sandbox_command_prints_an_environment_the_tool_works_with() {
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("cloud-apis"))
+        .args(["sandbox", "--port", "0"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut env = Vec::new();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    for line in lines.by_ref() {
+        let line = line.unwrap();
+        if let Some((name, value)) = line.strip_prefix("export ").and_then(|l| l.split_once('=')) {
+            env.push((name.to_string(), value.to_string()));
+        }
+        if line.contains("Ctrl-C") {
+            break;
+        }
+    }
+    let names: Vec<&str> = env.iter().map(|(n, _)| n.as_str()).collect();
+    let mut run = Command::cargo_bin("cloud-apis").unwrap();
+    for name in VARIABLES {
+        run.env_remove(name);
+    }
+    let output = run
+        .envs(env.iter().map(|(k, v)| (k, v)))
+        .args(["scp", "cloudcontrol", "version", "list"])
+        .output()
+        .unwrap();
+    child.kill().unwrap();
+    let _ = child.wait();
+    assert_eq!(names.len(), 9, "{names:?}");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let versions: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert!(versions.to_string().contains("1.2"), "{versions}");
+}
+
+#[test]
+fn every_readme_example_works_against_the_sandbox() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md")).unwrap();
+    let block = readme
+        .split("<!-- cli-examples")
+        .nth(1)
+        .and_then(|rest| rest.split("```sh\n").nth(1))
+        .and_then(|rest| rest.split("```").next())
+        .expect("the README's marked block of CLI examples");
+    let dir = tempdir().join("readme");
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut ran = 0;
+    for line in block.lines().filter(|l| !l.trim().is_empty()) {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        assert_eq!(words[0], "cloud-apis", "{line}");
+        let output = cli().current_dir(&dir).args(&words[1..]).output().unwrap();
+        assert!(
+            output.status.success(),
+            "{line}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        ran += 1;
+    }
+    assert!(ran >= 5, "{block}");
+    let png = std::fs::read(dir.join("snapshot.png")).unwrap();
+    assert!(png.starts_with(b"\x89PNG"));
+}
