@@ -44,9 +44,40 @@ mod tests {
         let invalid =
             cloud_apis::Error::new(ErrorKind::InvalidRequest, Default::default(), "bad id");
         assert_eq!(code(&invalid.into()), 2);
+        let config = cloud_apis::Error::new(ErrorKind::Config, Default::default(), "X is not set");
+        assert_eq!(code(&config.into()), 2);
+        for (status, expected) in [
+            (401, 3),
+            (403, 3),
+            (404, 4),
+            (429, 5),
+            (500, 6),
+            (503, 6),
+            (400, 8),
+            (409, 8),
+        ] {
+            let call = cloud_apis_runtime::failure::Failure {
+                status: Some(status),
+                ..Default::default()
+            };
+            let error = cloud_apis::Error::new(ErrorKind::Status, call, "");
+            assert_eq!(code(&error.into()), expected, "HTTP {status}");
+        }
+        for kind in [ErrorKind::Transport, ErrorKind::Deadline] {
+            let error = cloud_apis::Error::new(kind, Default::default(), "timed out");
+            assert_eq!(code(&error.into()), 7, "{kind:?}");
+        }
+        let decode = cloud_apis::Error::new(ErrorKind::Decode, Default::default(), "bad body");
+        assert_eq!(code(&decode.into()), 1);
         assert_eq!(code(&anyhow::anyhow!("writing failed")), 1);
+    }
+
+    #[test]
+    fn a_closed_stdout_is_not_a_failure() {
         let broken = anyhow::Error::new(std::io::Error::from(std::io::ErrorKind::BrokenPipe))
             .context("writing the response to stdout");
         assert!(closed_stdout(&broken));
+        let full = anyhow::Error::new(std::io::Error::from(std::io::ErrorKind::StorageFull));
+        assert!(!closed_stdout(&full));
     }
 }

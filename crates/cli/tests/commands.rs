@@ -506,3 +506,47 @@ fn every_readme_example_works_against_the_sandbox() {
     let png = std::fs::read(dir.join("snapshot.png")).unwrap();
     assert!(png.starts_with(b"\x89PNG"));
 }
+
+#[test]
+fn service_and_transport_failures_have_their_own_exit_codes() {
+    let server = httpmock::MockServer::start();
+    server.mock(|when, then| {
+        when.path("/roles");
+        then.status(429)
+            .header("content-type", "application/json")
+            .body(r#"{"message":"slow down"}"#);
+    });
+    server.mock(|when, then| {
+        when.path("/users");
+        then.status(503)
+            .header("content-type", "application/json")
+            .body(r#"{"message":"down for maintenance"}"#);
+    });
+    let panther = |host: &str, args: &[&str]| {
+        let output = cli()
+            .env("PANTHER_API_HOST", host)
+            .args(args)
+            .output()
+            .unwrap();
+        (
+            output.status.code().unwrap(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    };
+    let (code, stderr) = panther(&server.base_url(), &["panther", "role", "list"]);
+    assert_eq!(code, 5, "{stderr}");
+    assert!(
+        stderr.contains("HTTP 429") && stderr.contains("slow down"),
+        "{stderr}"
+    );
+    let (code, stderr) = panther(&server.base_url(), &["panther", "user", "list"]);
+    assert_eq!(code, 6, "{stderr}");
+    assert!(
+        stderr.contains("after 3 attempts") && stderr.contains("down for maintenance"),
+        "{stderr}"
+    );
+    // Nothing listens on port 1.
+    let (code, stderr) = panther("http://127.0.0.1:1", &["panther", "role", "list"]);
+    assert_eq!(code, 7, "{stderr}");
+    assert!(stderr.contains("could not connect"), "{stderr}");
+}
