@@ -65,15 +65,15 @@ pub fn generate(target: &Target, spec: &Value) -> Result<String, String> {
             "{}",
             crate::naming::snake(&n.operation_id).to_upper_camel_case()
         );
-        let (resource, verb) = (&n.resource, &n.verb);
-        quote!((CliCommand::#variant, #resource, #verb))
+        let (resource, verb, id) = (&n.resource, &n.verb, &n.operation_id);
+        quote!((CliCommand::#variant, #resource, #verb, #id))
     });
     let tokens = quote! {
         #file
 
-        /// Every command of this API as `(command, resource, verb)`: `cloud-apis <provider> <resource> <verb>`,
-        /// sorted by resource and verb.
-        pub const COMMANDS: &[(CliCommand, &str, &str)] = &[#(#rows),*];
+        /// Every command of this API as `(command, resource, verb, operationId)`: `cloud-apis <provider> <resource>
+        /// <verb>`, sorted by resource and verb.
+        pub const COMMANDS: &[(CliCommand, &str, &str, &str)] = &[#(#rows),*];
     };
     file_allowing(
         target,

@@ -11,7 +11,7 @@
 //! | `all_pages` | operations whose builder has `stream()` get `--all`, which prints every item of every page as JSON lines | progenitor pages only Dropshot-style APIs |
 //! | `repeated_args` | an array parameter's `value_parser!(Vec<T>)` → `value_parser!(T)` with `ArgAction::Append`, and its `get_one::<Vec<T>>` → `get_many::<T>` collected | clap has no parser for `Vec<T>` (the generated code does not compile); `--tag a --tag b` is how a shell passes a list |
 //! | `open_enum_values` | `value_parser!(Open<K>)` → the documented values of `K` as clap's possible values, parsed into `Open<K>` | an open enum parses only its known values from input; without the list, a wrong value was refused with a bare "invalid value" and `--help` could not say what is accepted |
-//! | `no_json_body_template` | the `--json-body-template` flag is removed | progenitor declares it (with help text `XXX`) but never reads it: a flag that does nothing would be silently ignored |
+//! | `json_body_template` | progenitor's `--json-body-template` (declared with help text `XXX`, never read) is declared exclusive with real help; the tool answers it (before building a client) with a body for `--json-body` made from the operation's schema in the checked-in spec | a body with nested objects can only be given as a file, and a user should not have to read the spec to write one |
 //! | `short_about` | `.about(summary + description)` → `.about(summary).long_about(summary + description)` | `-h` and command listings show one line; `--help` shows the whole description |
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -37,7 +37,7 @@ pub fn apply(
     all_pages(file, paged, &mut changes)?;
     repeated_args(file, &mut changes)?;
     open_enum_values(file, open, &mut changes)?;
-    no_json_body_template(file, &mut changes);
+    json_body_template(file, &mut changes)?;
     short_about(file, &mut changes);
     Ok(changes)
 }
@@ -407,46 +407,44 @@ fn open_enum_values(
     Ok(())
 }
 
-/// Drops `.arg(...)` calls whose argument mentions `name`, counting them.
-struct DropArg<'a> {
-    name: &'a str,
-    dropped: usize,
+/// Replaces progenitor's `--json-body-template` declaration (see `json_body_template`).
+struct TemplateArg {
+    found: bool,
 }
 
-impl VisitMut for DropArg<'_> {
-    fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
-        while let syn::Expr::MethodCall(call) = expr {
-            let mentions = call.args.to_token_stream().to_string().contains(self.name);
-            if call.method == "arg"
-                && mentions
-                && !call
-                    .receiver
-                    .to_token_stream()
-                    .to_string()
-                    .contains(self.name)
-            {
-                *expr = (*call.receiver).clone();
-                self.dropped += 1;
-            } else {
-                break;
-            }
+impl VisitMut for TemplateArg {
+    fn visit_expr_method_call_mut(&mut self, call: &mut syn::ExprMethodCall) {
+        syn::visit_mut::visit_expr_method_call_mut(self, call);
+        let declares = call.method == "arg"
+            && call
+                .args
+                .to_token_stream()
+                .to_string()
+                .starts_with(":: clap :: Arg :: new (\"json-body-template\")");
+        if declares {
+            call.args = syn::parse_quote!(::clap::Arg::new("json-body-template")
+                .long("json-body-template")
+                .action(::clap::ArgAction::SetTrue)
+                .exclusive(true)
+                .help(
+                    "Print a body to start a --json-body file from (made from the spec), and exit"
+                ));
+            self.found = true;
         }
-        syn::visit_mut::visit_expr_mut(self, expr);
     }
 }
 
-fn no_json_body_template(file: &mut syn::File, changes: &mut Vec<Change>) {
-    let mut pass = DropArg {
-        name: "\"json-body-template\"",
-        dropped: 0,
-    };
-    pass.visit_file_mut(file);
-    if pass.dropped > 0 {
-        changes.push(change(
-            "no_json_body_template",
-            format!("{} commands", pass.dropped),
-        ));
+fn json_body_template(file: &mut syn::File, changes: &mut Vec<Change>) -> Result<(), String> {
+    let mut found = 0;
+    for f in methods_with_prefix(cli_impl(file)?, "cli_") {
+        let mut pass = TemplateArg { found: false };
+        pass.visit_impl_item_fn_mut(f);
+        found += usize::from(pass.found);
     }
+    if found > 0 {
+        changes.push(change("json_body_template", format!("{found} commands")));
+    }
+    Ok(())
 }
 
 /// Splits `.about(text)` at its first blank line.
@@ -573,8 +571,10 @@ mod tests {
         // all_pages: the flag and its use, only on the paged operation
         assert_eq!(code.matches("Arg :: new (\"all\")").count(), 1);
         assert!(code.contains("if matches . get_flag (\"all\") { return self . config . all (request . stream ()) . await ; }"));
-        // no_json_body_template, short_about
-        assert!(!code.contains("json-body-template") && code.contains("\"json-body\""));
+        // json_body_template: an exclusive flag with real help
+        assert!(!code.contains("XXX"), "{code}");
+        assert_eq!(code.matches(". exclusive (true)").count(), 1);
+        // short_about
         assert!(code.contains(". about (\"Get a role\") . long_about (\"Get a role\\n\\nGet one role by its id.\")"), "{code}");
         assert!(code.contains(". about (\"List roles\")"));
         let names: Vec<&str> = changes.iter().map(|c| c.transform).collect();
@@ -585,7 +585,7 @@ mod tests {
                 "argument_fns",
                 "typed_output",
                 "all_pages",
-                "no_json_body_template",
+                "json_body_template",
                 "short_about"
             ]
         );

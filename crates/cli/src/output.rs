@@ -17,6 +17,8 @@ pub trait CliConfig {
     fn item<T: Serialize>(&self, value: T) -> anyhow::Result<()>;
     /// A binary body, streamed.
     fn download(&self, download: Download) -> impl Future<Output = anyhow::Result<()>>;
+    /// `--json-body-template`: a body for the operation `operation_id` of `spec` (the checked-in spec's text).
+    fn body_template(&self, spec: &str, operation_id: &str) -> anyhow::Result<()>;
     /// Every item of every page (`--all`).
     fn all<T, S>(&self, items: S) -> impl Future<Output = anyhow::Result<()>>
     where
@@ -100,7 +102,42 @@ fn binary(content_type: Option<&str>) -> bool {
         || essence.ends_with("+xml"))
 }
 
+/// A value of the JSON request body of `operation_id` in `spec`, with what its schema requires: the schema's
+/// defaults and examples, else the first enum value, the minimum, a string of the allowed length and pattern.
+pub fn body_template(spec: &str, operation_id: &str) -> anyhow::Result<serde_json::Value> {
+    use cloud_apis_spec::conformance::Spec;
+    use serde_json::Value;
+    let doc: Value = serde_json::from_str(spec).context("the built-in spec is not JSON")?;
+    let operation = doc["paths"]
+        .as_object()
+        .into_iter()
+        .flat_map(|paths| paths.values())
+        .filter_map(Value::as_object)
+        .flat_map(|item| item.values())
+        .find(|op| op["operationId"] == operation_id)
+        .with_context(|| format!("the spec has no operation {operation_id}"))?;
+    let body = cloud_apis_spec::resolve(&doc, &operation["requestBody"]);
+    let schema = body["content"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .find(|(media, _)| cloud_apis_spec::media::is_json(media))
+        .map(|(_, content)| content["schema"].clone())
+        .with_context(|| format!("{operation_id} takes no JSON body"))?;
+    let spec = Spec::new(doc);
+    let made = cloud_apis_spec::example::Examples::new(&spec, &|_, _| None).make(&schema);
+    Ok(made)
+}
+
 impl CliConfig for Output {
+    fn body_template(&self, spec: &str, operation_id: &str) -> anyhow::Result<()> {
+        let template = body_template(spec, operation_id)?;
+        // Indented whatever stdout is: it is meant to be edited.
+        let mut out = std::io::stdout().lock();
+        serde_json::to_writer_pretty(&mut out, &template).context("writing to stdout")?;
+        writeln!(out).context("writing to stdout")
+    }
+
     fn item<T: Serialize>(&self, value: T) -> anyhow::Result<()> {
         let mut out = std::io::stdout().lock();
         match self.layout {
@@ -166,6 +203,26 @@ impl CliConfig for Output {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_body_template_has_what_the_schema_requires() {
+        let spec = serde_json::json!({"paths": {"/roles": {"post": {
+            "operationId": "role#create",
+            "requestBody": {"content": {"application/json": {"schema": {"type": "object",
+                "required": ["name", "permissions"],
+                "properties": {
+                    "name": {"type": "string", "example": "Analyst"},
+                    "permissions": {"type": "array", "minItems": 1,
+                        "items": {"type": "string", "enum": ["AlertRead", "AlertModify"]}},
+                    "note": {"type": "string"}}}}}}}}}});
+        let template = body_template(&spec.to_string(), "role#create").unwrap();
+        assert_eq!(
+            template,
+            serde_json::json!({"name": "Analyst", "permissions": ["AlertRead"]})
+        );
+        let err = body_template(&spec.to_string(), "role#list").unwrap_err();
+        assert_eq!(err.to_string(), "the spec has no operation role#list");
+    }
 
     #[test]
     fn only_text_like_bodies_go_to_a_terminal() {

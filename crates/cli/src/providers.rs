@@ -222,30 +222,67 @@ pub fn commands(version: CloudControlVersion) -> Vec<Command> {
     vec![panther, cloudcraft, scp]
 }
 
+/// `--json-body-template` asked for: the operation's body is printed from `spec`, with no client (and so no
+/// credentials) needed.
+fn template<C>(
+    chosen: &tree::Chosen<'_, C>,
+    spec: &str,
+    output: &Output,
+) -> Option<anyhow::Result<()>> {
+    let asked = chosen
+        .matches
+        .try_get_one::<bool>("json-body-template")
+        .ok()
+        .flatten()
+        .copied()
+        .unwrap_or(false);
+    asked.then(|| output.body_template(spec, chosen.operation_id))
+}
+
+/// Runs a generated command of `$module` (answering `--json-body-template` from `$spec` before any client is
+/// built), with the client `$client` builds.
+macro_rules! run_generated {
+    ($module:path, $matches:expr, $spec:expr, $output:expr, $client:expr) => {{
+        use $module as generated_api;
+        let chosen = tree::chosen(generated_api::COMMANDS, $matches)?;
+        if let Some(done) = template(&chosen, $spec, &$output) {
+            return done;
+        }
+        let client = $client;
+        generated_api::Cli::new(client, $output)
+            .execute(chosen.command, chosen.matches)
+            .await
+    }};
+}
+
 /// Runs the provider command `name` chose.
 pub async fn run(name: &str, matches: &ArgMatches, output: Output) -> anyhow::Result<()> {
     match name {
-        "panther" => {
-            use generated::panther::{Cli, COMMANDS};
-            let client = PantherConfig::from_lookup(lookup(matches))?.build()?;
-            let (command, args) = tree::chosen(COMMANDS, matches)?;
-            Cli::new(client, output).execute(command, args).await
-        }
+        "panther" => run_generated!(
+            generated::panther,
+            matches,
+            panther::SPEC_JSON,
+            output,
+            PantherConfig::from_lookup(lookup(matches))?.build()?
+        ),
         "cloudcraft" => {
             use generated::cloudcraft::{Cli, CliCommand, COMMANDS};
+            let chosen = tree::chosen(COMMANDS, matches)?;
+            if let Some(done) = template(&chosen, cloudcraft::SPEC_JSON, &output) {
+                return done;
+            }
             let client = CloudcraftConfig::from_lookup(lookup(matches))?.build()?;
-            let (command, args) = tree::chosen(COMMANDS, matches)?;
-            match command {
+            let args = chosen.matches;
+            match chosen.command {
                 CliCommand::SnapshotAwsAccount => snapshot_aws(&client, args, &output).await,
                 CliCommand::SnapshotAzureAccount => snapshot_azure(&client, args, &output).await,
-                _ => Cli::new(client, output).execute(command, args).await,
+                command => Cli::new(client, output).execute(command, args).await,
             }
         }
         "scp" => {
             let (_, cloudcontrol) = matches
                 .subcommand()
                 .ok_or_else(|| anyhow::anyhow!("no SCP service given"))?;
-            let config = ScpConfig::from_lookup(lookup(matches))?;
             let version = match cloudcontrol
                 .get_one::<String>("api-version")
                 .map(String::as_str)
@@ -254,7 +291,7 @@ pub async fn run(name: &str, matches: &ArgMatches, output: Output) -> anyhow::Re
                 Some("1.1") => CloudControlVersion::V1_1,
                 _ => CloudControlVersion::latest(),
             };
-            run_cloudcontrol(config, version, cloudcontrol, output).await
+            run_cloudcontrol(matches, version, cloudcontrol, output).await
         }
         other => anyhow::bail!("unknown provider {other}"),
     }
@@ -262,12 +299,12 @@ pub async fn run(name: &str, matches: &ArgMatches, output: Output) -> anyhow::Re
 
 #[allow(deprecated)]
 async fn run_cloudcontrol(
-    config: ScpConfig,
+    scp: &ArgMatches,
     version: CloudControlVersion,
     matches: &ArgMatches,
     output: Output,
 ) -> anyhow::Result<()> {
-    use generated::{scp_cloudcontrol_v1_0 as v10, scp_cloudcontrol_v1_2 as v12};
+    use cloud_apis::scp::cloudcontrol::{v1_0, v1_1, v1_2};
     if version != CloudControlVersion::latest() {
         eprintln!(
             "warning: Cloud Control {} is deprecated by Samsung; {} is current",
@@ -275,23 +312,30 @@ async fn run_cloudcontrol(
             CloudControlVersion::latest().number()
         );
     }
+    let config = || ScpConfig::from_lookup(lookup(scp));
     match version {
-        CloudControlVersion::V1_0 => {
-            let (command, args) = tree::chosen(v10::COMMANDS, matches)?;
-            let client = config.cloudcontrol_v1_0()?;
-            v10::Cli::new(client, output).execute(command, args).await
-        }
-        CloudControlVersion::V1_1 => {
-            // 1.1 has 1.2's operations and schemas: 1.2's commands, over a client that speaks 1.1.
-            let (command, args) = tree::chosen(v12::COMMANDS, matches)?;
-            let client = config.cloudcontrol_v1_1()?;
-            v12::Cli::new(client, output).execute(command, args).await
-        }
-        CloudControlVersion::V1_2 => {
-            let (command, args) = tree::chosen(v12::COMMANDS, matches)?;
-            let client = config.cloudcontrol_v1_2()?;
-            v12::Cli::new(client, output).execute(command, args).await
-        }
+        CloudControlVersion::V1_0 => run_generated!(
+            generated::scp_cloudcontrol_v1_0,
+            matches,
+            v1_0::SPEC_JSON,
+            output,
+            config()?.cloudcontrol_v1_0()?
+        ),
+        // 1.1 has 1.2's operations and schemas: 1.2's commands, over a client that speaks 1.1.
+        CloudControlVersion::V1_1 => run_generated!(
+            generated::scp_cloudcontrol_v1_2,
+            matches,
+            v1_1::SPEC_JSON,
+            output,
+            config()?.cloudcontrol_v1_1()?
+        ),
+        CloudControlVersion::V1_2 => run_generated!(
+            generated::scp_cloudcontrol_v1_2,
+            matches,
+            v1_2::SPEC_JSON,
+            output,
+            config()?.cloudcontrol_v1_2()?
+        ),
     }
 }
 

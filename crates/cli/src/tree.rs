@@ -5,13 +5,13 @@ use std::collections::BTreeMap;
 
 use clap::{ArgMatches, Command};
 
+/// A generated `COMMANDS` table: `(command, resource, verb, operationId)`.
+pub type Commands<C> = &'static [(C, &'static str, &'static str, &'static str)];
+
 /// One subcommand per resource of `commands`, its verbs beneath it.
-pub fn resources<C: Copy>(
-    commands: &'static [(C, &'static str, &'static str)],
-    command: fn(C) -> Command,
-) -> Vec<Command> {
+pub fn resources<C: Copy>(commands: Commands<C>, command: fn(C) -> Command) -> Vec<Command> {
     let mut by_resource: BTreeMap<&str, Vec<Command>> = BTreeMap::new();
-    for &(cmd, resource, verb) in commands {
+    for &(cmd, resource, verb, _) in commands {
         by_resource
             .entry(resource)
             .or_default()
@@ -30,11 +30,19 @@ pub fn resources<C: Copy>(
         .collect()
 }
 
-/// The generated command `matches` chose (`<resource> <verb>`), and the verb's own matches.
+/// What `matches` chose: a generated command, its operationId and the verb's own matches.
+#[derive(Debug, Clone, Copy)]
+pub struct Chosen<'m, C> {
+    pub command: C,
+    pub operation_id: &'static str,
+    pub matches: &'m ArgMatches,
+}
+
+/// The generated command `matches` chose (`<resource> <verb>`).
 pub fn chosen<'m, C: Copy>(
-    commands: &'static [(C, &'static str, &'static str)],
+    commands: Commands<C>,
     matches: &'m ArgMatches,
-) -> anyhow::Result<(C, &'m ArgMatches)> {
+) -> anyhow::Result<Chosen<'m, C>> {
     let (resource, matches) = matches
         .subcommand()
         .ok_or_else(|| anyhow::anyhow!("no resource given"))?;
@@ -43,8 +51,12 @@ pub fn chosen<'m, C: Copy>(
         .ok_or_else(|| anyhow::anyhow!("no command given for {resource}"))?;
     commands
         .iter()
-        .find(|(_, r, v)| *r == resource && *v == verb)
-        .map(|(cmd, _, _)| (*cmd, matches))
+        .find(|(_, r, v, _)| *r == resource && *v == verb)
+        .map(|&(command, _, _, operation_id)| Chosen {
+            command,
+            operation_id,
+            matches,
+        })
         .ok_or_else(|| anyhow::anyhow!("unknown command {resource} {verb}"))
 }
 
@@ -52,8 +64,11 @@ pub fn chosen<'m, C: Copy>(
 mod tests {
     use super::*;
 
-    const TABLE: &[(u8, &str, &str)] =
-        &[(1, "role", "get"), (2, "role", "list"), (3, "user", "get")];
+    const TABLE: Commands<u8> = &[
+        (1, "role", "get", "role#get"),
+        (2, "role", "list", "role#list"),
+        (3, "user", "get", "user#get"),
+    ];
 
     fn command(id: u8) -> Command {
         Command::new("").about(format!("operation {id}"))
@@ -65,7 +80,7 @@ mod tests {
         let names: Vec<&str> = tree.get_subcommands().map(|c| c.get_name()).collect();
         assert_eq!(names, ["role", "user"]);
         let matches = tree.try_get_matches_from(["t", "role", "list"]).unwrap();
-        let (id, _) = chosen(TABLE, &matches).unwrap();
-        assert_eq!(id, 2);
+        let chosen = chosen(TABLE, &matches).unwrap();
+        assert_eq!((chosen.command, chosen.operation_id), (2, "role#list"));
     }
 }

@@ -10,23 +10,26 @@ use assert_cmd::Command;
 use clap::Command as ClapCommand;
 use serde_json::Value;
 
-/// The environment pointing at one sandbox, shared by every test; the sandbox serves on its own runtime.
+/// The environment pointing at one sandbox, shared by the tests that leave its records as they are.
 fn sandbox_env() -> &'static Vec<(&'static str, String)> {
     static ENV: OnceLock<Vec<(&'static str, String)>> = OnceLock::new();
-    ENV.get_or_init(|| {
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let runtime = tokio::runtime::Runtime::new().expect("a runtime");
-            runtime.block_on(async {
-                let sandbox = cloud_apis_sandbox::Sandbox::start()
-                    .await
-                    .expect("sandbox starts");
-                tx.send(sandbox.environment()).expect("test waits");
-                std::future::pending::<()>().await;
-            });
+    ENV.get_or_init(start_sandbox)
+}
+
+/// A new sandbox, serving on its own runtime for the rest of the test process; its environment.
+fn start_sandbox() -> Vec<(&'static str, String)> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Runtime::new().expect("a runtime");
+        runtime.block_on(async {
+            let sandbox = cloud_apis_sandbox::Sandbox::start()
+                .await
+                .expect("sandbox starts");
+            tx.send(sandbox.environment()).expect("test waits");
+            std::future::pending::<()>().await;
         });
-        rx.recv().expect("sandbox environment")
-    })
+    });
+    rx.recv().expect("sandbox environment")
 }
 
 /// Every variable the tool reads, so that the caller's own environment cannot leak into a test.
@@ -46,13 +49,18 @@ const VARIABLES: &[&str] = &[
     "SCP_BASE_URL",
 ];
 
-/// The binary with only the sandbox's environment.
+/// The binary with only the shared sandbox's environment.
 fn cli() -> Command {
+    cli_with(sandbox_env())
+}
+
+/// The binary with only `env`.
+fn cli_with(env: &[(&'static str, String)]) -> Command {
     let mut cmd = Command::cargo_bin("cloud-apis").expect("the binary is built");
     for name in VARIABLES {
         cmd.env_remove(name);
     }
-    cmd.envs(sandbox_env().iter().map(|(k, v)| (*k, v.as_str())));
+    cmd.envs(env.iter().map(|(k, v)| (*k, v.as_str())));
     cmd
 }
 
@@ -76,17 +84,20 @@ fn json(run: &Run) -> Value {
     serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {}", run.stdout))
 }
 
-/// A value for a required argument: its first possible value, or a well-formed id the sandbox does not know.
+/// Values tried for a required argument without possible values, in order, until its parser accepts one: a
+/// well-formed id the sandbox does not know, a short name, a number.
+const PLAUSIBLE: [&str; 3] = ["00000000-0000-0000-0000-000000000000", "sandbox", "1"];
+
+/// The first value to try for `arg`: its first possible value, else the first plausible one.
 fn value_for(arg: &clap::Arg) -> String {
     arg.get_possible_values()
         .first()
-        .map(|v| v.get_name().to_string())
-        .unwrap_or_else(|| "00000000-0000-0000-0000-000000000000".into())
+        .map_or(PLAUSIBLE[0], |v| v.get_name())
+        .to_string()
 }
 
-/// One read command of each resource (`list`, then `get`/`show`, then a `list-*` or `get-*` verb; a resource
-/// with none of them, its first verb), with its required arguments filled in.
-fn one_command_per_resource(provider: &[&str]) -> Vec<Vec<String>> {
+/// Every command (its words after the binary's name) of a provider's tree, resource by resource.
+fn every_command(provider: &[&str]) -> Vec<(Vec<String>, ClapCommand)> {
     let args: Vec<String> = provider.iter().map(|s| s.to_string()).collect();
     let mut tree: ClapCommand = cloud_apis_cli::command(&args);
     for name in provider.iter().take_while(|a| !a.starts_with('-')) {
@@ -95,30 +106,106 @@ fn one_command_per_resource(provider: &[&str]) -> Vec<Vec<String>> {
             .expect("provider command")
             .clone();
     }
+    let mut out = Vec::new();
+    for resource in tree.get_subcommands() {
+        for verb in resource.get_subcommands() {
+            let mut line = args.clone();
+            line.push(resource.get_name().to_string());
+            line.push(verb.get_name().to_string());
+            out.push((line, verb.clone()));
+        }
+    }
+    out
+}
+
+const PROVIDERS: [&[&str]; 4] = [
+    &["panther"],
+    &["cloudcraft"],
+    &["scp", "cloudcontrol"],
+    &["scp", "cloudcontrol", "--api-version", "1.0"],
+];
+
+#[test]
+fn every_body_template_is_a_body_the_command_sends() {
+    // Its own sandbox: these calls create and change records.
+    let env = start_sandbox();
+    let dir = tempdir().join("templates");
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut templates = 0;
+    for provider in PROVIDERS {
+        for (line, verb) in every_command(provider) {
+            if verb
+                .get_arguments()
+                .all(|a| a.get_id() != "json-body-template")
+            {
+                continue;
+            }
+            // No credentials needed, nor the command's required flags.
+            let template = cli_with(&[])
+                .args(&line)
+                .arg("--json-body-template")
+                .output()
+                .unwrap();
+            assert!(
+                template.status.success(),
+                "{line:?}: {}",
+                String::from_utf8_lossy(&template.stderr)
+            );
+            let body: Value = serde_json::from_slice(&template.stdout)
+                .unwrap_or_else(|e| panic!("{line:?}: {e}"));
+            let file = dir.join(format!("body-{templates}.json"));
+            std::fs::write(&file, body.to_string()).unwrap();
+            let mut call = line.clone();
+            call.extend([
+                "--json-body".to_string(),
+                file.to_str().unwrap().to_string(),
+            ]);
+            let call = with_required_arguments(call, &verb);
+            let output = cli_with(&env).args(&call).output().unwrap();
+            // Sent and answered: the body parsed into the generated type (a local failure would be 1 or 2).
+            let code = output.status.code().unwrap();
+            assert!(
+                matches!(code, 0 | 4 | 8),
+                "{call:?} exited with {code}: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+            templates += 1;
+        }
+    }
+    assert!(templates > 40, "{templates} commands take a body");
+}
+
+/// One read command of each resource (`list`, then `get`/`show`, then a `list-*` or `get-*` verb; a resource
+/// with none of them, its first verb), with its required arguments filled in.
+fn one_command_per_resource(provider: &[&str]) -> Vec<Vec<String>> {
     let preference = |verb: &str| match verb {
         "list" => 0,
         "get" | "show" => 1,
         v if v.starts_with("list-") || v.starts_with("get-") => 2,
         _ => 3,
     };
-    tree.get_subcommands()
-        .map(|resource| {
-            let verb = resource
-                .get_subcommands()
-                .min_by_key(|v| preference(v.get_name()))
-                .expect("a resource has verbs");
-            let mut line = args.clone();
-            line.push(resource.get_name().to_string());
-            line.push(verb.get_name().to_string());
-            with_required_arguments(line, verb)
-        })
+    let mut chosen: std::collections::BTreeMap<String, (Vec<String>, ClapCommand)> =
+        Default::default();
+    for (line, verb) in every_command(provider) {
+        let resource = line[line.len() - 2].clone();
+        let better = chosen
+            .get(&resource)
+            .is_none_or(|(_, best)| preference(verb.get_name()) < preference(best.get_name()));
+        if better {
+            chosen.insert(resource, (line, verb));
+        }
+    }
+    chosen
+        .into_values()
+        .map(|(line, verb)| with_required_arguments(line, &verb))
         .collect()
 }
 
 /// `line` with every argument clap reports missing (required ones, and body fields required without
-/// `--json-body`) filled in.
+/// `--json-body`) filled in, each with the first value its parser accepts.
 fn with_required_arguments(mut line: Vec<String>, verb: &ClapCommand) -> Vec<String> {
     use clap::error::{ContextKind, ContextValue, ErrorKind};
+    let flag = |usage: &str| usage.split_whitespace().next().unwrap().to_string();
     loop {
         let full: Vec<String> = std::iter::once("cloud-apis".to_string())
             .chain(line.clone())
@@ -126,27 +213,26 @@ fn with_required_arguments(mut line: Vec<String>, verb: &ClapCommand) -> Vec<Str
         let Err(error) = cloud_apis_cli::command(&full).try_get_matches_from(&full) else {
             return line;
         };
-        assert_eq!(
-            error.kind(),
-            ErrorKind::MissingRequiredArgument,
-            "{line:?}: {error}"
-        );
-        let Some(ContextValue::Strings(missing)) = error.get(ContextKind::InvalidArg) else {
-            panic!("{line:?}: {error}");
-        };
-        for usage in missing.clone() {
-            let long = usage
-                .split_whitespace()
-                .next()
-                .unwrap()
-                .trim_start_matches("--")
-                .to_string();
-            let arg = verb
-                .get_arguments()
-                .find(|a| a.get_long() == Some(long.as_str()))
-                .unwrap();
-            line.push(format!("--{long}"));
-            line.push(value_for(arg));
+        match (error.kind(), error.get(ContextKind::InvalidArg)) {
+            (ErrorKind::MissingRequiredArgument, Some(ContextValue::Strings(missing))) => {
+                for usage in missing.clone() {
+                    let long = flag(&usage);
+                    let arg = verb
+                        .get_arguments()
+                        .find(|a| a.get_long() == long.strip_prefix("--"))
+                        .unwrap();
+                    line.extend([long, value_for(arg)]);
+                }
+            }
+            (ErrorKind::ValueValidation, Some(ContextValue::String(usage))) => {
+                let at = line.iter().position(|w| *w == flag(usage)).unwrap() + 1;
+                let tried = PLAUSIBLE.iter().position(|v| *v == line[at]);
+                match tried.and_then(|i| PLAUSIBLE.get(i + 1)) {
+                    Some(next) => line[at] = next.to_string(),
+                    None => panic!("{line:?}: {error}"),
+                }
+            }
+            _ => panic!("{line:?}: {error}"),
         }
     }
 }
@@ -156,24 +242,16 @@ fn one_command_of_every_resource_of_every_provider_reaches_the_service() {
     use cloud_apis_cli::generated::{
         cloudcraft, panther, scp_cloudcontrol_v1_0, scp_cloudcontrol_v1_2,
     };
-    fn resources<C>(table: &[(C, &str, &str)]) -> BTreeSet<String> {
-        table
-            .iter()
-            .map(|(_, resource, _)| resource.to_string())
-            .collect()
+    fn resources<C>(table: &[(C, &str, &str, &str)]) -> BTreeSet<String> {
+        table.iter().map(|row| row.1.to_string()).collect()
     }
-    for (provider, expected) in [
-        (&["panther"][..], resources(panther::COMMANDS)),
-        (&["cloudcraft"], resources(cloudcraft::COMMANDS)),
-        (
-            &["scp", "cloudcontrol"],
-            resources(scp_cloudcontrol_v1_2::COMMANDS),
-        ),
-        (
-            &["scp", "cloudcontrol", "--api-version", "1.0"],
-            resources(scp_cloudcontrol_v1_0::COMMANDS),
-        ),
-    ] {
+    let expected = [
+        resources(panther::COMMANDS),
+        resources(cloudcraft::COMMANDS),
+        resources(scp_cloudcontrol_v1_2::COMMANDS),
+        resources(scp_cloudcontrol_v1_0::COMMANDS),
+    ];
+    for (provider, expected) in PROVIDERS.into_iter().zip(expected) {
         let mut tested = BTreeSet::new();
         for line in one_command_per_resource(provider) {
             tested.insert(line[provider.len()].clone());
@@ -457,11 +535,7 @@ fn the_sandbox_command_prints_an_environment_the_tool_works_with() {
         }
     }
     let names: Vec<&str> = env.iter().map(|(n, _)| n.as_str()).collect();
-    let mut run = Command::cargo_bin("cloud-apis").unwrap();
-    for name in VARIABLES {
-        run.env_remove(name);
-    }
-    let output = run
+    let output = cli_with(&[])
         .envs(env.iter().map(|(k, v)| (k, v)))
         .args(["scp", "cloudcontrol", "version", "list"])
         .output()

@@ -25,7 +25,9 @@ use reqwest::header::HeaderName;
 use crate::env::{Env, LookupEnv, ProcessEnv};
 use crate::{ConfigError, HttpOptions};
 
-pub use panther_client::{builder, types, ByteStream, Client, ClientInfo, ResponseValue, API};
+pub use panther_client::{
+    builder, types, ByteStream, Client, ClientInfo, ResponseValue, API, SPEC_JSON,
+};
 
 /// Environment variable holding the API host or base URL.
 pub const ENV_API_HOST: &str = "PANTHER_API_HOST";

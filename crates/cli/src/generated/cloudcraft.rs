@@ -34,7 +34,7 @@
 // - output_config: CliConfig is crate::output::CliConfig; 21 per-operation hook calls removed
 // - argument_fns: 21 args_* functions
 // - typed_output: 13 JSON bodies, 4 empty successes, 4 downloads
-// - no_json_body_template: 6 commands
+// - json_body_template: 6 commands
 // - short_about: 21 commands
 
 #![allow(clippy::all, clippy::pedantic, missing_docs, unused_imports, dead_code)]
@@ -80,7 +80,7 @@ impl<T: CliConfig> Cli<T> {
         :: clap :: Command :: new ("") . about ("List AWS accounts") . long_about ("List AWS accounts\n\nList all AWS accounts linked to your Cloudcraft account.\n\nThe response is an array of AWS accounts. Each entry includes the account ID and name, access control, and user information. The provided account IDs are required to access the other AWS-related APIs. The list is not paginated.")
     }
     pub fn cli_create_aws_account() -> ::clap::Command {
-        :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("name") . long ("name") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body") . help ("A human-readable name for the AWS account. For example, \"Production\" or \"Staging\".")) . arg (:: clap :: Arg :: new ("region") . long ("region") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false) . help ("Optional AWS region to be used for account validation. By default, the account is validated in the us-east-1 region.")) . arg (:: clap :: Arg :: new ("role-arn") . long ("role-arn") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body") . help ("The ARN of the read-only IAM role you've created in your AWS account for Cloudcraft. The IAM role must be created with the unique external ID value of the person who generated the API key being used (see `GET /aws/account/iamParameters`).")) . arg (:: clap :: Arg :: new ("json-body") . long ("json-body") . value_name ("JSON-FILE") . required (false) . value_parser (:: clap :: value_parser ! (std :: path :: PathBuf)) . help ("Path to a file that contains the full json body.")) . about ("Add an AWS account") . long_about ("Add an AWS account\n\nRegister a new AWS account with Cloudcraft.\n\nThe body of the request contains the account properties in JSON format. The response contains the created account object, including the newly assigned ID for use with other API endpoints.")
+        :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("name") . long ("name") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body") . help ("A human-readable name for the AWS account. For example, \"Production\" or \"Staging\".")) . arg (:: clap :: Arg :: new ("region") . long ("region") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false) . help ("Optional AWS region to be used for account validation. By default, the account is validated in the us-east-1 region.")) . arg (:: clap :: Arg :: new ("role-arn") . long ("role-arn") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body") . help ("The ARN of the read-only IAM role you've created in your AWS account for Cloudcraft. The IAM role must be created with the unique external ID value of the person who generated the API key being used (see `GET /aws/account/iamParameters`).")) . arg (:: clap :: Arg :: new ("json-body") . long ("json-body") . value_name ("JSON-FILE") . required (false) . value_parser (:: clap :: value_parser ! (std :: path :: PathBuf)) . help ("Path to a file that contains the full json body.")) . arg (:: clap :: Arg :: new ("json-body-template") . long ("json-body-template") . action (:: clap :: ArgAction :: SetTrue) . exclusive (true) . help ("Print a body to start a --json-body file from (made from the spec), and exit")) . about ("Add an AWS account") . long_about ("Add an AWS account\n\nRegister a new AWS account with Cloudcraft.\n\nThe body of the request contains the account properties in JSON format. The response contains the created account object, including the newly assigned ID for use with other API endpoints.")
     }
     pub fn cli_get_aws_iam_parameters() -> ::clap::Command {
         :: clap :: Command :: new ("") . about ("Get AWS IAM role parameters") . long_about ("Get AWS IAM role parameters\n\nList the parameters required for you to register a new IAM role in AWS for use with Cloudcraft.\n\nCombined with the AWS CLI to generate IAM roles, this endpoint can facilitate fully automated role creation at scale for organizations with many AWS accounts.")
@@ -89,7 +89,7 @@ impl<T: CliConfig> Cli<T> {
         :: clap :: Command :: new ("") . about ("Get the minimal AWS IAM policy") . long_about ("Get the minimal AWS IAM policy\n\nGet the IAM policy document with the least permissions Cloudcraft needs to scan an AWS account, to attach to the IAM role created for Cloudcraft (see `GET /aws/account/iamParameters`) in place of AWS's broad read-only policy.\n\nThe path has as many segments as the snapshot path `/aws/account/{account_id}/{region}/{format}`; being fixed, it takes precedence over that template.")
     }
     pub fn cli_update_aws_account() -> ::clap::Command {
-        :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("account-id") . long ("account-id") . value_parser (:: clap :: value_parser ! (types :: AwsAccountId)) . required (true) . help ("The AWS account ID (a UUID) as registered with Cloudcraft, i.e. the `id` of an `AwsAccount`.")) . arg (:: clap :: Arg :: new ("name") . long ("name") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body") . help ("A human-readable name for the AWS account. For example, \"Production\" or \"Staging\".")) . arg (:: clap :: Arg :: new ("role-arn") . long ("role-arn") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body") . help ("The ARN of the read-only IAM role you've created in your AWS account for Cloudcraft. The IAM role must be created with the unique external ID value of the person who generated the API key being used (see `GET /aws/account/iamParameters`).")) . arg (:: clap :: Arg :: new ("json-body") . long ("json-body") . value_name ("JSON-FILE") . required (false) . value_parser (:: clap :: value_parser ! (std :: path :: PathBuf)) . help ("Path to a file that contains the full json body.")) . about ("Update an AWS account") . long_about ("Update an AWS account\n\nUpdate an AWS account registered in Cloudcraft.\n\nThe body of the request contains the account properties in JSON format. The response contains the updated account object.")
+        :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("account-id") . long ("account-id") . value_parser (:: clap :: value_parser ! (types :: AwsAccountId)) . required (true) . help ("The AWS account ID (a UUID) as registered with Cloudcraft, i.e. the `id` of an `AwsAccount`.")) . arg (:: clap :: Arg :: new ("name") . long ("name") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body") . help ("A human-readable name for the AWS account. For example, \"Production\" or \"Staging\".")) . arg (:: clap :: Arg :: new ("role-arn") . long ("role-arn") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body") . help ("The ARN of the read-only IAM role you've created in your AWS account for Cloudcraft. The IAM role must be created with the unique external ID value of the person who generated the API key being used (see `GET /aws/account/iamParameters`).")) . arg (:: clap :: Arg :: new ("json-body") . long ("json-body") . value_name ("JSON-FILE") . required (false) . value_parser (:: clap :: value_parser ! (std :: path :: PathBuf)) . help ("Path to a file that contains the full json body.")) . arg (:: clap :: Arg :: new ("json-body-template") . long ("json-body-template") . action (:: clap :: ArgAction :: SetTrue) . exclusive (true) . help ("Print a body to start a --json-body file from (made from the spec), and exit")) . about ("Update an AWS account") . long_about ("Update an AWS account\n\nUpdate an AWS account registered in Cloudcraft.\n\nThe body of the request contains the account properties in JSON format. The response contains the updated account object.")
     }
     pub fn cli_delete_aws_account() -> ::clap::Command {
         :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("account-id") . long ("account-id") . value_parser (:: clap :: value_parser ! (types :: AwsAccountId)) . required (true) . help ("The AWS account ID (a UUID) as registered with Cloudcraft, i.e. the `id` of an `AwsAccount`.")) . about ("Delete AWS account") . long_about ("Delete AWS account\n\nDelete a registered AWS account. Success is reported as `200` by the API reference and as `204` by the official Python SDK; clients must accept both. Neither carries a body.")
@@ -101,10 +101,10 @@ impl<T: CliConfig> Cli<T> {
         :: clap :: Command :: new ("") . about ("List Azure accounts") . long_about ("List Azure accounts\n\nList all Azure accounts linked to your Cloudcraft account, with their IDs (needed by the other Azure endpoints), names, app registration details, access control and user information. The list is not paginated; client secrets are left out.")
     }
     pub fn cli_create_azure_account() -> ::clap::Command {
-        :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("application-id") . long ("application-id") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body") . help ("The application (client) ID of the Azure app registration Cloudcraft signs in as.")) . arg (:: clap :: Arg :: new ("directory-id") . long ("directory-id") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body") . help ("The directory (tenant) ID the app registration belongs to.")) . arg (:: clap :: Arg :: new ("name") . long ("name") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body") . help ("A human-readable name for the Azure account.")) . arg (:: clap :: Arg :: new ("subscription-id") . long ("subscription-id") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body") . help ("The ID of the Azure subscription Cloudcraft reads.")) . arg (:: clap :: Arg :: new ("json-body") . long ("json-body") . value_name ("JSON-FILE") . required (true) . value_parser (:: clap :: value_parser ! (std :: path :: PathBuf)) . help ("Path to a file that contains the full json body.")) . about ("Add an Azure account") . long_about ("Add an Azure account\n\nRegister a new Azure account with Cloudcraft, giving it a name and the app registration (application ID, directory ID, client secret) Cloudcraft signs in with to read the subscription. The response is the created account, including the ID assigned to it.")
+        :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("application-id") . long ("application-id") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body") . help ("The application (client) ID of the Azure app registration Cloudcraft signs in as.")) . arg (:: clap :: Arg :: new ("directory-id") . long ("directory-id") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body") . help ("The directory (tenant) ID the app registration belongs to.")) . arg (:: clap :: Arg :: new ("name") . long ("name") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body") . help ("A human-readable name for the Azure account.")) . arg (:: clap :: Arg :: new ("subscription-id") . long ("subscription-id") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body") . help ("The ID of the Azure subscription Cloudcraft reads.")) . arg (:: clap :: Arg :: new ("json-body") . long ("json-body") . value_name ("JSON-FILE") . required (true) . value_parser (:: clap :: value_parser ! (std :: path :: PathBuf)) . help ("Path to a file that contains the full json body.")) . arg (:: clap :: Arg :: new ("json-body-template") . long ("json-body-template") . action (:: clap :: ArgAction :: SetTrue) . exclusive (true) . help ("Print a body to start a --json-body file from (made from the spec), and exit")) . about ("Add an Azure account") . long_about ("Add an Azure account\n\nRegister a new Azure account with Cloudcraft, giving it a name and the app registration (application ID, directory ID, client secret) Cloudcraft signs in with to read the subscription. The response is the created account, including the ID assigned to it.")
     }
     pub fn cli_update_azure_account() -> ::clap::Command {
-        :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("account-id") . long ("account-id") . value_parser (:: clap :: value_parser ! (types :: AzureAccountId)) . required (true) . help ("The Azure account's ID (a UUID) as registered with Cloudcraft, i.e. the `id` of an `AzureAccount`.")) . arg (:: clap :: Arg :: new ("application-id") . long ("application-id") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body") . help ("The application (client) ID of the Azure app registration Cloudcraft signs in as.")) . arg (:: clap :: Arg :: new ("directory-id") . long ("directory-id") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body") . help ("The directory (tenant) ID the app registration belongs to.")) . arg (:: clap :: Arg :: new ("name") . long ("name") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body") . help ("A human-readable name for the Azure account.")) . arg (:: clap :: Arg :: new ("subscription-id") . long ("subscription-id") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body") . help ("The ID of the Azure subscription Cloudcraft reads.")) . arg (:: clap :: Arg :: new ("json-body") . long ("json-body") . value_name ("JSON-FILE") . required (false) . value_parser (:: clap :: value_parser ! (std :: path :: PathBuf)) . help ("Path to a file that contains the full json body.")) . about ("Update an Azure account") . long_about ("Update an Azure account\n\nUpdate an Azure account registered in Cloudcraft: its name and app registration details. Leave `clientSecret` out to keep the stored secret. The response is the updated account.")
+        :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("account-id") . long ("account-id") . value_parser (:: clap :: value_parser ! (types :: AzureAccountId)) . required (true) . help ("The Azure account's ID (a UUID) as registered with Cloudcraft, i.e. the `id` of an `AzureAccount`.")) . arg (:: clap :: Arg :: new ("application-id") . long ("application-id") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body") . help ("The application (client) ID of the Azure app registration Cloudcraft signs in as.")) . arg (:: clap :: Arg :: new ("directory-id") . long ("directory-id") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body") . help ("The directory (tenant) ID the app registration belongs to.")) . arg (:: clap :: Arg :: new ("name") . long ("name") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body") . help ("A human-readable name for the Azure account.")) . arg (:: clap :: Arg :: new ("subscription-id") . long ("subscription-id") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body") . help ("The ID of the Azure subscription Cloudcraft reads.")) . arg (:: clap :: Arg :: new ("json-body") . long ("json-body") . value_name ("JSON-FILE") . required (false) . value_parser (:: clap :: value_parser ! (std :: path :: PathBuf)) . help ("Path to a file that contains the full json body.")) . arg (:: clap :: Arg :: new ("json-body-template") . long ("json-body-template") . action (:: clap :: ArgAction :: SetTrue) . exclusive (true) . help ("Print a body to start a --json-body file from (made from the spec), and exit")) . about ("Update an Azure account") . long_about ("Update an Azure account\n\nUpdate an Azure account registered in Cloudcraft: its name and app registration details. Leave `clientSecret` out to keep the stored secret. The response is the updated account.")
     }
     pub fn cli_delete_azure_account() -> ::clap::Command {
         :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("account-id") . long ("account-id") . value_parser (:: clap :: value_parser ! (types :: AzureAccountId)) . required (true) . help ("The Azure account's ID (a UUID) as registered with Cloudcraft, i.e. the `id` of an `AzureAccount`.")) . about ("Delete an Azure account") . long_about ("Delete an Azure account\n\nUnlink a registered Azure account from Cloudcraft. Success is `204` with no body.")
@@ -116,13 +116,13 @@ impl<T: CliConfig> Cli<T> {
         :: clap :: Command :: new ("") . about ("List blueprints") . long_about ("List blueprints\n\nList the blueprints the API key's user can see: each entry gives the blueprint's ID (needed by the other blueprint endpoints), name, owner, access control, tags and timestamps, without the diagram. The list is not paginated.")
     }
     pub fn cli_create_blueprint() -> ::clap::Command {
-        :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("json-body") . long ("json-body") . value_name ("JSON-FILE") . required (true) . value_parser (:: clap :: value_parser ! (std :: path :: PathBuf)) . help ("Path to a file that contains the full json body.")) . about ("Create a blueprint") . long_about ("Create a blueprint\n\nSave a new blueprint from a diagram (`data`), optionally with tags and access control. The response is the created blueprint with its newly assigned ID; its `ETag` header identifies this first version.")
+        :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("json-body") . long ("json-body") . value_name ("JSON-FILE") . required (true) . value_parser (:: clap :: value_parser ! (std :: path :: PathBuf)) . help ("Path to a file that contains the full json body.")) . arg (:: clap :: Arg :: new ("json-body-template") . long ("json-body-template") . action (:: clap :: ArgAction :: SetTrue) . exclusive (true) . help ("Print a body to start a --json-body file from (made from the spec), and exit")) . about ("Create a blueprint") . long_about ("Create a blueprint\n\nSave a new blueprint from a diagram (`data`), optionally with tags and access control. The response is the created blueprint with its newly assigned ID; its `ETag` header identifies this first version.")
     }
     pub fn cli_get_blueprint() -> ::clap::Command {
         :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("blueprint-id") . long ("blueprint-id") . value_parser (:: clap :: value_parser ! (types :: BlueprintId)) . required (true) . help ("The blueprint's ID (a UUID), i.e. the `id` of a `Blueprint` or `BlueprintSummary`.")) . about ("Get a blueprint") . long_about ("Get a blueprint\n\nGet one blueprint in full: its record and its diagram (`data`). The `ETag` response header identifies the version read; pass it as `If-Match` to `PUT /blueprint/{blueprint_id}` so that a change made meanwhile by someone else is not overwritten.")
     }
     pub fn cli_update_blueprint() -> ::clap::Command {
-        :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("blueprint-id") . long ("blueprint-id") . value_parser (:: clap :: value_parser ! (types :: BlueprintId)) . required (true) . help ("The blueprint's ID (a UUID), i.e. the `id` of a `Blueprint` or `BlueprintSummary`.")) . arg (:: clap :: Arg :: new ("if-match") . long ("if-match") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false) . help ("The `ETag` of the blueprint version this change was made from (from `GET /blueprint/{blueprint_id}`, `POST /blueprint` or a previous update). If the blueprint has changed since, the update is refused with `412`.")) . arg (:: clap :: Arg :: new ("name") . long ("name") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false) . help ("The blueprint's name (the name of its diagram).")) . arg (:: clap :: Arg :: new ("json-body") . long ("json-body") . value_name ("JSON-FILE") . required (true) . value_parser (:: clap :: value_parser ! (std :: path :: PathBuf)) . help ("Path to a file that contains the full json body.")) . about ("Update a blueprint") . long_about ("Update a blueprint\n\nReplace a blueprint's diagram (and, when given, its name, tags and access control). Success is `204` with no body and the new version's `ETag`.\n\nWith `If-Match`, the change is applied only if the blueprint is still at that version; otherwise the answer is `412` and nothing changes. Without it, the change is applied unconditionally.")
+        :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("blueprint-id") . long ("blueprint-id") . value_parser (:: clap :: value_parser ! (types :: BlueprintId)) . required (true) . help ("The blueprint's ID (a UUID), i.e. the `id` of a `Blueprint` or `BlueprintSummary`.")) . arg (:: clap :: Arg :: new ("if-match") . long ("if-match") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false) . help ("The `ETag` of the blueprint version this change was made from (from `GET /blueprint/{blueprint_id}`, `POST /blueprint` or a previous update). If the blueprint has changed since, the update is refused with `412`.")) . arg (:: clap :: Arg :: new ("name") . long ("name") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false) . help ("The blueprint's name (the name of its diagram).")) . arg (:: clap :: Arg :: new ("json-body") . long ("json-body") . value_name ("JSON-FILE") . required (true) . value_parser (:: clap :: value_parser ! (std :: path :: PathBuf)) . help ("Path to a file that contains the full json body.")) . arg (:: clap :: Arg :: new ("json-body-template") . long ("json-body-template") . action (:: clap :: ArgAction :: SetTrue) . exclusive (true) . help ("Print a body to start a --json-body file from (made from the spec), and exit")) . about ("Update a blueprint") . long_about ("Update a blueprint\n\nReplace a blueprint's diagram (and, when given, its name, tags and access control). Success is `204` with no body and the new version's `ETag`.\n\nWith `If-Match`, the change is applied only if the blueprint is still at that version; otherwise the answer is `412` and nothing changes. Without it, the change is applied unconditionally.")
     }
     pub fn cli_delete_blueprint() -> ::clap::Command {
         :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("blueprint-id") . long ("blueprint-id") . value_parser (:: clap :: value_parser ! (types :: BlueprintId)) . required (true) . help ("The blueprint's ID (a UUID), i.e. the `id` of a `Blueprint` or `BlueprintSummary`.")) . about ("Delete a blueprint") . long_about ("Delete a blueprint\n\nDelete a blueprint. Success is `204` with no body.")
@@ -803,48 +803,123 @@ impl CliCommand {
         }
     }
 }
-#[doc = r" Every command of this API as `(command, resource, verb)`: `cloud-apis <provider> <resource> <verb>`,"]
-#[doc = r" sorted by resource and verb."]
-pub const COMMANDS: &[(CliCommand, &str, &str)] = &[
-    (CliCommand::CreateAwsAccount, "aws-account", "create"),
-    (CliCommand::DeleteAwsAccount, "aws-account", "delete"),
+#[doc = r" Every command of this API as `(command, resource, verb, operationId)`: `cloud-apis <provider> <resource>"]
+#[doc = r" <verb>`, sorted by resource and verb."]
+pub const COMMANDS: &[(CliCommand, &str, &str, &str)] = &[
+    (
+        CliCommand::CreateAwsAccount,
+        "aws-account",
+        "create",
+        "createAwsAccount",
+    ),
+    (
+        CliCommand::DeleteAwsAccount,
+        "aws-account",
+        "delete",
+        "deleteAwsAccount",
+    ),
     (
         CliCommand::GetAwsIamParameters,
         "aws-account",
         "get-iam-parameters",
+        "getAwsIamParameters",
     ),
     (
         CliCommand::GetAwsIamPolicyMinimal,
         "aws-account",
         "get-iam-policy-minimal",
+        "getAwsIamPolicyMinimal",
     ),
-    (CliCommand::ListAwsAccounts, "aws-account", "list"),
-    (CliCommand::SnapshotAwsAccount, "aws-account", "snapshot"),
-    (CliCommand::UpdateAwsAccount, "aws-account", "update"),
-    (CliCommand::CreateAzureAccount, "azure-account", "create"),
-    (CliCommand::DeleteAzureAccount, "azure-account", "delete"),
-    (CliCommand::ListAzureAccounts, "azure-account", "list"),
+    (
+        CliCommand::ListAwsAccounts,
+        "aws-account",
+        "list",
+        "listAwsAccounts",
+    ),
+    (
+        CliCommand::SnapshotAwsAccount,
+        "aws-account",
+        "snapshot",
+        "snapshotAwsAccount",
+    ),
+    (
+        CliCommand::UpdateAwsAccount,
+        "aws-account",
+        "update",
+        "updateAwsAccount",
+    ),
+    (
+        CliCommand::CreateAzureAccount,
+        "azure-account",
+        "create",
+        "createAzureAccount",
+    ),
+    (
+        CliCommand::DeleteAzureAccount,
+        "azure-account",
+        "delete",
+        "deleteAzureAccount",
+    ),
+    (
+        CliCommand::ListAzureAccounts,
+        "azure-account",
+        "list",
+        "listAzureAccounts",
+    ),
     (
         CliCommand::SnapshotAzureAccount,
         "azure-account",
         "snapshot",
+        "snapshotAzureAccount",
     ),
-    (CliCommand::UpdateAzureAccount, "azure-account", "update"),
-    (CliCommand::CreateBlueprint, "blueprint", "create"),
-    (CliCommand::DeleteBlueprint, "blueprint", "delete"),
+    (
+        CliCommand::UpdateAzureAccount,
+        "azure-account",
+        "update",
+        "updateAzureAccount",
+    ),
+    (
+        CliCommand::CreateBlueprint,
+        "blueprint",
+        "create",
+        "createBlueprint",
+    ),
+    (
+        CliCommand::DeleteBlueprint,
+        "blueprint",
+        "delete",
+        "deleteBlueprint",
+    ),
     (
         CliCommand::ExportBlueprintBudget,
         "blueprint",
         "export-budget",
+        "exportBlueprintBudget",
     ),
     (
         CliCommand::ExportBlueprintImage,
         "blueprint",
         "export-image",
+        "exportBlueprintImage",
     ),
-    (CliCommand::GetBlueprint, "blueprint", "get"),
-    (CliCommand::ListBlueprints, "blueprint", "list"),
-    (CliCommand::UpdateBlueprint, "blueprint", "update"),
-    (CliCommand::ListTeams, "team", "list"),
-    (CliCommand::GetCurrentUser, "user", "get-current"),
+    (CliCommand::GetBlueprint, "blueprint", "get", "getBlueprint"),
+    (
+        CliCommand::ListBlueprints,
+        "blueprint",
+        "list",
+        "listBlueprints",
+    ),
+    (
+        CliCommand::UpdateBlueprint,
+        "blueprint",
+        "update",
+        "updateBlueprint",
+    ),
+    (CliCommand::ListTeams, "team", "list", "listTeams"),
+    (
+        CliCommand::GetCurrentUser,
+        "user",
+        "get-current",
+        "getCurrentUser",
+    ),
 ];

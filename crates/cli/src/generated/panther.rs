@@ -366,7 +366,7 @@
 // - all_pages: comment_list, contexttag_list, alert_list, alert_events, correlation_rule_list, data_model_list, global_list, policy_list, query_list, rule_list, scheduled_rule_list, simple_rule_list, user_list
 // - repeated_args: 25 arguments
 // - open_enum_values: AlertStatus, AuthMethod, CommentFormat, CorrelationRuleSeverity, CreateS3SourceLogStreamType, CredentialsType, GcsSourceLogStreamType, LogTypeAccessKind, PutSourceAlarmRespType
-// - no_json_body_template: 41 commands
+// - json_body_template: 41 commands
 // - short_about: 31 commands
 
 #![allow(clippy::all, clippy::pedantic, missing_docs, unused_imports, dead_code)]
@@ -487,7 +487,7 @@ impl<T: CliConfig> Cli<T> {
         :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("alert-id") . long ("alert-id") . value_parser (:: clap :: value_parser ! (types :: AlertId)) . required (true) . help ("The alert whose comments to list.")) . arg (:: clap :: Arg :: new ("cursor") . long ("cursor") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false) . help ("The `next` value of the previous page; omit it to start at the first page.")) . arg (:: clap :: Arg :: new ("limit") . long ("limit") . value_parser (:: clap :: value_parser ! (i64)) . required (false) . help ("The largest number of results in one page.")) . about ("List alert comments") . long_about ("List alert comments\n\nResults come in pages: pass the `next` of one page as the `cursor` of the next request.") . arg (:: clap :: Arg :: new ("all") . long ("all") . action (:: clap :: ArgAction :: SetTrue) . help ("Fetch every page, starting from this one, and print each item as one line of JSON"))
     }
     pub fn cli_comment_create() -> ::clap::Command {
-        :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("alert-id") . long ("alert-id") . value_parser (:: clap :: value_parser ! (types :: AlertId)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("body") . long ("body") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("format") . long ("format") . value_parser (:: clap :: builder :: TypedValueParser :: try_map (:: clap :: builder :: PossibleValuesParser :: new (["PLAIN_TEXT" , "HTML"]) , | s | s . parse :: < :: cloud_apis_runtime :: Open < cloud_apis :: panther :: types :: CommentFormat > > ())) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("json-body") . long ("json-body") . value_name ("JSON-FILE") . required (false) . value_parser (:: clap :: value_parser ! (std :: path :: PathBuf)) . help ("Path to a file that contains the full json body.")) . about ("Create an alert comment")
+        :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("alert-id") . long ("alert-id") . value_parser (:: clap :: value_parser ! (types :: AlertId)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("body") . long ("body") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("format") . long ("format") . value_parser (:: clap :: builder :: TypedValueParser :: try_map (:: clap :: builder :: PossibleValuesParser :: new (["PLAIN_TEXT" , "HTML"]) , | s | s . parse :: < :: cloud_apis_runtime :: Open < cloud_apis :: panther :: types :: CommentFormat > > ())) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("json-body") . long ("json-body") . value_name ("JSON-FILE") . required (false) . value_parser (:: clap :: value_parser ! (std :: path :: PathBuf)) . help ("Path to a file that contains the full json body.")) . arg (:: clap :: Arg :: new ("json-body-template") . long ("json-body-template") . action (:: clap :: ArgAction :: SetTrue) . exclusive (true) . help ("Print a body to start a --json-body file from (made from the spec), and exit")) . about ("Create an alert comment")
     }
     pub fn cli_comment_get() -> ::clap::Command {
         ::clap::Command::new("")
@@ -501,28 +501,13 @@ impl<T: CliConfig> Cli<T> {
             .about("Get an alert comment")
     }
     pub fn cli_comment_update() -> ::clap::Command {
-        :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("alert-id") . long ("alert-id") . value_parser (:: clap :: value_parser ! (types :: AlertId)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("body") . long ("body") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("format") . long ("format") . value_parser (:: clap :: builder :: TypedValueParser :: try_map (:: clap :: builder :: PossibleValuesParser :: new (["PLAIN_TEXT" , "HTML"]) , | s | s . parse :: < :: cloud_apis_runtime :: Open < cloud_apis :: panther :: types :: CommentFormat > > ())) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("id") . long ("id") . value_parser (:: clap :: value_parser ! (types :: CommentId)) . required (true) . help ("The id of the item.")) . arg (:: clap :: Arg :: new ("json-body") . long ("json-body") . value_name ("JSON-FILE") . required (false) . value_parser (:: clap :: value_parser ! (std :: path :: PathBuf)) . help ("Path to a file that contains the full json body.")) . about ("Update an alert comment")
+        :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("alert-id") . long ("alert-id") . value_parser (:: clap :: value_parser ! (types :: AlertId)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("body") . long ("body") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("format") . long ("format") . value_parser (:: clap :: builder :: TypedValueParser :: try_map (:: clap :: builder :: PossibleValuesParser :: new (["PLAIN_TEXT" , "HTML"]) , | s | s . parse :: < :: cloud_apis_runtime :: Open < cloud_apis :: panther :: types :: CommentFormat > > ())) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("id") . long ("id") . value_parser (:: clap :: value_parser ! (types :: CommentId)) . required (true) . help ("The id of the item.")) . arg (:: clap :: Arg :: new ("json-body") . long ("json-body") . value_name ("JSON-FILE") . required (false) . value_parser (:: clap :: value_parser ! (std :: path :: PathBuf)) . help ("Path to a file that contains the full json body.")) . arg (:: clap :: Arg :: new ("json-body-template") . long ("json-body-template") . action (:: clap :: ArgAction :: SetTrue) . exclusive (true) . help ("Print a body to start a --json-body file from (made from the spec), and exit")) . about ("Update an alert comment")
     }
     pub fn cli_contexttag_list() -> ::clap::Command {
         :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("cursor") . long ("cursor") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false) . help ("The `next` value of the previous page; omit it to start at the first page.")) . arg (:: clap :: Arg :: new ("limit") . long ("limit") . value_parser (:: clap :: value_parser ! (:: std :: num :: NonZeroU64)) . required (false) . help ("The largest number of results in one page.")) . arg (:: clap :: Arg :: new ("managed") . long ("managed") . value_parser (:: clap :: value_parser ! (bool)) . required (false) . help ("Only Panther-managed (true) or only custom (false) tags.")) . about ("List alert context tags") . long_about ("List alert context tags\n\nResults come in pages: pass the `next` of one page as the `cursor` of the next request.") . arg (:: clap :: Arg :: new ("all") . long ("all") . action (:: clap :: ArgAction :: SetTrue) . help ("Fetch every page, starting from this one, and print each item as one line of JSON"))
     }
     pub fn cli_contexttag_create() -> ::clap::Command {
-        ::clap::Command::new("")
-            .arg(
-                ::clap::Arg::new("tag")
-                    .long("tag")
-                    .value_parser(::clap::value_parser!(types::Tag))
-                    .required_unless_present("json-body"),
-            )
-            .arg(
-                ::clap::Arg::new("json-body")
-                    .long("json-body")
-                    .value_name("JSON-FILE")
-                    .required(false)
-                    .value_parser(::clap::value_parser!(std::path::PathBuf))
-                    .help("Path to a file that contains the full json body."),
-            )
-            .about("Create an alert context tag")
+        :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("tag") . long ("tag") . value_parser (:: clap :: value_parser ! (types :: Tag)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("json-body") . long ("json-body") . value_name ("JSON-FILE") . required (false) . value_parser (:: clap :: value_parser ! (std :: path :: PathBuf)) . help ("Path to a file that contains the full json body.")) . arg (:: clap :: Arg :: new ("json-body-template") . long ("json-body-template") . action (:: clap :: ArgAction :: SetTrue) . exclusive (true) . help ("Print a body to start a --json-body file from (made from the spec), and exit")) . about ("Create an alert context tag")
     }
     pub fn cli_contexttag_delete() -> ::clap::Command {
         ::clap::Command::new("")
@@ -536,29 +521,13 @@ impl<T: CliConfig> Cli<T> {
             .about("Delete an alert context tag")
     }
     pub fn cli_contexttag_update() -> ::clap::Command {
-        ::clap::Command::new("")
-            .arg(
-                ::clap::Arg::new("tag")
-                    .long("tag")
-                    .value_parser(::clap::value_parser!(types::ContexttagUpdateTag))
-                    .required(true)
-                    .help("The context tag."),
-            )
-            .arg(
-                ::clap::Arg::new("json-body")
-                    .long("json-body")
-                    .value_name("JSON-FILE")
-                    .required(true)
-                    .value_parser(::clap::value_parser!(std::path::PathBuf))
-                    .help("Path to a file that contains the full json body."),
-            )
-            .about("Update an alert context tag")
+        :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("tag") . long ("tag") . value_parser (:: clap :: value_parser ! (types :: ContexttagUpdateTag)) . required (true) . help ("The context tag.")) . arg (:: clap :: Arg :: new ("json-body") . long ("json-body") . value_name ("JSON-FILE") . required (true) . value_parser (:: clap :: value_parser ! (std :: path :: PathBuf)) . help ("Path to a file that contains the full json body.")) . arg (:: clap :: Arg :: new ("json-body-template") . long ("json-body-template") . action (:: clap :: ArgAction :: SetTrue) . exclusive (true) . help ("Print a body to start a --json-body file from (made from the spec), and exit")) . about ("Update an alert context tag")
     }
     pub fn cli_alert_list() -> ::clap::Command {
         :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("assignee") . long ("assignee") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . action (:: clap :: ArgAction :: Append) . required (false) . help ("Only alerts assigned to these users.")) . arg (:: clap :: Arg :: new ("context-tag") . long ("context-tag") . value_parser (:: clap :: value_parser ! (types :: AlertListContextTagItem)) . action (:: clap :: ArgAction :: Append) . required (false) . help ("Only alerts carrying these context tags.")) . arg (:: clap :: Arg :: new ("created-after") . long ("created-after") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false) . help ("Only alerts created after this time (RFC 3339).")) . arg (:: clap :: Arg :: new ("created-before") . long ("created-before") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false) . help ("Only alerts created before this time (RFC 3339).")) . arg (:: clap :: Arg :: new ("cursor") . long ("cursor") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false) . help ("The `next` value of the previous page; omit it to start at the first page.")) . arg (:: clap :: Arg :: new ("detection-id") . long ("detection-id") . value_parser (:: clap :: value_parser ! (types :: DetectionId)) . required (false) . help ("Only alerts raised by this detection.")) . arg (:: clap :: Arg :: new ("event-count-max") . long ("event-count-max") . value_parser (:: clap :: value_parser ! (i64)) . required (false) . help ("Only alerts with at most this many events.")) . arg (:: clap :: Arg :: new ("event-count-min") . long ("event-count-min") . value_parser (:: clap :: value_parser ! (i64)) . required (false) . help ("Only alerts with at least this many events.")) . arg (:: clap :: Arg :: new ("limit") . long ("limit") . value_parser (:: clap :: value_parser ! (i64)) . required (false) . help ("The largest number of results in one page.")) . arg (:: clap :: Arg :: new ("log-source") . long ("log-source") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . action (:: clap :: ArgAction :: Append) . required (false) . help ("Only alerts from these log sources.")) . arg (:: clap :: Arg :: new ("log-type") . long ("log-type") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . action (:: clap :: ArgAction :: Append) . required (false) . help ("Only results for these log types.")) . arg (:: clap :: Arg :: new ("name-contains") . long ("name-contains") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false) . help ("Only results whose name contains this text.")) . arg (:: clap :: Arg :: new ("quality") . long ("quality") . value_parser (:: clap :: value_parser ! (types :: AlertListQualityItem)) . action (:: clap :: ArgAction :: Append) . required (false) . help ("Only alerts marked with this quality.")) . arg (:: clap :: Arg :: new ("resource-type") . long ("resource-type") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . action (:: clap :: ArgAction :: Append) . required (false) . help ("Only results for these resource types.")) . arg (:: clap :: Arg :: new ("severity") . long ("severity") . value_parser (:: clap :: value_parser ! (types :: AlertListSeverityItem)) . action (:: clap :: ArgAction :: Append) . required (false) . help ("Only results of these severities.")) . arg (:: clap :: Arg :: new ("sort-dir") . long ("sort-dir") . value_parser (:: clap :: builder :: TypedValueParser :: map (:: clap :: builder :: PossibleValuesParser :: new ([types :: SortDir :: Asc . to_string () , types :: SortDir :: Desc . to_string () ,]) , | s | types :: SortDir :: try_from (s) . unwrap ())) . required (false) . help ("The sort direction of the results.")) . arg (:: clap :: Arg :: new ("status") . long ("status") . value_parser (:: clap :: value_parser ! (types :: AlertListStatusItem)) . action (:: clap :: ArgAction :: Append) . required (false) . help ("Only results with this status.")) . arg (:: clap :: Arg :: new ("sub-type") . long ("sub-type") . value_parser (:: clap :: value_parser ! (types :: AlertListSubTypeItem)) . action (:: clap :: ArgAction :: Append) . required (false) . help ("Only alerts of these detection or error kinds.")) . arg (:: clap :: Arg :: new ("type") . long ("type") . value_parser (:: clap :: builder :: TypedValueParser :: map (:: clap :: builder :: PossibleValuesParser :: new ([types :: AlertListType :: Alert . to_string () , types :: AlertListType :: DetectionError . to_string () , types :: AlertListType :: SystemError . to_string () ,]) , | s | types :: AlertListType :: try_from (s) . unwrap ())) . required (false) . help ("The kind of alert (list) or of alarm (log source alarms).")) . about ("List alerts") . long_about ("List alerts\n\nResults come in pages: pass the `next` of one page as the `cursor` of the next request.") . arg (:: clap :: Arg :: new ("all") . long ("all") . action (:: clap :: ArgAction :: SetTrue) . help ("Fetch every page, starting from this one, and print each item as one line of JSON"))
     }
     pub fn cli_alert_bulk_patch() -> ::clap::Command {
-        :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("assignee") . long ("assignee") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("quality") . long ("quality") . value_parser (:: clap :: builder :: TypedValueParser :: map (:: clap :: builder :: PossibleValuesParser :: new ([types :: BulkPatchAlertReq2Quality :: Noise . to_string () , types :: BulkPatchAlertReq2Quality :: Useful . to_string () , types :: BulkPatchAlertReq2Quality :: X . to_string () ,]) , | s | types :: BulkPatchAlertReq2Quality :: try_from (s) . unwrap ())) . required (false)) . arg (:: clap :: Arg :: new ("status") . long ("status") . value_parser (:: clap :: builder :: TypedValueParser :: try_map (:: clap :: builder :: PossibleValuesParser :: new (["OPEN" , "CLOSED" , "TRIAGED" , "RESOLVED"]) , | s | s . parse :: < :: cloud_apis_runtime :: Open < cloud_apis :: panther :: types :: AlertStatus > > ())) . required (false)) . arg (:: clap :: Arg :: new ("json-body") . long ("json-body") . value_name ("JSON-FILE") . required (true) . value_parser (:: clap :: value_parser ! (std :: path :: PathBuf)) . help ("Path to a file that contains the full json body.")) . about ("Update several alerts at once") . long_about ("Update several alerts at once\n\nApplies the same status, assignee, quality or context tags to every alert in `ids`.")
+        :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("assignee") . long ("assignee") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("quality") . long ("quality") . value_parser (:: clap :: builder :: TypedValueParser :: map (:: clap :: builder :: PossibleValuesParser :: new ([types :: BulkPatchAlertReq2Quality :: Noise . to_string () , types :: BulkPatchAlertReq2Quality :: Useful . to_string () , types :: BulkPatchAlertReq2Quality :: X . to_string () ,]) , | s | types :: BulkPatchAlertReq2Quality :: try_from (s) . unwrap ())) . required (false)) . arg (:: clap :: Arg :: new ("status") . long ("status") . value_parser (:: clap :: builder :: TypedValueParser :: try_map (:: clap :: builder :: PossibleValuesParser :: new (["OPEN" , "CLOSED" , "TRIAGED" , "RESOLVED"]) , | s | s . parse :: < :: cloud_apis_runtime :: Open < cloud_apis :: panther :: types :: AlertStatus > > ())) . required (false)) . arg (:: clap :: Arg :: new ("json-body") . long ("json-body") . value_name ("JSON-FILE") . required (true) . value_parser (:: clap :: value_parser ! (std :: path :: PathBuf)) . help ("Path to a file that contains the full json body.")) . arg (:: clap :: Arg :: new ("json-body-template") . long ("json-body-template") . action (:: clap :: ArgAction :: SetTrue) . exclusive (true) . help ("Print a body to start a --json-body file from (made from the spec), and exit")) . about ("Update several alerts at once") . long_about ("Update several alerts at once\n\nApplies the same status, assignee, quality or context tags to every alert in `ids`.")
     }
     pub fn cli_alert_get() -> ::clap::Command {
         ::clap::Command::new("")
@@ -572,7 +541,7 @@ impl<T: CliConfig> Cli<T> {
             .about("Get an alert")
     }
     pub fn cli_alert_patch() -> ::clap::Command {
-        :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("assignee") . long ("assignee") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("id") . long ("id") . value_parser (:: clap :: value_parser ! (types :: AlertId)) . required (true) . help ("The id of the item.")) . arg (:: clap :: Arg :: new ("quality") . long ("quality") . value_parser (:: clap :: builder :: TypedValueParser :: map (:: clap :: builder :: PossibleValuesParser :: new ([types :: BulkPatchAlertReq2Quality :: Noise . to_string () , types :: BulkPatchAlertReq2Quality :: Useful . to_string () , types :: BulkPatchAlertReq2Quality :: X . to_string () ,]) , | s | types :: BulkPatchAlertReq2Quality :: try_from (s) . unwrap ())) . required (false)) . arg (:: clap :: Arg :: new ("status") . long ("status") . value_parser (:: clap :: builder :: TypedValueParser :: try_map (:: clap :: builder :: PossibleValuesParser :: new (["OPEN" , "CLOSED" , "TRIAGED" , "RESOLVED"]) , | s | s . parse :: < :: cloud_apis_runtime :: Open < cloud_apis :: panther :: types :: AlertStatus > > ())) . required (false)) . arg (:: clap :: Arg :: new ("json-body") . long ("json-body") . value_name ("JSON-FILE") . required (false) . value_parser (:: clap :: value_parser ! (std :: path :: PathBuf)) . help ("Path to a file that contains the full json body.")) . about ("Update an alert")
+        :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("assignee") . long ("assignee") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("id") . long ("id") . value_parser (:: clap :: value_parser ! (types :: AlertId)) . required (true) . help ("The id of the item.")) . arg (:: clap :: Arg :: new ("quality") . long ("quality") . value_parser (:: clap :: builder :: TypedValueParser :: map (:: clap :: builder :: PossibleValuesParser :: new ([types :: BulkPatchAlertReq2Quality :: Noise . to_string () , types :: BulkPatchAlertReq2Quality :: Useful . to_string () , types :: BulkPatchAlertReq2Quality :: X . to_string () ,]) , | s | types :: BulkPatchAlertReq2Quality :: try_from (s) . unwrap ())) . required (false)) . arg (:: clap :: Arg :: new ("status") . long ("status") . value_parser (:: clap :: builder :: TypedValueParser :: try_map (:: clap :: builder :: PossibleValuesParser :: new (["OPEN" , "CLOSED" , "TRIAGED" , "RESOLVED"]) , | s | s . parse :: < :: cloud_apis_runtime :: Open < cloud_apis :: panther :: types :: AlertStatus > > ())) . required (false)) . arg (:: clap :: Arg :: new ("json-body") . long ("json-body") . value_name ("JSON-FILE") . required (false) . value_parser (:: clap :: value_parser ! (std :: path :: PathBuf)) . help ("Path to a file that contains the full json body.")) . arg (:: clap :: Arg :: new ("json-body-template") . long ("json-body-template") . action (:: clap :: ArgAction :: SetTrue) . exclusive (true) . help ("Print a body to start a --json-body file from (made from the spec), and exit")) . about ("Update an alert")
     }
     pub fn cli_alert_events() -> ::clap::Command {
         :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("cursor") . long ("cursor") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false) . help ("The `next` value of the previous page; omit it to start at the first page.")) . arg (:: clap :: Arg :: new ("id") . long ("id") . value_parser (:: clap :: value_parser ! (types :: AlertId)) . required (true) . help ("The id of the item.")) . arg (:: clap :: Arg :: new ("limit") . long ("limit") . value_parser (:: clap :: value_parser ! (i64)) . required (false) . help ("The largest number of results in one page.")) . about ("List the events of an alert") . long_about ("List the events of an alert\n\nEvents are the log records that matched the detection, in the shape their log type has.") . arg (:: clap :: Arg :: new ("all") . long ("all") . action (:: clap :: ArgAction :: SetTrue) . help ("Fetch every page, starting from this one, and print each item as one line of JSON"))
@@ -581,7 +550,7 @@ impl<T: CliConfig> Cli<T> {
         ::clap::Command::new("").about("List API tokens")
     }
     pub fn cli_api_token_create() -> ::clap::Command {
-        :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("name") . long ("name") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("json-body") . long ("json-body") . value_name ("JSON-FILE") . required (true) . value_parser (:: clap :: value_parser ! (std :: path :: PathBuf)) . help ("Path to a file that contains the full json body.")) . about ("Create an API token") . long_about ("Create an API token\n\nThe response is the only one that carries the secret in `value`.")
+        :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("name") . long ("name") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("json-body") . long ("json-body") . value_name ("JSON-FILE") . required (true) . value_parser (:: clap :: value_parser ! (std :: path :: PathBuf)) . help ("Path to a file that contains the full json body.")) . arg (:: clap :: Arg :: new ("json-body-template") . long ("json-body-template") . action (:: clap :: ArgAction :: SetTrue) . exclusive (true) . help ("Print a body to start a --json-body file from (made from the spec), and exit")) . about ("Create an API token") . long_about ("Create an API token\n\nThe response is the only one that carries the secret in `value`.")
     }
     pub fn cli_api_token_get() -> ::clap::Command {
         ::clap::Command::new("")
@@ -595,29 +564,7 @@ impl<T: CliConfig> Cli<T> {
             .about("Get an API token")
     }
     pub fn cli_api_token_update() -> ::clap::Command {
-        ::clap::Command::new("")
-            .arg(
-                ::clap::Arg::new("id")
-                    .long("id")
-                    .value_parser(::clap::value_parser!(types::ApiTokenId))
-                    .required(true)
-                    .help("The id of the item."),
-            )
-            .arg(
-                ::clap::Arg::new("name")
-                    .long("name")
-                    .value_parser(::clap::value_parser!(::std::string::String))
-                    .required_unless_present("json-body"),
-            )
-            .arg(
-                ::clap::Arg::new("json-body")
-                    .long("json-body")
-                    .value_name("JSON-FILE")
-                    .required(true)
-                    .value_parser(::clap::value_parser!(std::path::PathBuf))
-                    .help("Path to a file that contains the full json body."),
-            )
-            .about("Update an API token")
+        :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("id") . long ("id") . value_parser (:: clap :: value_parser ! (types :: ApiTokenId)) . required (true) . help ("The id of the item.")) . arg (:: clap :: Arg :: new ("name") . long ("name") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("json-body") . long ("json-body") . value_name ("JSON-FILE") . required (true) . value_parser (:: clap :: value_parser ! (std :: path :: PathBuf)) . help ("Path to a file that contains the full json body.")) . arg (:: clap :: Arg :: new ("json-body-template") . long ("json-body-template") . action (:: clap :: ArgAction :: SetTrue) . exclusive (true) . help ("Print a body to start a --json-body file from (made from the spec), and exit")) . about ("Update an API token")
     }
     pub fn cli_api_token_delete() -> ::clap::Command {
         ::clap::Command::new("")
@@ -634,28 +581,7 @@ impl<T: CliConfig> Cli<T> {
         :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("id") . long ("id") . value_parser (:: clap :: value_parser ! (types :: ApiTokenId)) . required (true) . help ("The id of the item.")) . about ("Rotate the secret of an API token") . long_about ("Rotate the secret of an API token\n\nThe response carries the new secret in `value`; the old one stops working.")
     }
     pub fn cli_aws_cloud_account_create() -> ::clap::Command {
-        ::clap::Command::new("")
-            .arg(
-                ::clap::Arg::new("aws-account-id")
-                    .long("aws-account-id")
-                    .value_parser(::clap::value_parser!(types::AwsAccountId))
-                    .required_unless_present("json-body"),
-            )
-            .arg(
-                ::clap::Arg::new("integration-label")
-                    .long("integration-label")
-                    .value_parser(::clap::value_parser!(types::IntegrationLabel))
-                    .required_unless_present("json-body"),
-            )
-            .arg(
-                ::clap::Arg::new("json-body")
-                    .long("json-body")
-                    .value_name("JSON-FILE")
-                    .required(true)
-                    .value_parser(::clap::value_parser!(std::path::PathBuf))
-                    .help("Path to a file that contains the full json body."),
-            )
-            .about("create aws cloud account")
+        :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("aws-account-id") . long ("aws-account-id") . value_parser (:: clap :: value_parser ! (types :: AwsAccountId)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("integration-label") . long ("integration-label") . value_parser (:: clap :: value_parser ! (types :: IntegrationLabel)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("json-body") . long ("json-body") . value_name ("JSON-FILE") . required (true) . value_parser (:: clap :: value_parser ! (std :: path :: PathBuf)) . help ("Path to a file that contains the full json body.")) . arg (:: clap :: Arg :: new ("json-body-template") . long ("json-body-template") . action (:: clap :: ArgAction :: SetTrue) . exclusive (true) . help ("Print a body to start a --json-body file from (made from the spec), and exit")) . about ("create aws cloud account")
     }
     pub fn cli_aws_cloud_account_get() -> ::clap::Command {
         ::clap::Command::new("")
@@ -669,29 +595,7 @@ impl<T: CliConfig> Cli<T> {
             .about("get aws cloud account")
     }
     pub fn cli_aws_cloud_account_put() -> ::clap::Command {
-        ::clap::Command::new("")
-            .arg(
-                ::clap::Arg::new("id")
-                    .long("id")
-                    .value_parser(::clap::value_parser!(types::IntegrationId))
-                    .required(true)
-                    .help("ID of the AWS Cloud Account to update"),
-            )
-            .arg(
-                ::clap::Arg::new("integration-label")
-                    .long("integration-label")
-                    .value_parser(::clap::value_parser!(types::IntegrationLabel))
-                    .required_unless_present("json-body"),
-            )
-            .arg(
-                ::clap::Arg::new("json-body")
-                    .long("json-body")
-                    .value_name("JSON-FILE")
-                    .required(true)
-                    .value_parser(::clap::value_parser!(std::path::PathBuf))
-                    .help("Path to a file that contains the full json body."),
-            )
-            .about("put aws cloud account")
+        :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("id") . long ("id") . value_parser (:: clap :: value_parser ! (types :: IntegrationId)) . required (true) . help ("ID of the AWS Cloud Account to update")) . arg (:: clap :: Arg :: new ("integration-label") . long ("integration-label") . value_parser (:: clap :: value_parser ! (types :: IntegrationLabel)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("json-body") . long ("json-body") . value_name ("JSON-FILE") . required (true) . value_parser (:: clap :: value_parser ! (std :: path :: PathBuf)) . help ("Path to a file that contains the full json body.")) . arg (:: clap :: Arg :: new ("json-body-template") . long ("json-body-template") . action (:: clap :: ArgAction :: SetTrue) . exclusive (true) . help ("Print a body to start a --json-body file from (made from the spec), and exit")) . about ("put aws cloud account")
     }
     pub fn cli_aws_cloud_account_delete() -> ::clap::Command {
         ::clap::Command::new("")
@@ -708,7 +612,7 @@ impl<T: CliConfig> Cli<T> {
         :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("created-by") . long ("created-by") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false) . help ("Only results created by this user or API token id.")) . arg (:: clap :: Arg :: new ("cursor") . long ("cursor") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false) . help ("The `next` value of the previous page; omit it to start at the first page.")) . arg (:: clap :: Arg :: new ("last-modified-by") . long ("last-modified-by") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false) . help ("Only results last changed by this user or API token id.")) . arg (:: clap :: Arg :: new ("limit") . long ("limit") . value_parser (:: clap :: value_parser ! (i64)) . required (false) . help ("The largest number of results in one page.")) . arg (:: clap :: Arg :: new ("name-contains") . long ("name-contains") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false) . help ("Only results whose name contains this text.")) . arg (:: clap :: Arg :: new ("severity") . long ("severity") . value_parser (:: clap :: value_parser ! (types :: CorrelationRuleListSeverityItem)) . action (:: clap :: ArgAction :: Append) . required (false) . help ("Only results of these severities.")) . arg (:: clap :: Arg :: new ("state") . long ("state") . value_parser (:: clap :: builder :: TypedValueParser :: map (:: clap :: builder :: PossibleValuesParser :: new ([types :: CorrelationRuleListState :: Enabled . to_string () , types :: CorrelationRuleListState :: Disabled . to_string () ,]) , | s | types :: CorrelationRuleListState :: try_from (s) . unwrap ())) . required (false) . help ("Only enabled or only disabled detections.")) . arg (:: clap :: Arg :: new ("tag") . long ("tag") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . action (:: clap :: ArgAction :: Append) . required (false) . help ("Only detections with one of these tags.")) . about ("List correlation rules") . long_about ("List correlation rules\n\nResults come in pages: pass the `next` of one page as the `cursor` of the next request.") . arg (:: clap :: Arg :: new ("all") . long ("all") . action (:: clap :: ArgAction :: SetTrue) . help ("Fetch every page, starting from this one, and print each item as one line of JSON"))
     }
     pub fn cli_correlation_rule_create() -> ::clap::Command {
-        :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("create-alert") . long ("create-alert") . value_parser (:: clap :: value_parser ! (bool)) . required (false)) . arg (:: clap :: Arg :: new ("dedup-period-minutes") . long ("dedup-period-minutes") . value_parser (:: clap :: value_parser ! (:: std :: num :: NonZeroU64)) . required (false)) . arg (:: clap :: Arg :: new ("description") . long ("description") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("detection") . long ("detection") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("display-name") . long ("display-name") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("enabled") . long ("enabled") . value_parser (:: clap :: value_parser ! (bool)) . required (false)) . arg (:: clap :: Arg :: new ("id") . long ("id") . value_parser (:: clap :: value_parser ! (types :: DetectionId)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("reference") . long ("reference") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("run-tests-first") . long ("run-tests-first") . value_parser (:: clap :: value_parser ! (bool)) . required (false) . help ("Run the detection's unit tests before saving it, and refuse it when one fails.")) . arg (:: clap :: Arg :: new ("run-tests-only") . long ("run-tests-only") . value_parser (:: clap :: value_parser ! (bool)) . required (false) . help ("Run the unit tests and save nothing.")) . arg (:: clap :: Arg :: new ("runbook") . long ("runbook") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("severity") . long ("severity") . value_parser (:: clap :: builder :: TypedValueParser :: try_map (:: clap :: builder :: PossibleValuesParser :: new (["INFO" , "LOW" , "MEDIUM" , "HIGH" , "CRITICAL"]) , | s | s . parse :: < :: cloud_apis_runtime :: Open < cloud_apis :: panther :: types :: CorrelationRuleSeverity > > ())) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("threshold") . long ("threshold") . value_parser (:: clap :: value_parser ! (:: std :: num :: NonZeroU64)) . required (false)) . arg (:: clap :: Arg :: new ("json-body") . long ("json-body") . value_name ("JSON-FILE") . required (false) . value_parser (:: clap :: value_parser ! (std :: path :: PathBuf)) . help ("Path to a file that contains the full json body.")) . about ("Create a correlation rule") . long_about ("Create a correlation rule\n\nThe detection's unit tests run first unless `run-tests-first` is false; with `run-tests-only` they run and nothing is saved, and a passing run answers 204 without a body. Failing tests are reported in the 400 body's `testResults`.")
+        :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("create-alert") . long ("create-alert") . value_parser (:: clap :: value_parser ! (bool)) . required (false)) . arg (:: clap :: Arg :: new ("dedup-period-minutes") . long ("dedup-period-minutes") . value_parser (:: clap :: value_parser ! (:: std :: num :: NonZeroU64)) . required (false)) . arg (:: clap :: Arg :: new ("description") . long ("description") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("detection") . long ("detection") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("display-name") . long ("display-name") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("enabled") . long ("enabled") . value_parser (:: clap :: value_parser ! (bool)) . required (false)) . arg (:: clap :: Arg :: new ("id") . long ("id") . value_parser (:: clap :: value_parser ! (types :: DetectionId)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("reference") . long ("reference") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("run-tests-first") . long ("run-tests-first") . value_parser (:: clap :: value_parser ! (bool)) . required (false) . help ("Run the detection's unit tests before saving it, and refuse it when one fails.")) . arg (:: clap :: Arg :: new ("run-tests-only") . long ("run-tests-only") . value_parser (:: clap :: value_parser ! (bool)) . required (false) . help ("Run the unit tests and save nothing.")) . arg (:: clap :: Arg :: new ("runbook") . long ("runbook") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("severity") . long ("severity") . value_parser (:: clap :: builder :: TypedValueParser :: try_map (:: clap :: builder :: PossibleValuesParser :: new (["INFO" , "LOW" , "MEDIUM" , "HIGH" , "CRITICAL"]) , | s | s . parse :: < :: cloud_apis_runtime :: Open < cloud_apis :: panther :: types :: CorrelationRuleSeverity > > ())) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("threshold") . long ("threshold") . value_parser (:: clap :: value_parser ! (:: std :: num :: NonZeroU64)) . required (false)) . arg (:: clap :: Arg :: new ("json-body") . long ("json-body") . value_name ("JSON-FILE") . required (false) . value_parser (:: clap :: value_parser ! (std :: path :: PathBuf)) . help ("Path to a file that contains the full json body.")) . arg (:: clap :: Arg :: new ("json-body-template") . long ("json-body-template") . action (:: clap :: ArgAction :: SetTrue) . exclusive (true) . help ("Print a body to start a --json-body file from (made from the spec), and exit")) . about ("Create a correlation rule") . long_about ("Create a correlation rule\n\nThe detection's unit tests run first unless `run-tests-first` is false; with `run-tests-only` they run and nothing is saved, and a passing run answers 204 without a body. Failing tests are reported in the 400 body's `testResults`.")
     }
     pub fn cli_correlation_rule_get() -> ::clap::Command {
         ::clap::Command::new("")
@@ -722,7 +626,7 @@ impl<T: CliConfig> Cli<T> {
             .about("Get a correlation rule")
     }
     pub fn cli_correlation_rule_put() -> ::clap::Command {
-        :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("create-alert") . long ("create-alert") . value_parser (:: clap :: value_parser ! (bool)) . required (false)) . arg (:: clap :: Arg :: new ("dedup-period-minutes") . long ("dedup-period-minutes") . value_parser (:: clap :: value_parser ! (:: std :: num :: NonZeroU64)) . required (false)) . arg (:: clap :: Arg :: new ("description") . long ("description") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("detection") . long ("detection") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("display-name") . long ("display-name") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("enabled") . long ("enabled") . value_parser (:: clap :: value_parser ! (bool)) . required (false)) . arg (:: clap :: Arg :: new ("id") . long ("id") . value_parser (:: clap :: value_parser ! (types :: DetectionId)) . required (true) . help ("The id of the item.")) . arg (:: clap :: Arg :: new ("reference") . long ("reference") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("run-tests-first") . long ("run-tests-first") . value_parser (:: clap :: value_parser ! (bool)) . required (false) . help ("Run the detection's unit tests before saving it, and refuse it when one fails.")) . arg (:: clap :: Arg :: new ("run-tests-only") . long ("run-tests-only") . value_parser (:: clap :: value_parser ! (bool)) . required (false) . help ("Run the unit tests and save nothing.")) . arg (:: clap :: Arg :: new ("runbook") . long ("runbook") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("severity") . long ("severity") . value_parser (:: clap :: builder :: TypedValueParser :: try_map (:: clap :: builder :: PossibleValuesParser :: new (["INFO" , "LOW" , "MEDIUM" , "HIGH" , "CRITICAL"]) , | s | s . parse :: < :: cloud_apis_runtime :: Open < cloud_apis :: panther :: types :: CorrelationRuleSeverity > > ())) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("threshold") . long ("threshold") . value_parser (:: clap :: value_parser ! (:: std :: num :: NonZeroU64)) . required (false)) . arg (:: clap :: Arg :: new ("json-body") . long ("json-body") . value_name ("JSON-FILE") . required (true) . value_parser (:: clap :: value_parser ! (std :: path :: PathBuf)) . help ("Path to a file that contains the full json body.")) . about ("Create or replace a correlation rule") . long_about ("Create or replace a correlation rule\n\nThe detection's unit tests run first unless `run-tests-first` is false; with `run-tests-only` they run and nothing is saved, and a passing run answers 204 without a body. Failing tests are reported in the 400 body's `testResults`. Answers 201 when the id did not exist yet and 200 when it replaced an existing one.")
+        :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("create-alert") . long ("create-alert") . value_parser (:: clap :: value_parser ! (bool)) . required (false)) . arg (:: clap :: Arg :: new ("dedup-period-minutes") . long ("dedup-period-minutes") . value_parser (:: clap :: value_parser ! (:: std :: num :: NonZeroU64)) . required (false)) . arg (:: clap :: Arg :: new ("description") . long ("description") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("detection") . long ("detection") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("display-name") . long ("display-name") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("enabled") . long ("enabled") . value_parser (:: clap :: value_parser ! (bool)) . required (false)) . arg (:: clap :: Arg :: new ("id") . long ("id") . value_parser (:: clap :: value_parser ! (types :: DetectionId)) . required (true) . help ("The id of the item.")) . arg (:: clap :: Arg :: new ("reference") . long ("reference") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("run-tests-first") . long ("run-tests-first") . value_parser (:: clap :: value_parser ! (bool)) . required (false) . help ("Run the detection's unit tests before saving it, and refuse it when one fails.")) . arg (:: clap :: Arg :: new ("run-tests-only") . long ("run-tests-only") . value_parser (:: clap :: value_parser ! (bool)) . required (false) . help ("Run the unit tests and save nothing.")) . arg (:: clap :: Arg :: new ("runbook") . long ("runbook") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("severity") . long ("severity") . value_parser (:: clap :: builder :: TypedValueParser :: try_map (:: clap :: builder :: PossibleValuesParser :: new (["INFO" , "LOW" , "MEDIUM" , "HIGH" , "CRITICAL"]) , | s | s . parse :: < :: cloud_apis_runtime :: Open < cloud_apis :: panther :: types :: CorrelationRuleSeverity > > ())) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("threshold") . long ("threshold") . value_parser (:: clap :: value_parser ! (:: std :: num :: NonZeroU64)) . required (false)) . arg (:: clap :: Arg :: new ("json-body") . long ("json-body") . value_name ("JSON-FILE") . required (true) . value_parser (:: clap :: value_parser ! (std :: path :: PathBuf)) . help ("Path to a file that contains the full json body.")) . arg (:: clap :: Arg :: new ("json-body-template") . long ("json-body-template") . action (:: clap :: ArgAction :: SetTrue) . exclusive (true) . help ("Print a body to start a --json-body file from (made from the spec), and exit")) . about ("Create or replace a correlation rule") . long_about ("Create or replace a correlation rule\n\nThe detection's unit tests run first unless `run-tests-first` is false; with `run-tests-only` they run and nothing is saved, and a passing run answers 204 without a body. Failing tests are reported in the 400 body's `testResults`. Answers 201 when the id did not exist yet and 200 when it replaced an existing one.")
     }
     pub fn cli_correlation_rule_delete() -> ::clap::Command {
         ::clap::Command::new("")
@@ -739,46 +643,7 @@ impl<T: CliConfig> Cli<T> {
         :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("cursor") . long ("cursor") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false) . help ("The `next` value of the previous page; omit it to start at the first page.")) . arg (:: clap :: Arg :: new ("limit") . long ("limit") . value_parser (:: clap :: value_parser ! (i64)) . required (false) . help ("The largest number of results in one page.")) . about ("List data models") . long_about ("List data models\n\nResults come in pages: pass the `next` of one page as the `cursor` of the next request.") . arg (:: clap :: Arg :: new ("all") . long ("all") . action (:: clap :: ArgAction :: SetTrue) . help ("Fetch every page, starting from this one, and print each item as one line of JSON"))
     }
     pub fn cli_data_model_create() -> ::clap::Command {
-        ::clap::Command::new("")
-            .arg(
-                ::clap::Arg::new("body")
-                    .long("body")
-                    .value_parser(::clap::value_parser!(::std::string::String))
-                    .required(false),
-            )
-            .arg(
-                ::clap::Arg::new("description")
-                    .long("description")
-                    .value_parser(::clap::value_parser!(::std::string::String))
-                    .required(false),
-            )
-            .arg(
-                ::clap::Arg::new("display-name")
-                    .long("display-name")
-                    .value_parser(::clap::value_parser!(::std::string::String))
-                    .required(false),
-            )
-            .arg(
-                ::clap::Arg::new("enabled")
-                    .long("enabled")
-                    .value_parser(::clap::value_parser!(bool))
-                    .required(false),
-            )
-            .arg(
-                ::clap::Arg::new("id")
-                    .long("id")
-                    .value_parser(::clap::value_parser!(types::DataModelId))
-                    .required_unless_present("json-body"),
-            )
-            .arg(
-                ::clap::Arg::new("json-body")
-                    .long("json-body")
-                    .value_name("JSON-FILE")
-                    .required(false)
-                    .value_parser(::clap::value_parser!(std::path::PathBuf))
-                    .help("Path to a file that contains the full json body."),
-            )
-            .about("Create a data model")
+        :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("body") . long ("body") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("description") . long ("description") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("display-name") . long ("display-name") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("enabled") . long ("enabled") . value_parser (:: clap :: value_parser ! (bool)) . required (false)) . arg (:: clap :: Arg :: new ("id") . long ("id") . value_parser (:: clap :: value_parser ! (types :: DataModelId)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("json-body") . long ("json-body") . value_name ("JSON-FILE") . required (false) . value_parser (:: clap :: value_parser ! (std :: path :: PathBuf)) . help ("Path to a file that contains the full json body.")) . arg (:: clap :: Arg :: new ("json-body-template") . long ("json-body-template") . action (:: clap :: ArgAction :: SetTrue) . exclusive (true) . help ("Print a body to start a --json-body file from (made from the spec), and exit")) . about ("Create a data model")
     }
     pub fn cli_data_model_get() -> ::clap::Command {
         ::clap::Command::new("")
@@ -792,7 +657,7 @@ impl<T: CliConfig> Cli<T> {
             .about("Get a data model")
     }
     pub fn cli_data_model_put() -> ::clap::Command {
-        :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("body") . long ("body") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("description") . long ("description") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("display-name") . long ("display-name") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("enabled") . long ("enabled") . value_parser (:: clap :: value_parser ! (bool)) . required (false)) . arg (:: clap :: Arg :: new ("id") . long ("id") . value_parser (:: clap :: value_parser ! (types :: DataModelId)) . required (true) . help ("The id of the item.")) . arg (:: clap :: Arg :: new ("json-body") . long ("json-body") . value_name ("JSON-FILE") . required (true) . value_parser (:: clap :: value_parser ! (std :: path :: PathBuf)) . help ("Path to a file that contains the full json body.")) . about ("Create or replace a data model") . long_about ("Create or replace a data model\n\nAnswers 201 when the id did not exist yet and 200 when it replaced an existing one.")
+        :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("body") . long ("body") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("description") . long ("description") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("display-name") . long ("display-name") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("enabled") . long ("enabled") . value_parser (:: clap :: value_parser ! (bool)) . required (false)) . arg (:: clap :: Arg :: new ("id") . long ("id") . value_parser (:: clap :: value_parser ! (types :: DataModelId)) . required (true) . help ("The id of the item.")) . arg (:: clap :: Arg :: new ("json-body") . long ("json-body") . value_name ("JSON-FILE") . required (true) . value_parser (:: clap :: value_parser ! (std :: path :: PathBuf)) . help ("Path to a file that contains the full json body.")) . arg (:: clap :: Arg :: new ("json-body-template") . long ("json-body-template") . action (:: clap :: ArgAction :: SetTrue) . exclusive (true) . help ("Print a body to start a --json-body file from (made from the spec), and exit")) . about ("Create or replace a data model") . long_about ("Create or replace a data model\n\nAnswers 201 when the id did not exist yet and 200 when it replaced an existing one.")
     }
     pub fn cli_data_model_delete() -> ::clap::Command {
         ::clap::Command::new("")
@@ -809,34 +674,7 @@ impl<T: CliConfig> Cli<T> {
         :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("created-by") . long ("created-by") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false) . help ("Only results created by this user or API token id.")) . arg (:: clap :: Arg :: new ("cursor") . long ("cursor") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false) . help ("The `next` value of the previous page; omit it to start at the first page.")) . arg (:: clap :: Arg :: new ("last-modified-by") . long ("last-modified-by") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false) . help ("Only results last changed by this user or API token id.")) . arg (:: clap :: Arg :: new ("limit") . long ("limit") . value_parser (:: clap :: value_parser ! (i64)) . required (false) . help ("The largest number of results in one page.")) . arg (:: clap :: Arg :: new ("name-contains") . long ("name-contains") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false) . help ("Only results whose name contains this text.")) . about ("List global helpers") . long_about ("List global helpers\n\nResults come in pages: pass the `next` of one page as the `cursor` of the next request.") . arg (:: clap :: Arg :: new ("all") . long ("all") . action (:: clap :: ArgAction :: SetTrue) . help ("Fetch every page, starting from this one, and print each item as one line of JSON"))
     }
     pub fn cli_global_create() -> ::clap::Command {
-        ::clap::Command::new("")
-            .arg(
-                ::clap::Arg::new("body")
-                    .long("body")
-                    .value_parser(::clap::value_parser!(::std::string::String))
-                    .required_unless_present("json-body"),
-            )
-            .arg(
-                ::clap::Arg::new("description")
-                    .long("description")
-                    .value_parser(::clap::value_parser!(::std::string::String))
-                    .required(false),
-            )
-            .arg(
-                ::clap::Arg::new("id")
-                    .long("id")
-                    .value_parser(::clap::value_parser!(types::GlobalId))
-                    .required_unless_present("json-body"),
-            )
-            .arg(
-                ::clap::Arg::new("json-body")
-                    .long("json-body")
-                    .value_name("JSON-FILE")
-                    .required(false)
-                    .value_parser(::clap::value_parser!(std::path::PathBuf))
-                    .help("Path to a file that contains the full json body."),
-            )
-            .about("Create a global helper")
+        :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("body") . long ("body") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("description") . long ("description") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("id") . long ("id") . value_parser (:: clap :: value_parser ! (types :: GlobalId)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("json-body") . long ("json-body") . value_name ("JSON-FILE") . required (false) . value_parser (:: clap :: value_parser ! (std :: path :: PathBuf)) . help ("Path to a file that contains the full json body.")) . arg (:: clap :: Arg :: new ("json-body-template") . long ("json-body-template") . action (:: clap :: ArgAction :: SetTrue) . exclusive (true) . help ("Print a body to start a --json-body file from (made from the spec), and exit")) . about ("Create a global helper")
     }
     pub fn cli_global_get() -> ::clap::Command {
         ::clap::Command::new("")
@@ -850,7 +688,7 @@ impl<T: CliConfig> Cli<T> {
             .about("Get a global helper")
     }
     pub fn cli_global_put() -> ::clap::Command {
-        :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("body") . long ("body") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("description") . long ("description") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("id") . long ("id") . value_parser (:: clap :: value_parser ! (types :: GlobalId)) . required (true) . help ("The id of the item.")) . arg (:: clap :: Arg :: new ("json-body") . long ("json-body") . value_name ("JSON-FILE") . required (false) . value_parser (:: clap :: value_parser ! (std :: path :: PathBuf)) . help ("Path to a file that contains the full json body.")) . about ("Create or replace a global helper") . long_about ("Create or replace a global helper\n\nAnswers 201 when the id did not exist yet and 200 when it replaced an existing one.")
+        :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("body") . long ("body") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("description") . long ("description") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("id") . long ("id") . value_parser (:: clap :: value_parser ! (types :: GlobalId)) . required (true) . help ("The id of the item.")) . arg (:: clap :: Arg :: new ("json-body") . long ("json-body") . value_name ("JSON-FILE") . required (false) . value_parser (:: clap :: value_parser ! (std :: path :: PathBuf)) . help ("Path to a file that contains the full json body.")) . arg (:: clap :: Arg :: new ("json-body-template") . long ("json-body-template") . action (:: clap :: ArgAction :: SetTrue) . exclusive (true) . help ("Print a body to start a --json-body file from (made from the spec), and exit")) . about ("Create or replace a global helper") . long_about ("Create or replace a global helper\n\nAnswers 201 when the id did not exist yet and 200 when it replaced an existing one.")
     }
     pub fn cli_global_delete() -> ::clap::Command {
         ::clap::Command::new("")
@@ -867,13 +705,13 @@ impl<T: CliConfig> Cli<T> {
         :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("source-id") . long ("source-id") . value_parser (:: clap :: value_parser ! (:: uuid :: Uuid)) . required (true) . help ("The id of the log source.")) . arg (:: clap :: Arg :: new ("type") . long ("type") . value_parser (:: clap :: builder :: TypedValueParser :: try_map (:: clap :: builder :: PossibleValuesParser :: new (["SOURCE_NO_DATA"]) , | s | s . parse :: < :: cloud_apis_runtime :: Open < cloud_apis :: panther :: types :: PutSourceAlarmRespType > > ())) . required (true) . help ("The kind of alert (list) or of alarm (log source alarms).")) . about ("Get the alarm of a log source") . long_about ("Get the alarm of a log source\n\nOnly the `SOURCE_NO_DATA` alarm exists: it fires when the source has sent nothing for `minutesThreshold` minutes. A 504 comes back in the goa error format (`application/vnd.goa.error`).")
     }
     pub fn cli_log_source_alarm_put() -> ::clap::Command {
-        :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("minutes-threshold") . long ("minutes-threshold") . value_parser (:: clap :: value_parser ! (i32)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("source-id") . long ("source-id") . value_parser (:: clap :: value_parser ! (:: uuid :: Uuid)) . required (true) . help ("The id of the log source.")) . arg (:: clap :: Arg :: new ("type") . long ("type") . value_parser (:: clap :: builder :: TypedValueParser :: try_map (:: clap :: builder :: PossibleValuesParser :: new (["SOURCE_NO_DATA"]) , | s | s . parse :: < :: cloud_apis_runtime :: Open < cloud_apis :: panther :: types :: PutSourceAlarmRespType > > ())) . required (true) . help ("The kind of alert (list) or of alarm (log source alarms).")) . arg (:: clap :: Arg :: new ("json-body") . long ("json-body") . value_name ("JSON-FILE") . required (false) . value_parser (:: clap :: value_parser ! (std :: path :: PathBuf)) . help ("Path to a file that contains the full json body.")) . about ("Set the alarm of a log source") . long_about ("Set the alarm of a log source\n\nOnly the `SOURCE_NO_DATA` alarm exists: it fires when the source has sent nothing for `minutesThreshold` minutes. A 504 comes back in the goa error format (`application/vnd.goa.error`).")
+        :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("minutes-threshold") . long ("minutes-threshold") . value_parser (:: clap :: value_parser ! (i32)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("source-id") . long ("source-id") . value_parser (:: clap :: value_parser ! (:: uuid :: Uuid)) . required (true) . help ("The id of the log source.")) . arg (:: clap :: Arg :: new ("type") . long ("type") . value_parser (:: clap :: builder :: TypedValueParser :: try_map (:: clap :: builder :: PossibleValuesParser :: new (["SOURCE_NO_DATA"]) , | s | s . parse :: < :: cloud_apis_runtime :: Open < cloud_apis :: panther :: types :: PutSourceAlarmRespType > > ())) . required (true) . help ("The kind of alert (list) or of alarm (log source alarms).")) . arg (:: clap :: Arg :: new ("json-body") . long ("json-body") . value_name ("JSON-FILE") . required (false) . value_parser (:: clap :: value_parser ! (std :: path :: PathBuf)) . help ("Path to a file that contains the full json body.")) . arg (:: clap :: Arg :: new ("json-body-template") . long ("json-body-template") . action (:: clap :: ArgAction :: SetTrue) . exclusive (true) . help ("Print a body to start a --json-body file from (made from the spec), and exit")) . about ("Set the alarm of a log source") . long_about ("Set the alarm of a log source\n\nOnly the `SOURCE_NO_DATA` alarm exists: it fires when the source has sent nothing for `minutesThreshold` minutes. A 504 comes back in the goa error format (`application/vnd.goa.error`).")
     }
     pub fn cli_log_source_alarm_delete() -> ::clap::Command {
         :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("source-id") . long ("source-id") . value_parser (:: clap :: value_parser ! (:: uuid :: Uuid)) . required (true) . help ("The id of the log source.")) . arg (:: clap :: Arg :: new ("type") . long ("type") . value_parser (:: clap :: builder :: TypedValueParser :: try_map (:: clap :: builder :: PossibleValuesParser :: new (["SOURCE_NO_DATA"]) , | s | s . parse :: < :: cloud_apis_runtime :: Open < cloud_apis :: panther :: types :: PutSourceAlarmRespType > > ())) . required (true) . help ("The kind of alert (list) or of alarm (log source alarms).")) . about ("Remove the alarm of a log source") . long_about ("Remove the alarm of a log source\n\nOnly the `SOURCE_NO_DATA` alarm exists: it fires when the source has sent nothing for `minutesThreshold` minutes. A 504 comes back in the goa error format (`application/vnd.goa.error`).")
     }
     pub fn cli_gcs_source_create() -> ::clap::Command {
-        :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("credentials") . long ("credentials") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("credentials-type") . long ("credentials-type") . value_parser (:: clap :: builder :: TypedValueParser :: try_map (:: clap :: builder :: PossibleValuesParser :: new (["service_account" , "wif"]) , | s | s . parse :: < :: cloud_apis_runtime :: Open < cloud_apis :: panther :: types :: CredentialsType > > ())) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("gcs-bucket") . long ("gcs-bucket") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("integration-label") . long ("integration-label") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("log-stream-type") . long ("log-stream-type") . value_parser (:: clap :: builder :: TypedValueParser :: try_map (:: clap :: builder :: PossibleValuesParser :: new (["Auto" , "JSON" , "JsonArray" , "Lines" , "XML"]) , | s | s . parse :: < :: cloud_apis_runtime :: Open < cloud_apis :: panther :: types :: GcsSourceLogStreamType > > ())) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("project-id") . long ("project-id") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("subscription-id") . long ("subscription-id") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("json-body") . long ("json-body") . value_name ("JSON-FILE") . required (true) . value_parser (:: clap :: value_parser ! (std :: path :: PathBuf)) . help ("Path to a file that contains the full json body.")) . about ("Create a Google Cloud Storage log source")
+        :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("credentials") . long ("credentials") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("credentials-type") . long ("credentials-type") . value_parser (:: clap :: builder :: TypedValueParser :: try_map (:: clap :: builder :: PossibleValuesParser :: new (["service_account" , "wif"]) , | s | s . parse :: < :: cloud_apis_runtime :: Open < cloud_apis :: panther :: types :: CredentialsType > > ())) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("gcs-bucket") . long ("gcs-bucket") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("integration-label") . long ("integration-label") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("log-stream-type") . long ("log-stream-type") . value_parser (:: clap :: builder :: TypedValueParser :: try_map (:: clap :: builder :: PossibleValuesParser :: new (["Auto" , "JSON" , "JsonArray" , "Lines" , "XML"]) , | s | s . parse :: < :: cloud_apis_runtime :: Open < cloud_apis :: panther :: types :: GcsSourceLogStreamType > > ())) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("project-id") . long ("project-id") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("subscription-id") . long ("subscription-id") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("json-body") . long ("json-body") . value_name ("JSON-FILE") . required (true) . value_parser (:: clap :: value_parser ! (std :: path :: PathBuf)) . help ("Path to a file that contains the full json body.")) . arg (:: clap :: Arg :: new ("json-body-template") . long ("json-body-template") . action (:: clap :: ArgAction :: SetTrue) . exclusive (true) . help ("Print a body to start a --json-body file from (made from the spec), and exit")) . about ("Create a Google Cloud Storage log source")
     }
     pub fn cli_gcs_source_get() -> ::clap::Command {
         ::clap::Command::new("")
@@ -887,7 +725,7 @@ impl<T: CliConfig> Cli<T> {
             .about("Get a Google Cloud Storage log source")
     }
     pub fn cli_gcs_source_put() -> ::clap::Command {
-        :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("credentials") . long ("credentials") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("credentials-type") . long ("credentials-type") . value_parser (:: clap :: builder :: TypedValueParser :: try_map (:: clap :: builder :: PossibleValuesParser :: new (["service_account" , "wif"]) , | s | s . parse :: < :: cloud_apis_runtime :: Open < cloud_apis :: panther :: types :: CredentialsType > > ())) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("gcs-bucket") . long ("gcs-bucket") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("id") . long ("id") . value_parser (:: clap :: value_parser ! (types :: IntegrationId)) . required (true) . help ("The id of the item.")) . arg (:: clap :: Arg :: new ("integration-label") . long ("integration-label") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("log-stream-type") . long ("log-stream-type") . value_parser (:: clap :: builder :: TypedValueParser :: try_map (:: clap :: builder :: PossibleValuesParser :: new (["Auto" , "JSON" , "JsonArray" , "Lines" , "XML"]) , | s | s . parse :: < :: cloud_apis_runtime :: Open < cloud_apis :: panther :: types :: GcsSourceLogStreamType > > ())) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("project-id") . long ("project-id") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("subscription-id") . long ("subscription-id") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("json-body") . long ("json-body") . value_name ("JSON-FILE") . required (true) . value_parser (:: clap :: value_parser ! (std :: path :: PathBuf)) . help ("Path to a file that contains the full json body.")) . about ("Update a Google Cloud Storage log source")
+        :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("credentials") . long ("credentials") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("credentials-type") . long ("credentials-type") . value_parser (:: clap :: builder :: TypedValueParser :: try_map (:: clap :: builder :: PossibleValuesParser :: new (["service_account" , "wif"]) , | s | s . parse :: < :: cloud_apis_runtime :: Open < cloud_apis :: panther :: types :: CredentialsType > > ())) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("gcs-bucket") . long ("gcs-bucket") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("id") . long ("id") . value_parser (:: clap :: value_parser ! (types :: IntegrationId)) . required (true) . help ("The id of the item.")) . arg (:: clap :: Arg :: new ("integration-label") . long ("integration-label") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("log-stream-type") . long ("log-stream-type") . value_parser (:: clap :: builder :: TypedValueParser :: try_map (:: clap :: builder :: PossibleValuesParser :: new (["Auto" , "JSON" , "JsonArray" , "Lines" , "XML"]) , | s | s . parse :: < :: cloud_apis_runtime :: Open < cloud_apis :: panther :: types :: GcsSourceLogStreamType > > ())) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("project-id") . long ("project-id") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("subscription-id") . long ("subscription-id") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("json-body") . long ("json-body") . value_name ("JSON-FILE") . required (true) . value_parser (:: clap :: value_parser ! (std :: path :: PathBuf)) . help ("Path to a file that contains the full json body.")) . arg (:: clap :: Arg :: new ("json-body-template") . long ("json-body-template") . action (:: clap :: ArgAction :: SetTrue) . exclusive (true) . help ("Print a body to start a --json-body file from (made from the spec), and exit")) . about ("Update a Google Cloud Storage log source")
     }
     pub fn cli_gcs_source_delete() -> ::clap::Command {
         ::clap::Command::new("")
@@ -901,7 +739,7 @@ impl<T: CliConfig> Cli<T> {
             .about("Delete a Google Cloud Storage log source")
     }
     pub fn cli_http_source_create() -> ::clap::Command {
-        :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("auth-bearer-token") . long ("auth-bearer-token") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("auth-header-key") . long ("auth-header-key") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("auth-hmac-alg") . long ("auth-hmac-alg") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("auth-method") . long ("auth-method") . value_parser (:: clap :: builder :: TypedValueParser :: try_map (:: clap :: builder :: PossibleValuesParser :: new (["SharedSecret" , "HMAC" , "Bearer" , "Basic" , "None"]) , | s | s . parse :: < :: cloud_apis_runtime :: Open < cloud_apis :: panther :: types :: AuthMethod > > ())) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("auth-password") . long ("auth-password") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("auth-secret-value") . long ("auth-secret-value") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("auth-username") . long ("auth-username") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("integration-label") . long ("integration-label") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("log-stream-type") . long ("log-stream-type") . value_parser (:: clap :: builder :: TypedValueParser :: try_map (:: clap :: builder :: PossibleValuesParser :: new (["Auto" , "JSON" , "JsonArray" , "Lines" , "XML"]) , | s | s . parse :: < :: cloud_apis_runtime :: Open < cloud_apis :: panther :: types :: GcsSourceLogStreamType > > ())) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("json-body") . long ("json-body") . value_name ("JSON-FILE") . required (true) . value_parser (:: clap :: value_parser ! (std :: path :: PathBuf)) . help ("Path to a file that contains the full json body.")) . about ("Create a HTTP log source")
+        :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("auth-bearer-token") . long ("auth-bearer-token") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("auth-header-key") . long ("auth-header-key") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("auth-hmac-alg") . long ("auth-hmac-alg") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("auth-method") . long ("auth-method") . value_parser (:: clap :: builder :: TypedValueParser :: try_map (:: clap :: builder :: PossibleValuesParser :: new (["SharedSecret" , "HMAC" , "Bearer" , "Basic" , "None"]) , | s | s . parse :: < :: cloud_apis_runtime :: Open < cloud_apis :: panther :: types :: AuthMethod > > ())) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("auth-password") . long ("auth-password") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("auth-secret-value") . long ("auth-secret-value") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("auth-username") . long ("auth-username") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("integration-label") . long ("integration-label") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("log-stream-type") . long ("log-stream-type") . value_parser (:: clap :: builder :: TypedValueParser :: try_map (:: clap :: builder :: PossibleValuesParser :: new (["Auto" , "JSON" , "JsonArray" , "Lines" , "XML"]) , | s | s . parse :: < :: cloud_apis_runtime :: Open < cloud_apis :: panther :: types :: GcsSourceLogStreamType > > ())) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("json-body") . long ("json-body") . value_name ("JSON-FILE") . required (true) . value_parser (:: clap :: value_parser ! (std :: path :: PathBuf)) . help ("Path to a file that contains the full json body.")) . arg (:: clap :: Arg :: new ("json-body-template") . long ("json-body-template") . action (:: clap :: ArgAction :: SetTrue) . exclusive (true) . help ("Print a body to start a --json-body file from (made from the spec), and exit")) . about ("Create a HTTP log source")
     }
     pub fn cli_http_source_get() -> ::clap::Command {
         ::clap::Command::new("")
@@ -915,7 +753,7 @@ impl<T: CliConfig> Cli<T> {
             .about("Get a HTTP log source")
     }
     pub fn cli_http_source_put() -> ::clap::Command {
-        :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("auth-bearer-token") . long ("auth-bearer-token") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("auth-header-key") . long ("auth-header-key") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("auth-hmac-alg") . long ("auth-hmac-alg") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("auth-method") . long ("auth-method") . value_parser (:: clap :: builder :: TypedValueParser :: try_map (:: clap :: builder :: PossibleValuesParser :: new (["SharedSecret" , "HMAC" , "Bearer" , "Basic" , "None"]) , | s | s . parse :: < :: cloud_apis_runtime :: Open < cloud_apis :: panther :: types :: AuthMethod > > ())) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("auth-password") . long ("auth-password") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("auth-secret-value") . long ("auth-secret-value") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("auth-username") . long ("auth-username") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("id") . long ("id") . value_parser (:: clap :: value_parser ! (types :: IntegrationId)) . required (true) . help ("The id of the item.")) . arg (:: clap :: Arg :: new ("integration-label") . long ("integration-label") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("log-stream-type") . long ("log-stream-type") . value_parser (:: clap :: builder :: TypedValueParser :: try_map (:: clap :: builder :: PossibleValuesParser :: new (["Auto" , "JSON" , "JsonArray" , "Lines" , "XML"]) , | s | s . parse :: < :: cloud_apis_runtime :: Open < cloud_apis :: panther :: types :: GcsSourceLogStreamType > > ())) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("json-body") . long ("json-body") . value_name ("JSON-FILE") . required (true) . value_parser (:: clap :: value_parser ! (std :: path :: PathBuf)) . help ("Path to a file that contains the full json body.")) . about ("Update a HTTP log source")
+        :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("auth-bearer-token") . long ("auth-bearer-token") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("auth-header-key") . long ("auth-header-key") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("auth-hmac-alg") . long ("auth-hmac-alg") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("auth-method") . long ("auth-method") . value_parser (:: clap :: builder :: TypedValueParser :: try_map (:: clap :: builder :: PossibleValuesParser :: new (["SharedSecret" , "HMAC" , "Bearer" , "Basic" , "None"]) , | s | s . parse :: < :: cloud_apis_runtime :: Open < cloud_apis :: panther :: types :: AuthMethod > > ())) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("auth-password") . long ("auth-password") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("auth-secret-value") . long ("auth-secret-value") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("auth-username") . long ("auth-username") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("id") . long ("id") . value_parser (:: clap :: value_parser ! (types :: IntegrationId)) . required (true) . help ("The id of the item.")) . arg (:: clap :: Arg :: new ("integration-label") . long ("integration-label") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("log-stream-type") . long ("log-stream-type") . value_parser (:: clap :: builder :: TypedValueParser :: try_map (:: clap :: builder :: PossibleValuesParser :: new (["Auto" , "JSON" , "JsonArray" , "Lines" , "XML"]) , | s | s . parse :: < :: cloud_apis_runtime :: Open < cloud_apis :: panther :: types :: GcsSourceLogStreamType > > ())) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("json-body") . long ("json-body") . value_name ("JSON-FILE") . required (true) . value_parser (:: clap :: value_parser ! (std :: path :: PathBuf)) . help ("Path to a file that contains the full json body.")) . arg (:: clap :: Arg :: new ("json-body-template") . long ("json-body-template") . action (:: clap :: ArgAction :: SetTrue) . exclusive (true) . help ("Print a body to start a --json-body file from (made from the spec), and exit")) . about ("Update a HTTP log source")
     }
     pub fn cli_http_source_delete() -> ::clap::Command {
         ::clap::Command::new("")
@@ -929,41 +767,7 @@ impl<T: CliConfig> Cli<T> {
             .about("Delete a HTTP log source")
     }
     pub fn cli_log_forwarder_source_create() -> ::clap::Command {
-        ::clap::Command::new("")
-            .arg(
-                ::clap::Arg::new("integration-label")
-                    .long("integration-label")
-                    .value_parser(::clap::value_parser!(::std::string::String))
-                    .required_unless_present("json-body"),
-            )
-            .arg(
-                ::clap::Arg::new("log-stream-type")
-                    .long("log-stream-type")
-                    .value_parser(::clap::builder::TypedValueParser::try_map(
-                        ::clap::builder::PossibleValuesParser::new([
-                            "Auto",
-                            "JSON",
-                            "JsonArray",
-                            "Lines",
-                            "XML",
-                        ]),
-                        |s| {
-                            s.parse::<::cloud_apis_runtime::Open<
-                                cloud_apis::panther::types::GcsSourceLogStreamType,
-                            >>()
-                        },
-                    ))
-                    .required_unless_present("json-body"),
-            )
-            .arg(
-                ::clap::Arg::new("json-body")
-                    .long("json-body")
-                    .value_name("JSON-FILE")
-                    .required(true)
-                    .value_parser(::clap::value_parser!(std::path::PathBuf))
-                    .help("Path to a file that contains the full json body."),
-            )
-            .about("Create a log forwarder source")
+        :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("integration-label") . long ("integration-label") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("log-stream-type") . long ("log-stream-type") . value_parser (:: clap :: builder :: TypedValueParser :: try_map (:: clap :: builder :: PossibleValuesParser :: new (["Auto" , "JSON" , "JsonArray" , "Lines" , "XML"]) , | s | s . parse :: < :: cloud_apis_runtime :: Open < cloud_apis :: panther :: types :: GcsSourceLogStreamType > > ())) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("json-body") . long ("json-body") . value_name ("JSON-FILE") . required (true) . value_parser (:: clap :: value_parser ! (std :: path :: PathBuf)) . help ("Path to a file that contains the full json body.")) . arg (:: clap :: Arg :: new ("json-body-template") . long ("json-body-template") . action (:: clap :: ArgAction :: SetTrue) . exclusive (true) . help ("Print a body to start a --json-body file from (made from the spec), and exit")) . about ("Create a log forwarder source")
     }
     pub fn cli_log_forwarder_source_get() -> ::clap::Command {
         ::clap::Command::new("")
@@ -977,48 +781,7 @@ impl<T: CliConfig> Cli<T> {
             .about("Get a log forwarder source")
     }
     pub fn cli_log_forwarder_source_put() -> ::clap::Command {
-        ::clap::Command::new("")
-            .arg(
-                ::clap::Arg::new("id")
-                    .long("id")
-                    .value_parser(::clap::value_parser!(types::IntegrationId))
-                    .required(true)
-                    .help("The id of the item."),
-            )
-            .arg(
-                ::clap::Arg::new("integration-label")
-                    .long("integration-label")
-                    .value_parser(::clap::value_parser!(::std::string::String))
-                    .required_unless_present("json-body"),
-            )
-            .arg(
-                ::clap::Arg::new("log-stream-type")
-                    .long("log-stream-type")
-                    .value_parser(::clap::builder::TypedValueParser::try_map(
-                        ::clap::builder::PossibleValuesParser::new([
-                            "Auto",
-                            "JSON",
-                            "JsonArray",
-                            "Lines",
-                            "XML",
-                        ]),
-                        |s| {
-                            s.parse::<::cloud_apis_runtime::Open<
-                                cloud_apis::panther::types::GcsSourceLogStreamType,
-                            >>()
-                        },
-                    ))
-                    .required_unless_present("json-body"),
-            )
-            .arg(
-                ::clap::Arg::new("json-body")
-                    .long("json-body")
-                    .value_name("JSON-FILE")
-                    .required(true)
-                    .value_parser(::clap::value_parser!(std::path::PathBuf))
-                    .help("Path to a file that contains the full json body."),
-            )
-            .about("Update a log forwarder source")
+        :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("id") . long ("id") . value_parser (:: clap :: value_parser ! (types :: IntegrationId)) . required (true) . help ("The id of the item.")) . arg (:: clap :: Arg :: new ("integration-label") . long ("integration-label") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("log-stream-type") . long ("log-stream-type") . value_parser (:: clap :: builder :: TypedValueParser :: try_map (:: clap :: builder :: PossibleValuesParser :: new (["Auto" , "JSON" , "JsonArray" , "Lines" , "XML"]) , | s | s . parse :: < :: cloud_apis_runtime :: Open < cloud_apis :: panther :: types :: GcsSourceLogStreamType > > ())) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("json-body") . long ("json-body") . value_name ("JSON-FILE") . required (true) . value_parser (:: clap :: value_parser ! (std :: path :: PathBuf)) . help ("Path to a file that contains the full json body.")) . arg (:: clap :: Arg :: new ("json-body-template") . long ("json-body-template") . action (:: clap :: ArgAction :: SetTrue) . exclusive (true) . help ("Print a body to start a --json-body file from (made from the spec), and exit")) . about ("Update a log forwarder source")
     }
     pub fn cli_log_forwarder_source_delete() -> ::clap::Command {
         ::clap::Command::new("")
@@ -1032,7 +795,7 @@ impl<T: CliConfig> Cli<T> {
             .about("Delete a log forwarder source")
     }
     pub fn cli_pub_sub_source_create() -> ::clap::Command {
-        :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("credentials") . long ("credentials") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("credentials-type") . long ("credentials-type") . value_parser (:: clap :: builder :: TypedValueParser :: try_map (:: clap :: builder :: PossibleValuesParser :: new (["service_account" , "wif"]) , | s | s . parse :: < :: cloud_apis_runtime :: Open < cloud_apis :: panther :: types :: CredentialsType > > ())) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("integration-label") . long ("integration-label") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("log-stream-type") . long ("log-stream-type") . value_parser (:: clap :: builder :: TypedValueParser :: try_map (:: clap :: builder :: PossibleValuesParser :: new (["Auto" , "JSON" , "JsonArray" , "Lines" , "XML"]) , | s | s . parse :: < :: cloud_apis_runtime :: Open < cloud_apis :: panther :: types :: GcsSourceLogStreamType > > ())) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("project-id") . long ("project-id") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("regional-endpoint") . long ("regional-endpoint") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("subscription-id") . long ("subscription-id") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("json-body") . long ("json-body") . value_name ("JSON-FILE") . required (true) . value_parser (:: clap :: value_parser ! (std :: path :: PathBuf)) . help ("Path to a file that contains the full json body.")) . about ("Create a Google Pub/Sub log source")
+        :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("credentials") . long ("credentials") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("credentials-type") . long ("credentials-type") . value_parser (:: clap :: builder :: TypedValueParser :: try_map (:: clap :: builder :: PossibleValuesParser :: new (["service_account" , "wif"]) , | s | s . parse :: < :: cloud_apis_runtime :: Open < cloud_apis :: panther :: types :: CredentialsType > > ())) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("integration-label") . long ("integration-label") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("log-stream-type") . long ("log-stream-type") . value_parser (:: clap :: builder :: TypedValueParser :: try_map (:: clap :: builder :: PossibleValuesParser :: new (["Auto" , "JSON" , "JsonArray" , "Lines" , "XML"]) , | s | s . parse :: < :: cloud_apis_runtime :: Open < cloud_apis :: panther :: types :: GcsSourceLogStreamType > > ())) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("project-id") . long ("project-id") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("regional-endpoint") . long ("regional-endpoint") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("subscription-id") . long ("subscription-id") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("json-body") . long ("json-body") . value_name ("JSON-FILE") . required (true) . value_parser (:: clap :: value_parser ! (std :: path :: PathBuf)) . help ("Path to a file that contains the full json body.")) . arg (:: clap :: Arg :: new ("json-body-template") . long ("json-body-template") . action (:: clap :: ArgAction :: SetTrue) . exclusive (true) . help ("Print a body to start a --json-body file from (made from the spec), and exit")) . about ("Create a Google Pub/Sub log source")
     }
     pub fn cli_pub_sub_source_get() -> ::clap::Command {
         ::clap::Command::new("")
@@ -1046,7 +809,7 @@ impl<T: CliConfig> Cli<T> {
             .about("Get a Google Pub/Sub log source")
     }
     pub fn cli_pub_sub_source_put() -> ::clap::Command {
-        :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("credentials") . long ("credentials") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("credentials-type") . long ("credentials-type") . value_parser (:: clap :: builder :: TypedValueParser :: try_map (:: clap :: builder :: PossibleValuesParser :: new (["service_account" , "wif"]) , | s | s . parse :: < :: cloud_apis_runtime :: Open < cloud_apis :: panther :: types :: CredentialsType > > ())) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("id") . long ("id") . value_parser (:: clap :: value_parser ! (types :: IntegrationId)) . required (true) . help ("The id of the item.")) . arg (:: clap :: Arg :: new ("integration-label") . long ("integration-label") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("log-stream-type") . long ("log-stream-type") . value_parser (:: clap :: builder :: TypedValueParser :: try_map (:: clap :: builder :: PossibleValuesParser :: new (["Auto" , "JSON" , "JsonArray" , "Lines" , "XML"]) , | s | s . parse :: < :: cloud_apis_runtime :: Open < cloud_apis :: panther :: types :: GcsSourceLogStreamType > > ())) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("project-id") . long ("project-id") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("regional-endpoint") . long ("regional-endpoint") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("subscription-id") . long ("subscription-id") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("json-body") . long ("json-body") . value_name ("JSON-FILE") . required (true) . value_parser (:: clap :: value_parser ! (std :: path :: PathBuf)) . help ("Path to a file that contains the full json body.")) . about ("Update a Google Pub/Sub log source")
+        :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("credentials") . long ("credentials") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("credentials-type") . long ("credentials-type") . value_parser (:: clap :: builder :: TypedValueParser :: try_map (:: clap :: builder :: PossibleValuesParser :: new (["service_account" , "wif"]) , | s | s . parse :: < :: cloud_apis_runtime :: Open < cloud_apis :: panther :: types :: CredentialsType > > ())) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("id") . long ("id") . value_parser (:: clap :: value_parser ! (types :: IntegrationId)) . required (true) . help ("The id of the item.")) . arg (:: clap :: Arg :: new ("integration-label") . long ("integration-label") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("log-stream-type") . long ("log-stream-type") . value_parser (:: clap :: builder :: TypedValueParser :: try_map (:: clap :: builder :: PossibleValuesParser :: new (["Auto" , "JSON" , "JsonArray" , "Lines" , "XML"]) , | s | s . parse :: < :: cloud_apis_runtime :: Open < cloud_apis :: panther :: types :: GcsSourceLogStreamType > > ())) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("project-id") . long ("project-id") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("regional-endpoint") . long ("regional-endpoint") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("subscription-id") . long ("subscription-id") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("json-body") . long ("json-body") . value_name ("JSON-FILE") . required (true) . value_parser (:: clap :: value_parser ! (std :: path :: PathBuf)) . help ("Path to a file that contains the full json body.")) . arg (:: clap :: Arg :: new ("json-body-template") . long ("json-body-template") . action (:: clap :: ArgAction :: SetTrue) . exclusive (true) . help ("Print a body to start a --json-body file from (made from the spec), and exit")) . about ("Update a Google Pub/Sub log source")
     }
     pub fn cli_pub_sub_source_delete() -> ::clap::Command {
         ::clap::Command::new("")
@@ -1060,72 +823,7 @@ impl<T: CliConfig> Cli<T> {
             .about("Delete a Google Pub/Sub log source")
     }
     pub fn cli_s3_source_create() -> ::clap::Command {
-        ::clap::Command::new("")
-            .arg(
-                ::clap::Arg::new("aws-account-id")
-                    .long("aws-account-id")
-                    .value_parser(::clap::value_parser!(::std::string::String))
-                    .required_unless_present("json-body"),
-            )
-            .arg(
-                ::clap::Arg::new("integration-label")
-                    .long("integration-label")
-                    .value_parser(::clap::value_parser!(::std::string::String))
-                    .required_unless_present("json-body"),
-            )
-            .arg(
-                ::clap::Arg::new("kms-key")
-                    .long("kms-key")
-                    .value_parser(::clap::value_parser!(::std::string::String))
-                    .required(false),
-            )
-            .arg(
-                ::clap::Arg::new("log-processing-role")
-                    .long("log-processing-role")
-                    .value_parser(::clap::value_parser!(::std::string::String))
-                    .required_unless_present("json-body"),
-            )
-            .arg(
-                ::clap::Arg::new("log-stream-type")
-                    .long("log-stream-type")
-                    .value_parser(::clap::builder::TypedValueParser::try_map(
-                        ::clap::builder::PossibleValuesParser::new([
-                            "Auto",
-                            "JSON",
-                            "JsonArray",
-                            "Lines",
-                            "XML",
-                            "CloudWatchLogs",
-                        ]),
-                        |s| {
-                            s.parse::<::cloud_apis_runtime::Open<
-                                cloud_apis::panther::types::CreateS3SourceLogStreamType,
-                            >>()
-                        },
-                    ))
-                    .required_unless_present("json-body"),
-            )
-            .arg(
-                ::clap::Arg::new("managed-bucket-notifications")
-                    .long("managed-bucket-notifications")
-                    .value_parser(::clap::value_parser!(bool))
-                    .required_unless_present("json-body"),
-            )
-            .arg(
-                ::clap::Arg::new("s3-bucket")
-                    .long("s3-bucket")
-                    .value_parser(::clap::value_parser!(::std::string::String))
-                    .required_unless_present("json-body"),
-            )
-            .arg(
-                ::clap::Arg::new("json-body")
-                    .long("json-body")
-                    .value_name("JSON-FILE")
-                    .required(true)
-                    .value_parser(::clap::value_parser!(std::path::PathBuf))
-                    .help("Path to a file that contains the full json body."),
-            )
-            .about("Create a S3 log source")
+        :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("aws-account-id") . long ("aws-account-id") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("integration-label") . long ("integration-label") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("kms-key") . long ("kms-key") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("log-processing-role") . long ("log-processing-role") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("log-stream-type") . long ("log-stream-type") . value_parser (:: clap :: builder :: TypedValueParser :: try_map (:: clap :: builder :: PossibleValuesParser :: new (["Auto" , "JSON" , "JsonArray" , "Lines" , "XML" , "CloudWatchLogs"]) , | s | s . parse :: < :: cloud_apis_runtime :: Open < cloud_apis :: panther :: types :: CreateS3SourceLogStreamType > > ())) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("managed-bucket-notifications") . long ("managed-bucket-notifications") . value_parser (:: clap :: value_parser ! (bool)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("s3-bucket") . long ("s3-bucket") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("json-body") . long ("json-body") . value_name ("JSON-FILE") . required (true) . value_parser (:: clap :: value_parser ! (std :: path :: PathBuf)) . help ("Path to a file that contains the full json body.")) . arg (:: clap :: Arg :: new ("json-body-template") . long ("json-body-template") . action (:: clap :: ArgAction :: SetTrue) . exclusive (true) . help ("Print a body to start a --json-body file from (made from the spec), and exit")) . about ("Create a S3 log source")
     }
     pub fn cli_s3_source_get() -> ::clap::Command {
         ::clap::Command::new("")
@@ -1139,67 +837,7 @@ impl<T: CliConfig> Cli<T> {
             .about("Get a S3 log source")
     }
     pub fn cli_s3_source_put() -> ::clap::Command {
-        ::clap::Command::new("")
-            .arg(
-                ::clap::Arg::new("id")
-                    .long("id")
-                    .value_parser(::clap::value_parser!(types::IntegrationId))
-                    .required(true)
-                    .help("The id of the item."),
-            )
-            .arg(
-                ::clap::Arg::new("integration-label")
-                    .long("integration-label")
-                    .value_parser(::clap::value_parser!(::std::string::String))
-                    .required_unless_present("json-body"),
-            )
-            .arg(
-                ::clap::Arg::new("kms-key")
-                    .long("kms-key")
-                    .value_parser(::clap::value_parser!(::std::string::String))
-                    .required(false),
-            )
-            .arg(
-                ::clap::Arg::new("log-processing-role")
-                    .long("log-processing-role")
-                    .value_parser(::clap::value_parser!(::std::string::String))
-                    .required_unless_present("json-body"),
-            )
-            .arg(
-                ::clap::Arg::new("log-stream-type")
-                    .long("log-stream-type")
-                    .value_parser(::clap::builder::TypedValueParser::try_map(
-                        ::clap::builder::PossibleValuesParser::new([
-                            "Auto",
-                            "JSON",
-                            "JsonArray",
-                            "Lines",
-                            "XML",
-                            "CloudWatchLogs",
-                        ]),
-                        |s| {
-                            s.parse::<::cloud_apis_runtime::Open<
-                                cloud_apis::panther::types::CreateS3SourceLogStreamType,
-                            >>()
-                        },
-                    ))
-                    .required_unless_present("json-body"),
-            )
-            .arg(
-                ::clap::Arg::new("managed-bucket-notifications")
-                    .long("managed-bucket-notifications")
-                    .value_parser(::clap::value_parser!(bool))
-                    .required_unless_present("json-body"),
-            )
-            .arg(
-                ::clap::Arg::new("json-body")
-                    .long("json-body")
-                    .value_name("JSON-FILE")
-                    .required(true)
-                    .value_parser(::clap::value_parser!(std::path::PathBuf))
-                    .help("Path to a file that contains the full json body."),
-            )
-            .about("Update a S3 log source")
+        :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("id") . long ("id") . value_parser (:: clap :: value_parser ! (types :: IntegrationId)) . required (true) . help ("The id of the item.")) . arg (:: clap :: Arg :: new ("integration-label") . long ("integration-label") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("kms-key") . long ("kms-key") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("log-processing-role") . long ("log-processing-role") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("log-stream-type") . long ("log-stream-type") . value_parser (:: clap :: builder :: TypedValueParser :: try_map (:: clap :: builder :: PossibleValuesParser :: new (["Auto" , "JSON" , "JsonArray" , "Lines" , "XML" , "CloudWatchLogs"]) , | s | s . parse :: < :: cloud_apis_runtime :: Open < cloud_apis :: panther :: types :: CreateS3SourceLogStreamType > > ())) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("managed-bucket-notifications") . long ("managed-bucket-notifications") . value_parser (:: clap :: value_parser ! (bool)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("json-body") . long ("json-body") . value_name ("JSON-FILE") . required (true) . value_parser (:: clap :: value_parser ! (std :: path :: PathBuf)) . help ("Path to a file that contains the full json body.")) . arg (:: clap :: Arg :: new ("json-body-template") . long ("json-body-template") . action (:: clap :: ArgAction :: SetTrue) . exclusive (true) . help ("Print a body to start a --json-body file from (made from the spec), and exit")) . about ("Update a S3 log source")
     }
     pub fn cli_s3_source_delete() -> ::clap::Command {
         ::clap::Command::new("")
@@ -1216,7 +854,7 @@ impl<T: CliConfig> Cli<T> {
         :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("compliance-status") . long ("compliance-status") . value_parser (:: clap :: builder :: TypedValueParser :: map (:: clap :: builder :: PossibleValuesParser :: new ([types :: ComplianceStatus :: Pass . to_string () , types :: ComplianceStatus :: Fail . to_string () , types :: ComplianceStatus :: Error . to_string () ,]) , | s | types :: ComplianceStatus :: try_from (s) . unwrap ())) . required (false) . help ("Only policies with this compliance status.")) . arg (:: clap :: Arg :: new ("created-by") . long ("created-by") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false) . help ("Only results created by this user or API token id.")) . arg (:: clap :: Arg :: new ("cursor") . long ("cursor") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false) . help ("The `next` value of the previous page; omit it to start at the first page.")) . arg (:: clap :: Arg :: new ("last-modified-by") . long ("last-modified-by") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false) . help ("Only results last changed by this user or API token id.")) . arg (:: clap :: Arg :: new ("limit") . long ("limit") . value_parser (:: clap :: value_parser ! (i64)) . required (false) . help ("The largest number of results in one page.")) . arg (:: clap :: Arg :: new ("name-contains") . long ("name-contains") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false) . help ("Only results whose name contains this text.")) . arg (:: clap :: Arg :: new ("resource-type") . long ("resource-type") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . action (:: clap :: ArgAction :: Append) . required (false) . help ("Only results for these resource types.")) . arg (:: clap :: Arg :: new ("severity") . long ("severity") . value_parser (:: clap :: value_parser ! (types :: PolicyListSeverityItem)) . action (:: clap :: ArgAction :: Append) . required (false) . help ("Only results of these severities.")) . arg (:: clap :: Arg :: new ("state") . long ("state") . value_parser (:: clap :: builder :: TypedValueParser :: map (:: clap :: builder :: PossibleValuesParser :: new ([types :: CorrelationRuleListState :: Enabled . to_string () , types :: CorrelationRuleListState :: Disabled . to_string () ,]) , | s | types :: CorrelationRuleListState :: try_from (s) . unwrap ())) . required (false) . help ("Only enabled or only disabled detections.")) . arg (:: clap :: Arg :: new ("tag") . long ("tag") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . action (:: clap :: ArgAction :: Append) . required (false) . help ("Only detections with one of these tags.")) . about ("List policies") . long_about ("List policies\n\nResults come in pages: pass the `next` of one page as the `cursor` of the next request.") . arg (:: clap :: Arg :: new ("all") . long ("all") . action (:: clap :: ArgAction :: SetTrue) . help ("Fetch every page, starting from this one, and print each item as one line of JSON"))
     }
     pub fn cli_policy_create() -> ::clap::Command {
-        :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("body") . long ("body") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("description") . long ("description") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("display-name") . long ("display-name") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("enabled") . long ("enabled") . value_parser (:: clap :: value_parser ! (bool)) . required (false)) . arg (:: clap :: Arg :: new ("id") . long ("id") . value_parser (:: clap :: value_parser ! (types :: DetectionId)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("managed") . long ("managed") . value_parser (:: clap :: value_parser ! (bool)) . required (false)) . arg (:: clap :: Arg :: new ("reference") . long ("reference") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("run-tests-first") . long ("run-tests-first") . value_parser (:: clap :: value_parser ! (bool)) . required (false) . help ("Run the detection's unit tests before saving it, and refuse it when one fails.")) . arg (:: clap :: Arg :: new ("run-tests-only") . long ("run-tests-only") . value_parser (:: clap :: value_parser ! (bool)) . required (false) . help ("Run the unit tests and save nothing.")) . arg (:: clap :: Arg :: new ("severity") . long ("severity") . value_parser (:: clap :: builder :: TypedValueParser :: try_map (:: clap :: builder :: PossibleValuesParser :: new (["INFO" , "LOW" , "MEDIUM" , "HIGH" , "CRITICAL"]) , | s | s . parse :: < :: cloud_apis_runtime :: Open < cloud_apis :: panther :: types :: CorrelationRuleSeverity > > ())) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("json-body") . long ("json-body") . value_name ("JSON-FILE") . required (false) . value_parser (:: clap :: value_parser ! (std :: path :: PathBuf)) . help ("Path to a file that contains the full json body.")) . about ("Create a policy") . long_about ("Create a policy\n\nThe detection's unit tests run first unless `run-tests-first` is false; with `run-tests-only` they run and nothing is saved, and a passing run answers 204 without a body. Failing tests are reported in the 400 body's `testResults`.")
+        :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("body") . long ("body") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("description") . long ("description") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("display-name") . long ("display-name") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("enabled") . long ("enabled") . value_parser (:: clap :: value_parser ! (bool)) . required (false)) . arg (:: clap :: Arg :: new ("id") . long ("id") . value_parser (:: clap :: value_parser ! (types :: DetectionId)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("managed") . long ("managed") . value_parser (:: clap :: value_parser ! (bool)) . required (false)) . arg (:: clap :: Arg :: new ("reference") . long ("reference") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("run-tests-first") . long ("run-tests-first") . value_parser (:: clap :: value_parser ! (bool)) . required (false) . help ("Run the detection's unit tests before saving it, and refuse it when one fails.")) . arg (:: clap :: Arg :: new ("run-tests-only") . long ("run-tests-only") . value_parser (:: clap :: value_parser ! (bool)) . required (false) . help ("Run the unit tests and save nothing.")) . arg (:: clap :: Arg :: new ("severity") . long ("severity") . value_parser (:: clap :: builder :: TypedValueParser :: try_map (:: clap :: builder :: PossibleValuesParser :: new (["INFO" , "LOW" , "MEDIUM" , "HIGH" , "CRITICAL"]) , | s | s . parse :: < :: cloud_apis_runtime :: Open < cloud_apis :: panther :: types :: CorrelationRuleSeverity > > ())) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("json-body") . long ("json-body") . value_name ("JSON-FILE") . required (false) . value_parser (:: clap :: value_parser ! (std :: path :: PathBuf)) . help ("Path to a file that contains the full json body.")) . arg (:: clap :: Arg :: new ("json-body-template") . long ("json-body-template") . action (:: clap :: ArgAction :: SetTrue) . exclusive (true) . help ("Print a body to start a --json-body file from (made from the spec), and exit")) . about ("Create a policy") . long_about ("Create a policy\n\nThe detection's unit tests run first unless `run-tests-first` is false; with `run-tests-only` they run and nothing is saved, and a passing run answers 204 without a body. Failing tests are reported in the 400 body's `testResults`.")
     }
     pub fn cli_policy_get() -> ::clap::Command {
         ::clap::Command::new("")
@@ -1230,7 +868,7 @@ impl<T: CliConfig> Cli<T> {
             .about("Get a policy")
     }
     pub fn cli_policy_put() -> ::clap::Command {
-        :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("body") . long ("body") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("description") . long ("description") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("display-name") . long ("display-name") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("enabled") . long ("enabled") . value_parser (:: clap :: value_parser ! (bool)) . required (false)) . arg (:: clap :: Arg :: new ("id") . long ("id") . value_parser (:: clap :: value_parser ! (types :: DetectionId)) . required (true) . help ("The id of the item.")) . arg (:: clap :: Arg :: new ("managed") . long ("managed") . value_parser (:: clap :: value_parser ! (bool)) . required (false)) . arg (:: clap :: Arg :: new ("reference") . long ("reference") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("run-tests-first") . long ("run-tests-first") . value_parser (:: clap :: value_parser ! (bool)) . required (false) . help ("Run the detection's unit tests before saving it, and refuse it when one fails.")) . arg (:: clap :: Arg :: new ("run-tests-only") . long ("run-tests-only") . value_parser (:: clap :: value_parser ! (bool)) . required (false) . help ("Run the unit tests and save nothing.")) . arg (:: clap :: Arg :: new ("severity") . long ("severity") . value_parser (:: clap :: builder :: TypedValueParser :: try_map (:: clap :: builder :: PossibleValuesParser :: new (["INFO" , "LOW" , "MEDIUM" , "HIGH" , "CRITICAL"]) , | s | s . parse :: < :: cloud_apis_runtime :: Open < cloud_apis :: panther :: types :: CorrelationRuleSeverity > > ())) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("json-body") . long ("json-body") . value_name ("JSON-FILE") . required (true) . value_parser (:: clap :: value_parser ! (std :: path :: PathBuf)) . help ("Path to a file that contains the full json body.")) . about ("Create or replace a policy") . long_about ("Create or replace a policy\n\nThe detection's unit tests run first unless `run-tests-first` is false; with `run-tests-only` they run and nothing is saved, and a passing run answers 204 without a body. Failing tests are reported in the 400 body's `testResults`. Answers 201 when the id did not exist yet and 200 when it replaced an existing one.")
+        :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("body") . long ("body") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("description") . long ("description") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("display-name") . long ("display-name") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("enabled") . long ("enabled") . value_parser (:: clap :: value_parser ! (bool)) . required (false)) . arg (:: clap :: Arg :: new ("id") . long ("id") . value_parser (:: clap :: value_parser ! (types :: DetectionId)) . required (true) . help ("The id of the item.")) . arg (:: clap :: Arg :: new ("managed") . long ("managed") . value_parser (:: clap :: value_parser ! (bool)) . required (false)) . arg (:: clap :: Arg :: new ("reference") . long ("reference") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("run-tests-first") . long ("run-tests-first") . value_parser (:: clap :: value_parser ! (bool)) . required (false) . help ("Run the detection's unit tests before saving it, and refuse it when one fails.")) . arg (:: clap :: Arg :: new ("run-tests-only") . long ("run-tests-only") . value_parser (:: clap :: value_parser ! (bool)) . required (false) . help ("Run the unit tests and save nothing.")) . arg (:: clap :: Arg :: new ("severity") . long ("severity") . value_parser (:: clap :: builder :: TypedValueParser :: try_map (:: clap :: builder :: PossibleValuesParser :: new (["INFO" , "LOW" , "MEDIUM" , "HIGH" , "CRITICAL"]) , | s | s . parse :: < :: cloud_apis_runtime :: Open < cloud_apis :: panther :: types :: CorrelationRuleSeverity > > ())) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("json-body") . long ("json-body") . value_name ("JSON-FILE") . required (true) . value_parser (:: clap :: value_parser ! (std :: path :: PathBuf)) . help ("Path to a file that contains the full json body.")) . arg (:: clap :: Arg :: new ("json-body-template") . long ("json-body-template") . action (:: clap :: ArgAction :: SetTrue) . exclusive (true) . help ("Print a body to start a --json-body file from (made from the spec), and exit")) . about ("Create or replace a policy") . long_about ("Create or replace a policy\n\nThe detection's unit tests run first unless `run-tests-first` is false; with `run-tests-only` they run and nothing is saved, and a passing run answers 204 without a body. Failing tests are reported in the 400 body's `testResults`. Answers 201 when the id did not exist yet and 200 when it replaced an existing one.")
     }
     pub fn cli_policy_delete() -> ::clap::Command {
         ::clap::Command::new("")
@@ -1247,34 +885,7 @@ impl<T: CliConfig> Cli<T> {
         :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("cursor") . long ("cursor") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false) . help ("The `next` value of the previous page; omit it to start at the first page.")) . arg (:: clap :: Arg :: new ("limit") . long ("limit") . value_parser (:: clap :: value_parser ! (i64)) . required (false) . help ("The largest number of results in one page.")) . about ("List saved queries") . long_about ("List saved queries\n\nResults come in pages: pass the `next` of one page as the `cursor` of the next request.") . arg (:: clap :: Arg :: new ("all") . long ("all") . action (:: clap :: ArgAction :: SetTrue) . help ("Fetch every page, starting from this one, and print each item as one line of JSON"))
     }
     pub fn cli_query_create() -> ::clap::Command {
-        ::clap::Command::new("")
-            .arg(
-                ::clap::Arg::new("description")
-                    .long("description")
-                    .value_parser(::clap::value_parser!(::std::string::String))
-                    .required(false),
-            )
-            .arg(
-                ::clap::Arg::new("name")
-                    .long("name")
-                    .value_parser(::clap::value_parser!(::std::string::String))
-                    .required_unless_present("json-body"),
-            )
-            .arg(
-                ::clap::Arg::new("sql")
-                    .long("sql")
-                    .value_parser(::clap::value_parser!(::std::string::String))
-                    .required_unless_present("json-body"),
-            )
-            .arg(
-                ::clap::Arg::new("json-body")
-                    .long("json-body")
-                    .value_name("JSON-FILE")
-                    .required(false)
-                    .value_parser(::clap::value_parser!(std::path::PathBuf))
-                    .help("Path to a file that contains the full json body."),
-            )
-            .about("Create a saved query")
+        :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("description") . long ("description") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("name") . long ("name") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("sql") . long ("sql") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("json-body") . long ("json-body") . value_name ("JSON-FILE") . required (false) . value_parser (:: clap :: value_parser ! (std :: path :: PathBuf)) . help ("Path to a file that contains the full json body.")) . arg (:: clap :: Arg :: new ("json-body-template") . long ("json-body-template") . action (:: clap :: ArgAction :: SetTrue) . exclusive (true) . help ("Print a body to start a --json-body file from (made from the spec), and exit")) . about ("Create a saved query")
     }
     pub fn cli_query_get() -> ::clap::Command {
         ::clap::Command::new("")
@@ -1288,41 +899,7 @@ impl<T: CliConfig> Cli<T> {
             .about("Get a saved query")
     }
     pub fn cli_query_update() -> ::clap::Command {
-        ::clap::Command::new("")
-            .arg(
-                ::clap::Arg::new("description")
-                    .long("description")
-                    .value_parser(::clap::value_parser!(::std::string::String))
-                    .required(false),
-            )
-            .arg(
-                ::clap::Arg::new("id")
-                    .long("id")
-                    .value_parser(::clap::value_parser!(types::QueryId))
-                    .required(true)
-                    .help("The id of the item."),
-            )
-            .arg(
-                ::clap::Arg::new("name")
-                    .long("name")
-                    .value_parser(::clap::value_parser!(::std::string::String))
-                    .required_unless_present("json-body"),
-            )
-            .arg(
-                ::clap::Arg::new("sql")
-                    .long("sql")
-                    .value_parser(::clap::value_parser!(::std::string::String))
-                    .required_unless_present("json-body"),
-            )
-            .arg(
-                ::clap::Arg::new("json-body")
-                    .long("json-body")
-                    .value_name("JSON-FILE")
-                    .required(false)
-                    .value_parser(::clap::value_parser!(std::path::PathBuf))
-                    .help("Path to a file that contains the full json body."),
-            )
-            .about("Update a saved query")
+        :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("description") . long ("description") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("id") . long ("id") . value_parser (:: clap :: value_parser ! (types :: QueryId)) . required (true) . help ("The id of the item.")) . arg (:: clap :: Arg :: new ("name") . long ("name") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("sql") . long ("sql") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("json-body") . long ("json-body") . value_name ("JSON-FILE") . required (false) . value_parser (:: clap :: value_parser ! (std :: path :: PathBuf)) . help ("Path to a file that contains the full json body.")) . arg (:: clap :: Arg :: new ("json-body-template") . long ("json-body-template") . action (:: clap :: ArgAction :: SetTrue) . exclusive (true) . help ("Print a body to start a --json-body file from (made from the spec), and exit")) . about ("Update a saved query")
     }
     pub fn cli_query_delete() -> ::clap::Command {
         ::clap::Command::new("")
@@ -1339,41 +916,7 @@ impl<T: CliConfig> Cli<T> {
         :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("id") . long ("id") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . action (:: clap :: ArgAction :: Append) . required (false) . help ("Set of IDS to return")) . arg (:: clap :: Arg :: new ("ids") . long ("ids") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false) . help ("A comma delimited list of IDs")) . arg (:: clap :: Arg :: new ("name") . long ("name") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false) . help ("An exact match of a role's name to return. If provided all other parameters are ignored")) . arg (:: clap :: Arg :: new ("name-contains") . long ("name-contains") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false) . help ("A string to search for in the Role name")) . arg (:: clap :: Arg :: new ("sort-dir") . long ("sort-dir") . value_parser (:: clap :: builder :: TypedValueParser :: map (:: clap :: builder :: PossibleValuesParser :: new ([types :: SortDir :: Asc . to_string () , types :: SortDir :: Desc . to_string () ,]) , | s | types :: SortDir :: try_from (s) . unwrap ())) . required (false) . help ("The sort direction of the results")) . about ("List roles")
     }
     pub fn cli_role_create() -> ::clap::Command {
-        ::clap::Command::new("")
-            .arg(
-                ::clap::Arg::new("log-type-access-kind")
-                    .long("log-type-access-kind")
-                    .value_parser(::clap::builder::TypedValueParser::try_map(
-                        ::clap::builder::PossibleValuesParser::new([
-                            "ALLOW",
-                            "ALLOW_ALL",
-                            "DENY",
-                            "DENY_ALL",
-                        ]),
-                        |s| {
-                            s.parse::<::cloud_apis_runtime::Open<
-                                cloud_apis::panther::types::LogTypeAccessKind,
-                            >>()
-                        },
-                    ))
-                    .required(false),
-            )
-            .arg(
-                ::clap::Arg::new("name")
-                    .long("name")
-                    .value_parser(::clap::value_parser!(::std::string::String))
-                    .required_unless_present("json-body")
-                    .help("The name of the role"),
-            )
-            .arg(
-                ::clap::Arg::new("json-body")
-                    .long("json-body")
-                    .value_name("JSON-FILE")
-                    .required(true)
-                    .value_parser(::clap::value_parser!(std::path::PathBuf))
-                    .help("Path to a file that contains the full json body."),
-            )
-            .about("Create a role")
+        :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("log-type-access-kind") . long ("log-type-access-kind") . value_parser (:: clap :: builder :: TypedValueParser :: try_map (:: clap :: builder :: PossibleValuesParser :: new (["ALLOW" , "ALLOW_ALL" , "DENY" , "DENY_ALL"]) , | s | s . parse :: < :: cloud_apis_runtime :: Open < cloud_apis :: panther :: types :: LogTypeAccessKind > > ())) . required (false)) . arg (:: clap :: Arg :: new ("name") . long ("name") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body") . help ("The name of the role")) . arg (:: clap :: Arg :: new ("json-body") . long ("json-body") . value_name ("JSON-FILE") . required (true) . value_parser (:: clap :: value_parser ! (std :: path :: PathBuf)) . help ("Path to a file that contains the full json body.")) . arg (:: clap :: Arg :: new ("json-body-template") . long ("json-body-template") . action (:: clap :: ArgAction :: SetTrue) . exclusive (true) . help ("Print a body to start a --json-body file from (made from the spec), and exit")) . about ("Create a role")
     }
     pub fn cli_role_get() -> ::clap::Command {
         ::clap::Command::new("")
@@ -1387,48 +930,7 @@ impl<T: CliConfig> Cli<T> {
             .about("Get a role")
     }
     pub fn cli_role_update() -> ::clap::Command {
-        ::clap::Command::new("")
-            .arg(
-                ::clap::Arg::new("id")
-                    .long("id")
-                    .value_parser(::clap::value_parser!(types::RoleId))
-                    .required(true)
-                    .help("ID of the role"),
-            )
-            .arg(
-                ::clap::Arg::new("log-type-access-kind")
-                    .long("log-type-access-kind")
-                    .value_parser(::clap::builder::TypedValueParser::try_map(
-                        ::clap::builder::PossibleValuesParser::new([
-                            "ALLOW",
-                            "ALLOW_ALL",
-                            "DENY",
-                            "DENY_ALL",
-                        ]),
-                        |s| {
-                            s.parse::<::cloud_apis_runtime::Open<
-                                cloud_apis::panther::types::LogTypeAccessKind,
-                            >>()
-                        },
-                    ))
-                    .required(false),
-            )
-            .arg(
-                ::clap::Arg::new("name")
-                    .long("name")
-                    .value_parser(::clap::value_parser!(::std::string::String))
-                    .required_unless_present("json-body")
-                    .help("The name of the role"),
-            )
-            .arg(
-                ::clap::Arg::new("json-body")
-                    .long("json-body")
-                    .value_name("JSON-FILE")
-                    .required(true)
-                    .value_parser(::clap::value_parser!(std::path::PathBuf))
-                    .help("Path to a file that contains the full json body."),
-            )
-            .about("Update a role")
+        :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("id") . long ("id") . value_parser (:: clap :: value_parser ! (types :: RoleId)) . required (true) . help ("ID of the role")) . arg (:: clap :: Arg :: new ("log-type-access-kind") . long ("log-type-access-kind") . value_parser (:: clap :: builder :: TypedValueParser :: try_map (:: clap :: builder :: PossibleValuesParser :: new (["ALLOW" , "ALLOW_ALL" , "DENY" , "DENY_ALL"]) , | s | s . parse :: < :: cloud_apis_runtime :: Open < cloud_apis :: panther :: types :: LogTypeAccessKind > > ())) . required (false)) . arg (:: clap :: Arg :: new ("name") . long ("name") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body") . help ("The name of the role")) . arg (:: clap :: Arg :: new ("json-body") . long ("json-body") . value_name ("JSON-FILE") . required (true) . value_parser (:: clap :: value_parser ! (std :: path :: PathBuf)) . help ("Path to a file that contains the full json body.")) . arg (:: clap :: Arg :: new ("json-body-template") . long ("json-body-template") . action (:: clap :: ArgAction :: SetTrue) . exclusive (true) . help ("Print a body to start a --json-body file from (made from the spec), and exit")) . about ("Update a role")
     }
     pub fn cli_role_delete() -> ::clap::Command {
         ::clap::Command::new("")
@@ -1445,7 +947,7 @@ impl<T: CliConfig> Cli<T> {
         :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("created-by") . long ("created-by") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false) . help ("Only results created by this user or API token id.")) . arg (:: clap :: Arg :: new ("cursor") . long ("cursor") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false) . help ("The `next` value of the previous page; omit it to start at the first page.")) . arg (:: clap :: Arg :: new ("last-modified-by") . long ("last-modified-by") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false) . help ("Only results last changed by this user or API token id.")) . arg (:: clap :: Arg :: new ("limit") . long ("limit") . value_parser (:: clap :: value_parser ! (i64)) . required (false) . help ("The largest number of results in one page.")) . arg (:: clap :: Arg :: new ("log-type") . long ("log-type") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . action (:: clap :: ArgAction :: Append) . required (false) . help ("Only results for these log types.")) . arg (:: clap :: Arg :: new ("name-contains") . long ("name-contains") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false) . help ("Only results whose name contains this text.")) . arg (:: clap :: Arg :: new ("severity") . long ("severity") . value_parser (:: clap :: value_parser ! (types :: RuleListSeverityItem)) . action (:: clap :: ArgAction :: Append) . required (false) . help ("Only results of these severities.")) . arg (:: clap :: Arg :: new ("state") . long ("state") . value_parser (:: clap :: builder :: TypedValueParser :: map (:: clap :: builder :: PossibleValuesParser :: new ([types :: CorrelationRuleListState :: Enabled . to_string () , types :: CorrelationRuleListState :: Disabled . to_string () ,]) , | s | types :: CorrelationRuleListState :: try_from (s) . unwrap ())) . required (false) . help ("Only enabled or only disabled detections.")) . arg (:: clap :: Arg :: new ("tag") . long ("tag") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . action (:: clap :: ArgAction :: Append) . required (false) . help ("Only detections with one of these tags.")) . about ("List rules") . long_about ("List rules\n\nResults come in pages: pass the `next` of one page as the `cursor` of the next request.") . arg (:: clap :: Arg :: new ("all") . long ("all") . action (:: clap :: ArgAction :: SetTrue) . help ("Fetch every page, starting from this one, and print each item as one line of JSON"))
     }
     pub fn cli_rule_create() -> ::clap::Command {
-        :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("body") . long ("body") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("create-alert") . long ("create-alert") . value_parser (:: clap :: value_parser ! (bool)) . required (false)) . arg (:: clap :: Arg :: new ("dedup-period-minutes") . long ("dedup-period-minutes") . value_parser (:: clap :: value_parser ! (:: std :: num :: NonZeroU64)) . required (false)) . arg (:: clap :: Arg :: new ("description") . long ("description") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("display-name") . long ("display-name") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("enabled") . long ("enabled") . value_parser (:: clap :: value_parser ! (bool)) . required (false)) . arg (:: clap :: Arg :: new ("id") . long ("id") . value_parser (:: clap :: value_parser ! (types :: DetectionId)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("inline-filters") . long ("inline-filters") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("managed") . long ("managed") . value_parser (:: clap :: value_parser ! (bool)) . required (false)) . arg (:: clap :: Arg :: new ("reference") . long ("reference") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("run-tests-first") . long ("run-tests-first") . value_parser (:: clap :: value_parser ! (bool)) . required (false) . help ("Run the detection's unit tests before saving it, and refuse it when one fails.")) . arg (:: clap :: Arg :: new ("run-tests-only") . long ("run-tests-only") . value_parser (:: clap :: value_parser ! (bool)) . required (false) . help ("Run the unit tests and save nothing.")) . arg (:: clap :: Arg :: new ("runbook") . long ("runbook") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("severity") . long ("severity") . value_parser (:: clap :: builder :: TypedValueParser :: try_map (:: clap :: builder :: PossibleValuesParser :: new (["INFO" , "LOW" , "MEDIUM" , "HIGH" , "CRITICAL"]) , | s | s . parse :: < :: cloud_apis_runtime :: Open < cloud_apis :: panther :: types :: CorrelationRuleSeverity > > ())) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("threshold") . long ("threshold") . value_parser (:: clap :: value_parser ! (:: std :: num :: NonZeroU64)) . required (false)) . arg (:: clap :: Arg :: new ("json-body") . long ("json-body") . value_name ("JSON-FILE") . required (false) . value_parser (:: clap :: value_parser ! (std :: path :: PathBuf)) . help ("Path to a file that contains the full json body.")) . about ("Create a rule") . long_about ("Create a rule\n\nThe detection's unit tests run first unless `run-tests-first` is false; with `run-tests-only` they run and nothing is saved, and a passing run answers 204 without a body. Failing tests are reported in the 400 body's `testResults`.")
+        :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("body") . long ("body") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("create-alert") . long ("create-alert") . value_parser (:: clap :: value_parser ! (bool)) . required (false)) . arg (:: clap :: Arg :: new ("dedup-period-minutes") . long ("dedup-period-minutes") . value_parser (:: clap :: value_parser ! (:: std :: num :: NonZeroU64)) . required (false)) . arg (:: clap :: Arg :: new ("description") . long ("description") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("display-name") . long ("display-name") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("enabled") . long ("enabled") . value_parser (:: clap :: value_parser ! (bool)) . required (false)) . arg (:: clap :: Arg :: new ("id") . long ("id") . value_parser (:: clap :: value_parser ! (types :: DetectionId)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("inline-filters") . long ("inline-filters") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("managed") . long ("managed") . value_parser (:: clap :: value_parser ! (bool)) . required (false)) . arg (:: clap :: Arg :: new ("reference") . long ("reference") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("run-tests-first") . long ("run-tests-first") . value_parser (:: clap :: value_parser ! (bool)) . required (false) . help ("Run the detection's unit tests before saving it, and refuse it when one fails.")) . arg (:: clap :: Arg :: new ("run-tests-only") . long ("run-tests-only") . value_parser (:: clap :: value_parser ! (bool)) . required (false) . help ("Run the unit tests and save nothing.")) . arg (:: clap :: Arg :: new ("runbook") . long ("runbook") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("severity") . long ("severity") . value_parser (:: clap :: builder :: TypedValueParser :: try_map (:: clap :: builder :: PossibleValuesParser :: new (["INFO" , "LOW" , "MEDIUM" , "HIGH" , "CRITICAL"]) , | s | s . parse :: < :: cloud_apis_runtime :: Open < cloud_apis :: panther :: types :: CorrelationRuleSeverity > > ())) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("threshold") . long ("threshold") . value_parser (:: clap :: value_parser ! (:: std :: num :: NonZeroU64)) . required (false)) . arg (:: clap :: Arg :: new ("json-body") . long ("json-body") . value_name ("JSON-FILE") . required (false) . value_parser (:: clap :: value_parser ! (std :: path :: PathBuf)) . help ("Path to a file that contains the full json body.")) . arg (:: clap :: Arg :: new ("json-body-template") . long ("json-body-template") . action (:: clap :: ArgAction :: SetTrue) . exclusive (true) . help ("Print a body to start a --json-body file from (made from the spec), and exit")) . about ("Create a rule") . long_about ("Create a rule\n\nThe detection's unit tests run first unless `run-tests-first` is false; with `run-tests-only` they run and nothing is saved, and a passing run answers 204 without a body. Failing tests are reported in the 400 body's `testResults`.")
     }
     pub fn cli_rule_get() -> ::clap::Command {
         ::clap::Command::new("")
@@ -1459,7 +961,7 @@ impl<T: CliConfig> Cli<T> {
             .about("Get a rule")
     }
     pub fn cli_rule_put() -> ::clap::Command {
-        :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("body") . long ("body") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("create-alert") . long ("create-alert") . value_parser (:: clap :: value_parser ! (bool)) . required (false)) . arg (:: clap :: Arg :: new ("dedup-period-minutes") . long ("dedup-period-minutes") . value_parser (:: clap :: value_parser ! (:: std :: num :: NonZeroU64)) . required (false)) . arg (:: clap :: Arg :: new ("description") . long ("description") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("display-name") . long ("display-name") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("enabled") . long ("enabled") . value_parser (:: clap :: value_parser ! (bool)) . required (false)) . arg (:: clap :: Arg :: new ("id") . long ("id") . value_parser (:: clap :: value_parser ! (types :: DetectionId)) . required (true) . help ("The id of the item.")) . arg (:: clap :: Arg :: new ("inline-filters") . long ("inline-filters") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("managed") . long ("managed") . value_parser (:: clap :: value_parser ! (bool)) . required (false)) . arg (:: clap :: Arg :: new ("reference") . long ("reference") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("run-tests-first") . long ("run-tests-first") . value_parser (:: clap :: value_parser ! (bool)) . required (false) . help ("Run the detection's unit tests before saving it, and refuse it when one fails.")) . arg (:: clap :: Arg :: new ("run-tests-only") . long ("run-tests-only") . value_parser (:: clap :: value_parser ! (bool)) . required (false) . help ("Run the unit tests and save nothing.")) . arg (:: clap :: Arg :: new ("runbook") . long ("runbook") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("severity") . long ("severity") . value_parser (:: clap :: builder :: TypedValueParser :: try_map (:: clap :: builder :: PossibleValuesParser :: new (["INFO" , "LOW" , "MEDIUM" , "HIGH" , "CRITICAL"]) , | s | s . parse :: < :: cloud_apis_runtime :: Open < cloud_apis :: panther :: types :: CorrelationRuleSeverity > > ())) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("threshold") . long ("threshold") . value_parser (:: clap :: value_parser ! (:: std :: num :: NonZeroU64)) . required (false)) . arg (:: clap :: Arg :: new ("json-body") . long ("json-body") . value_name ("JSON-FILE") . required (true) . value_parser (:: clap :: value_parser ! (std :: path :: PathBuf)) . help ("Path to a file that contains the full json body.")) . about ("Create or replace a rule") . long_about ("Create or replace a rule\n\nThe detection's unit tests run first unless `run-tests-first` is false; with `run-tests-only` they run and nothing is saved, and a passing run answers 204 without a body. Failing tests are reported in the 400 body's `testResults`. Answers 201 when the id did not exist yet and 200 when it replaced an existing one.")
+        :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("body") . long ("body") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("create-alert") . long ("create-alert") . value_parser (:: clap :: value_parser ! (bool)) . required (false)) . arg (:: clap :: Arg :: new ("dedup-period-minutes") . long ("dedup-period-minutes") . value_parser (:: clap :: value_parser ! (:: std :: num :: NonZeroU64)) . required (false)) . arg (:: clap :: Arg :: new ("description") . long ("description") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("display-name") . long ("display-name") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("enabled") . long ("enabled") . value_parser (:: clap :: value_parser ! (bool)) . required (false)) . arg (:: clap :: Arg :: new ("id") . long ("id") . value_parser (:: clap :: value_parser ! (types :: DetectionId)) . required (true) . help ("The id of the item.")) . arg (:: clap :: Arg :: new ("inline-filters") . long ("inline-filters") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("managed") . long ("managed") . value_parser (:: clap :: value_parser ! (bool)) . required (false)) . arg (:: clap :: Arg :: new ("reference") . long ("reference") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("run-tests-first") . long ("run-tests-first") . value_parser (:: clap :: value_parser ! (bool)) . required (false) . help ("Run the detection's unit tests before saving it, and refuse it when one fails.")) . arg (:: clap :: Arg :: new ("run-tests-only") . long ("run-tests-only") . value_parser (:: clap :: value_parser ! (bool)) . required (false) . help ("Run the unit tests and save nothing.")) . arg (:: clap :: Arg :: new ("runbook") . long ("runbook") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("severity") . long ("severity") . value_parser (:: clap :: builder :: TypedValueParser :: try_map (:: clap :: builder :: PossibleValuesParser :: new (["INFO" , "LOW" , "MEDIUM" , "HIGH" , "CRITICAL"]) , | s | s . parse :: < :: cloud_apis_runtime :: Open < cloud_apis :: panther :: types :: CorrelationRuleSeverity > > ())) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("threshold") . long ("threshold") . value_parser (:: clap :: value_parser ! (:: std :: num :: NonZeroU64)) . required (false)) . arg (:: clap :: Arg :: new ("json-body") . long ("json-body") . value_name ("JSON-FILE") . required (true) . value_parser (:: clap :: value_parser ! (std :: path :: PathBuf)) . help ("Path to a file that contains the full json body.")) . arg (:: clap :: Arg :: new ("json-body-template") . long ("json-body-template") . action (:: clap :: ArgAction :: SetTrue) . exclusive (true) . help ("Print a body to start a --json-body file from (made from the spec), and exit")) . about ("Create or replace a rule") . long_about ("Create or replace a rule\n\nThe detection's unit tests run first unless `run-tests-first` is false; with `run-tests-only` they run and nothing is saved, and a passing run answers 204 without a body. Failing tests are reported in the 400 body's `testResults`. Answers 201 when the id did not exist yet and 200 when it replaced an existing one.")
     }
     pub fn cli_rule_delete() -> ::clap::Command {
         ::clap::Command::new("")
@@ -1476,7 +978,7 @@ impl<T: CliConfig> Cli<T> {
         :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("created-by") . long ("created-by") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false) . help ("Only results created by this user or API token id.")) . arg (:: clap :: Arg :: new ("cursor") . long ("cursor") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false) . help ("The `next` value of the previous page; omit it to start at the first page.")) . arg (:: clap :: Arg :: new ("last-modified-by") . long ("last-modified-by") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false) . help ("Only results last changed by this user or API token id.")) . arg (:: clap :: Arg :: new ("limit") . long ("limit") . value_parser (:: clap :: value_parser ! (i64)) . required (false) . help ("The largest number of results in one page.")) . arg (:: clap :: Arg :: new ("name-contains") . long ("name-contains") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false) . help ("Only results whose name contains this text.")) . arg (:: clap :: Arg :: new ("scheduled-query") . long ("scheduled-query") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . action (:: clap :: ArgAction :: Append) . required (false) . help ("Only scheduled rules that run on these scheduled queries.")) . arg (:: clap :: Arg :: new ("severity") . long ("severity") . value_parser (:: clap :: value_parser ! (types :: ScheduledRuleListSeverityItem)) . action (:: clap :: ArgAction :: Append) . required (false) . help ("Only results of these severities.")) . arg (:: clap :: Arg :: new ("state") . long ("state") . value_parser (:: clap :: builder :: TypedValueParser :: map (:: clap :: builder :: PossibleValuesParser :: new ([types :: CorrelationRuleListState :: Enabled . to_string () , types :: CorrelationRuleListState :: Disabled . to_string () ,]) , | s | types :: CorrelationRuleListState :: try_from (s) . unwrap ())) . required (false) . help ("Only enabled or only disabled detections.")) . arg (:: clap :: Arg :: new ("tag") . long ("tag") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . action (:: clap :: ArgAction :: Append) . required (false) . help ("Only detections with one of these tags.")) . about ("List scheduled rules") . long_about ("List scheduled rules\n\nResults come in pages: pass the `next` of one page as the `cursor` of the next request.") . arg (:: clap :: Arg :: new ("all") . long ("all") . action (:: clap :: ArgAction :: SetTrue) . help ("Fetch every page, starting from this one, and print each item as one line of JSON"))
     }
     pub fn cli_scheduled_rule_create() -> ::clap::Command {
-        :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("body") . long ("body") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("create-alert") . long ("create-alert") . value_parser (:: clap :: value_parser ! (bool)) . required (false)) . arg (:: clap :: Arg :: new ("dedup-period-minutes") . long ("dedup-period-minutes") . value_parser (:: clap :: value_parser ! (:: std :: num :: NonZeroU64)) . required (false)) . arg (:: clap :: Arg :: new ("description") . long ("description") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("display-name") . long ("display-name") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("enabled") . long ("enabled") . value_parser (:: clap :: value_parser ! (bool)) . required (false)) . arg (:: clap :: Arg :: new ("id") . long ("id") . value_parser (:: clap :: value_parser ! (types :: DetectionId)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("managed") . long ("managed") . value_parser (:: clap :: value_parser ! (bool)) . required (false)) . arg (:: clap :: Arg :: new ("reference") . long ("reference") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("run-tests-first") . long ("run-tests-first") . value_parser (:: clap :: value_parser ! (bool)) . required (false) . help ("Run the detection's unit tests before saving it, and refuse it when one fails.")) . arg (:: clap :: Arg :: new ("run-tests-only") . long ("run-tests-only") . value_parser (:: clap :: value_parser ! (bool)) . required (false) . help ("Run the unit tests and save nothing.")) . arg (:: clap :: Arg :: new ("runbook") . long ("runbook") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("severity") . long ("severity") . value_parser (:: clap :: builder :: TypedValueParser :: try_map (:: clap :: builder :: PossibleValuesParser :: new (["INFO" , "LOW" , "MEDIUM" , "HIGH" , "CRITICAL"]) , | s | s . parse :: < :: cloud_apis_runtime :: Open < cloud_apis :: panther :: types :: CorrelationRuleSeverity > > ())) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("threshold") . long ("threshold") . value_parser (:: clap :: value_parser ! (:: std :: num :: NonZeroU64)) . required (false)) . arg (:: clap :: Arg :: new ("json-body") . long ("json-body") . value_name ("JSON-FILE") . required (false) . value_parser (:: clap :: value_parser ! (std :: path :: PathBuf)) . help ("Path to a file that contains the full json body.")) . about ("Create a scheduled rule") . long_about ("Create a scheduled rule\n\nThe detection's unit tests run first unless `run-tests-first` is false; with `run-tests-only` they run and nothing is saved, and a passing run answers 204 without a body. Failing tests are reported in the 400 body's `testResults`.")
+        :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("body") . long ("body") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("create-alert") . long ("create-alert") . value_parser (:: clap :: value_parser ! (bool)) . required (false)) . arg (:: clap :: Arg :: new ("dedup-period-minutes") . long ("dedup-period-minutes") . value_parser (:: clap :: value_parser ! (:: std :: num :: NonZeroU64)) . required (false)) . arg (:: clap :: Arg :: new ("description") . long ("description") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("display-name") . long ("display-name") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("enabled") . long ("enabled") . value_parser (:: clap :: value_parser ! (bool)) . required (false)) . arg (:: clap :: Arg :: new ("id") . long ("id") . value_parser (:: clap :: value_parser ! (types :: DetectionId)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("managed") . long ("managed") . value_parser (:: clap :: value_parser ! (bool)) . required (false)) . arg (:: clap :: Arg :: new ("reference") . long ("reference") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("run-tests-first") . long ("run-tests-first") . value_parser (:: clap :: value_parser ! (bool)) . required (false) . help ("Run the detection's unit tests before saving it, and refuse it when one fails.")) . arg (:: clap :: Arg :: new ("run-tests-only") . long ("run-tests-only") . value_parser (:: clap :: value_parser ! (bool)) . required (false) . help ("Run the unit tests and save nothing.")) . arg (:: clap :: Arg :: new ("runbook") . long ("runbook") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("severity") . long ("severity") . value_parser (:: clap :: builder :: TypedValueParser :: try_map (:: clap :: builder :: PossibleValuesParser :: new (["INFO" , "LOW" , "MEDIUM" , "HIGH" , "CRITICAL"]) , | s | s . parse :: < :: cloud_apis_runtime :: Open < cloud_apis :: panther :: types :: CorrelationRuleSeverity > > ())) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("threshold") . long ("threshold") . value_parser (:: clap :: value_parser ! (:: std :: num :: NonZeroU64)) . required (false)) . arg (:: clap :: Arg :: new ("json-body") . long ("json-body") . value_name ("JSON-FILE") . required (false) . value_parser (:: clap :: value_parser ! (std :: path :: PathBuf)) . help ("Path to a file that contains the full json body.")) . arg (:: clap :: Arg :: new ("json-body-template") . long ("json-body-template") . action (:: clap :: ArgAction :: SetTrue) . exclusive (true) . help ("Print a body to start a --json-body file from (made from the spec), and exit")) . about ("Create a scheduled rule") . long_about ("Create a scheduled rule\n\nThe detection's unit tests run first unless `run-tests-first` is false; with `run-tests-only` they run and nothing is saved, and a passing run answers 204 without a body. Failing tests are reported in the 400 body's `testResults`.")
     }
     pub fn cli_scheduled_rule_get() -> ::clap::Command {
         ::clap::Command::new("")
@@ -1490,7 +992,7 @@ impl<T: CliConfig> Cli<T> {
             .about("Get a scheduled rule")
     }
     pub fn cli_scheduled_rule_put() -> ::clap::Command {
-        :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("body") . long ("body") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("create-alert") . long ("create-alert") . value_parser (:: clap :: value_parser ! (bool)) . required (false)) . arg (:: clap :: Arg :: new ("dedup-period-minutes") . long ("dedup-period-minutes") . value_parser (:: clap :: value_parser ! (:: std :: num :: NonZeroU64)) . required (false)) . arg (:: clap :: Arg :: new ("description") . long ("description") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("display-name") . long ("display-name") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("enabled") . long ("enabled") . value_parser (:: clap :: value_parser ! (bool)) . required (false)) . arg (:: clap :: Arg :: new ("id") . long ("id") . value_parser (:: clap :: value_parser ! (types :: DetectionId)) . required (true) . help ("The id of the item.")) . arg (:: clap :: Arg :: new ("managed") . long ("managed") . value_parser (:: clap :: value_parser ! (bool)) . required (false)) . arg (:: clap :: Arg :: new ("reference") . long ("reference") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("run-tests-first") . long ("run-tests-first") . value_parser (:: clap :: value_parser ! (bool)) . required (false) . help ("Run the detection's unit tests before saving it, and refuse it when one fails.")) . arg (:: clap :: Arg :: new ("run-tests-only") . long ("run-tests-only") . value_parser (:: clap :: value_parser ! (bool)) . required (false) . help ("Run the unit tests and save nothing.")) . arg (:: clap :: Arg :: new ("runbook") . long ("runbook") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("severity") . long ("severity") . value_parser (:: clap :: builder :: TypedValueParser :: try_map (:: clap :: builder :: PossibleValuesParser :: new (["INFO" , "LOW" , "MEDIUM" , "HIGH" , "CRITICAL"]) , | s | s . parse :: < :: cloud_apis_runtime :: Open < cloud_apis :: panther :: types :: CorrelationRuleSeverity > > ())) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("threshold") . long ("threshold") . value_parser (:: clap :: value_parser ! (:: std :: num :: NonZeroU64)) . required (false)) . arg (:: clap :: Arg :: new ("json-body") . long ("json-body") . value_name ("JSON-FILE") . required (true) . value_parser (:: clap :: value_parser ! (std :: path :: PathBuf)) . help ("Path to a file that contains the full json body.")) . about ("Create or replace a scheduled rule") . long_about ("Create or replace a scheduled rule\n\nThe detection's unit tests run first unless `run-tests-first` is false; with `run-tests-only` they run and nothing is saved, and a passing run answers 204 without a body. Failing tests are reported in the 400 body's `testResults`. Answers 201 when the id did not exist yet and 200 when it replaced an existing one.")
+        :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("body") . long ("body") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("create-alert") . long ("create-alert") . value_parser (:: clap :: value_parser ! (bool)) . required (false)) . arg (:: clap :: Arg :: new ("dedup-period-minutes") . long ("dedup-period-minutes") . value_parser (:: clap :: value_parser ! (:: std :: num :: NonZeroU64)) . required (false)) . arg (:: clap :: Arg :: new ("description") . long ("description") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("display-name") . long ("display-name") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("enabled") . long ("enabled") . value_parser (:: clap :: value_parser ! (bool)) . required (false)) . arg (:: clap :: Arg :: new ("id") . long ("id") . value_parser (:: clap :: value_parser ! (types :: DetectionId)) . required (true) . help ("The id of the item.")) . arg (:: clap :: Arg :: new ("managed") . long ("managed") . value_parser (:: clap :: value_parser ! (bool)) . required (false)) . arg (:: clap :: Arg :: new ("reference") . long ("reference") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("run-tests-first") . long ("run-tests-first") . value_parser (:: clap :: value_parser ! (bool)) . required (false) . help ("Run the detection's unit tests before saving it, and refuse it when one fails.")) . arg (:: clap :: Arg :: new ("run-tests-only") . long ("run-tests-only") . value_parser (:: clap :: value_parser ! (bool)) . required (false) . help ("Run the unit tests and save nothing.")) . arg (:: clap :: Arg :: new ("runbook") . long ("runbook") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("severity") . long ("severity") . value_parser (:: clap :: builder :: TypedValueParser :: try_map (:: clap :: builder :: PossibleValuesParser :: new (["INFO" , "LOW" , "MEDIUM" , "HIGH" , "CRITICAL"]) , | s | s . parse :: < :: cloud_apis_runtime :: Open < cloud_apis :: panther :: types :: CorrelationRuleSeverity > > ())) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("threshold") . long ("threshold") . value_parser (:: clap :: value_parser ! (:: std :: num :: NonZeroU64)) . required (false)) . arg (:: clap :: Arg :: new ("json-body") . long ("json-body") . value_name ("JSON-FILE") . required (true) . value_parser (:: clap :: value_parser ! (std :: path :: PathBuf)) . help ("Path to a file that contains the full json body.")) . arg (:: clap :: Arg :: new ("json-body-template") . long ("json-body-template") . action (:: clap :: ArgAction :: SetTrue) . exclusive (true) . help ("Print a body to start a --json-body file from (made from the spec), and exit")) . about ("Create or replace a scheduled rule") . long_about ("Create or replace a scheduled rule\n\nThe detection's unit tests run first unless `run-tests-first` is false; with `run-tests-only` they run and nothing is saved, and a passing run answers 204 without a body. Failing tests are reported in the 400 body's `testResults`. Answers 201 when the id did not exist yet and 200 when it replaced an existing one.")
     }
     pub fn cli_scheduled_rule_delete() -> ::clap::Command {
         ::clap::Command::new("")
@@ -1507,7 +1009,7 @@ impl<T: CliConfig> Cli<T> {
         :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("created-by") . long ("created-by") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false) . help ("Only results created by this user or API token id.")) . arg (:: clap :: Arg :: new ("cursor") . long ("cursor") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false) . help ("The `next` value of the previous page; omit it to start at the first page.")) . arg (:: clap :: Arg :: new ("include-python") . long ("include-python") . value_parser (:: clap :: value_parser ! (bool)) . required (false) . help ("Also return the Python generated from the simple rule.")) . arg (:: clap :: Arg :: new ("last-modified-by") . long ("last-modified-by") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false) . help ("Only results last changed by this user or API token id.")) . arg (:: clap :: Arg :: new ("limit") . long ("limit") . value_parser (:: clap :: value_parser ! (i64)) . required (false) . help ("The largest number of results in one page.")) . arg (:: clap :: Arg :: new ("log-type") . long ("log-type") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . action (:: clap :: ArgAction :: Append) . required (false) . help ("Only results for these log types.")) . arg (:: clap :: Arg :: new ("name-contains") . long ("name-contains") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false) . help ("Only results whose name contains this text.")) . arg (:: clap :: Arg :: new ("severity") . long ("severity") . value_parser (:: clap :: value_parser ! (types :: SimpleRuleListSeverityItem)) . action (:: clap :: ArgAction :: Append) . required (false) . help ("Only results of these severities.")) . arg (:: clap :: Arg :: new ("state") . long ("state") . value_parser (:: clap :: builder :: TypedValueParser :: map (:: clap :: builder :: PossibleValuesParser :: new ([types :: CorrelationRuleListState :: Enabled . to_string () , types :: CorrelationRuleListState :: Disabled . to_string () ,]) , | s | types :: CorrelationRuleListState :: try_from (s) . unwrap ())) . required (false) . help ("Only enabled or only disabled detections.")) . arg (:: clap :: Arg :: new ("tag") . long ("tag") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . action (:: clap :: ArgAction :: Append) . required (false) . help ("Only detections with one of these tags.")) . about ("List simple rules") . long_about ("List simple rules\n\nResults come in pages: pass the `next` of one page as the `cursor` of the next request.") . arg (:: clap :: Arg :: new ("all") . long ("all") . action (:: clap :: ArgAction :: SetTrue) . help ("Fetch every page, starting from this one, and print each item as one line of JSON"))
     }
     pub fn cli_simple_rule_create() -> ::clap::Command {
-        :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("alert-context") . long ("alert-context") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("alert-title") . long ("alert-title") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("create-alert") . long ("create-alert") . value_parser (:: clap :: value_parser ! (bool)) . required (false)) . arg (:: clap :: Arg :: new ("dedup-period-minutes") . long ("dedup-period-minutes") . value_parser (:: clap :: value_parser ! (:: std :: num :: NonZeroU64)) . required (false)) . arg (:: clap :: Arg :: new ("description") . long ("description") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("detection") . long ("detection") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("display-name") . long ("display-name") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("dynamic-severities") . long ("dynamic-severities") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("enabled") . long ("enabled") . value_parser (:: clap :: value_parser ! (bool)) . required (false)) . arg (:: clap :: Arg :: new ("group-by") . long ("group-by") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("id") . long ("id") . value_parser (:: clap :: value_parser ! (types :: DetectionId)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("inline-filters") . long ("inline-filters") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("managed") . long ("managed") . value_parser (:: clap :: value_parser ! (bool)) . required (false)) . arg (:: clap :: Arg :: new ("python-body") . long ("python-body") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("reference") . long ("reference") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("run-tests-first") . long ("run-tests-first") . value_parser (:: clap :: value_parser ! (bool)) . required (false) . help ("Run the detection's unit tests before saving it, and refuse it when one fails.")) . arg (:: clap :: Arg :: new ("run-tests-only") . long ("run-tests-only") . value_parser (:: clap :: value_parser ! (bool)) . required (false) . help ("Run the unit tests and save nothing.")) . arg (:: clap :: Arg :: new ("runbook") . long ("runbook") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("severity") . long ("severity") . value_parser (:: clap :: builder :: TypedValueParser :: try_map (:: clap :: builder :: PossibleValuesParser :: new (["INFO" , "LOW" , "MEDIUM" , "HIGH" , "CRITICAL"]) , | s | s . parse :: < :: cloud_apis_runtime :: Open < cloud_apis :: panther :: types :: CorrelationRuleSeverity > > ())) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("threshold") . long ("threshold") . value_parser (:: clap :: value_parser ! (:: std :: num :: NonZeroU64)) . required (false)) . arg (:: clap :: Arg :: new ("json-body") . long ("json-body") . value_name ("JSON-FILE") . required (false) . value_parser (:: clap :: value_parser ! (std :: path :: PathBuf)) . help ("Path to a file that contains the full json body.")) . about ("Create a simple rule") . long_about ("Create a simple rule\n\nThe detection's unit tests run first unless `run-tests-first` is false; with `run-tests-only` they run and nothing is saved, and a passing run answers 204 without a body. Failing tests are reported in the 400 body's `testResults`.")
+        :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("alert-context") . long ("alert-context") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("alert-title") . long ("alert-title") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("create-alert") . long ("create-alert") . value_parser (:: clap :: value_parser ! (bool)) . required (false)) . arg (:: clap :: Arg :: new ("dedup-period-minutes") . long ("dedup-period-minutes") . value_parser (:: clap :: value_parser ! (:: std :: num :: NonZeroU64)) . required (false)) . arg (:: clap :: Arg :: new ("description") . long ("description") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("detection") . long ("detection") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("display-name") . long ("display-name") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("dynamic-severities") . long ("dynamic-severities") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("enabled") . long ("enabled") . value_parser (:: clap :: value_parser ! (bool)) . required (false)) . arg (:: clap :: Arg :: new ("group-by") . long ("group-by") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("id") . long ("id") . value_parser (:: clap :: value_parser ! (types :: DetectionId)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("inline-filters") . long ("inline-filters") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("managed") . long ("managed") . value_parser (:: clap :: value_parser ! (bool)) . required (false)) . arg (:: clap :: Arg :: new ("python-body") . long ("python-body") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("reference") . long ("reference") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("run-tests-first") . long ("run-tests-first") . value_parser (:: clap :: value_parser ! (bool)) . required (false) . help ("Run the detection's unit tests before saving it, and refuse it when one fails.")) . arg (:: clap :: Arg :: new ("run-tests-only") . long ("run-tests-only") . value_parser (:: clap :: value_parser ! (bool)) . required (false) . help ("Run the unit tests and save nothing.")) . arg (:: clap :: Arg :: new ("runbook") . long ("runbook") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("severity") . long ("severity") . value_parser (:: clap :: builder :: TypedValueParser :: try_map (:: clap :: builder :: PossibleValuesParser :: new (["INFO" , "LOW" , "MEDIUM" , "HIGH" , "CRITICAL"]) , | s | s . parse :: < :: cloud_apis_runtime :: Open < cloud_apis :: panther :: types :: CorrelationRuleSeverity > > ())) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("threshold") . long ("threshold") . value_parser (:: clap :: value_parser ! (:: std :: num :: NonZeroU64)) . required (false)) . arg (:: clap :: Arg :: new ("json-body") . long ("json-body") . value_name ("JSON-FILE") . required (false) . value_parser (:: clap :: value_parser ! (std :: path :: PathBuf)) . help ("Path to a file that contains the full json body.")) . arg (:: clap :: Arg :: new ("json-body-template") . long ("json-body-template") . action (:: clap :: ArgAction :: SetTrue) . exclusive (true) . help ("Print a body to start a --json-body file from (made from the spec), and exit")) . about ("Create a simple rule") . long_about ("Create a simple rule\n\nThe detection's unit tests run first unless `run-tests-first` is false; with `run-tests-only` they run and nothing is saved, and a passing run answers 204 without a body. Failing tests are reported in the 400 body's `testResults`.")
     }
     pub fn cli_simple_rule_get() -> ::clap::Command {
         ::clap::Command::new("")
@@ -1528,7 +1030,7 @@ impl<T: CliConfig> Cli<T> {
             .about("Get a simple rule")
     }
     pub fn cli_simple_rule_put() -> ::clap::Command {
-        :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("alert-context") . long ("alert-context") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("alert-title") . long ("alert-title") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("create-alert") . long ("create-alert") . value_parser (:: clap :: value_parser ! (bool)) . required (false)) . arg (:: clap :: Arg :: new ("dedup-period-minutes") . long ("dedup-period-minutes") . value_parser (:: clap :: value_parser ! (:: std :: num :: NonZeroU64)) . required (false)) . arg (:: clap :: Arg :: new ("description") . long ("description") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("detection") . long ("detection") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("display-name") . long ("display-name") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("dynamic-severities") . long ("dynamic-severities") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("enabled") . long ("enabled") . value_parser (:: clap :: value_parser ! (bool)) . required (false)) . arg (:: clap :: Arg :: new ("group-by") . long ("group-by") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("id") . long ("id") . value_parser (:: clap :: value_parser ! (types :: DetectionId)) . required (true) . help ("The id of the item.")) . arg (:: clap :: Arg :: new ("inline-filters") . long ("inline-filters") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("managed") . long ("managed") . value_parser (:: clap :: value_parser ! (bool)) . required (false)) . arg (:: clap :: Arg :: new ("python-body") . long ("python-body") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("reference") . long ("reference") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("run-tests-first") . long ("run-tests-first") . value_parser (:: clap :: value_parser ! (bool)) . required (false) . help ("Run the detection's unit tests before saving it, and refuse it when one fails.")) . arg (:: clap :: Arg :: new ("run-tests-only") . long ("run-tests-only") . value_parser (:: clap :: value_parser ! (bool)) . required (false) . help ("Run the unit tests and save nothing.")) . arg (:: clap :: Arg :: new ("runbook") . long ("runbook") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("severity") . long ("severity") . value_parser (:: clap :: builder :: TypedValueParser :: try_map (:: clap :: builder :: PossibleValuesParser :: new (["INFO" , "LOW" , "MEDIUM" , "HIGH" , "CRITICAL"]) , | s | s . parse :: < :: cloud_apis_runtime :: Open < cloud_apis :: panther :: types :: CorrelationRuleSeverity > > ())) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("threshold") . long ("threshold") . value_parser (:: clap :: value_parser ! (:: std :: num :: NonZeroU64)) . required (false)) . arg (:: clap :: Arg :: new ("json-body") . long ("json-body") . value_name ("JSON-FILE") . required (true) . value_parser (:: clap :: value_parser ! (std :: path :: PathBuf)) . help ("Path to a file that contains the full json body.")) . about ("Create or replace a simple rule") . long_about ("Create or replace a simple rule\n\nThe detection's unit tests run first unless `run-tests-first` is false; with `run-tests-only` they run and nothing is saved, and a passing run answers 204 without a body. Failing tests are reported in the 400 body's `testResults`. Answers 201 when the id did not exist yet and 200 when it replaced an existing one.")
+        :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("alert-context") . long ("alert-context") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("alert-title") . long ("alert-title") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("create-alert") . long ("create-alert") . value_parser (:: clap :: value_parser ! (bool)) . required (false)) . arg (:: clap :: Arg :: new ("dedup-period-minutes") . long ("dedup-period-minutes") . value_parser (:: clap :: value_parser ! (:: std :: num :: NonZeroU64)) . required (false)) . arg (:: clap :: Arg :: new ("description") . long ("description") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("detection") . long ("detection") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("display-name") . long ("display-name") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("dynamic-severities") . long ("dynamic-severities") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("enabled") . long ("enabled") . value_parser (:: clap :: value_parser ! (bool)) . required (false)) . arg (:: clap :: Arg :: new ("group-by") . long ("group-by") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("id") . long ("id") . value_parser (:: clap :: value_parser ! (types :: DetectionId)) . required (true) . help ("The id of the item.")) . arg (:: clap :: Arg :: new ("inline-filters") . long ("inline-filters") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("managed") . long ("managed") . value_parser (:: clap :: value_parser ! (bool)) . required (false)) . arg (:: clap :: Arg :: new ("python-body") . long ("python-body") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("reference") . long ("reference") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("run-tests-first") . long ("run-tests-first") . value_parser (:: clap :: value_parser ! (bool)) . required (false) . help ("Run the detection's unit tests before saving it, and refuse it when one fails.")) . arg (:: clap :: Arg :: new ("run-tests-only") . long ("run-tests-only") . value_parser (:: clap :: value_parser ! (bool)) . required (false) . help ("Run the unit tests and save nothing.")) . arg (:: clap :: Arg :: new ("runbook") . long ("runbook") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false)) . arg (:: clap :: Arg :: new ("severity") . long ("severity") . value_parser (:: clap :: builder :: TypedValueParser :: try_map (:: clap :: builder :: PossibleValuesParser :: new (["INFO" , "LOW" , "MEDIUM" , "HIGH" , "CRITICAL"]) , | s | s . parse :: < :: cloud_apis_runtime :: Open < cloud_apis :: panther :: types :: CorrelationRuleSeverity > > ())) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("threshold") . long ("threshold") . value_parser (:: clap :: value_parser ! (:: std :: num :: NonZeroU64)) . required (false)) . arg (:: clap :: Arg :: new ("json-body") . long ("json-body") . value_name ("JSON-FILE") . required (true) . value_parser (:: clap :: value_parser ! (std :: path :: PathBuf)) . help ("Path to a file that contains the full json body.")) . arg (:: clap :: Arg :: new ("json-body-template") . long ("json-body-template") . action (:: clap :: ArgAction :: SetTrue) . exclusive (true) . help ("Print a body to start a --json-body file from (made from the spec), and exit")) . about ("Create or replace a simple rule") . long_about ("Create or replace a simple rule\n\nThe detection's unit tests run first unless `run-tests-first` is false; with `run-tests-only` they run and nothing is saved, and a passing run answers 204 without a body. Failing tests are reported in the 400 body's `testResults`. Answers 201 when the id did not exist yet and 200 when it replaced an existing one.")
     }
     pub fn cli_simple_rule_delete() -> ::clap::Command {
         ::clap::Command::new("")
@@ -1545,34 +1047,7 @@ impl<T: CliConfig> Cli<T> {
         :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("contains") . long ("contains") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false) . help ("Only users whose name or email contains this text.")) . arg (:: clap :: Arg :: new ("cursor") . long ("cursor") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false) . help ("The `next` value of the previous page; omit it to start at the first page.")) . arg (:: clap :: Arg :: new ("email") . long ("email") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false) . help ("Only the user with this email address.")) . arg (:: clap :: Arg :: new ("id") . long ("id") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . action (:: clap :: ArgAction :: Append) . required (false) . help ("The id of the item.")) . arg (:: clap :: Arg :: new ("ids") . long ("ids") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false) . help ("A comma-separated list of ids to return.")) . arg (:: clap :: Arg :: new ("include-deactivated") . long ("include-deactivated") . value_parser (:: clap :: value_parser ! (bool)) . required (false) . help ("Also return deactivated users.")) . arg (:: clap :: Arg :: new ("limit") . long ("limit") . value_parser (:: clap :: value_parser ! (:: std :: num :: NonZeroU64)) . required (false) . help ("The largest number of results in one page.")) . arg (:: clap :: Arg :: new ("status") . long ("status") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required (false) . help ("Only results with this status.")) . about ("List users") . long_about ("List users\n\nResults come in pages: pass the `next` of one page as the `cursor` of the next request.") . arg (:: clap :: Arg :: new ("all") . long ("all") . action (:: clap :: ArgAction :: SetTrue) . help ("Fetch every page, starting from this one, and print each item as one line of JSON"))
     }
     pub fn cli_user_create() -> ::clap::Command {
-        ::clap::Command::new("")
-            .arg(
-                ::clap::Arg::new("email")
-                    .long("email")
-                    .value_parser(::clap::value_parser!(::std::string::String))
-                    .required_unless_present("json-body"),
-            )
-            .arg(
-                ::clap::Arg::new("family-name")
-                    .long("family-name")
-                    .value_parser(::clap::value_parser!(::std::string::String))
-                    .required_unless_present("json-body"),
-            )
-            .arg(
-                ::clap::Arg::new("given-name")
-                    .long("given-name")
-                    .value_parser(::clap::value_parser!(::std::string::String))
-                    .required_unless_present("json-body"),
-            )
-            .arg(
-                ::clap::Arg::new("json-body")
-                    .long("json-body")
-                    .value_name("JSON-FILE")
-                    .required(true)
-                    .value_parser(::clap::value_parser!(std::path::PathBuf))
-                    .help("Path to a file that contains the full json body."),
-            )
-            .about("Create an user")
+        :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("email") . long ("email") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("family-name") . long ("family-name") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("given-name") . long ("given-name") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("json-body") . long ("json-body") . value_name ("JSON-FILE") . required (true) . value_parser (:: clap :: value_parser ! (std :: path :: PathBuf)) . help ("Path to a file that contains the full json body.")) . arg (:: clap :: Arg :: new ("json-body-template") . long ("json-body-template") . action (:: clap :: ArgAction :: SetTrue) . exclusive (true) . help ("Print a body to start a --json-body file from (made from the spec), and exit")) . about ("Create an user")
     }
     pub fn cli_user_get() -> ::clap::Command {
         ::clap::Command::new("")
@@ -1586,41 +1061,7 @@ impl<T: CliConfig> Cli<T> {
             .about("Get an user")
     }
     pub fn cli_user_update() -> ::clap::Command {
-        ::clap::Command::new("")
-            .arg(
-                ::clap::Arg::new("email")
-                    .long("email")
-                    .value_parser(::clap::value_parser!(::std::string::String))
-                    .required_unless_present("json-body"),
-            )
-            .arg(
-                ::clap::Arg::new("family-name")
-                    .long("family-name")
-                    .value_parser(::clap::value_parser!(::std::string::String))
-                    .required_unless_present("json-body"),
-            )
-            .arg(
-                ::clap::Arg::new("given-name")
-                    .long("given-name")
-                    .value_parser(::clap::value_parser!(::std::string::String))
-                    .required_unless_present("json-body"),
-            )
-            .arg(
-                ::clap::Arg::new("id")
-                    .long("id")
-                    .value_parser(::clap::value_parser!(types::UserId))
-                    .required(true)
-                    .help("The id of the item."),
-            )
-            .arg(
-                ::clap::Arg::new("json-body")
-                    .long("json-body")
-                    .value_name("JSON-FILE")
-                    .required(true)
-                    .value_parser(::clap::value_parser!(std::path::PathBuf))
-                    .help("Path to a file that contains the full json body."),
-            )
-            .about("Update an user")
+        :: clap :: Command :: new ("") . arg (:: clap :: Arg :: new ("email") . long ("email") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("family-name") . long ("family-name") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("given-name") . long ("given-name") . value_parser (:: clap :: value_parser ! (:: std :: string :: String)) . required_unless_present ("json-body")) . arg (:: clap :: Arg :: new ("id") . long ("id") . value_parser (:: clap :: value_parser ! (types :: UserId)) . required (true) . help ("The id of the item.")) . arg (:: clap :: Arg :: new ("json-body") . long ("json-body") . value_name ("JSON-FILE") . required (true) . value_parser (:: clap :: value_parser ! (std :: path :: PathBuf)) . help ("Path to a file that contains the full json body.")) . arg (:: clap :: Arg :: new ("json-body-template") . long ("json-body-template") . action (:: clap :: ArgAction :: SetTrue) . exclusive (true) . help ("Print a body to start a --json-body file from (made from the spec), and exit")) . about ("Update an user")
     }
     pub fn cli_user_delete() -> ::clap::Command {
         ::clap::Command::new("")
@@ -5016,139 +4457,408 @@ impl CliCommand {
         }
     }
 }
-#[doc = r" Every command of this API as `(command, resource, verb)`: `cloud-apis <provider> <resource> <verb>`,"]
-#[doc = r" sorted by resource and verb."]
-pub const COMMANDS: &[(CliCommand, &str, &str)] = &[
-    (CliCommand::AlertBulkPatch, "alert", "bulk-patch"),
-    (CliCommand::AlertEvents, "alert", "events"),
-    (CliCommand::AlertGet, "alert", "get"),
-    (CliCommand::AlertList, "alert", "list"),
-    (CliCommand::AlertPatch, "alert", "patch"),
-    (CliCommand::ApiTokenCreate, "api-token", "create"),
-    (CliCommand::ApiTokenDelete, "api-token", "delete"),
-    (CliCommand::ApiTokenGet, "api-token", "get"),
-    (CliCommand::ApiTokenList, "api-token", "list"),
-    (CliCommand::ApiTokenRotate, "api-token", "rotate"),
-    (CliCommand::ApiTokenUpdate, "api-token", "update"),
+#[doc = r" Every command of this API as `(command, resource, verb, operationId)`: `cloud-apis <provider> <resource>"]
+#[doc = r" <verb>`, sorted by resource and verb."]
+pub const COMMANDS: &[(CliCommand, &str, &str, &str)] = &[
+    (
+        CliCommand::AlertBulkPatch,
+        "alert",
+        "bulk-patch",
+        "alert#bulkPatch",
+    ),
+    (CliCommand::AlertEvents, "alert", "events", "alert#events"),
+    (CliCommand::AlertGet, "alert", "get", "alert#get"),
+    (CliCommand::AlertList, "alert", "list", "alert#list"),
+    (CliCommand::AlertPatch, "alert", "patch", "alert#patch"),
+    (
+        CliCommand::ApiTokenCreate,
+        "api-token",
+        "create",
+        "api token#create",
+    ),
+    (
+        CliCommand::ApiTokenDelete,
+        "api-token",
+        "delete",
+        "api token#delete",
+    ),
+    (CliCommand::ApiTokenGet, "api-token", "get", "api token#get"),
+    (
+        CliCommand::ApiTokenList,
+        "api-token",
+        "list",
+        "api token#list",
+    ),
+    (
+        CliCommand::ApiTokenRotate,
+        "api-token",
+        "rotate",
+        "api token#rotate",
+    ),
+    (
+        CliCommand::ApiTokenUpdate,
+        "api-token",
+        "update",
+        "api token#update",
+    ),
     (
         CliCommand::AwsCloudAccountCreate,
         "aws-cloud-account",
         "create",
+        "aws cloud account#create",
     ),
     (
         CliCommand::AwsCloudAccountDelete,
         "aws-cloud-account",
         "delete",
+        "aws cloud account#delete",
     ),
-    (CliCommand::AwsCloudAccountGet, "aws-cloud-account", "get"),
-    (CliCommand::AwsCloudAccountPut, "aws-cloud-account", "put"),
-    (CliCommand::CommentCreate, "comment", "create"),
-    (CliCommand::CommentGet, "comment", "get"),
-    (CliCommand::CommentList, "comment", "list"),
-    (CliCommand::CommentUpdate, "comment", "update"),
-    (CliCommand::ContexttagCreate, "contexttag", "create"),
-    (CliCommand::ContexttagDelete, "contexttag", "delete"),
-    (CliCommand::ContexttagList, "contexttag", "list"),
-    (CliCommand::ContexttagUpdate, "contexttag", "update"),
+    (
+        CliCommand::AwsCloudAccountGet,
+        "aws-cloud-account",
+        "get",
+        "aws cloud account#get",
+    ),
+    (
+        CliCommand::AwsCloudAccountPut,
+        "aws-cloud-account",
+        "put",
+        "aws cloud account#put",
+    ),
+    (
+        CliCommand::CommentCreate,
+        "comment",
+        "create",
+        "comment#create",
+    ),
+    (CliCommand::CommentGet, "comment", "get", "comment#get"),
+    (CliCommand::CommentList, "comment", "list", "comment#list"),
+    (
+        CliCommand::CommentUpdate,
+        "comment",
+        "update",
+        "comment#update",
+    ),
+    (
+        CliCommand::ContexttagCreate,
+        "contexttag",
+        "create",
+        "contexttag#create",
+    ),
+    (
+        CliCommand::ContexttagDelete,
+        "contexttag",
+        "delete",
+        "contexttag#delete",
+    ),
+    (
+        CliCommand::ContexttagList,
+        "contexttag",
+        "list",
+        "contexttag#list",
+    ),
+    (
+        CliCommand::ContexttagUpdate,
+        "contexttag",
+        "update",
+        "contexttag#update",
+    ),
     (
         CliCommand::CorrelationRuleCreate,
         "correlation-rule",
         "create",
+        "correlation rule#create",
     ),
     (
         CliCommand::CorrelationRuleDelete,
         "correlation-rule",
         "delete",
+        "correlation rule#delete",
     ),
-    (CliCommand::CorrelationRuleGet, "correlation-rule", "get"),
-    (CliCommand::CorrelationRuleList, "correlation-rule", "list"),
-    (CliCommand::CorrelationRulePut, "correlation-rule", "put"),
-    (CliCommand::DataModelCreate, "data-model", "create"),
-    (CliCommand::DataModelDelete, "data-model", "delete"),
-    (CliCommand::DataModelGet, "data-model", "get"),
-    (CliCommand::DataModelList, "data-model", "list"),
-    (CliCommand::DataModelPut, "data-model", "put"),
-    (CliCommand::GcsSourceCreate, "gcs-source", "create"),
-    (CliCommand::GcsSourceDelete, "gcs-source", "delete"),
-    (CliCommand::GcsSourceGet, "gcs-source", "get"),
-    (CliCommand::GcsSourcePut, "gcs-source", "put"),
-    (CliCommand::GlobalCreate, "global", "create"),
-    (CliCommand::GlobalDelete, "global", "delete"),
-    (CliCommand::GlobalGet, "global", "get"),
-    (CliCommand::GlobalList, "global", "list"),
-    (CliCommand::GlobalPut, "global", "put"),
-    (CliCommand::HttpSourceCreate, "http-source", "create"),
-    (CliCommand::HttpSourceDelete, "http-source", "delete"),
-    (CliCommand::HttpSourceGet, "http-source", "get"),
-    (CliCommand::HttpSourcePut, "http-source", "put"),
+    (
+        CliCommand::CorrelationRuleGet,
+        "correlation-rule",
+        "get",
+        "correlation rule#get",
+    ),
+    (
+        CliCommand::CorrelationRuleList,
+        "correlation-rule",
+        "list",
+        "correlation rule#list",
+    ),
+    (
+        CliCommand::CorrelationRulePut,
+        "correlation-rule",
+        "put",
+        "correlation rule#put",
+    ),
+    (
+        CliCommand::DataModelCreate,
+        "data-model",
+        "create",
+        "data model#create",
+    ),
+    (
+        CliCommand::DataModelDelete,
+        "data-model",
+        "delete",
+        "data model#delete",
+    ),
+    (
+        CliCommand::DataModelGet,
+        "data-model",
+        "get",
+        "data model#get",
+    ),
+    (
+        CliCommand::DataModelList,
+        "data-model",
+        "list",
+        "data model#list",
+    ),
+    (
+        CliCommand::DataModelPut,
+        "data-model",
+        "put",
+        "data model#put",
+    ),
+    (
+        CliCommand::GcsSourceCreate,
+        "gcs-source",
+        "create",
+        "gcs source#create",
+    ),
+    (
+        CliCommand::GcsSourceDelete,
+        "gcs-source",
+        "delete",
+        "gcs source#delete",
+    ),
+    (
+        CliCommand::GcsSourceGet,
+        "gcs-source",
+        "get",
+        "gcs source#get",
+    ),
+    (
+        CliCommand::GcsSourcePut,
+        "gcs-source",
+        "put",
+        "gcs source#put",
+    ),
+    (
+        CliCommand::GlobalCreate,
+        "global",
+        "create",
+        "global#create",
+    ),
+    (
+        CliCommand::GlobalDelete,
+        "global",
+        "delete",
+        "global#delete",
+    ),
+    (CliCommand::GlobalGet, "global", "get", "global#get"),
+    (CliCommand::GlobalList, "global", "list", "global#list"),
+    (CliCommand::GlobalPut, "global", "put", "global#put"),
+    (
+        CliCommand::HttpSourceCreate,
+        "http-source",
+        "create",
+        "http source#create",
+    ),
+    (
+        CliCommand::HttpSourceDelete,
+        "http-source",
+        "delete",
+        "http source#delete",
+    ),
+    (
+        CliCommand::HttpSourceGet,
+        "http-source",
+        "get",
+        "http source#get",
+    ),
+    (
+        CliCommand::HttpSourcePut,
+        "http-source",
+        "put",
+        "http source#put",
+    ),
     (
         CliCommand::LogForwarderSourceCreate,
         "log-forwarder-source",
         "create",
+        "log forwarder source#create",
     ),
     (
         CliCommand::LogForwarderSourceDelete,
         "log-forwarder-source",
         "delete",
+        "log forwarder source#delete",
     ),
     (
         CliCommand::LogForwarderSourceGet,
         "log-forwarder-source",
         "get",
+        "log forwarder source#get",
     ),
     (
         CliCommand::LogForwarderSourcePut,
         "log-forwarder-source",
         "put",
+        "log forwarder source#put",
     ),
     (
         CliCommand::LogSourceAlarmDelete,
         "log-source-alarm",
         "delete",
+        "log source alarm#delete",
     ),
-    (CliCommand::LogSourceAlarmGet, "log-source-alarm", "get"),
-    (CliCommand::LogSourceAlarmPut, "log-source-alarm", "put"),
-    (CliCommand::PolicyCreate, "policy", "create"),
-    (CliCommand::PolicyDelete, "policy", "delete"),
-    (CliCommand::PolicyGet, "policy", "get"),
-    (CliCommand::PolicyList, "policy", "list"),
-    (CliCommand::PolicyPut, "policy", "put"),
-    (CliCommand::PubSubSourceCreate, "pubsub-source", "create"),
-    (CliCommand::PubSubSourceDelete, "pubsub-source", "delete"),
-    (CliCommand::PubSubSourceGet, "pubsub-source", "get"),
-    (CliCommand::PubSubSourcePut, "pubsub-source", "put"),
-    (CliCommand::QueryCreate, "query", "create"),
-    (CliCommand::QueryDelete, "query", "delete"),
-    (CliCommand::QueryGet, "query", "get"),
-    (CliCommand::QueryList, "query", "list"),
-    (CliCommand::QueryUpdate, "query", "update"),
-    (CliCommand::RoleCreate, "role", "create"),
-    (CliCommand::RoleDelete, "role", "delete"),
-    (CliCommand::RoleGet, "role", "get"),
-    (CliCommand::RoleList, "role", "list"),
-    (CliCommand::RoleUpdate, "role", "update"),
-    (CliCommand::RuleCreate, "rule", "create"),
-    (CliCommand::RuleDelete, "rule", "delete"),
-    (CliCommand::RuleGet, "rule", "get"),
-    (CliCommand::RuleList, "rule", "list"),
-    (CliCommand::RulePut, "rule", "put"),
-    (CliCommand::S3SourceCreate, "s3-source", "create"),
-    (CliCommand::S3SourceDelete, "s3-source", "delete"),
-    (CliCommand::S3SourceGet, "s3-source", "get"),
-    (CliCommand::S3SourcePut, "s3-source", "put"),
-    (CliCommand::ScheduledRuleCreate, "scheduled-rule", "create"),
-    (CliCommand::ScheduledRuleDelete, "scheduled-rule", "delete"),
-    (CliCommand::ScheduledRuleGet, "scheduled-rule", "get"),
-    (CliCommand::ScheduledRuleList, "scheduled-rule", "list"),
-    (CliCommand::ScheduledRulePut, "scheduled-rule", "put"),
-    (CliCommand::SimpleRuleCreate, "simple-rule", "create"),
-    (CliCommand::SimpleRuleDelete, "simple-rule", "delete"),
-    (CliCommand::SimpleRuleGet, "simple-rule", "get"),
-    (CliCommand::SimpleRuleList, "simple-rule", "list"),
-    (CliCommand::SimpleRulePut, "simple-rule", "put"),
-    (CliCommand::UserCreate, "user", "create"),
-    (CliCommand::UserDelete, "user", "delete"),
-    (CliCommand::UserGet, "user", "get"),
-    (CliCommand::UserList, "user", "list"),
-    (CliCommand::UserUpdate, "user", "update"),
+    (
+        CliCommand::LogSourceAlarmGet,
+        "log-source-alarm",
+        "get",
+        "log source alarm#get",
+    ),
+    (
+        CliCommand::LogSourceAlarmPut,
+        "log-source-alarm",
+        "put",
+        "log source alarm#put",
+    ),
+    (
+        CliCommand::PolicyCreate,
+        "policy",
+        "create",
+        "policy#create",
+    ),
+    (
+        CliCommand::PolicyDelete,
+        "policy",
+        "delete",
+        "policy#delete",
+    ),
+    (CliCommand::PolicyGet, "policy", "get", "policy#get"),
+    (CliCommand::PolicyList, "policy", "list", "policy#list"),
+    (CliCommand::PolicyPut, "policy", "put", "policy#put"),
+    (
+        CliCommand::PubSubSourceCreate,
+        "pubsub-source",
+        "create",
+        "pub/sub source#create",
+    ),
+    (
+        CliCommand::PubSubSourceDelete,
+        "pubsub-source",
+        "delete",
+        "pub/sub source#delete",
+    ),
+    (
+        CliCommand::PubSubSourceGet,
+        "pubsub-source",
+        "get",
+        "pub/sub source#get",
+    ),
+    (
+        CliCommand::PubSubSourcePut,
+        "pubsub-source",
+        "put",
+        "pub/sub source#put",
+    ),
+    (CliCommand::QueryCreate, "query", "create", "query#create"),
+    (CliCommand::QueryDelete, "query", "delete", "query#delete"),
+    (CliCommand::QueryGet, "query", "get", "query#get"),
+    (CliCommand::QueryList, "query", "list", "query#list"),
+    (CliCommand::QueryUpdate, "query", "update", "query#update"),
+    (CliCommand::RoleCreate, "role", "create", "role#create"),
+    (CliCommand::RoleDelete, "role", "delete", "role#delete"),
+    (CliCommand::RoleGet, "role", "get", "role#get"),
+    (CliCommand::RoleList, "role", "list", "role#list"),
+    (CliCommand::RoleUpdate, "role", "update", "role#update"),
+    (CliCommand::RuleCreate, "rule", "create", "rule#create"),
+    (CliCommand::RuleDelete, "rule", "delete", "rule#delete"),
+    (CliCommand::RuleGet, "rule", "get", "rule#get"),
+    (CliCommand::RuleList, "rule", "list", "rule#list"),
+    (CliCommand::RulePut, "rule", "put", "rule#put"),
+    (
+        CliCommand::S3SourceCreate,
+        "s3-source",
+        "create",
+        "s3 source#create",
+    ),
+    (
+        CliCommand::S3SourceDelete,
+        "s3-source",
+        "delete",
+        "s3 source#delete",
+    ),
+    (CliCommand::S3SourceGet, "s3-source", "get", "s3 source#get"),
+    (CliCommand::S3SourcePut, "s3-source", "put", "s3 source#put"),
+    (
+        CliCommand::ScheduledRuleCreate,
+        "scheduled-rule",
+        "create",
+        "scheduled rule#create",
+    ),
+    (
+        CliCommand::ScheduledRuleDelete,
+        "scheduled-rule",
+        "delete",
+        "scheduled rule#delete",
+    ),
+    (
+        CliCommand::ScheduledRuleGet,
+        "scheduled-rule",
+        "get",
+        "scheduled rule#get",
+    ),
+    (
+        CliCommand::ScheduledRuleList,
+        "scheduled-rule",
+        "list",
+        "scheduled rule#list",
+    ),
+    (
+        CliCommand::ScheduledRulePut,
+        "scheduled-rule",
+        "put",
+        "scheduled rule#put",
+    ),
+    (
+        CliCommand::SimpleRuleCreate,
+        "simple-rule",
+        "create",
+        "simple rule#create",
+    ),
+    (
+        CliCommand::SimpleRuleDelete,
+        "simple-rule",
+        "delete",
+        "simple rule#delete",
+    ),
+    (
+        CliCommand::SimpleRuleGet,
+        "simple-rule",
+        "get",
+        "simple rule#get",
+    ),
+    (
+        CliCommand::SimpleRuleList,
+        "simple-rule",
+        "list",
+        "simple rule#list",
+    ),
+    (
+        CliCommand::SimpleRulePut,
+        "simple-rule",
+        "put",
+        "simple rule#put",
+    ),
+    (CliCommand::UserCreate, "user", "create", "user#create"),
+    (CliCommand::UserDelete, "user", "delete", "user#delete"),
+    (CliCommand::UserGet, "user", "get", "user#get"),
+    (CliCommand::UserList, "user", "list", "user#list"),
+    (CliCommand::UserUpdate, "user", "update", "user#update"),
 ];

@@ -57,7 +57,9 @@ use cloud_apis_runtime::{Auth, ExposeSecret, SecretString};
 use crate::env::{Env, LookupEnv, ProcessEnv};
 use crate::{ConfigError, HttpOptions};
 
-pub use cloudcraft_client::{builder, types, ByteStream, Client, ClientInfo, ResponseValue, API};
+pub use cloudcraft_client::{
+    builder, types, ByteStream, Client, ClientInfo, ResponseValue, API, SPEC_JSON,
+};
 
 /// The API key (44 base64 characters).
 pub const ENV_API_KEY: &str = "CLOUDCRAFT_API_KEY";
