@@ -310,6 +310,23 @@ pub(crate) fn builder_impls(file: &mut syn::File) -> Vec<&mut syn::ItemImpl> {
 }
 
 /// The items of the generated `builder` module.
+/// `tokens` with `items` added to its `builder` module (impls that read a builder's private fields).
+pub(crate) fn with_builder_items(
+    tokens: TokenStream,
+    items: Vec<TokenStream>,
+) -> Result<TokenStream, String> {
+    if items.is_empty() {
+        return Ok(tokens);
+    }
+    let mut file: syn::File =
+        syn::parse2(tokens).map_err(|e| format!("generated code does not parse: {e}"))?;
+    let module = builder_items(&mut file).ok_or("generated code has no `builder` module")?;
+    for item in items {
+        module.push(syn::parse2(item).map_err(|e| format!("a builder item does not parse: {e}"))?);
+    }
+    Ok(quote!(#file))
+}
+
 fn builder_items(file: &mut syn::File) -> Option<&mut Vec<syn::Item>> {
     file.items.iter_mut().find_map(|item| match item {
         syn::Item::Mod(module) if module.ident == "builder" => {

@@ -153,7 +153,9 @@ fn client_tokens(
     let (generated, passes) = crate::code_passes::apply(generated, &known, &optional, &bounded)
         .map_err(|e| format!("{}: {e}", target.spec))?;
     let api = api_tokens(target, prepared, &spec, target.module_dir);
-    let page_impls = crate::page_impls::impls(&prepared.doc);
+    let (page_impls, streams) = crate::page_impls::impls(&prepared.doc);
+    let generated = crate::code_passes::with_builder_items(generated, streams)
+        .map_err(|e| format!("{}: {e}", target.spec))?;
     let id_impls = prepared
         .id_types
         .iter()

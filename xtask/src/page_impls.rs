@@ -37,12 +37,16 @@ fn required(schema: &Value, name: &str) -> bool {
         .is_some_and(|r| r.iter().any(|v| v == name))
 }
 
-/// Impl blocks for every page schema in `doc` (the transformed spec the client was generated from), and the
-/// `stream()` methods of the operations that answer with one.
-pub fn impls(doc: &Value) -> Vec<TokenStream> {
-    let (mut out, pages) = page_impls(doc);
-    out.extend(streams(doc, &pages).into_iter().map(|(_, tokens)| tokens));
-    out
+/// Impl blocks for every page schema in `doc` (the transformed spec the client was generated from), for the crate
+/// root, and the `stream()` methods of the operations that answer with one, for the generated `builder` module
+/// (where a builder's own fields can be read).
+pub fn impls(doc: &Value) -> (Vec<TokenStream>, Vec<TokenStream>) {
+    let (pages_impls, pages) = page_impls(doc);
+    let streams = streams(doc, &pages)
+        .into_iter()
+        .map(|(_, tokens)| tokens)
+        .collect();
+    (pages_impls, streams)
 }
 
 /// The operationIds whose builders get `stream()`: the list operations that page.
@@ -195,18 +199,35 @@ fn streams(doc: &Value, pages: &[(String, Kind)]) -> Vec<(String, TokenStream)> 
                     .pointer("/schema/default")
                     .and_then(Value::as_u64)
                     .unwrap_or(20);
+                // A required `size` is a `Result<T, String>` field, an optional one a `Result<Option<T>, String>`.
+                let (given, unset) = if size_param["required"] == true {
+                    (quote!(Ok(size)), quote!(false))
+                } else {
+                    (
+                        quote!(Ok(Some(size))),
+                        quote!(matches!(self.size, Ok(None))),
+                    )
+                };
                 quote! {
                     /// Every item of every page, each page fetched as the stream is read, with this builder's
-                    /// other parameters, `size` the documented default and `page` counting from 0. A server that
-                    /// serves the same page twice ends the stream with `ErrorKind::PaginationStalled` (see
-                    /// `cloud_apis_runtime::pagination`).
+                    /// other parameters, `page` counting from 0, and pages of the `size` set on this builder (the
+                    /// documented default when none is). A server that serves the same page twice ends the stream
+                    /// with `ErrorKind::PaginationStalled` (see `cloud_apis_runtime::pagination`).
                     pub fn stream(
                         self,
                     ) -> impl cloud_apis_runtime::pagination::Stream<
                         Item = Result<types::#item, cloud_apis_runtime::Error>,
                     > + 'a {
-                        cloud_apis_runtime::pagination::numbered(#size, move |page, size| {
-                            self.clone().page(page).size(size).send()
+                        let size = match &self.size {
+                            #given => u64::try_from(*size).unwrap_or(#size),
+                            _ => #size,
+                        };
+                        // Only an unset size is filled in: a size set on the builder is sent as it is, and one
+                        // that did not convert still fails the first request.
+                        let fill_size = #unset;
+                        cloud_apis_runtime::pagination::numbered(size, move |page, size| {
+                            let request = self.clone().page(page);
+                            if fill_size { request.size(size) } else { request }.send()
                         })
                     }
                 }
@@ -216,7 +237,7 @@ fn streams(doc: &Value, pages: &[(String, Kind)]) -> Vec<(String, TokenStream)> 
         out.push((
             id.to_string(),
             quote! {
-                impl<'a> builder::#builder<'a> {
+                impl<'a> #builder<'a> {
                     #stream
                 }
             },
@@ -246,7 +267,9 @@ mod tests {
                 "items": {"type": "array", "items": {"$ref": "#/components/schemas/X"}}
             }}
         }}});
-        let code: Vec<String> = impls(&doc)
+        let (pages, streams) = impls(&doc);
+        assert!(streams.is_empty(), "no operation answers with a page");
+        let code: Vec<String> = pages
             .iter()
             .map(|t| t.to_string().replace(' ', ""))
             .collect();
@@ -261,5 +284,44 @@ mod tests {
                 && c.contains("typeItem=types::GuardrailSummary")
                 && c.contains("(self.guardrails,self.count)")
         ));
+    }
+
+    #[test]
+    fn a_numbered_stream_keeps_the_size_set_on_its_builder() {
+        let doc = json!({
+            "components": {"schemas": {
+                "GuardrailPageResponse": {"type": "object", "properties": {
+                    "count": {"type": "integer"}, "page": {"type": "integer"}, "size": {"type": "integer"},
+                    "guardrails": {"type": "array", "items": {"$ref": "#/components/schemas/GuardrailSummary"}}
+                }}
+            }},
+            "paths": {"/v1/guardrails": {"get": {
+                "operationId": "ListGuardrails",
+                "parameters": [
+                    {"name": "page", "in": "query", "schema": {"type": "integer"}},
+                    {"name": "size", "in": "query", "schema": {"type": "integer", "default": 20}}
+                ],
+                "responses": {"200": {"content": {"application/json": {"schema": {
+                    "$ref": "#/components/schemas/GuardrailPageResponse"
+                }}}}}
+            }}}
+        });
+        let (_, streams) = impls(&doc);
+        let code = streams[0].to_string().replace(' ', "");
+        // Inside the builder module (no `builder::` prefix), reading the builder's own `size`.
+        assert!(code.starts_with("impl<'a>ListGuardrails<'a>"), "{code}");
+        assert!(
+            code.contains(
+                "matchself.size{Ok(Some(size))=>u64::try_from(*size).unwrap_or(20u64),_=>20u64,}"
+            ) || code.contains(
+                "match&self.size{Ok(Some(size))=>u64::try_from(*size).unwrap_or(20u64),_=>20u64,}"
+            ),
+            "{code}"
+        );
+        assert!(
+            code.contains("letfill_size=matches!(self.size,Ok(None));"),
+            "{code}"
+        );
+        assert_eq!(paged_operations(&doc), ["ListGuardrails"]);
     }
 }

@@ -79,6 +79,16 @@ fn run(args: &[&str]) -> Run {
     }
 }
 
+/// The stdout of a command that must have succeeded.
+fn stdout_of(output: std::process::Output) -> String {
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
 fn json(run: &Run) -> Value {
     assert_eq!(run.code, 0, "stderr: {}", run.stderr);
     serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {}", run.stdout))
@@ -367,12 +377,7 @@ fn a_blueprint_image_streams_to_stdout_when_piped() {
         ])
         .output()
         .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    assert!(String::from_utf8_lossy(&output.stdout).contains("<svg"));
+    assert!(stdout_of(output).contains("<svg"));
 }
 
 fn tempdir() -> std::path::PathBuf {
@@ -623,4 +628,54 @@ fn service_and_transport_failures_have_their_own_exit_codes() {
     let (code, stderr) = panther("http://127.0.0.1:1", &["panther", "role", "list"]);
     assert_eq!(code, 7, "{stderr}");
     assert!(stderr.contains("could not connect"), "{stderr}");
+}
+
+#[test]
+fn all_walks_pages_of_the_size_given() {
+    // Real records (from the sandbox), served in pages of 2 by a server that answers only that page size.
+    let sandbox = json(&run(&[
+        "scp",
+        "cloudcontrol",
+        "guardrail",
+        "list",
+        "--size",
+        "5",
+    ]));
+    let records = sandbox["guardrails"].as_array().unwrap().clone();
+    assert_eq!(records.len(), 5);
+    let server = httpmock::MockServer::start();
+    let mocks: Vec<_> = records
+        .chunks(2)
+        .enumerate()
+        .map(|(page, items)| {
+            server.mock(|when, then| {
+                when.path("/v1/guardrails")
+                    .query_param("page", page.to_string())
+                    .query_param("size", "2");
+                then.status(200).json_body(
+                    serde_json::json!({"count": 5, "page": page, "size": 2, "guardrails": items}),
+                );
+            })
+        })
+        .collect();
+    let output = cli_with(&[
+        ("SCP_BASE_URL", server.base_url()),
+        ("SCP_ACCESS_KEY", "ak".into()),
+        ("SCP_SECRET_KEY", "sk".into()),
+    ])
+    .args([
+        "scp",
+        "cloudcontrol",
+        "guardrail",
+        "list",
+        "--size",
+        "2",
+        "--all",
+    ])
+    .output()
+    .unwrap();
+    assert_eq!(stdout_of(output).lines().count(), 5);
+    for mock in &mocks {
+        assert_eq!(mock.calls(), 1);
+    }
 }

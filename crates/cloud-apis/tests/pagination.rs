@@ -253,30 +253,54 @@ async fn an_endless_count_stops_at_the_page_ceiling() {
     assert_eq!(fetches.get(), 7);
 }
 
+/// One mock per page of `sizes` items (pages 0, 1, ...): guardrails `g<page>-<i>` of `count`, answered only to
+/// requests for that page, of page size `size`, carrying `filter` when given.
+async fn guardrail_pages<'a>(
+    server: &'a MockServer,
+    count: usize,
+    size: usize,
+    sizes: &[usize],
+    filter: Option<(&str, &str)>,
+) -> Vec<httpmock::Mock<'a>> {
+    let mut mocks = Vec::new();
+    for (page, n) in sizes.iter().enumerate() {
+        let items: Vec<_> = (0..*n)
+            .map(|i| guardrail(&format!("g{page}-{i}")))
+            .collect();
+        mocks.push(
+            server
+                .mock_async(|when, then| {
+                    let mut when = when
+                        .path("/v1/guardrails")
+                        .query_param("page", page.to_string())
+                        .query_param("size", size.to_string());
+                    if let Some((name, value)) = filter {
+                        when = when.query_param(name, value);
+                    }
+                    let _ = when;
+                    then.status(200).json_body(
+                        json!({"count": count, "page": page, "size": size, "guardrails": items}),
+                    );
+                })
+                .await,
+        );
+    }
+    mocks
+}
+
+/// A Cloud Control 1.2 client of `server`.
+fn cloudcontrol(server: &MockServer) -> cloud_apis::scp::cloudcontrol::v1_2::Client {
+    ScpConfig::new("AK", "SK", Environment::Samsung)
+        .base_url(server.base_url())
+        .cloudcontrol_v1_2()
+        .unwrap()
+}
+
 #[tokio::test]
 async fn scp_pages_are_walked_over_the_wire() {
     let server = MockServer::start_async().await;
-    let mocks: Vec<_> = [
-        (0, vec!["g1", "g2"]),
-        (1, vec!["g3", "g4"]),
-        (2, vec!["g5"]),
-    ]
-    .into_iter()
-    .map(|(page, ids)| {
-        let items: Vec<_> = ids.iter().map(|id| guardrail(id)).collect();
-        server.mock(|when, then| {
-            when.path("/v1/guardrails")
-                .query_param("page", page.to_string())
-                .query_param("size", "2");
-            then.status(200)
-                .json_body(json!({"count": 5, "page": page, "size": 2, "guardrails": items}));
-        })
-    })
-    .collect();
-    let client = ScpConfig::new("AK", "SK", Environment::Samsung)
-        .base_url(server.base_url())
-        .cloudcontrol_v1_2()
-        .unwrap();
+    let mocks = guardrail_pages(&server, 5, 2, &[2, 2, 1], None).await;
+    let client = cloudcontrol(&server);
     let all: Vec<_> = numbered(2, |page, size| {
         client.list_guardrails().page(page).size(size).send()
     })
@@ -284,7 +308,7 @@ async fn scp_pages_are_walked_over_the_wire() {
     .await
     .unwrap();
     let ids: Vec<_> = all.iter().map(|g| g.id.as_str()).collect();
-    assert_eq!(ids, ["g1", "g2", "g3", "g4", "g5"]);
+    assert_eq!(ids, ["g0-0", "g0-1", "g1-0", "g1-1", "g2-0"]);
     for mock in &mocks {
         assert_eq!(mock.calls_async().await, 1);
     }
@@ -294,24 +318,8 @@ async fn scp_pages_are_walked_over_the_wire() {
 async fn a_list_builder_streams_every_page_keeping_its_own_parameters() {
     let server = MockServer::start_async().await;
     // 45 guardrails at the documented default page size (20): pages 0, 1 and 2, each with the caller's filter.
-    let mocks: Vec<_> = [(0, 20), (1, 20), (2, 5)]
-        .into_iter()
-        .map(|(page, n)| {
-            let items: Vec<_> = (0..n).map(|i| guardrail(&format!("g{page}-{i}"))).collect();
-            server.mock(|when, then| {
-                when.path("/v1/guardrails")
-                    .query_param("name", "mfa")
-                    .query_param("page", page.to_string())
-                    .query_param("size", "20");
-                then.status(200)
-                    .json_body(json!({"count": 45, "page": page, "size": 20, "guardrails": items}));
-            })
-        })
-        .collect();
-    let client = ScpConfig::new("AK", "SK", Environment::Samsung)
-        .base_url(server.base_url())
-        .cloudcontrol_v1_2()
-        .unwrap();
+    let mocks = guardrail_pages(&server, 45, 20, &[20, 20, 5], Some(("name", "mfa"))).await;
+    let client = cloudcontrol(&server);
     let all: Vec<_> = client
         .list_guardrails()
         .name("mfa")
@@ -325,4 +333,32 @@ async fn a_list_builder_streams_every_page_keeping_its_own_parameters() {
     for mock in &mocks {
         assert_eq!(mock.calls_async().await, 1);
     }
+}
+
+#[tokio::test]
+async fn a_list_builder_streams_pages_of_the_size_set_on_it() {
+    let server = MockServer::start_async().await;
+    // 5 guardrails in pages of the caller's 2: pages 0, 1 and 2, and never the default size.
+    let mocks = guardrail_pages(&server, 5, 2, &[2, 2, 1], None).await;
+    let client = cloudcontrol(&server);
+    let all: Vec<_> = client
+        .list_guardrails()
+        .size(2u64)
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 5);
+    for mock in &mocks {
+        assert_eq!(mock.calls_async().await, 1);
+    }
+    // A size that does not convert is not replaced by the default: the first request is refused unsent.
+    let err = client
+        .list_guardrails()
+        .size(0u64)
+        .stream()
+        .try_collect::<Vec<_>>()
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), cloud_apis::ErrorKind::InvalidRequest, "{err}");
 }

@@ -28633,6 +28633,201 @@ pub mod builder {
             }
         }
     }
+    impl<'a> CommentList<'a> {
+        #[doc = r" Every item of every page, each page fetched as the stream is read, with this builder's other"]
+        #[doc = r" parameters and `cursor` set from the previous page's `next`. A server that repeats a cursor"]
+        #[doc = r" ends the stream with `ErrorKind::PaginationStalled` (see `cloud_apis_runtime::pagination`)."]
+        pub fn stream(
+            self,
+        ) -> impl cloud_apis_runtime::pagination::Stream<
+            Item = Result<types::Comment, cloud_apis_runtime::Error>,
+        > + 'a {
+            cloud_apis_runtime::pagination::cursor(move |cursor| match cursor {
+                Some(cursor) => self.clone().cursor(cursor).send(),
+                None => self.clone().send(),
+            })
+        }
+    }
+    impl<'a> ContexttagList<'a> {
+        #[doc = r" Every item of every page, each page fetched as the stream is read, with this builder's other"]
+        #[doc = r" parameters and `cursor` set from the previous page's `next`. A server that repeats a cursor"]
+        #[doc = r" ends the stream with `ErrorKind::PaginationStalled` (see `cloud_apis_runtime::pagination`)."]
+        pub fn stream(
+            self,
+        ) -> impl cloud_apis_runtime::pagination::Stream<
+            Item = Result<types::ContextTag, cloud_apis_runtime::Error>,
+        > + 'a {
+            cloud_apis_runtime::pagination::cursor(move |cursor| match cursor {
+                Some(cursor) => self.clone().cursor(cursor).send(),
+                None => self.clone().send(),
+            })
+        }
+    }
+    impl<'a> AlertList<'a> {
+        #[doc = r" Every item of every page, each page fetched as the stream is read, with this builder's other"]
+        #[doc = r" parameters and `cursor` set from the previous page's `next`. A server that repeats a cursor"]
+        #[doc = r" ends the stream with `ErrorKind::PaginationStalled` (see `cloud_apis_runtime::pagination`)."]
+        pub fn stream(
+            self,
+        ) -> impl cloud_apis_runtime::pagination::Stream<
+            Item = Result<types::Alert, cloud_apis_runtime::Error>,
+        > + 'a {
+            cloud_apis_runtime::pagination::cursor(move |cursor| match cursor {
+                Some(cursor) => self.clone().cursor(cursor).send(),
+                None => self.clone().send(),
+            })
+        }
+    }
+    impl<'a> AlertEvents<'a> {
+        #[doc = r" Every item of every page, each page fetched as the stream is read, with this builder's other"]
+        #[doc = r" parameters and `cursor` set from the previous page's `next`. A server that repeats a cursor"]
+        #[doc = r" ends the stream with `ErrorKind::PaginationStalled` (see `cloud_apis_runtime::pagination`)."]
+        pub fn stream(
+            self,
+        ) -> impl cloud_apis_runtime::pagination::Stream<
+            Item = Result<::serde_json::Value, cloud_apis_runtime::Error>,
+        > + 'a {
+            cloud_apis_runtime::pagination::cursor(move |cursor| match cursor {
+                Some(cursor) => self.clone().cursor(cursor).send(),
+                None => self.clone().send(),
+            })
+        }
+    }
+    impl<'a> CorrelationRuleList<'a> {
+        #[doc = r" Every item of every page, each page fetched as the stream is read, with this builder's other"]
+        #[doc = r" parameters and `cursor` set from the previous page's `next`. A server that repeats a cursor"]
+        #[doc = r" ends the stream with `ErrorKind::PaginationStalled` (see `cloud_apis_runtime::pagination`)."]
+        pub fn stream(
+            self,
+        ) -> impl cloud_apis_runtime::pagination::Stream<
+            Item = Result<types::CorrelationRule, cloud_apis_runtime::Error>,
+        > + 'a {
+            cloud_apis_runtime::pagination::cursor(move |cursor| match cursor {
+                Some(cursor) => self.clone().cursor(cursor).send(),
+                None => self.clone().send(),
+            })
+        }
+    }
+    impl<'a> DataModelList<'a> {
+        #[doc = r" Every item of every page, each page fetched as the stream is read, with this builder's other"]
+        #[doc = r" parameters and `cursor` set from the previous page's `next`. A server that repeats a cursor"]
+        #[doc = r" ends the stream with `ErrorKind::PaginationStalled` (see `cloud_apis_runtime::pagination`)."]
+        pub fn stream(
+            self,
+        ) -> impl cloud_apis_runtime::pagination::Stream<
+            Item = Result<types::DataModel, cloud_apis_runtime::Error>,
+        > + 'a {
+            cloud_apis_runtime::pagination::cursor(move |cursor| match cursor {
+                Some(cursor) => self.clone().cursor(cursor).send(),
+                None => self.clone().send(),
+            })
+        }
+    }
+    impl<'a> GlobalList<'a> {
+        #[doc = r" Every item of every page, each page fetched as the stream is read, with this builder's other"]
+        #[doc = r" parameters and `cursor` set from the previous page's `next`. A server that repeats a cursor"]
+        #[doc = r" ends the stream with `ErrorKind::PaginationStalled` (see `cloud_apis_runtime::pagination`)."]
+        pub fn stream(
+            self,
+        ) -> impl cloud_apis_runtime::pagination::Stream<
+            Item = Result<types::Global, cloud_apis_runtime::Error>,
+        > + 'a {
+            cloud_apis_runtime::pagination::cursor(move |cursor| match cursor {
+                Some(cursor) => self.clone().cursor(cursor).send(),
+                None => self.clone().send(),
+            })
+        }
+    }
+    impl<'a> PolicyList<'a> {
+        #[doc = r" Every item of every page, each page fetched as the stream is read, with this builder's other"]
+        #[doc = r" parameters and `cursor` set from the previous page's `next`. A server that repeats a cursor"]
+        #[doc = r" ends the stream with `ErrorKind::PaginationStalled` (see `cloud_apis_runtime::pagination`)."]
+        pub fn stream(
+            self,
+        ) -> impl cloud_apis_runtime::pagination::Stream<
+            Item = Result<types::Policy, cloud_apis_runtime::Error>,
+        > + 'a {
+            cloud_apis_runtime::pagination::cursor(move |cursor| match cursor {
+                Some(cursor) => self.clone().cursor(cursor).send(),
+                None => self.clone().send(),
+            })
+        }
+    }
+    impl<'a> QueryList<'a> {
+        #[doc = r" Every item of every page, each page fetched as the stream is read, with this builder's other"]
+        #[doc = r" parameters and `cursor` set from the previous page's `next`. A server that repeats a cursor"]
+        #[doc = r" ends the stream with `ErrorKind::PaginationStalled` (see `cloud_apis_runtime::pagination`)."]
+        pub fn stream(
+            self,
+        ) -> impl cloud_apis_runtime::pagination::Stream<
+            Item = Result<types::Query, cloud_apis_runtime::Error>,
+        > + 'a {
+            cloud_apis_runtime::pagination::cursor(move |cursor| match cursor {
+                Some(cursor) => self.clone().cursor(cursor).send(),
+                None => self.clone().send(),
+            })
+        }
+    }
+    impl<'a> RuleList<'a> {
+        #[doc = r" Every item of every page, each page fetched as the stream is read, with this builder's other"]
+        #[doc = r" parameters and `cursor` set from the previous page's `next`. A server that repeats a cursor"]
+        #[doc = r" ends the stream with `ErrorKind::PaginationStalled` (see `cloud_apis_runtime::pagination`)."]
+        pub fn stream(
+            self,
+        ) -> impl cloud_apis_runtime::pagination::Stream<
+            Item = Result<types::Rule, cloud_apis_runtime::Error>,
+        > + 'a {
+            cloud_apis_runtime::pagination::cursor(move |cursor| match cursor {
+                Some(cursor) => self.clone().cursor(cursor).send(),
+                None => self.clone().send(),
+            })
+        }
+    }
+    impl<'a> ScheduledRuleList<'a> {
+        #[doc = r" Every item of every page, each page fetched as the stream is read, with this builder's other"]
+        #[doc = r" parameters and `cursor` set from the previous page's `next`. A server that repeats a cursor"]
+        #[doc = r" ends the stream with `ErrorKind::PaginationStalled` (see `cloud_apis_runtime::pagination`)."]
+        pub fn stream(
+            self,
+        ) -> impl cloud_apis_runtime::pagination::Stream<
+            Item = Result<types::ScheduledRule, cloud_apis_runtime::Error>,
+        > + 'a {
+            cloud_apis_runtime::pagination::cursor(move |cursor| match cursor {
+                Some(cursor) => self.clone().cursor(cursor).send(),
+                None => self.clone().send(),
+            })
+        }
+    }
+    impl<'a> SimpleRuleList<'a> {
+        #[doc = r" Every item of every page, each page fetched as the stream is read, with this builder's other"]
+        #[doc = r" parameters and `cursor` set from the previous page's `next`. A server that repeats a cursor"]
+        #[doc = r" ends the stream with `ErrorKind::PaginationStalled` (see `cloud_apis_runtime::pagination`)."]
+        pub fn stream(
+            self,
+        ) -> impl cloud_apis_runtime::pagination::Stream<
+            Item = Result<types::SimpleRule, cloud_apis_runtime::Error>,
+        > + 'a {
+            cloud_apis_runtime::pagination::cursor(move |cursor| match cursor {
+                Some(cursor) => self.clone().cursor(cursor).send(),
+                None => self.clone().send(),
+            })
+        }
+    }
+    impl<'a> UserList<'a> {
+        #[doc = r" Every item of every page, each page fetched as the stream is read, with this builder's other"]
+        #[doc = r" parameters and `cursor` set from the previous page's `next`. A server that repeats a cursor"]
+        #[doc = r" ends the stream with `ErrorKind::PaginationStalled` (see `cloud_apis_runtime::pagination`)."]
+        pub fn stream(
+            self,
+        ) -> impl cloud_apis_runtime::pagination::Stream<
+            Item = Result<types::User, cloud_apis_runtime::Error>,
+        > + 'a {
+            cloud_apis_runtime::pagination::cursor(move |cursor| match cursor {
+                Some(cursor) => self.clone().cursor(cursor).send(),
+                None => self.clone().send(),
+            })
+        }
+    }
 }
 #[doc = r" Items consumers will typically use such as the Client."]
 pub mod prelude {
@@ -28726,201 +28921,6 @@ impl cloud_apis_runtime::pagination::CursorPage for types::UserListResp {
     type Item = types::User;
     fn into_parts(self) -> (Vec<Self::Item>, Option<String>) {
         (self.results, self.next)
-    }
-}
-impl<'a> builder::CommentList<'a> {
-    #[doc = r" Every item of every page, each page fetched as the stream is read, with this builder's other"]
-    #[doc = r" parameters and `cursor` set from the previous page's `next`. A server that repeats a cursor"]
-    #[doc = r" ends the stream with `ErrorKind::PaginationStalled` (see `cloud_apis_runtime::pagination`)."]
-    pub fn stream(
-        self,
-    ) -> impl cloud_apis_runtime::pagination::Stream<
-        Item = Result<types::Comment, cloud_apis_runtime::Error>,
-    > + 'a {
-        cloud_apis_runtime::pagination::cursor(move |cursor| match cursor {
-            Some(cursor) => self.clone().cursor(cursor).send(),
-            None => self.clone().send(),
-        })
-    }
-}
-impl<'a> builder::ContexttagList<'a> {
-    #[doc = r" Every item of every page, each page fetched as the stream is read, with this builder's other"]
-    #[doc = r" parameters and `cursor` set from the previous page's `next`. A server that repeats a cursor"]
-    #[doc = r" ends the stream with `ErrorKind::PaginationStalled` (see `cloud_apis_runtime::pagination`)."]
-    pub fn stream(
-        self,
-    ) -> impl cloud_apis_runtime::pagination::Stream<
-        Item = Result<types::ContextTag, cloud_apis_runtime::Error>,
-    > + 'a {
-        cloud_apis_runtime::pagination::cursor(move |cursor| match cursor {
-            Some(cursor) => self.clone().cursor(cursor).send(),
-            None => self.clone().send(),
-        })
-    }
-}
-impl<'a> builder::AlertList<'a> {
-    #[doc = r" Every item of every page, each page fetched as the stream is read, with this builder's other"]
-    #[doc = r" parameters and `cursor` set from the previous page's `next`. A server that repeats a cursor"]
-    #[doc = r" ends the stream with `ErrorKind::PaginationStalled` (see `cloud_apis_runtime::pagination`)."]
-    pub fn stream(
-        self,
-    ) -> impl cloud_apis_runtime::pagination::Stream<
-        Item = Result<types::Alert, cloud_apis_runtime::Error>,
-    > + 'a {
-        cloud_apis_runtime::pagination::cursor(move |cursor| match cursor {
-            Some(cursor) => self.clone().cursor(cursor).send(),
-            None => self.clone().send(),
-        })
-    }
-}
-impl<'a> builder::AlertEvents<'a> {
-    #[doc = r" Every item of every page, each page fetched as the stream is read, with this builder's other"]
-    #[doc = r" parameters and `cursor` set from the previous page's `next`. A server that repeats a cursor"]
-    #[doc = r" ends the stream with `ErrorKind::PaginationStalled` (see `cloud_apis_runtime::pagination`)."]
-    pub fn stream(
-        self,
-    ) -> impl cloud_apis_runtime::pagination::Stream<
-        Item = Result<::serde_json::Value, cloud_apis_runtime::Error>,
-    > + 'a {
-        cloud_apis_runtime::pagination::cursor(move |cursor| match cursor {
-            Some(cursor) => self.clone().cursor(cursor).send(),
-            None => self.clone().send(),
-        })
-    }
-}
-impl<'a> builder::CorrelationRuleList<'a> {
-    #[doc = r" Every item of every page, each page fetched as the stream is read, with this builder's other"]
-    #[doc = r" parameters and `cursor` set from the previous page's `next`. A server that repeats a cursor"]
-    #[doc = r" ends the stream with `ErrorKind::PaginationStalled` (see `cloud_apis_runtime::pagination`)."]
-    pub fn stream(
-        self,
-    ) -> impl cloud_apis_runtime::pagination::Stream<
-        Item = Result<types::CorrelationRule, cloud_apis_runtime::Error>,
-    > + 'a {
-        cloud_apis_runtime::pagination::cursor(move |cursor| match cursor {
-            Some(cursor) => self.clone().cursor(cursor).send(),
-            None => self.clone().send(),
-        })
-    }
-}
-impl<'a> builder::DataModelList<'a> {
-    #[doc = r" Every item of every page, each page fetched as the stream is read, with this builder's other"]
-    #[doc = r" parameters and `cursor` set from the previous page's `next`. A server that repeats a cursor"]
-    #[doc = r" ends the stream with `ErrorKind::PaginationStalled` (see `cloud_apis_runtime::pagination`)."]
-    pub fn stream(
-        self,
-    ) -> impl cloud_apis_runtime::pagination::Stream<
-        Item = Result<types::DataModel, cloud_apis_runtime::Error>,
-    > + 'a {
-        cloud_apis_runtime::pagination::cursor(move |cursor| match cursor {
-            Some(cursor) => self.clone().cursor(cursor).send(),
-            None => self.clone().send(),
-        })
-    }
-}
-impl<'a> builder::GlobalList<'a> {
-    #[doc = r" Every item of every page, each page fetched as the stream is read, with this builder's other"]
-    #[doc = r" parameters and `cursor` set from the previous page's `next`. A server that repeats a cursor"]
-    #[doc = r" ends the stream with `ErrorKind::PaginationStalled` (see `cloud_apis_runtime::pagination`)."]
-    pub fn stream(
-        self,
-    ) -> impl cloud_apis_runtime::pagination::Stream<
-        Item = Result<types::Global, cloud_apis_runtime::Error>,
-    > + 'a {
-        cloud_apis_runtime::pagination::cursor(move |cursor| match cursor {
-            Some(cursor) => self.clone().cursor(cursor).send(),
-            None => self.clone().send(),
-        })
-    }
-}
-impl<'a> builder::PolicyList<'a> {
-    #[doc = r" Every item of every page, each page fetched as the stream is read, with this builder's other"]
-    #[doc = r" parameters and `cursor` set from the previous page's `next`. A server that repeats a cursor"]
-    #[doc = r" ends the stream with `ErrorKind::PaginationStalled` (see `cloud_apis_runtime::pagination`)."]
-    pub fn stream(
-        self,
-    ) -> impl cloud_apis_runtime::pagination::Stream<
-        Item = Result<types::Policy, cloud_apis_runtime::Error>,
-    > + 'a {
-        cloud_apis_runtime::pagination::cursor(move |cursor| match cursor {
-            Some(cursor) => self.clone().cursor(cursor).send(),
-            None => self.clone().send(),
-        })
-    }
-}
-impl<'a> builder::QueryList<'a> {
-    #[doc = r" Every item of every page, each page fetched as the stream is read, with this builder's other"]
-    #[doc = r" parameters and `cursor` set from the previous page's `next`. A server that repeats a cursor"]
-    #[doc = r" ends the stream with `ErrorKind::PaginationStalled` (see `cloud_apis_runtime::pagination`)."]
-    pub fn stream(
-        self,
-    ) -> impl cloud_apis_runtime::pagination::Stream<
-        Item = Result<types::Query, cloud_apis_runtime::Error>,
-    > + 'a {
-        cloud_apis_runtime::pagination::cursor(move |cursor| match cursor {
-            Some(cursor) => self.clone().cursor(cursor).send(),
-            None => self.clone().send(),
-        })
-    }
-}
-impl<'a> builder::RuleList<'a> {
-    #[doc = r" Every item of every page, each page fetched as the stream is read, with this builder's other"]
-    #[doc = r" parameters and `cursor` set from the previous page's `next`. A server that repeats a cursor"]
-    #[doc = r" ends the stream with `ErrorKind::PaginationStalled` (see `cloud_apis_runtime::pagination`)."]
-    pub fn stream(
-        self,
-    ) -> impl cloud_apis_runtime::pagination::Stream<
-        Item = Result<types::Rule, cloud_apis_runtime::Error>,
-    > + 'a {
-        cloud_apis_runtime::pagination::cursor(move |cursor| match cursor {
-            Some(cursor) => self.clone().cursor(cursor).send(),
-            None => self.clone().send(),
-        })
-    }
-}
-impl<'a> builder::ScheduledRuleList<'a> {
-    #[doc = r" Every item of every page, each page fetched as the stream is read, with this builder's other"]
-    #[doc = r" parameters and `cursor` set from the previous page's `next`. A server that repeats a cursor"]
-    #[doc = r" ends the stream with `ErrorKind::PaginationStalled` (see `cloud_apis_runtime::pagination`)."]
-    pub fn stream(
-        self,
-    ) -> impl cloud_apis_runtime::pagination::Stream<
-        Item = Result<types::ScheduledRule, cloud_apis_runtime::Error>,
-    > + 'a {
-        cloud_apis_runtime::pagination::cursor(move |cursor| match cursor {
-            Some(cursor) => self.clone().cursor(cursor).send(),
-            None => self.clone().send(),
-        })
-    }
-}
-impl<'a> builder::SimpleRuleList<'a> {
-    #[doc = r" Every item of every page, each page fetched as the stream is read, with this builder's other"]
-    #[doc = r" parameters and `cursor` set from the previous page's `next`. A server that repeats a cursor"]
-    #[doc = r" ends the stream with `ErrorKind::PaginationStalled` (see `cloud_apis_runtime::pagination`)."]
-    pub fn stream(
-        self,
-    ) -> impl cloud_apis_runtime::pagination::Stream<
-        Item = Result<types::SimpleRule, cloud_apis_runtime::Error>,
-    > + 'a {
-        cloud_apis_runtime::pagination::cursor(move |cursor| match cursor {
-            Some(cursor) => self.clone().cursor(cursor).send(),
-            None => self.clone().send(),
-        })
-    }
-}
-impl<'a> builder::UserList<'a> {
-    #[doc = r" Every item of every page, each page fetched as the stream is read, with this builder's other"]
-    #[doc = r" parameters and `cursor` set from the previous page's `next`. A server that repeats a cursor"]
-    #[doc = r" ends the stream with `ErrorKind::PaginationStalled` (see `cloud_apis_runtime::pagination`)."]
-    pub fn stream(
-        self,
-    ) -> impl cloud_apis_runtime::pagination::Stream<
-        Item = Result<types::User, cloud_apis_runtime::Error>,
-    > + 'a {
-        cloud_apis_runtime::pagination::cursor(move |cursor| match cursor {
-            Some(cursor) => self.clone().cursor(cursor).send(),
-            None => self.clone().send(),
-        })
     }
 }
 impl ::std::convert::From<&str> for types::AlertId {

@@ -6465,6 +6465,58 @@ pub mod builder {
             }
         }
     }
+    impl<'a> ListGuardrailsForTarget<'a> {
+        #[doc = r" Every item of every page, each page fetched as the stream is read, with this builder's"]
+        #[doc = r" other parameters, `page` counting from 0, and pages of the `size` set on this builder (the"]
+        #[doc = r" documented default when none is). A server that serves the same page twice ends the stream"]
+        #[doc = r" with `ErrorKind::PaginationStalled` (see `cloud_apis_runtime::pagination`)."]
+        pub fn stream(
+            self,
+        ) -> impl cloud_apis_runtime::pagination::Stream<
+            Item = Result<types::GuardrailsForTargetSummary, cloud_apis_runtime::Error>,
+        > + 'a {
+            let size = match &self.size {
+                Ok(Some(size)) => u64::try_from(*size).unwrap_or(20u64),
+                _ => 20u64,
+            };
+            let fill_size = matches!(self.size, Ok(None));
+            cloud_apis_runtime::pagination::numbered(size, move |page, size| {
+                let request = self.clone().page(page);
+                if fill_size {
+                    request.size(size)
+                } else {
+                    request
+                }
+                .send()
+            })
+        }
+    }
+    impl<'a> ListGuardrails<'a> {
+        #[doc = r" Every item of every page, each page fetched as the stream is read, with this builder's"]
+        #[doc = r" other parameters, `page` counting from 0, and pages of the `size` set on this builder (the"]
+        #[doc = r" documented default when none is). A server that serves the same page twice ends the stream"]
+        #[doc = r" with `ErrorKind::PaginationStalled` (see `cloud_apis_runtime::pagination`)."]
+        pub fn stream(
+            self,
+        ) -> impl cloud_apis_runtime::pagination::Stream<
+            Item = Result<types::GuardrailSummary, cloud_apis_runtime::Error>,
+        > + 'a {
+            let size = match &self.size {
+                Ok(Some(size)) => u64::try_from(*size).unwrap_or(20u64),
+                _ => 20u64,
+            };
+            let fill_size = matches!(self.size, Ok(None));
+            cloud_apis_runtime::pagination::numbered(size, move |page, size| {
+                let request = self.clone().page(page);
+                if fill_size {
+                    request.size(size)
+                } else {
+                    request
+                }
+                .send()
+            })
+        }
+    }
 }
 #[doc = r" Items consumers will typically use such as the Client."]
 pub mod prelude {
@@ -6480,36 +6532,6 @@ impl cloud_apis_runtime::pagination::NumberedPage for types::ListGuardrailsForTa
     type Item = types::GuardrailsForTargetSummary;
     fn into_parts(self) -> (Vec<Self::Item>, i64) {
         (self.guardrails, self.count)
-    }
-}
-impl<'a> builder::ListGuardrailsForTarget<'a> {
-    #[doc = r" Every item of every page, each page fetched as the stream is read, with this builder's"]
-    #[doc = r" other parameters, `size` the documented default and `page` counting from 0. A server that"]
-    #[doc = r" serves the same page twice ends the stream with `ErrorKind::PaginationStalled` (see"]
-    #[doc = r" `cloud_apis_runtime::pagination`)."]
-    pub fn stream(
-        self,
-    ) -> impl cloud_apis_runtime::pagination::Stream<
-        Item = Result<types::GuardrailsForTargetSummary, cloud_apis_runtime::Error>,
-    > + 'a {
-        cloud_apis_runtime::pagination::numbered(20u64, move |page, size| {
-            self.clone().page(page).size(size).send()
-        })
-    }
-}
-impl<'a> builder::ListGuardrails<'a> {
-    #[doc = r" Every item of every page, each page fetched as the stream is read, with this builder's"]
-    #[doc = r" other parameters, `size` the documented default and `page` counting from 0. A server that"]
-    #[doc = r" serves the same page twice ends the stream with `ErrorKind::PaginationStalled` (see"]
-    #[doc = r" `cloud_apis_runtime::pagination`)."]
-    pub fn stream(
-        self,
-    ) -> impl cloud_apis_runtime::pagination::Stream<
-        Item = Result<types::GuardrailSummary, cloud_apis_runtime::Error>,
-    > + 'a {
-        cloud_apis_runtime::pagination::numbered(20u64, move |page, size| {
-            self.clone().page(page).size(size).send()
-        })
     }
 }
 impl ::std::convert::From<&str> for types::GuardrailId {
