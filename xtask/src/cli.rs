@@ -54,7 +54,16 @@ pub fn generate(target: &Target, spec: &Value) -> Result<String, String> {
             (crate::naming::type_ident(&open.known).to_string(), values)
         })
         .collect();
-    let mut changes = prepared.changes.clone();
+    // The spec transforms are the client's (listed in its file's header); this file lists its own passes.
+    let mut changes = vec![transforms::Change {
+        transform: "spec_transforms",
+        detail: format!(
+            "the {} listed in {}/{}",
+            prepared.changes.len(),
+            target.module_dir,
+            crate::targets::CLIENT_FILE
+        ),
+    }];
     changes.extend(
         crate::cli_passes::apply(&mut file, &paged, &open)
             .map_err(|e| format!("{}: {e}", target.spec))?,

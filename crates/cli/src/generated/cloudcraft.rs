@@ -2,35 +2,7 @@
 // DO NOT EDIT. Change the spec (or the xtask) and run `cargo xtask regen`.
 //
 // Spec transforms applied in memory before generation (see xtask/src/transforms/):
-// - short_type_names: Error keeps its name: Error is taken by another shape
-// - client_notes: snapshotAwsAccount: note added to the method's documentation
-// - client_notes: snapshotAzureAccount: note added to the method's documentation
-// - id_types: AwsAccountId at /components/schemas/AwsAccount/properties/id, /paths/~1aws~1account~1{account_id}/delete/parameters/0/schema, /paths/~1aws~1account~1{account_id}/put/parameters/0/schema, /paths/~1aws~1account~1{account_id}~1{region}~1{format}/get/parameters/0/schema
-// - id_types: AzureAccountId at /components/schemas/AzureAccount/properties/id, /paths/~1azure~1account~1{account_id}/delete/parameters/0/schema, /paths/~1azure~1account~1{account_id}/put/parameters/0/schema, /paths/~1azure~1account~1{account_id}~1{region}~1{format}/get/parameters/0/schema
-// - id_types: BlueprintId at /components/schemas/Blueprint/properties/id, /components/schemas/BlueprintSummary/properties/id, /paths/~1blueprint~1{blueprint_id}/delete/parameters/0/schema, /paths/~1blueprint~1{blueprint_id}/get/parameters/0/schema, /paths/~1blueprint~1{blueprint_id}/put/parameters/0/schema, /paths/~1blueprint~1{blueprint_id}~1budget~1{format}/get/parameters/0/schema, /paths/~1blueprint~1{blueprint_id}~1{format}/get/parameters/0/schema
-// - id_types: TeamId at /components/schemas/Team/properties/id
-// - id_types: UserId at /components/schemas/AzureAccount/properties/CreatorId, /components/schemas/Blueprint/properties/CreatorId, /components/schemas/Blueprint/properties/LastUserId, /components/schemas/BlueprintSummary/properties/CreatorId, /components/schemas/BlueprintSummary/properties/LastUserId, /components/schemas/User/properties/id
-// - email_format_pattern: 1 `format: email` field(s) validated with ^[^\s@]+@[^\s@]+\.[^\s@]+$
-// - secret_strings: 3 `format: password` field(s) typed cloud_apis_runtime::Secret
-// - delimited_query_arrays: snapshotAwsAccount: query `exclude` sent as one comma-separated value
-// - delimited_query_arrays: snapshotAzureAccount: query `exclude` sent as one comma-separated value
-// - named_types: Base (BlueprintDataTheme)
-// - named_types: SnapshotProcessingCode (SnapshotProcessing)
-// - named_types: Currency (ExportBlueprintBudget)
-// - named_types: Email (User)
-// - named_types: ExportBlueprintBudgetFormat (ExportBlueprintBudget)
-// - named_types: ExportBlueprintImageFormat (ExportBlueprintImage)
-// - named_types: PaperSize (SnapshotAwsAccount, SnapshotAzureAccount, ExportBlueprintImage)
-// - named_types: Period (ExportBlueprintBudget)
-// - named_types: Projection (SnapshotAwsAccount, SnapshotAzureAccount)
-// - named_types: Rate (ExportBlueprintBudget)
-// - named_types: Theme (SnapshotAwsAccount, SnapshotAzureAccount)
-// - named_types: Base is open: uses point at OpenBase (cloud_apis_runtime::Open<Base>)
-// - named_types: SnapshotProcessingCode is open: uses point at OpenSnapshotProcessingCode (cloud_apis_runtime::Open<SnapshotProcessingCode>)
-// - binary_success_bodies: snapshotAwsAccount: 200, 202 -> application/octet-stream
-// - binary_success_bodies: snapshotAzureAccount: 200, 202 -> application/octet-stream
-// - binary_success_bodies: exportBlueprintBudget: 200 -> application/octet-stream
-// - binary_success_bodies: exportBlueprintImage: 200 -> application/octet-stream
+// - spec_transforms: the 29 listed in crates/cloudcraft-client/src/generated.rs
 // - output_config: CliConfig is crate::output::CliConfig; 21 per-operation hook calls removed
 // - argument_fns: 21 args_* functions
 // - typed_output: 13 JSON bodies, 4 empty successes, 4 downloads

@@ -2,29 +2,7 @@
 // DO NOT EDIT. Change the spec (or the xtask) and run `cargo xtask regen`.
 //
 // Spec transforms applied in memory before generation (see xtask/src/transforms/):
-// - pin_single_value_headers: Scp-Api-Version: "cloudcontrol 1.0" removed from all 13 operations, sent by the runtime
-// - shared_parameter_types: parameter AcceptLanguage: enum schema shared as types::AcceptLanguage
-// - id_types: GuardrailId at /components/schemas/Guardrail/properties/id, /components/schemas/GuardrailAssignmentDetail/properties/guardrail_id, /components/schemas/GuardrailAssignmentFailCaused/properties/guardrail_id, /components/schemas/GuardrailDisableRequest/properties/guardrail_ids/items, /components/schemas/GuardrailEnableRequest/properties/guardrail_ids/items, /components/schemas/GuardrailSummary/properties/id, /components/schemas/GuardrailsForTargetSummary/properties/id, /paths/~1v1~1guardrail-bindings~1targets/get/parameters/5/schema, /paths/~1v1~1guardrails~1{guardrail_id}/get/parameters/1/schema
-// - id_types: LandingZoneId at /components/schemas/AccountFactoryCreateRequest/properties/landing_zone_id, /components/schemas/BaselineAssignmentAddRequest/properties/landing_zone_id, /components/schemas/BaselineAssignmentUpdateRequest/properties/landing_zone_id, /components/schemas/GuardrailDisableRequest/properties/landing_zone_id, /components/schemas/GuardrailEnableRequest/properties/landing_zone_id, /components/schemas/LandingZone/properties/id, /components/schemas/LandingZoneCreateResponse/properties/landing_zone_id, /paths/~1v1~1baseline-assignments/get/parameters/1/schema, /paths/~1v1~1guardrail-bindings~1guardrails/get/parameters/1/schema, /paths/~1v1~1guardrail-bindings~1targets/get/parameters/1/schema, /paths/~1v1~1guardrails/get/parameters/1/schema, /paths/~1v1~1guardrails~1{guardrail_id}/get/parameters/2/schema, /paths/~1v1~1landing-zones~1{landing_zone_id}/delete/parameters/1/schema, /paths/~1v1~1landing-zones~1{landing_zone_id}/get/parameters/1/schema
-// - id_types: UnitId at /components/schemas/AccountFactoryCreateRequest/properties/parent_unit_id, /components/schemas/AccountsForGuardrail/properties/id, /components/schemas/AccountsForGuardrail/properties/parent_unit_id, /components/schemas/BaselineAssignment/properties/id, /components/schemas/BaselineAssignmentAddRequest/properties/parent_unit_id, /components/schemas/BaselineAssignmentAddResponse/properties/resource_id, /components/schemas/GuardrailAssignmentDetail/properties/unit_id, /components/schemas/GuardrailAssignmentFailCaused/properties/unit_id, /components/schemas/GuardrailBindingOu/properties/id, /components/schemas/GuardrailDisableRequest/properties/unit_ids/items, /components/schemas/GuardrailEnableRequest/properties/unit_ids/items, /components/schemas/GuardrailLinkInfo/properties/target_id, /components/schemas/OrganizationUnitsForGuardrail/properties/id, /components/schemas/OrganizationUnitsForGuardrail/properties/parent_unit_id, /paths/~1v1~1baseline-assignments/get/parameters/3/schema, /paths/~1v1~1baseline-assignments~1{assignment_id}/post/parameters/1/schema, /paths/~1v1~1baseline-assignments~1{assignment_id}/put/parameters/1/schema, /paths/~1v1~1guardrail-bindings~1guardrails/get/parameters/5/schema, /paths/~1v1~1guardrails/get/parameters/6/schema
-// - email_format_pattern: 2 `format: email` field(s) validated with ^[^\s@]+@[^\s@]+\.[^\s@]+$
-// - any_of_as_untagged_enum: Guardrail.binding_ous
-// - any_of_as_untagged_enum: GuardrailSummary.binding_ous
-// - any_of_as_untagged_enum: ListTargetsForGuardrailResponse.targets
-// - named_types: AdditionalOuName (LandingZoneCreateRequest)
-// - named_types: AgreeYn (BaselineAssignmentAddRequest, BaselineAssignmentUpdateRequest, LandingZoneCreateRequest)
-// - named_types: AuditAccountName (LandingZoneCreateRequest)
-// - named_types: AuditLoginId (LandingZoneCreateRequest)
-// - named_types: BasicOuName (LandingZoneCreateRequest)
-// - named_types: LogArchiveAccountName (LandingZoneCreateRequest)
-// - named_types: LogArchiveLoginId (LandingZoneCreateRequest)
-// - named_types: BaselineAssignmentAddRequestResourceType (BaselineAssignmentAddRequest)
-// - named_types: ListBaselineAssignmentsResourceType (ListBaselineAssignments)
-// - named_types: SsoType (LandingZoneCreateRequest)
-// - named_types: ApiVersionStatus (ApiVersion)
-// - named_types: ListBaselineAssignmentsStatus (ListBaselineAssignments)
-// - named_types: TargetType (ListTargetsForGuardrail)
-// - named_types: ApiVersionStatus is open: uses point at OpenApiVersionStatus (cloud_apis_runtime::Open<ApiVersionStatus>)
+// - spec_transforms: the 23 listed in crates/scp-cloudcontrol-client/src/v1_0/generated.rs
 // - output_config: CliConfig is crate::output::CliConfig; 14 per-operation hook calls removed
 // - argument_fns: 14 args_* functions
 // - typed_output: 14 JSON bodies, 0 empty successes, 0 downloads
