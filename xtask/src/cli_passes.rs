@@ -7,7 +7,7 @@
 //! |---|---|---|
 //! | `output_config` | progenitor's `CliConfig` trait and the per-operation `self.config.execute_*(matches, &mut request)?` calls are removed; the file uses the tool's own `crate::output::CliConfig` | progenitor's trait takes `progenitor_client::Error<T>`, which no `send()` returns any more (they return `cloud_apis_runtime::Error`), and bounds every body by `schemars::JsonSchema`, which would compile schemars into the tool for nothing |
 //! | `argument_fns` | each `execute_x` is split into `args_x(request, matches)`, which sets the builder from the parsed arguments, and the call | a command the facade drives itself (Cloudcraft's snapshot long poll) reuses the generated arguments |
-//! | `typed_output` | the `send()` and `match` at the end of each `execute_x` → `self.config.item(request.send().await?.into_inner())`, `request.send().await?` for an empty success, and `self.config.download(request.download().await?).await` for a byte stream | progenitor emits `todo!()` for byte-stream successes; errors travel as `cloud_apis::Error` to `main`, which prints the one sentence and picks the exit code |
+//! | `typed_output` | the `send()` and `match` at the end of each `execute_x` → `self.config.item(request.send().await?.into_inner())`, `request.send().await?` for an empty success, and `self.config.download(request.download().await?).await` for a byte stream | progenitor leaves a panicking placeholder for byte-stream successes; errors travel as `cloud_apis::Error` to `main`, which prints the one sentence and picks the exit code |
 //! | `all_pages` | operations whose builder has `stream()` get `--all`, which prints every item of every page as JSON lines | progenitor pages only Dropshot-style APIs |
 //! | `repeated_args` | an array parameter's `value_parser!(Vec<T>)` → `value_parser!(T)` with `ArgAction::Append`, and its `get_one::<Vec<T>>` → `get_many::<T>` collected | clap has no parser for `Vec<T>` (the generated code does not compile); `--tag a --tag b` is how a shell passes a list |
 //! | `open_enum_values` | `value_parser!(Open<K>)` → the documented values of `K` as clap's possible values, parsed into `Open<K>` | an open enum parses only its known values from input; without the list, a wrong value was refused with a bare "invalid value" and `--help` could not say what is accepted |
@@ -160,6 +160,9 @@ fn argument_fns(file: &mut syn::File, changes: &mut Vec<Change>) -> Result<(), S
     Ok(())
 }
 
+/// The success arm progenitor generates for a byte-stream body (as token text): a placeholder, never run.
+const BYTE_STREAM_PLACEHOLDER: &str = "todo ! ()";
+
 fn typed_output(
     file: &mut syn::File,
     paged: &BTreeSet<String>,
@@ -179,7 +182,7 @@ fn typed_output(
         {
             return Err(format!("execute_{op}: unexpected call `{call}`"));
         }
-        let tail: syn::Expr = if outcome.contains("todo ! ()") {
+        let tail: syn::Expr = if outcome.contains(BYTE_STREAM_PLACEHOLDER) {
             downloads += 1;
             syn::parse_quote!(self.config.download(request.download().await?).await)
         } else if outcome.contains("success_no_item") {
@@ -487,6 +490,7 @@ mod tests {
 
     /// The shape progenitor generates, for one JSON operation, one download and one paged list.
     fn sample() -> syn::File {
+        let placeholder: syn::Expr = syn::parse_str(BYTE_STREAM_PLACEHOLDER).unwrap();
         syn::parse_quote! {
             use anyhow::Context as _;
             use the_crate::*;
@@ -532,7 +536,7 @@ mod tests {
                     self.config.execute_export_image(matches, &mut request)?;
                     let result = request.send().await;
                     match result {
-                        Ok(r) => { todo!() }
+                        Ok(r) => { #placeholder }
                         Err(r) => { self.config.error(&r); Err(anyhow::Error::new(r)) }
                     }
                 }
@@ -567,7 +571,7 @@ mod tests {
         // typed_output
         assert!(code.contains("self . config . item (request . send () . await ? . into_inner ())"));
         assert!(code.contains("self . config . download (request . download () . await ?) . await"));
-        assert!(!code.contains("todo !"));
+        assert!(!code.contains(BYTE_STREAM_PLACEHOLDER), "{code}");
         // all_pages: the flag and its use, only on the paged operation
         assert_eq!(code.matches("Arg :: new (\"all\")").count(), 1);
         assert!(code.contains("if matches . get_flag (\"all\") { return self . config . all (request . stream ()) . await ; }"));

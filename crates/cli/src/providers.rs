@@ -143,22 +143,33 @@ fn lookup(matches: &ArgMatches) -> impl Fn(&str) -> Option<String> + '_ {
     }
 }
 
+/// The Cloud Control versions `--api-version` accepts.
+const CLOUDCONTROL_VERSIONS: [CloudControlVersion; 3] = [
+    CloudControlVersion::V1_0,
+    CloudControlVersion::V1_1,
+    CloudControlVersion::V1_2,
+];
+
+/// The version whose number is `number`, the current one when absent.
+fn cloudcontrol_version_named(number: Option<&str>) -> CloudControlVersion {
+    CLOUDCONTROL_VERSIONS
+        .into_iter()
+        .find(|v| Some(v.number()) == number)
+        .unwrap_or_else(CloudControlVersion::latest)
+}
+
 /// The Cloud Control version `args` select with `--api-version` (the current one when absent), read before the
 /// command tree is built because the versions have different commands.
 pub fn cloudcontrol_version(args: &[String]) -> CloudControlVersion {
     let mut value = None;
     for (i, arg) in args.iter().enumerate() {
         if let Some(v) = arg.strip_prefix("--api-version=") {
-            value = Some(v.to_string());
+            value = Some(v);
         } else if arg == "--api-version" {
-            value = args.get(i + 1).cloned();
+            value = args.get(i + 1).map(String::as_str);
         }
     }
-    match value.as_deref() {
-        Some("1.0") => CloudControlVersion::V1_0,
-        Some("1.1") => CloudControlVersion::V1_1,
-        _ => CloudControlVersion::latest(),
-    }
+    cloudcontrol_version_named(value)
 }
 
 /// A command whose subcommands are required, with the connection flags of `settings`.
@@ -206,7 +217,7 @@ pub fn commands(version: CloudControlVersion) -> Vec<Command> {
     .arg(
         Arg::new("api-version")
             .long("api-version")
-            .value_parser(["1.0", "1.1", "1.2"])
+            .value_parser(CLOUDCONTROL_VERSIONS.map(CloudControlVersion::number))
             .default_value(CloudControlVersion::latest().number())
             .global(true)
             .help_heading("Connection")
@@ -283,14 +294,11 @@ pub async fn run(name: &str, matches: &ArgMatches, output: Output) -> anyhow::Re
             let (_, cloudcontrol) = matches
                 .subcommand()
                 .ok_or_else(|| anyhow::anyhow!("no SCP service given"))?;
-            let version = match cloudcontrol
-                .get_one::<String>("api-version")
-                .map(String::as_str)
-            {
-                Some("1.0") => CloudControlVersion::V1_0,
-                Some("1.1") => CloudControlVersion::V1_1,
-                _ => CloudControlVersion::latest(),
-            };
+            let version = cloudcontrol_version_named(
+                cloudcontrol
+                    .get_one::<String>("api-version")
+                    .map(String::as_str),
+            );
             run_cloudcontrol(matches, version, cloudcontrol, output).await
         }
         other => anyhow::bail!("unknown provider {other}"),

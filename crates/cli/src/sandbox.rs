@@ -1,7 +1,5 @@
 //! `cloud-apis sandbox`: the bundled sandbox, so the whole tool can be tried with no account.
 
-use std::net::SocketAddr;
-
 use clap::{value_parser, Arg, ArgMatches, Command};
 use cloud_apis_sandbox::Sandbox;
 
@@ -21,15 +19,7 @@ pub fn command() -> Command {
 /// Serves until Ctrl-C.
 pub async fn run(matches: &ArgMatches) -> anyhow::Result<()> {
     let port = *matches.get_one::<u16>("port").expect("has a default");
-    let at = |offset: u16| {
-        let port = if port == 0 {
-            0
-        } else {
-            port.saturating_add(offset)
-        };
-        SocketAddr::from(([127, 0, 0, 1], port))
-    };
-    let sandbox = Sandbox::start_on([at(0), at(1), at(2)]).await?;
+    let sandbox = Sandbox::start_at_port(port).await?;
     println!(
         "# cloud-apis sandbox: run these in another shell, then try `cloud-apis panther role list`"
     );

@@ -93,6 +93,20 @@ impl Sandbox {
         Self::start_on([any; 3]).await
     }
 
+    /// Starts the sandbox on 127.0.0.1: Panther on `port`, Cloudcraft on the next port and SCP on the one after
+    /// (`0`: a free port for each).
+    pub async fn start_at_port(port: u16) -> std::io::Result<Self> {
+        let at = |offset: u16| {
+            let port = if port == 0 {
+                0
+            } else {
+                port.saturating_add(offset)
+            };
+            SocketAddr::from(([127, 0, 0, 1], port))
+        };
+        Self::start_on([at(0), at(1), at(2)]).await
+    }
+
     /// Starts the sandbox's Panther, Cloudcraft and SCP servers on these addresses (port 0 picks a free one).
     /// Loopback addresses only: the sandbox has well-known credentials.
     pub async fn start_on(addrs: [SocketAddr; 3]) -> std::io::Result<Self> {

@@ -1,8 +1,6 @@
 //! `cargo run -p cloud-apis-sandbox [PORT]`: serves the sandbox until Ctrl-C, Panther on PORT (default 8089),
 //! Cloudcraft on PORT+1 and SCP on PORT+2, all on 127.0.0.1. (`cloud-apis sandbox` does the same.)
 
-use std::net::SocketAddr;
-
 use cloud_apis_sandbox::Sandbox;
 
 #[tokio::main(flavor = "current_thread")]
@@ -11,8 +9,7 @@ async fn main() -> std::io::Result<()> {
     let port: u16 = arg.parse().map_err(|e| {
         std::io::Error::new(std::io::ErrorKind::InvalidInput, format!("{arg}: {e}"))
     })?;
-    let at = |offset: u16| SocketAddr::from(([127, 0, 0, 1], port.saturating_add(offset)));
-    let sandbox = Sandbox::start_on([at(0), at(1), at(2)]).await?;
+    let sandbox = Sandbox::start_at_port(port).await?;
     println!("cloud-apis sandbox running; point the clients at it with:\n");
     for (name, value) in sandbox.environment() {
         println!("  export {name}={value}");
