@@ -7,6 +7,7 @@
 
 pub mod exit;
 pub mod generated;
+pub mod json_body;
 pub mod output;
 pub mod providers;
 pub mod sandbox;

@@ -108,22 +108,7 @@ pub fn body_template(spec: &str, operation_id: &str) -> anyhow::Result<serde_jso
     use cloud_apis_spec::conformance::Spec;
     use serde_json::Value;
     let doc: Value = serde_json::from_str(spec).context("the built-in spec is not JSON")?;
-    let operation = doc["paths"]
-        .as_object()
-        .into_iter()
-        .flat_map(|paths| paths.values())
-        .filter_map(Value::as_object)
-        .flat_map(|item| item.values())
-        .find(|op| op["operationId"] == operation_id)
-        .with_context(|| format!("the spec has no operation {operation_id}"))?;
-    let body = cloud_apis_spec::resolve(&doc, &operation["requestBody"]);
-    let schema = body["content"]
-        .as_object()
-        .into_iter()
-        .flatten()
-        .find(|(media, _)| cloud_apis_spec::media::is_json(media))
-        .map(|(_, content)| content["schema"].clone())
-        .with_context(|| format!("{operation_id} takes no JSON body"))?;
+    let schema = crate::json_body::request_schema(&doc, operation_id)?;
     let spec = Spec::new(doc);
     let made = cloud_apis_spec::example::Examples::new(&spec, &|_, _| None).make(&schema);
     Ok(made)

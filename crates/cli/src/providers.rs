@@ -259,6 +259,7 @@ macro_rules! run_generated {
         if let Some(done) = template(&chosen, $spec, &$output) {
             return done;
         }
+        crate::json_body::check(chosen.matches, $spec, chosen.operation_id)?;
         let client = $client;
         generated_api::Cli::new(client, $output)
             .execute(chosen.command, chosen.matches)
@@ -282,6 +283,7 @@ pub async fn run(name: &str, matches: &ArgMatches, output: Output) -> anyhow::Re
             if let Some(done) = template(&chosen, cloudcraft::SPEC_JSON, &output) {
                 return done;
             }
+            crate::json_body::check(chosen.matches, cloudcraft::SPEC_JSON, chosen.operation_id)?;
             let client = CloudcraftConfig::from_lookup(lookup(matches))?.build()?;
             let args = chosen.matches;
             match chosen.command {

@@ -679,3 +679,45 @@ fn all_walks_pages_of_the_size_given() {
         assert_eq!(mock.calls(), 1);
     }
 }
+
+#[test]
+fn a_bad_json_body_is_invalid_input_named_in_one_line_and_nothing_is_sent() {
+    let server = httpmock::MockServer::start();
+    let anything = server.mock(|when, then| {
+        when.any_request();
+        then.status(201).body("{}");
+    });
+    let dir = tempdir();
+    let not_json = dir.join("not-json.json");
+    std::fs::write(&not_json, "{name: Analyst").unwrap();
+    let wrong_shape = dir.join("wrong-shape.json");
+    std::fs::write(&wrong_shape, r#"{"name": 5, "permissions": []}"#).unwrap();
+    let missing = dir.join("missing.json");
+    for (file, why) in [
+        (
+            &not_json,
+            "is not JSON: key must be a string at line 1 column 2",
+        ),
+        (
+            &wrong_shape,
+            "does not fit the operation's body: /name: 5 is not of type",
+        ),
+        (&missing, "cannot be read: No such file or directory"),
+    ] {
+        let output = cli()
+            .env("PANTHER_API_HOST", server.base_url())
+            .args(["panther", "role", "create", "--json-body"])
+            .arg(file)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{stderr}");
+        let expected = format!(
+            "error: invalid request, nothing was sent: --json-body {}: {why}",
+            file.display()
+        );
+        assert!(stderr.starts_with(&expected), "{stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    }
+    anything.assert_calls(0);
+}

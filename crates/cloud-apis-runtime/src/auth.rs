@@ -49,8 +49,15 @@ pub enum Auth {
 /// Authentication that depends on the request it authenticates. The runtime calls [`RequestSigner::sign`] last,
 /// once per attempt, on the request exactly as it goes on the wire.
 pub trait RequestSigner: Send + Sync + fmt::Debug {
-    /// Adds the signature headers to `request`, signed as of `now`. `Debug` must never show a secret.
+    /// Adds the signature headers to `request`, signed as of `now`. `Debug` must never show a secret. Headers
+    /// that carry a secret or a signature must be marked sensitive: the runtime keeps their values out of errors.
     fn sign(&self, request: &mut reqwest::Request, now: SystemTime);
+
+    /// Every credential value this signer holds (keys, secrets), so that a server echoing one back never gets it
+    /// into an error, even one never sent (a secret key).
+    fn secrets(&self) -> Vec<SecretString> {
+        Vec::new()
+    }
 }
 
 impl fmt::Debug for Auth {
@@ -105,6 +112,26 @@ impl Auth {
         Auth::Signed(Arc::new(signer))
     }
 
+    /// The credential values this authentication holds (see [`crate::Redactions`]).
+    pub fn secrets(&self) -> Vec<SecretString> {
+        let text = |value: &HeaderValue| value.to_str().unwrap_or_default().to_string();
+        match self {
+            Auth::None => Vec::new(),
+            Auth::ApiKeyHeader { value, .. } => vec![text(value).into()],
+            Auth::Bearer(value) => {
+                let token = text(value);
+                let token = token.strip_prefix("Bearer ").unwrap_or(&token).to_string();
+                vec![token.into()]
+            }
+            Auth::Signed(signer) => signer.secrets(),
+        }
+    }
+
+    /// Whether the requests' credentials change with each request (a signature).
+    pub(crate) fn is_signed(&self) -> bool {
+        matches!(self, Auth::Signed(_))
+    }
+
     /// Adds this authentication to `request`, signing it as it is now (call it last, once per attempt).
     pub fn apply(&self, request: &mut reqwest::Request, now: SystemTime) {
         match self {
@@ -149,6 +176,24 @@ mod tests {
         assert_eq!(err.what, "API key");
         assert!(!err.to_string().contains("break-secret"));
         assert!(Auth::bearer(&SecretString::from("")).is_err());
+    }
+
+    #[test]
+    fn the_secrets_to_redact_are_the_credentials_themselves() {
+        let secret = SecretString::from("tok-1");
+        let shown = |auth: Auth| -> Vec<String> {
+            auth.secrets()
+                .iter()
+                .map(|s| s.expose_secret().to_string())
+                .collect()
+        };
+        let header = HeaderName::from_static("x-api-key");
+        assert_eq!(
+            shown(Auth::api_key_header(header, &secret).unwrap()),
+            ["tok-1"]
+        );
+        assert_eq!(shown(Auth::bearer(&secret).unwrap()), ["tok-1"]);
+        assert!(shown(Auth::None).is_empty());
     }
 
     #[test]

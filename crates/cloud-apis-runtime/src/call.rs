@@ -20,6 +20,8 @@ use progenitor_client::{ByteStream, ResponseValue};
 use crate::download::Download;
 use crate::error::server_text;
 use crate::failure::{excerpt, Failure, Transport};
+use crate::response::{cause, too_large_limit, BodyTooLarge};
+use crate::runtime::LeftOrigin;
 use crate::{Api, Error, ErrorKind};
 
 /// The record of one call of `operation` (the spec's `operationId`, sent with HTTP `method`) of `api`, with nothing
@@ -86,6 +88,7 @@ fn from_exchange<E: Send + Sync + 'static>(
             error.with_headers(headers)
         }
         P::InvalidResponsePayload(body, e) => {
+            let body = call.redactions.bytes(body);
             // A documented error status with a body that is not the documented JSON (a proxy's HTML page, an
             // empty 400) is still that status.
             if call.status.is_some_and(|s| s >= 400) {
@@ -101,9 +104,16 @@ fn from_exchange<E: Send + Sync + 'static>(
             Error::new(ErrorKind::Decode, call, detail)
         }
         P::ResponseBodyError(e) => {
+            if let Some(limit) = too_large_limit(&e) {
+                return too_large(call, limit);
+            }
             call.transport = Some(Transport::of(&e));
             let detail = format!("reading the body: {}", error_chain(&e));
             Error::new(ErrorKind::Transport, call, detail)
+        }
+        // A redirect a caller's own HTTP client followed to another origin: refused like any redirect.
+        P::CommunicationError(e) if cause::<LeftOrigin>(&e).is_some() => {
+            Error::new(ErrorKind::Status, call, "")
         }
         P::CommunicationError(e) if call.attempts == 0 => {
             // The request could not even be built (e.g. a base URL that does not parse): nothing was sent.
@@ -116,6 +126,15 @@ fn from_exchange<E: Send + Sync + 'static>(
         P::Custom(message) => Error::new(ErrorKind::Other, call, message),
         P::InvalidUpgrade(e) => Error::new(ErrorKind::Other, call, e.to_string()),
     }
+}
+
+/// A body longer than `limit` bytes, as the call's error.
+pub(crate) fn too_large(call: Failure, limit: usize) -> Error {
+    let detail = format!(
+        "{}; raise the limit with `HttpOptions::max_response_body` if this answer is expected",
+        BodyTooLarge { limit }
+    );
+    Error::new(ErrorKind::ResponseTooLarge, call, detail)
 }
 
 /// An error and its sources, as one line.
@@ -224,7 +243,7 @@ mod tests {
             Failure::call("cloudcraft", "export", "GET", "https://example.com/x"),
         );
         let error = download.bytes(10).await.unwrap_err();
-        assert_eq!(error.kind(), ErrorKind::Decode);
+        assert_eq!(error.kind(), ErrorKind::ResponseTooLarge);
         assert!(
             error.to_string().contains("longer than the 10 bytes"),
             "{error}"

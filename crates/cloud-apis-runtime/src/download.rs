@@ -120,7 +120,7 @@ impl Download {
         self.write_to(&mut file).await
     }
 
-    /// The whole body in memory, refusing (as a [`ErrorKind::Decode`] error) one longer than `limit` bytes: for the
+    /// The whole body in memory, refusing (as an [`ErrorKind::ResponseTooLarge`] error) one longer than `limit` bytes: for the
     /// small documents a caller means to parse, never for an export of unknown size.
     pub async fn bytes(self, limit: usize) -> Result<Vec<u8>, Error> {
         let call = *self.call;
@@ -129,8 +129,8 @@ impl Download {
         while let Some(chunk) = stream.next().await {
             let chunk = chunk.map_err(|e| broken_off(&call, &e, out.len() as u64))?;
             if out.len() + chunk.len() > limit {
-                let detail = format!("the body is longer than the {limit} bytes expected");
-                return Err(Error::new(ErrorKind::Decode, call, detail));
+                let detail = crate::response::BodyTooLarge { limit }.to_string();
+                return Err(Error::new(ErrorKind::ResponseTooLarge, call, detail));
             }
             out.extend_from_slice(&chunk);
         }

@@ -41,8 +41,12 @@ pub enum ErrorKind {
     Decode,
     /// A long-running operation (Cloudcraft snapshot rendering) outlived the caller's deadline.
     Deadline,
-    /// A paginated walk made no progress (the server repeated pages or cursors) or hit its page ceiling.
+    /// A paginated walk made no progress (the server repeated pages, cursors or empty pages) or hit its page
+    /// ceiling.
     PaginationStalled,
+    /// A response body larger than the client reads into memory (`HttpOptions::max_response_body`, or the limit
+    /// given to `Download::bytes`); the rest of it was never read.
+    ResponseTooLarge,
     /// Anything else.
     Other,
 }
@@ -88,8 +92,24 @@ impl fmt::Debug for Error {
 impl Error {
     /// An error of `kind` about the call `call`, with a detail sentence. For code built on this runtime (the
     /// facade's compound operations); generated operations build their errors themselves.
-    pub fn new(kind: ErrorKind, call: Failure, detail: impl Into<String>) -> Self {
-        let detail = detail.into();
+    ///
+    /// Every text the error carries passes through the call's [`crate::Redactions`]: a credential the server
+    /// echoed never reaches `Display`, `Debug` or the accessors.
+    pub fn new(kind: ErrorKind, mut call: Failure, detail: impl Into<String>) -> Self {
+        let mut detail = detail.into();
+        let redactions = &call.redactions;
+        redactions.text(&mut detail);
+        for text in [
+            &mut call.message,
+            &mut call.code,
+            &mut call.excerpt,
+            &mut call.location,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            redactions.text(text);
+        }
         Self {
             inner: Box::new(Inner {
                 kind,
@@ -102,7 +122,8 @@ impl Error {
         }
     }
 
-    pub(crate) fn with_headers(mut self, headers: HeaderMap) -> Self {
+    pub(crate) fn with_headers(mut self, mut headers: HeaderMap) -> Self {
+        self.inner.call.redactions.headers(&mut headers);
         self.inner.headers = Some(headers);
         self
     }
@@ -228,9 +249,11 @@ impl Error {
         self.inner.call.status == Some(429)
     }
 
-    /// A 3xx answer, which the clients never follow.
+    /// A redirect, which the clients never follow: a 3xx answer, or (with a caller's own HTTP client that follows
+    /// redirects) an answer from another origin than the one asked, whose content is not read.
     pub fn is_redirect(&self) -> bool {
         self.status().is_some_and(|s| s.is_redirection())
+            || (self.inner.kind == ErrorKind::Status && self.inner.call.location.is_some())
     }
 
     /// A timeout: the transport's, or a long-running operation's deadline.
@@ -328,6 +351,13 @@ impl fmt::Display for Error {
                 write!(f, ": {detail}")
             }
             ErrorKind::PaginationStalled => write!(f, "pagination stalled: {detail}"),
+            ErrorKind::ResponseTooLarge => {
+                write!(f, "returned a response body that is too large")?;
+                if let Some(status) = self.status() {
+                    write!(f, " (HTTP {status})")?;
+                }
+                write!(f, ": {detail}")
+            }
             ErrorKind::Deadline
             | ErrorKind::Other
             | ErrorKind::InvalidRequest

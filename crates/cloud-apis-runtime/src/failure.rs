@@ -8,6 +8,8 @@ use std::borrow::Cow;
 
 use serde_json::Value;
 
+use crate::redact::Redactions;
+
 /// How much of an unparseable error body is kept.
 pub const EXCERPT_CHARS: usize = 300;
 
@@ -35,8 +37,8 @@ impl Transport {
     }
 }
 
-/// One operation call, as the runtime saw it. Never holds credentials: they travel in headers, which are not
-/// recorded.
+/// One operation call, as the runtime saw it. Shows no credential: they travel in headers, which are not recorded,
+/// and what the server sent passes through the call's [`Redactions`] before an error carries it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Failure {
     /// Provider API name, e.g. `panther` (borrowed from the generated `API` when the runtime records the call, so
@@ -64,6 +66,9 @@ pub struct Failure {
     pub location: Option<String>,
     /// For failures without a complete response: how the transport failed.
     pub transport: Option<Transport>,
+    /// The credentials to keep out of what this record shows (set by the runtime; never displayed).
+    #[doc(hidden)]
+    pub redactions: Redactions,
 }
 
 impl Failure {

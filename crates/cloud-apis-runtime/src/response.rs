@@ -1,4 +1,5 @@
-//! Typed success and error bodies, read as progenitor reads them but without copying the response's headers.
+//! Typed success and error bodies, read as progenitor reads them but without copying the response's headers, and
+//! never more of them than the runtime's body limit (a hostile or broken server cannot take all memory).
 //!
 //! Every generated exchange decodes a documented JSON body through [`response_value`] (the code pass
 //! `moved_response_headers` puts it where progenitor writes `ResponseValue::from_response`): progenitor clones the
@@ -30,8 +31,12 @@ pub async fn response_value<T: DeserializeOwned, E>(
     mut response: Response,
 ) -> Result<ResponseValue<T>, Error<E>> {
     let status = response.status();
+    let limit = response
+        .extensions()
+        .get::<BodyLimit>()
+        .map_or(DEFAULT_RESPONSE_BODY_LIMIT, |limit| limit.0);
     let headers = std::mem::take(response.headers_mut());
-    let full = whole_body(&mut response)
+    let full = whole_body(&mut response, limit)
         .await
         .map_err(Error::ResponseBodyError)?;
     let inner =
@@ -39,23 +44,102 @@ pub async fn response_value<T: DeserializeOwned, E>(
     Ok(ResponseValue::new(inner, status, headers))
 }
 
-/// The whole body, read chunk by chunk: a body of one chunk (the usual JSON answer) is handed on as it is. Unlike
-/// `Response::bytes` this needs no queue of frames, and its future is a fraction of the size (every generated
-/// exchange holds one).
-async fn whole_body(response: &mut Response) -> reqwest::Result<Bytes> {
+/// How much of a JSON response body is read into memory by default (`RuntimeBuilder::max_response_body`): far
+/// more than any real page of a list, far less than a machine's memory.
+pub const DEFAULT_RESPONSE_BODY_LIMIT: usize = 64 * 1024 * 1024;
+
+/// The body limit of a runtime whose limit is not the default, carried by the response to [`response_value`].
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct BodyLimit(pub(crate) usize);
+
+/// A response body beyond its limit: the source of the reading error [`response_value`] fails with, which the call
+/// record turns into [`crate::ErrorKind::ResponseTooLarge`].
+#[derive(Debug)]
+pub(crate) struct BodyTooLarge {
+    pub(crate) limit: usize,
+}
+
+impl std::fmt::Display for BodyTooLarge {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "the body is longer than the {} bytes read into memory at most",
+            self.limit
+        )
+    }
+}
+
+impl std::error::Error for BodyTooLarge {}
+
+/// The whole body, read chunk by chunk and at most `limit` bytes of it: a body of one chunk (the usual JSON answer)
+/// is handed on as it is. Unlike `Response::bytes` this needs no queue of frames, and its future is a fraction of
+/// the size (every generated exchange holds one). A body announced or found longer than `limit` is not read on.
+async fn whole_body(response: &mut Response, limit: usize) -> reqwest::Result<Bytes> {
+    if response
+        .content_length()
+        .is_some_and(|length| length > limit as u64)
+    {
+        return Err(too_large(limit).await);
+    }
     let Some(first) = response.chunk().await? else {
         return Ok(Bytes::new());
     };
+    if first.len() > limit {
+        return Err(too_large(limit).await);
+    }
     let Some(second) = response.chunk().await? else {
         return Ok(first);
     };
     let mut all = BytesMut::with_capacity(first.len() + second.len());
     all.extend_from_slice(&first);
-    all.extend_from_slice(&second);
-    while let Some(chunk) = response.chunk().await? {
+    let mut next = Some(second);
+    while let Some(chunk) = next {
+        if all.len() + chunk.len() > limit {
+            return Err(too_large(limit).await);
+        }
         all.extend_from_slice(&chunk);
+        next = response.chunk().await?;
     }
     Ok(all.freeze())
+}
+
+/// A reading error whose source is [`BodyTooLarge`].
+async fn too_large(limit: usize) -> reqwest::Error {
+    reqwest_error(BodyTooLarge { limit }).await
+}
+
+/// A reqwest error whose source is `error`, for failures the runtime decides on that must travel where only
+/// reqwest's errors can (reqwest's errors are made by reqwest alone: this one comes from a body that fails as
+/// soon as it is read). The call's record turns it back into its own kind of [`crate::Error`].
+pub(crate) async fn reqwest_error<E>(error: E) -> reqwest::Error
+where
+    E: std::error::Error + Send + Sync + 'static,
+{
+    let failing = futures::stream::once(async move { Err::<Bytes, _>(error) });
+    let mut response = Response::from(http::Response::new(reqwest::Body::wrap_stream(failing)));
+    match response.chunk().await {
+        Err(error) => error,
+        Ok(_) => unreachable!("a body whose only frame is an error fails when read"),
+    }
+}
+
+/// The runtime's own error of type `E` among the sources of a reqwest error, if it is one.
+pub(crate) fn cause<'e, E: std::error::Error + 'static>(
+    error: &'e (dyn std::error::Error + 'static),
+) -> Option<&'e E> {
+    let mut source = Some(error);
+    while let Some(cause) = source {
+        if let Some(found) = cause.downcast_ref::<E>() {
+            return Some(found);
+        }
+        source = cause.source();
+    }
+    None
+}
+
+/// The limit a reading error reports, when it is one of [`whole_body`]'s.
+pub(crate) fn too_large_limit(error: &(dyn std::error::Error + 'static)) -> Option<usize> {
+    cause::<BodyTooLarge>(error).map(|too_large| too_large.limit)
 }
 
 /// A success without a body, with the response's status and headers.

@@ -11,8 +11,11 @@ use tracing::Instrument;
 
 use crate::call::error_chain;
 use crate::failure::{self, one_line, Failure, Transport};
+use crate::redact::Redactions;
+use crate::response::{reqwest_error, BodyLimit, DEFAULT_RESPONSE_BODY_LIMIT};
 use crate::retry::{parse_retry_after, RetryPolicy};
 use crate::{Api, Auth};
+use secrecy::SecretString;
 
 /// How much of an error response's body is read (the rest is never downloaded): enough for any provider's error
 /// document, bounded against a server that sends an endless one.
@@ -47,6 +50,10 @@ struct Shared {
     retry: RetryPolicy,
     request_timeout: RequestTimeout,
     clock: fn() -> SystemTime,
+    /// The credentials of `auth`, kept out of every error (see [`Redactions`]).
+    secrets: Arc<[SecretString]>,
+    /// How much of a JSON body is read into memory at most.
+    body_limit: usize,
 }
 
 impl fmt::Debug for Runtime {
@@ -57,6 +64,7 @@ impl fmt::Debug for Runtime {
             .field("default_headers", &self.shared.default_headers)
             .field("retry", &self.shared.retry)
             .field("request_timeout", &self.shared.request_timeout)
+            .field("max_response_body", &self.shared.body_limit)
             .finish_non_exhaustive()
     }
 }
@@ -77,11 +85,14 @@ pub struct RuntimeBuilder {
     retry: RetryPolicy,
     request_timeout: RequestTimeout,
     clock: fn() -> SystemTime,
+    body_limit: usize,
 }
 
 /// How one attempt ended.
 enum Outcome {
     Done(Response),
+    /// An answer from another origin than the one asked (a caller's HTTP client followed a redirect).
+    Elsewhere(Response),
     Retry(Option<Duration>, String),
     Failed(Response),
     Transport(reqwest::Error),
@@ -147,6 +158,7 @@ impl Runtime {
             retry: RetryPolicy::default(),
             request_timeout: RequestTimeout::None,
             clock: SystemTime::now,
+            body_limit: DEFAULT_RESPONSE_BODY_LIMIT,
         }
     }
 
@@ -195,10 +207,16 @@ impl Runtime {
                     (None, None) => unreachable!("an attempt without a copy is the last"),
                 };
                 self.prepare(api, &mut this, streams_body, authenticated);
-                // The same URL for every attempt: recorded once.
+                // The same URL and credentials for every attempt: recorded once.
                 if attempt == 1 {
                     match record.as_deref_mut() {
-                        Some(call) => call.url.push_str(this.url().as_str()),
+                        Some(call) => {
+                            call.url.push_str(this.url().as_str());
+                            if !self.shared.secrets.is_empty() {
+                                call.redactions =
+                                    Redactions::configured(self.shared.secrets.clone());
+                            }
+                        }
                         None => sent_copy = Some(this.url().to_string()),
                     }
                 }
@@ -211,6 +229,12 @@ impl Runtime {
                     });
                 if authenticated {
                     self.shared.auth.apply(&mut this, (self.shared.clock)());
+                    // A signature is new with every attempt: the one sent is what a server could echo.
+                    if self.shared.auth.is_signed() {
+                        note(&mut record, |call| {
+                            call.redactions.note_sent(this.headers())
+                        });
+                    }
                 }
                 note(&mut record, |call| call.attempts = attempt);
                 let span = tracing::info_span!(
@@ -238,10 +262,16 @@ impl Runtime {
                 decided.instrument(span.clone()).await
             };
             match outcome {
-                Outcome::Done(response) => {
+                Outcome::Done(mut response) => {
                     note(&mut record, |call| {
                         call.status = Some(response.status().as_u16())
                     });
+                    // The body reader falls back to the default limit: only another one needs telling.
+                    if !streams_body && self.shared.body_limit != DEFAULT_RESPONSE_BODY_LIMIT {
+                        response
+                            .extensions_mut()
+                            .insert(BodyLimit(self.shared.body_limit));
+                    }
                     return Ok(response);
                 }
                 // Boxed, as is the retry's pause: paths most calls never take keep their futures off this one's size.
@@ -249,6 +279,15 @@ impl Runtime {
                     let sent = sent.to_owned();
                     let reading = self.read_failure(api, response, &sent, record);
                     return Box::pin(reading).await;
+                }
+                // Nothing of what the other origin sent is read: the call fails as the redirect it followed.
+                Outcome::Elsewhere(response) => {
+                    let location = redirect_target(&response, sent);
+                    note(&mut record, |call| {
+                        call.status = Some(response.status().as_u16());
+                        call.location = location;
+                    });
+                    return Err(Box::pin(reqwest_error(LeftOrigin)).await);
                 }
                 Outcome::Transport(error) => {
                     note(&mut record, |call| {
@@ -301,7 +340,7 @@ impl Runtime {
                 if response.url().as_str() != sent && other_origin(sent, response.url()) {
                     // Only a reqwest client configured to follow redirects gets here (the facade's never does).
                     tracing::warn!(%status, "the HTTP client followed a redirect to another origin");
-                    return Outcome::Failed(response);
+                    return Outcome::Elsewhere(response);
                 }
                 if status.is_redirection() && status != StatusCode::NOT_MODIFIED {
                     return Outcome::Failed(response);
@@ -404,6 +443,11 @@ impl Runtime {
         let location = redirect_target(&response, sent);
         let (parts, body) = http::Response::from(response).into_parts();
         let body = read_at_most(body, ERROR_BODY_LIMIT).await;
+        // The documented error body is decoded from these bytes too: credentials go before anyone reads them.
+        let body = match record.as_deref() {
+            Some(call) => call.redactions.bytes(body),
+            None => Redactions::configured(self.shared.secrets.clone()).bytes(body),
+        };
         let (message, code) = failure::provider_message(&body, api.error_message);
         note(&mut record, |call| {
             call.status = Some(status.as_u16());
@@ -431,6 +475,18 @@ fn redirect_target(response: &Response, sent: &str) -> Option<String> {
         LOCATION_CHARS,
     ))
 }
+
+/// An answer came from another origin than the one asked: the source of the error such a call ends in.
+#[derive(Debug)]
+pub(crate) struct LeftOrigin;
+
+impl fmt::Display for LeftOrigin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("the HTTP client followed a redirect to another origin")
+    }
+}
+
+impl std::error::Error for LeftOrigin {}
 
 /// Writes into the call's record, when there is one.
 fn note(record: &mut Option<&mut Failure>, update: impl FnOnce(&mut Failure)) {
@@ -520,6 +576,14 @@ impl RuntimeBuilder {
         self
     }
 
+    /// The most bytes of a JSON response body read into memory (default [`DEFAULT_RESPONSE_BODY_LIMIT`], 64 MiB):
+    /// a longer body fails the call with [`crate::ErrorKind::ResponseTooLarge`] and is not read on. Bodies
+    /// streamed to the caller ([`crate::Download`]) are not bounded by it.
+    pub fn max_response_body(mut self, bytes: usize) -> Self {
+        self.body_limit = bytes;
+        self
+    }
+
     /// The clock used for signature timestamps and `Retry-After` dates (tests use a fixed one).
     pub fn clock(mut self, clock: fn() -> SystemTime) -> Self {
         self.clock = clock;
@@ -529,8 +593,11 @@ impl RuntimeBuilder {
     /// The configured pipeline (and a process-wide TLS crypto provider, see [`crate::ensure_crypto_provider`]).
     pub fn build(self) -> Runtime {
         crate::ensure_crypto_provider();
+        let secrets = self.auth.secrets().into();
         Runtime {
             shared: Arc::new(Shared {
+                secrets,
+                body_limit: self.body_limit,
                 speaks: self.speaks,
                 auth: self.auth,
                 user_agent: self.user_agent,
@@ -547,6 +614,7 @@ impl RuntimeBuilder {
 mod tests {
     use super::*;
     use crate::ApiOperation;
+    use futures::StreamExt;
     use httpmock::prelude::*;
 
     static OPERATIONS: [ApiOperation; 2] = [
@@ -657,6 +725,49 @@ mod tests {
             .unwrap();
         assert_eq!(response.status(), 503);
         busy.assert_calls_async(2).await;
+    }
+
+    fn chunked(chunks: Vec<Vec<u8>>) -> reqwest::Body {
+        let chunks: Vec<Result<Vec<u8>, std::io::Error>> = chunks.into_iter().map(Ok).collect();
+        reqwest::Body::wrap_stream(futures::stream::iter(chunks))
+    }
+
+    #[tokio::test]
+    async fn an_error_body_is_kept_to_exactly_its_limit() {
+        // One chunk far beyond the limit.
+        let one = read_at_most(
+            chunked(vec![vec![b'a'; 3 * ERROR_BODY_LIMIT]]),
+            ERROR_BODY_LIMIT,
+        )
+        .await;
+        assert_eq!(one.len(), ERROR_BODY_LIMIT);
+        // Two chunks that together pass it: the second is cut at the limit.
+        let half = ERROR_BODY_LIMIT / 2 + 100;
+        let two = read_at_most(
+            chunked(vec![vec![b'a'; half], vec![b'b'; half]]),
+            ERROR_BODY_LIMIT,
+        )
+        .await;
+        assert_eq!(two.len(), ERROR_BODY_LIMIT);
+        assert_eq!(two[half - 1], b'a');
+        assert_eq!(two[half], b'b');
+        // A body within the limit is kept whole, and nothing is added.
+        let small = read_at_most(
+            chunked(vec![b"abc".to_vec(), b"de".to_vec()]),
+            ERROR_BODY_LIMIT,
+        )
+        .await;
+        assert_eq!(&small[..], b"abcde");
+        // Reading stops once the limit is reached: a third chunk is never asked for.
+        let polled = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counter = polled.clone();
+        let chunks = futures::stream::iter(0..3).map(move |_| {
+            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            Ok::<_, std::io::Error>(vec![b'c'; ERROR_BODY_LIMIT / 2])
+        });
+        let exact = read_at_most(reqwest::Body::wrap_stream(chunks), ERROR_BODY_LIMIT).await;
+        assert_eq!(exact.len(), ERROR_BODY_LIMIT);
+        assert_eq!(polled.load(std::sync::atomic::Ordering::SeqCst), 2);
     }
 
     #[test]

@@ -17,6 +17,7 @@ use crate::ConfigError;
 /// | redirects | never followed: a 3xx ends the call with an error naming its `Location` |
 /// | plain `http` | refused unless the host is loopback, or [`HttpOptions::allow_insecure_http`] |
 /// | retries | [`RetryPolicy::default`]: 3 attempts, idempotent methods, 429/502/503/504 and transport errors |
+/// | JSON body read into memory | at most 64 MiB ([`HttpOptions::max_response_body`]); streamed documents are not bounded |
 ///
 /// ```
 /// use std::time::Duration;
@@ -32,6 +33,7 @@ pub struct HttpOptions {
     idle_timeout: Option<Duration>,
     allow_insecure_http: bool,
     retry: RetryPolicy,
+    max_response_body: Option<usize>,
 }
 
 /// Connect timeout when none is configured.
@@ -68,6 +70,27 @@ impl HttpOptions {
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.retry = policy;
         self
+    }
+
+    /// The most bytes of a JSON response body read into memory (default
+    /// [`cloud_apis_runtime::DEFAULT_RESPONSE_BODY_LIMIT`], 64 MiB, far above any real page of a list). A longer
+    /// body fails the call with [`crate::ErrorKind::ResponseTooLarge`], naming the call and the limit, and the rest
+    /// of it is never read, so a broken or hostile server cannot take all memory. Documents streamed to the caller
+    /// ([`crate::Download`]: snapshots, exports, budgets) are not bounded by it.
+    ///
+    /// ```
+    /// let options = cloud_apis::HttpOptions::default().max_response_body(256 * 1024 * 1024);
+    /// assert_eq!(options.max_response_body_bytes(), 256 * 1024 * 1024);
+    /// ```
+    pub fn max_response_body(mut self, bytes: usize) -> Self {
+        self.max_response_body = Some(bytes);
+        self
+    }
+
+    /// The JSON body limit in force.
+    pub fn max_response_body_bytes(&self) -> usize {
+        self.max_response_body
+            .unwrap_or(cloud_apis_runtime::DEFAULT_RESPONSE_BODY_LIMIT)
     }
 
     /// The retry policy.

@@ -96,6 +96,7 @@ pub(crate) fn runtime_builder(
         .user_agent(agent)
         .retry(http.retry_policy().clone())
         .request_timeout_in_client(http.effective_request_timeout(default_timeout))
+        .max_response_body(http.max_response_body_bytes())
 }
 
 /// The README's examples are compiled as doctests, so they cannot drift from the API.

@@ -188,9 +188,102 @@ async fn a_blueprint_read_without_an_etag_is_not_written_back() {
         .await
         .unwrap_err();
     assert!(error.to_string().contains("without an ETag"), "{error}");
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(200));
+    assert_eq!(error.attempts(), 1);
     assert!(!edited);
     read.assert_async().await;
     assert_eq!(write.calls_async().await, 0);
+}
+
+/// A blueprint mock server: `GET` answers the blueprint with `etag` (none when `None`), `PUT` answers 204.
+async fn blueprint_server(etag: Option<&str>) -> (httpmock::MockServer, Client) {
+    let server = httpmock::MockServer::start_async().await;
+    let body = serde_json::json!({
+        "id": BLUEPRINT, "name": "web app", "data": {"grid": "standard"}, "tags": ["a"],
+        "readAccess": ["team/readers"], "writeAccess": ["team/writers"],
+    });
+    server
+        .mock_async(|when, then| {
+            when.method("GET").path(format!("/blueprint/{BLUEPRINT}"));
+            let then = then.status(200).header("content-type", "application/json");
+            let then = match etag {
+                Some(tag) => then.header("etag", tag),
+                None => then,
+            };
+            then.body(body.to_string());
+        })
+        .await;
+    let client = CloudcraftConfig::new(CLOUDCRAFT_API_KEY)
+        .protocol("http")
+        .host("127.0.0.1")
+        .port(server.port())
+        .build()
+        .unwrap();
+    (server, client)
+}
+
+/// `If-Match: *` (or a weak tag, a list, an empty tag) would be an unconditional write: refused, nothing written.
+#[tokio::test]
+async fn a_blueprint_whose_etag_names_no_single_version_is_not_written_back() {
+    for (tag, why) in [
+        ("*", "the wildcard `*`, which matches any version"),
+        ("W/\"v1\"", "a weak tag"),
+        ("\"v1\", \"v2\"", "a list of tags"),
+        ("\"\"", "not one strong tag"),
+    ] {
+        let (server, client) = blueprint_server(Some(tag)).await;
+        let write = server
+            .mock_async(|when, then| {
+                when.method("PUT");
+                then.status(204);
+            })
+            .await;
+        let mut edited = false;
+        let error = client
+            .edit_blueprint(&id(), |_| edited = true)
+            .await
+            .unwrap_err();
+        let shown = error.to_string();
+        assert!(
+            shown.contains(&format!("blueprint {BLUEPRINT} came with ETag")),
+            "{shown}"
+        );
+        assert!(
+            shown.contains(why) && shown.contains("nothing was written"),
+            "{shown}"
+        );
+        assert_eq!(error.status().map(|s| s.as_u16()), Some(200));
+        assert_eq!(error.attempts(), 1);
+        assert!(!edited, "{tag}");
+        assert_eq!(write.calls_async().await, 0, "{tag}");
+    }
+}
+
+/// An edit writes the whole blueprint back: a `PUT` replaces what it names, so leaving out the name or the access
+/// grants would erase them.
+#[tokio::test]
+async fn an_edit_of_the_tags_sends_back_name_diagram_and_access_grants() {
+    let (server, client) = blueprint_server(Some("\"v1\"")).await;
+    let write = server
+        .mock_async(|when, then| {
+            when.method("PUT")
+                .path(format!("/blueprint/{BLUEPRINT}"))
+                .header("if-match", "\"v1\"")
+                .json_body(serde_json::json!({
+                    "name": "web app", "data": {"grid": "standard"}, "tags": ["a", "reviewed"],
+                    "readAccess": ["team/readers"], "writeAccess": ["team/writers"],
+                }));
+            then.status(204).header("etag", "\"v2\"");
+        })
+        .await;
+    let edited = client
+        .edit_blueprint(&id(), |b| {
+            b.tags.get_or_insert_with(Vec::new).push("reviewed".into())
+        })
+        .await
+        .unwrap();
+    write.assert_async().await;
+    assert_eq!(edited.etag.as_deref(), Some("\"v2\""));
 }
 
 /// Exports stream into any writer; the call a download came from names its failures.

@@ -13,8 +13,8 @@ use cloud_apis::{ErrorKind, HttpOptions, RetryPolicy};
 use scp_cloudcontrol_client::signature::{sign, SignatureInput};
 use serde_json::json;
 use support::clients::{
-    cloudcraft, cloudcraft_with, panther, panther_with, quick, scp, ACCOUNT, SCP_ACCESS_KEY,
-    SCP_ACCOUNT_ID, SCP_SECRET_KEY, TOKEN,
+    cloudcraft, cloudcraft_with, panther, panther_with, quick, scp, ACCOUNT, CLOUDCRAFT_KEY,
+    SCP_ACCESS_KEY, SCP_ACCOUNT_ID, SCP_SECRET_KEY, TOKEN,
 };
 use support::{Action, Reply, ScriptedServer};
 
@@ -483,6 +483,25 @@ async fn a_poll_in_flight_is_bounded_by_the_deadline() {
 }
 
 #[tokio::test]
+async fn a_render_still_running_at_the_deadline_reports_its_status_and_polls() {
+    // Every poll answers 202 at once; the walk gives up when the next pause would pass the deadline.
+    let script = vec![Reply::json(202, processing()); 40];
+    let (err, polls) = snapshot_past_the_deadline(
+        script.into_iter().map(Action::from).collect(),
+        Duration::from_millis(600),
+    )
+    .await;
+    assert!(polls >= 2, "{polls} polls");
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(202));
+    assert_eq!(err.attempts() as usize, polls);
+    let shown = err.to_string();
+    assert!(
+        shown.contains(&format!("and {polls} polls (Cloudcraft: \"Rendering...\")")),
+        "{shown}"
+    );
+}
+
+#[tokio::test]
 async fn slow_polls_never_overrun_the_deadline() {
     // Each poll takes 800 ms to answer 202; with a 1.5 s deadline the second poll is cut.
     let slow = || Action::Delay(Duration::from_millis(800), Reply::json(202, processing()));
@@ -573,4 +592,177 @@ async fn credentials_never_appear_in_errors_of_any_kind() {
             assert!(!shown.contains(TOKEN), "{shown}");
         }
     }
+}
+
+// ---- 10. credentials a server echoes --------------------------------------------------------------------------
+
+/// Everything an error lets a caller read, in one text.
+fn everything_shown(err: &cloud_apis::Error) -> String {
+    format!(
+        "{err} | {err:?} | {:?} | {:?} | {:?} | {:?} | {:?}",
+        err.message(),
+        err.code(),
+        err.body_excerpt(),
+        err.redirect_location(),
+        err.headers()
+    )
+}
+
+fn assert_redacted(err: &cloud_apis::Error, secrets: &[&str]) {
+    let shown = everything_shown(err);
+    for secret in secrets {
+        assert!(!shown.contains(secret), "{secret} shown in: {shown}");
+    }
+    assert!(shown.contains("[REDACTED]"), "{shown}");
+}
+
+fn echo(status: u16, extra: &str) -> Action {
+    Action::Echo {
+        status,
+        extra: extra.into(),
+    }
+}
+
+#[tokio::test]
+async fn credentials_a_server_echoes_never_reach_the_error() {
+    // Panther: the `X-API-Key` in the message, a header, the redirect's location and the documented body.
+    let api = ScriptedServer::start(vec![echo(401, ""), echo(302, ""), echo(200, "")]).await;
+    let client = panther(&api.base_url, RetryPolicy::disabled());
+    for expected in [401, 302, 200] {
+        let err = client.role_get().id("r-1").send().await.unwrap_err();
+        assert_eq!(err.status().map(|s| s.as_u16()), Some(expected), "{err}");
+        assert_redacted(&err, &[TOKEN]);
+    }
+    let api = ScriptedServer::start(vec![echo(401, "")]).await;
+    let err = panther(&api.base_url, RetryPolicy::disabled())
+        .role_get()
+        .id("r-1")
+        .send()
+        .await
+        .unwrap_err();
+    let documented = err.body::<cloud_apis::panther::types::Error>().unwrap();
+    assert!(
+        !documented.message.contains(TOKEN),
+        "{}",
+        documented.message
+    );
+    assert!(
+        documented.message.contains("x-api-key=[REDACTED]"),
+        "{}",
+        documented.message
+    );
+
+    // Cloudcraft: the bearer token.
+    let api = ScriptedServer::start(vec![echo(401, "")]).await;
+    let err = cloudcraft(&api.base_url)
+        .list_aws_accounts()
+        .send()
+        .await
+        .unwrap_err();
+    assert!(err.is_unauthorized(), "{err}");
+    assert_redacted(&err, &[CLOUDCRAFT_KEY]);
+
+    // SCP: the access key, the signature of that very request, and a secret key the server knows.
+    let api = ScriptedServer::start(vec![echo(401, SCP_SECRET_KEY)]).await;
+    let err = scp(&api.base_url)
+        .list_guardrails()
+        .send()
+        .await
+        .unwrap_err();
+    let signature = api.seen()[0].header("scp-signature").unwrap().to_string();
+    assert_redacted(&err, &[SCP_ACCESS_KEY, SCP_SECRET_KEY, &signature]);
+    // What is not a credential stays readable.
+    assert!(err.to_string().contains("scp-clienttype=Openapi"), "{err}");
+}
+
+// ---- 11. success bodies read into memory ----------------------------------------------------------------------
+
+fn roles_page(padding: usize) -> Vec<u8> {
+    let page = json!({"results": [role()], "pad": ""}).to_string();
+    let fill = padding - page.len();
+    json!({"results": [role()], "pad": "x".repeat(fill)})
+        .to_string()
+        .into_bytes()
+}
+
+#[tokio::test]
+async fn a_json_body_beyond_the_limit_fails_naming_the_call_and_the_limit() {
+    const LIMIT: usize = 4096;
+    let api = ScriptedServer::start(vec![
+        Action::Reply(Reply::bytes(200, "application/json", roles_page(LIMIT))),
+        Action::Reply(Reply::bytes(200, "application/json", roles_page(LIMIT + 1))),
+        // No length announced, and no end.
+        Action::Endless {
+            reply: Reply::bytes(200, "application/json", Vec::new()),
+            prefix: br#"{"results": [], "pad": ""#.to_vec(),
+            fill: b'x',
+        },
+    ])
+    .await;
+    let client = panther_with(
+        &api.base_url,
+        HttpOptions::default()
+            .retry(RetryPolicy::disabled())
+            .max_response_body(LIMIT),
+    );
+    let at_the_limit = client.role_list().send().await.unwrap();
+    assert_eq!(at_the_limit.results.len(), 1);
+    for _ in 0..2 {
+        let err = client.role_list().send().await.unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::ResponseTooLarge, "{err}");
+        assert_eq!(err.status().map(|s| s.as_u16()), Some(200));
+        let shown = err.to_string();
+        assert!(
+            shown.starts_with(&format!("panther `role#list` (GET {}/roles", api.base_url)),
+            "{shown}"
+        );
+        assert!(
+            shown.contains("longer than the 4096 bytes read into memory at most")
+                && shown.contains("HttpOptions::max_response_body"),
+            "{shown}"
+        );
+    }
+    // The endless body was abandoned near the limit (what the kernel buffers aside), not read to its 1 GiB.
+    assert!(
+        api.body_bytes_written() < 64 << 20,
+        "{}",
+        api.body_bytes_written()
+    );
+}
+
+// ---- 12. a caller's own HTTP client that follows redirects ----------------------------------------------------
+
+#[tokio::test]
+async fn a_callers_client_that_follows_redirects_is_held_to_the_origin_asked() {
+    let elsewhere = ScriptedServer::start(vec![Reply::json(200, role())]).await;
+    let foreign = format!("{}/roles/r-1", elsewhere.base_url);
+    let api = ScriptedServer::start(vec![
+        Reply::empty(302).header("location", &foreign),
+        Reply::empty(302).header("location", "/roles/r-2"),
+        Reply::json(200, role()),
+    ])
+    .await;
+    // Building the runtime installs the TLS crypto provider that reqwest needs.
+    let runtime = cloud_apis_runtime::Runtime::builder()
+        .retry(RetryPolicy::disabled())
+        .build();
+    let follows = reqwest::Client::builder().build().unwrap();
+    let client = panther_client::Client::new_with_client(&api.base_url, follows, runtime);
+
+    // To another origin: refused, naming where it went; what that origin answered is not read.
+    let err = client.role_get().id("r-1").send().await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Status, "{err}");
+    assert!(err.is_redirect(), "{err}");
+    assert_eq!(err.redirect_location(), Some(foreign.as_str()));
+    assert!(
+        err.to_string()
+            .contains(&format!("redirected to {foreign}, which is not followed")),
+        "{err}"
+    );
+    assert_eq!(elsewhere.seen().len(), 1);
+
+    // Within the origin asked: the answer is the call's.
+    let role = client.role_get().id("r-1").send().await.unwrap();
+    assert_eq!(role.name, "Analyst");
+    assert_eq!(api.seen()[2].target, "/roles/r-2");
 }

@@ -156,6 +156,89 @@ async fn a_failed_page_ends_the_walk_with_its_error() {
     assert_eq!(err.kind(), ErrorKind::Transport);
 }
 
+/// The items a walk yields before it fails, and its error.
+async fn until_error<T>(walk: impl futures::Stream<Item = Result<T, Error>>) -> (Vec<T>, Error) {
+    futures::pin_mut!(walk);
+    let mut items = Vec::new();
+    loop {
+        match walk.try_next().await {
+            Ok(Some(item)) => items.push(item),
+            Ok(None) => panic!(
+                "the walk ended without an error after {} items",
+                items.len()
+            ),
+            Err(error) => return (items, error),
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_stalled_cursor_walk_keeps_every_item_it_received() {
+    // 50 pages of 2 with always new cursors, and a ceiling of 50 pages: all 100 items, then the error.
+    let fetches = Cell::new(0u64);
+    let (items, err) = until_error(cursor_with(
+        PageLimits::default().max_pages(50),
+        |_c: Option<String>| {
+            fetches.set(fetches.get() + 1);
+            let n = fetches.get();
+            let page = roles(&names(&format!("p{n}-"), 2), Some(format!("cursor-{n}")));
+            async move { ok(page) }
+        },
+    ))
+    .await;
+    assert_eq!(err.kind(), ErrorKind::PaginationStalled);
+    assert_eq!(items.len(), 100);
+    assert_eq!(
+        items.last().unwrap().id.as_ref().unwrap().to_string(),
+        "p50-1"
+    );
+
+    // A repeated cursor: the page that carried it was new, and its items are kept.
+    let (items, err) = until_error(cursor(|c: Option<String>| {
+        let page = match c.as_deref() {
+            None => roles(&names("a", 2), Some("c1".into())),
+            _ => roles(&names("b", 2), Some("c1".into())),
+        };
+        async move { ok(page) }
+    }))
+    .await;
+    assert!(err.to_string().contains("\"c1\" a second time"), "{err}");
+    let ids: Vec<_> = items
+        .iter()
+        .map(|r| r.id.clone().unwrap().to_string())
+        .collect();
+    assert_eq!(ids, ["a0", "a1", "b0", "b1"]);
+}
+
+#[tokio::test]
+async fn a_run_of_empty_pages_with_new_cursors_stalls() {
+    let fetches = Cell::new(0u32);
+    let (items, err) = until_error(cursor(|_c: Option<String>| {
+        fetches.set(fetches.get() + 1);
+        let n = fetches.get();
+        // Items on pages 1 and 3, then nothing but fresh cursors.
+        let listed = if n == 1 || n == 3 {
+            names(&format!("p{n}-"), 1)
+        } else {
+            Vec::new()
+        };
+        let page = roles(&listed, Some(format!("cursor-{n}")));
+        async move { ok(page) }
+    }))
+    .await;
+    assert_eq!(err.kind(), ErrorKind::PaginationStalled);
+    assert!(
+        err.to_string().contains(&format!(
+            "{} empty pages in a row",
+            cloud_apis::pagination::MAX_EMPTY_PAGES
+        )),
+        "{err}"
+    );
+    assert_eq!(items.len(), 2);
+    // Page 2 was empty, page 3 was not: the run counted from page 4.
+    assert_eq!(fetches.get(), 3 + cloud_apis::pagination::MAX_EMPTY_PAGES);
+}
+
 // ---- numbered walks -----------------------------------------------------------------------------------------
 
 #[tokio::test]
@@ -251,6 +334,34 @@ async fn an_endless_count_stops_at_the_page_ceiling() {
         "{err}"
     );
     assert_eq!(fetches.get(), 7);
+}
+
+#[tokio::test]
+async fn a_stalled_numbered_walk_keeps_every_new_item() {
+    let (items, err) = until_error(numbered_with(
+        PageLimits::default().max_pages(7),
+        2,
+        |page, _size| {
+            let ids = names(&format!("p{page}-"), 2);
+            async move { ok(guardrails(&ids, 1_000_000_000_000_000, page)) }
+        },
+    ))
+    .await;
+    assert!(
+        err.to_string().contains("after 7 pages, the ceiling"),
+        "{err}"
+    );
+    assert_eq!(items.len(), 14);
+    assert_eq!(items.last().unwrap().id.to_string(), "p6-1");
+
+    // A repeated page brings nothing new: the first page's items, then the error.
+    let (items, err) = until_error(numbered(2, |_page, _size| {
+        let ids = names("same", 2);
+        async move { ok(guardrails(&ids, 1_000_000_000_000_000, 0)) }
+    }))
+    .await;
+    assert!(err.to_string().contains("repeats page 0"), "{err}");
+    assert_eq!(items.len(), 2);
 }
 
 /// One mock per page of `sizes` items (pages 0, 1, ...): guardrails `g<page>-<i>` of `count`, answered only to
@@ -361,4 +472,33 @@ async fn a_list_builder_streams_pages_of_the_size_set_on_it() {
         .await
         .unwrap_err();
     assert_eq!(err.kind(), cloud_apis::ErrorKind::InvalidRequest, "{err}");
+}
+
+/// A required enum query parameter reaches the server as the spec spells it (`target_type=OU`), next to the
+/// required id; an absent optional filter adds nothing.
+#[tokio::test]
+async fn a_required_enum_query_parameter_is_sent() {
+    use cloud_apis::scp::cloudcontrol::v1_2::types::TargetType;
+    let server = MockServer::start_async().await;
+    let targets = server
+        .mock_async(|when, then| {
+            when.method("GET")
+                .path("/v1/guardrail-bindings/targets")
+                .query_param("guardrail_id", "g-1")
+                .query_param("target_type", "OU")
+                .query_param_missing("landing_zone_id");
+            then.status(409)
+                .header("content-type", "application/json")
+                .body(r#"{"errors": [{"code": "conflict", "detail": "seen"}]}"#);
+        })
+        .await;
+    let err = cloudcontrol(&server)
+        .list_targets_for_guardrail()
+        .guardrail_id("g-1")
+        .target_type(TargetType::Ou)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(409), "{err}");
+    targets.assert_async().await;
 }

@@ -99,6 +99,8 @@ pub struct ScpCredentials {
     access_key_header: HeaderValue,
     /// The secret key, prepared once as an HMAC key (never shown: `Debug` is written by hand).
     keyed: Hmac<Sha256>,
+    /// The secret key itself, only so that a server echoing it never gets it into an error.
+    secret_key: SecretString,
     account_id: String,
     account_id_header: HeaderValue,
 }
@@ -135,6 +137,7 @@ impl ScpCredentials {
             access_key: access_key.to_string(),
             access_key_header: sensitive_header("SCP access key", access_key)?,
             keyed: keyed(secret_key.expose_secret().as_bytes()),
+            secret_key,
             account_id: account_id.to_string(),
             account_id_header,
         })
@@ -144,7 +147,7 @@ impl ScpCredentials {
 impl fmt::Debug for ScpCredentials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ScpCredentials")
-            .field("access_key", &self.access_key)
+            .field("access_key", &"[REDACTED]")
             .field("secret_key", &"[REDACTED]")
             .field("account_id", &self.account_id)
             .finish()
@@ -197,6 +200,10 @@ impl RequestSigner for ScpCredentials {
         headers.insert(ACCESS_KEY_HEADER, self.access_key_header.clone());
         headers.insert(CLIENT_TYPE_HEADER, HeaderValue::from_static(CLIENT_TYPE));
         headers.insert(ACCOUNT_ID_HEADER, self.account_id_header.clone());
+    }
+
+    fn secrets(&self) -> Vec<SecretString> {
+        vec![self.access_key.clone().into(), self.secret_key.clone()]
     }
 }
 

@@ -59,6 +59,44 @@ pub fn etag(headers: &HeaderMap) -> Option<&str> {
         .filter(|tag| !tag.is_empty())
 }
 
+/// The `ETag` of a response if it names exactly one version (a strong tag, `"..."`), else why not: `If-Match`
+/// with `*` matches any version, a weak tag (`W/"..."`) is refused by `If-Match` comparison, and a list or an empty
+/// tag names no single version. Writing with any of them could overwrite someone else's change.
+fn strong_etag(headers: &HeaderMap) -> Result<&str, String> {
+    let Some(value) = headers.get(ETAG) else {
+        return Err("came without an ETag".into());
+    };
+    let tag = value.to_str().unwrap_or_default().trim();
+    let opaque = tag
+        .strip_prefix('"')
+        .and_then(|rest| rest.strip_suffix('"'))
+        .filter(|inner| !inner.is_empty())
+        .filter(|inner| {
+            inner
+                .bytes()
+                .all(|b| b == 0x21 || (0x23..=0x7e).contains(&b))
+        });
+    match opaque {
+        Some(_) => Ok(tag),
+        None => {
+            let shown = cloud_apis_runtime::failure::one_line(
+                &String::from_utf8_lossy(value.as_bytes()),
+                80,
+            );
+            let kind = if tag == "*" {
+                "the wildcard `*`, which matches any version"
+            } else if tag.starts_with("W/") {
+                "a weak tag, which `If-Match` never matches"
+            } else if tag.contains(',') {
+                "a list of tags, not one version"
+            } else {
+                "not one strong tag naming a version"
+            };
+            Err(format!("came with ETag {shown:?}, {kind}"))
+        }
+    }
+}
+
 /// Blueprint operations made of several calls, as methods of [`Client`] (import the trait).
 pub trait ClientBlueprintExt {
     /// Reads the blueprint with its `ETag`, lets `edit` change it, and writes it back with `If-Match`, so the write
@@ -66,8 +104,9 @@ pub trait ClientBlueprintExt {
     /// and calls `edit` again, up to [`EDIT_ATTEMPTS`] rounds in all; `edit` should therefore be a change to apply
     /// (add a tag, move a node), not a value computed from an earlier read.
     ///
-    /// What is written is the blueprint's diagram, name, tags and access grants. A blueprint read without an
-    /// `ETag` is not written at all (an unconditional write could overwrite someone else's change).
+    /// What is written is the blueprint's diagram, name, tags and access grants. A blueprint read without an `ETag`
+    /// that names exactly one version (a strong tag: not `*`, not weak, not a list, not empty) is not written at
+    /// all, and the error names it: an unconditional write could overwrite someone else's change.
     fn edit_blueprint<F>(
         &self,
         id: &types::BlueprintId,
@@ -102,15 +141,19 @@ where
     loop {
         attempts += 1;
         let read = client.get_blueprint().blueprint_id(id).send().await?;
-        let Some(version) = etag(read.headers()).map(str::to_string) else {
-            let url = format!("{}/blueprint/{id}", client.baseurl());
-            let call = Failure {
-                status: Some(read.status().as_u16()),
-                attempts: 1,
-                ..Failure::call("cloudcraft", "getBlueprint", "GET", &url)
-            };
-            let detail = "the blueprint came without an ETag, so it cannot be written back safely";
-            return Err(Error::new(ErrorKind::Decode, call, detail));
+        let version = match strong_etag(read.headers()) {
+            Ok(version) => version.to_string(),
+            Err(why) => {
+                let url = format!("{}/blueprint/{id}", client.baseurl());
+                let call = Failure {
+                    status: Some(read.status().as_u16()),
+                    attempts: 1,
+                    ..Failure::call("cloudcraft", "getBlueprint", "GET", &url)
+                };
+                let detail =
+                    format!("blueprint {id} {why}, so it cannot be written back safely; nothing was written");
+                return Err(Error::new(ErrorKind::Decode, call, detail));
+            }
         };
         let mut blueprint = read.into_inner();
         edit(&mut blueprint);
@@ -146,5 +189,38 @@ fn update_of(blueprint: &types::Blueprint) -> types::BlueprintUpdateRequest {
         tags: blueprint.tags.clone(),
         read_access: blueprint.read_access.clone(),
         write_access: blueprint.write_access.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::HeaderValue;
+
+    fn tag_of(value: &'static str) -> Result<String, String> {
+        let mut headers = HeaderMap::new();
+        headers.insert(ETAG, HeaderValue::from_static(value));
+        strong_etag(&headers).map(str::to_string)
+    }
+
+    #[test]
+    fn only_a_strong_tag_names_a_version() {
+        assert_eq!(tag_of("\"5d41402a\"").unwrap(), "\"5d41402a\"");
+        for (tag, why) in [
+            ("*", "wildcard"),
+            ("W/\"5d41402a\"", "weak"),
+            ("\"a\", \"b\"", "list"),
+            ("\"\"", "not one strong tag"),
+            ("", "not one strong tag"),
+            ("5d41402a", "not one strong tag"),
+            ("\"a\"b\"", "not one strong tag"),
+        ] {
+            let err = tag_of(tag).unwrap_err();
+            assert!(err.contains(why), "{tag:?}: {err}");
+        }
+        assert_eq!(
+            strong_etag(&HeaderMap::new()).unwrap_err(),
+            "came without an ETag"
+        );
     }
 }

@@ -41,7 +41,7 @@ pub enum VersionStatus {
     Planned,
     /// Served until its `not_before` date.
     Deprecated,
-    /// A status this crate does not know yet, kept as sent.
+    /// A status this crate does not know yet, as sent (control characters removed, capped).
     Other(String),
 }
 
@@ -52,7 +52,7 @@ impl From<&str> for VersionStatus {
             "SUPPORTED" => VersionStatus::Supported,
             "PLANNED" => VersionStatus::Planned,
             "DEPRECATED" => VersionStatus::Deprecated,
-            _ => VersionStatus::Other(s.to_string()),
+            _ => VersionStatus::Other(shown(s)),
         }
     }
 }
@@ -92,6 +92,32 @@ fn parse_date(s: &str) -> Option<NaiveDate> {
         .ok()
 }
 
+/// How many listed version ids an error names before it only counts the rest.
+const LISTED_IDS: usize = 8;
+
+/// A version id as text an error may carry: control characters (newlines, terminal escapes) removed, capped.
+fn shown(id: &str) -> String {
+    const CHARS: usize = 40;
+    let clean: String = id.chars().filter(|c| !c.is_control()).collect();
+    match clean.char_indices().nth(CHARS) {
+        Some((cut, _)) => format!("{}…", &clean[..cut]),
+        None => clean,
+    }
+}
+
+/// The first [`LISTED_IDS`] ids the service lists, then how many more.
+fn listed(versions: &[VersionEntry]) -> String {
+    let mut text: Vec<String> = versions
+        .iter()
+        .take(LISTED_IDS)
+        .map(|v| shown(&v.id))
+        .collect();
+    if versions.len() > LISTED_IDS {
+        text.push(format!("and {} more", versions.len() - LISTED_IDS));
+    }
+    text.join(", ")
+}
+
 fn evaluate(document: &VersionsDocument, version: &str, today: NaiveDate) -> VersionReport {
     let entry = document
         .versions
@@ -106,10 +132,9 @@ fn evaluate(document: &VersionsDocument, version: &str, today: NaiveDate) -> Ver
         warnings: Vec::new(),
     };
     let Some(status) = &report.status else {
-        let listed: Vec<&str> = document.versions.iter().map(|v| v.id.as_str()).collect();
         report.warnings.push(format!(
             "{SERVICE} {version} is not among the versions the service lists ({})",
-            listed.join(", ")
+            listed(&document.versions)
         ));
         return report;
     };
@@ -278,5 +303,38 @@ mod tests {
         let missing = evaluate(&d, "1.1", day("2026-11-22"));
         assert_eq!(missing.status, None);
         assert!(missing.warnings[0].contains("not among the versions the service lists (v1.2)"));
+    }
+
+    #[test]
+    fn hostile_version_lists_make_a_short_clean_error() {
+        let mut versions = vec![json!({"id": "v9\r\n\u{1b}[2Jcleared\u{7}", "status": "CURRENT"})];
+        versions
+            .extend((0..100_000).map(|i| json!({"id": format!("v0.{i}"), "status": "SUPPORTED"})));
+        let d = doc(json!({ "versions": versions }));
+        let missing = evaluate(&d, "1.2", day("2026-11-22"));
+        let warning = &missing.warnings[0];
+        assert!(warning.len() < 400, "{} bytes", warning.len());
+        assert!(!warning.chars().any(char::is_control), "{warning:?}");
+        assert!(
+            warning.ends_with(
+                "(v9[2Jcleared, v0.0, v0.1, v0.2, v0.3, v0.4, v0.5, v0.6, and 99993 more)"
+            ),
+            "{warning}"
+        );
+        let long = doc(
+            json!({"versions": [{"id": "v".repeat(500), "status": "x\u{1b}[31m".repeat(100)}]}),
+        );
+        let report = evaluate(&long, "1.2", day("2026-11-22"));
+        assert!(
+            report.warnings[0].contains(&format!("{}…", "v".repeat(40))),
+            "{:?}",
+            report.warnings
+        );
+        let odd = evaluate(
+            &doc(json!({"versions": [{"id": "v1.2", "status": "BETA\n\u{1b}[31m"}]})),
+            "1.2",
+            day("2026-11-22"),
+        );
+        assert_eq!(odd.status, Some(VersionStatus::Other("BETA[31m".into())));
     }
 }

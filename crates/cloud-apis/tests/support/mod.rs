@@ -89,6 +89,10 @@ pub enum Action {
     Delay(Duration, Reply),
     /// Never answer; hold the connection open until the client gives up.
     Hang,
+    /// Answer `status` repeating everything the request carried (every header, and `extra`) in every place a
+    /// provider's error could hold text: each provider's message field, SCP's code and detail, a header and the
+    /// redirect `Location`.
+    Echo { status: u16, extra: String },
 }
 
 impl From<Reply> for Action {
@@ -169,7 +173,7 @@ async fn serve(
     let Some(seen) = read_request(&mut socket).await else {
         return;
     };
-    log.lock().unwrap().push(seen);
+    log.lock().unwrap().push(seen.clone());
     let action = script.lock().unwrap().pop_front().unwrap_or_else(|| {
         Reply::json(500, serde_json::json!({"message": "script exhausted"})).into()
     });
@@ -238,6 +242,26 @@ async fn serve(
                 }
                 count(block.len());
             }
+        }
+        Action::Echo { status, extra } => {
+            let dump: Vec<String> = seen
+                .headers
+                .iter()
+                .map(|(n, v)| format!("{n}={v}"))
+                .chain([extra])
+                .collect();
+            let dump = dump.join(" ");
+            let body = serde_json::json!({
+                "message": dump, "error": dump,
+                "errors": [{"code": dump, "detail": dump}],
+            });
+            let location = format!("https://evil.example/?{}", dump.replace(' ', "&"));
+            let reply = Reply::json(status, body)
+                .header("x-echo", &dump)
+                .header("location", &location);
+            let _ = socket.write_all(&reply.head(Some(reply.body.len()))).await;
+            let _ = socket.write_all(&reply.body).await;
+            let _ = socket.shutdown().await;
         }
         Action::Hang => {
             // Wait until the client closes its side (read returns 0 or fails), or 60 s.
