@@ -73,7 +73,7 @@ impl HttpOptions {
     }
 
     /// The most bytes of a JSON response body read into memory (default
-    /// [`cloud_apis_runtime::DEFAULT_RESPONSE_BODY_LIMIT`], 64 MiB, far above any real page of a list). A longer
+    /// [`crate::DEFAULT_RESPONSE_BODY_LIMIT`], 64 MiB, far above any real page of a list). A longer
     /// body fails the call with [`crate::ErrorKind::ResponseTooLarge`], naming the call and the limit, and the rest
     /// of it is never read, so a broken or hostile server cannot take all memory. Documents streamed to the caller
     /// ([`crate::Download`]: snapshots, exports, budgets) are not bounded by it.

@@ -44,7 +44,8 @@ pub mod panther;
 pub mod scp;
 
 pub use cloud_apis_runtime::{
-    Api, Error, ErrorKind, Open, RetryPolicy, UnknownValue, MESSAGE_CHARS,
+    Api, Error, ErrorKind, Open, RetryPolicy, UnknownValue, DEFAULT_RESPONSE_BODY_LIMIT,
+    MESSAGE_CHARS,
 };
 pub(crate) use error::ConfigError;
 pub use http::{HttpOptions, DEFAULT_CONNECT_TIMEOUT};
