@@ -5,8 +5,10 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 here=.ci/schemathesis
 port=${SANDBOX_PORT:-18189}
+# Arguments are passed on to every `st run` (e.g. `--checks all`); ST_SEED replaces the fixed seed.
+extra=("$@")
 cargo build --quiet --locked -p cloud-apis-sandbox
-./target/debug/cloud-apis-sandbox "$port" > "$here/sandbox.log" 2>&1 &
+"${CARGO_TARGET_DIR:-target}/debug/cloud-apis-sandbox" "$port" > "$here/sandbox.log" 2>&1 &
 sandbox=$!
 trap 'kill $sandbox 2>/dev/null || true' EXIT
 for _ in $(seq 50); do grep -q "sandbox running" "$here/sandbox.log" && break; sleep 0.1; done
@@ -15,8 +17,8 @@ run() {
   local spec=$1 url=$2; shift 2
   echo "-- schemathesis: $spec"
   st --config-file "$here/schemathesis.toml" run "specs/$spec" --url "$url" \
-    --seed 20261122 --generation-database none --max-examples "${ST_MAX_EXAMPLES:-25}" --workers 1 \
-    --phases examples,coverage,fuzzing --no-color --output-truncate true "$@"
+    --seed "${ST_SEED:-20261122}" --generation-database none --max-examples "${ST_MAX_EXAMPLES:-25}" --workers 1 \
+    --phases examples,coverage,fuzzing --no-color --output-truncate true "$@" ${extra[@]+"${extra[@]}"}
 }
 
 status=0

@@ -284,3 +284,270 @@ fn scp_documents_pin_their_own_version_header() {
         }
     }
 }
+
+/// Every field that carries a credential (found by auditing every spec, #25) is `format: password`, which the
+/// generator types `cloud_apis_runtime::Secret`; and where the provider's document says otherwise, a note says why.
+#[test]
+fn every_credential_field_is_a_password_with_a_note() {
+    let fields: &[(&str, &str, &[&str])] = &[
+        ("panther", "APITokenAPI.APIToken", &["value"]),
+        ("panther", "GcsSourceAPI.GcsSource", &["credentials"]),
+        ("panther", "GcsSourceAPI.ModifyGcsSource", &["credentials"]),
+        ("panther", "PubSubSourceAPI.PubSubSource", &["credentials"]),
+        (
+            "panther",
+            "PubSubSourceAPI.ModifyPubSubSource",
+            &["credentials"],
+        ),
+        (
+            "panther",
+            "HttpSourceAPI.HTTPSource",
+            &["authBearerToken", "authPassword", "authSecretValue"],
+        ),
+        (
+            "panther",
+            "HttpSourceAPI.ModifyHTTPSource",
+            &["authBearerToken", "authPassword", "authSecretValue"],
+        ),
+        ("cloudcraft", "BlueprintData", &["linkKey"]),
+        ("cloudcraft", "AzureAccount", &["clientSecret"]),
+        ("cloudcraft", "AzureAccountCreateRequest", &["clientSecret"]),
+        ("cloudcraft", "AzureAccountUpdateRequest", &["clientSecret"]),
+    ];
+    for (name, schema, names) in fields {
+        let raw = spec(name).raw();
+        for field in *names {
+            let property = &raw["components"]["schemas"][schema]["properties"][field];
+            assert_eq!(property["type"], "string", "{name} {schema}.{field}");
+            assert_eq!(property["format"], "password", "{name} {schema}.{field}");
+            if *name == "panther" || *field == "linkKey" {
+                let note = property["x-cloud-apis-source"].as_str().unwrap_or_default();
+                assert!(
+                    note.contains("`format: password`"),
+                    "{schema}.{field}: {note:?}"
+                );
+            }
+        }
+    }
+    // And nothing named like a credential was missed: every property called a secret, a password, a bearer
+    // token or credentials, in any spec, is one of them.
+    let credential_like = |name: &str| {
+        let name = name.to_ascii_lowercase();
+        ["secret", "password", "bearertoken", "linkkey"]
+            .iter()
+            .any(|w| name.contains(w))
+            || name == "credentials"
+    };
+    for file in spec_files() {
+        let raw = spec(file.name).raw();
+        for (schema_name, schema) in raw["components"]["schemas"].as_object().unwrap() {
+            for (field, property) in schema["properties"].as_object().into_iter().flatten() {
+                if credential_like(field) {
+                    assert_eq!(
+                        property["format"], "password",
+                        "{}: {schema_name}.{field} carries a credential",
+                        file.name
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// A credential a response carries does not show when the decoded response is printed.
+#[test]
+fn credentials_in_decoded_responses_are_redacted_in_debug() {
+    let token: panther_client::types::ApiToken = serde_json::from_value(json!({
+        "id": "t-1", "name": "ci", "permissions": ["AlertRead"], "createdAt": "2026-01-01T00:00:00Z",
+        "value": "pt-live-9f8e7d6c5b4a"
+    }))
+    .unwrap();
+    let shown = format!("{token:?}");
+    assert!(!shown.contains("pt-live-9f8e7d6c5b4a"), "{shown}");
+    assert!(shown.contains("[REDACTED]"), "{shown}");
+    assert_eq!(
+        token.value.as_ref().unwrap().expose(),
+        "pt-live-9f8e7d6c5b4a"
+    );
+    // Serialized again (a request built from it), the value is the plain string the API expects.
+    assert_eq!(
+        serde_json::to_value(&token).unwrap()["value"],
+        "pt-live-9f8e7d6c5b4a"
+    );
+
+    let source: panther_client::types::HttpSource = serde_json::from_value(json!({
+        "integrationId": "h-1", "integrationLabel": "webhook", "authMethod": "HMAC",
+        "authSecretValue": "hmac-key-1234", "authBearerToken": "bearer-5678", "authPassword": "pw-9012"
+    }))
+    .unwrap();
+    let shown = format!("{source:?}");
+    for secret in ["hmac-key-1234", "bearer-5678", "pw-9012"] {
+        assert!(!shown.contains(secret), "{shown}");
+    }
+    assert_eq!(
+        source.auth_secret_value.as_ref().unwrap().expose(),
+        "hmac-key-1234"
+    );
+
+    let data: cloudcraft_client::types::BlueprintData =
+        serde_json::from_value(json!({"name": "web", "linkKey": "lk-abcdef123456"})).unwrap();
+    let shown = format!("{data:?}");
+    assert!(!shown.contains("lk-abcdef123456"), "{shown}");
+}
+
+/// Cloudcraft's reference declares 429 on no operation (its prose states the rate limit): every 429 of the spec
+/// says so in a note.
+#[test]
+fn cloudcraft_rate_limit_answers_carry_a_note() {
+    let raw = spec("cloudcraft").raw();
+    let mut seen = 0;
+    for (path, item) in raw["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let Some(response) = op["responses"].get("429") else {
+                continue;
+            };
+            seen += 1;
+            let note = response["x-cloud-apis-source"].as_str().unwrap_or_default();
+            assert!(
+                note.contains("Not in Cloudcraft's reference") && note.contains("rate limit"),
+                "{method} {path}: {note:?}"
+            );
+        }
+    }
+    assert_eq!(seen, 21);
+    // Notes on the other statuses added never claim the reference lists a 429.
+    for (path, item) in raw["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            for (status, response) in op["responses"].as_object().into_iter().flatten() {
+                let note = response["x-cloud-apis-source"].as_str().unwrap_or_default();
+                assert!(
+                    !(note.contains("lists only") && note.contains("429")),
+                    "{method} {path} {status}: {note:?}"
+                );
+            }
+        }
+    }
+}
+
+/// Cloudcraft's reference has no required lists: each record that requires fields says why, and the fields the
+/// official Go SDK models are there (`AwsAccount.source`).
+#[test]
+fn cloudcraft_required_lists_and_sdk_fields_carry_notes() {
+    let raw = spec("cloudcraft").raw();
+    let schemas = &raw["components"]["schemas"];
+    for (name, count) in [
+        ("AwsAccount", 7),
+        ("User", 3),
+        ("Team", 2),
+        ("AwsIamParameters", 3),
+    ] {
+        assert_eq!(
+            schemas[name]["required"].as_array().map(Vec::len),
+            Some(count),
+            "{name}"
+        );
+        let note = schemas[name]["x-cloud-apis-source"]
+            .as_str()
+            .unwrap_or_default();
+        assert!(note.contains("required"), "{name}: {note:?}");
+    }
+    let source = &schemas["AwsAccount"]["properties"]["source"];
+    assert_eq!(source["type"], "string");
+    assert!(source["x-cloud-apis-source"]
+        .as_str()
+        .is_some_and(|n| n.contains("Go SDK")));
+}
+
+/// Panther's role permissions beyond the roles document this spec started from say where they come from.
+#[test]
+fn panther_permissions_missing_from_the_seed_carry_a_note() {
+    let raw = spec("panther").raw();
+    for schema in ["RoleAPI.Role", "RoleAPI.ModifyRole"] {
+        let permissions = &raw["components"]["schemas"][schema]["properties"]["permissions"];
+        let note = permissions["x-cloud-apis-source"]
+            .as_str()
+            .unwrap_or_default();
+        for value in [
+            "NotificationsSend",
+            "ManageScheduledPrompts",
+            "ViewScheduledPrompts",
+        ] {
+            assert!(
+                permissions["items"]["enum"]
+                    .as_array()
+                    .unwrap()
+                    .contains(&json!(value)),
+                "{schema}: {value}"
+            );
+            assert!(note.contains(&format!("`{value}`")), "{schema}: {note:?}");
+        }
+    }
+}
+
+/// SCP's account id header is optional (the reference's examples do not send it; the signature takes it empty):
+/// every spec offers a security requirement without it, beside the one with it, and says why.
+#[test]
+fn scp_account_id_is_an_optional_credential() {
+    for name in [
+        "scp-cloudcontrol-v1.0",
+        "scp-cloudcontrol-v1.1",
+        "scp-cloudcontrol-v1.2",
+    ] {
+        let raw = spec(name).raw();
+        let requirements = raw["security"].as_array().unwrap();
+        let signed = [
+            "ScpAccessKey",
+            "ScpSignature",
+            "ScpTimestamp",
+            "ScpClientType",
+        ];
+        assert!(
+            requirements.iter().any(|r| {
+                let r = r.as_object().unwrap();
+                r.len() == 4 && signed.iter().all(|s| r.contains_key(*s))
+            }),
+            "{name}: {requirements:?}"
+        );
+        assert!(
+            requirements.iter().all(|r| signed
+                .iter()
+                .all(|s| r.as_object().unwrap().contains_key(*s))),
+            "{name}: every alternative is signed"
+        );
+        let note = raw["components"]["securitySchemes"]["ScpAccountId"]["x-cloud-apis-source"]
+            .as_str()
+            .unwrap_or_default();
+        assert!(note.contains("empty"), "{name}: {note:?}");
+    }
+}
+
+/// Integer query parameters of Cloudcraft and SCP are bounded on both sides (the provider documents no bounds;
+/// each bound is noted), so the clients refuse an out-of-range value before sending it.
+#[test]
+fn cloudcraft_and_scp_integer_parameters_are_bounded_with_a_note() {
+    let mut seen = 0;
+    for name in [
+        "cloudcraft",
+        "scp-cloudcontrol-v1.0",
+        "scp-cloudcontrol-v1.1",
+        "scp-cloudcontrol-v1.2",
+    ] {
+        let raw = spec(name).raw();
+        for (path, item) in raw["paths"].as_object().unwrap() {
+            for (method, op) in item.as_object().unwrap() {
+                for param in op["parameters"].as_array().into_iter().flatten() {
+                    if param["schema"]["type"] != "integer" {
+                        continue;
+                    }
+                    seen += 1;
+                    let what = format!("{name}: {method} {path} {}", param["name"]);
+                    assert!(param["schema"]["minimum"].is_i64(), "{what}");
+                    assert!(param["schema"]["maximum"].is_i64(), "{what}");
+                    assert!(param["x-cloud-apis-source"].is_string(), "{what}");
+                }
+            }
+        }
+    }
+    // width and height on three renders; page and size on three lists of three versions.
+    assert_eq!(seen, 6 + 18);
+}

@@ -11,7 +11,7 @@
 // - id_types: TeamId at /components/schemas/Team/properties/id
 // - id_types: UserId at /components/schemas/AzureAccount/properties/CreatorId, /components/schemas/Blueprint/properties/CreatorId, /components/schemas/Blueprint/properties/LastUserId, /components/schemas/BlueprintSummary/properties/CreatorId, /components/schemas/BlueprintSummary/properties/LastUserId, /components/schemas/User/properties/id
 // - email_format_pattern: 1 `format: email` field(s) validated with ^[^\s@]+@[^\s@]+\.[^\s@]+$
-// - secret_strings: 3 `format: password` field(s) typed cloud_apis_runtime::Secret
+// - secret_strings: 4 `format: password` field(s) typed cloud_apis_runtime::Secret
 // - delimited_query_arrays: snapshotAwsAccount: query `exclude` sent as one comma-separated value
 // - delimited_query_arrays: snapshotAzureAccount: query `exclude` sent as one comma-separated value
 // - named_types: Base (BlueprintDataTheme)
@@ -36,6 +36,7 @@
 // - checked_path_params: path parameters account_id, blueprint_id, format, region refuse `.`/`..` and are fully percent-encoded
 // - no_redirect_client: Client::new builds a reqwest client that never follows redirects
 // - optional_json_schema: 44 types derive schemars::JsonSchema only with the `schemars` feature
+// - bounded_params: snapshot_aws_account.width, snapshot_aws_account.height, snapshot_azure_account.width, snapshot_azure_account.height, export_blueprint_image.width, export_blueprint_image.height are checked against their documented range before sending
 // - moved_response_headers: 98 response readers move the headers instead of copying them
 // - merged_status_arms: 62 status arms joined an identical one
 // - rebuilt_requests: 21 operations build their request per attempt instead of copying it for a retry
@@ -130,6 +131,9 @@ pub mod types {
         #[doc = "The ARN of the IAM role created in AWS for Cloudcraft."]
         #[serde(rename = "roleArn")]
         pub role_arn: ::std::string::String,
+        #[doc = "Which cloud the account belongs to (`aws` for every AWS account)."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub source: ::std::option::Option<::std::string::String>,
         #[doc = "The date and time the AWS account was last updated."]
         #[serde(rename = "updatedAt")]
         pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
@@ -716,7 +720,7 @@ pub mod types {
             rename = "linkKey",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub link_key: ::std::option::Option<::std::string::String>,
+        pub link_key: ::std::option::Option<::cloud_apis_runtime::Secret>,
         #[serde(
             rename = "liveAccount",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1866,6 +1870,10 @@ pub mod types {
                 ::std::string::String,
             >,
             role_arn: ::std::result::Result<::std::string::String, ::std::string::String>,
+            source: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             updated_at: ::std::result::Result<
                 ::chrono::DateTime<::chrono::offset::Utc>,
                 ::std::string::String,
@@ -1885,6 +1893,7 @@ pub mod types {
                     name: Err("no value supplied for name".to_string()),
                     read_access: Ok(Default::default()),
                     role_arn: Err("no value supplied for role_arn".to_string()),
+                    source: Ok(Default::default()),
                     updated_at: Err("no value supplied for updated_at".to_string()),
                     write_access: Ok(Default::default()),
                 }
@@ -1963,6 +1972,16 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for role_arn: {e}"));
                 self
             }
+            pub fn source<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.source = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for source: {e}"));
+                self
+            }
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -1999,6 +2018,7 @@ pub mod types {
                     name: value.name?,
                     read_access: value.read_access?,
                     role_arn: value.role_arn?,
+                    source: value.source?,
                     updated_at: value.updated_at?,
                     write_access: value.write_access?,
                 })
@@ -2014,6 +2034,7 @@ pub mod types {
                     name: Ok(value.name),
                     read_access: Ok(value.read_access),
                     role_arn: Ok(value.role_arn),
+                    source: Ok(value.source),
                     updated_at: Ok(value.updated_at),
                     write_access: Ok(value.write_access),
                 }
@@ -3386,7 +3407,7 @@ pub mod types {
                 ::std::string::String,
             >,
             link_key: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::cloud_apis_runtime::Secret>,
                 ::std::string::String,
             >,
             live_account: ::std::result::Result<
@@ -3531,7 +3552,7 @@ pub mod types {
             }
             pub fn link_key<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::cloud_apis_runtime::Secret>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.link_key = value
@@ -5606,6 +5627,7 @@ pub mod builder {
             let filter = filter.map_err(Error::InvalidRequest)?;
             let grid = grid.map_err(Error::InvalidRequest)?;
             let height = height.map_err(Error::InvalidRequest)?;
+            cloud_apis_runtime::in_range("height", &height, Some(16i128), Some(4096i128))?;
             let label = label.map_err(Error::InvalidRequest)?;
             let landscape = landscape.map_err(Error::InvalidRequest)?;
             let paper_size = paper_size.map_err(Error::InvalidRequest)?;
@@ -5614,6 +5636,7 @@ pub mod builder {
             let theme = theme.map_err(Error::InvalidRequest)?;
             let transparent = transparent.map_err(Error::InvalidRequest)?;
             let width = width.map_err(Error::InvalidRequest)?;
+            cloud_apis_runtime::in_range("width", &width, Some(16i128), Some(4096i128))?;
             let url = format!(
                 "{}/aws/account/{}/{}/{}",
                 client.baseurl,
@@ -6234,6 +6257,7 @@ pub mod builder {
             let filter = filter.map_err(Error::InvalidRequest)?;
             let grid = grid.map_err(Error::InvalidRequest)?;
             let height = height.map_err(Error::InvalidRequest)?;
+            cloud_apis_runtime::in_range("height", &height, Some(16i128), Some(4096i128))?;
             let label = label.map_err(Error::InvalidRequest)?;
             let landscape = landscape.map_err(Error::InvalidRequest)?;
             let paper_size = paper_size.map_err(Error::InvalidRequest)?;
@@ -6242,6 +6266,7 @@ pub mod builder {
             let theme = theme.map_err(Error::InvalidRequest)?;
             let transparent = transparent.map_err(Error::InvalidRequest)?;
             let width = width.map_err(Error::InvalidRequest)?;
+            cloud_apis_runtime::in_range("width", &width, Some(16i128), Some(4096i128))?;
             let url = format!(
                 "{}/azure/account/{}/{}/{}",
                 client.baseurl,
@@ -7000,11 +7025,13 @@ pub mod builder {
             let format = format.map_err(Error::InvalidRequest)?;
             let grid = grid.map_err(Error::InvalidRequest)?;
             let height = height.map_err(Error::InvalidRequest)?;
+            cloud_apis_runtime::in_range("height", &height, Some(16i128), Some(4096i128))?;
             let landscape = landscape.map_err(Error::InvalidRequest)?;
             let paper_size = paper_size.map_err(Error::InvalidRequest)?;
             let scale = scale.map_err(Error::InvalidRequest)?;
             let transparent = transparent.map_err(Error::InvalidRequest)?;
             let width = width.map_err(Error::InvalidRequest)?;
+            cloud_apis_runtime::in_range("width", &width, Some(16i128), Some(4096i128))?;
             let url = format!(
                 "{}/blueprint/{}/{}",
                 client.baseurl,

@@ -11,7 +11,7 @@
 // - id_types: TeamId at /components/schemas/Team/properties/id
 // - id_types: UserId at /components/schemas/AzureAccount/properties/CreatorId, /components/schemas/Blueprint/properties/CreatorId, /components/schemas/Blueprint/properties/LastUserId, /components/schemas/BlueprintSummary/properties/CreatorId, /components/schemas/BlueprintSummary/properties/LastUserId, /components/schemas/User/properties/id
 // - email_format_pattern: 1 `format: email` field(s) validated with ^[^\s@]+@[^\s@]+\.[^\s@]+$
-// - secret_strings: 3 `format: password` field(s) typed cloud_apis_runtime::Secret
+// - secret_strings: 4 `format: password` field(s) typed cloud_apis_runtime::Secret
 // - delimited_query_arrays: snapshotAwsAccount: query `exclude` sent as one comma-separated value
 // - delimited_query_arrays: snapshotAzureAccount: query `exclude` sent as one comma-separated value
 // - named_types: Base (BlueprintDataTheme)

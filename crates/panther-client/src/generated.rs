@@ -212,6 +212,7 @@
 // - id_types: QueryId at /components/schemas/Query/properties/id, /paths/~1queries~1{id}/delete/parameters/0/schema, /paths/~1queries~1{id}/get/parameters/0/schema, /paths/~1queries~1{id}/post/parameters/0/schema
 // - id_types: RoleId at /components/schemas/Role/properties/id, /components/schemas/UserRole/properties/id, /paths/~1roles~1{id}/delete/parameters/0/schema, /paths/~1roles~1{id}/get/parameters/0/schema, /paths/~1roles~1{id}/post/parameters/0/schema
 // - id_types: UserId at /components/schemas/User/properties/id, /paths/~1users~1{id}/delete/parameters/0/schema, /paths/~1users~1{id}/get/parameters/0/schema, /paths/~1users~1{id}/post/parameters/0/schema
+// - secret_strings: 11 `format: password` field(s) typed cloud_apis_runtime::Secret
 // - json_vendor_media: log source alarm#delete 504: application/vnd.goa.error read as application/json
 // - json_vendor_media: log source alarm#get 504: application/vnd.goa.error read as application/json
 // - json_vendor_media: log source alarm#put 504: application/vnd.goa.error read as application/json
@@ -1187,7 +1188,7 @@ pub mod types {
         )]
         pub updated_by: ::std::option::Option<ApiTokenUpdatedBy>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub value: ::std::option::Option<::std::string::String>,
+        pub value: ::std::option::Option<::cloud_apis_runtime::Secret>,
     }
     impl ApiToken {
         pub fn builder() -> builder::ApiToken {
@@ -2918,7 +2919,7 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct GcsSource {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub credentials: ::std::option::Option<::std::string::String>,
+        pub credentials: ::std::option::Option<::cloud_apis_runtime::Secret>,
         #[serde(
             rename = "credentialsType",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -3126,7 +3127,7 @@ pub mod types {
             rename = "authBearerToken",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub auth_bearer_token: ::std::option::Option<::std::string::String>,
+        pub auth_bearer_token: ::std::option::Option<::cloud_apis_runtime::Secret>,
         #[serde(
             rename = "authHeaderKey",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -3147,12 +3148,12 @@ pub mod types {
             rename = "authPassword",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub auth_password: ::std::option::Option<::std::string::String>,
+        pub auth_password: ::std::option::Option<::cloud_apis_runtime::Secret>,
         #[serde(
             rename = "authSecretValue",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub auth_secret_value: ::std::option::Option<::std::string::String>,
+        pub auth_secret_value: ::std::option::Option<::cloud_apis_runtime::Secret>,
         #[serde(
             rename = "authUsername",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -3644,7 +3645,7 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ModifyGcsSource {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub credentials: ::std::option::Option<::std::string::String>,
+        pub credentials: ::std::option::Option<::cloud_apis_runtime::Secret>,
         #[serde(rename = "credentialsType")]
         pub credentials_type: ::cloud_apis_runtime::Open<crate::types::CredentialsType>,
         #[serde(rename = "gcsBucket")]
@@ -3712,7 +3713,7 @@ pub mod types {
             rename = "authBearerToken",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub auth_bearer_token: ::std::option::Option<::std::string::String>,
+        pub auth_bearer_token: ::std::option::Option<::cloud_apis_runtime::Secret>,
         #[serde(
             rename = "authHeaderKey",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -3729,12 +3730,12 @@ pub mod types {
             rename = "authPassword",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub auth_password: ::std::option::Option<::std::string::String>,
+        pub auth_password: ::std::option::Option<::cloud_apis_runtime::Secret>,
         #[serde(
             rename = "authSecretValue",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub auth_secret_value: ::std::option::Option<::std::string::String>,
+        pub auth_secret_value: ::std::option::Option<::cloud_apis_runtime::Secret>,
         #[serde(
             rename = "authUsername",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -3835,7 +3836,7 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ModifyPubSubSource {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub credentials: ::std::option::Option<::std::string::String>,
+        pub credentials: ::std::option::Option<::cloud_apis_runtime::Secret>,
         #[serde(rename = "credentialsType")]
         pub credentials_type: ::cloud_apis_runtime::Open<crate::types::CredentialsType>,
         #[serde(rename = "integrationLabel")]
@@ -4364,7 +4365,7 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct PubSubSource {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub credentials: ::std::option::Option<::std::string::String>,
+        pub credentials: ::std::option::Option<::cloud_apis_runtime::Secret>,
         #[serde(
             rename = "credentialsType",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -6836,7 +6837,7 @@ pub mod types {
                 ::std::string::String,
             >,
             value: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::cloud_apis_runtime::Secret>,
                 ::std::string::String,
             >,
         }
@@ -6973,7 +6974,7 @@ pub mod types {
             }
             pub fn value<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::cloud_apis_runtime::Secret>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.value = value
@@ -9866,7 +9867,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct GcsSource {
             credentials: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::cloud_apis_runtime::Secret>,
                 ::std::string::String,
             >,
             credentials_type: ::std::result::Result<
@@ -9927,7 +9928,7 @@ pub mod types {
         impl GcsSource {
             pub fn credentials<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::cloud_apis_runtime::Secret>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.credentials = value
@@ -10257,7 +10258,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct HttpSource {
             auth_bearer_token: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::cloud_apis_runtime::Secret>,
                 ::std::string::String,
             >,
             auth_header_key: ::std::result::Result<
@@ -10273,11 +10274,11 @@ pub mod types {
                 ::std::string::String,
             >,
             auth_password: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::cloud_apis_runtime::Secret>,
                 ::std::string::String,
             >,
             auth_secret_value: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::cloud_apis_runtime::Secret>,
                 ::std::string::String,
             >,
             auth_username: ::std::result::Result<
@@ -10328,7 +10329,7 @@ pub mod types {
         impl HttpSource {
             pub fn auth_bearer_token<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::cloud_apis_runtime::Secret>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.auth_bearer_token = value.try_into().map_err(|e| {
@@ -10370,7 +10371,7 @@ pub mod types {
             }
             pub fn auth_password<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::cloud_apis_runtime::Secret>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.auth_password = value
@@ -10380,7 +10381,7 @@ pub mod types {
             }
             pub fn auth_secret_value<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::cloud_apis_runtime::Secret>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.auth_secret_value = value.try_into().map_err(|e| {
@@ -11644,7 +11645,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct ModifyGcsSource {
             credentials: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::cloud_apis_runtime::Secret>,
                 ::std::string::String,
             >,
             credentials_type: ::std::result::Result<
@@ -11689,7 +11690,7 @@ pub mod types {
         impl ModifyGcsSource {
             pub fn credentials<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::cloud_apis_runtime::Secret>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.credentials = value
@@ -11980,7 +11981,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct ModifyHttpSource {
             auth_bearer_token: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::cloud_apis_runtime::Secret>,
                 ::std::string::String,
             >,
             auth_header_key: ::std::result::Result<
@@ -11996,11 +11997,11 @@ pub mod types {
                 ::std::string::String,
             >,
             auth_password: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::cloud_apis_runtime::Secret>,
                 ::std::string::String,
             >,
             auth_secret_value: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::cloud_apis_runtime::Secret>,
                 ::std::string::String,
             >,
             auth_username: ::std::result::Result<
@@ -12041,7 +12042,7 @@ pub mod types {
         impl ModifyHttpSource {
             pub fn auth_bearer_token<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::cloud_apis_runtime::Secret>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.auth_bearer_token = value.try_into().map_err(|e| {
@@ -12081,7 +12082,7 @@ pub mod types {
             }
             pub fn auth_password<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::cloud_apis_runtime::Secret>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.auth_password = value
@@ -12091,7 +12092,7 @@ pub mod types {
             }
             pub fn auth_secret_value<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::cloud_apis_runtime::Secret>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.auth_secret_value = value.try_into().map_err(|e| {
@@ -12544,7 +12545,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct ModifyPubSubSource {
             credentials: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::cloud_apis_runtime::Secret>,
                 ::std::string::String,
             >,
             credentials_type: ::std::result::Result<
@@ -12592,7 +12593,7 @@ pub mod types {
         impl ModifyPubSubSource {
             pub fn credentials<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::cloud_apis_runtime::Secret>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.credentials = value
@@ -13823,7 +13824,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct PubSubSource {
             credentials: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::cloud_apis_runtime::Secret>,
                 ::std::string::String,
             >,
             credentials_type: ::std::result::Result<
@@ -13884,7 +13885,7 @@ pub mod types {
         impl PubSubSource {
             pub fn credentials<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::cloud_apis_runtime::Secret>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.credentials = value

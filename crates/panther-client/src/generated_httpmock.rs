@@ -212,6 +212,7 @@
 // - id_types: QueryId at /components/schemas/Query/properties/id, /paths/~1queries~1{id}/delete/parameters/0/schema, /paths/~1queries~1{id}/get/parameters/0/schema, /paths/~1queries~1{id}/post/parameters/0/schema
 // - id_types: RoleId at /components/schemas/Role/properties/id, /components/schemas/UserRole/properties/id, /paths/~1roles~1{id}/delete/parameters/0/schema, /paths/~1roles~1{id}/get/parameters/0/schema, /paths/~1roles~1{id}/post/parameters/0/schema
 // - id_types: UserId at /components/schemas/User/properties/id, /paths/~1users~1{id}/delete/parameters/0/schema, /paths/~1users~1{id}/get/parameters/0/schema, /paths/~1users~1{id}/post/parameters/0/schema
+// - secret_strings: 11 `format: password` field(s) typed cloud_apis_runtime::Secret
 // - json_vendor_media: log source alarm#delete 504: application/vnd.goa.error read as application/json
 // - json_vendor_media: log source alarm#get 504: application/vnd.goa.error read as application/json
 // - json_vendor_media: log source alarm#put 504: application/vnd.goa.error read as application/json

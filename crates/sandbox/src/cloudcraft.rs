@@ -132,7 +132,8 @@ fn document(content_type: &'static str, body: Vec<u8>) -> Response {
 
 /// The scene a request's rendering options ask for (`width`, `height`, `grid`, `theme`).
 fn scene(title: String, nodes: Vec<(String, String)>, query: &HashMap<String, String>) -> Scene {
-    // Any integer is accepted; the picture is between 16 and 4096 pixels a side.
+    // The spec bounds both to 16..=4096 pixels, and the conformance layer answers 400 outside that range before
+    // this runs; the clamp only keeps the renderer safe.
     let number = |k: &str, default: u32| {
         query
             .get(k)

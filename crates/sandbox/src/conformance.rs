@@ -12,11 +12,14 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use cloud_apis_spec::conformance::{Lookup, Operation, Spec};
+use cloud_apis_spec::resolve;
 
 use crate::reply::{error, Provider};
 
-/// The largest request or response body the layer reads.
-const BODY_LIMIT: usize = 16 * 1024 * 1024;
+/// The largest request body the sandbox takes (a larger one is refused with the documented 400). Every record is
+/// stored from one request body, so this also bounds each record; the answers the layer audits are read whole
+/// (they are the sandbox's own, already in memory), so no stored data can make an answer unreadable.
+pub(crate) const REQUEST_BODY_LIMIT: usize = 1024 * 1024;
 
 /// What a response broke: recorded, never sent; tests read it through [`crate::Sandbox::violations`].
 #[derive(Clone, Default)]
@@ -93,13 +96,18 @@ pub(crate) async fn conform(
         Lookup::Operation(op) => op,
     };
     let (parts, body) = request.into_parts();
-    let Ok(body) = to_bytes(body, BODY_LIMIT).await else {
+    let Ok(body) = to_bytes(body, REQUEST_BODY_LIMIT).await else {
         return refuse(
             &specs,
             &op,
-            "the request body is too large or broken off".into(),
+            format!(
+                "the request body is broken off or larger than the sandbox's limit of {REQUEST_BODY_LIMIT} bytes"
+            ),
         );
     };
+    if let Some(refused) = unsupported_media(&specs, spec, &op, &parts.headers, &body) {
+        return refused;
+    }
     let query = parts.uri.query().map(str::to_string);
     let header = |name: &str| {
         parts
@@ -112,6 +120,59 @@ pub(crate) async fn conform(
     }
     let response = next.run(Request::from_parts(parts, Body::from(body))).await;
     audited(&specs, spec, &op, response).await
+}
+
+/// 415 in the provider's error shape when a request carries a body (or names its media type) in a media type the
+/// operation does not document, for every operation with a documented request body. Like 405, this is an answer
+/// about the protocol, made before the operation runs: no spec lists it, and it is not recorded as a violation.
+fn unsupported_media(
+    specs: &Specs,
+    spec: &Spec,
+    op: &Operation<'_>,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Option<Response> {
+    let request_body = op.op.get("requestBody")?;
+    let documented: Vec<String> = resolve(spec.doc(), request_body)["content"]
+        .as_object()?
+        .keys()
+        .map(|media| media.to_ascii_lowercase())
+        .collect();
+    let sent = headers
+        .get(CONTENT_TYPE)
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+    let media = match &sent {
+        Some(value) => value
+            .split(';')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_ascii_lowercase(),
+        None if body.iter().all(u8::is_ascii_whitespace) => return None,
+        None => String::new(),
+    };
+    if documented.contains(&media) {
+        return None;
+    }
+    let named = match media.as_str() {
+        "" => "no media type".to_string(),
+        media => format!("{media:?}"),
+    };
+    let mut response = error(
+        specs.provider,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "UnsupportedMediaType",
+        format!(
+            "{}: the request body must be {}, not {named}",
+            op.id(),
+            documented.join(" or ")
+        ),
+    );
+    if let Ok(value) = HeaderValue::from_str(&documented.join(", ")) {
+        // RFC 9110 §15.5.16: a 415 may say which media types the resource takes.
+        response.headers_mut().insert("accept", value);
+    }
+    Some(response)
 }
 
 fn method_not_allowed(provider: Provider, allowed: &[String]) -> Response {
@@ -151,7 +212,7 @@ fn refuse(specs: &Specs, op: &Operation<'_>, problem: String) -> Response {
 
 async fn audited(specs: &Specs, spec: &Spec, op: &Operation<'_>, response: Response) -> Response {
     let (parts, body) = response.into_parts();
-    let Ok(body) = to_bytes(body, BODY_LIMIT).await else {
+    let Ok(body) = to_bytes(body, usize::MAX).await else {
         specs
             .audit
             .record(format!("{}: the response body could not be read", op.id()));

@@ -337,29 +337,21 @@ async fn set_landing_zone(
     body: Bytes,
 ) -> Response {
     let request = body_json(&body);
-    // The request takes any string, but a landing zone can only show one of its documented statuses.
-    let wanted = &request["detective_guardrail_status"];
-    if !carried(
-        version,
-        "LandingZoneV1Dot1",
-        "detective_guardrail_status",
-        wanted,
-    ) {
-        return error(
-            P,
-            StatusCode::BAD_REQUEST,
-            "CloudControl.InvalidParameter",
-            format!("detective_guardrail_status {wanted} is not a status a landing zone can have"),
-        );
-    }
     let mut state = state.locked();
     let Some(zone) = state.scp.landing_zones.get_mut(&id) else {
         return not_found("landing zone", &id);
     };
-    if let Some(status) = request
-        .get("detective_guardrail_status")
-        .filter(|v| !v.is_null())
-    {
+    // The request takes any string (as the reference documents it), but a landing zone can only show one of its
+    // documented statuses: a status it can show is stored, any other string is accepted as a job that leaves the
+    // status as it was, so no later answer carries a value its schema does not allow.
+    if let Some(status) = request.get("detective_guardrail_status").filter(|wanted| {
+        carried(
+            version,
+            "LandingZoneV1Dot1",
+            "detective_guardrail_status",
+            wanted,
+        )
+    }) {
         zone["detective_guardrail_status"] = status.clone();
     }
     zone["modified_at"] = json!(now());

@@ -108,6 +108,50 @@ impl Client {
         }
     }
 
+    /// Sends `body` as `content_type`, with the provider's credentials (SCP: pinned to 1.1).
+    async fn send_raw(
+        &self,
+        provider: &str,
+        method: Method,
+        path: &str,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> Answer {
+        let base = match provider {
+            "panther" => self.sandbox.panther_url(),
+            "cloudcraft" => self.sandbox.cloudcraft_url(),
+            _ => self.sandbox.scp_url(),
+        };
+        let mut request = self
+            .http
+            .request(method, format!("{base}{path}"))
+            .header("content-type", content_type)
+            .header("scp-api-version", "cloudcontrol 1.1")
+            .body(body)
+            .build()
+            .unwrap();
+        let auth = match provider {
+            "panther" => Auth::api_key_header(
+                "x-api-key".parse().unwrap(),
+                &SecretString::from(PANTHER_TOKEN),
+            )
+            .unwrap(),
+            "cloudcraft" => Auth::bearer(&SecretString::from(CLOUDCRAFT_API_KEY)).unwrap(),
+            _ => Auth::signed(
+                ScpCredentials::new(SCP_ACCESS_KEY, SecretString::from(SCP_SECRET_KEY), "")
+                    .unwrap(),
+            ),
+        };
+        auth.apply(&mut request, SystemTime::now());
+        let response = self.http.execute(request).await.unwrap();
+        Answer {
+            status: response.status(),
+            etag: None,
+            content_type: String::new(),
+            body: response.bytes().await.unwrap().to_vec(),
+        }
+    }
+
     /// Sends and checks the answer against the operation's documented responses.
     async fn call(
         &self,
@@ -1634,7 +1678,7 @@ async fn an_overflowing_page_is_refused_and_the_sandbox_keeps_serving() {
 }
 
 #[tokio::test]
-async fn a_landing_zone_only_takes_a_status_it_can_show() {
+async fn a_landing_zone_takes_any_status_string_and_shows_only_one_it_can_have() {
     let c = Client::new().await;
     let created = c
         .call(
@@ -1650,31 +1694,258 @@ async fn a_landing_zone_only_takes_a_status_it_can_show() {
         "/v1/landing-zones/{}",
         created.json()["landing_zone_id"].as_str().unwrap()
     );
-    for bad in ["", "BOGUS"] {
+    // The request's status is any string (as the spec says): accepted, but one a landing zone cannot show leaves
+    // the status as it was.
+    for (sent, shown) in [
+        ("", "ENABLED"),
+        ("BOGUS", "ENABLED"),
+        ("DISABLED", "DISABLED"),
+        ("enabled", "DISABLED"),
+    ] {
         let set = c
             .call(
                 "scp-cloudcontrol-v1.1",
                 "SetLandingZone",
                 Method::PUT,
                 &path,
-                Some(json!({ "detective_guardrail_status": bad })),
+                Some(json!({ "detective_guardrail_status": sent })),
                 &[],
             )
             .await;
-        assert_eq!(set.status, StatusCode::BAD_REQUEST, "{bad:?}");
+        assert_eq!(set.status, StatusCode::OK, "{sent:?}");
+        assert!(set.json()["job_id"].is_string());
+        let zone = c
+            .call(
+                "scp-cloudcontrol-v1.1",
+                "ShowLandingZone",
+                Method::GET,
+                &path,
+                None,
+                &[],
+            )
+            .await
+            .json();
+        assert_eq!(
+            zone["landing_zone"]["detective_guardrail_status"], shown,
+            "after {sent:?}"
+        );
     }
-    let shown = c
+}
+
+#[tokio::test]
+async fn a_body_in_an_undocumented_media_type_is_415_for_every_provider() {
+    let c = Client::new().await;
+    let cases = [
+        ("panther", "/roles", Method::POST),
+        ("cloudcraft", "/blueprint", Method::POST),
+        ("scp", "/v1/landing-zones", Method::POST),
+    ];
+    for (provider, path, method) in cases {
+        let answer = c
+            .send_raw(
+                provider,
+                method,
+                path,
+                "text/plain",
+                b"{\"name\": \"plain\"}".to_vec(),
+            )
+            .await;
+        assert_eq!(
+            answer.status,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "{provider}"
+        );
+        let body = answer.json();
+        let message = match provider {
+            "panther" => body["message"].as_str(),
+            "cloudcraft" => body["error"].as_str(),
+            _ => body["errors"][0]["detail"].as_str(),
+        }
+        .unwrap_or_default()
+        .to_string();
+        assert!(
+            message.contains("application/json") && message.contains("text/plain"),
+            "{provider}: {message}"
+        );
+    }
+    // Nothing was created.
+    let roles = c
+        .call("panther", "role#list", Method::GET, "/roles", None, &[])
+        .await
+        .json();
+    let names: Vec<&str> = roles["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r["name"].as_str())
+        .collect();
+    assert!(!names.contains(&"plain"), "{names:?}");
+    // The documented media type, with parameters, is still taken.
+    let answer = c
+        .send_raw(
+            "panther",
+            Method::POST,
+            "/roles",
+            "application/json; charset=utf-8",
+            serde_json::to_vec(&json!({"name": "json-role", "permissions": ["AlertRead"]}))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn huge_role_names_never_make_the_sandbox_answer_500() {
+    let c = Client::new().await;
+    for i in 0..2 {
+        let name = format!("{i}{}", "n".repeat(10 * 1024 * 1024));
+        let answer = c
+            .call(
+                "panther",
+                "role#create",
+                Method::POST,
+                "/roles",
+                Some(json!({"name": name, "permissions": ["AlertRead"]})),
+                &[],
+            )
+            .await;
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST, "role {i}");
+        assert!(
+            answer.json()["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("limit")),
+            "{:?}",
+            answer.json()
+        );
+    }
+    // The largest bodies the sandbox takes, stored twice, still list.
+    for i in 0..2 {
+        let name = format!("{i}{}", "m".repeat(1000 * 1000));
+        let answer = c
+            .call(
+                "panther",
+                "role#create",
+                Method::POST,
+                "/roles",
+                Some(json!({"name": name, "permissions": ["AlertRead"]})),
+                &[],
+            )
+            .await;
+        assert_eq!(answer.status, StatusCode::OK, "role {i}");
+    }
+    let roles = c
         .call(
-            "scp-cloudcontrol-v1.1",
-            "ShowLandingZone",
+            "panther",
+            "role#list",
             Method::GET,
-            &path,
+            "/roles?limit=50",
             None,
             &[],
         )
         .await;
+    assert_eq!(roles.status, StatusCode::OK);
+    let long = roles.json()["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["name"].as_str().is_some_and(|n| n.len() > 1000 * 1000))
+        .count();
+    assert_eq!(long, 2);
+}
+
+#[tokio::test]
+async fn put_replaces_what_it_names_and_patch_merges() {
+    let c = Client::new().await;
+    // A Cloudcraft blueprint shared with a team, then written with PUT without its grants: they are gone.
+    let created = c
+        .call(
+            "cloudcraft",
+            "createBlueprint",
+            Method::POST,
+            "/blueprint",
+            Some(json!({"name": "shared", "data": {"name": "shared", "grid": "standard"},
+                        "readAccess": ["team/5d0c1f5e-8a7b-4c3d-9e2f-1a2b3c4d5e6f"], "tags": ["prod"]})),
+            &[],
+        )
+        .await;
+    let id = created.json()["id"].as_str().unwrap().to_string();
+    let path = format!("/blueprint/{id}");
+    let before = c
+        .call("cloudcraft", "getBlueprint", Method::GET, &path, None, &[])
+        .await
+        .json();
     assert_eq!(
-        shown.json()["landing_zone"]["detective_guardrail_status"],
-        "ENABLED"
+        before["readAccess"],
+        json!(["team/5d0c1f5e-8a7b-4c3d-9e2f-1a2b3c4d5e6f"])
     );
+    let put = c
+        .call(
+            "cloudcraft",
+            "updateBlueprint",
+            Method::PUT,
+            &format!("/blueprint/{id}"),
+            Some(json!({"data": {"name": "renamed", "grid": "infinite"}})),
+            &[],
+        )
+        .await;
+    assert_eq!(put.status, StatusCode::NO_CONTENT);
+    let after = c
+        .call("cloudcraft", "getBlueprint", Method::GET, &path, None, &[])
+        .await
+        .json();
+    assert!(after["readAccess"].is_null(), "{after}");
+    assert!(after["tags"].is_null(), "{after}");
+    assert!(after.get("name").is_none(), "{after}");
+    assert_eq!(after["data"]["name"], "renamed");
+    // What the server owns stays: the id, the creator, when it was created.
+    assert_eq!(after["id"], id.as_str());
+    assert_eq!(after["createdAt"], before["createdAt"]);
+    assert_eq!(after["CreatorId"], before["CreatorId"]);
+
+    // Panther: PUT a rule without its description: gone. PATCH an alert's status: its title stays.
+    let rule = json!({"id": "put-replaces", "enabled": true, "logTypes": ["AWS.CloudTrail"], "severity": "LOW",
+                      "body": "def rule(e): return True", "description": "first"});
+    let mut without = rule.clone();
+    without.as_object_mut().unwrap().remove("description");
+    let mut replaced = Value::Null;
+    for body in [rule, without] {
+        replaced = c
+            .call(
+                "panther",
+                "rule#put",
+                Method::PUT,
+                "/rules/put-replaces",
+                Some(body),
+                &[],
+            )
+            .await
+            .json();
+    }
+    assert!(replaced.get("description").is_none(), "{replaced}");
+    assert_eq!(replaced["severity"], "LOW");
+
+    let alerts = c
+        .call("panther", "alert#list", Method::GET, "/alerts", None, &[])
+        .await
+        .json();
+    let alert = &alerts["results"][0];
+    let alert_id = alert["id"].as_str().unwrap();
+    let path = format!("/alerts/{alert_id}");
+    let patch = c
+        .call(
+            "panther",
+            "alert#patch",
+            Method::PATCH,
+            &path,
+            Some(json!({"status": "TRIAGED"})),
+            &[],
+        )
+        .await;
+    assert_eq!(patch.status, StatusCode::OK);
+    let patched = c
+        .call("panther", "alert#get", Method::GET, &path, None, &[])
+        .await
+        .json();
+    assert_eq!(patched["status"], "TRIAGED");
+    assert_eq!(patched["title"], alert["title"]);
 }

@@ -39,8 +39,8 @@ use crate::reply::{body_json, error, json_reply, now, Provider};
 use crate::{Locked, Shared, State};
 use catalog::{page_array, response_schema, shape, success_status, Resource, Shape};
 
-/// The largest request body the engine reads (the conformance layer has already read and checked it).
-const BODY_LIMIT: usize = 16 * 1024 * 1024;
+/// The largest request body the engine reads (the conformance layer has already read, bounded and checked it).
+const BODY_LIMIT: usize = crate::conformance::REQUEST_BODY_LIMIT;
 
 /// `POST {item}/{name}`: what the action named `name` does to the record.
 pub(crate) type Action = (&'static str, fn(&mut Value));
@@ -293,8 +293,9 @@ impl Engine {
         self.reply(call, call.success(), Some(record))
     }
 
-    /// `PUT`/`POST`/`PATCH` on one record: merge the body's fields in, or create the record when the spec says a
-    /// new key creates.
+    /// `PUT`/`POST`/`PATCH` on one record, or a create when the spec says a new key creates. `PATCH` merges the
+    /// body's fields into the record; `PUT` (and a `POST` update) replaces it: the record becomes the body, keeping
+    /// only what the server owns (see [`Engine::server_owned`]).
     fn change(&self, store: &mut Store, call: &Call<'_>, collection: &str) -> Response {
         let resource = self.resource(collection);
         let existing = store.get(collection, &call.key).cloned();
@@ -333,8 +334,18 @@ impl Engine {
         if let Some(refused) = self.unique_conflict(store, call, collection, Some(&call.key)) {
             return refused;
         }
-        let mut record = existing.unwrap_or_else(|| json!({}));
-        merge(&mut record, &call.body);
+        let mut record = match existing {
+            Some(mut record) if call.method == Method::PATCH => {
+                merge(&mut record, &call.body);
+                record
+            }
+            Some(existing) => {
+                let mut record = self.server_owned(call, collection, existing);
+                merge(&mut record, &call.body);
+                record
+            }
+            None => object(call.body.clone()),
+        };
         for (name, value) in &call.op.path_params {
             if resource.schema_has(&self.spec, name)
                 && resource.key_property.as_deref() != Some(name)
@@ -359,6 +370,32 @@ impl Engine {
             false => call.success(),
         };
         self.reply(call, status, Some(record))
+    }
+
+    /// What a replacing write keeps of `existing`: the fields a request cannot set (those the operation's request
+    /// body does not declare: ids, creators, server-made values such as a token's secret), and the fields stamped
+    /// when the record was created. Everything the request can name is replaced, by its value or by its absence.
+    fn server_owned(&self, call: &Call<'_>, collection: &str, existing: Value) -> Value {
+        let doc = self.spec.doc();
+        let writable: Vec<String> = call
+            .op
+            .op
+            .get("requestBody")
+            .map(|body| resolve(doc, body))
+            .and_then(|body| body.pointer("/content/application~1json/schema"))
+            .and_then(|schema| resolve(doc, schema)["properties"].as_object())
+            .map(|properties| properties.keys().cloned().collect())
+            .unwrap_or_default();
+        let key = self.resource(collection).key_property.as_deref();
+        let Value::Object(fields) = existing else {
+            return json!({});
+        };
+        let kept = fields.into_iter().filter(|(name, _)| {
+            !writable.contains(name)
+                || Some(name.as_str()) == key
+                || self.rules.stamped_on_create.contains(&name.as_str())
+        });
+        Value::Object(kept.collect())
     }
 
     /// `PATCH` on a collection: the body lists the keys it changes (the array of the collection's id mark) and the

@@ -5504,7 +5504,7 @@ pub mod builder {
         client: &'a super::Client,
         landing_zone_id: Result<Option<types::LandingZoneId>, String>,
         name: Result<Option<::std::string::String>, String>,
-        page: Result<Option<u64>, String>,
+        page: Result<Option<i64>, String>,
         size: Result<Option<::std::num::NonZeroU64>, String>,
         sort: Result<Option<::std::string::String>, String>,
         target_id: Result<types::UnitId, String>,
@@ -5543,12 +5543,12 @@ pub mod builder {
         }
         pub fn page<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<u64>,
+            V: std::convert::TryInto<i64>,
         {
             self.page = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `u64` for page failed".to_string());
+                .map_err(|_| "conversion to `i64` for page failed".to_string());
             self
         }
         pub fn size<V>(mut self, value: V) -> Self
@@ -5614,9 +5614,9 @@ pub mod builder {
             let landing_zone_id = landing_zone_id.map_err(Error::InvalidRequest)?;
             let name = name.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
-            cloud_apis_runtime::in_range("page", &page, Some(0i128), None)?;
+            cloud_apis_runtime::in_range("page", &page, Some(0i128), Some(100000i128))?;
             let size = size.map_err(Error::InvalidRequest)?;
-            cloud_apis_runtime::in_range("size", &size, Some(1i128), None)?;
+            cloud_apis_runtime::in_range("size", &size, Some(1i128), Some(1000i128))?;
             let sort = sort.map_err(Error::InvalidRequest)?;
             let target_id = target_id.map_err(Error::InvalidRequest)?;
             let accept_language = accept_language.map_err(Error::InvalidRequest)?;
@@ -5671,7 +5671,7 @@ pub mod builder {
         guardrail_id: Result<types::GuardrailId, String>,
         landing_zone_id: Result<Option<types::LandingZoneId>, String>,
         name: Result<Option<::std::string::String>, String>,
-        page: Result<Option<u64>, String>,
+        page: Result<Option<i64>, String>,
         size: Result<Option<::std::num::NonZeroU64>, String>,
         sort: Result<Option<::std::string::String>, String>,
         target_type: Result<types::TargetType, String>,
@@ -5720,12 +5720,12 @@ pub mod builder {
         }
         pub fn page<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<u64>,
+            V: std::convert::TryInto<i64>,
         {
             self.page = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `u64` for page failed".to_string());
+                .map_err(|_| "conversion to `i64` for page failed".to_string());
             self
         }
         pub fn size<V>(mut self, value: V) -> Self
@@ -5793,9 +5793,9 @@ pub mod builder {
             let landing_zone_id = landing_zone_id.map_err(Error::InvalidRequest)?;
             let name = name.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
-            cloud_apis_runtime::in_range("page", &page, Some(0i128), None)?;
+            cloud_apis_runtime::in_range("page", &page, Some(0i128), Some(100000i128))?;
             let size = size.map_err(Error::InvalidRequest)?;
-            cloud_apis_runtime::in_range("size", &size, Some(1i128), None)?;
+            cloud_apis_runtime::in_range("size", &size, Some(1i128), Some(1000i128))?;
             let sort = sort.map_err(Error::InvalidRequest)?;
             let target_type = target_type.map_err(Error::InvalidRequest)?;
             let accept_language = accept_language.map_err(Error::InvalidRequest)?;
@@ -5852,7 +5852,7 @@ pub mod builder {
         guidance: Result<Option<::std::string::String>, String>,
         landing_zone_id: Result<Option<types::LandingZoneId>, String>,
         name: Result<Option<::std::string::String>, String>,
-        page: Result<Option<u64>, String>,
+        page: Result<Option<i64>, String>,
         service_name: Result<Option<::std::string::String>, String>,
         size: Result<Option<::std::num::NonZeroU64>, String>,
         sort: Result<Option<::std::string::String>, String>,
@@ -5914,12 +5914,12 @@ pub mod builder {
         }
         pub fn page<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<u64>,
+            V: std::convert::TryInto<i64>,
         {
             self.page = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `u64` for page failed".to_string());
+                .map_err(|_| "conversion to `i64` for page failed".to_string());
             self
         }
         pub fn service_name<V>(mut self, value: V) -> Self
@@ -5999,10 +5999,10 @@ pub mod builder {
             let landing_zone_id = landing_zone_id.map_err(Error::InvalidRequest)?;
             let name = name.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
-            cloud_apis_runtime::in_range("page", &page, Some(0i128), None)?;
+            cloud_apis_runtime::in_range("page", &page, Some(0i128), Some(100000i128))?;
             let service_name = service_name.map_err(Error::InvalidRequest)?;
             let size = size.map_err(Error::InvalidRequest)?;
-            cloud_apis_runtime::in_range("size", &size, Some(1i128), None)?;
+            cloud_apis_runtime::in_range("size", &size, Some(1i128), Some(1000i128))?;
             let sort = sort.map_err(Error::InvalidRequest)?;
             let status = status.map_err(Error::InvalidRequest)?;
             let accept_language = accept_language.map_err(Error::InvalidRequest)?;

@@ -483,7 +483,7 @@ pub mod operations {
         }
         pub fn page<T>(self, value: T) -> Self
         where
-            T: Into<Option<u64>>,
+            T: Into<Option<i64>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("page", value.to_string()))
@@ -591,7 +591,7 @@ pub mod operations {
         }
         pub fn page<T>(self, value: T) -> Self
         where
-            T: Into<Option<u64>>,
+            T: Into<Option<i64>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("page", value.to_string()))
@@ -716,7 +716,7 @@ pub mod operations {
         }
         pub fn page<T>(self, value: T) -> Self
         where
-            T: Into<Option<u64>>,
+            T: Into<Option<i64>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("page", value.to_string()))
