@@ -76,7 +76,7 @@ impl HttpOptions {
     /// [`crate::DEFAULT_RESPONSE_BODY_LIMIT`], 64 MiB, far above any real page of a list). A longer
     /// body fails the call with [`crate::ErrorKind::ResponseTooLarge`], naming the call and the limit, and the rest
     /// of it is never read, so a broken or hostile server cannot take all memory. Documents streamed to the caller
-    /// ([`crate::Download`]: snapshots, exports, budgets) are not bounded by it.
+    /// (`Download`: snapshots, exports, budgets) are not bounded by it.
     ///
     /// ```
     /// let options = cloud_apis::HttpOptions::default().max_response_body(256 * 1024 * 1024);
