@@ -766,3 +766,35 @@ async fn a_callers_client_that_follows_redirects_is_held_to_the_origin_asked() {
     assert_eq!(role.name, "Analyst");
     assert_eq!(api.seen()[2].target, "/roles/r-2");
 }
+
+// ---- 13. bounded integer parameters ---------------------------------------------------------------------------
+
+#[tokio::test]
+async fn out_of_range_render_sizes_and_page_sizes_are_refused_before_sending() {
+    use cloud_apis::cloudcraft::types::ExportBlueprintImageFormat;
+    let api = ScriptedServer::start(Vec::<Action>::new()).await;
+    for width in [0, -5, 1_000_000] {
+        let err = cloudcraft(&api.base_url)
+            .export_blueprint_image()
+            .blueprint_id("3f2b8c1e-9a4d-4e7b-b5c6-0d1e2f3a4b5c")
+            .format(ExportBlueprintImageFormat::Png)
+            .width(width)
+            .download()
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidRequest, "{err}");
+        assert!(
+            err.to_string().contains(&format!("`width` is {width}")),
+            "{err}"
+        );
+    }
+    let err = scp(&api.base_url)
+        .list_guardrails()
+        .size(std::num::NonZeroU64::new(1001).unwrap())
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidRequest, "{err}");
+    assert!(err.to_string().contains("`size` is 1001"), "{err}");
+    assert!(api.seen().is_empty());
+}
