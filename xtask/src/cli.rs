@@ -37,9 +37,11 @@ pub fn generate(target: &Target, spec: &Value) -> Result<String, String> {
     .map_err(|e| format!("{}: {e}", target.spec))?;
     let mut file: syn::File = syn::parse2(tokens)
         .map_err(|e| format!("{}: generated CLI does not parse: {e}", target.spec))?;
-    let paged: BTreeSet<String> = crate::page_impls::paged_operations(&prepared.doc)
-        .iter()
-        .map(|id| crate::naming::snake(id))
+    let paged: BTreeSet<String> = crate::model::Model::of(&prepared)
+        .operations
+        .into_iter()
+        .filter(|op| op.paging.is_some())
+        .map(|op| op.rust_name)
         .collect();
     let open: crate::cli_passes::OpenEnumValues = prepared
         .open_enums

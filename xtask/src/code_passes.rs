@@ -24,6 +24,7 @@ use std::collections::BTreeMap;
 use proc_macro2::{Delimiter, Group, Ident, Literal, TokenStream, TokenTree};
 use quote::{format_ident, quote};
 
+use crate::model::Model;
 use crate::transforms::Change;
 
 /// What `recorded_calls` needs to know of each operation: progenitor's method name → (operationId, HTTP method).
@@ -44,50 +45,37 @@ pub struct Bounded {
 /// What `bounded_params` needs to know: progenitor's method name → its bounded integer parameters.
 pub type BoundedParams = BTreeMap<String, Vec<Bounded>>;
 
-/// The bounded integer parameters of every operation of a prepared spec.
-pub fn bounded_params(doc: &serde_json::Value) -> BoundedParams {
-    use serde_json::Value;
-    let mut out = BoundedParams::new();
-    for (_, item) in doc["paths"].as_object().into_iter().flatten() {
-        for (method, op) in item.as_object().into_iter().flatten() {
-            if !crate::transforms::HTTP_METHODS.contains(&method.as_str()) {
-                continue;
-            }
-            let params: Vec<Bounded> = op
-                .get("parameters")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .map(|p| cloud_apis_spec::resolve(doc, p))
-                .filter_map(|p| {
-                    let schema = cloud_apis_spec::resolve(doc, &p["schema"]);
-                    let min = schema.get("minimum").and_then(Value::as_i64);
-                    let max = schema.get("maximum").and_then(Value::as_i64);
-                    (schema["type"] == "integer" && (min.is_some() || max.is_some())).then(|| {
-                        Bounded {
-                            name: p["name"].as_str().unwrap_or_default().to_string(),
-                            min,
-                            max,
-                        }
-                    })
-                })
-                .collect();
-            if !params.is_empty() {
-                let id = op["operationId"].as_str().unwrap_or_default();
-                out.insert(crate::naming::snake(id), params);
-            }
-        }
-    }
-    out
-}
-
 /// Applies every pass to a generated client, in order; returns the rewritten code and what changed.
-pub fn apply(
-    tokens: TokenStream,
-    operations: &Operations,
-    optional: &OptionalBodies,
-    bounded: &BoundedParams,
-) -> Result<(TokenStream, Vec<Change>), String> {
+pub fn apply(tokens: TokenStream, model: &Model) -> Result<(TokenStream, Vec<Change>), String> {
+    let by_name = |op: &crate::model::Operation| op.rust_name.clone();
+    let operations: Operations = model
+        .operations
+        .iter()
+        .map(|op| (by_name(op), (op.id.clone(), op.method.clone())))
+        .collect();
+    let optional: OptionalBodies = model
+        .operations
+        .iter()
+        .filter(|op| !op.bodiless_successes.is_empty())
+        .map(|op| (by_name(op), op.bodiless_successes.clone()))
+        .collect();
+    let bounded: BoundedParams = model
+        .operations
+        .iter()
+        .map(|op| {
+            let params = op.bounded().map(|p| {
+                let (min, max) = p.range.unwrap_or_default();
+                Bounded {
+                    name: p.name.clone(),
+                    min,
+                    max,
+                }
+            });
+            (by_name(op), params.collect::<Vec<_>>())
+        })
+        .filter(|(_, params)| !params.is_empty())
+        .collect();
+    let (operations, optional, bounded) = (&operations, &optional, &bounded);
     let mut changes = Vec::new();
     let tokens = no_api_version_header(tokens, &mut changes)?;
     let tokens = present_query_params(tokens, &mut changes)?;

@@ -9,6 +9,7 @@ use progenitor::{
 use quote::quote;
 use serde_json::Value;
 
+use crate::model::Model;
 use crate::targets::Target;
 use crate::transforms::{self, Change, Prepared};
 
@@ -111,18 +112,6 @@ pub(crate) fn catch_panic<T>(
     })
 }
 
-/// Whether an operation's success body reaches the caller as a byte stream (`binary_success_bodies`).
-fn streams_body(op: &openapiv3::Operation) -> bool {
-    op.responses.responses.iter().any(|(status, response)| {
-        let success = matches!(status, openapiv3::StatusCode::Code(c) if (200..300).contains(c));
-        let raw = match response {
-            openapiv3::ReferenceOr::Item(r) => r.content.contains_key("application/octet-stream"),
-            openapiv3::ReferenceOr::Reference { .. } => false,
-        };
-        success && raw
-    })
-}
-
 fn client_tokens(
     target: &Target,
     prepared: &Prepared,
@@ -132,27 +121,10 @@ fn client_tokens(
         Generator::new(&settings(target, prepared)).generate_tokens(&spec)
     })?
     .map_err(|e| format!("{}: {e}", target.spec))?;
-    let known: crate::code_passes::Operations = spec
-        .operations()
-        .map(|(_, method, op)| {
-            let id = op.operation_id.clone().unwrap_or_default();
-            (crate::naming::snake(&id), (id, method.to_ascii_uppercase()))
-        })
-        .collect();
-    let optional: crate::code_passes::OptionalBodies = prepared
-        .optional_bodies
-        .iter()
-        .map(|o| {
-            (
-                crate::naming::snake(&o.operation_id),
-                o.empty_statuses.clone(),
-            )
-        })
-        .collect();
-    let bounded = crate::code_passes::bounded_params(&prepared.doc);
-    let (generated, passes) = crate::code_passes::apply(generated, &known, &optional, &bounded)
+    let model = Model::of(prepared);
+    let (generated, passes) = crate::code_passes::apply(generated, &model)
         .map_err(|e| format!("{}: {e}", target.spec))?;
-    let api = api_tokens(target, prepared, &spec, target.module_dir);
+    let api = api_tokens(target, prepared, &model, &spec, target.module_dir);
     let (page_impls, streams) = crate::page_impls::impls(&prepared.doc);
     let generated = crate::code_passes::with_builder_items(generated, streams)
         .map_err(|e| format!("{}: {e}", target.spec))?;
@@ -177,6 +149,7 @@ fn client_tokens(
 fn api_tokens(
     target: &Target,
     prepared: &Prepared,
+    model: &Model,
     spec: &openapiv3::OpenAPI,
     code_dir: &str,
 ) -> proc_macro2::TokenStream {
@@ -195,20 +168,10 @@ fn api_tokens(
             cloud_apis_runtime::reqwest::header::HeaderValue::from_static(#value)
         ))
     });
-    // Sorted by method name: the runtime finds an operation by binary search on every request.
-    let mut sorted: Vec<_> = spec
-        .operations()
-        .map(|(_, method, op)| {
-            let id = op.operation_id.clone().unwrap_or_default();
-            (crate::naming::snake(&id), id, method, op)
-        })
-        .collect();
-    sorted.sort_by(|a, b| a.0.cmp(&b.0));
-    let operations = sorted.into_iter().map(|(rust_name, id, method, op)| {
-        let method = method.to_ascii_uppercase();
-        let streams = streams_body(op);
-        // `security: []` on the operation: no credentials (and no pinned headers) for it.
-        let authenticated = op.security.as_ref().is_none_or(|s| !s.is_empty());
+    // The model is sorted by method name: the runtime finds an operation by binary search on every request.
+    let operations = model.operations.iter().map(|op| {
+        let (rust_name, id, method) = (&op.rust_name, &op.id, &op.method);
+        let (streams, authenticated) = (op.streams_body, op.authenticated);
         quote!(cloud_apis_runtime::ApiOperation {
             rust_name: #rust_name, operation_id: #id, method: #method, streams_body: #streams,
             authenticated: #authenticated
@@ -285,7 +248,7 @@ pub fn api_only(
         ));
     }
     let parsed = parse(target, &own)?;
-    let tokens = api_tokens(target, &own, &parsed, shared.module_dir);
+    let tokens = api_tokens(target, &own, &Model::of(&own), &parsed, shared.module_dir);
     let change = Change {
         transform: "shares_code_with",
         detail: format!(

@@ -4,13 +4,14 @@
 //! 1. read the spec from `specs/` (never modified);
 //! 2. apply the named, documented transforms in [`transforms`] to an in-memory copy, for what progenitor cannot
 //!    generate from the faithful spec;
-//! 3. run progenitor (builder interface, `schemars::JsonSchema` derives, hooks into `cloud-apis-runtime`) for the
+//! 3. read the prepared spec's operations into one [`model`], which everything emitted per operation reads;
+//! 4. run progenitor (builder interface, `schemars::JsonSchema` derives, hooks into `cloud-apis-runtime`) for the
 //!    client and, separately, for its typed httpmock helpers;
-//! 4. rewrite how the generated code reaches the network ([`code_passes`]: checked path parameters, no
+//! 5. rewrite how the generated code reaches the network ([`code_passes`]: checked path parameters, no
 //!    redirects, one recorded error type);
-//! 5. format the code and write it under `crates/`, with a do-not-edit header naming the spec.
+//! 6. format the code and write it under `crates/`, with a do-not-edit header naming the spec.
 //!
-//! `--check` does steps 1–5 in memory and fails with a diff when the committed files differ.
+//! `--check` does steps 1–6 in memory and fails with a diff when the committed files differ.
 
 mod bench;
 mod build_times;
@@ -19,6 +20,7 @@ mod cli_names;
 mod cli_passes;
 mod code_passes;
 mod generate;
+mod model;
 mod naming;
 mod page_impls;
 mod regen;
