@@ -1949,3 +1949,50 @@ async fn put_replaces_what_it_names_and_patch_merges() {
     assert_eq!(patched["status"], "TRIAGED");
     assert_eq!(patched["title"], alert["title"]);
 }
+
+/// The specs make `Scp-AccountId` optional (a security alternative without it): a request signed over an empty
+/// account id with no such header is accepted, and one whose header names an account the signature did not cover
+/// is refused.
+#[tokio::test]
+async fn scp_requests_without_an_account_id_header_are_signed_over_an_empty_one() {
+    use scp_cloudcontrol_client::signature::{sign, SignatureInput};
+    let c = Client::new().await;
+    let url = format!("{}/v1/guardrails?page=0&size=2", c.sandbox.scp_url());
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis();
+    let signature = sign(
+        &SignatureInput {
+            method: "GET",
+            url: &url,
+            timestamp_ms: now,
+            access_key: SCP_ACCESS_KEY,
+            account_id: "",
+        },
+        SCP_SECRET_KEY.as_bytes(),
+    );
+    let request = |account: Option<&str>| {
+        let mut request = c
+            .http
+            .get(&url)
+            .header("Scp-AccessKey", SCP_ACCESS_KEY)
+            .header("Scp-Timestamp", now.to_string())
+            .header("Scp-ClientType", "Openapi")
+            .header("Scp-Signature", &signature)
+            .header("Scp-Api-Version", "cloudcontrol 1.2");
+        if let Some(account) = account {
+            request = request.header("Scp-AccountId", account);
+        }
+        request.send()
+    };
+    let without = request(None).await.unwrap();
+    assert_eq!(without.status(), StatusCode::OK);
+    let listed: Value = without.json().await.unwrap();
+    assert_eq!(listed["guardrails"].as_array().map(Vec::len), Some(2));
+    assert_eq!(request(Some("")).await.unwrap().status(), StatusCode::OK);
+    assert_eq!(
+        request(Some("another-account")).await.unwrap().status(),
+        StatusCode::UNAUTHORIZED
+    );
+}
