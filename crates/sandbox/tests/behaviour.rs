@@ -1797,10 +1797,12 @@ async fn a_body_in_an_undocumented_media_type_is_415_for_every_provider() {
 #[tokio::test]
 async fn huge_role_names_never_make_the_sandbox_answer_500() {
     let c = Client::new().await;
-    for i in 0..2 {
-        let name = format!("{i}{}", "n".repeat(10 * 1024 * 1024));
-        let answer = c
-            .call(
+    // A role named `<i>` then `size` times `fill`: what creating it answers.
+    let create = |i: usize, fill: &str, size: usize| {
+        let name = format!("{i}{}", fill.repeat(size));
+        let c = &c;
+        async move {
+            c.call(
                 "panther",
                 "role#create",
                 Method::POST,
@@ -1808,7 +1810,11 @@ async fn huge_role_names_never_make_the_sandbox_answer_500() {
                 Some(json!({"name": name, "permissions": ["AlertRead"]})),
                 &[],
             )
-            .await;
+            .await
+        }
+    };
+    for i in 0..2 {
+        let answer = create(i, "n", 10 * 1024 * 1024).await;
         assert_eq!(answer.status, StatusCode::BAD_REQUEST, "role {i}");
         assert!(
             answer.json()["message"]
@@ -1820,17 +1826,7 @@ async fn huge_role_names_never_make_the_sandbox_answer_500() {
     }
     // The largest bodies the sandbox takes, stored twice, still list.
     for i in 0..2 {
-        let name = format!("{i}{}", "m".repeat(1000 * 1000));
-        let answer = c
-            .call(
-                "panther",
-                "role#create",
-                Method::POST,
-                "/roles",
-                Some(json!({"name": name, "permissions": ["AlertRead"]})),
-                &[],
-            )
-            .await;
+        let answer = create(i, "m", 1000 * 1000).await;
         assert_eq!(answer.status, StatusCode::OK, "role {i}");
     }
     let roles = c
