@@ -123,32 +123,7 @@ pub fn contracts() -> Vec<Contract> {
             call: |k, c| {
                 let _ = &c;
                 Box::pin(async move {
-                    let call = k
-                        .panther
-                        .alert_list()
-                        .type_(c.str("type"))
-                        .sub_type(c.list::<panther_client::types::AlertListSubTypeItem>("sub-type"))
-                        .cursor(c.str("cursor"))
-                        .limit(c.value::<i64>("limit"))
-                        .created_after(c.str("created-after"))
-                        .created_before(c.str("created-before"))
-                        .detection_id(c.str("detection-id"))
-                        .sort_dir(c.str("sort-dir"))
-                        .name_contains(c.str("name-contains"))
-                        .log_source(c.strings("log-source"))
-                        .log_type(c.strings("log-type"))
-                        .resource_type(c.strings("resource-type"))
-                        .status(c.list::<panther_client::types::AlertListStatusItem>("status"))
-                        .severity(
-                            c.list::<panther_client::types::AlertListSeverityItem>("severity"),
-                        )
-                        .assignee(c.strings("assignee"))
-                        .event_count_min(c.value::<i64>("event-count-min"))
-                        .event_count_max(c.value::<i64>("event-count-max"))
-                        .quality(c.list::<panther_client::types::AlertListQualityItem>("quality"))
-                        .context_tag(
-                            c.list::<panther_client::types::AlertListContextTagItem>("context-tag"),
-                        );
+                    let call = k . panther . alert_list () . type_ (c . str ("type")) . sub_type (c . list :: < panther_client :: types :: SubType > ("sub-type")) . cursor (c . str ("cursor")) . limit (c . value :: < i64 > ("limit")) . created_after (c . str ("created-after")) . created_before (c . str ("created-before")) . detection_id (c . str ("detection-id")) . sort_dir (c . str ("sort-dir")) . name_contains (c . str ("name-contains")) . log_source (c . strings ("log-source")) . log_type (c . strings ("log-type")) . resource_type (c . strings ("resource-type")) . status (c . list :: < :: cloud_apis_runtime :: Open < panther_client :: types :: AlertStatus > > ("status")) . severity (c . list :: < :: cloud_apis_runtime :: Open < panther_client :: types :: AlertSeverity > > ("severity")) . assignee (c . strings ("assignee")) . event_count_min (c . value :: < i64 > ("event-count-min")) . event_count_max (c . value :: < i64 > ("event-count-max")) . quality (c . list :: < :: cloud_apis_runtime :: Open < panther_client :: types :: AlertQuality > > ("quality")) . context_tag (c . list :: < panther_client :: types :: AlertListContextTagItem > ("context-tag")) ;
                     json(call.send().await)
                 })
             },
@@ -346,11 +321,9 @@ pub fn contracts() -> Vec<Contract> {
                         .limit(c.value::<i64>("limit"))
                         .name_contains(c.str("name-contains"))
                         .state(c.str("state"))
-                        .severity(
-                            c.list::<panther_client::types::CorrelationRuleListSeverityItem>(
-                                "severity",
-                            ),
-                        )
+                        .severity(c.list::<::cloud_apis_runtime::Open<
+                            panther_client::types::CorrelationRuleSeverity,
+                        >>("severity"))
                         .tag(c.strings("tag"))
                         .created_by(c.str("created-by"))
                         .last_modified_by(c.str("last-modified-by"));
@@ -864,9 +837,9 @@ pub fn contracts() -> Vec<Contract> {
                         .name_contains(c.str("name-contains"))
                         .state(c.str("state"))
                         .resource_type(c.strings("resource-type"))
-                        .severity(
-                            c.list::<panther_client::types::PolicyListSeverityItem>("severity"),
-                        )
+                        .severity(c.list::<::cloud_apis_runtime::Open<
+                            panther_client::types::CorrelationRuleSeverity,
+                        >>("severity"))
                         .tag(c.strings("tag"))
                         .created_by(c.str("created-by"))
                         .last_modified_by(c.str("last-modified-by"));
@@ -1078,7 +1051,9 @@ pub fn contracts() -> Vec<Contract> {
                         .name_contains(c.str("name-contains"))
                         .state(c.str("state"))
                         .log_type(c.strings("log-type"))
-                        .severity(c.list::<panther_client::types::RuleListSeverityItem>("severity"))
+                        .severity(c.list::<::cloud_apis_runtime::Open<
+                            panther_client::types::CorrelationRuleSeverity,
+                        >>("severity"))
                         .tag(c.strings("tag"))
                         .created_by(c.str("created-by"))
                         .last_modified_by(c.str("last-modified-by"));
@@ -1155,11 +1130,9 @@ pub fn contracts() -> Vec<Contract> {
                         .name_contains(c.str("name-contains"))
                         .state(c.str("state"))
                         .scheduled_query(c.strings("scheduled-query"))
-                        .severity(
-                            c.list::<panther_client::types::ScheduledRuleListSeverityItem>(
-                                "severity",
-                            ),
-                        )
+                        .severity(c.list::<::cloud_apis_runtime::Open<
+                            panther_client::types::CorrelationRuleSeverity,
+                        >>("severity"))
                         .tag(c.strings("tag"))
                         .created_by(c.str("created-by"))
                         .last_modified_by(c.str("last-modified-by"));
@@ -1237,9 +1210,9 @@ pub fn contracts() -> Vec<Contract> {
                         .name_contains(c.str("name-contains"))
                         .state(c.str("state"))
                         .log_type(c.strings("log-type"))
-                        .severity(
-                            c.list::<panther_client::types::SimpleRuleListSeverityItem>("severity"),
-                        )
+                        .severity(c.list::<::cloud_apis_runtime::Open<
+                            panther_client::types::CorrelationRuleSeverity,
+                        >>("severity"))
                         .tag(c.strings("tag"))
                         .created_by(c.str("created-by"))
                         .last_modified_by(c.str("last-modified-by"));

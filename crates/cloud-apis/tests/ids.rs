@@ -65,3 +65,33 @@ async fn a_missing_id_fails_the_call_before_sending() {
     assert!(err.to_string().contains("RoleId` for id"), "{err}");
     assert_eq!(any.calls_async().await, 0);
 }
+
+/// One concept, one type: the status an alert carries is the status the alert list filters by, so a value read
+/// from one call goes into the next as it is.
+#[tokio::test]
+async fn the_status_an_alert_carries_filters_the_alert_list() {
+    use cloud_apis::panther::types::{Alert, AlertStatus};
+    let server = MockServer::start_async().await;
+    let filtered = server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path("/alerts")
+                .query_param("status", "TRIAGED")
+                .query_param("status", "OPEN");
+            then.status(200).json_body(json!({"results": []}));
+        })
+        .await;
+    // An alert as Panther answers it; its status goes into the filter as it is.
+    let alert: Alert = serde_json::from_value(json!({
+        "id": "a-1", "title": "t", "status": "TRIAGED", "createdAt": "2026-01-01T00:00:00Z",
+        "updatedAt": "2026-01-01T00:00:00Z", "type": "RULE"
+    }))
+    .unwrap();
+    panther(&server.base_url(), cloud_apis::RetryPolicy::disabled())
+        .alert_list()
+        .status(vec![alert.status.clone(), AlertStatus::Open.into()])
+        .send()
+        .await
+        .unwrap();
+    filtered.assert_async().await;
+}

@@ -229,14 +229,15 @@
 // - named_types: LogTypeAccessKind (ModifyRole, Role)
 // - named_types: Permission (ApiToken, ModifyApiToken, ModifyRole, Role)
 // - named_types: BulkPatchAlertReq2Quality (BulkPatchAlertReq2, PatchAlertReq)
-// - named_types: AlertQuality (Alert)
+// - named_types: AlertQuality (Alert, AlertList)
 // - named_types: RegionIgnoreListItem (AwsCloudAccount, CreateAwsCloudAccount, ModifyAwsCloudAccount)
-// - named_types: AlertSeverity (Alert)
-// - named_types: CorrelationRuleSeverity (CorrelationRule, ModifyCorrelationRule, ModifyPolicy, Policy, Rule, RuleModifyRule, ScheduledRule, ScheduledRuleModifyRule, SimpleRule, SimpleRuleModifyRule)
+// - named_types: AlertSeverity (Alert, AlertList)
+// - named_types: CorrelationRuleSeverity (CorrelationRule, ModifyCorrelationRule, ModifyPolicy, Policy, Rule, RuleModifyRule, ScheduledRule, ScheduledRuleModifyRule, SimpleRule, SimpleRuleModifyRule, CorrelationRuleList, PolicyList, RuleList, ScheduledRuleList, SimpleRuleList)
 // - named_types: SortDir (AlertList, RoleList)
 // - named_types: SourceAlarmState (SourceAlarm)
 // - named_types: CorrelationRuleListState (CorrelationRuleList, PolicyList, RuleList, ScheduledRuleList, SimpleRuleList)
-// - named_types: AlertStatus (Alert, BulkPatchAlertReq2, PatchAlertReq)
+// - named_types: AlertStatus (Alert, BulkPatchAlertReq2, PatchAlertReq, AlertList)
+// - named_types: SubType (AlertList)
 // - named_types: Tag (ContextTag, CreateContextTagReq, UpdateContextTagReq)
 // - named_types: AlertListType (AlertList)
 // - named_types: DetectionInfoType (DetectionInfo)
@@ -365,7 +366,7 @@
 // - present_query_params: 116 query parameters are added only when present
 // - checked_path_params: path parameters id, source_id, tag, type_ refuse `.`/`..` and are fully percent-encoded
 // - no_redirect_client: Client::new builds a reqwest client that never follows redirects
-// - optional_json_schema: 155 types derive schemars::JsonSchema only with the `schemars` feature
+// - optional_json_schema: 147 types derive schemars::JsonSchema only with the `schemars` feature
 // - optional_bodies: correlation_rule_create, correlation_rule_put, policy_create, policy_put, rule_create, rule_put, scheduled_rule_create, scheduled_rule_put, simple_rule_create, simple_rule_put return ResponseValue<Option<_>>
 // - bounded_params: comment_list.limit, contexttag_list.limit, alert_list.limit, alert_events.limit, user_list.limit are checked against their documented range before sending
 // - moved_response_headers: 401 response readers move the headers instead of copying them
@@ -627,58 +628,6 @@ pub mod types {
                 })
         }
     }
-    #[doc = "`AlertListQualityItem`"]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub enum AlertListQualityItem {
-        #[serde(rename = "NOISE")]
-        Noise,
-        #[serde(rename = "USEFUL")]
-        Useful,
-    }
-    impl ::std::fmt::Display for AlertListQualityItem {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Noise => f.write_str("NOISE"),
-                Self::Useful => f.write_str("USEFUL"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for AlertListQualityItem {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "NOISE" => Ok(Self::Noise),
-                "USEFUL" => Ok(Self::Useful),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for AlertListQualityItem {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for AlertListQualityItem {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     #[doc = "`AlertListResp`"]
     #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -690,206 +639,6 @@ pub mod types {
     impl AlertListResp {
         pub fn builder() -> builder::AlertListResp {
             Default::default()
-        }
-    }
-    #[doc = "`AlertListSeverityItem`"]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub enum AlertListSeverityItem {
-        #[serde(rename = "CRITICAL")]
-        Critical,
-        #[serde(rename = "HIGH")]
-        High,
-        #[serde(rename = "MEDIUM")]
-        Medium,
-        #[serde(rename = "LOW")]
-        Low,
-        #[serde(rename = "INFO")]
-        Info,
-    }
-    impl ::std::fmt::Display for AlertListSeverityItem {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Critical => f.write_str("CRITICAL"),
-                Self::High => f.write_str("HIGH"),
-                Self::Medium => f.write_str("MEDIUM"),
-                Self::Low => f.write_str("LOW"),
-                Self::Info => f.write_str("INFO"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for AlertListSeverityItem {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "CRITICAL" => Ok(Self::Critical),
-                "HIGH" => Ok(Self::High),
-                "MEDIUM" => Ok(Self::Medium),
-                "LOW" => Ok(Self::Low),
-                "INFO" => Ok(Self::Info),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for AlertListSeverityItem {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for AlertListSeverityItem {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    #[doc = "`AlertListStatusItem`"]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub enum AlertListStatusItem {
-        #[serde(rename = "OPEN")]
-        Open,
-        #[serde(rename = "CLOSED")]
-        Closed,
-        #[serde(rename = "TRIAGED")]
-        Triaged,
-        #[serde(rename = "RESOLVED")]
-        Resolved,
-    }
-    impl ::std::fmt::Display for AlertListStatusItem {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Open => f.write_str("OPEN"),
-                Self::Closed => f.write_str("CLOSED"),
-                Self::Triaged => f.write_str("TRIAGED"),
-                Self::Resolved => f.write_str("RESOLVED"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for AlertListStatusItem {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "OPEN" => Ok(Self::Open),
-                "CLOSED" => Ok(Self::Closed),
-                "TRIAGED" => Ok(Self::Triaged),
-                "RESOLVED" => Ok(Self::Resolved),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for AlertListStatusItem {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for AlertListStatusItem {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    #[doc = "`AlertListSubTypeItem`"]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub enum AlertListSubTypeItem {
-        #[serde(rename = "RULE")]
-        Rule,
-        #[serde(rename = "RULE_ERROR")]
-        RuleError,
-        #[serde(rename = "SCHEDULED_RULE")]
-        ScheduledRule,
-        #[serde(rename = "SCHEDULED_RULE_ERROR")]
-        ScheduledRuleError,
-        #[serde(rename = "POLICY")]
-        Policy,
-        #[serde(rename = "SYSTEM_ERROR")]
-        SystemError,
-        #[serde(rename = "CORRELATION_RULE")]
-        CorrelationRule,
-        #[serde(rename = "CORRELATION_RULE_ERROR")]
-        CorrelationRuleError,
-    }
-    impl ::std::fmt::Display for AlertListSubTypeItem {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Rule => f.write_str("RULE"),
-                Self::RuleError => f.write_str("RULE_ERROR"),
-                Self::ScheduledRule => f.write_str("SCHEDULED_RULE"),
-                Self::ScheduledRuleError => f.write_str("SCHEDULED_RULE_ERROR"),
-                Self::Policy => f.write_str("POLICY"),
-                Self::SystemError => f.write_str("SYSTEM_ERROR"),
-                Self::CorrelationRule => f.write_str("CORRELATION_RULE"),
-                Self::CorrelationRuleError => f.write_str("CORRELATION_RULE_ERROR"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for AlertListSubTypeItem {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "RULE" => Ok(Self::Rule),
-                "RULE_ERROR" => Ok(Self::RuleError),
-                "SCHEDULED_RULE" => Ok(Self::ScheduledRule),
-                "SCHEDULED_RULE_ERROR" => Ok(Self::ScheduledRuleError),
-                "POLICY" => Ok(Self::Policy),
-                "SYSTEM_ERROR" => Ok(Self::SystemError),
-                "CORRELATION_RULE" => Ok(Self::CorrelationRule),
-                "CORRELATION_RULE_ERROR" => Ok(Self::CorrelationRuleError),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for AlertListSubTypeItem {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for AlertListSubTypeItem {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     #[doc = "`AlertListType`"]
@@ -2144,70 +1893,6 @@ pub mod types {
     impl CorrelationRuleLastModifiedBy {
         pub fn builder() -> builder::CorrelationRuleLastModifiedBy {
             Default::default()
-        }
-    }
-    #[doc = "`CorrelationRuleListSeverityItem`"]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub enum CorrelationRuleListSeverityItem {
-        #[serde(rename = "INFO")]
-        Info,
-        #[serde(rename = "LOW")]
-        Low,
-        #[serde(rename = "MEDIUM")]
-        Medium,
-        #[serde(rename = "HIGH")]
-        High,
-        #[serde(rename = "CRITICAL")]
-        Critical,
-    }
-    impl ::std::fmt::Display for CorrelationRuleListSeverityItem {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Info => f.write_str("INFO"),
-                Self::Low => f.write_str("LOW"),
-                Self::Medium => f.write_str("MEDIUM"),
-                Self::High => f.write_str("HIGH"),
-                Self::Critical => f.write_str("CRITICAL"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for CorrelationRuleListSeverityItem {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "INFO" => Ok(Self::Info),
-                "LOW" => Ok(Self::Low),
-                "MEDIUM" => Ok(Self::Medium),
-                "HIGH" => Ok(Self::High),
-                "CRITICAL" => Ok(Self::Critical),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CorrelationRuleListSeverityItem {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for CorrelationRuleListSeverityItem {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     #[doc = "`CorrelationRuleListState`"]
@@ -4272,70 +3957,6 @@ pub mod types {
             Default::default()
         }
     }
-    #[doc = "`PolicyListSeverityItem`"]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub enum PolicyListSeverityItem {
-        #[serde(rename = "INFO")]
-        Info,
-        #[serde(rename = "LOW")]
-        Low,
-        #[serde(rename = "MEDIUM")]
-        Medium,
-        #[serde(rename = "HIGH")]
-        High,
-        #[serde(rename = "CRITICAL")]
-        Critical,
-    }
-    impl ::std::fmt::Display for PolicyListSeverityItem {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Info => f.write_str("INFO"),
-                Self::Low => f.write_str("LOW"),
-                Self::Medium => f.write_str("MEDIUM"),
-                Self::High => f.write_str("HIGH"),
-                Self::Critical => f.write_str("CRITICAL"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for PolicyListSeverityItem {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "INFO" => Ok(Self::Info),
-                "LOW" => Ok(Self::Low),
-                "MEDIUM" => Ok(Self::Medium),
-                "HIGH" => Ok(Self::High),
-                "CRITICAL" => Ok(Self::Critical),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for PolicyListSeverityItem {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for PolicyListSeverityItem {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     #[doc = "`PrefixLogTypesMapping`"]
     #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -4905,70 +4526,6 @@ pub mod types {
             Default::default()
         }
     }
-    #[doc = "`RuleListSeverityItem`"]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub enum RuleListSeverityItem {
-        #[serde(rename = "INFO")]
-        Info,
-        #[serde(rename = "LOW")]
-        Low,
-        #[serde(rename = "MEDIUM")]
-        Medium,
-        #[serde(rename = "HIGH")]
-        High,
-        #[serde(rename = "CRITICAL")]
-        Critical,
-    }
-    impl ::std::fmt::Display for RuleListSeverityItem {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Info => f.write_str("INFO"),
-                Self::Low => f.write_str("LOW"),
-                Self::Medium => f.write_str("MEDIUM"),
-                Self::High => f.write_str("HIGH"),
-                Self::Critical => f.write_str("CRITICAL"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for RuleListSeverityItem {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "INFO" => Ok(Self::Info),
-                "LOW" => Ok(Self::Low),
-                "MEDIUM" => Ok(Self::Medium),
-                "HIGH" => Ok(Self::High),
-                "CRITICAL" => Ok(Self::Critical),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for RuleListSeverityItem {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for RuleListSeverityItem {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     #[doc = "`RuleModifyRule`"]
     #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -5311,70 +4868,6 @@ pub mod types {
             Default::default()
         }
     }
-    #[doc = "`ScheduledRuleListSeverityItem`"]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub enum ScheduledRuleListSeverityItem {
-        #[serde(rename = "INFO")]
-        Info,
-        #[serde(rename = "LOW")]
-        Low,
-        #[serde(rename = "MEDIUM")]
-        Medium,
-        #[serde(rename = "HIGH")]
-        High,
-        #[serde(rename = "CRITICAL")]
-        Critical,
-    }
-    impl ::std::fmt::Display for ScheduledRuleListSeverityItem {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Info => f.write_str("INFO"),
-                Self::Low => f.write_str("LOW"),
-                Self::Medium => f.write_str("MEDIUM"),
-                Self::High => f.write_str("HIGH"),
-                Self::Critical => f.write_str("CRITICAL"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ScheduledRuleListSeverityItem {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "INFO" => Ok(Self::Info),
-                "LOW" => Ok(Self::Low),
-                "MEDIUM" => Ok(Self::Medium),
-                "HIGH" => Ok(Self::High),
-                "CRITICAL" => Ok(Self::Critical),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ScheduledRuleListSeverityItem {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for ScheduledRuleListSeverityItem {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     #[doc = "`ScheduledRuleModifyRule`"]
     #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -5647,70 +5140,6 @@ pub mod types {
             Default::default()
         }
     }
-    #[doc = "`SimpleRuleListSeverityItem`"]
-    #[derive(
-        :: serde :: Deserialize,
-        :: serde :: Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub enum SimpleRuleListSeverityItem {
-        #[serde(rename = "INFO")]
-        Info,
-        #[serde(rename = "LOW")]
-        Low,
-        #[serde(rename = "MEDIUM")]
-        Medium,
-        #[serde(rename = "HIGH")]
-        High,
-        #[serde(rename = "CRITICAL")]
-        Critical,
-    }
-    impl ::std::fmt::Display for SimpleRuleListSeverityItem {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Info => f.write_str("INFO"),
-                Self::Low => f.write_str("LOW"),
-                Self::Medium => f.write_str("MEDIUM"),
-                Self::High => f.write_str("HIGH"),
-                Self::Critical => f.write_str("CRITICAL"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for SimpleRuleListSeverityItem {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "INFO" => Ok(Self::Info),
-                "LOW" => Ok(Self::Low),
-                "MEDIUM" => Ok(Self::Medium),
-                "HIGH" => Ok(Self::High),
-                "CRITICAL" => Ok(Self::Critical),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for SimpleRuleListSeverityItem {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for SimpleRuleListSeverityItem {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     #[doc = "`SimpleRuleModifyRule`"]
     #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -5932,6 +5361,82 @@ pub mod types {
         }
     }
     impl ::std::convert::TryFrom<::std::string::String> for SourceAlarmState {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    #[doc = "`SubType`"]
+    #[derive(
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+    )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub enum SubType {
+        #[serde(rename = "RULE")]
+        Rule,
+        #[serde(rename = "RULE_ERROR")]
+        RuleError,
+        #[serde(rename = "SCHEDULED_RULE")]
+        ScheduledRule,
+        #[serde(rename = "SCHEDULED_RULE_ERROR")]
+        ScheduledRuleError,
+        #[serde(rename = "POLICY")]
+        Policy,
+        #[serde(rename = "SYSTEM_ERROR")]
+        SystemError,
+        #[serde(rename = "CORRELATION_RULE")]
+        CorrelationRule,
+        #[serde(rename = "CORRELATION_RULE_ERROR")]
+        CorrelationRuleError,
+    }
+    impl ::std::fmt::Display for SubType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Rule => f.write_str("RULE"),
+                Self::RuleError => f.write_str("RULE_ERROR"),
+                Self::ScheduledRule => f.write_str("SCHEDULED_RULE"),
+                Self::ScheduledRuleError => f.write_str("SCHEDULED_RULE_ERROR"),
+                Self::Policy => f.write_str("POLICY"),
+                Self::SystemError => f.write_str("SYSTEM_ERROR"),
+                Self::CorrelationRule => f.write_str("CORRELATION_RULE"),
+                Self::CorrelationRuleError => f.write_str("CORRELATION_RULE_ERROR"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SubType {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "RULE" => Ok(Self::Rule),
+                "RULE_ERROR" => Ok(Self::RuleError),
+                "SCHEDULED_RULE" => Ok(Self::ScheduledRule),
+                "SCHEDULED_RULE_ERROR" => Ok(Self::ScheduledRuleError),
+                "POLICY" => Ok(Self::Policy),
+                "SYSTEM_ERROR" => Ok(Self::SystemError),
+                "CORRELATION_RULE" => Ok(Self::CorrelationRule),
+                "CORRELATION_RULE_ERROR" => Ok(Self::CorrelationRuleError),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SubType {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for SubType {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -20046,12 +19551,21 @@ pub mod builder {
         log_source: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
         log_type: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
         name_contains: Result<Option<::std::string::String>, String>,
-        quality: Result<Option<::std::vec::Vec<types::AlertListQualityItem>>, String>,
+        quality: Result<
+            Option<::std::vec::Vec<::cloud_apis_runtime::Open<crate::types::AlertQuality>>>,
+            String,
+        >,
         resource_type: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
-        severity: Result<Option<::std::vec::Vec<types::AlertListSeverityItem>>, String>,
+        severity: Result<
+            Option<::std::vec::Vec<::cloud_apis_runtime::Open<crate::types::AlertSeverity>>>,
+            String,
+        >,
         sort_dir: Result<Option<types::SortDir>, String>,
-        status: Result<Option<::std::vec::Vec<types::AlertListStatusItem>>, String>,
-        sub_type: Result<Option<::std::vec::Vec<types::AlertListSubTypeItem>>, String>,
+        status: Result<
+            Option<::std::vec::Vec<::cloud_apis_runtime::Open<crate::types::AlertStatus>>>,
+            String,
+        >,
+        sub_type: Result<Option<::std::vec::Vec<types::SubType>>, String>,
         type_: Result<Option<types::AlertListType>, String>,
     }
     impl<'a> AlertList<'a> {
@@ -20185,9 +19699,11 @@ pub mod builder {
         }
         pub fn quality<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<types::AlertListQualityItem>>,
+            V: std::convert::TryInto<
+                ::std::vec::Vec<::cloud_apis_runtime::Open<crate::types::AlertQuality>>,
+            >,
         {
-            self . quality = value . try_into () . map (Some) . map_err (| _ | "conversion to `:: std :: vec :: Vec < AlertListQualityItem >` for quality failed" . to_string ()) ;
+            self . quality = value . try_into () . map (Some) . map_err (| _ | "conversion to `:: std :: vec :: Vec < :: cloud_apis_runtime :: Open < crate :: types :: AlertQuality > >` for quality failed" . to_string ()) ;
             self
         }
         pub fn resource_type<V>(mut self, value: V) -> Self
@@ -20199,9 +19715,11 @@ pub mod builder {
         }
         pub fn severity<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<types::AlertListSeverityItem>>,
+            V: std::convert::TryInto<
+                ::std::vec::Vec<::cloud_apis_runtime::Open<crate::types::AlertSeverity>>,
+            >,
         {
-            self . severity = value . try_into () . map (Some) . map_err (| _ | "conversion to `:: std :: vec :: Vec < AlertListSeverityItem >` for severity failed" . to_string ()) ;
+            self . severity = value . try_into () . map (Some) . map_err (| _ | "conversion to `:: std :: vec :: Vec < :: cloud_apis_runtime :: Open < crate :: types :: AlertSeverity > >` for severity failed" . to_string ()) ;
             self
         }
         pub fn sort_dir<V>(mut self, value: V) -> Self
@@ -20216,19 +19734,20 @@ pub mod builder {
         }
         pub fn status<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<types::AlertListStatusItem>>,
+            V: std::convert::TryInto<
+                ::std::vec::Vec<::cloud_apis_runtime::Open<crate::types::AlertStatus>>,
+            >,
         {
-            self.status = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: vec :: Vec < AlertListStatusItem >` for status failed"
-                    .to_string()
-            });
+            self . status = value . try_into () . map (Some) . map_err (| _ | "conversion to `:: std :: vec :: Vec < :: cloud_apis_runtime :: Open < crate :: types :: AlertStatus > >` for status failed" . to_string ()) ;
             self
         }
         pub fn sub_type<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<types::AlertListSubTypeItem>>,
+            V: std::convert::TryInto<::std::vec::Vec<types::SubType>>,
         {
-            self . sub_type = value . try_into () . map (Some) . map_err (| _ | "conversion to `:: std :: vec :: Vec < AlertListSubTypeItem >` for sub_type failed" . to_string ()) ;
+            self.sub_type = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: vec :: Vec < SubType >` for sub_type failed".to_string()
+            });
             self
         }
         pub fn type_<V>(mut self, value: V) -> Self
@@ -21506,7 +21025,12 @@ pub mod builder {
         last_modified_by: Result<Option<::std::string::String>, String>,
         limit: Result<Option<i64>, String>,
         name_contains: Result<Option<::std::string::String>, String>,
-        severity: Result<Option<::std::vec::Vec<types::CorrelationRuleListSeverityItem>>, String>,
+        severity: Result<
+            Option<
+                ::std::vec::Vec<::cloud_apis_runtime::Open<crate::types::CorrelationRuleSeverity>>,
+            >,
+            String,
+        >,
         state: Result<Option<types::CorrelationRuleListState>, String>,
         tag: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
     }
@@ -21572,9 +21096,11 @@ pub mod builder {
         }
         pub fn severity<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<types::CorrelationRuleListSeverityItem>>,
+            V: std::convert::TryInto<
+                ::std::vec::Vec<::cloud_apis_runtime::Open<crate::types::CorrelationRuleSeverity>>,
+            >,
         {
-            self . severity = value . try_into () . map (Some) . map_err (| _ | "conversion to `:: std :: vec :: Vec < CorrelationRuleListSeverityItem >` for severity failed" . to_string ()) ;
+            self . severity = value . try_into () . map (Some) . map_err (| _ | "conversion to `:: std :: vec :: Vec < :: cloud_apis_runtime :: Open < crate :: types :: CorrelationRuleSeverity > >` for severity failed" . to_string ()) ;
             self
         }
         pub fn state<V>(mut self, value: V) -> Self
@@ -24909,7 +24435,12 @@ pub mod builder {
         limit: Result<Option<i64>, String>,
         name_contains: Result<Option<::std::string::String>, String>,
         resource_type: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
-        severity: Result<Option<::std::vec::Vec<types::PolicyListSeverityItem>>, String>,
+        severity: Result<
+            Option<
+                ::std::vec::Vec<::cloud_apis_runtime::Open<crate::types::CorrelationRuleSeverity>>,
+            >,
+            String,
+        >,
         state: Result<Option<types::CorrelationRuleListState>, String>,
         tag: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
     }
@@ -24993,9 +24524,11 @@ pub mod builder {
         }
         pub fn severity<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<types::PolicyListSeverityItem>>,
+            V: std::convert::TryInto<
+                ::std::vec::Vec<::cloud_apis_runtime::Open<crate::types::CorrelationRuleSeverity>>,
+            >,
         {
-            self . severity = value . try_into () . map (Some) . map_err (| _ | "conversion to `:: std :: vec :: Vec < PolicyListSeverityItem >` for severity failed" . to_string ()) ;
+            self . severity = value . try_into () . map (Some) . map_err (| _ | "conversion to `:: std :: vec :: Vec < :: cloud_apis_runtime :: Open < crate :: types :: CorrelationRuleSeverity > >` for severity failed" . to_string ()) ;
             self
         }
         pub fn state<V>(mut self, value: V) -> Self
@@ -26356,7 +25889,12 @@ pub mod builder {
         limit: Result<Option<i64>, String>,
         log_type: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
         name_contains: Result<Option<::std::string::String>, String>,
-        severity: Result<Option<::std::vec::Vec<types::RuleListSeverityItem>>, String>,
+        severity: Result<
+            Option<
+                ::std::vec::Vec<::cloud_apis_runtime::Open<crate::types::CorrelationRuleSeverity>>,
+            >,
+            String,
+        >,
         state: Result<Option<types::CorrelationRuleListState>, String>,
         tag: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
     }
@@ -26430,9 +25968,11 @@ pub mod builder {
         }
         pub fn severity<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<types::RuleListSeverityItem>>,
+            V: std::convert::TryInto<
+                ::std::vec::Vec<::cloud_apis_runtime::Open<crate::types::CorrelationRuleSeverity>>,
+            >,
         {
-            self . severity = value . try_into () . map (Some) . map_err (| _ | "conversion to `:: std :: vec :: Vec < RuleListSeverityItem >` for severity failed" . to_string ()) ;
+            self . severity = value . try_into () . map (Some) . map_err (| _ | "conversion to `:: std :: vec :: Vec < :: cloud_apis_runtime :: Open < crate :: types :: CorrelationRuleSeverity > >` for severity failed" . to_string ()) ;
             self
         }
         pub fn state<V>(mut self, value: V) -> Self
@@ -26932,7 +26472,12 @@ pub mod builder {
         limit: Result<Option<i64>, String>,
         name_contains: Result<Option<::std::string::String>, String>,
         scheduled_query: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
-        severity: Result<Option<::std::vec::Vec<types::ScheduledRuleListSeverityItem>>, String>,
+        severity: Result<
+            Option<
+                ::std::vec::Vec<::cloud_apis_runtime::Open<crate::types::CorrelationRuleSeverity>>,
+            >,
+            String,
+        >,
         state: Result<Option<types::CorrelationRuleListState>, String>,
         tag: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
     }
@@ -27006,9 +26551,11 @@ pub mod builder {
         }
         pub fn severity<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<types::ScheduledRuleListSeverityItem>>,
+            V: std::convert::TryInto<
+                ::std::vec::Vec<::cloud_apis_runtime::Open<crate::types::CorrelationRuleSeverity>>,
+            >,
         {
-            self . severity = value . try_into () . map (Some) . map_err (| _ | "conversion to `:: std :: vec :: Vec < ScheduledRuleListSeverityItem >` for severity failed" . to_string ()) ;
+            self . severity = value . try_into () . map (Some) . map_err (| _ | "conversion to `:: std :: vec :: Vec < :: cloud_apis_runtime :: Open < crate :: types :: CorrelationRuleSeverity > >` for severity failed" . to_string ()) ;
             self
         }
         pub fn state<V>(mut self, value: V) -> Self
@@ -27530,7 +27077,12 @@ pub mod builder {
         limit: Result<Option<i64>, String>,
         log_type: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
         name_contains: Result<Option<::std::string::String>, String>,
-        severity: Result<Option<::std::vec::Vec<types::SimpleRuleListSeverityItem>>, String>,
+        severity: Result<
+            Option<
+                ::std::vec::Vec<::cloud_apis_runtime::Open<crate::types::CorrelationRuleSeverity>>,
+            >,
+            String,
+        >,
         state: Result<Option<types::CorrelationRuleListState>, String>,
         tag: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
     }
@@ -27615,9 +27167,11 @@ pub mod builder {
         }
         pub fn severity<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<types::SimpleRuleListSeverityItem>>,
+            V: std::convert::TryInto<
+                ::std::vec::Vec<::cloud_apis_runtime::Open<crate::types::CorrelationRuleSeverity>>,
+            >,
         {
-            self . severity = value . try_into () . map (Some) . map_err (| _ | "conversion to `:: std :: vec :: Vec < SimpleRuleListSeverityItem >` for severity failed" . to_string ()) ;
+            self . severity = value . try_into () . map (Some) . map_err (| _ | "conversion to `:: std :: vec :: Vec < :: cloud_apis_runtime :: Open < crate :: types :: CorrelationRuleSeverity > >` for severity failed" . to_string ()) ;
             self
         }
         pub fn state<V>(mut self, value: V) -> Self

@@ -1,8 +1,8 @@
 //! `named_types`
 //!
 //! **What:** every inline string `enum`, and every inline string with a `pattern` or length limits, in a component
-//! schema's properties (and array items), or in an operation's own parameter, becomes a component schema of its
-//! own. Identical ones under the same property name become one schema, named after the property
+//! schema's properties (and array items), or in an operation's own parameter (or the items of a repeated one),
+//! becomes a component schema of its own. Identical ones under the same property name become one schema, named after the property
 //! (`permissions` items → `Permission`, `integrationLabel` → `IntegrationLabel`); the owner's name is added only
 //! when the bare name would be ambiguous (`ApiVersionStatus`). Enums that appear in any response are then **open**:
 //! every use of them, request or response, points at `Open<Name>`, which generates as
@@ -133,9 +133,16 @@ fn sites(doc: &Value) -> Vec<Site> {
                 ) else {
                     continue;
                 };
+                let pointer = format!("/paths/{}/{method}/parameters/{i}/schema", escape(path));
+                // A repeated filter (`status=OPEN&status=TRIAGED`) names one value per item: its items are the
+                // same type as the property of that name (`status` → the alert's status).
+                let (schema, pointer) = match schema.get("items") {
+                    Some(items) if schema["type"] == "array" => (items, format!("{pointer}/items")),
+                    _ => (schema, pointer),
+                };
                 if schema.get("enum").is_some() && is_namable(schema) {
                     sites.push(Site {
-                        pointer: format!("/paths/{}/{method}/parameters/{i}/schema", escape(path)),
+                        pointer,
                         owner: owner.clone(),
                         base: name.to_pascal_case(),
                     });
@@ -415,6 +422,38 @@ mod tests {
         assert_eq!(schemas["BSize"]["maxLength"], 4);
         assert_eq!(schemas["AKind"]["enum"], json!(["x"]));
         assert!(schemas.get("OpenAKind").is_none(), "no response carries it");
+    }
+
+    #[test]
+    fn a_repeated_filter_takes_the_type_of_the_property_it_filters() {
+        let mut d = json!({
+            "paths": {"/alerts": {"get": {
+                "operationId": "alert#list",
+                "parameters": [{"name": "status", "in": "query", "schema": {"type": "array",
+                    "items": {"type": "string", "enum": ["OPEN", "TRIAGED"]}}}],
+                "responses": {"200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Alert"}}}}}
+            }}},
+            "components": {"schemas": {
+                "Alert": {"properties": {"status": {"type": "string", "enum": ["OPEN", "TRIAGED"]}}}
+            }}
+        });
+        let mut changes = Vec::new();
+        apply(&mut d, &mut changes);
+        // One type for the value an alert carries and the value the list filters by (open: a response has it).
+        assert_eq!(
+            d["paths"]["/alerts"]["get"]["parameters"][0]["schema"]["items"],
+            json!({"$ref": "#/components/schemas/OpenAlertStatus"})
+        );
+        assert_eq!(
+            d["components"]["schemas"]["Alert"]["properties"]["status"],
+            json!({"$ref": "#/components/schemas/OpenAlertStatus"})
+        );
+        assert!(
+            changes
+                .iter()
+                .any(|c| c.detail == "AlertStatus (Alert, AlertList)"),
+            "{changes:?}"
+        );
     }
 
     #[test]

@@ -200,7 +200,7 @@ async fn triage_alerts(t: &Targets, writes: bool, outcome: &mut Outcome) -> Resu
     let open: Vec<pt::Alert> = t
         .panther
         .alert_list()
-        .status(vec![pt::AlertListStatusItem::Open])
+        .status(vec![pt::AlertStatus::Open.into()])
         .limit(2)
         .stream()
         .try_collect()
@@ -251,7 +251,7 @@ async fn triage_alerts(t: &Targets, writes: bool, outcome: &mut Outcome) -> Resu
     let still_open = t
         .panther
         .alert_list()
-        .status(vec![pt::AlertListStatusItem::Open])
+        .status(vec![pt::AlertStatus::Open.into()])
         .send()
         .await?
         .into_inner();
