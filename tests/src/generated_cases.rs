@@ -137,7 +137,7 @@ pub fn contracts() -> Vec<Contract> {
                     let call = k
                         .panther
                         .alert_bulk_patch()
-                        .body(c.body::<panther_client::types::BulkPatchAlertReq2>());
+                        .body(c.body::<panther_client::types::BulkPatchAlertReq>());
                     json(call.send().await)
                 })
             },
@@ -516,7 +516,7 @@ pub fn contracts() -> Vec<Contract> {
                         .panther
                         .global_put()
                         .id(c.str("id"))
-                        .body(c.body::<panther_client::types::ModifyGlobal2>());
+                        .body(c.body::<panther_client::types::GlobalPutBody>());
                     json(call.send().await)
                 })
             },
@@ -2432,7 +2432,7 @@ pub fn round_trips() -> Vec<(&'static str, Vec<(&'static str, RoundTrip)>)> {
                 ),
                 (
                     "AlertAPI.BulkPatchAlertReq2",
-                    roundtrip::<panther_client::types::BulkPatchAlertReq2> as RoundTrip,
+                    roundtrip::<panther_client::types::BulkPatchAlertReq> as RoundTrip,
                 ),
                 (
                     "AlertAPI.Delivery",
@@ -2628,7 +2628,7 @@ pub fn round_trips() -> Vec<(&'static str, Vec<(&'static str, RoundTrip)>)> {
                 ),
                 (
                     "GlobalAPI.ModifyGlobal2",
-                    roundtrip::<panther_client::types::ModifyGlobal2> as RoundTrip,
+                    roundtrip::<panther_client::types::GlobalPutBody> as RoundTrip,
                 ),
                 (
                     "GlobalAPI.NotFoundError",
@@ -3732,10 +3732,11 @@ spec_bodies!(
     cloudcraft_client::types::AzureAccountUpdateRequest,
     cloudcraft_client::types::BlueprintCreateRequest,
     cloudcraft_client::types::BlueprintUpdateRequest,
-    panther_client::types::BulkPatchAlertReq2,
+    panther_client::types::BulkPatchAlertReq,
     panther_client::types::CreateAwsCloudAccount,
     panther_client::types::CreateContextTagReq,
     panther_client::types::CreateS3Source,
+    panther_client::types::GlobalPutBody,
     panther_client::types::ModifyApiToken,
     panther_client::types::ModifyAwsCloudAccount,
     panther_client::types::ModifyCommentReq,
@@ -3743,7 +3744,6 @@ spec_bodies!(
     panther_client::types::ModifyDataModel,
     panther_client::types::ModifyGcsSource,
     panther_client::types::ModifyGlobal,
-    panther_client::types::ModifyGlobal2,
     panther_client::types::ModifyHttpSource,
     panther_client::types::ModifyLogForwarderSource,
     panther_client::types::ModifyPolicy,

@@ -53,7 +53,12 @@ fn type_names(spec: &Value, changes: &[Change]) -> std::collections::BTreeMap<St
         .into_iter()
         .flatten()
         .map(|(name, _)| {
-            let generated = renamed.get(name.as_str()).copied().unwrap_or(name);
+            // A name can be renamed more than once (`AlertAPI.BulkPatchAlertReq2` → `BulkPatchAlertReq2` →
+            // `BulkPatchAlertReq`): follow the chain.
+            let mut generated = name.as_str();
+            while let Some(next) = renamed.get(generated).filter(|next| **next != generated) {
+                generated = next;
+            }
             (
                 name.clone(),
                 crate::naming::type_ident(generated).to_string(),

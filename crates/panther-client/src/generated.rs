@@ -202,7 +202,9 @@
 // - short_type_names: SimpleRuleAPI.ModifyRule -> SimpleRuleModifyRule
 // - short_type_names: RoleAPI.Role -> Role
 // - short_type_names: UserAPI.Role -> UserRole
-// - id_types: AlertId at /components/schemas/Alert/properties/id, /components/schemas/BulkPatchAlertReq2/properties/ids/items, /components/schemas/Comment/properties/alertId, /components/schemas/ModifyCommentReq/properties/alertId, /paths/~1alert-comments/get/parameters/0/schema, /paths/~1alerts~1{id}/get/parameters/0/schema, /paths/~1alerts~1{id}/patch/parameters/0/schema, /paths/~1alerts~1{id}~1events/get/parameters/2/schema
+// - short_type_names: BulkPatchAlertReq2 -> BulkPatchAlertReq
+// - short_type_names: ModifyGlobal2 -> GlobalPutBody
+// - id_types: AlertId at /components/schemas/Alert/properties/id, /components/schemas/BulkPatchAlertReq/properties/ids/items, /components/schemas/Comment/properties/alertId, /components/schemas/ModifyCommentReq/properties/alertId, /paths/~1alert-comments/get/parameters/0/schema, /paths/~1alerts~1{id}/get/parameters/0/schema, /paths/~1alerts~1{id}/patch/parameters/0/schema, /paths/~1alerts~1{id}~1events/get/parameters/2/schema
 // - id_types: ApiTokenId at /components/schemas/APIToken/properties/id, /paths/~1api-tokens~1{id}/delete/parameters/0/schema, /paths/~1api-tokens~1{id}/get/parameters/0/schema, /paths/~1api-tokens~1{id}/post/parameters/0/schema, /paths/~1api-tokens~1{id}~1rotate/post/parameters/0/schema
 // - id_types: CommentId at /components/schemas/Comment/properties/id, /paths/~1alert-comments~1{id}/get/parameters/0/schema, /paths/~1alert-comments~1{id}/post/parameters/0/schema
 // - id_types: DataModelId at /components/schemas/DataModel/properties/id, /components/schemas/ModifyDataModel/properties/id, /paths/~1data-models~1{id}/delete/parameters/0/schema, /paths/~1data-models~1{id}/get/parameters/0/schema, /paths/~1data-models~1{id}/put/parameters/0/schema
@@ -219,7 +221,7 @@
 // - named_types: AuthMethod (HttpSource, ModifyHttpSource)
 // - named_types: AwsAccountId (CreateAwsCloudAccount)
 // - named_types: ComplianceStatus (PolicyList)
-// - named_types: AlertContextTag (Alert, BulkPatchAlertReq2, PatchAlertReq)
+// - named_types: AlertContextTag (Alert, BulkPatchAlertReq, PatchAlertReq)
 // - named_types: CredentialsType (GcsSource, ModifyGcsSource, ModifyPubSubSource, PubSubSource)
 // - named_types: CommentFormat (Comment, ModifyCommentReq)
 // - named_types: ApiTokenCreatedById (ApiTokenCreatedBy, ApiTokenUpdatedBy, AlertAssignee, AlertUpdatedBy, CommentCreatedBy, CommentUpdatedBy, CorrelationRuleCreatedBy, CorrelationRuleLastModifiedBy, PolicyCreatedBy, RuleCreatedBy, ScheduledRuleCreatedBy, SimpleRuleCreatedBy)
@@ -228,7 +230,7 @@
 // - named_types: GcsSourceLogStreamType (GcsSource, HttpSource, LogForwarderSource, ModifyGcsSource, ModifyHttpSource, ModifyLogForwarderSource, ModifyPubSubSource, PubSubSource)
 // - named_types: LogTypeAccessKind (ModifyRole, Role)
 // - named_types: Permission (ApiToken, ModifyApiToken, ModifyRole, Role)
-// - named_types: BulkPatchAlertReq2Quality (BulkPatchAlertReq2, PatchAlertReq)
+// - named_types: BulkPatchAlertReqQuality (BulkPatchAlertReq, PatchAlertReq)
 // - named_types: AlertQuality (Alert, AlertList)
 // - named_types: RegionIgnoreListItem (AwsCloudAccount, CreateAwsCloudAccount, ModifyAwsCloudAccount)
 // - named_types: AlertSeverity (Alert, AlertList)
@@ -236,7 +238,7 @@
 // - named_types: SortDir (AlertList, RoleList)
 // - named_types: SourceAlarmState (SourceAlarm)
 // - named_types: CorrelationRuleListState (CorrelationRuleList, PolicyList, RuleList, ScheduledRuleList, SimpleRuleList)
-// - named_types: AlertStatus (Alert, BulkPatchAlertReq2, PatchAlertReq, AlertList)
+// - named_types: AlertStatus (Alert, BulkPatchAlertReq, PatchAlertReq, AlertList)
 // - named_types: SubType (AlertList)
 // - named_types: Tag (ContextTag, CreateContextTagReq, UpdateContextTagReq)
 // - named_types: AlertListType (AlertList)
@@ -1288,10 +1290,10 @@ pub mod types {
             Default::default()
         }
     }
-    #[doc = "`BulkPatchAlertReq2`"]
+    #[doc = "`BulkPatchAlertReq`"]
     #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub struct BulkPatchAlertReq2 {
+    pub struct BulkPatchAlertReq {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub assignee: ::std::option::Option<::std::string::String>,
         #[serde(
@@ -1302,16 +1304,16 @@ pub mod types {
         pub context_tags: ::std::vec::Vec<AlertContextTag>,
         pub ids: ::std::vec::Vec<AlertId>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub quality: ::std::option::Option<BulkPatchAlertReq2Quality>,
+        pub quality: ::std::option::Option<BulkPatchAlertReqQuality>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<::cloud_apis_runtime::Open<crate::types::AlertStatus>>,
     }
-    impl BulkPatchAlertReq2 {
-        pub fn builder() -> builder::BulkPatchAlertReq2 {
+    impl BulkPatchAlertReq {
+        pub fn builder() -> builder::BulkPatchAlertReq {
             Default::default()
         }
     }
-    #[doc = "`BulkPatchAlertReq2Quality`"]
+    #[doc = "`BulkPatchAlertReqQuality`"]
     #[derive(
         :: serde :: Deserialize,
         :: serde :: Serialize,
@@ -1325,7 +1327,7 @@ pub mod types {
         PartialOrd,
     )]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub enum BulkPatchAlertReq2Quality {
+    pub enum BulkPatchAlertReqQuality {
         #[serde(rename = "NOISE")]
         Noise,
         #[serde(rename = "USEFUL")]
@@ -1333,7 +1335,7 @@ pub mod types {
         #[serde(rename = "")]
         X,
     }
-    impl ::std::fmt::Display for BulkPatchAlertReq2Quality {
+    impl ::std::fmt::Display for BulkPatchAlertReqQuality {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::Noise => f.write_str("NOISE"),
@@ -1342,7 +1344,7 @@ pub mod types {
             }
         }
     }
-    impl ::std::str::FromStr for BulkPatchAlertReq2Quality {
+    impl ::std::str::FromStr for BulkPatchAlertReqQuality {
         type Err = self::error::ConversionError;
         fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
@@ -1353,13 +1355,13 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for BulkPatchAlertReq2Quality {
+    impl ::std::convert::TryFrom<&str> for BulkPatchAlertReqQuality {
         type Error = self::error::ConversionError;
         fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
-    impl ::std::convert::TryFrom<::std::string::String> for BulkPatchAlertReq2Quality {
+    impl ::std::convert::TryFrom<::std::string::String> for BulkPatchAlertReqQuality {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -2804,6 +2806,21 @@ pub mod types {
             Default::default()
         }
     }
+    #[doc = "`GlobalPutBody`"]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct GlobalPutBody {
+        pub body: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub tags: ::std::vec::Vec<::std::string::String>,
+    }
+    impl GlobalPutBody {
+        pub fn builder() -> builder::GlobalPutBody {
+            Default::default()
+        }
+    }
     #[doc = "`HttpSource`"]
     #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -3375,21 +3392,6 @@ pub mod types {
             Default::default()
         }
     }
-    #[doc = "`ModifyGlobal2`"]
-    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub struct ModifyGlobal2 {
-        pub body: ::std::string::String,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub description: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub tags: ::std::vec::Vec<::std::string::String>,
-    }
-    impl ModifyGlobal2 {
-        pub fn builder() -> builder::ModifyGlobal2 {
-            Default::default()
-        }
-    }
     #[doc = "`ModifyHttpSource`"]
     #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -3670,7 +3672,7 @@ pub mod types {
         )]
         pub context_tags: ::std::vec::Vec<AlertContextTag>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub quality: ::std::option::Option<BulkPatchAlertReq2Quality>,
+        pub quality: ::std::option::Option<BulkPatchAlertReqQuality>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<::cloud_apis_runtime::Open<crate::types::AlertStatus>>,
     }
@@ -7006,7 +7008,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct BulkPatchAlertReq2 {
+        pub struct BulkPatchAlertReq {
             assignee: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -7017,7 +7019,7 @@ pub mod types {
             >,
             ids: ::std::result::Result<::std::vec::Vec<super::AlertId>, ::std::string::String>,
             quality: ::std::result::Result<
-                ::std::option::Option<super::BulkPatchAlertReq2Quality>,
+                ::std::option::Option<super::BulkPatchAlertReqQuality>,
                 ::std::string::String,
             >,
             status: ::std::result::Result<
@@ -7025,7 +7027,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for BulkPatchAlertReq2 {
+        impl ::std::default::Default for BulkPatchAlertReq {
             fn default() -> Self {
                 Self {
                     assignee: Ok(Default::default()),
@@ -7036,7 +7038,7 @@ pub mod types {
                 }
             }
         }
-        impl BulkPatchAlertReq2 {
+        impl BulkPatchAlertReq {
             pub fn assignee<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -7069,7 +7071,7 @@ pub mod types {
             }
             pub fn quality<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::BulkPatchAlertReq2Quality>>,
+                T: ::std::convert::TryInto<::std::option::Option<super::BulkPatchAlertReqQuality>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.quality = value
@@ -7090,10 +7092,10 @@ pub mod types {
                 self
             }
         }
-        impl ::std::convert::TryFrom<BulkPatchAlertReq2> for super::BulkPatchAlertReq2 {
+        impl ::std::convert::TryFrom<BulkPatchAlertReq> for super::BulkPatchAlertReq {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: BulkPatchAlertReq2,
+                value: BulkPatchAlertReq,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     assignee: value.assignee?,
@@ -7104,8 +7106,8 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::BulkPatchAlertReq2> for BulkPatchAlertReq2 {
-            fn from(value: super::BulkPatchAlertReq2) -> Self {
+        impl ::std::convert::From<super::BulkPatchAlertReq> for BulkPatchAlertReq {
+            fn from(value: super::BulkPatchAlertReq) -> Self {
                 Self {
                     assignee: Ok(value.assignee),
                     context_tags: Ok(value.context_tags),
@@ -9761,6 +9763,80 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct GlobalPutBody {
+            body: ::std::result::Result<::std::string::String, ::std::string::String>,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            tags: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for GlobalPutBody {
+            fn default() -> Self {
+                Self {
+                    body: Err("no value supplied for body".to_string()),
+                    description: Ok(Default::default()),
+                    tags: Ok(Default::default()),
+                }
+            }
+        }
+        impl GlobalPutBody {
+            pub fn body<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.body = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for body: {e}"));
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for description: {e}"));
+                self
+            }
+            pub fn tags<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tags = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for tags: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<GlobalPutBody> for super::GlobalPutBody {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: GlobalPutBody,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    body: value.body?,
+                    description: value.description?,
+                    tags: value.tags?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::GlobalPutBody> for GlobalPutBody {
+            fn from(value: super::GlobalPutBody) -> Self {
+                Self {
+                    body: Ok(value.body),
+                    description: Ok(value.description),
+                    tags: Ok(value.tags),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct HttpSource {
             auth_bearer_token: ::std::result::Result<
                 ::std::option::Option<::cloud_apis_runtime::Secret>,
@@ -11410,80 +11486,6 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct ModifyGlobal2 {
-            body: ::std::result::Result<::std::string::String, ::std::string::String>,
-            description: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            tags: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ModifyGlobal2 {
-            fn default() -> Self {
-                Self {
-                    body: Err("no value supplied for body".to_string()),
-                    description: Ok(Default::default()),
-                    tags: Ok(Default::default()),
-                }
-            }
-        }
-        impl ModifyGlobal2 {
-            pub fn body<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.body = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for body: {e}"));
-                self
-            }
-            pub fn description<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.description = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for description: {e}"));
-                self
-            }
-            pub fn tags<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.tags = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for tags: {e}"));
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ModifyGlobal2> for super::ModifyGlobal2 {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ModifyGlobal2,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    body: value.body?,
-                    description: value.description?,
-                    tags: value.tags?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ModifyGlobal2> for ModifyGlobal2 {
-            fn from(value: super::ModifyGlobal2) -> Self {
-                Self {
-                    body: Ok(value.body),
-                    description: Ok(value.description),
-                    tags: Ok(value.tags),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct ModifyHttpSource {
             auth_bearer_token: ::std::result::Result<
                 ::std::option::Option<::cloud_apis_runtime::Secret>,
@@ -12704,7 +12706,7 @@ pub mod types {
                 ::std::string::String,
             >,
             quality: ::std::result::Result<
-                ::std::option::Option<super::BulkPatchAlertReq2Quality>,
+                ::std::option::Option<super::BulkPatchAlertReqQuality>,
                 ::std::string::String,
             >,
             status: ::std::result::Result<
@@ -12745,7 +12747,7 @@ pub mod types {
             }
             pub fn quality<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::BulkPatchAlertReq2Quality>>,
+                T: ::std::convert::TryInto<::std::option::Option<super::BulkPatchAlertReqQuality>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.quality = value
@@ -19871,7 +19873,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct AlertBulkPatch<'a> {
         client: &'a super::Client,
-        body: Result<types::builder::BulkPatchAlertReq2, String>,
+        body: Result<types::builder::BulkPatchAlertReq, String>,
     }
     impl<'a> AlertBulkPatch<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -19882,20 +19884,20 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::BulkPatchAlertReq2>,
-            <V as std::convert::TryInto<types::BulkPatchAlertReq2>>::Error: std::fmt::Display,
+            V: std::convert::TryInto<types::BulkPatchAlertReq>,
+            <V as std::convert::TryInto<types::BulkPatchAlertReq>>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
                 .map(From::from)
-                .map_err(|s| format!("conversion to `BulkPatchAlertReq2` for body failed: {}", s));
+                .map_err(|s| format!("conversion to `BulkPatchAlertReq` for body failed: {}", s));
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::BulkPatchAlertReq2,
-            ) -> types::builder::BulkPatchAlertReq2,
+                types::builder::BulkPatchAlertReq,
+            ) -> types::builder::BulkPatchAlertReq,
         {
             self.body = self.body.map(f);
             self
@@ -19913,7 +19915,7 @@ pub mod builder {
         ) -> Result<ResponseValue<()>, Error<types::Error>> {
             let Self { client, body } = self;
             let body = body
-                .and_then(|v| types::BulkPatchAlertReq2::try_from(v).map_err(|e| e.to_string()))
+                .and_then(|v| types::BulkPatchAlertReq::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/alerts", client.baseurl,);
             let mut request = || {
@@ -22307,7 +22309,7 @@ pub mod builder {
     pub struct GlobalPut<'a> {
         client: &'a super::Client,
         id: Result<types::GlobalId, String>,
-        body: Result<types::builder::ModifyGlobal2, String>,
+        body: Result<types::builder::GlobalPutBody, String>,
     }
     impl<'a> GlobalPut<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -22328,18 +22330,18 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::ModifyGlobal2>,
-            <V as std::convert::TryInto<types::ModifyGlobal2>>::Error: std::fmt::Display,
+            V: std::convert::TryInto<types::GlobalPutBody>,
+            <V as std::convert::TryInto<types::GlobalPutBody>>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
                 .map(From::from)
-                .map_err(|s| format!("conversion to `ModifyGlobal2` for body failed: {}", s));
+                .map_err(|s| format!("conversion to `GlobalPutBody` for body failed: {}", s));
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
-            F: std::ops::FnOnce(types::builder::ModifyGlobal2) -> types::builder::ModifyGlobal2,
+            F: std::ops::FnOnce(types::builder::GlobalPutBody) -> types::builder::GlobalPutBody,
         {
             self.body = self.body.map(f);
             self
@@ -22360,7 +22362,7 @@ pub mod builder {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
-                .and_then(|v| types::ModifyGlobal2::try_from(v).map_err(|e| e.to_string()))
+                .and_then(|v| types::GlobalPutBody::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/globals/{}",

@@ -202,7 +202,9 @@
 // - short_type_names: SimpleRuleAPI.ModifyRule -> SimpleRuleModifyRule
 // - short_type_names: RoleAPI.Role -> Role
 // - short_type_names: UserAPI.Role -> UserRole
-// - id_types: AlertId at /components/schemas/Alert/properties/id, /components/schemas/BulkPatchAlertReq2/properties/ids/items, /components/schemas/Comment/properties/alertId, /components/schemas/ModifyCommentReq/properties/alertId, /paths/~1alert-comments/get/parameters/0/schema, /paths/~1alerts~1{id}/get/parameters/0/schema, /paths/~1alerts~1{id}/patch/parameters/0/schema, /paths/~1alerts~1{id}~1events/get/parameters/2/schema
+// - short_type_names: BulkPatchAlertReq2 -> BulkPatchAlertReq
+// - short_type_names: ModifyGlobal2 -> GlobalPutBody
+// - id_types: AlertId at /components/schemas/Alert/properties/id, /components/schemas/BulkPatchAlertReq/properties/ids/items, /components/schemas/Comment/properties/alertId, /components/schemas/ModifyCommentReq/properties/alertId, /paths/~1alert-comments/get/parameters/0/schema, /paths/~1alerts~1{id}/get/parameters/0/schema, /paths/~1alerts~1{id}/patch/parameters/0/schema, /paths/~1alerts~1{id}~1events/get/parameters/2/schema
 // - id_types: ApiTokenId at /components/schemas/APIToken/properties/id, /paths/~1api-tokens~1{id}/delete/parameters/0/schema, /paths/~1api-tokens~1{id}/get/parameters/0/schema, /paths/~1api-tokens~1{id}/post/parameters/0/schema, /paths/~1api-tokens~1{id}~1rotate/post/parameters/0/schema
 // - id_types: CommentId at /components/schemas/Comment/properties/id, /paths/~1alert-comments~1{id}/get/parameters/0/schema, /paths/~1alert-comments~1{id}/post/parameters/0/schema
 // - id_types: DataModelId at /components/schemas/DataModel/properties/id, /components/schemas/ModifyDataModel/properties/id, /paths/~1data-models~1{id}/delete/parameters/0/schema, /paths/~1data-models~1{id}/get/parameters/0/schema, /paths/~1data-models~1{id}/put/parameters/0/schema
@@ -219,7 +221,7 @@
 // - named_types: AuthMethod (HttpSource, ModifyHttpSource)
 // - named_types: AwsAccountId (CreateAwsCloudAccount)
 // - named_types: ComplianceStatus (PolicyList)
-// - named_types: AlertContextTag (Alert, BulkPatchAlertReq2, PatchAlertReq)
+// - named_types: AlertContextTag (Alert, BulkPatchAlertReq, PatchAlertReq)
 // - named_types: CredentialsType (GcsSource, ModifyGcsSource, ModifyPubSubSource, PubSubSource)
 // - named_types: CommentFormat (Comment, ModifyCommentReq)
 // - named_types: ApiTokenCreatedById (ApiTokenCreatedBy, ApiTokenUpdatedBy, AlertAssignee, AlertUpdatedBy, CommentCreatedBy, CommentUpdatedBy, CorrelationRuleCreatedBy, CorrelationRuleLastModifiedBy, PolicyCreatedBy, RuleCreatedBy, ScheduledRuleCreatedBy, SimpleRuleCreatedBy)
@@ -228,7 +230,7 @@
 // - named_types: GcsSourceLogStreamType (GcsSource, HttpSource, LogForwarderSource, ModifyGcsSource, ModifyHttpSource, ModifyLogForwarderSource, ModifyPubSubSource, PubSubSource)
 // - named_types: LogTypeAccessKind (ModifyRole, Role)
 // - named_types: Permission (ApiToken, ModifyApiToken, ModifyRole, Role)
-// - named_types: BulkPatchAlertReq2Quality (BulkPatchAlertReq2, PatchAlertReq)
+// - named_types: BulkPatchAlertReqQuality (BulkPatchAlertReq, PatchAlertReq)
 // - named_types: AlertQuality (Alert, AlertList)
 // - named_types: RegionIgnoreListItem (AwsCloudAccount, CreateAwsCloudAccount, ModifyAwsCloudAccount)
 // - named_types: AlertSeverity (Alert, AlertList)
@@ -236,7 +238,7 @@
 // - named_types: SortDir (AlertList, RoleList)
 // - named_types: SourceAlarmState (SourceAlarm)
 // - named_types: CorrelationRuleListState (CorrelationRuleList, PolicyList, RuleList, ScheduledRuleList, SimpleRuleList)
-// - named_types: AlertStatus (Alert, BulkPatchAlertReq2, PatchAlertReq, AlertList)
+// - named_types: AlertStatus (Alert, BulkPatchAlertReq, PatchAlertReq, AlertList)
 // - named_types: SubType (AlertList)
 // - named_types: Tag (ContextTag, CreateContextTagReq, UpdateContextTagReq)
 // - named_types: AlertListType (AlertList)
@@ -935,7 +937,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn body(self, value: &types::BulkPatchAlertReq2) -> Self {
+        pub fn body(self, value: &types::BulkPatchAlertReq) -> Self {
             Self(self.0.json_body_obj(value))
         }
     }
@@ -2639,7 +2641,7 @@ pub mod operations {
             let re = regex::Regex::new(&format!("^/globals/{}$", value.to_string())).unwrap();
             Self(self.0.path_matches(re))
         }
-        pub fn body(self, value: &types::ModifyGlobal2) -> Self {
+        pub fn body(self, value: &types::GlobalPutBody) -> Self {
             Self(self.0.json_body_obj(value))
         }
     }

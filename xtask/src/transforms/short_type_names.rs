@@ -119,6 +119,62 @@ pub(super) fn apply(doc: &mut Value, changes: &mut Vec<Change>) {
         }
     }
     rename(doc, &renames, changes);
+    let numbered = numbered_renames(doc);
+    rename(doc, &numbered, changes);
+}
+
+/// A name that ends in a number only to tell it from another (Panther's `BulkPatchAlertReq2`, `ModifyGlobal2`)
+/// says nothing a reader can use: it loses the number when that name is free, and is otherwise named after the one
+/// operation whose request body it is, as progenitor names inline bodies (`global#put` → `GlobalPutBody`).
+fn numbered_renames(doc: &Value) -> Vec<(String, String)> {
+    let Some(schemas) = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+    else {
+        return Vec::new();
+    };
+    let mut renames: Vec<(String, String)> = Vec::new();
+    let free = |name: &str, renames: &[(String, String)]| {
+        !schemas.contains_key(name) && !renames.iter().any(|(_, to)| to == name)
+    };
+    for name in schemas.keys() {
+        let stem = name.trim_end_matches(|c: char| c.is_ascii_digit());
+        if stem.len() == name.len() || stem.is_empty() || stem.contains('.') {
+            continue;
+        }
+        let target = if free(stem, &renames) {
+            Some(stem.to_string())
+        } else {
+            body_of_one_operation(doc, name)
+                .map(|id| format!("{}Body", heck::ToPascalCase::to_pascal_case(id.as_str())))
+                .filter(|body| free(body, &renames))
+        };
+        if let Some(target) = target {
+            renames.push((name.clone(), target));
+        }
+    }
+    renames
+}
+
+/// The operationId of the one operation whose request body is the schema `name`, if exactly one is.
+fn body_of_one_operation(doc: &Value, name: &str) -> Option<String> {
+    let reference = format!("{}{name}", super::SCHEMA_PREFIX);
+    let mut users = doc["paths"]
+        .as_object()
+        .into_iter()
+        .flat_map(|paths| paths.values())
+        .filter_map(Value::as_object)
+        .flat_map(|item| item.values())
+        .filter(|op| {
+            op["requestBody"]["content"]
+                .as_object()
+                .into_iter()
+                .flatten()
+                .any(|(_, content)| content["schema"]["$ref"] == reference.as_str())
+        })
+        .filter_map(|op| op["operationId"].as_str().map(str::to_string));
+    let first = users.next()?;
+    users.next().is_none().then_some(first)
 }
 
 /// Component schemas by short name.
@@ -181,6 +237,45 @@ fn rename(doc: &mut Value, renames: &[(String, String)], changes: &mut Vec<Chang
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn names_numbered_only_to_differ_lose_the_number() {
+        let body = |name: &str| json!({"content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{name}")}}}});
+        let mut doc = json!({
+            "paths": {
+                "/alerts": {"patch": {"operationId": "alert#bulkPatch", "requestBody": body("AlertAPI.BulkPatchAlertReq2")}},
+                "/globals": {"post": {"operationId": "global#create", "requestBody": body("GlobalAPI.ModifyGlobal")}},
+                "/globals/{id}": {"put": {"operationId": "global#put", "requestBody": body("GlobalAPI.ModifyGlobal2")}}
+            },
+            "components": {"schemas": {
+                "AlertAPI.BulkPatchAlertReq2": {"type": "object", "properties": {"ids": {"type": "array"}}},
+                "GlobalAPI.ModifyGlobal": {"type": "object", "properties": {"id": {"type": "string"}, "body": {"type": "string"}}},
+                "GlobalAPI.ModifyGlobal2": {"type": "object", "properties": {"body": {"type": "string"}}}
+            }}
+        });
+        let mut changes = Vec::new();
+        apply(&mut doc, &mut changes);
+        let names: Vec<&String> = doc["components"]["schemas"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .collect();
+        assert_eq!(
+            names,
+            ["BulkPatchAlertReq", "GlobalPutBody", "ModifyGlobal"]
+        );
+        assert_eq!(
+            doc["paths"]["/globals/{id}"]["put"]["requestBody"]["content"]["application/json"]
+                ["schema"]["$ref"],
+            "#/components/schemas/GlobalPutBody"
+        );
+        assert!(
+            changes
+                .iter()
+                .any(|c| c.detail == "BulkPatchAlertReq2 -> BulkPatchAlertReq"),
+            "{changes:?}"
+        );
+    }
 
     #[test]
     fn namespaces_and_version_suffixes_go() {

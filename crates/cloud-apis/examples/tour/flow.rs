@@ -242,7 +242,7 @@ async fn triage_alerts(t: &Targets, writes: bool, outcome: &mut Outcome) -> Resu
     t.panther
         .alert_bulk_patch()
         .body(
-            pt::BulkPatchAlertReq2::builder()
+            pt::BulkPatchAlertReq::builder()
                 .ids(open.iter().map(|a| a.id.clone()).collect::<Vec<_>>())
                 .status(Some(pt::AlertStatus::Triaged.into())),
         )
